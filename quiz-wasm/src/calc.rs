@@ -1,0 +1,378 @@
+//! The house-price calculator: `price = w × size + b`, number formatting for
+//! the page's language, and friendly input checking.
+//!
+//! The build renders the no-JavaScript worked example with these functions and
+//! the browser recomputes with the same code in wasm, so the two always agree
+//! to the last digit and the last separator.
+//!
+//! Formatting is a small table of separators, not CLDR: grouping in threes,
+//! at most two decimals with trailing zeros dropped, and an ASCII `-` sign.
+//! The language is the primary subtag of a BCP 47 tag (`de-CH` → `de`); region
+//! variants (Swiss `’`, Indian lakh grouping) are not modelled, and unknown
+//! languages fall back to English.
+
+/// The model's prediction: `w × size + b`.
+pub fn predict(w: f64, size: f64, b: f64) -> f64 {
+    w * size + b
+}
+
+/// Separators for one language: thousands group, decimal mark, and the
+/// smallest integer-part length that gets grouped (Spanish and Polish leave
+/// four-digit numbers ungrouped: "1000" but "10.000").
+struct Separators {
+    group: &'static str,
+    decimal: char,
+    min_grouped_len: usize,
+}
+
+const EN: Separators = Separators {
+    group: ",",
+    decimal: '.',
+    min_grouped_len: 4,
+};
+
+fn separators(lang: &str) -> Separators {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let (group, decimal, min_grouped_len) = match primary.as_str() {
+        // Dot groups, comma decimals.
+        "de" | "it" | "nl" | "pt" | "da" | "id" | "tr" | "el" | "ro" | "hr" | "sl" | "sr"
+        | "is" | "vi" => (".", ',', 4),
+        "es" => (".", ',', 5),
+        // French uses a narrow no-break space (U+202F).
+        "fr" => ("\u{202f}", ',', 4),
+        // No-break space (U+00A0) groups, comma decimals.
+        "sv" | "nb" | "no" | "nn" | "fi" | "cs" | "sk" | "ru" | "uk" | "bg" | "hu" | "lt"
+        | "lv" | "et" => ("\u{a0}", ',', 4),
+        "pl" => ("\u{a0}", ',', 5),
+        _ => return EN,
+    };
+    Separators {
+        group,
+        decimal,
+        min_grouped_len,
+    }
+}
+
+/// Format `x` for `lang` (a BCP 47 tag such as `en`, `de-DE`, `fr`): grouped
+/// thousands, at most 2 decimals (rounded), trailing zeros dropped.
+/// `format_number(250000.0, "en") == "250,000"`, `"de"` gives `"250.000"`,
+/// `"fr"` gives `"250\u{202f}000"`, `format_number(1234.5, "de") == "1.234,5"`.
+pub fn format_number(x: f64, lang: &str) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "∞" } else { "-∞" }.into();
+    }
+    let sep = separators(lang);
+    let (int, frac) = split_fixed2(x.abs());
+    let (int, frac) = (int.as_str(), frac.as_str());
+    let mut out = String::with_capacity(int.len() * 2 + frac.len() + 2);
+    // A value that rounds to zero prints "0", never "-0".
+    if x < 0.0 && (int != "0" || !frac.is_empty()) {
+        out.push('-');
+    }
+    if int.len() >= sep.min_grouped_len {
+        for (i, digit) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push_str(sep.group);
+            }
+            out.push(digit);
+        }
+    } else {
+        out.push_str(int);
+    }
+    if !frac.is_empty() {
+        out.push(sep.decimal);
+        out.push_str(frac);
+    }
+    out
+}
+
+/// The integer digits and up to two decimal digits (trailing zeros dropped)
+/// of a finite, non-negative `m`, rounded half up on the exact binary value
+/// — the same digits as JavaScript's `toFixed(2)`: 1.005 (really 1.00499…)
+/// gives "1", 1.115 (really 1.11499…) gives "1.11", 0.125 gives "0.13".
+///
+/// Done by hand rather than with `format!("{:.2}")` because Rust's exact
+/// float formatting (Grisu and Dragon with their tables) would be about a
+/// tenth of the wasm every learner downloads, and it rounds ties to even.
+fn split_fixed2(m: f64) -> (String, String) {
+    const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+    const TWO_POW_62: f64 = 4_611_686_018_427_387_904.0;
+    if m >= TWO_POW_52 {
+        // Every double this large is an integer.
+        return (integer_digits(m), String::new());
+    }
+    if m < 1.0 / 1024.0 {
+        // Below 0.001: rounds to 0 at two decimals.
+        return ("0".into(), String::new());
+    }
+    let whole = m.trunc();
+    // m ≥ 2^-10 has a unit in the last place of at least 2^-62, so the
+    // fraction is exactly k / 2^62 for an integer k, and integer arithmetic
+    // can round k·100 / 2^62 with no error at all.
+    let k = ((m - whole) * TWO_POW_62) as u128;
+    let mut cents = ((k * 100 + (1u128 << 61)) >> 62) as u64;
+    let mut whole = whole as u64;
+    if cents == 100 {
+        whole += 1;
+        cents = 0;
+    }
+    let mut frac = if cents == 0 {
+        String::new()
+    } else {
+        format!("{cents:02}")
+    };
+    if frac.ends_with('0') {
+        frac.pop();
+    }
+    (whole.to_string(), frac)
+}
+
+/// The exact decimal digits of an integral double of at least 2^52: its
+/// mantissa doubled `exponent` times in a little-endian digit vector (at most
+/// ~970 doublings of ~300 digits; only absurd calculator inputs get here).
+fn integer_digits(m: f64) -> String {
+    let bits = m.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let mut digits: Vec<u8> = mantissa
+        .to_string()
+        .bytes()
+        .rev()
+        .map(|b| b - b'0')
+        .collect();
+    for _ in 0..exponent.max(0) {
+        let mut carry = 0u8;
+        for d in digits.iter_mut() {
+            let v = *d * 2 + carry;
+            *d = v % 10;
+            carry = v / 10;
+        }
+        if carry > 0 {
+            digits.push(carry);
+        }
+    }
+    digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
+}
+
+/// What the calculator's fields are called in messages, and what they hold.
+fn describe(name: &str) -> (String, &'static str) {
+    match name {
+        "size" => ("Size".into(), "a number of square feet"),
+        "w" => (
+            "The weight w".into(),
+            "a number (the price per square foot)",
+        ),
+        "b" => ("The bias b".into(), "a number (a price)"),
+        "price" => ("The price".into(), "a number"),
+        other => {
+            // Capitalize an unknown field name for the start of a sentence.
+            let mut chars = other.chars();
+            let label = match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => "This value".into(),
+            };
+            (label, "a number")
+        }
+    }
+}
+
+/// Read a calculator field. `Ok(value)` for a plain decimal number (spaces
+/// around it are fine, exponents like `2.5e5` too); otherwise a clear English
+/// sentence for the learner, e.g. "Size must be a number of square feet, 0 or
+/// more." `allow_negative: false` rejects values below zero.
+pub fn check_input(text: &str, name: &str, allow_negative: bool) -> Result<f64, String> {
+    let (label, what) = describe(name);
+    let range = if allow_negative { "" } else { ", 0 or more" };
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{label} is empty: enter {what}{range}."));
+    }
+    // Rust's parser also takes "inf" and "NaN", which no learner means.
+    let plain = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let value = if plain { t.parse::<f64>().ok() } else { None };
+    let Some(value) = value else {
+        // Separators are the likeliest slip ("250,000", "1 500"); say so,
+        // because the same keystroke means different things per language.
+        let has_separator = t
+            .chars()
+            .any(|c| c == ',' || c.is_whitespace() || c == '\'' || c == '’');
+        return Err(if has_separator {
+            format!("{label} must be {what}{range}: type digits without separators, like 1500.")
+        } else {
+            format!("{label} must be {what}{range}.")
+        });
+    };
+    if !value.is_finite() {
+        return Err(format!("{label} is too large: enter {what}{range}."));
+    }
+    if !allow_negative && value < 0.0 {
+        return Err(format!("{label} must be {what}{range}."));
+    }
+    // "-0" is a fine zero, but print it as 0 later.
+    Ok(if value == 0.0 { 0.0 } else { value })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicts() {
+        assert_eq!(predict(200.0, 1000.0, 50_000.0), 250_000.0);
+        assert_eq!(predict(200.0, 1500.0, 50_000.0), 350_000.0);
+        assert_eq!(predict(0.0, 1500.0, -1.0), -1.0);
+    }
+
+    #[test]
+    fn formats_per_language() {
+        assert_eq!(format_number(250_000.0, "en"), "250,000");
+        assert_eq!(format_number(250_000.0, "en-GB"), "250,000");
+        assert_eq!(format_number(250_000.0, "de"), "250.000");
+        assert_eq!(format_number(250_000.0, "de-CH"), "250.000");
+        assert_eq!(format_number(250_000.0, "es"), "250.000");
+        assert_eq!(format_number(250_000.0, "it"), "250.000");
+        assert_eq!(format_number(250_000.0, "pt_BR"), "250.000");
+        assert_eq!(format_number(250_000.0, "nl"), "250.000");
+        assert_eq!(format_number(250_000.0, "fr"), "250\u{202f}000");
+        assert_eq!(format_number(250_000.0, "FR-ca"), "250\u{202f}000");
+        assert_eq!(format_number(250_000.0, "sv"), "250\u{a0}000");
+        assert_eq!(format_number(250_000.0, "xx"), "250,000");
+        assert_eq!(format_number(250_000.0, ""), "250,000");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(format_number(1234.5, "en"), "1,234.5");
+        assert_eq!(format_number(1234.5, "de"), "1.234,5");
+        assert_eq!(format_number(1234.5, "fr"), "1\u{202f}234,5");
+        assert_eq!(format_number(0.125, "en"), "0.13");
+        assert_eq!(format_number(-2.375, "en"), "-2.38");
+        assert_eq!(format_number(0.625, "de"), "0,63");
+        assert_eq!(format_number(0.135, "en"), "0.14");
+        assert_eq!(format_number(2.999, "en"), "3");
+        assert_eq!(format_number(2.10, "en"), "2.1");
+        assert_eq!(format_number(1.005, "en"), "1");
+        assert_eq!(format_number(1.115, "en"), "1.11");
+        assert_eq!(format_number(0.995, "en"), "0.99");
+        assert_eq!(format_number(0.9951, "en"), "1");
+        assert_eq!(format_number(0.05, "en"), "0.05");
+        assert_eq!(format_number(12.5, "en"), "12.5");
+        assert_eq!(format_number(0.005, "en"), "0.01"); // really 0.005000000000000000104
+        assert_eq!(format_number(0.015, "en"), "0.01"); // really 0.01499999999999999944
+        assert_eq!(format_number(0.0009765625, "en"), "0");
+        assert_eq!(format_number(0.004999, "en"), "0");
+        assert_eq!(format_number(1e-300, "en"), "0");
+        assert_eq!(format_number(-1e-300, "en"), "0");
+        assert_eq!(format_number(999_999.999, "en"), "1,000,000");
+    }
+
+    #[test]
+    fn grouping_edges() {
+        assert_eq!(format_number(0.0, "en"), "0");
+        assert_eq!(format_number(999.0, "en"), "999");
+        assert_eq!(format_number(1000.0, "en"), "1,000");
+        assert_eq!(format_number(1000.0, "es"), "1000");
+        assert_eq!(format_number(10_000.0, "es"), "10.000");
+        assert_eq!(format_number(1000.0, "pl"), "1000");
+        assert_eq!(format_number(1_234_567_890.0, "en"), "1,234,567,890");
+        assert_eq!(format_number(1e21, "en"), "1,000,000,000,000,000,000,000");
+        assert_eq!(
+            format_number(4_503_599_627_370_495.5, "en"),
+            "4,503,599,627,370,495.5"
+        );
+        assert_eq!(
+            format_number(9_007_199_254_740_993.0, "en"),
+            "9,007,199,254,740,992"
+        );
+        assert_eq!(format_number(f64::MAX, "en"), {
+            let exact = "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368";
+            let mut grouped = String::new();
+            for (i, c) in exact.chars().enumerate() {
+                if i > 0 && (exact.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            grouped
+        });
+    }
+
+    #[test]
+    fn signs_and_non_finite() {
+        assert_eq!(format_number(-1234.5, "en"), "-1,234.5");
+        assert_eq!(format_number(-0.0, "en"), "0");
+        assert_eq!(format_number(-0.001, "en"), "0");
+        assert_eq!(format_number(-0.01, "de"), "-0,01");
+        assert_eq!(format_number(f64::NAN, "en"), "NaN");
+        assert_eq!(format_number(f64::INFINITY, "en"), "∞");
+        assert_eq!(format_number(f64::NEG_INFINITY, "de"), "-∞");
+    }
+
+    #[test]
+    fn check_input_accepts_numbers() {
+        assert_eq!(check_input("1500", "size", false), Ok(1500.0));
+        assert_eq!(check_input("  1500.5 ", "size", false), Ok(1500.5));
+        assert_eq!(check_input("2.5e5", "b", true), Ok(250_000.0));
+        assert_eq!(check_input("-20", "w", true), Ok(-20.0));
+        assert_eq!(check_input("0", "size", false), Ok(0.0));
+        let zero = check_input("-0", "size", false).unwrap();
+        assert!(zero == 0.0 && zero.is_sign_positive());
+    }
+
+    #[test]
+    fn check_input_messages() {
+        assert_eq!(
+            check_input("", "size", false),
+            Err("Size is empty: enter a number of square feet, 0 or more.".into())
+        );
+        assert_eq!(
+            check_input("   ", "w", true),
+            Err("The weight w is empty: enter a number (the price per square foot).".into())
+        );
+        assert_eq!(
+            check_input("-5", "size", false),
+            Err("Size must be a number of square feet, 0 or more.".into())
+        );
+        assert_eq!(
+            check_input("big", "size", false),
+            Err("Size must be a number of square feet, 0 or more.".into())
+        );
+        assert_eq!(
+            check_input("250,000", "b", true),
+            Err(
+                "The bias b must be a number (a price): type digits without separators, like 1500."
+                    .into()
+            )
+        );
+        assert_eq!(
+            check_input("1 500", "size", false),
+            Err("Size must be a number of square feet, 0 or more: type digits without separators, like 1500.".into())
+        );
+        for nonsense in ["inf", "NaN", "infinity", "1..2", "--1", "e5", "0x10", "½"] {
+            assert!(check_input(nonsense, "size", true).is_err(), "{nonsense:?}");
+        }
+        assert_eq!(
+            check_input("1e999", "size", false),
+            Err("Size is too large: enter a number of square feet, 0 or more.".into())
+        );
+        assert_eq!(
+            check_input("x", "rooms", true),
+            Err("Rooms must be a number.".into())
+        );
+        assert_eq!(
+            check_input("", "", true),
+            Err("This value is empty: enter a number.".into())
+        );
+    }
+}

@@ -1,0 +1,47 @@
+//! The command line (clap derive only). Doc comments are the help text.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Publish a course as a static website: lessons in Markdown, quizzes graded in the browser,
+/// a glossary, and interactive widgets.
+#[derive(Debug, Parser)]
+#[command(name = "coursebook", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what the build does.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the course into a static site.
+    Build {
+        /// The course root (the folder holding book.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write the site here instead of `build-dir` from book.toml.
+        #[arg(short, long)]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Run every check the build makes, writing nothing.
+    Check {
+        /// The course root (the folder holding book.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also print problems as GitHub Actions annotations (automatic when GITHUB_ACTIONS=true).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+}

@@ -1,0 +1,27 @@
+//! `coursebook build [DIR] [-d DEST]`.
+
+use crate::diag::Diagnostics;
+use crate::site::{self, Mode};
+use std::path::Path;
+
+pub fn run(dir: &Path, dest: Option<&Path>, quiet: bool, verbose: bool) -> bool {
+    let mut diags = Diagnostics::default();
+    let summary = site::build(dir, dest, Mode::Write, &mut diags);
+    super::print(&diags, quiet);
+    let Some(summary) = summary else { return false };
+    if verbose {
+        for note in &summary.notes {
+            println!("{note}");
+        }
+    }
+    if !quiet {
+        println!(
+            "Built {} page{} into {}/ in {} ms",
+            summary.pages,
+            if summary.pages == 1 { "" } else { "s" },
+            summary.dest.display(),
+            summary.millis
+        );
+    }
+    true
+}

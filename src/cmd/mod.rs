@@ -1,0 +1,20 @@
+//! One `run` per subcommand. Each returns whether the course is free of errors.
+
+pub mod build;
+pub mod check;
+
+use crate::diag::{Diagnostics, Severity};
+
+/// Print every diagnostic (warnings too, unless quiet) to stderr, sorted by file and line.
+pub fn print(diags: &Diagnostics, quiet: bool) {
+    for d in diags.sorted() {
+        if quiet && d.severity == Severity::Warning {
+            continue;
+        }
+        eprintln!("{d}");
+    }
+    let errors = diags.error_count();
+    if errors > 0 {
+        eprintln!("error: {errors} problem{} found; nothing was written", if errors == 1 { "" } else { "s" });
+    }
+}

@@ -1,0 +1,346 @@
+//! book.toml: what the author typed, validated into a ready-to-use [`Config`].
+//!
+//! Tables coursebook owns (`[book]`, `[build]`, `[output.html]`, `[course]`) reject unknown keys
+//! with the file, line and the valid keys. mdBook tables we do not implement are reported as
+//! ignored (a warning), so an existing mdBook book builds.
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+struct RawConfig {
+    book: Option<RawBook>,
+    build: Option<RawBuild>,
+    output: Option<RawOutput>,
+    course: Option<RawCourse>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBook {
+    title: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    description: Option<String>,
+    language: Option<String>,
+    src: Option<String>,
+    // mdBook keys accepted for compatibility.
+    #[serde(default)]
+    multilingual: bool,
+    text_direction: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    build_dir: Option<String>,
+    // mdBook keys accepted for compatibility.
+    create_missing: Option<bool>,
+    use_default_preprocessors: Option<bool>,
+    extra_watch_dirs: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawOutput {
+    html: Option<RawHtml>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawHtml {
+    theme: Option<String>,
+    site_url: Option<String>,
+    cname: Option<String>,
+    git_repository_url: Option<String>,
+    edit_url_template: Option<String>,
+    default_theme: Option<String>,
+    preferred_dark_theme: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCourse {
+    glossary: Option<String>,
+    link_terms: Option<String>,
+}
+
+/// How glossary mentions in prose are linked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkTerms {
+    First,
+    All,
+    None,
+}
+
+/// The validated configuration, with defaults applied and paths resolved against the root.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub description: Option<String>,
+    pub language: String,
+    pub src: PathBuf,
+    pub build_dir: PathBuf,
+    pub theme_dir: Option<PathBuf>,
+    /// Always starts and ends with `/`.
+    pub site_url: String,
+    /// The absolute origin + path used for sitemap.xml, when one can be known.
+    pub absolute_url: Option<String>,
+    pub cname: Option<String>,
+    pub git_repository_url: Option<String>,
+    pub edit_url_template: Option<String>,
+    pub glossary: PathBuf,
+    pub link_terms: LinkTerms,
+}
+
+const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
+const BUILD_KEYS: &str = "build-dir, create-missing, use-default-preprocessors, extra-watch-dirs";
+const HTML_KEYS: &str = "theme, site-url, cname, git-repository-url, edit-url-template, default-theme, preferred-dark-theme";
+const COURSE_KEYS: &str = "glossary, link-terms";
+
+/// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let path = Path::new("book.toml");
+    let text = match std::fs::read_to_string(root.join(path)) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(path, Pos::FILE, format!("cannot read book.toml: {e}"))
+                    .with_help(format!(
+                        "run coursebook in a course folder, or `coursebook init {}` to make one",
+                        root.display()
+                    )),
+            );
+            return None;
+        }
+    };
+    parse(root, &text, diags)
+}
+
+pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config> {
+    let path = Path::new("book.toml");
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(toml_error(path, text, &e));
+            return None;
+        }
+    };
+    report_ignored(&table, text, diags);
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(toml_error(path, text, &e));
+            return None;
+        }
+    };
+    let book = raw.book.unwrap_or_default();
+    let build = raw.build.unwrap_or_default();
+    let html = raw.output.and_then(|o| o.html).unwrap_or_default();
+    let course = raw.course.unwrap_or_default();
+
+    let title = match book.title.filter(|t| !t.trim().is_empty()) {
+        Some(t) => t,
+        None => {
+            diags.push(
+                Diagnostic::error(path, key_pos(text, "[book]"), "the course has no title")
+                    .with_help("add `title = \"…\"` under [book]"),
+            );
+            "Untitled course".to_string()
+        }
+    };
+    let link_terms = match course.link_terms.as_deref() {
+        None | Some("first") => LinkTerms::First,
+        Some("all") => LinkTerms::All,
+        Some("none") => LinkTerms::None,
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, "link-terms"),
+                    format!("link-terms = \"{other}\" is not a choice"),
+                )
+                .with_help("use \"first\", \"all\" or \"none\""),
+            );
+            LinkTerms::First
+        }
+    };
+    let site_url = normalize_site_url(html.site_url.as_deref().unwrap_or("/"));
+    let absolute_url = absolute_url(
+        html.site_url.as_deref(),
+        html.cname.as_deref(),
+        html.git_repository_url.as_deref(),
+        &site_url,
+    );
+    Some(Config {
+        root: root.to_path_buf(),
+        title,
+        authors: book.authors,
+        description: book.description,
+        language: book.language.unwrap_or_else(|| "en".to_string()),
+        src: root.join(book.src.unwrap_or_else(|| "content".to_string())),
+        build_dir: root.join(build.build_dir.unwrap_or_else(|| "site".to_string())),
+        theme_dir: html.theme.map(|t| root.join(t)),
+        site_url,
+        absolute_url,
+        cname: html.cname,
+        git_repository_url: html.git_repository_url,
+        edit_url_template: html.edit_url_template,
+        glossary: PathBuf::from(course.glossary.unwrap_or_else(|| "glossary.yaml".to_string())),
+        link_terms,
+    })
+}
+
+/// `academy` → `/academy/`; a full URL keeps only its path.
+fn normalize_site_url(raw: &str) -> String {
+    let path = match raw.find("://") {
+        Some(i) => raw[i + 3..].find('/').map_or("/", |j| &raw[i + 3 + j..]),
+        None => raw,
+    };
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The public address of the site, for sitemap.xml: from a full site-url, the cname, or a
+/// GitHub repository (served at `https://owner.github.io/`).
+fn absolute_url(
+    site_url: Option<&str>,
+    cname: Option<&str>,
+    repo: Option<&str>,
+    path: &str,
+) -> Option<String> {
+    if let Some(url) = site_url.filter(|u| u.contains("://")) {
+        let origin_end = url.find("://").map(|i| i + 3)?;
+        let host_end = url[origin_end..].find('/').map_or(url.len(), |j| origin_end + j);
+        return Some(format!("{}{path}", &url[..host_end]));
+    }
+    if let Some(host) = cname {
+        return Some(format!("https://{}{path}", host.trim().trim_end_matches('/')));
+    }
+    let rest = repo?.strip_prefix("https://github.com/")?;
+    let owner = rest.split('/').next().filter(|o| !o.is_empty())?;
+    Some(format!("https://{}.github.io{path}", owner.to_lowercase()))
+}
+
+fn report_ignored(table: &toml::Table, text: &str, diags: &mut Diagnostics) {
+    let path = Path::new("book.toml");
+    for (key, value) in table {
+        match key.as_str() {
+            "book" | "build" | "course" => {}
+            "output" => {
+                if let Some(outputs) = value.as_table() {
+                    for name in outputs.keys().filter(|k| *k != "html") {
+                        diags.push(Diagnostic::warning(
+                            path,
+                            key_pos(text, &format!("[output.{name}")),
+                            format!("[output.{name}] is an mdBook renderer coursebook does not implement; ignored"),
+                        ));
+                    }
+                }
+            }
+            "preprocessor" | "rust" => diags.push(Diagnostic::warning(
+                path,
+                key_pos(text, &format!("[{key}")),
+                format!("[{key}] is an mdBook table coursebook does not implement; ignored"),
+            )),
+            other => diags.push(
+                Diagnostic::error(path, key_pos(text, other), format!("unknown table `{other}`"))
+                    .with_help("valid tables: [book], [build], [output.html], [course]"),
+            ),
+        }
+    }
+}
+
+/// Where `needle` first appears at the start of a line, for messages about whole tables.
+fn key_pos(text: &str, needle: &str) -> Pos {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(needle) {
+            return Pos::of_offset(text, offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    Pos::new(1, 1)
+}
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let pos = e
+        .span()
+        .map_or(Pos::new(1, 1), |s| Pos::of_offset(text, s.start));
+    let message = e.message().trim().to_string();
+    let mut d = Diagnostic::error(path, pos, message.clone());
+    if message.starts_with("unknown field") {
+        let table = table_at(text, e.span().map_or(0, |s| s.start));
+        let keys = match table.as_str() {
+            "book" => Some(BOOK_KEYS),
+            "build" => Some(BUILD_KEYS),
+            "output.html" => Some(HTML_KEYS),
+            "course" => Some(COURSE_KEYS),
+            _ => None,
+        };
+        if let Some(keys) = keys {
+            d.message = format!("{} in [{table}]", message.split(", expected").next().unwrap_or(&message));
+            d = d.with_help(format!("valid keys in [{table}]: {keys}"));
+        }
+    }
+    d
+}
+
+/// The `[table]` header in force at byte `offset`.
+fn table_at(text: &str, offset: usize) -> String {
+    let mut current = String::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if pos > offset {
+            break;
+        }
+        let t = line.trim();
+        if t.starts_with('[') && !t.starts_with("[[") {
+            current = t.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string();
+        }
+        pos += line.len();
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> (Option<Config>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let c = parse(Path::new("/c"), text, &mut d);
+        (c, d.sorted().iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn misspelled_key_names_line_and_valid_keys() {
+        let (c, d) = parse_str("[book]\ntitle = \"x\"\ntitel = \"y\"\n");
+        assert!(c.is_none());
+        insta::assert_snapshot!(d.join("\n"));
+    }
+
+    #[test]
+    fn mdbook_tables_are_ignored_with_a_warning() {
+        let (c, d) = parse_str("[book]\ntitle = \"x\"\n[preprocessor.katex]\n[output.pdf]\n");
+        assert!(c.is_some());
+        insta::assert_snapshot!(d.join("\n"));
+    }
+
+    #[test]
+    fn site_url_is_normalized() {
+        assert_eq!(normalize_site_url("academy"), "/academy/");
+        assert_eq!(normalize_site_url("/"), "/");
+        assert_eq!(normalize_site_url("https://x.org/a/b"), "/a/b/");
+        assert_eq!(
+            absolute_url(None, None, Some("https://github.com/Org/academy"), "/academy/"),
+            Some("https://org.github.io/academy/".to_string())
+        );
+    }
+}

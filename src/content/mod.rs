@@ -1,0 +1,164 @@
+//! The course model: pages, their order and nesting, and the files copied as they are.
+//!
+//! Pure data, no HTML. Loading reads `content/` (through SUMMARY.md when there is one, else by
+//! file and folder names), parses front matter, and reports every problem it finds.
+
+pub mod frontmatter;
+pub mod summary;
+mod tree;
+mod urls;
+
+pub use frontmatter::FrontMatter;
+pub use urls::{page_url, strip_number};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageKind {
+    Home,
+    Chapter,
+    Lesson,
+    Glossary,
+    Contents,
+    NotFound,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub kind: PageKind,
+    /// The Markdown file, relative to the course root (for messages); `None` when generated.
+    pub source: Option<PathBuf>,
+    /// The Markdown file relative to `src` (for resolving links).
+    pub src_rel: Option<PathBuf>,
+    /// Where the page is written, relative to the site root, e.g. `foundations/models.html`.
+    pub url: String,
+    pub title: String,
+    /// Section number such as `1.2.` for numbered chapters.
+    pub number: Option<String>,
+    pub front: FrontMatter,
+    pub body: String,
+    /// Lines of the file before `body` (front matter), for positions.
+    pub body_line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub enum TocNode {
+    Part(String),
+    Separator,
+    Item {
+        title: String,
+        /// Index into `Course::pages`; `None` for a draft.
+        page: Option<usize>,
+        number: Option<String>,
+        children: Vec<TocNode>,
+    },
+}
+
+/// A file from `content/` copied to the site as it is.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Relative to src, `/`-separated.
+    pub src_rel: String,
+    pub url: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Course {
+    pub pages: Vec<Page>,
+    pub toc: Vec<TocNode>,
+    /// Page indices in reading order (for previous / next).
+    pub order: Vec<usize>,
+    pub home: usize,
+    pub assets: Vec<Asset>,
+    /// Other files found beside lessons (`*.quiz.yaml`, the glossary), relative to src.
+    pub data_files: Vec<PathBuf>,
+}
+
+impl Course {
+    pub fn page_by_src(&self, src_rel: &Path) -> Option<usize> {
+        self.pages
+            .iter()
+            .position(|p| p.src_rel.as_deref() == Some(src_rel))
+    }
+}
+
+/// A Markdown file read from disk.
+pub struct Source {
+    pub src_rel: PathBuf,
+    pub root_rel: PathBuf,
+    pub text: String,
+}
+
+/// Read a file as UTF-8, reporting unreadable and non-UTF-8 files at their path.
+pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let shown = rel(root, path);
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                diags.push(
+                    Diagnostic::error(shown, Pos::of_offset(&valid, offset), "the file is not valid UTF-8")
+                        .with_help("save the file as UTF-8 in your editor"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(shown, Pos::FILE, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+/// Load the whole course from `config.src`.
+pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
+    let src = &config.src;
+    if !src.is_dir() {
+        diags.push(
+            Diagnostic::error(rel(&config.root, src), Pos::FILE, "the course source folder does not exist")
+                .with_help("create it, or set `src` under [book] in book.toml"),
+        );
+        return Course::default();
+    }
+    let files = urls::walk(src, diags, &config.root);
+    let mut markdown = Vec::new();
+    let mut course = Course::default();
+    let glossary = config.glossary.clone();
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let src_rel = file.strip_prefix(src).unwrap_or(&file).to_path_buf();
+        if name.ends_with(".md") {
+            if name == "SUMMARY.md" && src_rel.parent() == Some(Path::new("")) {
+                continue;
+            }
+            if let Some(text) = read_text(&config.root, &file, diags) {
+                markdown.push(Source {
+                    root_rel: rel(&config.root, &file),
+                    src_rel,
+                    text,
+                });
+            }
+        } else if name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml") || src_rel == glossary {
+            course.data_files.push(src_rel);
+        } else {
+            let url = urls::asset_url(&src_rel);
+            course.assets.push(Asset { source: file, src_rel: src_rel.to_string_lossy().replace('\\', "/"), url });
+        }
+    }
+    let summary_path = src.join("SUMMARY.md");
+    if summary_path.is_file() {
+        if let Some(text) = read_text(&config.root, &summary_path, diags) {
+            tree::from_summary(config, &text, markdown, &mut course, diags);
+        }
+    } else {
+        tree::from_names(config, markdown, &mut course, diags);
+    }
+    urls::check_collisions(&course, diags);
+    course
+}

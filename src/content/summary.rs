@@ -1,0 +1,173 @@
+//! SUMMARY.md in mdBook's syntax: prefix chapters, `# Part` titles, numbered chapters nested by
+//! indentation, separators, suffix chapters and draft chapters `- [Title]()`.
+//!
+//! A line-based parser: SUMMARY.md is a list of links, and reading it line by line gives every
+//! entry its line number for error messages.
+
+use crate::diag::{Diagnostic, Pos};
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    Part { title: String },
+    Separator,
+    Chapter(Chapter),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chapter {
+    pub title: String,
+    /// `None` for a draft chapter.
+    pub target: Option<String>,
+    pub numbered: bool,
+    pub line: usize,
+    pub col: usize,
+    pub children: Vec<Entry>,
+}
+
+pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut diags = Vec::new();
+    // Numbered chapters of the current list, with their indentation, nested when the list ends.
+    let mut list: Vec<(usize, Chapter)> = Vec::new();
+    let mut seen_title = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        if let Some(title) = trimmed.strip_prefix("# ") {
+            if !seen_title && entries.is_empty() && list.is_empty() {
+                seen_title = true; // "# Summary": the document's own title.
+                continue;
+            }
+            entries.extend(nest(&mut list));
+            entries.push(Entry::Part {
+                title: title.trim().to_string(),
+            });
+            continue;
+        }
+        seen_title = true;
+        if trimmed.len() >= 3 && (trimmed.chars().all(|c| c == '-') || trimmed.chars().all(|c| c == '*') || trimmed.chars().all(|c| c == '_')) {
+            entries.extend(nest(&mut list));
+            entries.push(Entry::Separator);
+            continue;
+        }
+        let (numbered, item) = match trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
+            Some(rest) => (true, rest.trim()),
+            None => (false, trimmed),
+        };
+        let col = raw.find('[').map_or(indent + 1, |c| raw[..c].chars().count() + 1);
+        let Some((title, target)) = parse_link(item) else {
+            diags.push(
+                Diagnostic::error(path, Pos::new(line_no, indent + 1), format!("cannot read this SUMMARY.md line: `{trimmed}`"))
+                    .with_help("entries look like `- [Title](path/to/lesson.md)`, `# Part title` or `---`"),
+            );
+            continue;
+        };
+        let chapter = Chapter {
+            title,
+            target,
+            numbered,
+            line: line_no,
+            col,
+            children: Vec::new(),
+        };
+        if numbered {
+            list.push((indent, chapter));
+        } else {
+            entries.extend(nest(&mut list));
+            entries.push(Entry::Chapter(chapter));
+        }
+    }
+    entries.extend(nest(&mut list));
+    (entries, diags)
+}
+
+/// Turns a run of list items with their indentation into a tree: an item is the child of the
+/// nearest earlier item with less indentation.
+fn nest(list: &mut Vec<(usize, Chapter)>) -> Vec<Entry> {
+    let items = std::mem::take(list);
+    let mut iter = items.into_iter().peekable();
+    let mut out = Vec::new();
+    while let Some((indent, chapter)) = iter.next() {
+        out.push(Entry::Chapter(take_children(indent, chapter, &mut iter)));
+    }
+    out
+}
+
+fn take_children(
+    indent: usize,
+    mut chapter: Chapter,
+    iter: &mut std::iter::Peekable<std::vec::IntoIter<(usize, Chapter)>>,
+) -> Chapter {
+    while let Some((child_indent, _)) = iter.peek() {
+        if *child_indent <= indent {
+            break;
+        }
+        let Some((child_indent, child)) = iter.next() else { break };
+        chapter.children.push(Entry::Chapter(take_children(child_indent, child, iter)));
+    }
+    chapter
+}
+
+/// `[Title](target)` → (title, Some(target)); `[Title]()` → (title, None).
+fn parse_link(item: &str) -> Option<(String, Option<String>)> {
+    let rest = item.strip_prefix('[')?;
+    let close = find_closing_bracket(rest)?;
+    let title = rest[..close].to_string();
+    let after = rest[close + 1..].trim_start();
+    let inner = after.strip_prefix('(')?;
+    let end = inner.rfind(')')?;
+    let target = inner[..end].trim();
+    let target = target.trim_start_matches('<').trim_end_matches('>');
+    Some((title, (!target.is_empty()).then(|| target.replace("%20", " "))))
+}
+
+fn find_closing_bracket(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Some(i),
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_parts_nesting_drafts_and_suffix() {
+        let text = "# Summary\n\n[Intro](intro.md)\n\n# Part one\n\n- [A](a.md)\n  - [A1](a/1.md)\n    - [A1x](a/1x.md)\n  - [A2]()\n- [B](b.md)\n\n---\n\n[Credits](credits.md)\n";
+        let (entries, diags) = parse(text, Path::new("SUMMARY.md"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let shape: Vec<String> = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Part { title } => format!("part {title}"),
+                Entry::Separator => "sep".into(),
+                Entry::Chapter(c) => format!("{}{} ({})", if c.numbered { "- " } else { "" }, c.title, c.children.len()),
+            })
+            .collect();
+        assert_eq!(shape, ["Intro (0)", "part Part one", "- A (2)", "- B (0)", "sep", "Credits (0)"]);
+        let Entry::Chapter(a) = &entries[2] else { unreachable!() };
+        let Entry::Chapter(a1) = &a.children[0] else { unreachable!() };
+        assert_eq!(a1.children.len(), 1);
+        let Entry::Chapter(a2) = &a.children[1] else { unreachable!() };
+        assert_eq!(a2.target, None);
+    }
+
+    #[test]
+    fn bad_line_is_reported_with_its_line() {
+        let (_, diags) = parse("# Summary\n- [A](a.md)\n- oops\n", Path::new("content/SUMMARY.md"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 3);
+    }
+}

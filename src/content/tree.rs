@@ -1,0 +1,279 @@
+//! Building the table of contents and page list, from SUMMARY.md or from file and folder names.
+
+use super::summary::{self, Entry};
+use super::{Course, FrontMatter, Page, PageKind, Source, TocNode, frontmatter, strip_number};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Parse a source's front matter and make its page.
+fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diagnostics) -> Page {
+    let split = frontmatter::split(&src.text);
+    let front = match split.front {
+        Some(yaml) => frontmatter::parse(yaml, &src.root_rel, split.front_line).unwrap_or_else(|d| {
+            diags.push(d);
+            FrontMatter::default()
+        }),
+        None => FrontMatter::default(),
+    };
+    let title = front
+        .title
+        .clone()
+        .or_else(|| first_heading(split.body))
+        .unwrap_or_else(|| fallback_title.to_string());
+    Page {
+        kind,
+        url: super::page_url(&src.src_rel),
+        source: Some(src.root_rel.clone()),
+        src_rel: Some(src.src_rel.clone()),
+        title,
+        number: None,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+    }
+}
+
+fn first_heading(body: &str) -> Option<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|h| h.split(" {#").next().unwrap_or(h).trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
+/// `01-what-is-a-model` → `What is a model`.
+pub fn humanize(stem: &str) -> String {
+    let s = strip_number(stem).replace(['-', '_'], " ");
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn is_index(path: &Path) -> bool {
+    matches!(stem_of(path).as_str(), "index" | "README")
+}
+
+fn push_page(course: &mut Course, page: Page) -> usize {
+    course.pages.push(page);
+    course.pages.len() - 1
+}
+
+/// Add the home page: `index.md` at the top of src, or a generated one.
+fn add_home(config: &Config, sources: &mut BTreeMap<PathBuf, Source>, course: &mut Course, diags: &mut Diagnostics) {
+    let key = [PathBuf::from("index.md"), PathBuf::from("README.md")]
+        .into_iter()
+        .find(|k| sources.contains_key(k));
+    let page = match key.and_then(|k| sources.remove(&k)) {
+        Some(src) => make_page(src, PageKind::Home, &config.title, diags),
+        None => Page {
+            kind: PageKind::Home,
+            source: None,
+            src_rel: None,
+            url: "index.html".to_string(),
+            title: config.title.clone(),
+            number: None,
+            front: FrontMatter {
+                description: config.description.clone(),
+                ..FrontMatter::default()
+            },
+            body: String::new(),
+            body_line: 0,
+        },
+    };
+    course.home = push_page(course, page);
+}
+
+/// Without SUMMARY.md: folders are chapters (their `index.md` is the chapter page), Markdown
+/// files are lessons, both ordered by name.
+pub fn from_names(config: &Config, markdown: Vec<Source>, course: &mut Course, diags: &mut Diagnostics) {
+    let mut sources: BTreeMap<PathBuf, Source> = markdown.into_iter().map(|s| (s.src_rel.clone(), s)).collect();
+    add_home(config, &mut sources, course, diags);
+    course.order.push(course.home);
+    let toc = build_dir(Path::new(""), &mut sources, course, diags, "");
+    course.toc = toc;
+}
+
+fn build_dir(dir: &Path, sources: &mut BTreeMap<PathBuf, Source>, course: &mut Course, diags: &mut Diagnostics, prefix: &str) -> Vec<TocNode> {
+    // Direct children of `dir`: files, and sub-folders that hold Markdown.
+    let mut children: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
+    for key in sources.keys() {
+        let Ok(rest) = key.strip_prefix(dir) else { continue };
+        let mut comps = rest.components();
+        let Some(first) = comps.next() else { continue };
+        let name = first.as_os_str().to_string_lossy().into_owned();
+        if comps.next().is_some() {
+            children.entry(name).or_insert(None);
+        } else if !is_index(key) || dir == Path::new("") {
+            children.insert(name, Some(key.clone()));
+        }
+    }
+    let mut nodes = Vec::new();
+    let mut n = 0;
+    for (name, file) in children {
+        n += 1;
+        let number = format!("{prefix}{n}.");
+        match file {
+            Some(key) => {
+                let Some(src) = sources.remove(&key) else { continue };
+                let mut page = make_page(src, PageKind::Lesson, &humanize(&stem_of(&key)), diags);
+                if page.front.draft {
+                    nodes.push(TocNode::Item { title: page.title, page: None, number: Some(number), children: Vec::new() });
+                    continue;
+                }
+                page.number = Some(number.clone());
+                let title = page.title.clone();
+                let idx = push_page(course, page);
+                course.order.push(idx);
+                nodes.push(TocNode::Item { title, page: Some(idx), number: Some(number), children: Vec::new() });
+            }
+            None => {
+                let sub = dir.join(&name);
+                let index_key = [sub.join("index.md"), sub.join("README.md")].into_iter().find(|k| sources.contains_key(k));
+                let page = match index_key.and_then(|k| sources.remove(&k)) {
+                    Some(src) => make_page(src, PageKind::Chapter, &humanize(&name), diags),
+                    None => generated_chapter(&sub, &name),
+                };
+                let mut page = page;
+                page.number = Some(number.clone());
+                let title = page.title.clone();
+                let idx = push_page(course, page);
+                course.order.push(idx);
+                let children = build_dir(&sub, sources, course, diags, &number);
+                nodes.push(TocNode::Item { title, page: Some(idx), number: Some(number), children });
+            }
+        }
+    }
+    nodes
+}
+
+fn generated_chapter(sub: &Path, name: &str) -> Page {
+    let src_rel = sub.join("index.md");
+    Page {
+        kind: PageKind::Chapter,
+        source: None,
+        url: super::page_url(&src_rel),
+        src_rel: None,
+        title: humanize(name),
+        number: None,
+        front: FrontMatter::default(),
+        body: String::new(),
+        body_line: 0,
+    }
+}
+
+/// With SUMMARY.md: its entries, in its order; files it does not list are not built.
+pub fn from_summary(config: &Config, text: &str, markdown: Vec<Source>, course: &mut Course, diags: &mut Diagnostics) {
+    let summary_rel = rel(&config.root, &config.src.join("SUMMARY.md"));
+    let (entries, errors) = summary::parse(text, &summary_rel);
+    diags.extend(errors);
+    let mut sources: BTreeMap<PathBuf, Source> = markdown.into_iter().map(|s| (s.src_rel.clone(), s)).collect();
+    let home_listed = entries_mention(&entries, "index.md") || entries_mention(&entries, "README.md");
+    if !home_listed {
+        add_home(config, &mut sources, course, diags);
+        course.order.push(course.home);
+    }
+    let mut ctx = SummaryCtx { config, summary_rel: &summary_rel, sources: &mut sources, diags, home_listed };
+    let mut counter = 0;
+    course.toc = ctx.convert(&entries, course, "", &mut counter);
+    if home_listed && course.pages.is_empty() {
+        add_home(config, &mut BTreeMap::new(), course, ctx.diags);
+    }
+    for key in sources.keys() {
+        if !is_index(key) || key.parent() != Some(Path::new("")) {
+            diags.push(Diagnostic::warning(
+                rel(&config.root, &config.src.join(key)),
+                Pos::FILE,
+                "this file is not listed in SUMMARY.md, so it is not built",
+            ));
+        }
+    }
+}
+
+fn entries_mention(entries: &[Entry], file: &str) -> bool {
+    entries.iter().any(|e| match e {
+        Entry::Chapter(c) => c.target.as_deref() == Some(file) || entries_mention(&c.children, file),
+        _ => false,
+    })
+}
+
+struct SummaryCtx<'a> {
+    config: &'a Config,
+    summary_rel: &'a Path,
+    sources: &'a mut BTreeMap<PathBuf, Source>,
+    diags: &'a mut Diagnostics,
+    home_listed: bool,
+}
+
+impl SummaryCtx<'_> {
+    fn convert(&mut self, entries: &[Entry], course: &mut Course, prefix: &str, counter: &mut usize) -> Vec<TocNode> {
+        let mut nodes = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Part { title } => nodes.push(TocNode::Part(title.clone())),
+                Entry::Separator => nodes.push(TocNode::Separator),
+                Entry::Chapter(ch) => {
+                    let number = ch.numbered.then(|| {
+                        *counter += 1;
+                        format!("{prefix}{counter}.")
+                    });
+                    let page = ch.target.as_deref().and_then(|t| self.page_for(ch, t, course, number.clone()));
+                    let mut sub = 0;
+                    let children = self.convert(&ch.children, course, number.as_deref().unwrap_or(prefix), &mut sub);
+                    nodes.push(TocNode::Item { title: ch.title.clone(), page, number, children });
+                }
+            }
+        }
+        nodes
+    }
+
+    fn page_for(&mut self, ch: &summary::Chapter, target: &str, course: &mut Course, number: Option<String>) -> Option<usize> {
+        let file = target.split('#').next().unwrap_or(target);
+        let key = PathBuf::from(file.trim_start_matches("./"));
+        if let Some(existing) = course.page_by_src(&key) {
+            self.diags.push(Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), format!("{file} is listed twice")));
+            return Some(existing);
+        }
+        let Some(src) = self.sources.remove(&key) else {
+            let exists = self.config.src.join(&key).is_file();
+            let message = if exists {
+                format!("{file} cannot be used as a page")
+            } else {
+                format!("{file} does not exist")
+            };
+            self.diags.push(
+                Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message)
+                    .with_help(format!("create {} or fix the path (it is relative to the course source folder)", rel(&self.config.root, &self.config.src.join(&key)).display())),
+            );
+            return None;
+        };
+        let is_home = self.home_listed && key.parent() == Some(Path::new("")) && is_index(&key);
+        let kind = if is_home {
+            PageKind::Home
+        } else if ch.children.is_empty() {
+            PageKind::Lesson
+        } else {
+            PageKind::Chapter
+        };
+        let mut page = make_page(src, kind, &ch.title, self.diags);
+        if page.front.title.is_none() {
+            page.title = ch.title.clone();
+        }
+        if page.front.draft {
+            return None;
+        }
+        page.number = number;
+        let idx = push_page(course, page);
+        if is_home {
+            course.home = idx;
+        }
+        course.order.push(idx);
+        Some(idx)
+    }
+}

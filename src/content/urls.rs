@@ -1,0 +1,99 @@
+//! Where each source file lands in the site: numeric prefixes such as `01-` order files and
+//! folders but are dropped from URLs; `.md` becomes `.html`.
+
+use super::Course;
+use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `01-what-is-a-model` → `what-is-a-model`; a name that is only a number stays.
+pub fn strip_number(name: &str) -> &str {
+    let digits = name.len() - name.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return name;
+    }
+    let rest = &name[digits..];
+    match rest.strip_prefix(['-', '_', '.', ' ']) {
+        Some(r) if !r.is_empty() && !r.starts_with('.') => r,
+        _ => name,
+    }
+}
+
+fn url_dirs(src_rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(parent) = src_rel.parent() {
+        for c in parent.components() {
+            parts.push(strip_number(&c.as_os_str().to_string_lossy()).to_string());
+        }
+    }
+    parts
+}
+
+/// The page URL (relative to the site root) of a Markdown file relative to src.
+pub fn page_url(src_rel: &Path) -> String {
+    let mut parts = url_dirs(src_rel);
+    let stem = src_rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = match stem.as_str() {
+        "index" | "README" => "index".to_string(),
+        other => strip_number(other).to_string(),
+    };
+    parts.push(format!("{stem}.html"));
+    parts.join("/")
+}
+
+/// Assets keep their file name; only folder names lose their numeric prefix, as pages do.
+pub fn asset_url(src_rel: &Path) -> String {
+    let mut parts = url_dirs(src_rel);
+    parts.push(src_rel.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    parts.join("/")
+}
+
+/// Every file under src, sorted, skipping hidden files and folders.
+pub fn walk(src: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(src)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| rel(root, src));
+                diags.push(Diagnostic::error(path, Pos::FILE, format!("cannot read: {e}")));
+            }
+        }
+    }
+    out
+}
+
+/// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other.
+pub fn check_collisions(course: &Course, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for page in &course.pages {
+        let Some(source) = page.source.as_deref() else { continue };
+        if let Some(first) = seen.insert(&page.url, source) {
+            diags.push(
+                Diagnostic::error(source, Pos::FILE, format!("this page and {} would both be written to {}", first.display(), page.url))
+                    .with_help("rename one of them: numeric prefixes such as `01-` are dropped from URLs"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_prefixes_are_dropped() {
+        assert_eq!(page_url(Path::new("01-foundations/01-what-is-a-model.md")), "foundations/what-is-a-model.html");
+        assert_eq!(page_url(Path::new("01-foundations/index.md")), "foundations/index.html");
+        assert_eq!(page_url(Path::new("README.md")), "index.html");
+        assert_eq!(strip_number("2024"), "2024");
+        assert_eq!(strip_number("10_x"), "x");
+        assert_eq!(asset_url(Path::new("01-foundations/images/01-a.png")), "foundations/images/01-a.png");
+    }
+}

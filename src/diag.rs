@@ -1,0 +1,205 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every check in coursebook reports through [`Diagnostics`] instead of returning early, so one
+//! run lists every problem in a course. Paths are relative to the course root so messages are the
+//! same on every machine (and in snapshots). This module owns printing; it never decides the exit
+//! code (main does).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: pos.line,
+            col: pos.col,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, pos, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The location as `path:line:col`, or just `path` when no line is known.
+    pub fn location(&self) -> String {
+        let path = self.path.display().to_string().replace('\\', "/");
+        if self.line == 0 {
+            path
+        } else {
+            format!("{path}:{}:{}", self.line, self.col.max(1))
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}: {}", self.location(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column (in characters). Line 0 means "the whole file".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const FILE: Pos = Pos { line: 0, col: 0 };
+
+    pub fn new(line: usize, col: usize) -> Self {
+        Pos { line, col }
+    }
+
+    /// The line and column of byte `offset` in `text` (clamped to the text).
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Pos { line, col }
+    }
+
+    /// This position shifted down by `lines` (for text embedded after a header, such as YAML
+    /// inside a fenced block or Markdown after front matter).
+    pub fn shifted(self, lines: usize) -> Self {
+        Pos {
+            line: self.line + lines,
+            col: self.col,
+        }
+    }
+}
+
+/// Collects diagnostics from every stage; the build fails once, at the end.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// All diagnostics, sorted by file and position so output is stable.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut items = self.items.clone();
+        items.sort();
+        items.dedup();
+        items
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// The path of `path` relative to the course root, for messages.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_char_columns() {
+        let text = "ab\nçd\n";
+        assert_eq!(Pos::of_offset(text, 0), Pos::new(1, 1));
+        assert_eq!(Pos::of_offset(text, 3), Pos::new(2, 1));
+        // 'ç' is two bytes but one column.
+        assert_eq!(Pos::of_offset(text, 5), Pos::new(2, 2));
+        assert_eq!(Pos::of_offset(text, 999), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn display_has_location_and_help() {
+        let d = Diagnostic::error("book.toml", Pos::new(3, 1), "unknown key `titel`")
+            .with_help("valid keys: title");
+        assert_eq!(
+            d.to_string(),
+            "error: book.toml:3:1: unknown key `titel`\n  help: valid keys: title"
+        );
+    }
+}
+
+/// Byte offset → line and column, in O(log lines) per lookup.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Pos { line, col }
+    }
+}

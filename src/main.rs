@@ -1,0 +1,33 @@
+//! coursebook: parse the command line, run the command, print what it found, choose the exit
+//! code (0 success, 1 the course has errors, 2 a bad command line).
+
+mod cli;
+mod cmd;
+mod config;
+mod content;
+mod diag;
+mod markdown;
+mod render;
+mod site;
+mod theme;
+mod widgets;
+mod yaml;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 0 for --help/--version and 2 for usage errors.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ok = match cli.command {
+        cli::Command::Build { dir, dest_dir } => cmd::build::run(&dir, dest_dir.as_deref(), cli.quiet, cli.verbose),
+        cli::Command::Check { dir, format } => cmd::check::run(&dir, format, cli.quiet),
+    };
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

@@ -1,0 +1,201 @@
+//! Links between source files become links between pages: `../02-x/01-y.md#z` becomes
+//! `../x/y.html#z`, relative to the page. A link to a missing file is an error at the link;
+//! `#anchors` are checked after every page is rendered (see [`PendingLink`]).
+
+use super::{Ev, Output, PageContext};
+use crate::diag::{Diagnostic, Pos};
+use pulldown_cmark::{CowStr, Event, Tag};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Source path (relative to src, `/`-separated) → output URL (relative to the site root).
+#[derive(Debug, Default)]
+pub struct LinkTable {
+    pub pages: HashMap<String, String>,
+    pub assets: HashMap<String, String>,
+}
+
+/// A link whose `#fragment` must exist on its target page.
+#[derive(Clone, Debug)]
+pub struct PendingLink {
+    pub source: PathBuf,
+    pub pos: Pos,
+    /// The target page's URL relative to the site root.
+    pub page: String,
+    pub fragment: String,
+    /// The link as the author wrote it, for the message.
+    pub written: String,
+}
+
+fn is_external(dest: &str) -> bool {
+    dest.starts_with("//")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("tel:")
+        || dest.starts_with("data:")
+        || dest
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !scheme.contains('/'))
+}
+
+/// Join `dest` onto `dir` and fold `.` and `..`; `None` when it climbs out of src.
+fn resolve(dir: &Path, dest: &str) -> Option<String> {
+    let joined = if let Some(abs) = dest.strip_prefix('/') {
+        PathBuf::from(abs)
+    } else {
+        dir.join(dest)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => {}
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `a/b/c.html` seen from `a/d.html` → `b/c.html`; from `x/y.html` → `../a/b/c.html`.
+pub fn relative_url(from_page: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from_page.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn rewrite<'a>(events: Vec<Ev<'a>>, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+    events
+        .into_iter()
+        .map(|(event, range)| {
+            let event = match event {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, true).map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Link { link_type, dest_url, title, id })
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, false).map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                }
+                other => other,
+            };
+            (event, range)
+        })
+        .collect()
+}
+
+/// The rewritten destination, or `None` to keep it as written.
+fn rewrite_one(dest: &str, ctx: &PageContext<'_>, pos: Pos, out: &mut Output, is_link: bool) -> Option<String> {
+    if dest.is_empty() || is_external(dest) {
+        return None;
+    }
+    let (path_part, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or(path_part);
+    if path_part.is_empty() {
+        if let Some(f) = fragment {
+            out.links.push(PendingLink {
+                source: ctx.source.to_path_buf(),
+                pos,
+                page: ctx.url.to_string(),
+                fragment: percent_decode(f),
+                written: dest.to_string(),
+            });
+        }
+        return None;
+    }
+    let dir = ctx.src_rel.parent().unwrap_or(Path::new(""));
+    let decoded = percent_decode(path_part);
+    let target = resolve(dir, &decoded);
+    let found = target.as_ref().and_then(|t| {
+        let t = t.trim_end_matches('/');
+        ctx.links
+            .pages
+            .get(t)
+            .or_else(|| ctx.links.pages.get(&format!("{t}/index.md")))
+            .or_else(|| ctx.links.pages.get(&format!("{t}/README.md")))
+            .map(|u| (u.clone(), true))
+            .or_else(|| ctx.links.assets.get(t).map(|u| (u.clone(), false)))
+    });
+    let Some((url, is_page)) = found else {
+        let what = if is_link { "link" } else { "image" };
+        out.diags.push(
+            Diagnostic::error(ctx.source, pos, format!("broken {what}: `{dest}` is not a page or file of the course"))
+                .with_help("links are relative to this file; link to the Markdown file (`other.md`), not to the .html page"),
+        );
+        return None;
+    };
+    let mut rewritten = relative_url(ctx.url, &url);
+    if let Some(f) = fragment {
+        if is_page && !f.is_empty() {
+            out.links.push(PendingLink {
+                source: ctx.source.to_path_buf(),
+                pos,
+                page: url.clone(),
+                fragment: percent_decode(f),
+                written: dest.to_string(),
+            });
+        }
+        rewritten.push('#');
+        rewritten.push_str(f);
+    }
+    Some(rewritten)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("a/d.html", "a/b/c.html"), "b/c.html");
+        assert_eq!(relative_url("x/y.html", "a/b/c.html"), "../a/b/c.html");
+        assert_eq!(relative_url("index.html", "a.html"), "a.html");
+        assert_eq!(relative_url("a/b.html", "index.html"), "../index.html");
+        assert_eq!(relative_url("a/b.html", "a/b.html"), "b.html");
+    }
+
+    #[test]
+    fn external_links_are_left_alone() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("other.md"));
+        assert!(!is_external("../a.md#x"));
+    }
+
+    #[test]
+    fn resolve_folds_parents_and_refuses_to_climb_out() {
+        assert_eq!(resolve(Path::new("a/b"), "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(resolve(Path::new(""), "../c.md"), None);
+        assert_eq!(resolve(Path::new("a"), "/c.md").as_deref(), Some("c.md"));
+    }
+}

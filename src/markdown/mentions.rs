@@ -1,0 +1,177 @@
+//! Glossary mentions: the first (or every) mention of a term or alias in a lesson's prose links
+//! to its glossary entry, with the definition shown on hover and focus by CSS alone.
+//!
+//! One Aho-Corasick automaton over every term and alias (leftmost-longest, so "language model"
+//! wins over "model") scans each text run once: the cost grows with the text, not with
+//! terms × words. Only prose is touched: headings, links, images, code, math and callout
+//! titles arrive as other events or inside skipped tags.
+
+use super::Ev;
+use super::highlight::escape;
+use super::links::relative_url as relative;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::HashSet;
+
+pub struct Term {
+    pub id: String,
+    pub names: Vec<String>,
+    /// Inline HTML of the definition.
+    pub definition: String,
+}
+
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    /// Pattern index → term index.
+    pattern_term: Vec<usize>,
+    terms: Vec<Term>,
+    /// Link every mention, not only the first.
+    pub all: bool,
+    pub glossary_url: String,
+}
+
+impl Matcher {
+    pub fn new(terms: Vec<Term>, all: bool, glossary_url: &str) -> Matcher {
+        let mut patterns = Vec::new();
+        let mut pattern_term = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            for name in &term.names {
+                let lower = name.trim().to_lowercase();
+                if !lower.is_empty() {
+                    patterns.push(lower);
+                    pattern_term.push(i);
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        Matcher {
+            automaton,
+            pattern_term,
+            terms,
+            all,
+            glossary_url: glossary_url.to_string(),
+        }
+    }
+
+    /// Whole-word, case-insensitive matches in `text`: (start, end, term index), in order.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let Some(ac) = &self.automaton else { return Vec::new() };
+        // Lowercasing can change byte lengths (İ → i̇), so keep a map back to the original.
+        let mut lower = String::with_capacity(text.len());
+        let mut back: Vec<usize> = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            for l in c.to_lowercase() {
+                let before = lower.len();
+                lower.push(l);
+                back.extend(std::iter::repeat_n(i, lower.len() - before));
+            }
+        }
+        back.push(text.len());
+        let mut found = Vec::new();
+        for m in ac.find_iter(&lower) {
+            let start = back[m.start()];
+            let end = back[m.end()];
+            let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word(c));
+            let after_ok = text[end..].chars().next().is_none_or(|c| !is_word(c));
+            if before_ok && after_ok && start < end {
+                found.push((start, end, self.pattern_term[m.pattern().as_usize()]));
+            }
+        }
+        found
+    }
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+pub fn link<'a>(events: Vec<Ev<'a>>, matcher: &Matcher, page_url: &str, mentioned: &mut Vec<String>) -> Vec<Ev<'a>> {
+    let href = relative(page_url, &matcher.glossary_url);
+    let mut linked: HashSet<usize> = HashSet::new();
+    let mut skip_depth = 0usize;
+    let mut out = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        match &event {
+            Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::TableHead) => skip_depth += 1,
+            Event::End(TagEnd::Heading(_) | TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::TableHead) => {
+                skip_depth = skip_depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        let Event::Text(text) = &event else {
+            out.push((event, range));
+            continue;
+        };
+        if skip_depth > 0 {
+            out.push((event, range));
+            continue;
+        }
+        let mut last = 0;
+        let mut pieces: Vec<Event<'a>> = Vec::new();
+        for (start, end, term_index) in matcher.find(text) {
+            if !matcher.all && linked.contains(&term_index) {
+                continue;
+            }
+            let term = &matcher.terms[term_index];
+            if linked.insert(term_index) {
+                mentioned.push(term.id.clone());
+            }
+            if start > last {
+                pieces.push(Event::Text(CowStr::from(text[last..start].to_string())));
+            }
+            let tip = format!("tip-{}-{}", term.id, start + range.start);
+            pieces.push(Event::Html(CowStr::from(format!(
+                "<span class=\"term\"><a href=\"{href}#term-{id}\" data-term=\"{id}\" aria-describedby=\"{tip}\">{text}</a><span class=\"term-tip\" role=\"tooltip\" id=\"{tip}\">{def}</span></span>",
+                id = escape(&term.id),
+                text = escape(&text[start..end]),
+                def = term.definition,
+            ))));
+            last = end;
+        }
+        if pieces.is_empty() {
+            out.push((event, range));
+            continue;
+        }
+        if last < text.len() {
+            pieces.push(Event::Text(CowStr::from(text[last..].to_string())));
+        }
+        out.extend(pieces.into_iter().map(|e| (e, range.clone())));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(all: bool) -> Matcher {
+        let terms = vec![
+            Term { id: "model".into(), names: vec!["model".into(), "models".into()], definition: "A function.".into() },
+            Term { id: "language-model".into(), names: vec!["language model".into()], definition: "Predicts tokens.".into() },
+            Term { id: "slm".into(), names: vec!["SLM".into(), "small language model".into()], definition: "Small.".into() },
+            Term { id: "inference".into(), names: vec!["İnference".into()], definition: "Running.".into() },
+        ];
+        Matcher::new(terms, all, "glossary.html")
+    }
+
+    fn names(m: &Matcher, text: &str) -> Vec<String> {
+        m.find(text).into_iter().map(|(s, e, _)| text[s..e].to_string()).collect()
+    }
+
+    #[test]
+    fn longest_match_wins_and_words_are_whole() {
+        let m = matcher(true);
+        assert_eq!(names(&m, "A language model is a model; remodel no."), ["language model", "model"]);
+        assert_eq!(names(&m, "A small language model (SLM)."), ["small language model", "SLM"]);
+        assert_eq!(names(&m, "Models, MODEL and model_x"), ["Models", "MODEL"]);
+    }
+
+    #[test]
+    fn unicode_case_and_offsets_survive_lowercasing() {
+        let m = matcher(true);
+        assert_eq!(names(&m, "İİ then İnference."), ["İnference"]);
+    }
+}

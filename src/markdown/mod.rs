@@ -1,0 +1,178 @@
+//! Markdown → HTML fragments: the only pulldown-cmark user.
+//!
+//! A page's events go through small named passes, each owning one concern (callouts, heading
+//! ids, code and widgets, math, links, glossary mentions), instead of one loop full of flags.
+//! Problems become diagnostics at the Markdown file's line; rendering always finishes.
+
+mod callouts;
+pub mod highlight;
+pub mod links;
+pub mod math;
+pub mod mentions;
+mod slug;
+
+pub use links::{LinkTable, PendingLink};
+pub use slug::slugify; // used by the glossary
+
+use crate::diag::{Diagnostic, LineIndex, Pos};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+use std::path::Path;
+
+pub type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// Renders fenced blocks whose info string names a widget (`quiz`, `calculator`, …).
+pub trait Widgets: Sync {
+    fn is_widget(&self, info: &str) -> bool;
+    /// `body_line` is the number of lines in the file before the block's first body line.
+    fn render(&self, info: &str, body: &str, body_line: usize, out: &mut Output);
+}
+
+/// What a page needs to know about the rest of the course.
+pub struct PageContext<'a> {
+    /// The Markdown file relative to the course root, for messages.
+    pub source: &'a Path,
+    /// The Markdown file relative to src, for resolving relative links.
+    pub src_rel: &'a Path,
+    /// The page's own URL relative to the site root.
+    pub url: &'a str,
+    /// Lines of the file before the Markdown body.
+    pub line_offset: usize,
+    pub links: &'a LinkTable,
+    pub widgets: &'a dyn Widgets,
+    pub mentions: Option<&'a mentions::Matcher>,
+}
+
+/// A rendered fragment and what the build must check later.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub html: String,
+    pub diags: Vec<Diagnostic>,
+    pub links: Vec<PendingLink>,
+    /// Glossary term ids mentioned (linked) on the page.
+    pub mentioned: Vec<String>,
+    /// Quiz ids on the page, with their fingerprints, for the page's data.
+    pub quizzes: Vec<String>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_MATH
+}
+
+/// Render a page's Markdown body.
+pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
+    let mut out = Output::default();
+    let lines = LineIndex::new(body);
+    let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
+    let events: Vec<Ev<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events = callouts::apply(events, body);
+    let events = slug::heading_ids(events);
+    let events = code_blocks(events, body, ctx, &at, &mut out);
+    let events = math_pass(events, ctx, &at, &mut out);
+    let events = links::rewrite(events, ctx, &at, &mut out);
+    let events = match ctx.mentions {
+        Some(m) => mentions::link(events, m, ctx.url, &mut out.mentioned),
+        None => events,
+    };
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+/// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
+pub fn render_inline(text: &str) -> String {
+    let mut html = String::new();
+    let events = Parser::new_ext(text, options()).filter(|e| {
+        !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))
+    });
+    let events = events.map(|e| match e {
+        Event::InlineMath(m) => Event::Html(CowStr::from(math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)))),
+        other => other,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim_end().to_string()
+}
+
+/// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
+/// links rewritten: such snippets live outside a page's link table.
+pub fn render_block(text: &str) -> String {
+    let mut html = String::new();
+    let events = Parser::new_ext(text, options()).map(|e| match e {
+        Event::InlineMath(m) => Event::Html(CowStr::from(math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)))),
+        Event::DisplayMath(m) => Event::Html(CowStr::from(math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)))),
+        other => other,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim_end().to_string()
+}
+
+/// Fenced code: widgets go to their renderer, other code is highlighted at build time.
+fn code_blocks<'a>(events: Vec<Ev<'a>>, body: &str, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+    let mut result = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some((event, range)) = iter.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = &event else {
+            result.push((event, range));
+            continue;
+        };
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (inner, _) in iter.by_ref() {
+            match inner {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let lang = info.split([' ', ',', '{']).next().unwrap_or("").to_string();
+        let html = if ctx.widgets.is_widget(&lang) {
+            // The block's body starts on the line after the opening fence.
+            let body_line = at(range.start).line;
+            let mut widget_out = Output::default();
+            ctx.widgets.render(&lang, &code, body_line, &mut widget_out);
+            out.diags.append(&mut widget_out.diags);
+            out.quizzes.append(&mut widget_out.quizzes);
+            widget_out.html
+        } else {
+            let (inner, found) = highlight::highlight(&code, &lang);
+            let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", highlight::escape(&lang)) };
+            let _ = (found, body);
+            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
+        };
+        result.push((Event::Html(CowStr::from(html)), range));
+    }
+    result
+}
+
+fn math_pass<'a>(events: Vec<Ev<'a>>, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+    events
+        .into_iter()
+        .map(|(event, range)| {
+            let (latex, display) = match &event {
+                Event::InlineMath(m) => (m.to_string(), false),
+                Event::DisplayMath(m) => (m.to_string(), true),
+                _ => return (event, range),
+            };
+            let html = match math::render(&latex, display) {
+                Ok(html) => html,
+                Err(message) => {
+                    out.diags.push(
+                        Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{latex}`: {message}"))
+                            .with_help("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"),
+                    );
+                    format!("<code class=\"math-error\">{}</code>", highlight::escape(&latex))
+                }
+            };
+            (Event::Html(CowStr::from(html)), range)
+        })
+        .collect()
+}

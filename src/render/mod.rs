@@ -1,0 +1,146 @@
+//! Pages through templates: the only minijinja user. Templates see typed view structs
+//! ([`PageView`] and friends), never string-keyed maps, and `UndefinedBehavior::Strict` turns a
+//! typo in a theme into an error at `template:line` instead of an empty string.
+
+use crate::diag::{Diagnostic, Pos};
+use crate::theme::{TEMPLATES, Theme};
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+use std::path::Path;
+
+pub struct Renderer {
+    env: Environment<'static>,
+    theme: Theme,
+}
+
+#[derive(Serialize)]
+pub struct BookView {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub repository: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct TocEntryView {
+    /// "item", "draft", "part", "separator" or "more".
+    pub kind: &'static str,
+    pub title: String,
+    pub number: Option<String>,
+    pub href: Option<String>,
+    pub current: bool,
+    /// The current page is inside this entry.
+    pub open: bool,
+    pub children: Vec<TocEntryView>,
+}
+
+#[derive(Serialize)]
+pub struct KeyTermView {
+    pub id: String,
+    pub term: String,
+    pub definition: String,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct LessonCardView {
+    pub title: String,
+    pub number: Option<String>,
+    pub href: String,
+    pub description: Option<String>,
+    pub depth: usize,
+}
+
+#[derive(Serialize)]
+pub struct GlossaryEntryView {
+    pub id: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub definition: String,
+    pub see: Vec<LinkView>,
+    pub used_in: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+pub struct GlossaryLetterView {
+    pub letter: String,
+    pub id: String,
+    pub entries: Vec<GlossaryEntryView>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub book: &'a BookView,
+    /// "home", "chapter", "lesson", "glossary", "contents" or "not-found".
+    pub kind: &'static str,
+    pub title: String,
+    pub number: Option<String>,
+    pub description: Option<String>,
+    /// Relative path from this page to the site root ("", "../", or the site-url for 404).
+    pub root: String,
+    pub objectives: Vec<String>,
+    pub content: String,
+    pub key_terms: Vec<KeyTermView>,
+    pub toc: Vec<TocEntryView>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+    pub edit_url: Option<String>,
+    pub lessons: Vec<LessonCardView>,
+    pub glossary: Vec<GlossaryLetterView>,
+    pub has_glossary: bool,
+    pub has_quiz: bool,
+    /// Cache-busting suffixes for theme files, so a new build is never mixed with an old one.
+    pub version: &'a str,
+    pub template: &'static str,
+}
+
+impl Renderer {
+    /// Load every template; problems are returned as diagnostics at the template's line.
+    pub fn new(theme: Theme, root: &Path) -> (Renderer, Vec<Diagnostic>) {
+        let mut env = Environment::new();
+        env.set_debug(true);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None }
+        });
+        let loader_theme = theme.clone();
+        env.set_loader(move |name| {
+            Ok(loader_theme
+                .file(&loader_theme.template_path(name))
+                .map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned()))
+        });
+        let mut diags = Vec::new();
+        for name in TEMPLATES {
+            if let Err(e) = env.get_template(name) {
+                diags.push(template_error(&theme, root, &e));
+            }
+        }
+        (Renderer { env, theme }, diags)
+    }
+
+    pub fn render(&self, view: &PageView<'_>, root: &Path) -> Result<String, Diagnostic> {
+        let template = self.env.get_template(view.template).map_err(|e| template_error(&self.theme, root, &e))?;
+        template.render(minijinja::value::Serde(view)).map_err(|e| template_error(&self.theme, root, &e))
+    }
+}
+
+fn template_error(theme: &Theme, root: &Path, e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or("base.html");
+    let path = theme.shown_path(name, root);
+    let line = e.line().unwrap_or(0);
+    let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(&format!(" ({inner})"));
+        source = inner.source();
+    }
+    Diagnostic::error(path, Pos::new(line, 1), format!("template error: {message}"))
+        .with_help("check the template against the default theme's (coursebook's themes/default/templates)")
+}

@@ -1,0 +1,104 @@
+//! The build, as one readable list of steps (see [`build`]). This module and its children are
+//! the only ones that decide what goes into the site; `output` is the only writer.
+
+pub mod output;
+mod pages;
+mod toc;
+
+use crate::config::{self, Config};
+use crate::content::{self, Course};
+use crate::diag::{Diagnostics, Pos};
+use crate::markdown::LinkTable;
+use crate::render::Renderer;
+use crate::theme::Theme;
+use output::SiteFiles;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const CONTENTS_URL: &str = "toc.html";
+pub const GLOSSARY_URL: &str = "glossary.html";
+
+/// What a finished build reports.
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub dest: PathBuf,
+    pub millis: u128,
+    pub notes: Vec<String>,
+}
+
+/// Whether the site is written or only checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// Build the course at `root`. Every problem goes to `diags`; nothing is written unless the
+/// whole build succeeded.
+pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnostics) -> Option<Summary> {
+    let started = Instant::now();
+    // 1. Configuration.
+    let config = config::load(root, diags)?;
+    // 2. The course: pages, order, assets.
+    let course = content::load(&config, diags);
+    // 3. Templates, loaded up front so a broken override is reported even if no page uses it.
+    let theme = Theme { dir: config.theme_dir.clone() };
+    if let Some(dir) = &theme.dir {
+        if !dir.is_dir() {
+            diags.push(
+                crate::diag::Diagnostic::error("book.toml", Pos::FILE, format!("the theme folder {} does not exist", crate::diag::rel(root, dir).display()))
+                    .with_help("create it, or remove `theme` from [output.html] to use the default theme"),
+            );
+        }
+    }
+    let (renderer, template_errors) = Renderer::new(theme.clone(), root);
+    diags.extend(template_errors);
+    // 4. Markdown → HTML for every page, in parallel; then links and anchors across pages.
+    let links = link_table(&course);
+    let rendered = pages::render_all(&config, &course, &links, diags);
+    // 5. Pages through templates, plus the site's other files.
+    let mut site = SiteFiles::default();
+    pages::assemble(&config, &course, &rendered, &renderer, &mut site, diags);
+    pages::static_files(&config, &course, &theme, &mut site);
+    if diags.has_errors() {
+        return None;
+    }
+    // 6. Write, swapping the new site in whole.
+    let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
+    if mode == Mode::Write {
+        if let Err(d) = output::write(&site, &dest, root) {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(Summary {
+        pages: rendered.len(),
+        files: site.files.len(),
+        dest,
+        millis: started.elapsed().as_millis(),
+        notes: vec![format!(
+            "quiz-wasm: {} bytes wasm + {} bytes JS",
+            crate::theme::QUIZ_WASM.len(),
+            crate::theme::QUIZ_WASM_JS.len()
+        )],
+    })
+}
+
+/// Every page and asset by its source path, for resolving links.
+fn link_table(course: &Course) -> LinkTable {
+    let mut table = LinkTable::default();
+    for page in &course.pages {
+        if let Some(src) = &page.src_rel {
+            table.pages.insert(src.to_string_lossy().replace('\\', "/"), page.url.clone());
+        }
+    }
+    for asset in &course.assets {
+        table.assets.insert(asset.src_rel.clone(), asset.url.clone());
+    }
+    table
+}
+
+pub fn config_only(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    config::load(root, diags)
+}

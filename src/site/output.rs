@@ -1,0 +1,125 @@
+//! The only writer of the output folder. The new site is written to a staging folder beside the
+//! destination and swapped in whole, so a failed build leaves the previous site untouched; a
+//! folder that coursebook did not make is never deleted.
+
+use crate::diag::{Diagnostic, Pos};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// Marks a folder as coursebook output, so a later build may replace it.
+pub const MARKER: &str = ".coursebook";
+
+pub enum FileData {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+/// The whole site in memory (or as paths to copy), keyed by URL relative to the site root.
+#[derive(Default)]
+pub struct SiteFiles {
+    pub files: BTreeMap<String, FileData>,
+}
+
+impl SiteFiles {
+    pub fn add(&mut self, url: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(url.into(), FileData::Bytes(bytes.into()));
+    }
+
+    pub fn copy(&mut self, url: impl Into<String>, from: PathBuf) {
+        self.files.insert(url.into(), FileData::Copy(from));
+    }
+}
+
+/// A URL that stays inside the site folder once joined to it.
+fn safe_relative(url: &str) -> Option<PathBuf> {
+    let path = Path::new(url);
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| path.to_path_buf())
+}
+
+fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, Pos::FILE, format!("cannot {what}: {e}"))
+}
+
+/// Check that `dest` may be replaced: missing, empty, or made by coursebook, and not a folder
+/// that holds the course itself.
+pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
+    let canonical_root = fs::canonicalize(course_root).unwrap_or_else(|_| course_root.to_path_buf());
+    if let Ok(canonical_dest) = fs::canonicalize(dest) {
+        if canonical_root.starts_with(&canonical_dest) {
+            return Err(Diagnostic::error(dest, Pos::FILE, "the output folder holds the course itself; refusing to replace it")
+                .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]"));
+        }
+    }
+    match fs::read_dir(dest) {
+        Err(_) => Ok(()),
+        Ok(mut entries) => {
+            if entries.next().is_none() || dest.join(MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(Diagnostic::error(dest, Pos::FILE, "the output folder is not empty and was not made by coursebook; refusing to replace it")
+                    .with_help("choose another folder with `--dest-dir`, or empty this one"))
+            }
+        }
+    }
+}
+
+/// Write `site` to a staging folder, then swap it in for `dest`.
+pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
+    check_destination(dest, course_root)?;
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dest.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+    let staging = parent.join(format!(".{name}.coursebook-new"));
+    let old = parent.join(format!(".{name}.coursebook-old"));
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
+        }
+    }
+    let result = write_all(site, &staging);
+    if let Err(d) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(d);
+    }
+    if dest.exists() {
+        fs::rename(dest, &old).map_err(|e| io_error(dest, "move the previous site aside", &e))?;
+    }
+    if let Err(e) = fs::rename(&staging, dest) {
+        // Put the previous site back: better an old site than none.
+        let _ = fs::rename(&old, dest);
+        return Err(io_error(dest, "move the new site into place", &e));
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(|e| io_error(&old, "remove the previous site", &e))?;
+    }
+    Ok(())
+}
+
+fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
+    fs::create_dir_all(staging).map_err(|e| io_error(staging, "create the folder", &e))?;
+    // Folders first (sequentially, they are few), then files in parallel.
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for url in site.files.keys() {
+        let rel = safe_relative(url).ok_or_else(|| Diagnostic::error(url, Pos::FILE, "refusing to write outside the output folder"))?;
+        if let Some(p) = rel.parent() {
+            dirs.insert(staging.join(p));
+        }
+    }
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", &e))?;
+    }
+    fs::write(staging.join(MARKER), "This folder was made by coursebook; a new build replaces it whole.\n")
+        .map_err(|e| io_error(staging, "write", &e))?;
+    let files: Vec<(&String, &FileData)> = site.files.iter().collect();
+    files.par_iter().try_for_each(|(url, data)| {
+        let target = staging.join(url.as_str());
+        match data {
+            FileData::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e)),
+            FileData::Copy(from) => fs::copy(from, &target).map(|_| ()).map_err(|e| io_error(from, "copy", &e)),
+        }
+    })
+}

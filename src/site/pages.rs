@@ -1,0 +1,338 @@
+//! Rendering pages: Markdown bodies in parallel, then each page through its template, then the
+//! checks that need every page (anchors), then the site's other files.
+
+use super::output::SiteFiles;
+use super::{CONTENTS_URL, GLOSSARY_URL, toc};
+use crate::config::Config;
+use crate::content::{Course, Page, PageKind};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::links::relative_url;
+use crate::markdown::{self, LinkTable, Output, PageContext};
+use crate::render::{BookView, LessonCardView, LinkView, PageView, Renderer};
+use crate::theme::Theme;
+use crate::widgets::PageWidgets;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Markdown → HTML for every page, in parallel.
+pub fn render_all(config: &Config, course: &Course, links: &LinkTable, diags: &mut Diagnostics) -> Vec<Output> {
+    let outputs: Vec<Output> = course
+        .pages
+        .par_iter()
+        .map(|page| render_page(config, page, links))
+        .collect();
+    for out in &outputs {
+        diags.extend(out.diags.iter().cloned());
+    }
+    outputs
+}
+
+fn render_page(config: &Config, page: &Page, links: &LinkTable) -> Output {
+    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
+        return Output::default();
+    };
+    let widgets = PageWidgets { source: source.clone(), lang: config.language.clone() };
+    let ctx = PageContext {
+        source,
+        src_rel,
+        url: &page.url,
+        line_offset: page.body_line,
+        links,
+        widgets: &widgets,
+        mentions: None,
+    };
+    let mut out = markdown::render(&page.body, &ctx);
+    // The page's title is shown by the template; drop a leading `# Title` that repeats it.
+    out.html = strip_leading_h1(&out.html, &page.title);
+    out
+}
+
+fn strip_leading_h1(html: &str, title: &str) -> String {
+    let trimmed = html.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("<h1") {
+        if let Some(end) = rest.find("</h1>") {
+            let inner = &rest[..end];
+            let text = inner.split_once('>').map_or("", |(_, t)| t);
+            if strip_tags(text).trim() == title.trim() {
+                return rest[end + 5..].trim_start().to_string();
+            }
+        }
+    }
+    html.to_string()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+fn kind_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "home",
+        PageKind::Chapter => "chapter",
+        PageKind::Lesson => "lesson",
+        PageKind::Glossary => "glossary",
+        PageKind::Contents => "contents",
+        PageKind::NotFound => "not-found",
+    }
+}
+
+fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn book_view(config: &Config) -> BookView {
+    BookView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        authors: config.authors.clone(),
+        repository: config.git_repository_url.clone(),
+    }
+}
+
+/// A content hash of the theme files, appended to their URLs so browsers never mix builds.
+fn version(theme: &Theme) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, bytes) in theme.static_files() {
+        for b in bytes.iter() {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash ^= crate::theme::QUIZ_WASM.len() as u64;
+    format!("{:08x}", hash & 0xffff_ffff)
+}
+
+struct Shared<'a> {
+    config: &'a Config,
+    course: &'a Course,
+    book: BookView,
+    version: String,
+    has_glossary: bool,
+}
+
+impl Shared<'_> {
+    fn view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
+        PageView {
+            book: &self.book,
+            kind: kind_name(kind),
+            title,
+            number: None,
+            description: None,
+            root: root_of(url),
+            objectives: Vec::new(),
+            content: String::new(),
+            key_terms: Vec::new(),
+            toc: toc::sidebar(self.course, None, url),
+            prev: None,
+            next: None,
+            edit_url: None,
+            lessons: Vec::new(),
+            glossary: Vec::new(),
+            has_glossary: self.has_glossary,
+            has_quiz: false,
+            version: &self.version,
+            template: "page.html",
+        }
+    }
+
+    fn link(&self, from: &str, index: usize) -> LinkView {
+        let page = &self.course.pages[index];
+        LinkView { title: page.title.clone(), href: relative_url(from, &page.url) }
+    }
+
+    fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
+        let page = &self.course.pages[index];
+        let mut view = self.view(page.kind, &page.url, page.title.clone());
+        view.number = page.number.clone();
+        view.description = page.front.description.clone();
+        view.objectives = page.front.objectives.iter().map(|o| markdown::render_inline(o)).collect();
+        view.content = out.html.clone();
+        view.has_quiz = !out.quizzes.is_empty();
+        view.toc = toc::sidebar(self.course, Some(index), &page.url);
+        let position = self.course.order.iter().position(|&p| p == index);
+        if let Some(pos) = position {
+            view.prev = pos.checked_sub(1).map(|p| self.link(&page.url, self.course.order[p]));
+            view.next = self.course.order.get(pos + 1).map(|&p| self.link(&page.url, p));
+        }
+        if let (Some(template), Some(source)) = (&self.config.edit_url_template, &page.source) {
+            view.edit_url = Some(template.replace("{path}", &source.to_string_lossy().replace('\\', "/")));
+        }
+        if page.kind == PageKind::Home {
+            view.lessons = self.lessons(&page.url);
+        }
+        view
+    }
+
+    fn lessons(&self, from: &str) -> Vec<LessonCardView> {
+        self.course
+            .order
+            .iter()
+            .filter(|&&i| i != self.course.home)
+            .map(|&i| {
+                let p = &self.course.pages[i];
+                LessonCardView {
+                    title: p.title.clone(),
+                    number: p.number.clone(),
+                    href: relative_url(from, &p.url),
+                    description: p.front.description.clone(),
+                    depth: p.number.as_deref().map_or(1, |n| n.matches('.').count().max(1)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Every page through its template, then the anchor check.
+pub fn assemble(config: &Config, course: &Course, rendered: &[Output], renderer: &Renderer, site: &mut SiteFiles, diags: &mut Diagnostics) {
+    let shared = Shared {
+        config,
+        course,
+        book: book_view(config),
+        version: version(&Theme { dir: config.theme_dir.clone() }),
+        has_glossary: false,
+    };
+    let root = &config.root;
+    let results: Vec<(String, Result<String, Diagnostic>)> = (0..course.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let view = shared.page_view(i, &rendered[i]);
+            (course.pages[i].url.clone(), renderer.render(&view, root))
+        })
+        .collect();
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut first_template_error = true;
+    for (url, result) in results {
+        match result {
+            Ok(html) => {
+                ids.insert(url.clone(), collect_ids(&html));
+                site.add(url, html);
+            }
+            Err(d) => {
+                // The same template error would repeat on every page.
+                if first_template_error {
+                    diags.push(d);
+                    first_template_error = false;
+                }
+            }
+        }
+    }
+    // Generated pages: contents, 404.
+    let mut contents = shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
+    contents.toc = toc::full(course, CONTENTS_URL);
+    contents.template = "contents.html";
+    contents.lessons = shared.lessons(CONTENTS_URL);
+    render_generated(renderer, &contents, CONTENTS_URL, root, site, diags);
+    let mut not_found = shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
+    // Served at any depth, so its links start from the site's own path.
+    not_found.root = config.site_url.clone();
+    not_found.toc = toc::sidebar(course, None, "index.html")
+        .into_iter()
+        .map(|mut e| {
+            absolutize(&mut e, &config.site_url);
+            e
+        })
+        .collect();
+    not_found.template = "404.html";
+    render_generated(renderer, &not_found, "404.html", root, site, diags);
+    check_anchors(rendered, &ids, diags);
+}
+
+fn absolutize(entry: &mut crate::render::TocEntryView, base: &str) {
+    if let Some(href) = &entry.href {
+        entry.href = Some(format!("{base}{href}"));
+    }
+    for child in &mut entry.children {
+        absolutize(child, base);
+    }
+}
+
+fn render_generated(renderer: &Renderer, view: &PageView<'_>, url: &str, root: &Path, site: &mut SiteFiles, diags: &mut Diagnostics) {
+    match renderer.render(view, root) {
+        Ok(html) => site.add(url, html),
+        Err(d) => diags.push(d),
+    }
+}
+
+/// Every `id="…"` in a page, for checking `#anchor` links.
+fn collect_ids(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+fn check_anchors(rendered: &[Output], ids: &HashMap<String, HashSet<String>>, diags: &mut Diagnostics) {
+    for out in rendered {
+        for link in &out.links {
+            let Some(page_ids) = ids.get(&link.page) else { continue };
+            if !page_ids.contains(&link.fragment) {
+                let mut near: Vec<&String> = page_ids.iter().filter(|id| !id.starts_with("tip-") && !id.starts_with("fnref")).collect();
+                near.sort();
+                let help = if near.is_empty() {
+                    "that page has no anchors".to_string()
+                } else {
+                    let list: Vec<String> = near.iter().take(12).map(|s| format!("#{s}")).collect();
+                    format!("anchors on that page: {}", list.join(", "))
+                };
+                diags.push(
+                    Diagnostic::error(&link.source, link.pos, format!("broken anchor: `{}` has no `#{}`", link.written, link.fragment))
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+/// Theme files, the wasm module, the course's own files, and the files hosts look for.
+pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut SiteFiles) {
+    for (path, bytes) in theme.static_files() {
+        site.add(format!("theme/{path}"), bytes.into_owned());
+    }
+    site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
+    site.add("theme/js/quiz_wasm.js", crate::theme::QUIZ_WASM_JS.to_vec());
+    site.add("theme/js/quiz_wasm_bg.wasm", crate::theme::QUIZ_WASM.to_vec());
+    for asset in &course.assets {
+        site.copy(asset.url.clone(), asset.source.clone());
+    }
+    if !site.files.contains_key("favicon.svg") {
+        if let Some((bytes, _)) = theme.file("favicon.svg") {
+            site.add("favicon.svg", bytes.into_owned());
+        }
+    }
+    site.add(".nojekyll", "");
+    if let Some(cname) = &config.cname {
+        site.add("CNAME", format!("{}\n", cname.trim()));
+    }
+    site.add("sitemap.xml", sitemap(config, course));
+    let _ = GLOSSARY_URL;
+}
+
+fn sitemap(config: &Config, course: &Course) -> String {
+    let base = config.absolute_url.clone().unwrap_or_else(|| config.site_url.clone());
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut urls: Vec<&str> = course.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.sort_unstable();
+    for url in urls {
+        let shown = url.strip_suffix("index.html").unwrap_or(url);
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::highlight::escape(&format!("{base}{shown}"))));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

@@ -1,0 +1,74 @@
+//! The sidebar's table of contents, per page, with a bounded size: only the branches that lead
+//! to the current page are open, and a level with many entries shows a window around the
+//! current one plus a link to the full contents page. A page's sidebar therefore stays the same
+//! size however many lessons the course has (total output grows linearly, not quadratically).
+
+use crate::content::{Course, TocNode};
+use crate::markdown::links::relative_url as relative;
+use crate::render::TocEntryView;
+
+/// Entries shown on each side of the current one in a long list.
+const WINDOW: usize = 12;
+
+pub fn sidebar(course: &Course, current: Option<usize>, page_url: &str) -> Vec<TocEntryView> {
+    level(&course.toc, course, current, page_url, true)
+}
+
+/// The whole tree, for the contents page.
+pub fn full(course: &Course, page_url: &str) -> Vec<TocEntryView> {
+    level(&course.toc, course, None, page_url, false)
+}
+
+fn contains(node: &TocNode, page: usize) -> bool {
+    match node {
+        TocNode::Item { page: p, children, .. } => *p == Some(page) || children.iter().any(|c| contains(c, page)),
+        _ => false,
+    }
+}
+
+fn level(nodes: &[TocNode], course: &Course, current: Option<usize>, page_url: &str, windowed: bool) -> Vec<TocEntryView> {
+    let on_path = current.and_then(|c| nodes.iter().position(|n| contains(n, c)));
+    let range = if windowed && nodes.len() > 2 * WINDOW + 1 {
+        let center = on_path.unwrap_or(0);
+        center.saturating_sub(WINDOW)..(center + WINDOW + 1).min(nodes.len())
+    } else {
+        0..nodes.len()
+    };
+    let mut out = Vec::new();
+    if range.start > 0 {
+        out.push(more(range.start, page_url));
+    }
+    for (i, node) in nodes.iter().enumerate().take(range.end).skip(range.start) {
+        out.push(match node {
+            TocNode::Part(title) => entry("part", title.clone(), None, None),
+            TocNode::Separator => entry("separator", String::new(), None, None),
+            TocNode::Item { title, page, number, children } => {
+                let open = on_path == Some(i) || !windowed;
+                let mut e = entry(
+                    if page.is_some() { "item" } else { "draft" },
+                    title.clone(),
+                    number.clone(),
+                    page.map(|p| relative(page_url, &course.pages[p].url)),
+                );
+                e.current = page.is_some() && *page == current;
+                e.open = open && on_path == Some(i);
+                if open {
+                    e.children = level(children, course, current, page_url, windowed);
+                }
+                e
+            }
+        });
+    }
+    if range.end < nodes.len() {
+        out.push(more(nodes.len() - range.end, page_url));
+    }
+    out
+}
+
+fn entry(kind: &'static str, title: String, number: Option<String>, href: Option<String>) -> TocEntryView {
+    TocEntryView { kind, title, number, href, current: false, open: false, children: Vec::new() }
+}
+
+fn more(count: usize, page_url: &str) -> TocEntryView {
+    entry("more", format!("{count} more…"), None, Some(relative(page_url, super::CONTENTS_URL)))
+}

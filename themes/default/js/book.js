@@ -1,0 +1,52 @@
+// coursebook default theme: colour theme toggle and sidebar. Plain script, no bundler; the page
+// works without it. Runs in <head> so a saved colour theme applies before the first paint.
+(function colourTheme() {
+  "use strict";
+  var KEY = "coursebook:theme";
+  var root = document.documentElement;
+  var saved = null;
+  try { saved = window.localStorage.getItem(KEY); } catch (e) { saved = null; }
+  if (saved === "light" || saved === "dark") { root.setAttribute("data-theme", saved); }
+  root.classList.add("js");
+
+  function current() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) { return chosen; }
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) { return; }
+    function label() {
+      var dark = current() === "dark";
+      button.setAttribute("aria-pressed", dark ? "true" : "false");
+      button.textContent = "Dark theme";
+    }
+    button.hidden = false;
+    label();
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { window.localStorage.setItem(KEY, next); } catch (e) { /* private mode: not saved */ }
+      label();
+    });
+  });
+})();
+
+(function sidebar() {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var details = document.getElementById("toc-toggle");
+    if (!details) { return; }
+    // Browsers without ::details-content keep closed details shut; open it on wide screens.
+    var wide = window.matchMedia("(min-width: 60.0625rem)");
+    function sync() { if (wide.matches) { details.open = true; } }
+    sync();
+    if (wide.addEventListener) { wide.addEventListener("change", sync); }
+    var current = details.querySelector('[aria-current="page"]');
+    if (current && wide.matches && current.scrollIntoView) {
+      current.scrollIntoView({ block: "nearest" });
+    }
+  });
+})();

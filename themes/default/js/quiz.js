@@ -1,0 +1,1 @@
+// quiz UI: written with the quiz issue
