@@ -174,11 +174,15 @@ fn describe(name: &str) -> (String, &'static str) {
         "price" => ("The price".into(), "a number"),
         other => {
             // Capitalize an unknown field name for the start of a sentence.
-            let mut chars = other.chars();
-            let label = match chars.next() {
-                Some(c) => c.to_uppercase().chain(chars).collect(),
-                None => "This value".into(),
-            };
+            // ASCII only: field names are identifiers, and char::to_uppercase
+            // would bring a 12 KB Unicode table into the wasm.
+            let mut label = other.to_string();
+            if let Some(first) = label.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            if label.is_empty() {
+                label = "This value".into();
+            }
             (label, "a number")
         }
     }

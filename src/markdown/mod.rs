@@ -53,6 +53,8 @@ pub struct Output {
     pub mentioned: Vec<String>,
     /// Quiz ids on the page, with their fingerprints, for the page's data.
     pub quizzes: Vec<String>,
+    /// HTML shown after the page's own content and key terms (the lesson's quiz file).
+    pub appendix: String,
 }
 
 pub fn options() -> Options {
@@ -137,10 +139,10 @@ fn code_blocks<'a>(events: Vec<Ev<'a>>, body: &str, ctx: &PageContext<'_>, at: &
         let html = if ctx.widgets.is_widget(&lang) {
             // The block's body starts on the line after the opening fence.
             let body_line = at(range.start).line;
-            let mut widget_out = Output::default();
+            let mut widget_out = Output { quizzes: std::mem::take(&mut out.quizzes), ..Output::default() };
             ctx.widgets.render(&lang, &code, body_line, &mut widget_out);
             out.diags.append(&mut widget_out.diags);
-            out.quizzes.append(&mut widget_out.quizzes);
+            out.quizzes = widget_out.quizzes;
             widget_out.html
         } else {
             let (inner, found) = highlight::highlight(&code, &lang);

@@ -87,6 +87,8 @@ pub struct PageView<'a> {
     pub root: String,
     pub objectives: Vec<String>,
     pub content: String,
+    /// Shown after the key terms: the lesson's quiz.
+    pub appendix: String,
     pub key_terms: Vec<KeyTermView>,
     pub toc: Vec<TocEntryView>,
     pub prev: Option<LinkView>,

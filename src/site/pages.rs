@@ -32,7 +32,11 @@ fn render_page(config: &Config, page: &Page, links: &LinkTable) -> Output {
     let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
         return Output::default();
     };
-    let widgets = PageWidgets { source: source.clone(), lang: config.language.clone() };
+    let widgets = PageWidgets {
+        source: source.clone(),
+        lang: config.language.clone(),
+        store_prefix: format!("coursebook:{}:{}:{}", config.site_url, markdown::slugify(&config.title), page.url),
+    };
     let ctx = PageContext {
         source,
         src_rel,
@@ -43,9 +47,41 @@ fn render_page(config: &Config, page: &Page, links: &LinkTable) -> Output {
         mentions: None,
     };
     let mut out = markdown::render(&page.body, &ctx);
+    attach_quiz_file(config, page, source, src_rel, &widgets, &mut out);
     // The page's title is shown by the template; drop a leading `# Title` that repeats it.
     out.html = strip_leading_h1(&out.html, &page.title);
     out
+}
+
+/// The lesson's quiz file: `quiz:` in front matter, else `<stem>.quiz.yaml` beside it.
+fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path, widgets: &PageWidgets, out: &mut Output) {
+    let dir = src_rel.parent().unwrap_or(Path::new(""));
+    let (file, named) = match &page.front.quiz {
+        Some(named) => (dir.join(&named.value), Some(named)),
+        None => {
+            let stem = src_rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            (dir.join(format!("{stem}.quiz.yaml")), None)
+        }
+    };
+    let full = config.src.join(&file);
+    if !full.is_file() {
+        if let Some(named) = named {
+            let pos = crate::yaml::pos_of(named, 1);
+            out.diags.push(
+                Diagnostic::error(source, pos, format!("the quiz file {} does not exist", named.value))
+                    .with_help("the path is relative to this lesson's folder"),
+            );
+        }
+        return;
+    }
+    let shown = crate::diag::rel(&config.root, &full);
+    let mut diags = Diagnostics::default();
+    let Some(text) = crate::content::read_text(&config.root, &full, &mut diags) else {
+        out.diags.extend(diags.into_vec());
+        return;
+    };
+    let default_id = file.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string()).unwrap_or_default();
+    out.appendix = widgets.quiz_html(&text, &shown, 0, crate::content::strip_number(&default_id), out);
 }
 
 fn strip_leading_h1(html: &str, title: &str) -> String {
@@ -132,6 +168,7 @@ impl Shared<'_> {
             root: root_of(url),
             objectives: Vec::new(),
             content: String::new(),
+            appendix: String::new(),
             key_terms: Vec::new(),
             toc: toc::sidebar(self.course, None, url),
             prev: None,
@@ -158,6 +195,7 @@ impl Shared<'_> {
         view.description = page.front.description.clone();
         view.objectives = page.front.objectives.iter().map(|o| markdown::render_inline(o)).collect();
         view.content = out.html.clone();
+        view.appendix = out.appendix.clone();
         view.has_quiz = !out.quizzes.is_empty();
         view.toc = toc::sidebar(self.course, Some(index), &page.url);
         let position = self.course.order.iter().position(|&p| p == index);

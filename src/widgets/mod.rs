@@ -1,18 +1,57 @@
-//! Fenced blocks that are widgets, not code: ```quiz and ```calculator.
+//! Fenced blocks that are widgets, not code (```quiz, ```calculator), and the quiz file that
+//! goes with a lesson.
 
+pub mod quiz;
+
+use crate::content::quiz as quiz_model;
+use crate::diag::Diagnostic;
 use crate::markdown::{Output, Widgets};
 use std::path::PathBuf;
 
-/// The widgets of one page: they need the page's file for messages.
+/// The widgets of one page: they need the page's file for messages and its place for storage.
 pub struct PageWidgets {
     pub source: PathBuf,
     pub lang: String,
+    pub store_prefix: String,
+}
+
+impl PageWidgets {
+    /// Parse, check and render a quiz; errors go to `out`.
+    pub fn quiz(&self, text: &str, path: &std::path::Path, line_offset: usize, default_id: &str, out: &mut Output) {
+        let html = self.quiz_html(text, path, line_offset, default_id, out);
+        out.html.push_str(&html);
+    }
+
+    /// The quiz's HTML (empty when it has errors, which go to `out`).
+    pub fn quiz_html(&self, text: &str, path: &std::path::Path, line_offset: usize, default_id: &str, out: &mut Output) -> String {
+        match quiz_model::parse(text, path, line_offset, default_id) {
+            Ok(q) => {
+                let id = if out.quizzes.contains(&q.id) { format!("{}-{}", q.id, out.quizzes.len() + 1) } else { q.id.clone() };
+                let q = quiz_model::Quiz { id: id.clone(), ..q };
+                out.quizzes.push(id);
+                quiz::render(&q, &quiz::QuizPlace { store_prefix: &self.store_prefix }, None)
+            }
+            Err(diags) => {
+                out.diags.extend(diags);
+                String::new()
+            }
+        }
+    }
 }
 
 impl Widgets for PageWidgets {
-    fn is_widget(&self, _info: &str) -> bool {
-        false
+    fn is_widget(&self, info: &str) -> bool {
+        matches!(info, "quiz")
     }
 
-    fn render(&self, _info: &str, _body: &str, _body_line: usize, _out: &mut Output) {}
+    fn render(&self, info: &str, body: &str, body_line: usize, out: &mut Output) {
+        match info {
+            "quiz" => {
+                let default_id = format!("quiz-{}", out.quizzes.len() + 1);
+                let source = self.source.clone();
+                self.quiz(body, &source, body_line, &default_id, out);
+            }
+            other => out.diags.push(Diagnostic::error(&self.source, crate::diag::Pos::new(body_line, 1), format!("unknown widget `{other}`"))),
+        }
+    }
 }

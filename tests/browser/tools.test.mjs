@@ -44,13 +44,13 @@ const GOOD = {
   'img/logo.svg': `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n`,
   'index.html': page('Home', '', '<p>Start with <a href="basics/first.html#intro">the first lesson</a>.</p><p><img src="img/logo.svg" alt="Logo"></p>'),
   'basics/first.html': page('First lesson', '../', '<h2 id="intro">Intro</h2><p>Back <a href="../">home</a>.</p>'),
-  '404.html': page('Not found', '/academy/', '<p>No such page.</p>'),
+  '404.html': page('Not found', '/academy/', '<p id="top-of-404">No such page. <a href="#top-of-404">Top</a></p>'),
 };
 
 const BAD = {
   ...GOOD,
   // Relative links on the 404 page break at depth.
-  '404.html': page('Not found', '', '<p>No such page.</p>'),
+  '404.html': page('Not found', '', '<p>No such page. <a href="#nowhere">Top</a></p>'),
   'index.html': page(
     'Home',
     '',
@@ -131,6 +131,7 @@ describe('test helpers', () => {
     assert.match(reasons, /\/elsewhere\/.*leaves the site prefix/);
     assert.match(reasons, /missing\.html.*HTTP 404/);
     assert.match(reasons, /style\.css.*HTTP 404 for \/academy\/no\/such\/deep\/style\.css/);
+    assert.match(reasons, /#nowhere.*no element with id "nowhere" in \/academy\/no\/such\/deep\/page\.html/);
     assert.deepEqual(
       c.external.map((e) => [e.url, e.navigation]),
       [['https://cdn.example.org/x.png', false]],

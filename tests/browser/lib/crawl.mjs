@@ -159,7 +159,7 @@ export async function crawl(rootUrl, { dir, missingProbe = 'no/such/deep/page.ht
   const isUnderPrefix = (u) => u.origin === root.origin && u.pathname.startsWith(prefix);
 
   /** Check the refs found on page `from` (whose own URL is `baseUrl`), queueing new pages. */
-  const checkRefs = async (from, baseUrl, refs, { follow = true } = {}) => {
+  const checkRefs = async (from, baseUrl, refs, { follow = true, self } = {}) => {
     await Promise.all(
       refs.map(async (ref) => {
         const raw = ref.url;
@@ -189,7 +189,8 @@ export async function crawl(rootUrl, { dir, missingProbe = 'no/such/deep/page.ht
           return;
         }
         const bare = stripHash(target.href);
-        const entry = await get(bare);
+        // A fragment of this very document (e.g. a skip link on the 404 page): its own ids.
+        const entry = self && bare === stripHash(self.url) ? self.entry : await get(bare);
         if (entry.status !== 200) {
           broken.push({ from, url: raw, reason: entry.error ?? `HTTP ${entry.status} for ${target.pathname}` });
           return;
@@ -225,7 +226,8 @@ export async function crawl(rootUrl, { dir, missingProbe = 'no/such/deep/page.ht
 
   async function visit(url, entry) {
     pages.push(url);
-    await checkRefs(url, baseOf(entry.finalUrl ?? url, entry.tags), extractRefs(entry.tags));
+    const own = entry.finalUrl ?? url;
+    await checkRefs(url, baseOf(own, entry.tags), extractRefs(entry.tags), { self: { url: own, entry } });
   }
 
   const rootBare = stripHash(root.href);
@@ -247,7 +249,12 @@ export async function crawl(rootUrl, { dir, missingProbe = 'no/such/deep/page.ht
     const refs = extractRefs(probe.tags);
     notFound.refs = refs.length;
     notFound.stylesheets = probe.tags.filter((t) => t.tag === 'link' && /\bstylesheet\b/i.test(t.attrs.rel ?? '')).length;
-    pending.push(checkRefs(`${probeUrl} (the 404 page)`, baseOf(probeUrl, probe.tags), refs, { follow: false }));
+    pending.push(
+      checkRefs(`${probeUrl} (the 404 page)`, baseOf(probeUrl, probe.tags), refs, {
+        follow: false,
+        self: { url: probeUrl, entry: { ...probe, status: 200 } },
+      }),
+    );
   } else {
     broken.push({ from: '(404 probe)', url: probeUrl, reason: `the 404 response is not HTML (${probe.type})` });
   }

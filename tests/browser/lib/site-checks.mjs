@@ -62,12 +62,17 @@ export function siteSuite(name, { prepare, prefix = '/' }) {
         s.server = await serve(s.dest, { prefix });
         s.crawl = await crawl(s.server.url, { dir: s.dest });
         s.browser = await sharedBrowser();
-        // The ToC's targets, in order, as seen on the home page without JavaScript.
+        // Every page's ToC links, in order, without JavaScript. A ToC may show only the current
+        // chapter's lessons, so the course's reading order is the union of them all.
         const ctx = await s.browser.newContext({ javaScriptEnabled: false, viewport: DESKTOP });
         const page = await ctx.newPage();
-        await page.goto(s.server.url);
-        const hrefs = await page.locator(TOC).first().locator('a[href]').evaluateAll((as) => as.map((a) => a.href));
-        s.toc = [...new Set(hrefs.map(canonical))].filter((u) => u.startsWith(s.server.url));
+        s.tocOf = new Map();
+        for (const url of s.crawl.pages) {
+          await page.goto(url);
+          const hrefs = await page.locator(TOC).first().locator('a[href]').evaluateAll((as) => as.map((a) => a.href));
+          s.tocOf.set(canonical(url), [...new Set(hrefs.map(canonical))].filter((u) => u.startsWith(s.server.url)));
+        }
+        s.toc = [...new Set([...s.tocOf.values()].flat())];
         await ctx.close();
       },
       { timeout: 240_000 },
@@ -98,12 +103,34 @@ export function siteSuite(name, { prepare, prefix = '/' }) {
       );
     });
 
+    test('sitemap.xml, if there is one, lists absolute URLs of pages that exist', { timeout: 60_000 }, async () => {
+      const res = await fetch(new URL('sitemap.xml', s.server.url));
+      if (res.status === 404) return;
+      assert.equal(res.status, 200);
+      const locs = [...(await res.text()).matchAll(/<loc>\s*([^<]*?)\s*<\/loc>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+      assert.ok(locs.length > 0, 'sitemap.xml lists no <loc>');
+      const problems = [];
+      for (const loc of locs) {
+        if (!/^https?:\/\//.test(loc)) {
+          problems.push(`${loc}: not an absolute http(s) URL (the sitemap protocol requires fully qualified URLs)`);
+          continue;
+        }
+        const local = new URL(new URL(loc).pathname, s.server.origin);
+        const r = await fetch(local, { redirect: 'follow' });
+        if (r.status !== 200) problems.push(`${loc}: HTTP ${r.status} for ${local.pathname} on the test server`);
+      }
+      expectNone(problems.join('\n'));
+    });
+
     test('every built page is reachable by links from the home page', () => {
       expectNone(s.crawl.unreached.length ? `pages no link reaches: ${s.crawl.unreached.join(', ')}` : '');
     });
 
     test('the table of contents lists pages', () => {
-      assert.ok(s.toc.length >= 2, `expected a ToC (${TOC}) with links on the home page; found ${JSON.stringify(s.toc)}`);
+      assert.ok(s.toc.length >= 2, `expected a ToC (${TOC}) with links; found ${JSON.stringify(s.toc)}`);
+      const without = [...s.tocOf].filter(([, links]) => links.length === 0).map(([u]) => u);
+      // The 404 page may do without one; every other page has the ToC.
+      expectNone(without.length ? `pages without a ToC (${TOC}): ${without.join(', ')}` : '');
     });
 
     test('every page loads with no errors and no request leaving the site, and passes axe', { timeout: 300_000 }, async (t) => {
@@ -211,9 +238,21 @@ export function siteSuite(name, { prepare, prefix = '/' }) {
           url = next[0];
         }
         assert.ok(!url, `rel=next does not end: ${chain.join(' -> ')}`);
-        const tocOrder = s.toc.filter((u) => u !== s.server.url);
+        // The chain reads every ToC page once, and agrees with the order of every page's ToC.
         const chainOrder = chain.filter((u) => u !== s.server.url);
-        assert.deepEqual(chainOrder, tocOrder, 'rel=next should visit the ToC pages in ToC order');
+        assert.equal(new Set(chainOrder).size, chainOrder.length, `rel=next visits a page twice: ${chain.join(' -> ')}`);
+        assert.deepEqual(
+          [...chainOrder].sort(),
+          s.toc.filter((u) => u !== s.server.url).sort(),
+          'rel=next from the home page should visit exactly the ToC pages',
+        );
+        for (const [page, links] of s.tocOf) {
+          const positions = links.filter((u) => u !== s.server.url).map((u) => chainOrder.indexOf(u));
+          assert.ok(
+            positions.every((p, i) => i === 0 || p > positions[i - 1]),
+            `the ToC on ${page} lists pages in another order than rel=next reads them:\n  ToC: ${links.join(', ')}\n  next: ${chainOrder.join(', ')}`,
+          );
+        }
         // And clicking next really navigates (JavaScript on).
         const js = await s.browser.newContext({ viewport: DESKTOP });
         try {

@@ -1,0 +1,369 @@
+//! Quizzes: the YAML model (`*.quiz.yaml` files and ```quiz blocks), every check an author's
+//! mistake deserves, and the answer-key check through quiz-wasm's grader (the same code that
+//! grades in the browser), so a broken key never reaches a learner.
+
+use crate::diag::{Diagnostic, Pos};
+use crate::markdown::slugify;
+use crate::yaml::{self, Spanned, pos_of};
+use quiz_wasm::{Key, Tolerance, answer_key_response, grade};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuiz {
+    id: Option<String>,
+    title: Option<String>,
+    pass: Option<Spanned<Scalar>>,
+    questions: Spanned<Vec<Spanned<RawQuestion>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    prompt: String,
+    choices: Option<Vec<Spanned<RawChoice>>>,
+    answer: Option<Spanned<Scalar>>,
+    answers: Option<Spanned<Vec<String>>>,
+    tolerance: Option<Spanned<Scalar>>,
+    items: Option<Spanned<Vec<String>>>,
+    explanation: Option<String>,
+    hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    text: String,
+    #[serde(default)]
+    correct: bool,
+    feedback: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// A checked quiz, ready to render.
+#[derive(Clone, Debug)]
+pub struct Quiz {
+    pub id: String,
+    pub title: Option<String>,
+    /// Pass mark in 0..=1.
+    pub pass: Option<f64>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub id: String,
+    pub kind: &'static str,
+    pub prompt: String,
+    pub choices: Vec<Choice>,
+    /// Order questions: the items in their correct order.
+    pub items: Vec<String>,
+    pub key: Key,
+    /// The correct answer in words (Markdown), shown after answering.
+    pub answer_text: String,
+    pub explanation: Option<String>,
+    pub hint: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    pub feedback: Option<String>,
+}
+
+const TYPES: &str = "single, multiple, true-false, numeric, text, order";
+const QUIZ_KEYS: &str = "id, title, pass, questions";
+const QUESTION_KEYS: &str = "id, type, prompt, choices, answer, answers, tolerance, items, explanation, hint";
+
+/// Parse and check a quiz. `line_offset` is the number of lines before the YAML in its file;
+/// `default_id` names the quiz when it has no `id` or `title`.
+pub fn parse(text: &str, path: &Path, line_offset: usize, default_id: &str) -> Result<Quiz, Vec<Diagnostic>> {
+    let raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|mut d| {
+        if d.message.contains("unknown field") {
+            let keys = if d.message.contains("`questions`") || d.message.contains("`title`") && d.message.contains("`pass`") {
+                QUIZ_KEYS
+            } else {
+                QUESTION_KEYS
+            };
+            d = d.with_help(format!("valid keys: {keys}"));
+        } else if d.message.contains("missing field `questions`") {
+            d = d.with_help("a quiz is `questions:` followed by a list of questions");
+        }
+        vec![d]
+    })?;
+    let mut diags = Vec::new();
+    let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
+    let id = raw.id.clone().or_else(|| raw.title.as_deref().map(slugify)).filter(|s| !s.is_empty()).unwrap_or_else(|| default_id.to_string());
+    let pass = raw.pass.as_ref().and_then(|p| match pass_mark(&p.value) {
+        Some(v) => Some(v),
+        None => {
+            diags.push(err(pos_of(p, line_offset), "the pass mark must be a percentage such as `75%`".into()).with_help("write `pass: 75%`"));
+            None
+        }
+    });
+    if raw.questions.value.is_empty() {
+        diags.push(err(pos_of(&raw.questions, line_offset), "the quiz has no questions".into()));
+    }
+    let mut ids = HashSet::new();
+    let mut questions = Vec::new();
+    for (n, q) in raw.questions.value.iter().enumerate() {
+        let pos = pos_of(q, line_offset);
+        match question(&q.value, n, path, line_offset, pos) {
+            Ok(question) => {
+                if !ids.insert(question.id.clone()) {
+                    let at = q.value.id.as_ref().map_or(pos, |s| pos_of(s, line_offset));
+                    diags.push(err(at, format!("two questions have the id \"{}\"", question.id)).with_help("give each question its own `id:`"));
+                }
+                // The same grader as the browser's must accept the key's own answer.
+                let g = grade(&question.key, &answer_key_response(&question.key));
+                if !g.correct {
+                    diags.push(err(pos, format!("question \"{}\": its own answer key does not grade as correct", question.id)));
+                }
+                questions.push(question);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(Quiz { id, title: raw.title, pass, questions })
+    } else {
+        Err(diags)
+    }
+}
+
+fn pass_mark(s: &Scalar) -> Option<f64> {
+    let v = match s {
+        Scalar::Number(n) if *n <= 1.0 => *n,
+        Scalar::Number(n) => n / 100.0,
+        Scalar::Text(t) => t.trim().strip_suffix('%')?.trim().parse::<f64>().ok()? / 100.0,
+        Scalar::Bool(_) => return None,
+    };
+    (0.0..=1.0).contains(&v).then_some(v)
+}
+
+fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Result<Question, Vec<Diagnostic>> {
+    let id = match &q.id {
+        Some(s) => s.value.trim().to_string(),
+        None => {
+            let mut slug: String = slugify(&q.prompt).chars().take(40).collect();
+            slug = slug.trim_end_matches('-').to_string();
+            if slug.is_empty() { format!("q{}", n + 1) } else { slug }
+        }
+    };
+    let mut diags = Vec::new();
+    let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
+    let name = format!("question \"{id}\"");
+    if q.prompt.trim().is_empty() {
+        diags.push(err(pos, format!("{name} has an empty prompt")));
+    }
+    let kind_pos = pos_of(&q.kind, off);
+    let kind: &'static str = match q.kind.value.trim() {
+        "single" => "single",
+        "multiple" => "multiple",
+        "true-false" => "true-false",
+        "numeric" => "numeric",
+        "text" => "text",
+        "order" => "order",
+        other => {
+            return Err(vec![err(kind_pos, format!("{name}: unknown type \"{other}\"")).with_help(format!("types: {TYPES}"))]);
+        }
+    };
+    // Keys that belong to another type are mistakes, not silently ignored.
+    let allowed: &[&str] = match kind {
+        "single" | "multiple" => &["choices"],
+        "true-false" => &["answer"],
+        "numeric" => &["answer", "tolerance"],
+        "text" => &["answers", "answer"],
+        _ => &["items"],
+    };
+    for (key, present) in [("choices", q.choices.is_some()), ("answer", q.answer.is_some()), ("answers", q.answers.is_some()), ("tolerance", q.tolerance.is_some()), ("items", q.items.is_some())] {
+        if present && !allowed.contains(&key) {
+            diags.push(err(pos, format!("{name}: a {kind} question has no `{key}`")).with_help(format!("a {kind} question uses: {}", allowed.join(", "))));
+        }
+    }
+    let mut choices = Vec::new();
+    let mut items = Vec::new();
+    let mut answer_text = String::new();
+    let key = match kind {
+        "single" | "multiple" => {
+            let raw = q.choices.as_deref().unwrap_or(&[]);
+            if raw.len() < 2 {
+                diags.push(err(pos, format!("{name} needs at least two choices")).with_help("add `choices:` with a `text:` for each"));
+            }
+            let mut seen = HashSet::new();
+            for c in raw {
+                if !seen.insert(c.value.text.trim().to_lowercase()) {
+                    diags.push(err(pos_of(c, off), format!("{name} has the choice \"{}\" twice", c.value.text.trim())));
+                }
+                if c.value.text.trim().is_empty() {
+                    diags.push(err(pos_of(c, off), format!("{name} has an empty choice")));
+                }
+                choices.push(Choice { text: c.value.text.clone(), correct: c.value.correct, feedback: c.value.feedback.clone() });
+            }
+            let correct: Vec<usize> = choices.iter().enumerate().filter(|(_, c)| c.correct).map(|(i, _)| i).collect();
+            answer_text = correct.iter().map(|&i| choices[i].text.clone()).collect::<Vec<_>>().join("; ");
+            match (kind, correct.len()) {
+                (_, 0) => {
+                    diags.push(err(pos, format!("{name} has no correct choice")).with_help("mark one choice with `correct: true`"));
+                    Key::Single { correct: 0 }
+                }
+                ("single", 1) => Key::Single { correct: correct[0] },
+                ("single", k) => {
+                    diags.push(err(pos, format!("{name} is `single` but has {k} correct choices")).with_help("use `type: multiple`, or keep one `correct: true`"));
+                    Key::Single { correct: correct[0] }
+                }
+                _ => Key::Multiple { correct, choices: choices.len() },
+            }
+        }
+        "true-false" => match q.answer.as_ref().map(|a| &a.value) {
+            Some(Scalar::Bool(b)) => {
+                answer_text = if *b { "True".into() } else { "False".into() };
+                Key::TrueFalse { answer: *b }
+            }
+            _ => {
+                diags.push(err(pos, format!("{name} needs `answer: true` or `answer: false`")));
+                Key::TrueFalse { answer: true }
+            }
+        },
+        "numeric" => {
+            let answer = match q.answer.as_ref().map(|a| &a.value) {
+                Some(Scalar::Number(n)) if n.is_finite() => *n,
+                Some(Scalar::Text(t)) if t.replace(['_', ','], "").trim().parse::<f64>().is_ok() => t.replace(['_', ','], "").trim().parse::<f64>().unwrap_or(0.0),
+                _ => {
+                    diags.push(err(q.answer.as_ref().map_or(pos, |a| pos_of(a, off)), format!("{name} needs a number as its `answer`")));
+                    0.0
+                }
+            };
+            let tolerance = match q.tolerance.as_ref() {
+                None => Tolerance::Absolute(0.0),
+                Some(t) => {
+                    let tpos = pos_of(t, off);
+                    let parsed = match &t.value {
+                        Scalar::Number(n) => Some(Tolerance::Absolute(*n)),
+                        Scalar::Text(s) => s.trim().strip_suffix('%').and_then(|p| p.trim().parse::<f64>().ok()).map(Tolerance::Percent),
+                        Scalar::Bool(_) => None,
+                    };
+                    match parsed {
+                        Some(Tolerance::Absolute(v) | Tolerance::Percent(v)) if v < 0.0 || !v.is_finite() => {
+                            diags.push(err(tpos, format!("{name} has a negative tolerance")).with_help("a tolerance is 0 or more: `tolerance: 5` or `tolerance: 1%`"));
+                            Tolerance::Absolute(0.0)
+                        }
+                        Some(tol) => tol,
+                        None => {
+                            diags.push(err(tpos, format!("{name}: the tolerance must be a number or a percentage such as `1%`")));
+                            Tolerance::Absolute(0.0)
+                        }
+                    }
+                }
+            };
+            answer_text = quiz_wasm::format_number(answer, "en");
+            Key::Numeric { answer, tolerance }
+        }
+        "text" => {
+            let answers: Vec<String> = match (&q.answers, &q.answer) {
+                (Some(list), _) => list.value.clone(),
+                (None, Some(a)) => match &a.value {
+                    Scalar::Text(t) => vec![t.clone()],
+                    Scalar::Number(n) => vec![n.to_string()],
+                    Scalar::Bool(b) => vec![b.to_string()],
+                },
+                (None, None) => Vec::new(),
+            };
+            if answers.iter().all(|a| a.trim().is_empty()) {
+                let at = q.answers.as_ref().map_or(pos, |a| pos_of(a, off));
+                diags.push(err(at, format!("{name} has no accepted answers")).with_help("list them: `answers: [inference, prediction]`"));
+            } else if answers.iter().any(|a| a.trim().is_empty()) {
+                let at = q.answers.as_ref().map_or(pos, |a| pos_of(a, off));
+                diags.push(err(at, format!("{name} has an empty accepted answer")));
+            }
+            answer_text = answers.first().cloned().unwrap_or_default();
+            Key::Text { answers }
+        }
+        _ => {
+            items = q.items.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+            let at = q.items.as_ref().map_or(pos, |i| pos_of(i, off));
+            if items.len() < 2 {
+                diags.push(err(at, format!("{name}: an order question needs at least two items")).with_help("list them in the correct order: `items: [first, second, third]`"));
+            }
+            let mut seen = HashSet::new();
+            for item in &items {
+                if !seen.insert(item.trim().to_lowercase()) {
+                    diags.push(err(at, format!("{name} has the item \"{}\" twice", item.trim())));
+                }
+            }
+            answer_text = items.iter().enumerate().map(|(i, t)| format!("{}. {t}", i + 1)).collect::<Vec<_>>().join(" ");
+            Key::Order { items: items.len() }
+        }
+    };
+    if let Err(message) = key.validate() {
+        if diags.is_empty() {
+            diags.push(err(pos, format!("{name}: {message}")));
+        }
+    }
+    if diags.is_empty() {
+        Ok(Question { id, kind, prompt: q.prompt.clone(), choices, items, key, answer_text, explanation: q.explanation.clone(), hint: q.hint.clone() })
+    } else {
+        Err(diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(yaml: &str) -> String {
+        match parse(yaml, Path::new("q.quiz.yaml"), 0, "quiz") {
+            Ok(_) => "ok".to_string(),
+            Err(d) => d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+        }
+    }
+
+    #[test]
+    fn every_type_parses() {
+        let yaml = "title: Check\npass: 75%\nquestions:\n  - id: a\n    type: single\n    prompt: P\n    choices:\n      - text: x\n        correct: true\n      - text: y\n  - id: b\n    type: multiple\n    prompt: P\n    choices: [{text: x, correct: true}, {text: y, correct: true}, {text: z}]\n  - id: c\n    type: true-false\n    prompt: P\n    answer: false\n  - id: d\n    type: numeric\n    prompt: P\n    answer: 350000\n    tolerance: 1%\n  - id: e\n    type: text\n    prompt: P\n    answers: [inference, prediction]\n  - id: f\n    type: order\n    prompt: P\n    items: [a, b, c]\n";
+        let quiz = parse(yaml, Path::new("q"), 0, "quiz").unwrap_or_else(|d| unreachable!("{d:?}"));
+        assert_eq!(quiz.id, "check");
+        assert_eq!(quiz.pass, Some(0.75));
+        assert_eq!(quiz.questions.len(), 6);
+    }
+
+    #[test]
+    fn author_mistakes_are_errors_at_their_lines() {
+        insta::assert_snapshot!(errors("questions:\n  - id: knobs\n    type: single\n    prompt: P\n    choices:\n      - text: x\n      - text: x\n"));
+        insta::assert_snapshot!("unknown_type", errors("questions:\n  - type: essay\n    prompt: Write\n"));
+        insta::assert_snapshot!("negative_tolerance", errors("questions:\n  - type: numeric\n    prompt: P\n    answer: 3\n    tolerance: -1\n"));
+        insta::assert_snapshot!("empty_answers", errors("questions:\n  - type: text\n    prompt: P\n    answers: []\n"));
+        insta::assert_snapshot!("short_order", errors("questions:\n  - type: order\n    prompt: P\n    items: [only]\n"));
+        insta::assert_snapshot!("duplicate_ids", errors("questions:\n  - id: a\n    type: true-false\n    prompt: P\n    answer: true\n  - id: a\n    type: true-false\n    prompt: Q\n    answer: false\n"));
+        insta::assert_snapshot!("unknown_key", errors("questions:\n  - type: true-false\n    prompt: P\n    answr: true\n"));
+        insta::assert_snapshot!("wrong_key_for_type", errors("questions:\n  - type: numeric\n    prompt: P\n    answer: 1\n    choices: [{text: a}]\n"));
+    }
+
+    #[test]
+    fn hostile_yaml_is_rejected_quickly() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        bomb.push_str("questions: *l11\n");
+        let started = std::time::Instant::now();
+        assert!(parse(&bomb, Path::new("q"), 0, "quiz").is_err());
+        let deep = format!("questions: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep, Path::new("q"), 0, "quiz").is_err());
+        assert!(started.elapsed().as_secs() < 5);
+    }
+}
