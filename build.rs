@@ -132,10 +132,11 @@ fn ensure_wasm_target() -> Result<(), String> {
     }
     // rustup picks the same toolchain as this build through RUSTUP_TOOLCHAIN,
     // which its proxies export to cargo and so to us.
+    // Output captured: on failure the one line below says what to do.
     let added = Command::new("rustup")
         .args(["target", "add", WASM_TARGET])
-        .status()
-        .is_ok_and(|s| s.success());
+        .output()
+        .is_ok_and(|out| out.status.success());
     if added && target_installed() {
         return Ok(());
     }

@@ -42,6 +42,8 @@ fn clean_message(msg: &str) -> String {
         Some(i) => &first[..i],
         None => first,
     };
+    // serde lists the expected keys itself; ours come in a `help:` line with the right names.
+    let trimmed = trimmed.split(", expected").next().unwrap_or(trimmed);
     let trimmed = trimmed.trim_end_matches(':').trim();
     if trimmed.is_empty() {
         "invalid YAML".to_string()

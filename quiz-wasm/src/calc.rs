@@ -79,7 +79,7 @@ pub fn format_number(x: f64, lang: &str) -> String {
     }
     if int.len() >= sep.min_grouped_len {
         for (i, digit) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 out.push_str(sep.group);
             }
             out.push(digit);
@@ -303,7 +303,7 @@ mod tests {
             let exact = "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368";
             let mut grouped = String::new();
             for (i, c) in exact.chars().enumerate() {
-                if i > 0 && (exact.len() - i) % 3 == 0 {
+                if i > 0 && (exact.len() - i).is_multiple_of(3) {
                     grouped.push(',');
                 }
                 grouped.push(c);

@@ -15,7 +15,7 @@
 //! | --- | --- |
 //! | single | 1 for the correct choice, else 0 |
 //! | true-false | 1 for the right boolean, else 0 |
-//! | numeric | 1 when `|given − answer| ≤ tolerance`, else 0 (see below) |
+//! | numeric | 1 when the distance from the answer is within the tolerance, else 0 |
 //! | text | 1 when the normalized response equals any normalized accepted answer, else 0 |
 //! | multiple | `max(0, (right picks − wrong picks) / number of correct choices)` |
 //! | order | concordant pairs / all pairs (see below) |
@@ -178,23 +178,19 @@ fn grade_multiple(correct: &[usize], choices: usize, given: &[usize]) -> Grade {
     if given.iter().any(|&i| i >= choices) {
         return Grade::ZERO;
     }
-    let mut picked = vec![false; choices];
-    for &i in given {
-        picked[i] = true;
-    }
-    let mut is_correct = vec![false; choices];
-    for &i in correct {
-        is_correct[i] = true;
-    }
-    let (mut right, mut wrong) = (0usize, 0usize);
-    for (p, c) in picked.iter().zip(&is_correct) {
-        match (p, c) {
-            (true, true) => right += 1,
-            (true, false) => wrong += 1,
-            _ => {}
-        }
-    }
-    // validate() guarantees correct is non-empty, so the division is safe.
+    // Work on the sorted, de-duplicated picks rather than a table sized by
+    // `choices`, so the cost follows the response, not the key's claims.
+    let mut picks = given.to_vec();
+    picks.sort_unstable();
+    picks.dedup();
+    let mut key = correct.to_vec();
+    key.sort_unstable();
+    let right = picks
+        .iter()
+        .filter(|i| key.binary_search(i).is_ok())
+        .count();
+    let wrong = picks.len() - right;
+    // validate() guarantees `correct` is non-empty and duplicate-free.
     Grade::partial((right as f64 - wrong as f64) / correct.len() as f64)
 }
 
@@ -289,6 +285,11 @@ const NUMERIC: &str = "numeric";
 const TEXT: &str = "text";
 const ORDER: &str = "order";
 
+/// The most choices or items a key may have. Far beyond any real question;
+/// it stops a corrupt key such as `order:99999999999` from making
+/// [`answer_key_response`] try to allocate gigabytes.
+pub const MAX_ITEMS: usize = 10_000;
+
 impl Key {
     /// The question type name, as written in quiz YAML.
     pub fn kind(&self) -> &'static str {
@@ -303,10 +304,11 @@ impl Key {
     }
 
     /// Check that the key can be graded at all: a multiple has at least one
-    /// correct choice, all in range and none repeated; a numeric answer is
+    /// correct choice, all in range and none repeated, and at most
+    /// [`MAX_ITEMS`] choices; a numeric answer is
     /// finite with a finite, non-negative tolerance; a text key has at least
     /// one answer and none is empty after normalization (an empty answer would
-    /// accept a blank response); an order has at least one item.
+    /// accept a blank response); an order has 1 to [`MAX_ITEMS`] items.
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Key::Single { .. } | Key::TrueFalse { .. } => Ok(()),
@@ -314,19 +316,18 @@ impl Key {
                 if correct.is_empty() {
                     return Err("multiple: no correct choice".into());
                 }
-                let mut seen = vec![false; *choices];
-                for &i in correct {
-                    match seen.get_mut(i) {
-                        None => {
-                            return Err(format!(
-                                "multiple: correct choice {i} is out of range (there are {choices} choices)"
-                            ));
-                        }
-                        Some(true) => {
-                            return Err(format!("multiple: correct choice {i} is repeated"));
-                        }
-                        Some(s) => *s = true,
-                    }
+                if *choices > MAX_ITEMS {
+                    return Err(format!("multiple: more than {MAX_ITEMS} choices"));
+                }
+                if let Some(i) = correct.iter().find(|&&i| i >= *choices) {
+                    return Err(format!(
+                        "multiple: correct choice {i} is out of range (there are {choices} choices)"
+                    ));
+                }
+                let mut sorted = correct.clone();
+                sorted.sort_unstable();
+                if let Some(pair) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                    return Err(format!("multiple: correct choice {} is repeated", pair[0]));
                 }
                 Ok(())
             }
@@ -356,6 +357,9 @@ impl Key {
             Key::Order { items } => {
                 if *items == 0 {
                     return Err("order: no items".into());
+                }
+                if *items > MAX_ITEMS {
+                    return Err(format!("order: more than {MAX_ITEMS} items"));
                 }
                 Ok(())
             }
@@ -1023,6 +1027,9 @@ mod tests {
             "text:%41",
             "order:0",
             "order:",
+            "order:10001",
+            "order:99999999999",
+            "multiple:99999999999:0",
             "essay:1",
             "99999999999999999999999999:1",
             "single:99999999999999999999999999",

@@ -6,8 +6,8 @@
 //! browser. Because both run the same code, a quiz cannot pass at build time
 //! and grade differently in the page.
 //!
-//! - [`grade`]: answer keys, responses, scoring, and their text encodings.
-//! - [`conceal`]: keeps answer keys out of plain sight in page source.
+//! - [`grade`](mod@grade): answer keys, responses, scoring, and their text encodings.
+//! - [`conceal`](mod@conceal): keeps answer keys out of plain sight in page source.
 //! - [`calc`]: the house-price calculator and number formatting.
 //! - [`fit`]: gradient descent for the fit-the-line playground.
 //! - [`js`]: the thin `#[wasm_bindgen]` layer the page calls.

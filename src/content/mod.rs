@@ -4,6 +4,7 @@
 //! file and folder names), parses front matter, and reports every problem it finds.
 
 pub mod frontmatter;
+pub mod glossary;
 pub mod quiz;
 pub mod summary;
 mod tree;

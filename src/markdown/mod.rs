@@ -55,6 +55,8 @@ pub struct Output {
     pub quizzes: Vec<String>,
     /// HTML shown after the page's own content and key terms (the lesson's quiz file).
     pub appendix: String,
+    /// The lesson's `terms:` as glossary entry indices (filled by the site build).
+    pub key_terms: Vec<usize>,
 }
 
 pub fn options() -> Options {

@@ -98,6 +98,8 @@ pub struct PageView<'a> {
     pub glossary: Vec<GlossaryLetterView>,
     pub has_glossary: bool,
     pub has_quiz: bool,
+    /// The page has a calculator or playground (loads widgets.js).
+    pub has_widgets: bool,
     /// Cache-busting suffixes for theme files, so a new build is never mixed with an old one.
     pub version: &'a str,
     pub template: &'static str,

@@ -54,17 +54,21 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
     }
     let (renderer, template_errors) = Renderer::new(theme.clone(), root);
     diags.extend(template_errors);
-    // 4. Markdown → HTML for every page, in parallel; then links and anchors across pages.
+    // 4. The glossary, and the matcher that links its terms in prose.
+    let glossary = load_glossary(&config, diags);
+    let matcher = glossary.as_ref().map(|g| pages::matcher(&config, g));
+    // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course);
-    let rendered = pages::render_all(&config, &course, &links, diags);
-    // 5. Pages through templates, plus the site's other files.
+    let ctx = pages::Ctx { config: &config, course: &course, glossary: glossary.as_ref(), matcher: matcher.as_ref() };
+    let rendered = pages::render_all(&ctx, &links, diags);
+    // 6. Pages through templates, plus the site's other files.
     let mut site = SiteFiles::default();
-    pages::assemble(&config, &course, &rendered, &renderer, &mut site, diags);
+    pages::assemble(&ctx, &rendered, &renderer, &mut site, diags);
     pages::static_files(&config, &course, &theme, &mut site);
     if diags.has_errors() {
         return None;
     }
-    // 6. Write, swapping the new site in whole.
+    // 7. Write, swapping the new site in whole.
     let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
     if mode == Mode::Write {
         if let Err(d) = output::write(&site, &dest, root) {
@@ -83,6 +87,18 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
             crate::theme::QUIZ_WASM_JS.len()
         )],
     })
+}
+
+/// `glossary.yaml` (or `[course] glossary`), when the course has one.
+fn load_glossary(config: &Config, diags: &mut Diagnostics) -> Option<crate::content::glossary::Glossary> {
+    let path = config.src.join(&config.glossary);
+    if !path.is_file() {
+        return None;
+    }
+    let text = content::read_text(&config.root, &path, diags)?;
+    let (glossary, errors) = crate::content::glossary::parse(&text, &crate::diag::rel(&config.root, &path));
+    diags.extend(errors);
+    Some(glossary)
 }
 
 /// Every page and asset by its source path, for resolving links.

@@ -3,7 +3,10 @@
 
 use super::output::SiteFiles;
 use super::{CONTENTS_URL, GLOSSARY_URL, toc};
-use crate::config::Config;
+use crate::config::{Config, LinkTerms};
+use crate::content::glossary::{self, Glossary};
+use crate::markdown::mentions::{Matcher, Term};
+use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
 use crate::content::{Course, Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::links::relative_url;
@@ -15,12 +18,39 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// What page rendering needs from the rest of the build.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub course: &'a Course,
+    pub glossary: Option<&'a Glossary>,
+    pub matcher: Option<&'a Matcher>,
+}
+
+/// The mention matcher for a glossary: every term with its aliases.
+pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
+    let terms = glossary
+        .entries
+        .iter()
+        .map(|e| Term {
+            id: e.id.clone(),
+            names: std::iter::once(e.term.clone()).chain(e.aliases.iter().cloned()).collect(),
+            definition: markdown::render_inline(&e.definition),
+        })
+        .collect();
+    Matcher::new(terms, config.link_terms == LinkTerms::All, GLOSSARY_URL)
+}
+
 /// Markdown → HTML for every page, in parallel.
-pub fn render_all(config: &Config, course: &Course, links: &LinkTable, diags: &mut Diagnostics) -> Vec<Output> {
-    let outputs: Vec<Output> = course
+pub fn render_all(ctx: &Ctx<'_>, links: &LinkTable, diags: &mut Diagnostics) -> Vec<Output> {
+    let outputs: Vec<Output> = ctx
+        .course
         .pages
         .par_iter()
-        .map(|page| render_page(config, page, links))
+        .map(|page| {
+            let mut out = render_page(ctx, page, links);
+            resolve_terms(ctx, page, &mut out);
+            out
+        })
         .collect();
     for out in &outputs {
         diags.extend(out.diags.iter().cloned());
@@ -28,7 +58,32 @@ pub fn render_all(config: &Config, course: &Course, links: &LinkTable, diags: &m
     outputs
 }
 
-fn render_page(config: &Config, page: &Page, links: &LinkTable) -> Output {
+/// A lesson's `terms:` → glossary entries; an unknown term is an error at its line.
+fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
+    let Some(source) = &page.source else { return };
+    for t in &page.front.terms {
+        let pos = crate::yaml::pos_of(t, 1);
+        match ctx.glossary {
+            Some(g) => match g.find(&t.value) {
+                Some(i) => out.key_terms.push(i),
+                None => out.diags.push(
+                    Diagnostic::error(source, pos, format!("the term \"{}\" is not in the glossary", t.value))
+                        .with_help(format!("add it to {} or fix the spelling", ctx.config.glossary.display())),
+                ),
+            },
+            None => out.diags.push(
+                Diagnostic::error(source, pos, format!("the lesson lists the term \"{}\" but the course has no glossary", t.value))
+                    .with_help(format!("create {}/{}", crate::diag::rel(&ctx.config.root, &ctx.config.src).display(), ctx.config.glossary.display())),
+            ),
+        }
+    }
+}
+
+fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
+    let config = ctx.config;
+    let link_terms = ctx.config.link_terms != LinkTerms::None
+        && page.front.link_terms != Some(false)
+        && matches!(page.kind, PageKind::Lesson | PageKind::Chapter);
     let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
         return Output::default();
     };
@@ -44,7 +99,7 @@ fn render_page(config: &Config, page: &Page, links: &LinkTable) -> Output {
         line_offset: page.body_line,
         links,
         widgets: &widgets,
-        mentions: None,
+        mentions: if link_terms { ctx.matcher } else { None },
     };
     let mut out = markdown::render(&page.body, &ctx);
     attach_quiz_file(config, page, source, src_rel, &widgets, &mut out);
@@ -152,6 +207,7 @@ fn version(theme: &Theme) -> String {
 struct Shared<'a> {
     config: &'a Config,
     course: &'a Course,
+    glossary: Option<&'a Glossary>,
     book: BookView,
     version: String,
     has_glossary: bool,
@@ -178,6 +234,7 @@ impl Shared<'_> {
             glossary: Vec::new(),
             has_glossary: self.has_glossary,
             has_quiz: false,
+            has_widgets: false,
             version: &self.version,
             template: "page.html",
         }
@@ -197,6 +254,22 @@ impl Shared<'_> {
         view.content = out.html.clone();
         view.appendix = out.appendix.clone();
         view.has_quiz = !out.quizzes.is_empty();
+        if let Some(g) = self.glossary {
+            view.key_terms = out
+                .key_terms
+                .iter()
+                .map(|&i| {
+                    let e = &g.entries[i];
+                    KeyTermView {
+                        id: e.id.clone(),
+                        term: e.term.clone(),
+                        definition: markdown::render_inline(&e.definition),
+                        href: format!("{}#term-{}", relative_url(&page.url, GLOSSARY_URL), e.id),
+                    }
+                })
+                .collect();
+        }
+        view.has_widgets = out.html.contains("data-widget=");
         view.toc = toc::sidebar(self.course, Some(index), &page.url);
         let position = self.course.order.iter().position(|&p| p == index);
         if let Some(pos) = position {
@@ -232,13 +305,15 @@ impl Shared<'_> {
 }
 
 /// Every page through its template, then the anchor check.
-pub fn assemble(config: &Config, course: &Course, rendered: &[Output], renderer: &Renderer, site: &mut SiteFiles, diags: &mut Diagnostics) {
+pub fn assemble(ctx: &Ctx<'_>, rendered: &[Output], renderer: &Renderer, site: &mut SiteFiles, diags: &mut Diagnostics) {
+    let (config, course) = (ctx.config, ctx.course);
     let shared = Shared {
         config,
         course,
+        glossary: ctx.glossary,
         book: book_view(config),
         version: version(&Theme { dir: config.theme_dir.clone() }),
-        has_glossary: false,
+        has_glossary: ctx.glossary.is_some(),
     };
     let root = &config.root;
     let results: Vec<(String, Result<String, Diagnostic>)> = (0..course.pages.len())
@@ -271,6 +346,12 @@ pub fn assemble(config: &Config, course: &Course, rendered: &[Output], renderer:
     contents.template = "contents.html";
     contents.lessons = shared.lessons(CONTENTS_URL);
     render_generated(renderer, &contents, CONTENTS_URL, root, site, diags);
+    if let Some(g) = ctx.glossary {
+        let mut page = shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
+        page.template = "glossary.html";
+        page.glossary = glossary_letters(&shared, g, rendered);
+        render_generated(renderer, &page, GLOSSARY_URL, root, site, diags);
+    }
     let mut not_found = shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
     // Served at any depth, so its links start from the site's own path.
     not_found.root = config.site_url.clone();
@@ -284,6 +365,49 @@ pub fn assemble(config: &Config, course: &Course, rendered: &[Output], renderer:
     not_found.template = "404.html";
     render_generated(renderer, &not_found, "404.html", root, site, diags);
     check_anchors(rendered, &ids, diags);
+}
+
+/// The glossary page's entries, alphabetical, grouped by letter, each with the lessons that
+/// list it in `terms:` or mention it.
+fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Output]) -> Vec<GlossaryLetterView> {
+    let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
+    for &page in &shared.course.order {
+        let out = &rendered[page];
+        for (i, e) in g.entries.iter().enumerate() {
+            if out.key_terms.contains(&i) || out.mentioned.contains(&e.id) {
+                used[i].push(page);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..g.entries.len()).collect();
+    order.sort_by_key(|&i| (glossary::sort_key(&g.entries[i].term), i));
+    let mut letters: Vec<GlossaryLetterView> = Vec::new();
+    for i in order {
+        let e = &g.entries[i];
+        let letter: String = glossary::sort_key(&e.term).chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        let entry = GlossaryEntryView {
+            id: e.id.clone(),
+            term: e.term.clone(),
+            aliases: e.aliases.clone(),
+            definition: markdown::render_inline(&e.definition),
+            see: e
+                .see
+                .iter()
+                .filter_map(|id| g.entries.iter().find(|x| &x.id == id))
+                .map(|x| LinkView { title: x.term.clone(), href: format!("#term-{}", x.id) })
+                .collect(),
+            used_in: used[i].iter().map(|&p| shared.link(GLOSSARY_URL, p)).collect(),
+        };
+        match letters.last_mut() {
+            Some(l) if l.letter == letter => l.entries.push(entry),
+            _ => letters.push(GlossaryLetterView {
+                id: format!("letter-{}", markdown::slugify(&letter)),
+                letter,
+                entries: vec![entry],
+            }),
+        }
+    }
+    letters
 }
 
 fn absolutize(entry: &mut crate::render::TocEntryView, base: &str) {
@@ -359,7 +483,6 @@ pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut 
         site.add("CNAME", format!("{}\n", cname.trim()));
     }
     site.add("sitemap.xml", sitemap(config, course));
-    let _ = GLOSSARY_URL;
 }
 
 fn sitemap(config: &Config, course: &Course) -> String {

@@ -1,6 +1,8 @@
 //! Fenced blocks that are widgets, not code (```quiz, ```calculator), and the quiz file that
 //! goes with a lesson.
 
+pub mod calculator;
+pub mod playground;
 pub mod quiz;
 
 use crate::content::quiz as quiz_model;
@@ -41,7 +43,7 @@ impl PageWidgets {
 
 impl Widgets for PageWidgets {
     fn is_widget(&self, info: &str) -> bool {
-        matches!(info, "quiz")
+        matches!(info, "quiz" | "calculator" | "playground")
     }
 
     fn render(&self, info: &str, body: &str, body_line: usize, out: &mut Output) {
@@ -51,6 +53,8 @@ impl Widgets for PageWidgets {
                 let source = self.source.clone();
                 self.quiz(body, &source, body_line, &default_id, out);
             }
+            "calculator" => calculator::render(body, &self.source, body_line, &self.lang, out),
+            "playground" => playground::render(body, &self.source, body_line, &self.lang, out),
             other => out.diags.push(Diagnostic::error(&self.source, crate::diag::Pos::new(body_line, 1), format!("unknown widget `{other}`"))),
         }
     }

@@ -14,11 +14,11 @@ import { sharedBrowser } from './lib/site-checks.mjs';
 import { mimeType, serve } from './lib/server.mjs';
 import { validateHtml } from './lib/vnu.mjs';
 
-function page(title, root, body) {
+function page(title, root, body, head = '') {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><link rel="icon" href="${root}img/logo.svg" type="image/svg+xml"><link rel="stylesheet" href="${root}style.css"><script src="${root}app.js" defer></script></head>
+<title>${title}</title><link rel="icon" href="${root}img/logo.svg" type="image/svg+xml"><link rel="stylesheet" href="${root}style.css"><script src="${root}app.js" defer></script>${head}</head>
 <body>
 <header><a href="${root}index.html">Course</a></header>
 <details class="toc-toggle"><summary>Contents</summary>
@@ -42,7 +42,13 @@ const GOOD = {
   `,
   'app.js': `document.documentElement.classList.add('js');\n`,
   'img/logo.svg': `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n`,
-  'index.html': page('Home', '', '<p>Start with <a href="basics/first.html#intro">the first lesson</a>.</p><p><img src="img/logo.svg" alt="Logo"></p>'),
+  'index.html': page(
+    'Home',
+    '',
+    '<p>Start with <a href="basics/first.html#intro">the first lesson</a>.</p><p><img src="img/logo.svg" alt="Logo"></p>',
+    // A link to elsewhere that the browser does not load is fine.
+    '<link rel="canonical" href="https://academy.example.org/">',
+  ),
   'basics/first.html': page('First lesson', '../', '<h2 id="intro">Intro</h2><p>Back <a href="../">home</a>.</p>'),
   '404.html': page('Not found', '/academy/', '<p id="top-of-404">No such page. <a href="#top-of-404">Top</a></p>'),
 };
@@ -118,7 +124,10 @@ describe('test helpers', () => {
   test('crawl: a clean site has no findings', async () => {
     const c = await crawl(sites.good.server.url, { dir: sites.good.dir });
     assert.deepEqual(c.broken, []);
-    assert.deepEqual(c.external, []);
+    assert.deepEqual(
+      c.external.map((e) => [e.url, e.navigation]),
+      [['https://academy.example.org/', true]],
+    );
     assert.deepEqual(c.unreached, []);
     assert.equal(c.notFound.status, 404);
     assert.deepEqual(c.pages.map((p) => new URL(p).pathname), ['/academy/', '/academy/basics/first.html']);

@@ -21,13 +21,13 @@ export const DEFAULT_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22
  * Run axe on the page's document. `options` are axe.run options; by default the WCAG A/AA and
  * best-practice rules. Returns [{ id, impact, help, helpUrl, nodes: [{ target, summary, html }] }].
  */
-export async function runAxe(page, options = { runOnly: { type: 'tag', values: DEFAULT_TAGS } }) {
+export async function runAxe(page, options = { runOnly: { type: 'tag', values: DEFAULT_TAGS } }, { timeoutMs = 30_000 } = {}) {
   const hasAxe = await page.evaluate(() => typeof window.axe === 'object');
   if (!hasAxe) {
     // A plain script evaluated in the page's main world defines the global `axe`.
     await page.evaluate(`${await source()}\n;void 0`);
   }
-  return page.evaluate(async (opts) => {
+  const run = page.evaluate(async (opts) => {
     const results = await window.axe.run(document, { resultTypes: ['violations'], ...opts });
     return results.violations.map((v) => ({
       id: v.id,
@@ -41,6 +41,46 @@ export async function runAxe(page, options = { runOnly: { type: 'tag', values: D
       })),
     }));
   }, options);
+  run.catch(() => {}); // if the timeout wins, a later rejection is not an unhandled one
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`axe did not finish in ${timeoutMs} ms on ${page.url()} (in a context with JavaScript disabled, use runAxeWithoutJs)`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * axe on `url` as a browser without JavaScript shows it. axe itself needs script execution
+ * (its timers do not run in a context with javaScriptEnabled: false), so this opens the page in a
+ * JavaScript-enabled context where the page's own scripts are not loaded and its <noscript>
+ * content is shown, then runs axe there.
+ */
+export async function runAxeWithoutJs(browser, url, contextOptions = {}, options = undefined) {
+  const ctx = await browser.newContext({ ...contextOptions, javaScriptEnabled: true });
+  try {
+    const page = await ctx.newPage();
+    await page.route('**/*', async (route) => {
+      const req = route.request();
+      if (req.resourceType() === 'script') return route.abort();
+      if (req.isNavigationRequest()) {
+        const res = await route.fetch();
+        const body = (await res.text()).replace(/<\/?noscript\b[^>]*>/gi, '');
+        return route.fulfill({ response: res, body });
+      }
+      return route.continue();
+    });
+    await page.goto(url);
+    return await runAxe(page, options);
+  } finally {
+    await ctx.close();
+  }
 }
 
 /** Only the color-contrast rule (for checking a color scheme). */

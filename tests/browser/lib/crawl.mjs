@@ -58,13 +58,20 @@ export function fragmentTargets(tags) {
 }
 
 const NAVIGATION_TAGS = new Set(['a', 'area', 'iframe', 'frame']);
+/** <link rel> values whose target the browser loads; other rels (canonical, alternate, …) are links. */
+const LOADED_LINK_RELS = new Set(['stylesheet', 'icon', 'apple-touch-icon', 'mask-icon', 'preload', 'modulepreload', 'prefetch', 'manifest', 'dns-prefetch', 'preconnect']);
+
+function isNavigation(tag, attrs) {
+  if (tag === 'link') return !(attrs.rel ?? '').toLowerCase().split(/\s+/).some((r) => LOADED_LINK_RELS.has(r));
+  return NAVIGATION_TAGS.has(tag);
+}
 
 /** The URLs a document refers to: [{ tag, attr, url, navigation }]. */
 export function extractRefs(tags) {
   const refs = [];
   for (const { tag, attrs } of tags) {
     if (tag === 'base' || tag === 'form') continue;
-    const navigation = NAVIGATION_TAGS.has(tag);
+    const navigation = isNavigation(tag, attrs);
     for (const attr of ['href', 'src', 'poster', 'data', 'xlink:href']) {
       const v = attrs[attr];
       if (v === undefined || (attr === 'data' && tag !== 'object')) continue;
