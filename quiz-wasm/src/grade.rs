@@ -178,18 +178,24 @@ fn grade_multiple(correct: &[usize], choices: usize, given: &[usize]) -> Grade {
     if given.iter().any(|&i| i >= choices) {
         return Grade::ZERO;
     }
-    // Work on the sorted, de-duplicated picks rather than a table sized by
-    // `choices`, so the cost follows the response, not the key's claims.
-    let mut picks = given.to_vec();
-    picks.sort_unstable();
-    picks.dedup();
-    let mut key = correct.to_vec();
-    key.sort_unstable();
-    let right = picks
-        .iter()
-        .filter(|i| key.binary_search(i).is_ok())
-        .count();
-    let wrong = picks.len() - right;
+    // Tables indexed by choice (validate() caps `choices` at MAX_ITEMS):
+    // linear, and no sort routine in the wasm.
+    let mut is_correct = vec![false; choices];
+    for &i in correct {
+        is_correct[i] = true;
+    }
+    let mut picked = vec![false; choices];
+    let (mut right, mut wrong) = (0usize, 0usize);
+    for &i in given {
+        // A repeated pick counts once.
+        if !std::mem::replace(&mut picked[i], true) {
+            if is_correct[i] {
+                right += 1;
+            } else {
+                wrong += 1;
+            }
+        }
+    }
     // validate() guarantees `correct` is non-empty and duplicate-free.
     Grade::partial((right as f64 - wrong as f64) / correct.len() as f64)
 }
@@ -324,10 +330,11 @@ impl Key {
                         "multiple: correct choice {i} is out of range (there are {choices} choices)"
                     ));
                 }
-                let mut sorted = correct.clone();
-                sorted.sort_unstable();
-                if let Some(pair) = sorted.windows(2).find(|w| w[0] == w[1]) {
-                    return Err(format!("multiple: correct choice {} is repeated", pair[0]));
+                let mut seen = vec![false; *choices];
+                for &i in correct {
+                    if std::mem::replace(&mut seen[i], true) {
+                        return Err(format!("multiple: correct choice {i} is repeated"));
+                    }
                 }
                 Ok(())
             }

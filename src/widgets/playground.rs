@@ -1,2 +1,599 @@
-//! stub
-pub fn render(_body: &str, _path: &std::path::Path, _body_line: usize, _lang: &str, _out: &mut crate::markdown::Output) {}
+//! The fit-the-line playground (```` ```playground ````): its YAML keys, the checks an
+//! author's mistake deserves, and its markup.
+//!
+//! With JavaScript, the theme's `widgets.js` runs quiz-wasm's `Playground` (gradient descent
+//! on `price = w × size + b`) and redraws the line, the readout and the loss chart after every
+//! step. Without it, the block still teaches: the data as a table and the least-squares line,
+//! computed here with quiz-wasm's `least_squares` and `mse`, with the chart drawn at build time.
+//!
+//! The markup is `[data-widget="playground"]` holding an inline SVG chart (`svg[data-chart]`,
+//! `role="img"`), `output[name=w]`, `output[name=b]`, `output[name=loss]`,
+//! `output[name=steps]`, `input[name=learning-rate]`, `button[data-action=step|run|reset]`,
+//! the divergence message `[data-diverged]` and the loss chart `svg[data-loss-chart]`.
+
+use super::calculator::{Field, attr_number, describe_value, explain_yaml_error, nice_up, plain_number};
+use crate::diag::{Diagnostic, Pos};
+use crate::markdown::Output;
+use crate::markdown::highlight::escape;
+use crate::yaml::{self, Spanned, pos_of};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const KEYS: &[&str] = &["data", "w", "b", "learning-rate", "steps", "label"];
+const DEFAULT_LABEL: &str = "Fit the line";
+const DEFAULT_STEPS: u32 = 25;
+const MAX_STEPS: u32 = 1000;
+/// More houses than a chart can show as separate dots, or a table anyone would read.
+const MAX_POINTS: usize = 500;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPlayground {
+    data: Option<Spanned<Vec<Spanned<Value>>>>,
+    w: Option<Spanned<Value>>,
+    b: Option<Spanned<Value>>,
+    learning_rate: Option<Spanned<Value>>,
+    steps: Option<Spanned<Value>>,
+    label: Option<Spanned<Value>>,
+}
+
+/// A checked playground, ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Playground {
+    /// `(size, price)` pairs, at least two different sizes.
+    pub data: Vec<(f64, f64)>,
+    pub w: f64,
+    pub b: f64,
+    pub learning_rate: f64,
+    pub steps: u32,
+    pub label: String,
+}
+
+/// Parse, check and render a ```` ```playground ```` block: HTML to `out.html`, or, when the
+/// block has mistakes, diagnostics to `out.diags` and no HTML. `body_line` is the number of
+/// lines in the file before the block's first YAML line.
+pub fn render(body: &str, path: &Path, body_line: usize, lang: &str, out: &mut Output) {
+    match parse(body, path, body_line) {
+        Ok(p) => out.html.push_str(&html(&p, &format!("playground_{body_line}"), lang)),
+        Err(diags) => out.diags.extend(diags),
+    }
+}
+
+/// Parse and check a block's YAML (`line_offset` lines into `path`).
+pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, Vec<Diagnostic>> {
+    let raw: RawPlayground = yaml::parse(body, path, line_offset).map_err(|d| {
+        let d = if d.message == "expected sequence start" {
+            Diagnostic { message: "the playground's `data` must be a list of houses".into(), ..d }
+                .with_help("write one `- [size, price]` per line, e.g. `- [850, 225000]`")
+        } else {
+            d
+        };
+        vec![explain_yaml_error(d, "playground", KEYS)]
+    })?;
+    let mut diags = Vec::new();
+    let field = Field { path, line_offset, widget: "playground" };
+    let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64, example: f64| match v {
+        None => Some(default),
+        Some(v) => field.number(v, key, example).map_err(|d| diags.push(d)).ok(),
+    };
+    let w = num(&raw.w, "w", 0.0, 200.0);
+    let b = num(&raw.b, "b", 0.0, 50_000.0);
+    let rate = num(&raw.learning_rate, "learning-rate", quiz_wasm::DEFAULT_LEARNING_RATE, quiz_wasm::DEFAULT_LEARNING_RATE);
+    let steps = num(&raw.steps, "steps", f64::from(DEFAULT_STEPS), f64::from(DEFAULT_STEPS));
+    let err = |v: &Spanned<Value>, message: String, help: String| Diagnostic::error(path, pos_of(v, line_offset), message).with_help(help);
+    if let (Some(r), Some(v)) = (rate, &raw.learning_rate)
+        && r <= 0.0
+    {
+        diags.push(err(
+            v,
+            format!("the playground's `learning-rate` is {}, but it must be more than 0", plain_number(r)),
+            format!("{} is a good start; above 1 the loss grows", quiz_wasm::DEFAULT_LEARNING_RATE),
+        ));
+    }
+    if let (Some(n), Some(v)) = (steps, &raw.steps)
+        && (n < 1.0 || n > f64::from(MAX_STEPS) || n.fract() != 0.0)
+    {
+        diags.push(err(
+            v,
+            format!("the playground's `steps` is {}, but it must be a whole number from 1 to {MAX_STEPS}", plain_number(n)),
+            format!("it is how many steps the \"Run\" button takes, e.g. `steps: {DEFAULT_STEPS}`"),
+        ));
+    }
+    let label = match &raw.label {
+        None => DEFAULT_LABEL.to_string(),
+        Some(l) => match field.text(l, "label") {
+            Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
+            Ok(_) => {
+                diags.push(err(l, "the playground's `label` is empty".into(), format!("write a title, or leave `label` out for \"{DEFAULT_LABEL}\"")));
+                DEFAULT_LABEL.to_string()
+            }
+            Err(d) => {
+                diags.push(d);
+                DEFAULT_LABEL.to_string()
+            }
+        },
+    };
+    let data = match &raw.data {
+        None => quiz_wasm::default_houses(),
+        Some(list) => read_data(list, path, line_offset, &mut diags),
+    };
+    if diags.is_empty() {
+        check_fit(&raw, &data, (w, b), path, line_offset, &mut diags);
+    }
+    match (w, b, rate, steps) {
+        (Some(w), Some(b), Some(learning_rate), Some(steps)) if diags.is_empty() => Ok(Playground { data, w, b, learning_rate, steps: steps as u32, label }),
+        _ => Err(diags),
+    }
+}
+
+/// The houses, each `[size, price]` or `{size: …, price: …}`.
+fn read_data(list: &Spanned<Vec<Spanned<Value>>>, path: &Path, line_offset: usize, diags: &mut Vec<Diagnostic>) -> Vec<(f64, f64)> {
+    let at = |v: &Spanned<Vec<Spanned<Value>>>| {
+        // An empty inline list has no useful span of its own; point at the line above it.
+        let p = pos_of(v, line_offset);
+        if v.value.is_empty() { Pos::new(p.line.max(line_offset + 1), p.col) } else { p }
+    };
+    if list.value.is_empty() {
+        diags.push(
+            Diagnostic::error(path, at(list), "the playground's `data` has no houses")
+                .with_help("list at least two houses of different sizes as `- [size, price]`, or leave `data` out for the example houses"),
+        );
+        return Vec::new();
+    }
+    if list.value.len() > MAX_POINTS {
+        diags.push(
+            Diagnostic::error(path, at(list), format!("the playground's `data` has {} houses; at most {MAX_POINTS} fit on the chart", list.value.len()))
+                .with_help("use a sample of the data"),
+        );
+        return Vec::new();
+    }
+    let mut points = Vec::new();
+    for (i, item) in list.value.iter().enumerate() {
+        let n = i + 1;
+        let error = |message: String, help: &str| Diagnostic::error(path, pos_of(item, line_offset), message).with_help(help.to_string());
+        let pair_help = "write each house as `[size, price]`, e.g. `- [850, 225000]`, or as `{size: 850, price: 225000}`";
+        let (size, price) = match &item.value {
+            Value::Array(v) if v.len() == 2 => (&v[0], &v[1]),
+            Value::Array(v) => {
+                diags.push(error(format!("house {n} in the playground's `data` has {} {}, not a size and a price", v.len(), if v.len() == 1 { "value" } else { "values" }), pair_help));
+                continue;
+            }
+            Value::Object(m) => {
+                if let Some(k) = m.keys().find(|k| *k != "size" && *k != "price") {
+                    diags.push(error(format!("house {n} in the playground's `data` has an unknown key `{k}`"), "a house has the keys `size` and `price`"));
+                    continue;
+                }
+                match (m.get("size"), m.get("price")) {
+                    (Some(s), Some(p)) => (s, p),
+                    (None, _) => {
+                        diags.push(error(format!("house {n} in the playground's `data` has no `size`"), pair_help));
+                        continue;
+                    }
+                    (_, None) => {
+                        diags.push(error(format!("house {n} in the playground's `data` has no `price`"), pair_help));
+                        continue;
+                    }
+                }
+            }
+            other => {
+                diags.push(error(format!("house {n} in the playground's `data` must be a pair of numbers, not {}", describe_value(other)), pair_help));
+                continue;
+            }
+        };
+        let mut read = |v: &Value, what: &str| match v.as_f64().filter(|x| x.is_finite()) {
+            Some(x) => Some(x),
+            None => {
+                diags.push(error(
+                    format!("house {n} in the playground's `data` has the {what} {}, which is not a number", describe_value(v)),
+                    "write digits only, without quotes or separators, e.g. `- [850, 225000]`",
+                ));
+                None
+            }
+        };
+        let (Some(size), Some(price)) = (read(size, "size"), read(price, "price")) else {
+            continue;
+        };
+        if size < 0.0 {
+            diags.push(error(format!("house {n} in the playground's `data` has the size {}, below 0", plain_number(size)), "a house's size is 0 sq ft or more"));
+            continue;
+        }
+        points.push((size, price));
+    }
+    points
+}
+
+/// A line must be fittable (two different sizes) and the starting point reachable.
+fn check_fit(raw: &RawPlayground, data: &[(f64, f64)], (w, b): (Option<f64>, Option<f64>), path: &Path, line_offset: usize, diags: &mut Vec<Diagnostic>) {
+    let (xs, ys): (Vec<f64>, Vec<f64>) = data.iter().copied().unzip();
+    let data_pos = raw.data.as_ref().map_or(Pos::new(line_offset + 1, 1), |d| pos_of(d, line_offset));
+    if quiz_wasm::least_squares(&xs, &ys).is_none() {
+        diags.push(
+            Diagnostic::error(path, data_pos, "the playground's `data` needs houses of at least two different sizes to fit a line")
+                .with_help("add a house whose size differs from the others"),
+        );
+        return;
+    }
+    if let (Some(w), Some(b)) = (w, b) {
+        let fit = quiz_wasm::Fit::new(&xs, &ys, w, b);
+        if fit.diverged() || !fit.loss().is_finite() {
+            let at = raw.w.as_ref().or(raw.b.as_ref()).map_or(data_pos, |v| pos_of(v, line_offset));
+            diags.push(Diagnostic::error(path, at, "the playground's starting line is so far from the houses that its loss is too large to show").with_help("start nearer the data, e.g. `w: 0` and `b: 0`"));
+        }
+    }
+}
+
+/// A chart's frame: the data ranges and where they land in the SVG's user units.
+struct Frame {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+impl Frame {
+    fn px(&self, x: f64) -> f64 {
+        self.left + (x - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
+    }
+
+    fn py(&self, y: f64) -> f64 {
+        self.bottom - (y - self.y0) / (self.y1 - self.y0) * (self.bottom - self.top)
+    }
+
+    /// The visible part of `y = w·x + b` inside the frame's data box, in SVG units. widgets.js
+    /// clips the same way (`clipLine`).
+    fn line(&self, w: f64, b: f64) -> Option<[f64; 4]> {
+        let (lo, hi) = if w == 0.0 {
+            if b < self.y0 || b > self.y1 {
+                return None;
+            }
+            (self.x0, self.x1)
+        } else {
+            let (xa, xb) = ((self.y0 - b) / w, (self.y1 - b) / w);
+            (self.x0.max(xa.min(xb)), self.x1.min(xa.max(xb)))
+        };
+        if !(lo <= hi) {
+            return None;
+        }
+        Some([self.px(lo), self.py(w * lo + b), self.px(hi), self.py(w * hi + b)])
+    }
+}
+
+/// Ticks from 0 (or below, for negative values) past `max` in "nice" steps: `(ticks, low, high)`.
+fn ticks(min: f64, max: f64) -> (Vec<f64>, f64, f64) {
+    let (min, max) = (min.min(0.0), max.max(0.0));
+    let step = nice_up(((max - min) / 4.0).max(f64::MIN_POSITIVE));
+    let lo = (min / step).floor() * step;
+    let hi = ((max / step).ceil() * step).max(lo + step);
+    let n = ((hi - lo) / step).round() as usize;
+    ((0..=n).map(|i| lo + step * i as f64).collect(), lo, hi)
+}
+
+/// SVG coordinates with at most two decimals, so the markup stays short and stable.
+fn u(x: f64) -> String {
+    let r = (x * 100.0).round() / 100.0;
+    attr_number(r)
+}
+
+/// `price = 196.5 × size + 52,000`, with `−` for a negative intercept (as widgets.js writes it).
+pub fn line_text(w: f64, b: f64, lang: &str) -> String {
+    let f = |x: f64| quiz_wasm::format_number(x, lang);
+    let (sign, bias) = if b < 0.0 && f(-b) != "0" { ("−", f(-b)) } else { ("+", f(b)) };
+    format!("price = {} × size {sign} {bias}", f(w))
+}
+
+/// Scatter chart geometry, shared by the markup and the data attributes widgets.js reads.
+const CHART_W: f64 = 400.0;
+const CHART_H: f64 = 260.0;
+const LOSS_W: f64 = 400.0;
+const LOSS_H: f64 = 150.0;
+
+/// The playground's markup; `id` must be unique on the page (it prefixes every element id).
+pub fn html(p: &Playground, id: &str, lang: &str) -> String {
+    let fmt = |x: f64| quiz_wasm::format_number(x, lang);
+    let (xs, ys): (Vec<f64>, Vec<f64>) = p.data.iter().copied().unzip();
+    let fit = quiz_wasm::Fit::new(&xs, &ys, p.w, p.b);
+    let (best_w, best_b) = quiz_wasm::least_squares(&xs, &ys).unwrap_or((0.0, 0.0));
+    let best_loss = quiz_wasm::mse(best_w, best_b, &xs, &ys);
+    let join = |v: &[f64]| v.iter().map(|x| attr_number(*x)).collect::<Vec<_>>().join(" ");
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<div class=\"widget playground\" id=\"{id}\" data-widget=\"playground\" data-lang=\"{}\" data-sizes=\"{}\" data-prices=\"{}\" data-w=\"{}\" data-b=\"{}\" role=\"group\" aria-labelledby=\"{id}-title\">",
+        escape(lang),
+        join(&xs),
+        join(&ys),
+        attr_number(p.w),
+        attr_number(p.b),
+    );
+    let _ = writeln!(h, "<p class=\"widget-title\" id=\"{id}-title\">{}</p>", escape(&p.label));
+    h.push_str("<p class=\"pg-intro\">Training fits the line <span class=\"formula\">price = w × size + b</span> to the houses. Each step of gradient descent nudges w and b downhill on the loss, the mean squared error of the line's prices.</p>\n");
+    scatter_chart(&mut h, p, id, lang, &xs, &ys, (best_w, best_b));
+    h.push_str("<p class=\"pg-legend\" aria-hidden=\"true\"><span class=\"pg-key pg-key-point\"></span> a house <span class=\"pg-key pg-key-line\"></span> the current line <span class=\"pg-key pg-key-best\"></span> the least-squares line</p>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"pg-readout\"><span>w = <output name=\"w\" id=\"{id}-w\" aria-live=\"off\" data-value=\"{}\">{}</output></span> <span>b = <output name=\"b\" id=\"{id}-b\" aria-live=\"off\" data-value=\"{}\">{}</output></span> <span>loss = <output name=\"loss\" id=\"{id}-loss\" aria-live=\"off\" data-value=\"{}\">{}</output></span> <span>steps: <output name=\"steps\" id=\"{id}-steps\" aria-live=\"off\" data-value=\"0\">0</output></span></p>",
+        attr_number(fit.w()),
+        fmt(fit.w()),
+        attr_number(fit.b()),
+        fmt(fit.b()),
+        attr_number(fit.loss()),
+        fmt(fit.loss()),
+    );
+    let _ = writeln!(
+        h,
+        "<div class=\"pg-controls\">\n<div class=\"pg-rate\"><label for=\"{id}-rate\">Learning rate</label>\n<input type=\"number\" id=\"{id}-rate\" name=\"learning-rate\" value=\"{}\" min=\"0\" step=\"any\" inputmode=\"decimal\" autocomplete=\"off\" aria-describedby=\"{id}-rate-msg\" disabled></div>\n<div class=\"pg-buttons\"><button type=\"button\" data-action=\"step\" disabled>Take one step</button>\n<button type=\"button\" data-action=\"run\" data-steps=\"{}\" disabled>Run {} steps</button>\n<button type=\"button\" class=\"secondary\" data-action=\"reset\" disabled>Reset</button></div>\n</div>",
+        attr_number(p.learning_rate),
+        p.steps,
+        p.steps,
+    );
+    let _ = writeln!(h, "<p class=\"pg-message\" id=\"{id}-rate-msg\" data-message=\"learning-rate\" aria-live=\"polite\"></p>");
+    h.push_str("<p class=\"pg-alert\" data-diverged role=\"alert\"></p>\n");
+    let _ = writeln!(h, "<p class=\"visually-hidden\" data-announce role=\"status\" aria-live=\"polite\"></p>");
+    loss_chart(&mut h, p, id, lang, fit.loss());
+    data_table(&mut h, p, id, lang);
+    let _ = writeln!(
+        h,
+        "<p class=\"pg-best\">The least-squares line, the best straight line through these houses, is <span class=\"formula\" data-best-w=\"{}\" data-best-b=\"{}\">{}</span>, with a loss of <span data-best-loss=\"{}\">{}</span>.</p>",
+        attr_number(best_w),
+        attr_number(best_b),
+        escape(&line_text(best_w, best_b, lang)),
+        attr_number(best_loss),
+        fmt(best_loss),
+    );
+    h.push_str("<p class=\"notice no-js\">Taking steps needs JavaScript; the table and the least-squares line above are worked out in advance.</p>\n</div>\n");
+    h
+}
+
+/// The houses as dots, the current line and the least-squares line (dashed), with axes.
+fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64], ys: &[f64], (best_w, best_b): (f64, f64)) {
+    let fmt = |x: f64| quiz_wasm::format_number(x, lang);
+    let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    let (xt, x0, x1) = ticks(0.0, max(xs));
+    let (yt, y0, y1) = ticks(min(ys), max(ys));
+    let widest = yt.iter().map(|y| fmt(*y).chars().count()).max().unwrap_or(1) as f64;
+    let f = Frame { x0, x1, y0, y1, left: 26.0 + 6.6 * widest, right: CHART_W - 14.0, top: 12.0, bottom: CHART_H - 46.0 };
+    let _ = writeln!(
+        h,
+        "<svg class=\"pg-chart\" data-chart viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-labelledby=\"{id}-chart-title\" aria-describedby=\"{id}-chart-desc\" data-x0=\"{}\" data-x1=\"{}\" data-y0=\"{}\" data-y1=\"{}\" data-frame=\"{} {} {} {}\">",
+        attr_number(x0),
+        attr_number(x1),
+        attr_number(y0),
+        attr_number(y1),
+        u(f.left),
+        u(f.right),
+        u(f.top),
+        u(f.bottom),
+    );
+    let _ = writeln!(h, "<title id=\"{id}-chart-title\">House prices against size, with the current line</title>");
+    let _ = writeln!(
+        h,
+        "<desc id=\"{id}-chart-desc\" data-chart-desc>{} houses from {} to {} sq ft, priced {} to {}. {}</desc>",
+        xs.len(),
+        fmt(min(xs)),
+        fmt(max(xs)),
+        fmt(min(ys)),
+        fmt(max(ys)),
+        escape(&current_line_sentence(p.w, p.b, &f, lang)),
+    );
+    h.push_str("<g class=\"pg-grid\">");
+    for y in &yt {
+        let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.py(*y)), u(f.right), u(f.py(*y)));
+    }
+    h.push_str("</g>\n<g class=\"pg-axis\">");
+    let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.bottom), u(f.right), u(f.bottom));
+    let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.top), u(f.left), u(f.bottom));
+    for x in &xt {
+        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", u(f.px(*x)), u(f.bottom + 16.0), escape(&fmt(*x)));
+    }
+    for y in &yt {
+        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", u(f.left - 5.0), u(f.py(*y) + 4.0), escape(&fmt(*y)));
+    }
+    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Size (sq ft)</text>", u((f.left + f.right) / 2.0), u(CHART_H - 8.0));
+    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"12\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {})\">Price</text>", u((f.top + f.bottom) / 2.0), u((f.top + f.bottom) / 2.0));
+    h.push_str("</g>\n");
+    let line = |h: &mut String, class: &str, data: &str, w: f64, b: f64| {
+        let _ = match f.line(w, b) {
+            Some([a, c, d, e]) => writeln!(h, "<line class=\"{class}\"{data} x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(a), u(c), u(d), u(e)),
+            None => writeln!(h, "<line class=\"{class}\"{data} x1=\"0\" y1=\"0\" x2=\"0\" y2=\"0\" visibility=\"hidden\"/>"),
+        };
+    };
+    line(h, "pg-best-line", "", best_w, best_b);
+    h.push_str("<g class=\"pg-points\">");
+    for (x, y) in xs.iter().zip(ys) {
+        let _ = write!(h, "<circle cx=\"{}\" cy=\"{}\" r=\"4\"/>", u(f.px(*x)), u(f.py(*y)));
+    }
+    h.push_str("</g>\n");
+    line(h, "pg-line", " data-line", p.w, p.b);
+    h.push_str("</svg>\n");
+}
+
+/// "The current line is price = … ." plus where it is when it misses the chart.
+fn current_line_sentence(w: f64, b: f64, f: &Frame, lang: &str) -> String {
+    let off = if f.line(w, b).is_none() { " It runs outside the chart." } else { "" };
+    format!("The current line is {}.{off}", line_text(w, b, lang))
+}
+
+/// The loss after each step, starting with the loss before any step.
+fn loss_chart(h: &mut String, p: &Playground, id: &str, lang: &str, loss: f64) {
+    let fmt = |x: f64| quiz_wasm::format_number(x, lang);
+    let (left, right, top, bottom) = (40.0, LOSS_W - 14.0, 24.0, LOSS_H - 34.0);
+    let _ = writeln!(
+        h,
+        "<svg class=\"pg-loss\" data-loss-chart viewBox=\"0 0 {LOSS_W} {LOSS_H}\" role=\"img\" aria-labelledby=\"{id}-loss-title\" aria-describedby=\"{id}-loss-desc\" data-frame=\"{} {} {} {}\" data-steps=\"{}\">",
+        u(left),
+        u(right),
+        u(top),
+        u(bottom),
+        p.steps,
+    );
+    let _ = writeln!(h, "<title id=\"{id}-loss-title\">The loss after each step</title>");
+    let _ = writeln!(h, "<desc id=\"{id}-loss-desc\" data-chart-desc>No steps yet: the loss is {}.</desc>", fmt(loss));
+    let _ = write!(
+        h,
+        "<g class=\"pg-axis\"><line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\"/><line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\"/>",
+        l = u(left),
+        r = u(right),
+        t = u(top),
+        b = u(bottom),
+    );
+    let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>", u(left - 5.0), u(bottom + 4.0));
+    let _ = write!(h, "<text data-loss-max x=\"{}\" y=\"{}\" text-anchor=\"start\">{}</text>", u(left), u(top - 8.0), escape(&fmt(loss)));
+    let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">0</text>", u(left), u(bottom + 16.0));
+    let _ = write!(h, "<text data-steps-max x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", u(right), u(bottom + 16.0), p.steps);
+    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Steps</text>", u((left + right) / 2.0), u(LOSS_H - 6.0));
+    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"12\" y=\"{m}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {m})\">Loss</text>", m = u((top + bottom) / 2.0));
+    h.push_str("</g>\n");
+    let _ = writeln!(h, "<polyline class=\"pg-loss-line\" data-loss-line points=\"{},{}\"/>", u(left), u(top));
+    h.push_str("</svg>\n");
+}
+
+/// The data as a table: the no-JavaScript view of the houses, and a screen reader's.
+fn data_table(h: &mut String, p: &Playground, id: &str, lang: &str) {
+    let fmt = |x: f64| quiz_wasm::format_number(x, lang);
+    let _ = writeln!(
+        h,
+        "<table class=\"pg-data\" id=\"{id}-data\">\n<caption>The data: {} {}</caption>\n<thead><tr><th scope=\"col\">Size (sq ft)</th><th scope=\"col\">Price</th></tr></thead>\n<tbody>",
+        p.data.len(),
+        if p.data.len() == 1 { "house" } else { "houses" },
+    );
+    for (x, y) in &p.data {
+        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td></tr>", escape(&fmt(*x)), escape(&fmt(*y)));
+    }
+    h.push_str("</tbody>\n</table>\n");
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("content/02-training.md")
+    }
+
+    fn render_block(body: &str) -> Output {
+        let mut out = Output::default();
+        render(body, path(), 20, "en", &mut out);
+        out
+    }
+
+    fn errors(body: &str) -> String {
+        let out = render_block(body);
+        assert!(out.html.is_empty(), "a block with errors renders nothing");
+        assert!(!out.diags.is_empty(), "expected errors for {body:?}");
+        out.diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn defaults() {
+        let p = parse("", path(), 0).unwrap();
+        assert_eq!(p.data, quiz_wasm::default_houses());
+        assert_eq!((p.w, p.b, p.learning_rate, p.steps), (0.0, 0.0, quiz_wasm::DEFAULT_LEARNING_RATE, 25));
+        assert_eq!(p.label, "Fit the line");
+    }
+
+    #[test]
+    fn both_point_forms() {
+        let p = parse("data:\n  - [1000, 250000]\n  - {size: 2000, price: 450000}\n  - {price: 1, size: 0}\n", path(), 0).unwrap();
+        assert_eq!(p.data, vec![(1000.0, 250_000.0), (2000.0, 450_000.0), (0.0, 1.0)]);
+    }
+
+    #[test]
+    fn markup_shows_the_least_squares_line() {
+        let out = render_block("");
+        assert!(out.diags.is_empty(), "{:?}", out.diags);
+        let (xs, ys): (Vec<f64>, Vec<f64>) = quiz_wasm::default_houses().into_iter().unzip();
+        let (w, b) = quiz_wasm::least_squares(&xs, &ys).unwrap();
+        assert!(out.html.contains(&line_text(w, b, "en")));
+        assert!(out.html.contains("<th scope=\"col\">Size (sq ft)</th>"));
+        assert!(out.html.contains("<td>2,800</td><td>604,000</td>"));
+        assert!(out.html.contains("data-widget=\"playground\""));
+    }
+
+    #[test]
+    fn markup_snapshot() {
+        let out = render_block("");
+        insta::assert_snapshot!(out.html);
+    }
+
+    #[test]
+    fn markup_snapshot_custom() {
+        let out = render_block("label: Fit three flats\ndata:\n  - [40, 150000]\n  - [60, 210000]\n  - {size: 90, price: 300000}\nw: 1000\nb: -5000\nlearning-rate: 0.3\nsteps: 10\n");
+        assert!(out.diags.is_empty(), "{:?}", out.diags);
+        insta::assert_snapshot!(out.html);
+    }
+
+    #[test]
+    fn lines_are_clipped_to_the_chart() {
+        let f = Frame { x0: 0.0, x1: 10.0, y0: 0.0, y1: 10.0, left: 0.0, right: 100.0, top: 0.0, bottom: 100.0 };
+        assert_eq!(f.line(0.0, 5.0), Some([0.0, 50.0, 100.0, 50.0]));
+        assert_eq!(f.line(0.0, 11.0), None);
+        assert_eq!(f.line(2.0, 0.0), Some([0.0, 100.0, 50.0, 0.0]));
+        assert_eq!(f.line(-1.0, 20.0), None);
+        assert_eq!(f.line(1e300, 0.0).map(|l| l[0]), Some(0.0));
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(0.0, 2800.0), (vec![0.0, 1000.0, 2000.0, 3000.0], 0.0, 3000.0));
+        assert_eq!(ticks(225_000.0, 604_000.0).2, 800_000.0);
+        assert_eq!(ticks(-10.0, 10.0), (vec![-10.0, -5.0, 0.0, 5.0, 10.0], -10.0, 10.0));
+        assert_eq!(ticks(0.0, 0.0), (vec![0.0, 1.0], 0.0, 1.0));
+    }
+
+    #[test]
+    fn diagnostics_point_at_the_house() {
+        let out = render_block("data:\n  - [1000, 250000]\n  - [2000, lots]\n");
+        assert_eq!(out.diags.len(), 1);
+        assert_eq!((out.diags[0].line, out.diags[0].col), (23, 5));
+    }
+
+    #[test]
+    fn error_unknown_key() {
+        insta::assert_snapshot!(errors("w: 0\nlearning_rate: 0.1\nepochs: 3\n"));
+    }
+
+    #[test]
+    fn error_empty_data() {
+        insta::assert_snapshot!(errors("data: []\n"));
+    }
+
+    #[test]
+    fn error_data_not_a_list() {
+        insta::assert_snapshot!(errors("data: 5\n"));
+    }
+
+    #[test]
+    fn error_bad_houses() {
+        insta::assert_snapshot!(errors(
+            "data:\n  - [1000, 250000]\n  - [2000]\n  - [1500, \"300,000\"]\n  - {size: -3, price: 5}\n  - {size: 3, cost: 5}\n  - {size: 3}\n  - big\n  - [x, 1]\n"
+        ));
+    }
+
+    #[test]
+    fn error_one_size_only() {
+        insta::assert_snapshot!(errors("data:\n  - [1000, 250000]\n  - [1000, 260000]\n"));
+    }
+
+    #[test]
+    fn error_bad_numbers() {
+        insta::assert_snapshot!(errors("w: fast\nb: true\nlearning-rate: 0\nsteps: 2.5\n"));
+    }
+
+    #[test]
+    fn error_too_many_steps() {
+        insta::assert_snapshot!(errors("steps: 5000\nlearning-rate: -1\n"));
+    }
+
+    #[test]
+    fn error_starting_line_too_far() {
+        insta::assert_snapshot!(errors("w: 1e200\n"));
+    }
+}

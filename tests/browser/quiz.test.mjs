@@ -281,8 +281,8 @@ describe('quizzes in the browser', () => {
     t.after(() => context.close());
     if (init) await context.addInitScript(init);
     const opened = await openPage(context, url);
-    // quiz.js has wired the quiz once the no-JS notice is hidden.
-    await waitInPage(opened.page, () => [...document.querySelectorAll('form[data-quiz] .no-js')].every((n) => n.offsetParent === null), null, 'quiz.js to start');
+    // quiz.js hides the no-JS notice (with the hidden attribute) when it has set the quiz up.
+    await waitInPage(opened.page, () => [...document.querySelectorAll('form[data-quiz] .no-js')].every((n) => n.hidden), null, 'quiz.js to start');
     return { context, ...opened };
   }
 
@@ -368,7 +368,7 @@ describe('quizzes in the browser', () => {
     assert.deepEqual(shown['which-parameters'], []);
     assert.deepEqual(shown['training-changes-params'], ['false'], 'retry cleared a correct answer');
     assert.equal(shown['predict-1500'], '350,000', 'retry cleared an answer that was not incorrect');
-    assert.ok(orderBefore.length === 4);
+    assert.deepEqual(await orderOf(page, 'loop-order'), orderBefore, 'retry did not put the order question back as built');
     assert.equal(await resultText(page, 'knobs'), '');
     assert.ok(await retry.isHidden());
     assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-question]')?.dataset.question), 'knobs', 'focus is not in the first wrong question');
@@ -556,7 +556,7 @@ describe('quizzes in the browser', () => {
       [store, fp],
     );
     await page.reload();
-    await waitInPage(page, () => document.querySelector('form[data-quiz] .no-js')?.offsetParent === null, null, 'quiz.js to start');
+    await waitInPage(page, () => document.querySelector('form[data-quiz] .no-js')?.hidden, null, 'quiz.js to start');
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
     const leftovers = Object.keys(await localEntries(page)).filter((k) => k.startsWith(`${store}:`));
     assert.deepEqual(leftovers, [], 'corrupted or stale entries were not removed');

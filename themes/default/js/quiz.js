@@ -22,6 +22,8 @@ const initialOrder = new WeakMap();
  * on a result would match the quiz's [data-score] selector.
  */
 const checkedScore = new WeakMap();
+/** Questions the learner changed (or retry/reset cleared) since the page loaded. */
+const touched = new WeakSet();
 /** Per quiz: a counter, so a delayed score update never overwrites a newer one. */
 const scoreToken = new WeakMap();
 
@@ -261,6 +263,7 @@ function applyResponse(question, response) {
 }
 
 function clearResponse(question) {
+  touched.add(question);
   choiceInputs(question).forEach((i) => (i.checked = false));
   const input = textInput(question);
   if (input) input.value = "";
@@ -534,6 +537,7 @@ async function checkQuiz(form) {
 
 /** An answer changed: its old result no longer applies; save the new answer. */
 function answerChanged(form, question) {
+  touched.add(question);
   if (checkedScore.has(question)) {
     clearResult(question);
     const retry = form.querySelector("[data-retry]");
@@ -593,8 +597,10 @@ function restoreQuiz(form) {
 async function restoreResults(form, checked) {
   if (!checked.length) return;
   const grader = await loadGrader();
-  if (!grader) return;
-  for (const q of checked) {
+  // While the grader loaded, the learner may have changed or reset answers: leave those alone.
+  const untouched = checked.filter((q) => !touched.has(q));
+  if (!grader || !untouched.length) return;
+  for (const q of untouched) {
     gradeQuestion(grader, form, q);
     saveQuestion(form, q);
   }
