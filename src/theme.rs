@@ -20,6 +20,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "css/book.css",
     "js/book.js",
     "js/quiz.js",
+    "js/widgets.js",
     "favicon.svg",
 );
 

@@ -57,6 +57,8 @@ pub struct Output {
     pub appendix: String,
     /// The lesson's `terms:` as glossary entry indices (filled by the site build).
     pub key_terms: Vec<usize>,
+    /// The id of a leading `# Title` the site dropped because the template shows the title.
+    pub title_id: Option<String>,
 }
 
 pub fn options() -> Options {
@@ -81,6 +83,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = code_blocks(events, body, ctx, &at, &mut out);
     let events = math_pass(events, ctx, &at, &mut out);
     let events = links::rewrite(events, ctx, &at, &mut out);
+    let events = task_list_labels(events);
     let events = match ctx.mentions {
         Some(m) => mentions::link(events, m, ctx.url, &mut out.mentioned),
         None => events,
@@ -114,6 +117,25 @@ pub fn render_block(text: &str) -> String {
     });
     pulldown_cmark::html::push_html(&mut html, events);
     html.trim_end().to_string()
+}
+
+/// Task-list checkboxes are read-only; give each an accessible name so it is not an unlabelled
+/// form control.
+fn task_list_labels(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
+    events
+        .into_iter()
+        .map(|(event, range)| match event {
+            Event::TaskListMarker(done) => {
+                let html = if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                };
+                (Event::Html(CowStr::from(html)), range)
+            }
+            other => (other, range),
+        })
+        .collect()
 }
 
 /// Fenced code: widgets go to their renderer, other code is highlighted at build time.

@@ -81,6 +81,8 @@ pub struct PageView<'a> {
     /// "home", "chapter", "lesson", "glossary", "contents" or "not-found".
     pub kind: &'static str,
     pub title: String,
+    /// The id of the page's h1, when the author gave the title heading one.
+    pub title_id: Option<String>,
     pub number: Option<String>,
     pub description: Option<String>,
     /// Relative path from this page to the site root ("", "../", or the site-url for 404).

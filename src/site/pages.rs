@@ -104,7 +104,9 @@ fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
     let mut out = markdown::render(&page.body, &ctx);
     attach_quiz_file(config, page, source, src_rel, &widgets, &mut out);
     // The page's title is shown by the template; drop a leading `# Title` that repeats it.
-    out.html = strip_leading_h1(&out.html, &page.title);
+    let (html, title_id) = strip_leading_h1(&out.html, &page.title);
+    out.html = html;
+    out.title_id = title_id;
     out
 }
 
@@ -139,18 +141,21 @@ fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path,
     out.appendix = widgets.quiz_html(&text, &shown, 0, crate::content::strip_number(&default_id), out);
 }
 
-fn strip_leading_h1(html: &str, title: &str) -> String {
+/// Drop a leading `# Title` that repeats the page title, keeping its id for the template's h1
+/// so `#anchor` links to it still work.
+fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
     let trimmed = html.trim_start();
     if let Some(rest) = trimmed.strip_prefix("<h1") {
         if let Some(end) = rest.find("</h1>") {
             let inner = &rest[..end];
-            let text = inner.split_once('>').map_or("", |(_, t)| t);
+            let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
             if strip_tags(text).trim() == title.trim() {
-                return rest[end + 5..].trim_start().to_string();
+                let id = attrs.split_once("id=\"").and_then(|(_, r)| r.split_once('"')).map(|(id, _)| id.to_string());
+                return (rest[end + 5..].trim_start().to_string(), id);
             }
         }
     }
-    html.to_string()
+    (html.to_string(), None)
 }
 
 fn strip_tags(html: &str) -> String {
@@ -225,6 +230,7 @@ impl Shared<'_> {
             objectives: Vec::new(),
             content: String::new(),
             appendix: String::new(),
+            title_id: None,
             key_terms: Vec::new(),
             toc: toc::sidebar(self.course, None, url),
             prev: None,
@@ -253,6 +259,7 @@ impl Shared<'_> {
         view.objectives = page.front.objectives.iter().map(|o| markdown::render_inline(o)).collect();
         view.content = out.html.clone();
         view.appendix = out.appendix.clone();
+        view.title_id = out.title_id.clone();
         view.has_quiz = !out.quizzes.is_empty();
         if let Some(g) = self.glossary {
             view.key_terms = out
@@ -482,11 +489,14 @@ pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut 
     if let Some(cname) = &config.cname {
         site.add("CNAME", format!("{}\n", cname.trim()));
     }
-    site.add("sitemap.xml", sitemap(config, course));
+    // A sitemap needs absolute URLs: written when the site's address is known (a full
+    // site-url, a cname, or a GitHub repository).
+    if let Some(base) = &config.absolute_url {
+        site.add("sitemap.xml", sitemap(base, course));
+    }
 }
 
-fn sitemap(config: &Config, course: &Course) -> String {
-    let base = config.absolute_url.clone().unwrap_or_else(|| config.site_url.clone());
+fn sitemap(base: &str, course: &Course) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut urls: Vec<&str> = course.pages.iter().map(|p| p.url.as_str()).collect();
     urls.sort_unstable();

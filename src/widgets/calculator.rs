@@ -287,7 +287,7 @@ impl Field<'_> {
         };
         let help = match &v.value {
             Value::Null => format!("write a number, like {example}, or leave `{key}` out for the default"),
-            Value::String(s) if s.contains([',', ' ', '\'', '’']) => format!("write digits without separators, like {example}"),
+            Value::String(s) if looks_grouped(s) => format!("write digits without separators, like {example}"),
             _ => format!("write a number, like {example}"),
         };
         Err(self.error(v, format!("the {widget}'s `{key}` must be a number, not {what}")).with_help(help))
@@ -305,10 +305,19 @@ impl Field<'_> {
     }
 }
 
+/// A number written with thousands separators ("50,000", "1 500", "1'000").
+fn looks_grouped(s: &str) -> bool {
+    let s = s.trim();
+    s.chars().any(|c| c.is_ascii_digit())
+        && s.contains([',', ' ', '\'', '’', '\u{a0}', '\u{202f}'])
+        && s.chars().all(|c| c.is_ascii_digit() || ",. '’+-\u{a0}\u{202f}".contains(c))
+}
+
 /// What a YAML value is, for "must be a number, not …".
 pub fn describe_value(v: &Value) -> String {
     match v {
         Value::Null => "empty".to_string(),
+        Value::String(s) if s.trim().is_empty() => "empty text".to_string(),
         Value::Bool(b) => format!("`{b}`"),
         Value::Number(n) => n.to_string(),
         Value::String(s) => format!("\"{s}\""),
@@ -407,10 +416,11 @@ mod tests {
         assert_eq!(nice_up(1000.0), 1000.0);
         assert_eq!(nice_up(0.0), 1.0);
         assert_eq!(slider_range(1000.0, false, "size"), (0.0, 2000.0, 10.0));
-        assert_eq!(slider_range(200.0, true, "w"), (0.0, 400.0, 2.0));
+        assert_eq!(slider_range(200.0, true, "w"), (0.0, 500.0, 2.5));
         assert_eq!(slider_range(50_000.0, true, "b"), (0.0, 100_000.0, 500.0));
         assert_eq!(slider_range(-20.0, true, "w"), (-50.0, 50.0, 0.5));
         assert_eq!(slider_range(0.0, true, "w"), (0.0, 400.0, 2.0));
+        assert_eq!(slider_range(0.0, false, "size"), (0.0, 2000.0, 10.0));
     }
 
     #[test]
@@ -437,8 +447,10 @@ mod tests {
     }
 
     #[test]
-    fn error_separators_and_empty_values() {
-        insta::assert_snapshot!(errors("b: 50,000\nsize:\n"));
+    fn error_separators_and_empty_text() {
+        // `size:` with nothing after it is YAML's null: the same as leaving the key out.
+        assert!(render_block("size:\n", "en").diags.is_empty());
+        insta::assert_snapshot!(errors("b: 50,000\nsize: 1 500\nw: ''\n"));
     }
 
     #[test]

@@ -267,7 +267,7 @@ impl Frame {
 /// Ticks from 0 (or below, for negative values) past `max` in "nice" steps: `(ticks, low, high)`.
 fn ticks(min: f64, max: f64) -> (Vec<f64>, f64, f64) {
     let (min, max) = (min.min(0.0), max.max(0.0));
-    let step = nice_up(((max - min) / 4.0).max(f64::MIN_POSITIVE));
+    let step = if max > min { nice_up((max - min) / 4.0) } else { 1.0 };
     let lo = (min / step).floor() * step;
     let hi = ((max / step).ceil() * step).max(lo + step);
     let n = ((hi - lo) / step).round() as usize;
@@ -374,13 +374,17 @@ fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64
     let _ = writeln!(h, "<title id=\"{id}-chart-title\">House prices against size, with the current line</title>");
     let _ = writeln!(
         h,
-        "<desc id=\"{id}-chart-desc\" data-chart-desc>{} houses from {} to {} sq ft, priced {} to {}. {}</desc>",
-        xs.len(),
-        fmt(min(xs)),
-        fmt(max(xs)),
-        fmt(min(ys)),
-        fmt(max(ys)),
+        "<desc id=\"{id}-chart-desc\" data-chart-desc data-summary=\"{summary}\">{summary} {}</desc>",
         escape(&current_line_sentence(p.w, p.b, &f, lang)),
+        summary = escape(&format!(
+            "{} {} from {} to {} sq ft, priced {} to {}.",
+            xs.len(),
+            if xs.len() == 1 { "house" } else { "houses" },
+            fmt(min(xs)),
+            fmt(max(xs)),
+            fmt(min(ys)),
+            fmt(max(ys)),
+        )),
     );
     h.push_str("<g class=\"pg-grid\">");
     for y in &yt {
@@ -536,7 +540,9 @@ mod tests {
         assert_eq!(f.line(0.0, 5.0), Some([0.0, 50.0, 100.0, 50.0]));
         assert_eq!(f.line(0.0, 11.0), None);
         assert_eq!(f.line(2.0, 0.0), Some([0.0, 100.0, 50.0, 0.0]));
-        assert_eq!(f.line(-1.0, 20.0), None);
+        assert_eq!(f.line(-1.0, 21.0), None);
+        // Touching a corner is still visible.
+        assert_eq!(f.line(-1.0, 20.0), Some([100.0, 0.0, 100.0, 0.0]));
         assert_eq!(f.line(1e300, 0.0).map(|l| l[0]), Some(0.0));
     }
 

@@ -1,0 +1,437 @@
+// coursebook default theme: the house-price calculator and the fit-the-line playground. An ES
+// module (always strict), no dependencies, loaded only on pages with a widget. The pages work
+// without it: the build already wrote the calculator's worked example, the playground's data
+// table and its least-squares line.
+//
+// Markup (built by src/widgets/calculator.rs and playground.rs):
+//   [data-widget="calculator"][data-lang][data-currency]
+//     input[name=size|w|b] (type=number, aria-describedby -> [data-message=<name>])
+//     input[data-range=<name>] (a slider for each), output[name=price], [data-equation]
+//   [data-widget="playground"][data-lang][data-sizes][data-prices][data-w][data-b]
+//     svg[data-chart][data-x0][data-x1][data-y0][data-y1][data-frame] with line[data-line]
+//     output[name=w|b|loss|steps], input[name=learning-rate], button[data-action=step|run|reset]
+//     [data-diverged] (role=alert), [data-announce] (role=status), svg[data-loss-chart]
+//
+// Every number is computed and formatted by quiz-wasm (quiz_wasm.js, next to this file), the same
+// Rust code that wrote the no-JavaScript numbers at build time, so both always agree. Controls are
+// disabled in the markup and enabled once the WebAssembly is ready.
+
+const MINUS = "\u2212";
+const DIVERGED =
+  "The learning rate is too large: the loss is growing. Reset and try a smaller one.";
+
+// ---------------------------------------------------------------------------------------------
+// The maths, loaded once for every widget on the page.
+// ---------------------------------------------------------------------------------------------
+
+let wasmPromise = null;
+
+/** quiz-wasm's exports, or null when the module cannot be loaded. */
+function loadWasm() {
+  wasmPromise ??= (async function loadQuizWasm() {
+    try {
+      // Relative to this module's URL, so the site works under any sub-path.
+      const glue = await import("./quiz_wasm.js");
+      // Name the .wasm explicitly: the glue build.rs generates has no default module path.
+      await glue.default({ module_or_path: new URL("./quiz_wasm_bg.wasm", import.meta.url) });
+      return glue;
+    } catch (err) {
+      return null;
+    }
+  })();
+  return wasmPromise;
+}
+
+/** The page's language for number formatting: the widget's data-lang, else <html lang>. */
+function languageOf(root) {
+  return root.dataset.lang || document.documentElement.lang || "en";
+}
+
+/**
+ * A number input's text for check_input. A type=number input reports "" both when it is empty
+ * and when it holds something that is not a number ("1e", "--"); tell those apart, so the
+ * learner reads "must be a number" rather than "is empty".
+ */
+function inputText(input) {
+  return input.validity && input.validity.badInput ? "?" : input.value;
+}
+
+/** Show or clear an input's inline message (its aria-describedby target). */
+function setProblem(input, message, problem) {
+  if (problem) {
+    input.setAttribute("aria-invalid", "true");
+    if (message && message.textContent !== problem) message.textContent = problem;
+  } else {
+    input.removeAttribute("aria-invalid");
+    if (message && message.textContent !== "") message.textContent = "";
+  }
+}
+
+function reducedMotion() {
+  try {
+    return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  } catch (err) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calculator.
+// ---------------------------------------------------------------------------------------------
+
+/** The price as src/widgets/calculator.rs `money` writes it: "-$1,500". */
+function money(wasm, x, currency, lang) {
+  const digits = wasm.format_number(x, lang);
+  return digits.startsWith("-") ? `-${currency}${digits.slice(1)}` : `${currency}${digits}`;
+}
+
+/**
+ * The worked example as src/widgets/calculator.rs `equation` writes it:
+ * "200 × 1,000 + 50,000 = 250,000". A value that is not usable shows as "?".
+ */
+function equation(wasm, w, size, b, lang) {
+  const f = (x) => (x === null ? "?" : wasm.format_number(x, lang));
+  const price = w === null || size === null || b === null ? null : wasm.predict(w, size, b);
+  let sign = "+";
+  let bias = f(b);
+  if (b !== null && b < 0 && f(-b) !== "0") {
+    sign = MINUS;
+    bias = f(-b);
+  }
+  return `${f(w)} × ${f(size)} ${sign} ${bias} = ${f(price)}`;
+}
+
+function setupCalculator(root, wasm) {
+  const lang = languageOf(root);
+  const currency = root.dataset.currency ?? "";
+  const output = root.querySelector('output[name="price"]');
+  const equationLine = root.querySelector("[data-equation]");
+  const fields = ["size", "w", "b"].map((name) => {
+    const input = root.querySelector(`input[name="${name}"]`);
+    return {
+      name,
+      input,
+      range: root.querySelector(`input[data-range="${name}"]`),
+      message: root.querySelector(`[data-message="${name}"]`),
+      allowNegative: input?.dataset.allowNegative !== "false" && name !== "size",
+    };
+  });
+  if (!output || fields.some((f) => !f.input)) return;
+
+  /** The field's number, or null after showing why it cannot be used. */
+  function read(field) {
+    const text = inputText(field.input);
+    const problem = wasm.check_input(text, field.name, field.allowNegative);
+    setProblem(field.input, field.message, problem);
+    return problem ? null : Number(text);
+  }
+
+  function syncRange(field, value) {
+    if (!field.range || value === null) return;
+    if (document.activeElement !== field.range) field.range.value = String(value);
+    field.range.setAttribute("aria-valuetext", wasm.format_number(value, lang));
+  }
+
+  function update() {
+    const [size, w, b] = fields.map(read);
+    fields.forEach((field, i) => syncRange(field, [size, w, b][i]));
+    const price = size === null || w === null || b === null ? null : wasm.predict(w, size, b);
+    // Non-finite only for absurd inputs (w × size beyond 1e308): show no number rather than ∞.
+    if (price === null || !Number.isFinite(price)) {
+      output.textContent = "—";
+      output.dataset.value = "";
+      root.dataset.state = "invalid";
+      equationLine.textContent =
+        price === null ? equation(wasm, w, size, b, lang) : "The prediction is too large to show.";
+      return;
+    }
+    output.textContent = money(wasm, price, currency, lang);
+    output.dataset.value = String(price);
+    root.dataset.state = "ok";
+    equationLine.textContent = equation(wasm, w, size, b, lang);
+  }
+
+  for (const field of fields) {
+    field.input.addEventListener("input", update);
+    field.range?.addEventListener("input", () => {
+      field.input.value = field.range.value;
+      update();
+    });
+    field.input.disabled = false;
+    if (field.range) field.range.disabled = false;
+  }
+  // The browser may have restored edited values (back/forward): compute from what is shown.
+  update();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The playground.
+// ---------------------------------------------------------------------------------------------
+
+function numbers(text) {
+  return (text ?? "").trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** `left right top bottom` of a chart's plotting area, in SVG units. */
+function frameOf(svg) {
+  const [left, right, top, bottom] = numbers(svg.dataset.frame);
+  return { left, right, top, bottom };
+}
+
+/** "price = 198.1 × size + 53,340.54", as src/widgets/playground.rs `line_text` writes it. */
+function lineText(wasm, w, b, lang) {
+  const f = (x) => wasm.format_number(x, lang);
+  const negative = b < 0 && f(-b) !== "0";
+  return `price = ${f(w)} × size ${negative ? MINUS : "+"} ${f(negative ? -b : b)}`;
+}
+
+/**
+ * The visible part of y = w·x + b inside the chart's data box, in SVG units, or null when the
+ * line misses the chart (src/widgets/playground.rs `Frame::line` clips the same way).
+ */
+function clipLine(w, b, box) {
+  let lo;
+  let hi;
+  if (w === 0) {
+    if (b < box.y0 || b > box.y1) return null;
+    lo = box.x0;
+    hi = box.x1;
+  } else {
+    const xa = (box.y0 - b) / w;
+    const xb = (box.y1 - b) / w;
+    lo = Math.max(box.x0, Math.min(xa, xb));
+    hi = Math.min(box.x1, Math.max(xa, xb));
+  }
+  if (!(lo <= hi)) return null;
+  const px = (x) => box.left + ((x - box.x0) / (box.x1 - box.x0)) * (box.right - box.left);
+  const py = (y) => box.bottom - ((y - box.y0) / (box.y1 - box.y0)) * (box.bottom - box.top);
+  return [px(lo), py(w * lo + b), px(hi), py(w * hi + b)];
+}
+
+function round2(x) {
+  return String(Math.round(x * 100) / 100);
+}
+
+function setupPlayground(root, wasm) {
+  const lang = languageOf(root);
+  const fmt = (x) => wasm.format_number(x, lang);
+  const xs = numbers(root.dataset.sizes);
+  const ys = numbers(root.dataset.prices);
+  const chart = root.querySelector("svg[data-chart]");
+  const line = chart?.querySelector("[data-line]");
+  const chartDesc = chart?.querySelector("[data-chart-desc]");
+  const lossChart = root.querySelector("svg[data-loss-chart]");
+  const lossLine = lossChart?.querySelector("[data-loss-line]");
+  const lossDesc = lossChart?.querySelector("[data-chart-desc]");
+  const lossMax = lossChart?.querySelector("[data-loss-max]");
+  const stepsMax = lossChart?.querySelector("[data-steps-max]");
+  const out = {};
+  for (const name of ["w", "b", "loss", "steps"]) out[name] = root.querySelector(`output[name="${name}"]`);
+  const rate = root.querySelector('input[name="learning-rate"]');
+  const rateMessage = root.querySelector('[data-message="learning-rate"]');
+  const stepButton = root.querySelector('button[data-action="step"]');
+  const runButton = root.querySelector('button[data-action="run"]');
+  const resetButton = root.querySelector('button[data-action="reset"]');
+  const alert = root.querySelector("[data-diverged]");
+  const announcer = root.querySelector("[data-announce]");
+  if (!chart || !line || !lossChart || !lossLine || !rate || !stepButton || !runButton || !resetButton) return;
+  if (Object.values(out).some((o) => !o) || xs.length === 0 || xs.length !== ys.length) return;
+
+  const box = {
+    x0: Number(chart.dataset.x0),
+    x1: Number(chart.dataset.x1),
+    y0: Number(chart.dataset.y0),
+    y1: Number(chart.dataset.y1),
+    ...frameOf(chart),
+  };
+  const lossFrame = frameOf(lossChart);
+  const runSteps = Math.max(1, Number(runButton.dataset.steps) || 25);
+  const fit = new wasm.Playground(Float64Array.from(xs), Float64Array.from(ys), Number(root.dataset.w) || 0, Number(root.dataset.b) || 0);
+  let history = [fit.loss()];
+  let pending = 0;
+  let timer = null;
+  let runRate = 0;
+
+  /** The learning rate, or null after showing why it cannot be used. */
+  function readRate() {
+    const text = inputText(rate);
+    const problem = wasm.check_input(text, "learning rate", false);
+    setProblem(rate, rateMessage, problem);
+    return problem ? null : Number(text);
+  }
+
+  function show(output, value) {
+    output.textContent = fmt(value);
+    output.dataset.value = String(value);
+  }
+
+  function drawLine() {
+    const w = fit.w();
+    const b = fit.b();
+    const ends = clipLine(w, b, box);
+    if (ends) {
+      const [x1, y1, x2, y2] = ends.map(round2);
+      line.setAttribute("x1", x1);
+      line.setAttribute("y1", y1);
+      line.setAttribute("x2", x2);
+      line.setAttribute("y2", y2);
+      line.removeAttribute("visibility");
+    } else {
+      line.setAttribute("visibility", "hidden");
+    }
+    if (chartDesc) {
+      const where = ends ? "" : " It runs outside the chart.";
+      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} The current line is ${lineText(wasm, w, b, lang)}.${where}`.trim();
+    }
+  }
+
+  function drawLoss() {
+    const n = history.length - 1;
+    const xMax = Math.max(runSteps, Math.ceil(n / runSteps) * runSteps);
+    const finite = history.filter(Number.isFinite);
+    const yMax = Math.max(...finite, 0) || 1;
+    const { left, right, top, bottom } = lossFrame;
+    const points = history.map((loss, i) => {
+      const x = left + (i / xMax) * (right - left);
+      const y = bottom - (Math.min(loss, yMax) / yMax) * (bottom - top);
+      return `${round2(x)},${round2(y)}`;
+    });
+    lossLine.setAttribute("points", points.join(" "));
+    if (lossMax) lossMax.textContent = fmt(yMax);
+    if (stepsMax) stepsMax.textContent = fmt(xMax);
+    if (lossDesc) {
+      const last = history[n];
+      lossDesc.textContent =
+        n === 0
+          ? `No steps yet: the loss is ${fmt(last)}.`
+          : `After ${fmt(n)} ${n === 1 ? "step" : "steps"} the loss is ${fmt(last)}, ${last <= history[0] ? "down" : "up"} from ${fmt(history[0])}.`;
+    }
+  }
+
+  function draw() {
+    show(out.w, fit.w());
+    show(out.b, fit.b());
+    show(out.loss, fit.loss());
+    show(out.steps, fit.iterations());
+    drawLine();
+    drawLoss();
+    const message = fit.diverged() ? DIVERGED : "";
+    if (alert && alert.textContent !== message) alert.textContent = message;
+    root.dataset.state = fit.diverged() ? "diverged" : "ok";
+  }
+
+  function announce(prefix) {
+    if (!announcer || fit.diverged()) return; // the alert speaks for itself
+    announcer.textContent = `${prefix}: w = ${fmt(fit.w())}, b = ${fmt(fit.b())}, loss = ${fmt(fit.loss())}.`;
+  }
+
+  /** One step; false when the fit refused it or has diverged. */
+  function stepOnce(lr) {
+    const before = fit.iterations();
+    fit.step(lr);
+    if (fit.iterations() !== before) history.push(fit.loss());
+    return !fit.diverged();
+  }
+
+  function stopRunning() {
+    pending = 0;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
+
+  function tick() {
+    timer = null;
+    let going = pending > 0;
+    if (going) {
+      pending -= 1;
+      going = stepOnce(runRate);
+    }
+    draw();
+    if (going && pending > 0) {
+      timer = setTimeout(tick, 40);
+    } else {
+      pending = 0;
+      announce(`After ${fmt(fit.iterations())} steps`);
+    }
+  }
+
+  stepButton.addEventListener("click", () => {
+    const lr = readRate();
+    if (lr === null) {
+      rate.focus();
+      return;
+    }
+    stopRunning();
+    stepOnce(lr);
+    draw();
+    announce(`Step ${fmt(fit.iterations())}`);
+  });
+
+  runButton.addEventListener("click", () => {
+    const lr = readRate();
+    if (lr === null) {
+      rate.focus();
+      return;
+    }
+    runRate = lr;
+    if (reducedMotion()) {
+      stopRunning();
+      for (let i = 0; i < runSteps && stepOnce(lr); i += 1);
+      draw();
+      announce(`After ${fmt(fit.iterations())} steps`);
+      return;
+    }
+    pending += runSteps;
+    if (timer === null) tick();
+  });
+
+  resetButton.addEventListener("click", () => {
+    stopRunning();
+    fit.reset();
+    history = [fit.loss()];
+    draw();
+    announce("Back to the start");
+  });
+
+  rate.addEventListener("input", readRate);
+
+  for (const control of [rate, stepButton, runButton, resetButton]) control.disabled = false;
+  readRate();
+  draw();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start every widget on the page.
+// ---------------------------------------------------------------------------------------------
+
+const SETUP = { calculator: setupCalculator, playground: setupPlayground };
+
+function couldNotLoad(root) {
+  if (root.querySelector(".widget-error")) return;
+  const p = document.createElement("p");
+  p.className = "notice widget-error";
+  p.textContent = "This interactive part could not load; the numbers shown were worked out in advance.";
+  root.append(p);
+}
+
+async function start() {
+  const roots = [...document.querySelectorAll("[data-widget]")].filter((r) => SETUP[r.dataset.widget]);
+  if (roots.length === 0) return;
+  const wasm = await loadWasm();
+  for (const root of roots) {
+    if (root.dataset.ready) continue;
+    try {
+      if (!wasm) throw new Error("quiz-wasm did not load");
+      SETUP[root.dataset.widget](root, wasm);
+      root.dataset.ready = "true";
+    } catch (err) {
+      couldNotLoad(root);
+    }
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start, { once: true });
+} else {
+  start();
+}
