@@ -122,7 +122,7 @@ fn every_problem_is_reported_at_its_line_in_one_run() {
         ("content/a.md", b"---\ntitle: [unclosed\n---\n# A\n"),
         ("content/b.md", b"# B\n\nA [broken](missing.md) link and [anchor](c.md#nope).\n"),
         ("content/c.md", b"# C\n\n## Real heading\n"),
-        ("content/d.md", b"# D\n\n$\\frac{1}{$\n"),
+        ("content/d.md", b"# D\n\nInline $\\notacommand x$ math.\n"),
         ("content/e.md", b"# E \xff\xfe bad bytes\n"),
     ]);
     insta::assert_snapshot!(stderr);
