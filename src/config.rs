@@ -18,6 +18,7 @@ struct RawConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
 struct RawBook {
     title: Option<String>,
     #[serde(default)]
@@ -33,6 +34,7 @@ struct RawBook {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
 struct RawBuild {
     build_dir: Option<String>,
     // mdBook keys accepted for compatibility.
@@ -48,6 +50,7 @@ struct RawOutput {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
 struct RawHtml {
     theme: Option<String>,
     site_url: Option<String>,

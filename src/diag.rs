@@ -154,31 +154,6 @@ pub fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn offsets_map_to_lines_and_char_columns() {
-        let text = "ab\nçd\n";
-        assert_eq!(Pos::of_offset(text, 0), Pos::new(1, 1));
-        assert_eq!(Pos::of_offset(text, 3), Pos::new(2, 1));
-        // 'ç' is two bytes but one column.
-        assert_eq!(Pos::of_offset(text, 5), Pos::new(2, 2));
-        assert_eq!(Pos::of_offset(text, 999), Pos::new(3, 1));
-    }
-
-    #[test]
-    fn display_has_location_and_help() {
-        let d = Diagnostic::error("book.toml", Pos::new(3, 1), "unknown key `titel`")
-            .with_help("valid keys: title");
-        assert_eq!(
-            d.to_string(),
-            "error: book.toml:3:1: unknown key `titel`\n  help: valid keys: title"
-        );
-    }
-}
-
 /// Byte offset → line and column, in O(log lines) per lookup.
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -201,5 +176,30 @@ impl<'a> LineIndex<'a> {
             .get(start..offset)
             .map_or(1, |s| s.chars().count() + 1);
         Pos { line, col }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_char_columns() {
+        let text = "ab\nçd\n";
+        assert_eq!(Pos::of_offset(text, 0), Pos::new(1, 1));
+        assert_eq!(Pos::of_offset(text, 3), Pos::new(2, 1));
+        // 'ç' is two bytes but one column.
+        assert_eq!(Pos::of_offset(text, 5), Pos::new(2, 2));
+        assert_eq!(Pos::of_offset(text, 999), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn display_has_location_and_help() {
+        let d = Diagnostic::error("book.toml", Pos::new(3, 1), "unknown key `titel`")
+            .with_help("valid keys: title");
+        assert_eq!(
+            d.to_string(),
+            "error: book.toml:3:1: unknown key `titel`\n  help: valid keys: title"
+        );
     }
 }

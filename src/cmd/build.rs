@@ -10,6 +10,7 @@ pub fn run(dir: &Path, dest: Option<&Path>, quiet: bool, verbose: bool) -> bool 
     super::print(&diags, quiet);
     let Some(summary) = summary else { return false };
     if verbose {
+        println!("{} files written", summary.files);
         for note in &summary.notes {
             println!("{note}");
         }

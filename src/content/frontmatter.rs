@@ -1,6 +1,6 @@
 //! Lesson front matter: the YAML block between `---` lines at the top of a Markdown file.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::Diagnostic;
 use crate::yaml::{self, Spanned};
 use serde::Deserialize;
 use std::path::Path;
@@ -47,9 +47,8 @@ pub fn split(text: &str) -> Split<'_> {
     }
     let start = text_nobom.find('\n').map_or(text_nobom.len(), |i| i + 1);
     let mut offset = start;
-    let mut line_no = 1;
-    for line in lines {
-        line_no += 1;
+    for (i, line) in lines.enumerate() {
+        let line_no = i + 2;
         if line.trim_end() == "---" || line.trim_end() == "..." {
             return Split {
                 front: Some(&text_nobom[start..offset]),
@@ -75,10 +74,6 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
     })
 }
 
-/// The position of the front matter's opening line, for messages about the whole block.
-pub fn start_pos() -> Pos {
-    Pos::new(1, 1)
-}
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,6 @@ pub struct Entry {
     /// Inline Markdown.
     pub definition: String,
     pub see: Vec<String>,
-    pub pos: Pos,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -106,7 +105,6 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
             aliases: e.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
             definition: e.definition.trim().to_string(),
             see: Vec::new(),
-            pos,
         });
     }
     // `see` references resolve once every entry is known.

@@ -308,11 +308,10 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
             Key::Order { items: items.len() }
         }
     };
-    if let Err(message) = key.validate() {
-        if diags.is_empty() {
+    if let Err(message) = key.validate()
+        && diags.is_empty() {
             diags.push(err(pos, format!("{name}: {message}")));
         }
-    }
     if diags.is_empty() {
         Ok(Question { id, kind, prompt: q.prompt.clone(), choices, items, key, answer_text, explanation: q.explanation.clone(), hint: q.hint.clone() })
     } else {

@@ -44,14 +44,13 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
     let course = content::load(&config, diags);
     // 3. Templates, loaded up front so a broken override is reported even if no page uses it.
     let theme = Theme { dir: config.theme_dir.clone() };
-    if let Some(dir) = &theme.dir {
-        if !dir.is_dir() {
+    if let Some(dir) = &theme.dir
+        && !dir.is_dir() {
             diags.push(
                 crate::diag::Diagnostic::error("book.toml", Pos::FILE, format!("the theme folder {} does not exist", crate::diag::rel(root, dir).display()))
                     .with_help("create it, or remove `theme` from [output.html] to use the default theme"),
             );
         }
-    }
     let (renderer, template_errors) = Renderer::new(theme.clone(), root);
     diags.extend(template_errors);
     // 4. The glossary, and the matcher that links its terms in prose.
@@ -70,12 +69,11 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
     }
     // 7. Write, swapping the new site in whole.
     let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
-    if mode == Mode::Write {
-        if let Err(d) = output::write(&site, &dest, root) {
+    if mode == Mode::Write
+        && let Err(d) = output::write(&site, &dest, root) {
             diags.push(d);
             return None;
         }
-    }
     Some(Summary {
         pages: rendered.len(),
         files: site.files.len(),
@@ -113,8 +111,4 @@ fn link_table(course: &Course) -> LinkTable {
         table.assets.insert(asset.src_rel.clone(), asset.url.clone());
     }
     table
-}
-
-pub fn config_only(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
-    config::load(root, diags)
 }

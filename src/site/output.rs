@@ -48,12 +48,11 @@ fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
 /// that holds the course itself.
 pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
     let canonical_root = fs::canonicalize(course_root).unwrap_or_else(|_| course_root.to_path_buf());
-    if let Ok(canonical_dest) = fs::canonicalize(dest) {
-        if canonical_root.starts_with(&canonical_dest) {
+    if let Ok(canonical_dest) = fs::canonicalize(dest)
+        && canonical_root.starts_with(&canonical_dest) {
             return Err(Diagnostic::error(dest, Pos::FILE, "the output folder holds the course itself; refusing to replace it")
                 .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]"));
         }
-    }
     match fs::read_dir(dest) {
         Err(_) => Ok(()),
         Ok(mut entries) => {

@@ -145,8 +145,8 @@ fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path,
 /// so `#anchor` links to it still work.
 fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
     let trimmed = html.trim_start();
-    if let Some(rest) = trimmed.strip_prefix("<h1") {
-        if let Some(end) = rest.find("</h1>") {
+    if let Some(rest) = trimmed.strip_prefix("<h1")
+        && let Some(end) = rest.find("</h1>") {
             let inner = &rest[..end];
             let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
             if strip_tags(text).trim() == title.trim() {
@@ -154,7 +154,6 @@ fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
                 return (rest[end + 5..].trim_start().to_string(), id);
             }
         }
-    }
     (html.to_string(), None)
 }
 
@@ -480,11 +479,10 @@ pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut 
     for asset in &course.assets {
         site.copy(asset.url.clone(), asset.source.clone());
     }
-    if !site.files.contains_key("favicon.svg") {
-        if let Some((bytes, _)) = theme.file("favicon.svg") {
+    if !site.files.contains_key("favicon.svg")
+        && let Some((bytes, _)) = theme.file("favicon.svg") {
             site.add("favicon.svg", bytes.into_owned());
         }
-    }
     site.add(".nojekyll", "");
     if let Some(cname) = &config.cname {
         site.add("CNAME", format!("{}\n", cname.trim()));

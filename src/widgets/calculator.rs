@@ -56,7 +56,9 @@ pub struct Calculator {
 /// lines in the file before the block's first YAML line.
 pub fn render(body: &str, path: &Path, body_line: usize, lang: &str, out: &mut Output) {
     match parse(body, path, body_line) {
-        Ok(calc) => out.html.push_str(&html(&calc, &format!("calculator_{body_line}"), lang)),
+        Ok(calc) => out
+            .html
+            .push_str(&html(&calc, &format!("calculator_{body_line}"), lang)),
         Err(diags) => out.diags.extend(diags),
     }
 }
@@ -66,7 +68,11 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
     let raw: RawCalculator = yaml::parse(body, path, line_offset)
         .map_err(|d| vec![explain_yaml_error(d, "calculator", KEYS)])?;
     let mut diags = Vec::new();
-    let field = Field { path, line_offset, widget: "calculator" };
+    let field = Field {
+        path,
+        line_offset,
+        widget: "calculator",
+    };
     let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64| match v {
         None => default,
         Some(v) => field.number(v, key, default).unwrap_or_else(|d| {
@@ -81,14 +87,21 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
         && size < 0.0
     {
         diags.push(
-            Diagnostic::error(path, pos_of(s, line_offset), format!("the calculator's `size` is {}, below 0", plain_number(size)))
-                .with_help("a house's size is 0 sq ft or more, e.g. `size: 1000`"),
+            Diagnostic::error(
+                path,
+                pos_of(s, line_offset),
+                format!("the calculator's `size` is {}, below 0", plain_number(size)),
+            )
+            .with_help("a house's size is 0 sq ft or more, e.g. `size: 1000`"),
         );
     }
     let currency = match &raw.currency {
         None => String::new(),
         Some(c) => match field.text(c, "currency") {
-            Ok(text) if text.chars().count() > MAX_CURRENCY_CHARS || text.chars().any(|c| c.is_ascii_digit()) => {
+            Ok(text)
+                if text.chars().count() > MAX_CURRENCY_CHARS
+                    || text.chars().any(|c| c.is_ascii_digit()) =>
+            {
                 diags.push(
                     Diagnostic::error(path, pos_of(c, line_offset), format!("the calculator's `currency` \"{text}\" is not a currency symbol"))
                         .with_help(format!("write the symbol that goes in front of prices (at most {MAX_CURRENCY_CHARS} characters, no digits), e.g. `currency: \"$\"`")),
@@ -120,10 +133,32 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
         },
     };
     if diags.is_empty() && !quiz_wasm::predict(w, size, b).is_finite() {
-        let at = raw.w.as_ref().or(raw.size.as_ref()).or(raw.b.as_ref()).map_or(Pos::new(line_offset, 1), |v| pos_of(v, line_offset));
-        diags.push(Diagnostic::error(path, at, "the calculator's prediction w × size + b is too large to show").with_help("use smaller numbers for `w`, `size` and `b`"));
+        let at = raw
+            .w
+            .as_ref()
+            .or(raw.size.as_ref())
+            .or(raw.b.as_ref())
+            .map_or(Pos::new(line_offset, 1), |v| pos_of(v, line_offset));
+        diags.push(
+            Diagnostic::error(
+                path,
+                at,
+                "the calculator's prediction w × size + b is too large to show",
+            )
+            .with_help("use smaller numbers for `w`, `size` and `b`"),
+        );
     }
-    if diags.is_empty() { Ok(Calculator { w, b, size, currency, label }) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(Calculator {
+            w,
+            b,
+            size,
+            currency,
+            label,
+        })
+    } else {
+        Err(diags)
+    }
 }
 
 /// The calculator's markup; `id` must be unique on the page (it prefixes every element id).
@@ -136,7 +171,11 @@ pub fn html(c: &Calculator, id: &str, lang: &str) -> String {
         escape(lang),
         escape(&c.currency),
     );
-    let _ = writeln!(h, "<p class=\"widget-title\" id=\"{id}-title\">{}</p>", escape(&c.label));
+    let _ = writeln!(
+        h,
+        "<p class=\"widget-title\" id=\"{id}-title\">{}</p>",
+        escape(&c.label)
+    );
     h.push_str("<p class=\"calc-model\">The model: <span class=\"formula\">price = w × size + b</span></p>\n<div class=\"calc-fields\">\n");
     let fields = [
         ("size", "Size (sq ft)", c.size, false),
@@ -153,16 +192,31 @@ pub fn html(c: &Calculator, id: &str, lang: &str) -> String {
         attr_number(price),
         escape(&money(price, &c.currency, lang)),
     );
-    let _ = writeln!(h, "<p class=\"calc-equation\" data-equation>{}</p>", escape(&equation(c.w, c.size, c.b, lang)));
+    let _ = writeln!(
+        h,
+        "<p class=\"calc-equation\" data-equation>{}</p>",
+        escape(&equation(c.w, c.size, c.b, lang))
+    );
     h.push_str("<p class=\"notice no-js\">This is the worked example; changing the numbers needs JavaScript.</p>\n</div>\n");
     h
 }
 
 /// One labelled number field, its slider (labelled by the same label) and its message line.
-fn field_html(h: &mut String, id: &str, name: &str, label: &str, value: f64, allow_negative: bool, lang: &str) {
+fn field_html(
+    h: &mut String,
+    id: &str,
+    name: &str,
+    label: &str,
+    value: f64,
+    allow_negative: bool,
+    lang: &str,
+) {
     let (min, max, step) = slider_range(value, allow_negative, name);
     let fid = format!("{id}-{name}");
-    let _ = writeln!(h, "<div class=\"calc-field\">\n<label for=\"{fid}\" id=\"{fid}-label\">{label}</label>");
+    let _ = writeln!(
+        h,
+        "<div class=\"calc-field\">\n<label for=\"{fid}\" id=\"{fid}-label\">{label}</label>"
+    );
     let _ = writeln!(
         h,
         "<input type=\"number\" id=\"{fid}\" name=\"{name}\" value=\"{}\"{} step=\"any\" inputmode=\"decimal\" autocomplete=\"off\" aria-describedby=\"{fid}-msg\" data-allow-negative=\"{allow_negative}\" disabled>",
@@ -178,7 +232,10 @@ fn field_html(h: &mut String, id: &str, name: &str, label: &str, value: f64, all
         attr_number(value.clamp(min, max)),
         escape(&quiz_wasm::format_number(value, lang)),
     );
-    let _ = writeln!(h, "<p class=\"calc-message\" id=\"{fid}-msg\" data-message=\"{name}\" aria-live=\"polite\"></p>\n</div>");
+    let _ = writeln!(
+        h,
+        "<p class=\"calc-message\" id=\"{fid}-msg\" data-message=\"{name}\" aria-live=\"polite\"></p>\n</div>"
+    );
 }
 
 /// A slider's `(min, max, step)`: from 0 (or the mirror of the maximum, for a value that may
@@ -193,7 +250,11 @@ pub fn slider_range(value: f64, allow_negative: bool, name: &str) -> (f64, f64, 
     } else {
         nice_up(2.0 * value.abs())
     };
-    let min = if allow_negative && value < 0.0 { -span } else { 0.0 };
+    let min = if allow_negative && value < 0.0 {
+        -span
+    } else {
+        0.0
+    };
     let step = nice_up((span - min) / 200.0);
     (min, span, step)
 }
@@ -213,7 +274,11 @@ pub fn money(x: f64, currency: &str, lang: &str) -> String {
 pub fn equation(w: f64, size: f64, b: f64, lang: &str) -> String {
     let f = |x: f64| quiz_wasm::format_number(x, lang);
     let price = quiz_wasm::predict(w, size, b);
-    let (sign, bias) = if b < 0.0 && f(-b) != "0" { ("−", f(-b)) } else { ("+", f(b)) };
+    let (sign, bias) = if b < 0.0 && f(-b) != "0" {
+        ("−", f(-b))
+    } else {
+        ("+", f(b))
+    };
     format!("{} × {} {sign} {bias} = {}", f(w), f(size), f(price))
 }
 
@@ -224,7 +289,11 @@ pub fn equation(w: f64, size: f64, b: f64, lang: &str) -> String {
 /// A number as an HTML attribute or a `data-*` value: the shortest text that reads back as the
 /// same double in JavaScript (`Number(text)`), never locale-formatted.
 pub fn attr_number(x: f64) -> String {
-    if x == 0.0 { "0".to_string() } else { format!("{x}") }
+    if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x}")
+    }
 }
 
 /// A number in a message to the author, as they would write it in YAML.
@@ -276,21 +345,37 @@ impl Field<'_> {
         let what = match &v.value {
             Value::Number(n) => match n.as_f64() {
                 Some(x) if x.is_finite() => return Ok(if x == 0.0 { 0.0 } else { x }),
-                _ => return Err(self.error(v, format!("the {widget}'s `{key}` is too large")).with_help(format!("write a smaller number, like {example}"))),
+                _ => {
+                    return Err(self
+                        .error(v, format!("the {widget}'s `{key}` is too large"))
+                        .with_help(format!("write a smaller number, like {example}")));
+                }
             },
             Value::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
                 return Err(self
-                    .error(v, format!("the {widget}'s `{key}` must be a number, not the text \"{s}\""))
+                    .error(
+                        v,
+                        format!("the {widget}'s `{key}` must be a number, not the text \"{s}\""),
+                    )
                     .with_help(format!("write the number without quotes, like {example}")));
             }
             other => describe_value(other),
         };
         let help = match &v.value {
-            Value::Null => format!("write a number, like {example}, or leave `{key}` out for the default"),
-            Value::String(s) if looks_grouped(s) => format!("write digits without separators, like {example}"),
+            Value::Null => {
+                format!("write a number, like {example}, or leave `{key}` out for the default")
+            }
+            Value::String(s) if looks_grouped(s) => {
+                format!("write digits without separators, like {example}")
+            }
             _ => format!("write a number, like {example}"),
         };
-        Err(self.error(v, format!("the {widget}'s `{key}` must be a number, not {what}")).with_help(help))
+        Err(self
+            .error(
+                v,
+                format!("the {widget}'s `{key}` must be a number, not {what}"),
+            )
+            .with_help(help))
     }
 
     /// A string (a bare YAML number such as `label: 2024` counts, as its text).
@@ -299,7 +384,14 @@ impl Field<'_> {
             Value::String(s) => Ok(s.clone()),
             Value::Number(n) => Ok(n.to_string()),
             other => Err(self
-                .error(v, format!("the {}'s `{key}` must be text, not {}", self.widget, describe_value(other)))
+                .error(
+                    v,
+                    format!(
+                        "the {}'s `{key}` must be text, not {}",
+                        self.widget,
+                        describe_value(other)
+                    ),
+                )
                 .with_help(format!("write `{key}: \"…\"`"))),
         }
     }
@@ -310,7 +402,8 @@ fn looks_grouped(s: &str) -> bool {
     let s = s.trim();
     s.chars().any(|c| c.is_ascii_digit())
         && s.contains([',', ' ', '\'', '’', '\u{a0}', '\u{202f}'])
-        && s.chars().all(|c| c.is_ascii_digit() || ",. '’+-\u{a0}\u{202f}".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || ",. '’+-\u{a0}\u{202f}".contains(c))
 }
 
 /// What a YAML value is, for "must be a number, not …".
@@ -337,16 +430,37 @@ pub fn explain_yaml_error(d: Diagnostic, widget: &str, keys: &[&str]) -> Diagnos
             Some(meant) => format!("did you mean `{meant}`? {valid}"),
             None => valid,
         };
-        return Diagnostic { message: format!("unknown key `{key}` in a ```{widget} block"), ..d }.with_help(help);
+        return Diagnostic {
+            message: format!("unknown key `{key}` in a ```{widget} block"),
+            ..d
+        }
+        .with_help(help);
     }
     if let Some(rest) = d.message.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or_default().trim().to_string();
-        return Diagnostic { message: format!("the key `{key}` is given twice in a ```{widget} block"), ..d }.with_help("keep one of them");
+        let key = rest
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        return Diagnostic {
+            message: format!("the key `{key}` is given twice in a ```{widget} block"),
+            ..d
+        }
+        .with_help("keep one of them");
     }
     if d.message == "expected mapping start" {
-        return Diagnostic { message: format!("a ```{widget} block must be a map of keys and values"), ..d }.with_help(format!("write one `key: value` per line; {valid}"));
+        return Diagnostic {
+            message: format!("a ```{widget} block must be a map of keys and values"),
+            ..d
+        }
+        .with_help(format!("write one `key: value` per line; {valid}"));
     }
-    if d.help.is_some() { d } else { d.with_help(format!("a ```{widget} block is YAML; {valid}")) }
+    if d.help.is_some() {
+        d
+    } else {
+        d.with_help(format!("a ```{widget} block is YAML; {valid}"))
+    }
 }
 
 #[cfg(test)]
@@ -369,17 +483,28 @@ mod tests {
         let out = render_block(body, "en");
         assert!(out.html.is_empty(), "a block with errors renders nothing");
         assert!(!out.diags.is_empty(), "expected errors for {body:?}");
-        out.diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        out.diags
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
     fn seed_numbers_give_the_worked_example() {
         let out = render_block("w: 200\nb: 50000\nsize: 1000\n", "en");
         assert!(out.diags.is_empty(), "{:?}", out.diags);
-        assert!(out.html.contains(">200 × 1,000 + 50,000 = 250,000<"), "{}", out.html);
+        assert!(
+            out.html.contains(">200 × 1,000 + 50,000 = 250,000<"),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("data-value=\"250000\">250,000</output>"));
         // The same numbers when every key is left out.
-        assert_eq!(parse("", path(), 0).unwrap(), parse("w: 200\nb: 50000\nsize: 1000", path(), 0).unwrap());
+        assert_eq!(
+            parse("", path(), 0).unwrap(),
+            parse("w: 200\nb: 50000\nsize: 1000", path(), 0).unwrap()
+        );
         assert_eq!(render_block("# all defaults\n", "en").html, out.html);
     }
 
@@ -391,16 +516,28 @@ mod tests {
 
     #[test]
     fn markup_snapshot_with_currency_label_and_language() {
-        let out = render_block("w: 185.5\nb: -12000\nsize: 1234.5\ncurrency: \"€\"\nlabel: Preis <schätzen>\n", "de");
+        let out = render_block(
+            "w: 185.5\nb: -12000\nsize: 1234.5\ncurrency: \"€\"\nlabel: Preis <schätzen>\n",
+            "de",
+        );
         assert!(out.diags.is_empty(), "{:?}", out.diags);
         insta::assert_snapshot!(out.html);
     }
 
     #[test]
     fn formats_the_equation_and_money() {
-        assert_eq!(equation(200.0, 1000.0, 50_000.0, "en"), "200 × 1,000 + 50,000 = 250,000");
-        assert_eq!(equation(200.0, 1000.0, 50_000.0, "de"), "200 × 1.000 + 50.000 = 250.000");
-        assert_eq!(equation(-20.0, 1500.5, -1000.0, "en"), "-20 × 1,500.5 − 1,000 = -31,010");
+        assert_eq!(
+            equation(200.0, 1000.0, 50_000.0, "en"),
+            "200 × 1,000 + 50,000 = 250,000"
+        );
+        assert_eq!(
+            equation(200.0, 1000.0, 50_000.0, "de"),
+            "200 × 1.000 + 50.000 = 250.000"
+        );
+        assert_eq!(
+            equation(-20.0, 1500.5, -1000.0, "en"),
+            "-20 × 1,500.5 − 1,000 = -31,010"
+        );
         assert_eq!(equation(1.0, 1.0, -0.001, "en"), "1 × 1 + 0 = 1");
         assert_eq!(money(250_000.0, "$", "en"), "$250,000");
         assert_eq!(money(-1500.0, "$", "en"), "-$1,500");

@@ -11,7 +11,9 @@
 //! `output[name=steps]`, `input[name=learning-rate]`, `button[data-action=step|run|reset]`,
 //! the divergence message `[data-diverged]` and the loss chart `svg[data-loss-chart]`.
 
-use super::calculator::{Field, attr_number, describe_value, explain_yaml_error, nice_up, plain_number};
+use super::calculator::{
+    Field, attr_number, describe_value, explain_yaml_error, nice_up, plain_number,
+};
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::Output;
 use crate::markdown::highlight::escape;
@@ -56,7 +58,9 @@ pub struct Playground {
 /// lines in the file before the block's first YAML line.
 pub fn render(body: &str, path: &Path, body_line: usize, lang: &str, out: &mut Output) {
     match parse(body, path, body_line) {
-        Ok(p) => out.html.push_str(&html(&p, &format!("playground_{body_line}"), lang)),
+        Ok(p) => out
+            .html
+            .push_str(&html(&p, &format!("playground_{body_line}"), lang)),
         Err(diags) => out.diags.extend(diags),
     }
 }
@@ -65,31 +69,59 @@ pub fn render(body: &str, path: &Path, body_line: usize, lang: &str, out: &mut O
 pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, Vec<Diagnostic>> {
     let raw: RawPlayground = yaml::parse(body, path, line_offset).map_err(|d| {
         let d = if d.message == "expected sequence start" {
-            Diagnostic { message: "the playground's `data` must be a list of houses".into(), ..d }
-                .with_help("write one `- [size, price]` per line, e.g. `- [850, 225000]`")
+            Diagnostic {
+                message: "the playground's `data` must be a list of houses".into(),
+                ..d
+            }
+            .with_help("write one `- [size, price]` per line, e.g. `- [850, 225000]`")
         } else {
             d
         };
         vec![explain_yaml_error(d, "playground", KEYS)]
     })?;
     let mut diags = Vec::new();
-    let field = Field { path, line_offset, widget: "playground" };
+    let field = Field {
+        path,
+        line_offset,
+        widget: "playground",
+    };
     let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64, example: f64| match v {
         None => Some(default),
-        Some(v) => field.number(v, key, example).map_err(|d| diags.push(d)).ok(),
+        Some(v) => field
+            .number(v, key, example)
+            .map_err(|d| diags.push(d))
+            .ok(),
     };
     let w = num(&raw.w, "w", 0.0, 200.0);
     let b = num(&raw.b, "b", 0.0, 50_000.0);
-    let rate = num(&raw.learning_rate, "learning-rate", quiz_wasm::DEFAULT_LEARNING_RATE, quiz_wasm::DEFAULT_LEARNING_RATE);
-    let steps = num(&raw.steps, "steps", f64::from(DEFAULT_STEPS), f64::from(DEFAULT_STEPS));
-    let err = |v: &Spanned<Value>, message: String, help: String| Diagnostic::error(path, pos_of(v, line_offset), message).with_help(help);
+    let rate = num(
+        &raw.learning_rate,
+        "learning-rate",
+        quiz_wasm::DEFAULT_LEARNING_RATE,
+        quiz_wasm::DEFAULT_LEARNING_RATE,
+    );
+    let steps = num(
+        &raw.steps,
+        "steps",
+        f64::from(DEFAULT_STEPS),
+        f64::from(DEFAULT_STEPS),
+    );
+    let err = |v: &Spanned<Value>, message: String, help: String| {
+        Diagnostic::error(path, pos_of(v, line_offset), message).with_help(help)
+    };
     if let (Some(r), Some(v)) = (rate, &raw.learning_rate)
         && r <= 0.0
     {
         diags.push(err(
             v,
-            format!("the playground's `learning-rate` is {}, but it must be more than 0", plain_number(r)),
-            format!("{} is a good start; above 1 the loss grows", quiz_wasm::DEFAULT_LEARNING_RATE),
+            format!(
+                "the playground's `learning-rate` is {}, but it must be more than 0",
+                plain_number(r)
+            ),
+            format!(
+                "{} is a good start; above 1 the loss grows",
+                quiz_wasm::DEFAULT_LEARNING_RATE
+            ),
         ));
     }
     if let (Some(n), Some(v)) = (steps, &raw.steps)
@@ -106,7 +138,11 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, 
         Some(l) => match field.text(l, "label") {
             Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
             Ok(_) => {
-                diags.push(err(l, "the playground's `label` is empty".into(), format!("write a title, or leave `label` out for \"{DEFAULT_LABEL}\"")));
+                diags.push(err(
+                    l,
+                    "the playground's `label` is empty".into(),
+                    format!("write a title, or leave `label` out for \"{DEFAULT_LABEL}\""),
+                ));
                 DEFAULT_LABEL.to_string()
             }
             Err(d) => {
@@ -123,17 +159,35 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, 
         check_fit(&raw, &data, (w, b), path, line_offset, &mut diags);
     }
     match (w, b, rate, steps) {
-        (Some(w), Some(b), Some(learning_rate), Some(steps)) if diags.is_empty() => Ok(Playground { data, w, b, learning_rate, steps: steps as u32, label }),
+        (Some(w), Some(b), Some(learning_rate), Some(steps)) if diags.is_empty() => {
+            Ok(Playground {
+                data,
+                w,
+                b,
+                learning_rate,
+                steps: steps as u32,
+                label,
+            })
+        }
         _ => Err(diags),
     }
 }
 
 /// The houses, each `[size, price]` or `{size: …, price: …}`.
-fn read_data(list: &Spanned<Vec<Spanned<Value>>>, path: &Path, line_offset: usize, diags: &mut Vec<Diagnostic>) -> Vec<(f64, f64)> {
+fn read_data(
+    list: &Spanned<Vec<Spanned<Value>>>,
+    path: &Path,
+    line_offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(f64, f64)> {
     let at = |v: &Spanned<Vec<Spanned<Value>>>| {
         // An empty inline list has no useful span of its own; point at the line above it.
         let p = pos_of(v, line_offset);
-        if v.value.is_empty() { Pos::new(p.line.max(line_offset + 1), p.col) } else { p }
+        if v.value.is_empty() {
+            Pos::new(p.line.max(line_offset + 1), p.col)
+        } else {
+            p
+        }
     };
     if list.value.is_empty() {
         diags.push(
@@ -144,41 +198,72 @@ fn read_data(list: &Spanned<Vec<Spanned<Value>>>, path: &Path, line_offset: usiz
     }
     if list.value.len() > MAX_POINTS {
         diags.push(
-            Diagnostic::error(path, at(list), format!("the playground's `data` has {} houses; at most {MAX_POINTS} fit on the chart", list.value.len()))
-                .with_help("use a sample of the data"),
+            Diagnostic::error(
+                path,
+                at(list),
+                format!(
+                    "the playground's `data` has {} houses; at most {MAX_POINTS} fit on the chart",
+                    list.value.len()
+                ),
+            )
+            .with_help("use a sample of the data"),
         );
         return Vec::new();
     }
     let mut points = Vec::new();
     for (i, item) in list.value.iter().enumerate() {
         let n = i + 1;
-        let error = |message: String, help: &str| Diagnostic::error(path, pos_of(item, line_offset), message).with_help(help.to_string());
+        let error = |message: String, help: &str| {
+            Diagnostic::error(path, pos_of(item, line_offset), message).with_help(help.to_string())
+        };
         let pair_help = "write each house as `[size, price]`, e.g. `- [850, 225000]`, or as `{size: 850, price: 225000}`";
         let (size, price) = match &item.value {
             Value::Array(v) if v.len() == 2 => (&v[0], &v[1]),
             Value::Array(v) => {
-                diags.push(error(format!("house {n} in the playground's `data` has {} {}, not a size and a price", v.len(), if v.len() == 1 { "value" } else { "values" }), pair_help));
+                diags.push(error(
+                    format!(
+                        "house {n} in the playground's `data` has {} {}, not a size and a price",
+                        v.len(),
+                        if v.len() == 1 { "value" } else { "values" }
+                    ),
+                    pair_help,
+                ));
                 continue;
             }
             Value::Object(m) => {
                 if let Some(k) = m.keys().find(|k| *k != "size" && *k != "price") {
-                    diags.push(error(format!("house {n} in the playground's `data` has an unknown key `{k}`"), "a house has the keys `size` and `price`"));
+                    diags.push(error(
+                        format!("house {n} in the playground's `data` has an unknown key `{k}`"),
+                        "a house has the keys `size` and `price`",
+                    ));
                     continue;
                 }
                 match (m.get("size"), m.get("price")) {
                     (Some(s), Some(p)) => (s, p),
                     (None, _) => {
-                        diags.push(error(format!("house {n} in the playground's `data` has no `size`"), pair_help));
+                        diags.push(error(
+                            format!("house {n} in the playground's `data` has no `size`"),
+                            pair_help,
+                        ));
                         continue;
                     }
                     (_, None) => {
-                        diags.push(error(format!("house {n} in the playground's `data` has no `price`"), pair_help));
+                        diags.push(error(
+                            format!("house {n} in the playground's `data` has no `price`"),
+                            pair_help,
+                        ));
                         continue;
                     }
                 }
             }
             other => {
-                diags.push(error(format!("house {n} in the playground's `data` must be a pair of numbers, not {}", describe_value(other)), pair_help));
+                diags.push(error(
+                    format!(
+                        "house {n} in the playground's `data` must be a pair of numbers, not {}",
+                        describe_value(other)
+                    ),
+                    pair_help,
+                ));
                 continue;
             }
         };
@@ -196,7 +281,13 @@ fn read_data(list: &Spanned<Vec<Spanned<Value>>>, path: &Path, line_offset: usiz
             continue;
         };
         if size < 0.0 {
-            diags.push(error(format!("house {n} in the playground's `data` has the size {}, below 0", plain_number(size)), "a house's size is 0 sq ft or more"));
+            diags.push(error(
+                format!(
+                    "house {n} in the playground's `data` has the size {}, below 0",
+                    plain_number(size)
+                ),
+                "a house's size is 0 sq ft or more",
+            ));
             continue;
         }
         points.push((size, price));
@@ -205,9 +296,19 @@ fn read_data(list: &Spanned<Vec<Spanned<Value>>>, path: &Path, line_offset: usiz
 }
 
 /// A line must be fittable (two different sizes) and the starting point reachable.
-fn check_fit(raw: &RawPlayground, data: &[(f64, f64)], (w, b): (Option<f64>, Option<f64>), path: &Path, line_offset: usize, diags: &mut Vec<Diagnostic>) {
+fn check_fit(
+    raw: &RawPlayground,
+    data: &[(f64, f64)],
+    (w, b): (Option<f64>, Option<f64>),
+    path: &Path,
+    line_offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
     let (xs, ys): (Vec<f64>, Vec<f64>) = data.iter().copied().unzip();
-    let data_pos = raw.data.as_ref().map_or(Pos::new(line_offset + 1, 1), |d| pos_of(d, line_offset));
+    let data_pos = raw
+        .data
+        .as_ref()
+        .map_or(Pos::new(line_offset + 1, 1), |d| pos_of(d, line_offset));
     if quiz_wasm::least_squares(&xs, &ys).is_none() {
         diags.push(
             Diagnostic::error(path, data_pos, "the playground's `data` needs houses of at least two different sizes to fit a line")
@@ -218,7 +319,11 @@ fn check_fit(raw: &RawPlayground, data: &[(f64, f64)], (w, b): (Option<f64>, Opt
     if let (Some(w), Some(b)) = (w, b) {
         let fit = quiz_wasm::Fit::new(&xs, &ys, w, b);
         if fit.diverged() || !fit.loss().is_finite() {
-            let at = raw.w.as_ref().or(raw.b.as_ref()).map_or(data_pos, |v| pos_of(v, line_offset));
+            let at = raw
+                .w
+                .as_ref()
+                .or(raw.b.as_ref())
+                .map_or(data_pos, |v| pos_of(v, line_offset));
             diags.push(Diagnostic::error(path, at, "the playground's starting line is so far from the houses that its loss is too large to show").with_help("start nearer the data, e.g. `w: 0` and `b: 0`"));
         }
     }
@@ -260,14 +365,23 @@ impl Frame {
         if !(lo <= hi) {
             return None;
         }
-        Some([self.px(lo), self.py(w * lo + b), self.px(hi), self.py(w * hi + b)])
+        Some([
+            self.px(lo),
+            self.py(w * lo + b),
+            self.px(hi),
+            self.py(w * hi + b),
+        ])
     }
 }
 
 /// Ticks from 0 (or below, for negative values) past `max` in "nice" steps: `(ticks, low, high)`.
 fn ticks(min: f64, max: f64) -> (Vec<f64>, f64, f64) {
     let (min, max) = (min.min(0.0), max.max(0.0));
-    let step = if max > min { nice_up((max - min) / 4.0) } else { 1.0 };
+    let step = if max > min {
+        nice_up((max - min) / 4.0)
+    } else {
+        1.0
+    };
     let lo = (min / step).floor() * step;
     let hi = ((max / step).ceil() * step).max(lo + step);
     let n = ((hi - lo) / step).round() as usize;
@@ -283,14 +397,18 @@ fn u(x: f64) -> String {
 /// `price = 196.5 × size + 52,000`, with `−` for a negative intercept (as widgets.js writes it).
 pub fn line_text(w: f64, b: f64, lang: &str) -> String {
     let f = |x: f64| quiz_wasm::format_number(x, lang);
-    let (sign, bias) = if b < 0.0 && f(-b) != "0" { ("−", f(-b)) } else { ("+", f(b)) };
+    let (sign, bias) = if b < 0.0 && f(-b) != "0" {
+        ("−", f(-b))
+    } else {
+        ("+", f(b))
+    };
     format!("price = {} × size {sign} {bias}", f(w))
 }
 
 /// Scatter chart geometry, shared by the markup and the data attributes widgets.js reads.
-const CHART_W: f64 = 400.0;
+const CHART_W: f64 = 360.0;
 const CHART_H: f64 = 260.0;
-const LOSS_W: f64 = 400.0;
+const LOSS_W: f64 = 360.0;
 const LOSS_H: f64 = 150.0;
 
 /// The playground's markup; `id` must be unique on the page (it prefixes every element id).
@@ -300,7 +418,12 @@ pub fn html(p: &Playground, id: &str, lang: &str) -> String {
     let fit = quiz_wasm::Fit::new(&xs, &ys, p.w, p.b);
     let (best_w, best_b) = quiz_wasm::least_squares(&xs, &ys).unwrap_or((0.0, 0.0));
     let best_loss = quiz_wasm::mse(best_w, best_b, &xs, &ys);
-    let join = |v: &[f64]| v.iter().map(|x| attr_number(*x)).collect::<Vec<_>>().join(" ");
+    let join = |v: &[f64]| {
+        v.iter()
+            .map(|x| attr_number(*x))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut h = String::new();
     let _ = writeln!(
         h,
@@ -311,7 +434,11 @@ pub fn html(p: &Playground, id: &str, lang: &str) -> String {
         attr_number(p.w),
         attr_number(p.b),
     );
-    let _ = writeln!(h, "<p class=\"widget-title\" id=\"{id}-title\">{}</p>", escape(&p.label));
+    let _ = writeln!(
+        h,
+        "<p class=\"widget-title\" id=\"{id}-title\">{}</p>",
+        escape(&p.label)
+    );
     h.push_str("<p class=\"pg-intro\">Training fits the line <span class=\"formula\">price = w × size + b</span> to the houses. Each step of gradient descent nudges w and b downhill on the loss, the mean squared error of the line's prices.</p>\n");
     scatter_chart(&mut h, p, id, lang, &xs, &ys, (best_w, best_b));
     h.push_str("<p class=\"pg-legend\" aria-hidden=\"true\"><span class=\"pg-key pg-key-point\"></span> a house <span class=\"pg-key pg-key-line\"></span> the current line <span class=\"pg-key pg-key-best\"></span> the least-squares line</p>\n");
@@ -332,9 +459,15 @@ pub fn html(p: &Playground, id: &str, lang: &str) -> String {
         p.steps,
         p.steps,
     );
-    let _ = writeln!(h, "<p class=\"pg-message\" id=\"{id}-rate-msg\" data-message=\"learning-rate\" aria-live=\"polite\"></p>");
+    let _ = writeln!(
+        h,
+        "<p class=\"pg-message\" id=\"{id}-rate-msg\" data-message=\"learning-rate\" aria-live=\"polite\"></p>"
+    );
     h.push_str("<p class=\"pg-alert\" data-diverged role=\"alert\"></p>\n");
-    let _ = writeln!(h, "<p class=\"visually-hidden\" data-announce role=\"status\" aria-live=\"polite\"></p>");
+    let _ = writeln!(
+        h,
+        "<p class=\"visually-hidden\" data-announce role=\"status\" aria-live=\"polite\"></p>"
+    );
     loss_chart(&mut h, p, id, lang, fit.loss());
     data_table(&mut h, p, id, lang);
     let _ = writeln!(
@@ -351,14 +484,35 @@ pub fn html(p: &Playground, id: &str, lang: &str) -> String {
 }
 
 /// The houses as dots, the current line and the least-squares line (dashed), with axes.
-fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64], ys: &[f64], (best_w, best_b): (f64, f64)) {
+fn scatter_chart(
+    h: &mut String,
+    p: &Playground,
+    id: &str,
+    lang: &str,
+    xs: &[f64],
+    ys: &[f64],
+    (best_w, best_b): (f64, f64),
+) {
     let fmt = |x: f64| quiz_wasm::format_number(x, lang);
     let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     let (xt, x0, x1) = ticks(0.0, max(xs));
     let (yt, y0, y1) = ticks(min(ys), max(ys));
-    let widest = yt.iter().map(|y| fmt(*y).chars().count()).max().unwrap_or(1) as f64;
-    let f = Frame { x0, x1, y0, y1, left: 26.0 + 6.6 * widest, right: CHART_W - 14.0, top: 12.0, bottom: CHART_H - 46.0 };
+    let widest = yt
+        .iter()
+        .map(|y| fmt(*y).chars().count())
+        .max()
+        .unwrap_or(1) as f64;
+    let f = Frame {
+        x0,
+        x1,
+        y0,
+        y1,
+        left: 26.0 + 7.2 * widest,
+        right: CHART_W - 24.0,
+        top: 12.0,
+        bottom: CHART_H - 46.0,
+    };
     let _ = writeln!(
         h,
         "<svg class=\"pg-chart\" data-chart viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-labelledby=\"{id}-chart-title\" aria-describedby=\"{id}-chart-desc\" data-x0=\"{}\" data-x1=\"{}\" data-y0=\"{}\" data-y1=\"{}\" data-frame=\"{} {} {} {}\">",
@@ -371,7 +525,10 @@ fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64
         u(f.top),
         u(f.bottom),
     );
-    let _ = writeln!(h, "<title id=\"{id}-chart-title\">House prices against size, with the current line</title>");
+    let _ = writeln!(
+        h,
+        "<title id=\"{id}-chart-title\">House prices against size, with the current line</title>"
+    );
     let _ = writeln!(
         h,
         "<desc id=\"{id}-chart-desc\" data-chart-desc data-summary=\"{summary}\">{summary} {}</desc>",
@@ -388,30 +545,88 @@ fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64
     );
     h.push_str("<g class=\"pg-grid\">");
     for y in &yt {
-        let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.py(*y)), u(f.right), u(f.py(*y)));
+        let _ = write!(
+            h,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            u(f.left),
+            u(f.py(*y)),
+            u(f.right),
+            u(f.py(*y))
+        );
     }
     h.push_str("</g>\n<g class=\"pg-axis\">");
-    let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.bottom), u(f.right), u(f.bottom));
-    let _ = write!(h, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(f.left), u(f.top), u(f.left), u(f.bottom));
+    let _ = write!(
+        h,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        u(f.left),
+        u(f.bottom),
+        u(f.right),
+        u(f.bottom)
+    );
+    let _ = write!(
+        h,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        u(f.left),
+        u(f.top),
+        u(f.left),
+        u(f.bottom)
+    );
     for x in &xt {
-        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", u(f.px(*x)), u(f.bottom + 16.0), escape(&fmt(*x)));
+        let _ = write!(
+            h,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            u(f.px(*x)),
+            u(f.bottom + 16.0),
+            escape(&fmt(*x))
+        );
     }
     for y in &yt {
-        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", u(f.left - 5.0), u(f.py(*y) + 4.0), escape(&fmt(*y)));
+        let _ = write!(
+            h,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            u(f.left - 5.0),
+            u(f.py(*y) + 4.0),
+            escape(&fmt(*y))
+        );
     }
-    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Size (sq ft)</text>", u((f.left + f.right) / 2.0), u(CHART_H - 8.0));
-    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"12\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {})\">Price</text>", u((f.top + f.bottom) / 2.0), u((f.top + f.bottom) / 2.0));
+    let _ = write!(
+        h,
+        "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Size (sq ft)</text>",
+        u((f.left + f.right) / 2.0),
+        u(CHART_H - 8.0)
+    );
+    let _ = write!(
+        h,
+        "<text class=\"pg-axis-label\" x=\"12\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {})\">Price</text>",
+        u((f.top + f.bottom) / 2.0),
+        u((f.top + f.bottom) / 2.0)
+    );
     h.push_str("</g>\n");
     let line = |h: &mut String, class: &str, data: &str, w: f64, b: f64| {
         let _ = match f.line(w, b) {
-            Some([a, c, d, e]) => writeln!(h, "<line class=\"{class}\"{data} x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", u(a), u(c), u(d), u(e)),
-            None => writeln!(h, "<line class=\"{class}\"{data} x1=\"0\" y1=\"0\" x2=\"0\" y2=\"0\" visibility=\"hidden\"/>"),
+            Some([a, c, d, e]) => writeln!(
+                h,
+                "<line class=\"{class}\"{data} x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                u(a),
+                u(c),
+                u(d),
+                u(e)
+            ),
+            None => writeln!(
+                h,
+                "<line class=\"{class}\"{data} x1=\"0\" y1=\"0\" x2=\"0\" y2=\"0\" visibility=\"hidden\"/>"
+            ),
         };
     };
     line(h, "pg-best-line", "", best_w, best_b);
     h.push_str("<g class=\"pg-points\">");
     for (x, y) in xs.iter().zip(ys) {
-        let _ = write!(h, "<circle cx=\"{}\" cy=\"{}\" r=\"4\"/>", u(f.px(*x)), u(f.py(*y)));
+        let _ = write!(
+            h,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\"/>",
+            u(f.px(*x)),
+            u(f.py(*y))
+        );
     }
     h.push_str("</g>\n");
     line(h, "pg-line", " data-line", p.w, p.b);
@@ -420,14 +635,18 @@ fn scatter_chart(h: &mut String, p: &Playground, id: &str, lang: &str, xs: &[f64
 
 /// "The current line is price = … ." plus where it is when it misses the chart.
 fn current_line_sentence(w: f64, b: f64, f: &Frame, lang: &str) -> String {
-    let off = if f.line(w, b).is_none() { " It runs outside the chart." } else { "" };
+    let off = if f.line(w, b).is_none() {
+        " It runs outside the chart."
+    } else {
+        ""
+    };
     format!("The current line is {}.{off}", line_text(w, b, lang))
 }
 
 /// The loss after each step, starting with the loss before any step.
 fn loss_chart(h: &mut String, p: &Playground, id: &str, lang: &str, loss: f64) {
     let fmt = |x: f64| quiz_wasm::format_number(x, lang);
-    let (left, right, top, bottom) = (40.0, LOSS_W - 14.0, 24.0, LOSS_H - 34.0);
+    let (left, right, top, bottom) = (40.0, LOSS_W - 24.0, 24.0, LOSS_H - 34.0);
     let _ = writeln!(
         h,
         "<svg class=\"pg-loss\" data-loss-chart viewBox=\"0 0 {LOSS_W} {LOSS_H}\" role=\"img\" aria-labelledby=\"{id}-loss-title\" aria-describedby=\"{id}-loss-desc\" data-frame=\"{} {} {} {}\" data-steps=\"{}\">",
@@ -437,8 +656,15 @@ fn loss_chart(h: &mut String, p: &Playground, id: &str, lang: &str, loss: f64) {
         u(bottom),
         p.steps,
     );
-    let _ = writeln!(h, "<title id=\"{id}-loss-title\">The loss after each step</title>");
-    let _ = writeln!(h, "<desc id=\"{id}-loss-desc\" data-chart-desc>No steps yet: the loss is {}.</desc>", fmt(loss));
+    let _ = writeln!(
+        h,
+        "<title id=\"{id}-loss-title\">The loss after each step</title>"
+    );
+    let _ = writeln!(
+        h,
+        "<desc id=\"{id}-loss-desc\" data-chart-desc>No steps yet: the loss is {}.</desc>",
+        fmt(loss)
+    );
     let _ = write!(
         h,
         "<g class=\"pg-axis\"><line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\"/><line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\"/>",
@@ -447,14 +673,50 @@ fn loss_chart(h: &mut String, p: &Playground, id: &str, lang: &str, loss: f64) {
         t = u(top),
         b = u(bottom),
     );
-    let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>", u(left - 5.0), u(bottom + 4.0));
-    let _ = write!(h, "<text data-loss-max x=\"{}\" y=\"{}\" text-anchor=\"start\">{}</text>", u(left), u(top - 8.0), escape(&fmt(loss)));
-    let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">0</text>", u(left), u(bottom + 16.0));
-    let _ = write!(h, "<text data-steps-max x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", u(right), u(bottom + 16.0), p.steps);
-    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Steps</text>", u((left + right) / 2.0), u(LOSS_H - 6.0));
-    let _ = write!(h, "<text class=\"pg-axis-label\" x=\"12\" y=\"{m}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {m})\">Loss</text>", m = u((top + bottom) / 2.0));
+    let _ = write!(
+        h,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>",
+        u(left - 5.0),
+        u(bottom + 4.0)
+    );
+    let _ = write!(
+        h,
+        "<text data-loss-max x=\"{}\" y=\"{}\" text-anchor=\"start\">{}</text>",
+        u(left),
+        u(top - 8.0),
+        escape(&fmt(loss))
+    );
+    let _ = write!(
+        h,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">0</text>",
+        u(left),
+        u(bottom + 16.0)
+    );
+    let _ = write!(
+        h,
+        "<text data-steps-max x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+        u(right),
+        u(bottom + 16.0),
+        p.steps
+    );
+    let _ = write!(
+        h,
+        "<text class=\"pg-axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Steps</text>",
+        u((left + right) / 2.0),
+        u(LOSS_H - 6.0)
+    );
+    let _ = write!(
+        h,
+        "<text class=\"pg-axis-label\" x=\"12\" y=\"{m}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {m})\">Loss</text>",
+        m = u((top + bottom) / 2.0)
+    );
     h.push_str("</g>\n");
-    let _ = writeln!(h, "<polyline class=\"pg-loss-line\" data-loss-line points=\"{},{}\"/>", u(left), u(top));
+    let _ = writeln!(
+        h,
+        "<polyline class=\"pg-loss-line\" data-loss-line points=\"{},{}\"/>",
+        u(left),
+        u(top)
+    );
     h.push_str("</svg>\n");
 }
 
@@ -468,7 +730,12 @@ fn data_table(h: &mut String, p: &Playground, id: &str, lang: &str) {
         if p.data.len() == 1 { "house" } else { "houses" },
     );
     for (x, y) in &p.data {
-        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td></tr>", escape(&fmt(*x)), escape(&fmt(*y)));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            escape(&fmt(*x)),
+            escape(&fmt(*y))
+        );
     }
     h.push_str("</tbody>\n</table>\n");
 }
@@ -492,21 +759,36 @@ mod tests {
         let out = render_block(body);
         assert!(out.html.is_empty(), "a block with errors renders nothing");
         assert!(!out.diags.is_empty(), "expected errors for {body:?}");
-        out.diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        out.diags
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
     fn defaults() {
         let p = parse("", path(), 0).unwrap();
         assert_eq!(p.data, quiz_wasm::default_houses());
-        assert_eq!((p.w, p.b, p.learning_rate, p.steps), (0.0, 0.0, quiz_wasm::DEFAULT_LEARNING_RATE, 25));
+        assert_eq!(
+            (p.w, p.b, p.learning_rate, p.steps),
+            (0.0, 0.0, quiz_wasm::DEFAULT_LEARNING_RATE, 25)
+        );
         assert_eq!(p.label, "Fit the line");
     }
 
     #[test]
     fn both_point_forms() {
-        let p = parse("data:\n  - [1000, 250000]\n  - {size: 2000, price: 450000}\n  - {price: 1, size: 0}\n", path(), 0).unwrap();
-        assert_eq!(p.data, vec![(1000.0, 250_000.0), (2000.0, 450_000.0), (0.0, 1.0)]);
+        let p = parse(
+            "data:\n  - [1000, 250000]\n  - {size: 2000, price: 450000}\n  - {price: 1, size: 0}\n",
+            path(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            p.data,
+            vec![(1000.0, 250_000.0), (2000.0, 450_000.0), (0.0, 1.0)]
+        );
     }
 
     #[test]
@@ -529,14 +811,25 @@ mod tests {
 
     #[test]
     fn markup_snapshot_custom() {
-        let out = render_block("label: Fit three flats\ndata:\n  - [40, 150000]\n  - [60, 210000]\n  - {size: 90, price: 300000}\nw: 1000\nb: -5000\nlearning-rate: 0.3\nsteps: 10\n");
+        let out = render_block(
+            "label: Fit three flats\ndata:\n  - [40, 150000]\n  - [60, 210000]\n  - {size: 90, price: 300000}\nw: 1000\nb: -5000\nlearning-rate: 0.3\nsteps: 10\n",
+        );
         assert!(out.diags.is_empty(), "{:?}", out.diags);
         insta::assert_snapshot!(out.html);
     }
 
     #[test]
     fn lines_are_clipped_to_the_chart() {
-        let f = Frame { x0: 0.0, x1: 10.0, y0: 0.0, y1: 10.0, left: 0.0, right: 100.0, top: 0.0, bottom: 100.0 };
+        let f = Frame {
+            x0: 0.0,
+            x1: 10.0,
+            y0: 0.0,
+            y1: 10.0,
+            left: 0.0,
+            right: 100.0,
+            top: 0.0,
+            bottom: 100.0,
+        };
         assert_eq!(f.line(0.0, 5.0), Some([0.0, 50.0, 100.0, 50.0]));
         assert_eq!(f.line(0.0, 11.0), None);
         assert_eq!(f.line(2.0, 0.0), Some([0.0, 100.0, 50.0, 0.0]));
@@ -548,9 +841,15 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        assert_eq!(ticks(0.0, 2800.0), (vec![0.0, 1000.0, 2000.0, 3000.0], 0.0, 3000.0));
+        assert_eq!(
+            ticks(0.0, 2800.0),
+            (vec![0.0, 1000.0, 2000.0, 3000.0], 0.0, 3000.0)
+        );
         assert_eq!(ticks(225_000.0, 604_000.0).2, 800_000.0);
-        assert_eq!(ticks(-10.0, 10.0), (vec![-10.0, -5.0, 0.0, 5.0, 10.0], -10.0, 10.0));
+        assert_eq!(
+            ticks(-10.0, 10.0),
+            (vec![-10.0, -5.0, 0.0, 5.0, 10.0], -10.0, 10.0)
+        );
         assert_eq!(ticks(0.0, 0.0), (vec![0.0, 1.0], 0.0, 1.0));
     }
 

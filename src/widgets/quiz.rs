@@ -73,9 +73,9 @@ pub fn render(quiz: &Quiz, place: &QuizPlace<'_>, description: Option<&str>) -> 
     let salt = format!("{:x}", fnv(&format!("{}:{}", place.store_prefix, quiz.id)));
     let mut h = String::new();
     let title_id = format!("quiz-{id}-title");
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<form class=\"quiz\" data-quiz=\"{id}\" data-salt=\"{salt}\" data-store=\"{}:{id}\"{} novalidate aria-labelledby=\"{title_id}\">\n",
+        "<form class=\"quiz\" data-quiz=\"{id}\" data-salt=\"{salt}\" data-store=\"{}:{id}\"{} novalidate aria-labelledby=\"{title_id}\">",
         escape(place.store_prefix),
         quiz.pass.map_or(String::new(), |p| format!(" data-pass=\"{p}\"")),
     );

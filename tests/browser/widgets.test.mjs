@@ -412,6 +412,25 @@ describe('widgets in the browser', () => {
     }
   });
 
+  test('without the WebAssembly the worked example stays and the page says why nothing moves', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const wasm = /\/quiz_wasm_bg\.wasm(\?.*)?$/;
+    await context.route(wasm, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    for (const url of [s.calcUrl, s.playUrl]) {
+      const { page, problems } = await openPage(context, url, { allowStatus: (u, status) => status === 404 && wasm.test(u) });
+      await waitInPage(page, () => document.querySelectorAll('[data-widget] .widget-error').length === document.querySelectorAll('[data-widget]').length, null, 'the could-not-load notice');
+      if (url === s.calcUrl) {
+        assert.equal(await page.locator(`${CALC} output[name="price"]`).first().textContent(), '312,500');
+        assert.equal(await page.locator(`${CALC} input[name="size"]`).first().isDisabled(), true);
+      } else {
+        assert.equal(await page.locator(`${PLAY} button[data-action="step"]`).isDisabled(), true);
+        assert.ok(await page.locator(`${PLAY} .pg-best`).isVisible());
+      }
+      expectNoProblems(problems);
+    }
+  });
+
   test('on a phone the widgets fit the screen', { timeout: 60_000 }, async (t) => {
     for (const url of [s.calcUrl, s.playUrl]) {
       const { page, problems } = await open(t, url, { viewport: PHONE });
