@@ -29,6 +29,27 @@ pub enum Command {
         #[arg(short, long)]
         dest_dir: Option<PathBuf>,
     },
+    /// Build, serve the site locally, and rebuild and reload open pages on every change.
+    Serve {
+        /// The course root (the folder holding book.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The port to listen on.
+        #[arg(short, long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(short = 'n', long, default_value = "127.0.0.1")]
+        hostname: String,
+        /// Open the site in the default web browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Create a new course, ready to build and publish to GitHub Pages.
+    Init {
+        /// Where to create the course (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Run every check the build makes, writing nothing.
     Check {
         /// The course root (the folder holding book.toml).

@@ -73,12 +73,10 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
         line_offset,
         widget: "calculator",
     };
-    let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64| match v {
-        None => default,
-        Some(v) => field.number(v, key, default).unwrap_or_else(|d| {
-            diags.push(d);
-            default
-        }),
+    let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64| {
+        field
+            .optional_number(v.as_ref(), key, default, default, &mut diags)
+            .unwrap_or(default)
     };
     let w = num(&raw.w, "w", DEFAULT_W);
     let b = num(&raw.b, "b", DEFAULT_B);
@@ -115,23 +113,7 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
             }
         },
     };
-    let label = match &raw.label {
-        None => DEFAULT_LABEL.to_string(),
-        Some(l) => match field.text(l, "label") {
-            Ok(text) if text.trim().is_empty() => {
-                diags.push(
-                    Diagnostic::error(path, pos_of(l, line_offset), "the calculator's `label` is empty")
-                        .with_help(format!("write a title such as `label: Price a house`, or leave `label` out for \"{DEFAULT_LABEL}\"")),
-                );
-                DEFAULT_LABEL.to_string()
-            }
-            Ok(text) => text.trim().to_string(),
-            Err(d) => {
-                diags.push(d);
-                DEFAULT_LABEL.to_string()
-            }
-        },
-    };
+    let label = field.label(raw.label.as_ref(), DEFAULT_LABEL, &mut diags);
     if diags.is_empty() && !quiz_wasm::predict(w, size, b).is_finite() {
         let at = raw
             .w
@@ -376,6 +358,51 @@ impl Field<'_> {
                 format!("the {widget}'s `{key}` must be a number, not {what}"),
             )
             .with_help(help))
+    }
+
+    /// A key's number, `default` when the key is left out, or `None` after pushing the reason
+    /// to `diags`.
+    pub fn optional_number(
+        &self,
+        v: Option<&Spanned<Value>>,
+        key: &str,
+        default: f64,
+        example: f64,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<f64> {
+        match v {
+            None => Some(default),
+            Some(v) => self.number(v, key, example).map_err(|d| diags.push(d)).ok(),
+        }
+    }
+
+    /// The widget's title: `label` trimmed, or `default` when it is left out (or unusable, after
+    /// pushing the reason to `diags`).
+    pub fn label(
+        &self,
+        v: Option<&Spanned<Value>>,
+        default: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
+        let Some(v) = v else {
+            return default.to_string();
+        };
+        match self.text(v, "label") {
+            Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
+            Ok(_) => {
+                diags.push(
+                    self.error(v, format!("the {}'s `label` is empty", self.widget))
+                        .with_help(format!(
+                            "write a title, or leave `label` out for \"{default}\""
+                        )),
+                );
+                default.to_string()
+            }
+            Err(d) => {
+                diags.push(d);
+                default.to_string()
+            }
+        }
     }
 
     /// A string (a bare YAML number such as `label: 2024` counts, as its text).

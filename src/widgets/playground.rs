@@ -85,26 +85,23 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, 
         line_offset,
         widget: "playground",
     };
-    let mut num = |v: &Option<Spanned<Value>>, key: &str, default: f64, example: f64| match v {
-        None => Some(default),
-        Some(v) => field
-            .number(v, key, example)
-            .map_err(|d| diags.push(d))
-            .ok(),
-    };
-    let w = num(&raw.w, "w", 0.0, 200.0);
-    let b = num(&raw.b, "b", 0.0, 50_000.0);
-    let rate = num(
-        &raw.learning_rate,
+    let rate_default = quiz_wasm::DEFAULT_LEARNING_RATE;
+    let steps_default = f64::from(DEFAULT_STEPS);
+    let w = field.optional_number(raw.w.as_ref(), "w", 0.0, 200.0, &mut diags);
+    let b = field.optional_number(raw.b.as_ref(), "b", 0.0, 50_000.0, &mut diags);
+    let rate = field.optional_number(
+        raw.learning_rate.as_ref(),
         "learning-rate",
-        quiz_wasm::DEFAULT_LEARNING_RATE,
-        quiz_wasm::DEFAULT_LEARNING_RATE,
+        rate_default,
+        rate_default,
+        &mut diags,
     );
-    let steps = num(
-        &raw.steps,
+    let steps = field.optional_number(
+        raw.steps.as_ref(),
         "steps",
-        f64::from(DEFAULT_STEPS),
-        f64::from(DEFAULT_STEPS),
+        steps_default,
+        steps_default,
+        &mut diags,
     );
     let err = |v: &Spanned<Value>, message: String, help: String| {
         Diagnostic::error(path, pos_of(v, line_offset), message).with_help(help)
@@ -133,24 +130,7 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Playground, 
             format!("it is how many steps the \"Run\" button takes, e.g. `steps: {DEFAULT_STEPS}`"),
         ));
     }
-    let label = match &raw.label {
-        None => DEFAULT_LABEL.to_string(),
-        Some(l) => match field.text(l, "label") {
-            Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
-            Ok(_) => {
-                diags.push(err(
-                    l,
-                    "the playground's `label` is empty".into(),
-                    format!("write a title, or leave `label` out for \"{DEFAULT_LABEL}\""),
-                ));
-                DEFAULT_LABEL.to_string()
-            }
-            Err(d) => {
-                diags.push(d);
-                DEFAULT_LABEL.to_string()
-            }
-        },
-    };
+    let label = field.label(raw.label.as_ref(), DEFAULT_LABEL, &mut diags);
     let data = match &raw.data {
         None => quiz_wasm::default_houses(),
         Some(list) => read_data(list, path, line_offset, &mut diags),
@@ -180,18 +160,9 @@ fn read_data(
     line_offset: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(f64, f64)> {
-    let at = |v: &Spanned<Vec<Spanned<Value>>>| {
-        // An empty inline list has no useful span of its own; point at the line above it.
-        let p = pos_of(v, line_offset);
-        if v.value.is_empty() {
-            Pos::new(p.line.max(line_offset + 1), p.col)
-        } else {
-            p
-        }
-    };
     if list.value.is_empty() {
         diags.push(
-            Diagnostic::error(path, at(list), "the playground's `data` has no houses")
+            Diagnostic::error(path, pos_of(list, line_offset), "the playground's `data` has no houses")
                 .with_help("list at least two houses of different sizes as `- [size, price]`, or leave `data` out for the example houses"),
         );
         return Vec::new();
@@ -362,7 +333,11 @@ impl Frame {
             let (xa, xb) = ((self.y0 - b) / w, (self.y1 - b) / w);
             (self.x0.max(xa.min(xb)), self.x1.min(xa.max(xb)))
         };
-        if !(lo <= hi) {
+        // NaN (from an infinite slope) compares as neither: no line either.
+        if lo
+            .partial_cmp(&hi)
+            .is_none_or(|o| o == std::cmp::Ordering::Greater)
+        {
             return None;
         }
         Some([

@@ -15,6 +15,7 @@ import { formatViolations, runAxe, runAxeWithoutJs } from './lib/axe.mjs';
 import { DESKTOP, PHONE, formatProblems, launchBrowser, openPage } from './lib/browser.mjs';
 import { buildOrThrow, makeCourse, removeDir, tempDir } from './lib/coursebook.mjs';
 import { serve } from './lib/server.mjs';
+import { formatVnu, validateHtml } from './lib/vnu.mjs';
 
 const PREFIX = '/w/';
 const DIVERGED = 'The learning rate is too large: the loss is growing. Reset and try a smaller one.';
@@ -200,6 +201,11 @@ describe('widgets in the browser', () => {
     assert.match(play, /<tr><td>1,200<\/td><td>262,000<\/td><\/tr>/);
     assert.match(play, /The least-squares line[^<]*<span class="formula"[^>]*>price = [\d.,]+ × size [+−] [\d.,]+<\/span>/);
     assert.match(play, /role="img"/);
+  });
+
+  test('the widget pages are valid HTML (Nu HTML Checker)', { timeout: 180_000 }, async () => {
+    const text = formatVnu(await validateHtml(s.dest), 'the widgets fixture');
+    if (text) assert.fail(text);
   });
 
   test('the calculator follows the mouse and the keyboard, computed in wasm', { timeout: 60_000 }, async (t) => {

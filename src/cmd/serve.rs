@@ -1,0 +1,3 @@
+//! `coursebook serve [DIR] [-p PORT] [-n HOST] [--open]`: see the `serve` module.
+
+pub use crate::serve::{Options, run};

@@ -1,0 +1,169 @@
+//! The dev server's HTTP side: files of the built site under its `site-url` path, exactly as
+//! production serves them, plus the live-reload endpoints. Paths are decoded, normalized and
+//! confined to the site folder (symlinks that point out are refused), so `/../`, encoded
+//! variants and links out of the site all get the 404 page.
+
+use super::reload::{Hub, SCRIPT};
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use tiny_http::{Header, Request, Response};
+
+pub struct Site {
+    /// The built site on disk.
+    pub dir: PathBuf,
+    /// Always starts and ends with `/`.
+    pub prefix: String,
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// What a request path names.
+#[derive(Debug, PartialEq)]
+pub enum Target {
+    File(PathBuf),
+    Redirect(String),
+    Script,
+    Events,
+    NotFound,
+}
+
+/// Resolve a request path (with its query) against the site. Pure, for tests.
+pub fn resolve(site: &Site, url: &str) -> Target {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let Some(decoded) = percent_decode(path) else { return Target::NotFound };
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return Target::NotFound;
+    }
+    if site.prefix != "/" && (decoded == "/" || decoded == site.prefix.trim_end_matches('/')) {
+        return Target::Redirect(site.prefix.clone());
+    }
+    let Some(rest) = decoded.strip_prefix(&site.prefix) else { return Target::NotFound };
+    match rest {
+        "__coursebook/livereload.js" => return Target::Script,
+        "__coursebook/events" => return Target::Events,
+        _ => {}
+    }
+    let rel = Path::new(rest);
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Target::NotFound;
+    }
+    let mut file = site.dir.join(rel);
+    if file.is_dir() {
+        if !rest.is_empty() && !rest.ends_with('/') {
+            return Target::Redirect(format!("{}{rest}/", site.prefix));
+        }
+        file = file.join("index.html");
+    }
+    // Symlinks inside the site may not lead outside it.
+    match (fs::canonicalize(&file), fs::canonicalize(&site.dir)) {
+        (Ok(real), Ok(root)) if real.starts_with(&root) && real.is_file() => Target::File(file),
+        _ => Target::NotFound,
+    }
+}
+
+/// Add the live-reload script to an HTML page.
+fn inject(html: Vec<u8>, prefix: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{prefix}__coursebook/livereload.js\"></script>");
+    let text = String::from_utf8_lossy(&html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
+    let mut response = Response::from_data(body).with_status_code(status);
+    for h in [header("Content-Type", content_type), header("Cache-Control", "no-store"), header("X-Content-Type-Options", "nosniff")].into_iter().flatten() {
+        response = response.with_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+pub fn handle(request: Request, site: &Site, hub: &Hub) {
+    match resolve(site, request.url()) {
+        Target::Events => hub.stream(request.into_writer()),
+        Target::Script => send(request, 200, SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8"),
+        Target::Redirect(to) => {
+            let mut response = Response::from_data(Vec::new()).with_status_code(302);
+            if let Some(h) = header("Location", &to) {
+                response = response.with_header(h);
+            }
+            let _ = request.respond(response);
+        }
+        Target::File(path) => match fs::read(&path) {
+            Ok(bytes) if mime(&path).starts_with("text/html") => send(request, 200, inject(bytes, &site.prefix), mime(&path)),
+            Ok(bytes) => send(request, 200, bytes, mime(&path)),
+            Err(_) => not_found(request, site),
+        },
+        Target::NotFound => not_found(request, site),
+    }
+}
+
+fn not_found(request: Request, site: &Site) {
+    let body = fs::read(site.dir.join("404.html")).map_or_else(|_| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(), |b| inject(b, &site.prefix));
+    send(request, 404, body, "text/html; charset=utf-8");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_prefixes() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let _ = fs::create_dir_all(dir.path().join("a"));
+        let _ = fs::write(dir.path().join("a/index.html"), "x");
+        let _ = fs::write(dir.path().join("page.html"), "x");
+        let site = Site { dir: dir.path().to_path_buf(), prefix: "/academy/".into() };
+        assert_eq!(resolve(&site, "/academy/page.html"), Target::File(dir.path().join("page.html")));
+        assert_eq!(resolve(&site, "/academy/a"), Target::Redirect("/academy/a/".into()));
+        assert_eq!(resolve(&site, "/academy/a/"), Target::File(dir.path().join("a/index.html")));
+        assert_eq!(resolve(&site, "/"), Target::Redirect("/academy/".into()));
+        assert_eq!(resolve(&site, "/page.html"), Target::NotFound);
+        for bad in ["/academy/../page.html", "/academy/%2e%2e/x", "/academy/..%2fx", "/academy/a%00", "/academy/%zz", "/academy/a\\..\\x"] {
+            assert_eq!(resolve(&site, bad), Target::NotFound, "{bad}");
+        }
+    }
+}

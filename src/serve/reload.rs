@@ -1,0 +1,99 @@
+//! Live reload: open pages keep a Server-Sent Events connection; after each rebuild every page
+//! gets `reload` (the build succeeded) or `problems` (it failed: the overlay shows the errors
+//! while the last good site stays served).
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+/// The script injected into served pages (a file, not inline, so CSP `script-src 'self'` holds).
+pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build problems in an overlay.
+(function liveReload() {
+  "use strict";
+  var here = document.currentScript && document.currentScript.src;
+  if (!here || !window.EventSource) { return; }
+  var source = new EventSource(here.replace(/livereload\.js.*$/, "events"));
+  function overlay(text) {
+    var box = document.getElementById("coursebook-problems");
+    if (!text) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "coursebook-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;z-index:99999;" +
+        "background:#2b0d0d;color:#ffe9e9;border:2px solid #ff8a80;border-radius:8px;padding:1rem;" +
+        "font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;box-shadow:0 8px 30px rgba(0,0,0,.4)";
+      document.body.appendChild(box);
+    }
+    box.textContent = "coursebook: the last build failed; showing the previous site.\n\n" + text;
+  }
+  source.addEventListener("reload", function () { window.location.reload(); });
+  source.addEventListener("problems", function (e) { overlay(e.data); });
+  source.addEventListener("ok", function () { overlay(""); });
+})();
+"#;
+
+/// The state of the last build, and the pages listening for the next one.
+#[derive(Default)]
+pub struct Hub {
+    clients: Mutex<Vec<Sender<String>>>,
+    problems: Mutex<Option<String>>,
+}
+
+fn event(name: &str, data: &str) -> String {
+    let mut out = format!("event: {name}\n");
+    for line in data.lines() {
+        out.push_str("data: ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    if data.is_empty() {
+        out.push_str("data: \n");
+    }
+    out.push('\n');
+    out
+}
+
+impl Hub {
+    /// A rebuild finished: `None` when it succeeded, else the problems as text.
+    pub fn built(&self, problems: Option<String>) {
+        let message = match &problems {
+            None => event("reload", ""),
+            Some(text) => event("problems", text),
+        };
+        if let Ok(mut p) = self.problems.lock() {
+            *p = problems;
+        }
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(message.clone()).is_ok());
+        }
+    }
+
+    /// Serve one page's event stream until it goes away.
+    pub fn stream(&self, mut out: Box<dyn Write + Send>) {
+        let (tx, rx): (Sender<String>, Receiver<String>) = channel();
+        let first = match self.problems.lock().ok().and_then(|p| p.clone()) {
+            Some(text) => event("problems", &text),
+            None => event("ok", ""),
+        };
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+        if out.write_all(head.as_bytes()).and_then(|()| out.write_all(first.as_bytes())).and_then(|()| out.flush()).is_err() {
+            return;
+        }
+        loop {
+            // A comment line every 15 s notices closed pages and keeps proxies from timing out.
+            let message = match rx.recv_timeout(Duration::from_secs(15)) {
+                Ok(m) => m,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+                Err(_) => return,
+            };
+            if out.write_all(message.as_bytes()).and_then(|()| out.flush()).is_err() {
+                return;
+            }
+        }
+    }
+}
