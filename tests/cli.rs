@@ -260,3 +260,20 @@ fn bad_command_line_exits_2() {
     let out = run(&["--version"], Path::new("."));
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn check_writes_nothing_and_annotates_for_github() {
+    let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/a.md", b"# A\n\n[x](gone.md)\n")]);
+    let out = Command::new(env!("CARGO_BIN_EXE_coursebook")).args(["check", "."]).current_dir(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("::error file=content/a.md,line=3,col=1::broken link: `gone.md`"), "{stdout}");
+    assert!(stderr(&out).contains("error: content/a.md:3:1: broken link"));
+    assert!(!dir.path().join("site").exists(), "check writes nothing");
+    let out = Command::new(env!("CARGO_BIN_EXE_coursebook")).args(["check", "--format", "human"]).current_dir(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("::error"), "--format human turns annotations off");
+    fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
+    let out = run(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("site").exists());
+}

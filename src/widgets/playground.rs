@@ -171,7 +171,7 @@ fn read_data(
         diags.push(
             Diagnostic::error(
                 path,
-                at(list),
+                pos_of(list, line_offset),
                 format!(
                     "the playground's `data` has {} houses; at most {MAX_POINTS} fit on the chart",
                     list.value.len()
