@@ -11,9 +11,7 @@ pub fn run(dir: &Path, dest: Option<&Path>, quiet: bool, verbose: bool) -> bool 
     let Some(summary) = summary else { return false };
     if verbose {
         println!("{} files written", summary.files);
-        for note in &summary.notes {
-            println!("{note}");
-        }
+        println!("{}", site::wasm_size_note());
     }
     if !quiet {
         println!(

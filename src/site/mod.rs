@@ -24,7 +24,6 @@ pub struct Summary {
     pub files: usize,
     pub dest: PathBuf,
     pub millis: u128,
-    pub notes: Vec<String>,
 }
 
 /// Whether the site is written or only checked.
@@ -79,12 +78,24 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
         files: site.files.len(),
         dest,
         millis: started.elapsed().as_millis(),
-        notes: vec![format!(
-            "quiz-wasm: {} bytes wasm + {} bytes JS",
-            crate::theme::QUIZ_WASM.len(),
-            crate::theme::QUIZ_WASM_JS.len()
-        )],
     })
+}
+
+/// The size learners download for quizzes and widgets, as the README promises it.
+pub fn wasm_size_note() -> String {
+    use std::io::Write as _;
+    let gz = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = encoder.write_all(bytes);
+        encoder.finish().map_or(0, |v| v.len())
+    };
+    let (wasm, js) = (crate::theme::QUIZ_WASM, crate::theme::QUIZ_WASM_JS);
+    format!(
+        "quiz-wasm: {} bytes of wasm + {} bytes of JS glue = {:.1} KB gzipped",
+        wasm.len(),
+        js.len(),
+        (gz(wasm) + gz(js)) as f64 / 1000.0
+    )
 }
 
 /// `glossary.yaml` (or `[course] glossary`), when the course has one.
