@@ -92,6 +92,22 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     out
 }
 
+/// The text of an HTML fragment: tags dropped, the common entities decoded (for titles and
+/// accessible names).
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
 /// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
 pub fn render_inline(text: &str) -> String {
     let mut html = String::new();

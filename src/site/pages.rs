@@ -149,26 +149,12 @@ fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
         && let Some(end) = rest.find("</h1>") {
             let inner = &rest[..end];
             let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
-            if strip_tags(text).trim() == title.trim() {
+            if markdown::plain_text(text).trim() == title.trim() {
                 let id = attrs.split_once("id=\"").and_then(|(_, r)| r.split_once('"')).map(|(id, _)| id.to_string());
                 return (rest[end + 5..].trim_start().to_string(), id);
             }
         }
     (html.to_string(), None)
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
 fn kind_name(kind: PageKind) -> &'static str {

@@ -50,20 +50,6 @@ pub fn shuffled(n: usize, seed: &str) -> Vec<usize> {
     order
 }
 
-fn plain(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
@@ -132,7 +118,7 @@ fn question(h: &mut String, quiz: &Quiz, q: &Question, n: usize, salt: &str) {
             h.push_str("<ol class=\"order-list\" aria-label=\"Items to put in order\">\n");
             for i in shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id)) {
                 let item = render_inline(&q.items[i]);
-                let text = escape(&plain(&item));
+                let text = escape(&crate::markdown::plain_text(&item));
                 let _ = writeln!(h, "<li data-item=\"{i}\"><span>{item}</span> <button type=\"button\" data-move=\"up\" aria-label=\"Move up: {text}\">↑</button> <button type=\"button\" data-move=\"down\" aria-label=\"Move down: {text}\">↓</button></li>");
             }
             h.push_str("</ol>\n");
