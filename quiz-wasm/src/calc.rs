@@ -11,6 +11,8 @@
 //! variants (Swiss `’`, Indian lakh grouping) are not modelled, and unknown
 //! languages fall back to English.
 
+use crate::number;
+
 /// The model's prediction: `w × size + b`.
 pub fn predict(w: f64, size: f64, b: f64) -> f64 {
     w * size + b
@@ -199,11 +201,11 @@ pub fn check_input(text: &str, name: &str, allow_negative: bool) -> Result<f64, 
     if t.is_empty() {
         return Err(format!("{label} is empty: enter {what}{range}."));
     }
-    // Rust's parser also takes "inf" and "NaN", which no learner means.
+    // The parser also takes "inf" and "NaN", which no learner means.
     let plain = t
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
-    let value = if plain { t.parse::<f64>().ok() } else { None };
+    let value = if plain { number::parse_f64(t) } else { None };
     let Some(value) = value else {
         // Separators are the likeliest slip ("250,000", "1 500"); say so,
         // because the same keystroke means different things per language.

@@ -59,6 +59,8 @@
 
 use std::fmt::Write as _;
 
+use crate::number;
+
 /// How far a numeric response may be from the answer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tolerance {
@@ -571,11 +573,12 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// A decimal number with optional surrounding spaces. NaN and infinities parse
-/// (Rust accepts "inf", "NaN"); keys reject them in validate(), and grading
-/// never counts them as correct.
+/// A decimal number with optional surrounding spaces, read exactly as
+/// `str::parse::<f64>` would (see [`crate::number`]). NaN and infinities
+/// parse ("inf", "NaN"); keys reject them in validate(), and grading never
+/// counts them as correct.
 fn parse_number(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok()
+    number::parse_f64(s.trim())
 }
 
 fn unescape_text(s: &str) -> Result<String, String> {

@@ -19,6 +19,7 @@ pub mod conceal;
 pub mod fit;
 pub mod grade;
 pub mod js;
+mod number;
 
 pub use calc::{check_input, format_number, predict};
 pub use conceal::{conceal, reveal};

@@ -59,8 +59,9 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
         let text = template
             .replace("{{name}}", &name)
             .replace("{{title}}", &title);
-        if let Err(e) = write_new(&dir.join(rel), &text) {
-            eprintln!("error: {rel}: cannot write it: {e}");
+        let path = dir.join(rel);
+        if let Err(e) = write_new(&path, &text) {
+            eprintln!("error: {}: cannot write it: {e}", path.display());
             return false;
         }
     }

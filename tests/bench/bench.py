@@ -876,10 +876,10 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
                           [str(bins["coursebook"]), "build", ".", "-d", str(work / "out-coursebook"), "-q"],
                           n + chapters + 4, coursebook_check(course)))
     if "mdbook" in args.tools and bins.get("mdbook"):
-        # lessons + chapter pages + introduction + glossary + index.html + print.html + 404 + toc.html
+        # lessons + chapter pages + index.html (the introduction) + glossary + print.html + 404 + toc.html
         tools.append(Tool("mdBook", versions["mdbook"], work / "mdbook", work / "out-mdbook",
                           [bins["mdbook"], "build", ".", "-d", str(work / "out-mdbook")],
-                          n + chapters + 6, mdbook_check(course)))
+                          n + chapters + 5, mdbook_check(course)))
     if "hugo" in args.tools and bins.get("hugo"):
         # lessons + chapter lists + home + glossary + 404
         tools.append(Tool("Hugo", versions["hugo"], work / "hugo", work / "out-hugo",
