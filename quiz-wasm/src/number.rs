@@ -360,8 +360,8 @@ mod tests {
 
     #[test]
     fn shortest_forms_round_trip() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for _ in 0..20_000 {
+        let mut rng = Rng(12345);
+        for _ in 0..1_000_000 {
             let x = rng.double();
             for s in [format!("{x:?}"), format!("{x:e}"), format!("{:e}", -x)] {
                 check(&s);
@@ -376,8 +376,8 @@ mod tests {
     /// of range and long mantissas.
     #[test]
     fn random_decimals_match_std() {
-        let mut rng = Rng(0xdead_beef_cafe_f00d);
-        for _ in 0..20_000 {
+        let mut rng = Rng(987654321);
+        for _ in 0..1_000_000 {
             let len = 1 + (rng.next() % 40) as usize;
             let mut s: String = (0..len)
                 .map(|_| char::from(b'0' + (rng.next() % 10) as u8))
@@ -399,10 +399,10 @@ mod tests {
     /// hardest inputs for rounding.
     #[test]
     fn halfway_points_match_std() {
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-        let mut doubles: Vec<f64> = (0..300).map(|_| rng.double()).collect();
+        let mut rng = Rng(5555);
+        let mut doubles: Vec<f64> = (0..20_000).map(|_| rng.double()).collect();
         doubles.extend([0.0, 5e-324, 1.0, 9007199254740992.0, f64::MIN_POSITIVE]);
-        doubles.extend((0..100).map(|_| f64::from_bits(rng.next() % (1 << 53))));
+        doubles.extend((0..5000).map(|_| f64::from_bits(rng.next() % (1 << 53))));
         for x in doubles {
             let next = f64::from_bits(x.to_bits() + 1);
             if !next.is_finite() {

@@ -937,7 +937,8 @@ def report(rows: list[dict], info: dict, versions: dict, args) -> str:
     lines = [
         f"Measured {info['date']} with `python3 tests/bench/bench.py {' '.join(args.argv)}`".rstrip(),
         "",
-        f"- Machine: {info['nproc']} cores, {info['cpu']}, {info['ram']} RAM, {info['os']}",
+        f"- Machine: {info['nproc']} cores, {info['cpu']}, {info['ram']} RAM, {info['os']}; "
+        f"1-minute load average at the start and after each size: {info['load']}",
         f"- coursebook {versions['coursebook']}; mdBook {versions['mdbook']}; Hugo {versions['hugo']}; "
         f"floors: {versions['floor']} ({versions['rustc']})",
         f"- Course: {CHAPTER_SIZE} lessons a chapter, ~900 words, 2–3 code blocks, a table, an image, math, "
@@ -981,6 +982,8 @@ def main() -> None:
     if args.generate_only:
         for n in sizes:
             course = make_course(n, args.seed)
+            for sub in ("coursebook", "mdbook", "hugo"):
+                shutil.rmtree(args.work / f"n{n}" / sub, ignore_errors=True)
             write_coursebook(course, args.work / f"n{n}" / "coursebook")
             write_mdbook(course, args.work / f"n{n}" / "mdbook")
             write_hugo(course, args.work / f"n{n}" / "hugo")
@@ -996,7 +999,7 @@ def main() -> None:
     if "mdbook" in args.tools:
         bins["mdbook"] = ensure_mdbook(not args.no_install)
         if bins["mdbook"]:
-            versions["mdbook"] = output_of([bins["mdbook"], "--version"]).replace("mdbook ", "")
+            versions["mdbook"] = output_of([bins["mdbook"], "--version"]).replace("mdbook ", "").lstrip("v")
     if "hugo" in args.tools:
         bins["hugo"] = ensure_hugo(not args.no_install)
         if bins["hugo"]:
@@ -1009,9 +1012,12 @@ def main() -> None:
     info = machine()
     info["date"] = datetime.date.today().isoformat()
     rows = []
+    loads = [os.getloadavg()[0]]
     for n in sizes:
         runs = args.large_runs if (args.large_runs and n >= LARGE) else args.runs
         rows += bench_size(n, runs, args, bins, versions)
+        loads.append(os.getloadavg()[0])
+    info["load"] = " → ".join(f"{x:.1f}" for x in loads)
     table = report(rows, info, versions, args)
     print(table)
     if args.out:
