@@ -126,15 +126,34 @@ fn split_fixed2(m: f64) -> (String, String) {
         whole += 1;
         cents = 0;
     }
-    let mut frac = if cents == 0 {
-        String::new()
-    } else {
-        format!("{cents:02}")
-    };
-    if frac.ends_with('0') {
-        frac.pop();
+    // Digits pushed by hand: `format!` and `to_string` would bring integer
+    // formatting into the wasm for four characters.
+    let mut frac = String::new();
+    if cents > 0 {
+        frac.push(digit(cents / 10));
+        if !cents.is_multiple_of(10) {
+            frac.push(digit(cents % 10));
+        }
     }
-    (whole.to_string(), frac)
+    (decimal_digits(whole), frac)
+}
+
+/// The decimal digits of `n`, without `core::fmt`.
+fn decimal_digits(mut n: u64) -> String {
+    let mut reversed = Vec::new();
+    loop {
+        reversed.push(digit(n % 10));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    reversed.iter().rev().collect()
+}
+
+/// The ASCII digit for `d < 10`.
+fn digit(d: u64) -> char {
+    char::from(b'0' + (d % 10) as u8)
 }
 
 /// The exact decimal digits of an integral double of at least 2^52: its
@@ -144,8 +163,7 @@ fn integer_digits(m: f64) -> String {
     let bits = m.to_bits();
     let exponent = ((bits >> 52) & 0x7ff) as i64 - 1075;
     let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-    let mut digits: Vec<u8> = mantissa
-        .to_string()
+    let mut digits: Vec<u8> = decimal_digits(mantissa)
         .bytes()
         .rev()
         .map(|b| b - b'0')

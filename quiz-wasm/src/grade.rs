@@ -537,7 +537,9 @@ fn join_indices(v: &[usize]) -> String {
 }
 
 /// Shortest round-trip decimal form (`{:?}` switches to exponent notation for
-/// very large or small values, which `str::parse::<f64>` reads back).
+/// very large or small values, which [`parse_number`] reads back exactly).
+/// Only the build encodes keys, so this float formatting never reaches the
+/// wasm.
 fn fmt_f64(x: f64) -> String {
     let s = format!("{x:?}");
     // "350000.0" reads better as "350000" and parses back identically.

@@ -44,7 +44,7 @@ pub struct PageContext<'a> {
 }
 
 /// A rendered fragment and what the build must check later.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Output {
     pub html: String,
     pub diags: Vec<Diagnostic>,

@@ -24,10 +24,10 @@ pub struct Options {
 }
 
 /// Build once; the problems as text when it failed.
-fn rebuild(root: &Path, quiet: bool) -> Option<String> {
+fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache) -> Option<String> {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let summary = site::build(root, None, Mode::Write, &mut diags);
+    let summary = site::build_cached(root, None, Mode::Write, &mut diags, Some(cache));
     crate::cmd::print(&diags, quiet);
     match summary {
         Some(s) => {
@@ -48,7 +48,8 @@ pub fn run(options: &Options) -> bool {
         return false;
     };
     let hub = Arc::new(Hub::default());
-    hub.built(rebuild(&root, options.quiet));
+    let mut cache = site::Cache::default();
+    hub.built(rebuild(&root, options.quiet, &mut cache));
     let address = format!("{}:{}", options.hostname, options.port);
     let server = match tiny_http::Server::http(&address) {
         Ok(s) => Arc::new(s),
@@ -82,11 +83,11 @@ pub fn run(options: &Options) -> bool {
     if options.open {
         open_browser(&url);
     }
-    watch(&root, &config, &hub, options.quiet)
+    watch(&root, &config, &hub, options.quiet, &mut cache)
 }
 
 /// Watch book.toml, the source folder and the theme folder; rebuild after each burst of changes.
-fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool) -> bool {
+fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool, cache: &mut site::Cache) -> bool {
     let (tx, rx) = channel::<DebounceEventResult>();
     let mut debouncer = match new_debouncer(Duration::from_millis(30), None, tx) {
         Ok(d) => d,
@@ -115,7 +116,7 @@ fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool) ->
             .flat_map(|e| e.paths.iter())
             .any(|p| !p.starts_with(&out) && !p.components().any(|c| c.as_os_str().to_string_lossy().contains(".coursebook-")));
         if relevant {
-            hub.built(rebuild(root, quiet));
+            hub.built(rebuild(root, quiet, cache));
         }
     }
     true

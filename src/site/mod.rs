@@ -12,6 +12,7 @@ use crate::markdown::LinkTable;
 use crate::render::Renderer;
 use crate::theme::Theme;
 use output::SiteFiles;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -33,9 +34,26 @@ pub enum Mode {
     Check,
 }
 
+/// What `coursebook serve` keeps between rebuilds so that one edit costs one page.
+#[derive(Default)]
+pub struct Cache {
+    /// Rendered Markdown by the hash of everything it depends on.
+    pages: HashMap<u64, std::sync::Arc<crate::markdown::Output>>,
+    /// Pages through their templates, by the hash of their Markdown and the course's structure.
+    html: HashMap<u64, pages::Assembled>,
+    /// What the output folder holds: URL → hash of the bytes written there.
+    written: HashMap<String, u64>,
+}
+
 /// Build the course at `root`. Every problem goes to `diags`; nothing is written unless the
 /// whole build succeeded.
 pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnostics) -> Option<Summary> {
+    build_cached(root, dest, mode, diags, None)
+}
+
+/// [`build`], reusing and refreshing `cache`: unchanged pages are not rendered again and only
+/// changed files are written (the swap-in-whole guarantee is kept for plain builds).
+pub fn build_cached(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnostics, mut cache: Option<&mut Cache>) -> Option<Summary> {
     let started = Instant::now();
     // 1. Configuration.
     let config = config::load(root, diags)?;
@@ -58,27 +76,48 @@ pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnosti
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course);
     let ctx = pages::Ctx { config: &config, course: &course, glossary: glossary.as_ref(), matcher: matcher.as_ref() };
-    let rendered = pages::render_all(&ctx, &links, diags);
+    let shared = shared_key(&config, &links, glossary.as_ref());
+    let rendered = pages::render_all(&ctx, &links, cache.as_deref_mut().map(|c| &mut c.pages), shared, diags);
     // 6. Pages through templates, plus the site's other files.
     let mut site = SiteFiles::default();
-    pages::assemble(&ctx, &rendered, &renderer, &mut site, diags);
+    pages::assemble(&ctx, &rendered, &renderer, cache.as_deref_mut().map(|c| &mut c.html), &mut site, diags);
     pages::static_files(&config, &course, &theme, &mut site);
     if diags.has_errors() {
         return None;
     }
     // 7. Write, swapping the new site in whole.
     let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
-    if mode == Mode::Write
-        && let Err(d) = output::write(&site, &dest, root) {
+    if mode == Mode::Write {
+        let written = match cache {
+            Some(c) => output::write_changed(&site, &dest, root, &mut c.written),
+            None => output::write(&site, &dest, root),
+        };
+        if let Err(d) = written {
             diags.push(d);
             return None;
         }
+    }
     Some(Summary {
         pages: rendered.len(),
         files: site.files.len(),
         dest,
         millis: started.elapsed().as_millis(),
     })
+}
+
+/// A hash of what every page's Markdown depends on beyond its own file.
+fn shared_key(config: &Config, links: &LinkTable, glossary: Option<&crate::content::glossary::Glossary>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut pages: Vec<_> = links.pages.iter().collect();
+    pages.sort();
+    pages.hash(&mut h);
+    let mut assets: Vec<_> = links.assets.iter().collect();
+    assets.sort();
+    assets.hash(&mut h);
+    format!("{:?}", glossary.map(|g| &g.entries)).hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    h.finish()
 }
 
 /// The size learners download for quizzes and widgets, as the README promises it.

@@ -13,6 +13,8 @@ pub const MARKER: &str = ".coursebook";
 
 pub enum FileData {
     Bytes(Vec<u8>),
+    /// Bytes shared with `coursebook serve`'s cache, with their hash already known.
+    Shared(std::sync::Arc<Vec<u8>>, u64),
     Copy(PathBuf),
 }
 
@@ -25,6 +27,10 @@ pub struct SiteFiles {
 impl SiteFiles {
     pub fn add(&mut self, url: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(url.into(), FileData::Bytes(bytes.into()));
+    }
+
+    pub fn share(&mut self, url: impl Into<String>, bytes: std::sync::Arc<Vec<u8>>, hash: u64) {
+        self.files.insert(url.into(), FileData::Shared(bytes, hash));
     }
 
     pub fn copy(&mut self, url: impl Into<String>, from: PathBuf) {
@@ -98,6 +104,53 @@ pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Di
     Ok(())
 }
 
+fn hash_of(data: &FileData) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match data {
+        FileData::Bytes(b) => b.hash(&mut h),
+        FileData::Shared(_, hash) => return *hash,
+        FileData::Copy(from) => {
+            // Copied files are compared by size and modification time, not read.
+            let meta = fs::metadata(from).ok();
+            (from, meta.as_ref().map(fs::Metadata::len), meta.and_then(|m| m.modified().ok())).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// For `coursebook serve`: write only the files whose bytes changed since the last write
+/// recorded in `written`, and remove the ones that are gone. The first call (an empty record)
+/// writes the whole site the usual way.
+pub fn write_changed(site: &SiteFiles, dest: &Path, course_root: &Path, written: &mut std::collections::HashMap<String, u64>) -> Result<(), Diagnostic> {
+    let hashes: std::collections::HashMap<String, u64> = site.files.iter().map(|(u, d)| (u.clone(), hash_of(d))).collect();
+    if written.is_empty() || !dest.join(MARKER).is_file() {
+        write(site, dest, course_root)?;
+        *written = hashes;
+        return Ok(());
+    }
+    let changed: Vec<(&String, &FileData)> = site.files.iter().filter(|(u, _)| written.get(*u) != hashes.get(*u)).collect();
+    changed.par_iter().try_for_each(|(url, data)| {
+        let rel = safe_relative(url).ok_or_else(|| Diagnostic::error(url.as_str(), Pos::FILE, "refusing to write outside the output folder"))?;
+        let target = dest.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+        }
+        match data {
+            FileData::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e)),
+            FileData::Shared(bytes, _) => fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e)),
+            FileData::Copy(from) => fs::copy(from, &target).map(|_| ()).map_err(|e| io_error(from, "copy", &e)),
+        }
+    })?;
+    for gone in written.keys().filter(|u| !site.files.contains_key(*u)) {
+        if let Some(rel) = safe_relative(gone) {
+            let _ = fs::remove_file(dest.join(rel));
+        }
+    }
+    *written = hashes;
+    Ok(())
+}
+
 fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
     fs::create_dir_all(staging).map_err(|e| io_error(staging, "create the folder", &e))?;
     // Folders first (sequentially, they are few), then files in parallel.
@@ -118,6 +171,7 @@ fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
         let target = staging.join(url.as_str());
         match data {
             FileData::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e)),
+            FileData::Shared(bytes, _) => fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e)),
             FileData::Copy(from) => fs::copy(from, &target).map(|_| ()).map_err(|e| io_error(from, "copy", &e)),
         }
     })

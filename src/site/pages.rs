@@ -15,7 +15,10 @@ use crate::render::{BookView, LessonCardView, LinkView, PageView, Renderer};
 use crate::theme::Theme;
 use crate::widgets::PageWidgets;
 use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use std::path::Path;
 
 /// What page rendering needs from the rest of the build.
@@ -40,22 +43,77 @@ pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
     Matcher::new(terms, config.link_terms == LinkTerms::All, GLOSSARY_URL)
 }
 
-/// Markdown → HTML for every page, in parallel.
-pub fn render_all(ctx: &Ctx<'_>, links: &LinkTable, diags: &mut Diagnostics) -> Vec<Output> {
-    let outputs: Vec<Output> = ctx
+/// What a page's rendered Markdown depends on, hashed: its own text, front matter and quiz file,
+/// and `shared` (the link table, the glossary and the configuration). Equal keys mean the
+/// cached output is still right.
+fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    shared.hash(&mut h);
+    page.url.hash(&mut h);
+    page.body.hash(&mut h);
+    page.body_line.hash(&mut h);
+    format!("{:?}", page.front).hash(&mut h);
+    if let Some(src) = &page.src_rel {
+        let quiz = src.with_extension("quiz.yaml");
+        std::fs::read(ctx.config.src.join(quiz)).ok().hash(&mut h);
+        if let Some(named) = &page.front.quiz {
+            std::fs::read(ctx.config.src.join(src.parent().unwrap_or(Path::new(""))).join(&named.value)).ok().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`), pages whose
+/// inputs did not change are not rendered again.
+pub fn render_all(ctx: &Ctx<'_>, links: &LinkTable, cache: Option<&mut HashMap<u64, Arc<Output>>>, shared: u64, diags: &mut Diagnostics) -> Vec<Rendered> {
+    let previous = cache.as_ref().map(|c| &**c);
+    let results: Vec<Rendered> = ctx
         .course
         .pages
         .par_iter()
         .map(|page| {
+            let key = if previous.is_some() { page_key(ctx, page, shared) } else { 0 };
+            if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                return Rendered { key, out: Arc::clone(hit) };
+            }
             let mut out = render_page(ctx, page, links);
             resolve_terms(ctx, page, &mut out);
-            out
+            Rendered { key, out: Arc::new(out) }
         })
         .collect();
-    for out in &outputs {
-        diags.extend(out.diags.iter().cloned());
+    if let Some(cache) = cache {
+        *cache = results.iter().map(|r| (r.key, Arc::clone(&r.out))).collect();
     }
-    outputs
+    for r in &results {
+        diags.extend(r.out.diags.iter().cloned());
+    }
+    results
+}
+
+/// A page's rendered Markdown and the key of everything it was made from.
+pub struct Rendered {
+    pub key: u64,
+    pub out: Arc<Output>,
+}
+
+/// A page through its template, kept by `coursebook serve` for the next rebuild.
+#[derive(Clone)]
+pub struct Assembled {
+    bytes: Arc<Vec<u8>>,
+    hash: u64,
+    ids: Arc<HashSet<String>>,
+}
+
+/// What every page's sidebar, pager and title depend on: the course's structure.
+fn structure_key(course: &Course, version: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    version.hash(&mut h);
+    format!("{:?}", course.toc).hash(&mut h);
+    course.order.hash(&mut h);
+    for p in &course.pages {
+        (&p.url, &p.title, &p.number, &p.front.description, &p.source).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A lesson's `terms:` → glossary entries; an unknown term is an error at its line.
@@ -297,7 +355,7 @@ impl Shared<'_> {
 }
 
 /// Every page through its template, then the anchor check.
-pub fn assemble(ctx: &Ctx<'_>, rendered: &[Output], renderer: &Renderer, site: &mut SiteFiles, diags: &mut Diagnostics) {
+pub fn assemble(ctx: &Ctx<'_>, rendered: &[Rendered], renderer: &Renderer, cache: Option<&mut HashMap<u64, Assembled>>, site: &mut SiteFiles, diags: &mut Diagnostics) {
     let (config, course) = (ctx.config, ctx.course);
     let shared = Shared {
         config,
@@ -308,20 +366,43 @@ pub fn assemble(ctx: &Ctx<'_>, rendered: &[Output], renderer: &Renderer, site: &
         has_glossary: ctx.glossary.is_some(),
     };
     let root = &config.root;
-    let results: Vec<(String, Result<String, Diagnostic>)> = (0..course.pages.len())
+    // With a cache, a page whose Markdown and the course's structure are unchanged is not
+    // rendered again: one edited lesson costs one template render.
+    let structure = cache.as_ref().map_or(0, |_| structure_key(course, &shared.version));
+    let previous = cache.as_ref().map(|c| &**c);
+    let page_key = |i: usize| {
+        let mut h = DefaultHasher::new();
+        (rendered[i].key, structure, i).hash(&mut h);
+        h.finish()
+    };
+    let results: Vec<(String, u64, Result<Assembled, Diagnostic>)> = (0..course.pages.len())
         .into_par_iter()
         .map(|i| {
-            let view = shared.page_view(i, &rendered[i]);
-            (course.pages[i].url.clone(), renderer.render(&view, root))
+            let key = page_key(i);
+            if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                return (course.pages[i].url.clone(), key, Ok(hit.clone()));
+            }
+            let view = shared.page_view(i, &rendered[i].out);
+            let html = renderer.render(&view, root).map(|html| {
+                let ids = Arc::new(collect_ids(&html));
+                let bytes = html.into_bytes();
+                let mut h = DefaultHasher::new();
+                bytes.hash(&mut h);
+                Assembled { hash: h.finish(), bytes: Arc::new(bytes), ids }
+            });
+            (course.pages[i].url.clone(), key, html)
         })
         .collect();
-    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    if let Some(cache) = cache {
+        *cache = results.iter().filter_map(|(_, k, r)| r.as_ref().ok().map(|a| (*k, a.clone()))).collect();
+    }
+    let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
     let mut first_template_error = true;
-    for (url, result) in results {
+    for (url, _, result) in results {
         match result {
-            Ok(html) => {
-                ids.insert(url.clone(), collect_ids(&html));
-                site.add(url, html);
+            Ok(page) => {
+                ids.insert(url.clone(), page.ids);
+                site.share(url, page.bytes, page.hash);
             }
             Err(d) => {
                 // The same template error would repeat on every page.
@@ -361,10 +442,10 @@ pub fn assemble(ctx: &Ctx<'_>, rendered: &[Output], renderer: &Renderer, site: &
 
 /// The glossary page's entries, alphabetical, grouped by letter, each with the lessons that
 /// list it in `terms:` or mention it.
-fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Output]) -> Vec<GlossaryLetterView> {
+fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Rendered]) -> Vec<GlossaryLetterView> {
     let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
     for &page in &shared.course.order {
-        let out = &rendered[page];
+        let out = &rendered[page].out;
         for (i, e) in g.entries.iter().enumerate() {
             if out.key_terms.contains(&i) || out.mentioned.contains(&e.id) {
                 used[i].push(page);
@@ -432,8 +513,8 @@ fn collect_ids(html: &str) -> HashSet<String> {
     ids
 }
 
-fn check_anchors(rendered: &[Output], ids: &HashMap<String, HashSet<String>>, diags: &mut Diagnostics) {
-    for out in rendered {
+fn check_anchors(rendered: &[Rendered], ids: &HashMap<String, Arc<HashSet<String>>>, diags: &mut Diagnostics) {
+    for out in rendered.iter().map(|r| &r.out) {
         for link in &out.links {
             let Some(page_ids) = ids.get(&link.page) else { continue };
             if !page_ids.contains(&link.fragment) {
