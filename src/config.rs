@@ -18,7 +18,10 @@ struct RawConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
+#[allow(
+    dead_code,
+    reason = "mdBook keys are accepted so existing books build; coursebook does not use them"
+)]
 struct RawBook {
     title: Option<String>,
     #[serde(default)]
@@ -34,7 +37,10 @@ struct RawBook {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
+#[allow(
+    dead_code,
+    reason = "mdBook keys are accepted so existing books build; coursebook does not use them"
+)]
 struct RawBuild {
     build_dir: Option<String>,
     // mdBook keys accepted for compatibility.
@@ -50,7 +56,10 @@ struct RawOutput {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code, reason = "mdBook keys are accepted so existing books build; coursebook does not use them")]
+#[allow(
+    dead_code,
+    reason = "mdBook keys are accepted so existing books build; coursebook does not use them"
+)]
 struct RawHtml {
     theme: Option<String>,
     site_url: Option<String>,
@@ -191,7 +200,11 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         cname: html.cname,
         git_repository_url: html.git_repository_url,
         edit_url_template: html.edit_url_template,
-        glossary: PathBuf::from(course.glossary.unwrap_or_else(|| "glossary.yaml".to_string())),
+        glossary: PathBuf::from(
+            course
+                .glossary
+                .unwrap_or_else(|| "glossary.yaml".to_string()),
+        ),
         link_terms,
     })
 }
@@ -220,11 +233,16 @@ fn absolute_url(
 ) -> Option<String> {
     if let Some(url) = site_url.filter(|u| u.contains("://")) {
         let origin_end = url.find("://").map(|i| i + 3)?;
-        let host_end = url[origin_end..].find('/').map_or(url.len(), |j| origin_end + j);
+        let host_end = url[origin_end..]
+            .find('/')
+            .map_or(url.len(), |j| origin_end + j);
         return Some(format!("{}{path}", &url[..host_end]));
     }
     if let Some(host) = cname {
-        return Some(format!("https://{}{path}", host.trim().trim_end_matches('/')));
+        return Some(format!(
+            "https://{}{path}",
+            host.trim().trim_end_matches('/')
+        ));
     }
     let rest = repo?.strip_prefix("https://github.com/")?;
     let owner = rest.split('/').next().filter(|o| !o.is_empty())?;
@@ -253,8 +271,12 @@ fn report_ignored(table: &toml::Table, text: &str, diags: &mut Diagnostics) {
                 format!("[{key}] is an mdBook table coursebook does not implement; ignored"),
             )),
             other => diags.push(
-                Diagnostic::error(path, key_pos(text, other), format!("unknown table `{other}`"))
-                    .with_help("valid tables: [book], [build], [output.html], [course]"),
+                Diagnostic::error(
+                    path,
+                    key_pos(text, other),
+                    format!("unknown table `{other}`"),
+                )
+                .with_help("valid tables: [book], [build], [output.html], [course]"),
             ),
         }
     }
@@ -288,7 +310,10 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
             _ => None,
         };
         if let Some(keys) = keys {
-            d.message = format!("{} in [{table}]", message.split(", expected").next().unwrap_or(&message));
+            d.message = format!(
+                "{} in [{table}]",
+                message.split(", expected").next().unwrap_or(&message)
+            );
             d = d.with_help(format!("valid keys in [{table}]: {keys}"));
         }
     }
@@ -305,7 +330,13 @@ fn table_at(text: &str, offset: usize) -> String {
         }
         let t = line.trim();
         if t.starts_with('[') && !t.starts_with("[[") {
-            current = t.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string();
+            current = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
         }
         pos += line.len();
     }
@@ -342,7 +373,12 @@ mod tests {
         assert_eq!(normalize_site_url("/"), "/");
         assert_eq!(normalize_site_url("https://x.org/a/b"), "/a/b/");
         assert_eq!(
-            absolute_url(None, None, Some("https://github.com/Org/academy"), "/academy/"),
+            absolute_url(
+                None,
+                None,
+                Some("https://github.com/Org/academy"),
+                "/academy/"
+            ),
             Some("https://org.github.io/academy/".to_string())
         );
     }

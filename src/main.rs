@@ -27,10 +27,27 @@ fn main() -> ExitCode {
         }
     };
     let ok = match cli.command {
-        cli::Command::Build { dir, dest_dir } => cmd::build::run(&dir, dest_dir.as_deref(), cli.quiet, cli.verbose),
+        cli::Command::Build { dir, dest_dir } => {
+            cmd::build::run(&dir, dest_dir.as_deref(), cli.quiet, cli.verbose)
+        }
         cli::Command::Check { dir, format } => cmd::check::run(&dir, format, cli.quiet),
-        cli::Command::Serve { dir, port, hostname, open } => cmd::serve::run(&cmd::serve::Options { dir, port, hostname, open, quiet: cli.quiet }),
+        cli::Command::Serve {
+            dir,
+            port,
+            hostname,
+            open,
+        } => cmd::serve::run(&cmd::serve::Options {
+            dir,
+            port,
+            hostname,
+            open,
+            quiet: cli.quiet,
+        }),
         cli::Command::Init { dir } => cmd::init::run(&dir, cli.quiet),
     };
-    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -30,7 +30,13 @@ pub const QUIZ_WASM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/quiz_w
 
 /// The templates the build renders; all are loaded up front so a broken override is reported
 /// at once.
-pub const TEMPLATES: &[&str] = &["base.html", "page.html", "contents.html", "glossary.html", "404.html"];
+pub const TEMPLATES: &[&str] = &[
+    "base.html",
+    "page.html",
+    "contents.html",
+    "glossary.html",
+    "404.html",
+];
 
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
@@ -63,11 +69,17 @@ impl Theme {
             .map(|(p, b)| ((*p).to_string(), Cow::Borrowed(*b)))
             .collect();
         if let Some(dir) = &self.dir {
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+                let Ok(rel) = entry.path().strip_prefix(dir) else {
+                    continue;
+                };
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 if rel.starts_with("templates/") || rel.split('/').any(|c| c.starts_with('.')) {
                     continue;

@@ -12,7 +12,11 @@ use std::path::Path;
 pub use serde_saphyr::Spanned;
 
 /// Parse `text` as `T`. `line_offset` is the number of lines in the file before `text` starts.
-pub fn parse<T: DeserializeOwned>(text: &str, path: &Path, line_offset: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    line_offset: usize,
+) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         budget: serde_saphyr::budget! {

@@ -1,7 +1,12 @@
 //! End-to-end: the coursebook binary on small fixture courses, one per behaviour. Each fixture is
 //! written to a temporary folder, so the tests are independent and run in parallel.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,7 +26,11 @@ fn course(files: &[(&str, &[u8])]) -> TempDir {
 }
 
 fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coursebook")).args(args).current_dir(cwd).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 fn build(dir: &Path) -> Output {
@@ -40,8 +49,16 @@ fn read(p: impl AsRef<Path>) -> String {
 fn errors_of(files: &[(&str, &[u8])]) -> String {
     let dir = course(files);
     let out = build(dir.path());
-    assert_eq!(out.status.code(), Some(1), "expected exit 1, stderr:\n{}", stderr(&out));
-    assert!(!dir.path().join("site").exists(), "a failed build must not write the site");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, stderr:\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !dir.path().join("site").exists(),
+        "a failed build must not write the site"
+    );
     stderr(&out)
 }
 
@@ -50,15 +67,42 @@ fn example_course_builds() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dest = tempfile::tempdir().unwrap();
     let site = dest.path().join("site");
-    let out = run(&["build", root.to_str().unwrap(), "-d", site.to_str().unwrap()], root);
+    let out = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-d",
+            site.to_str().unwrap(),
+        ],
+        root,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("Built ") && stdout.contains(" pages into "), "{stdout}");
+    assert!(
+        stdout.starts_with("Built ") && stdout.contains(" pages into "),
+        "{stdout}"
+    );
     let lesson = read(site.join("foundations/what-is-a-model.html"));
-    for needle in ["200 × 1000 + 50,000 = 250,000", "callout-tip", "Key idea", "Heads up", "Key terms", "data-quiz=\"check-yourself\"", "<math"] {
+    for needle in [
+        "200 × 1000 + 50,000 = 250,000",
+        "callout-tip",
+        "Key idea",
+        "Heads up",
+        "Key terms",
+        "data-quiz=\"check-yourself\"",
+        "<math",
+    ] {
         assert!(lesson.contains(needle), "lesson lacks {needle}");
     }
-    for file in ["index.html", "404.html", "toc.html", "glossary.html", "sitemap.xml", ".nojekyll", "theme/js/quiz_wasm_bg.wasm"] {
+    for file in [
+        "index.html",
+        "404.html",
+        "toc.html",
+        "glossary.html",
+        "sitemap.xml",
+        ".nojekyll",
+        "theme/js/quiz_wasm_bg.wasm",
+    ] {
         assert!(site.join(file).is_file(), "{file} missing");
     }
 }
@@ -69,12 +113,18 @@ fn names_order_pages_and_numeric_prefixes_leave_urls() {
         ("book.toml", BOOK.as_bytes()),
         ("content/02-second/01-b.md", b"# B\n"),
         ("content/01-first/02-z.md", b"# Z lesson\n"),
-        ("content/01-first/01-a.md", b"---\ntitle: A lesson\n---\nSee [Z](02-z.md) and [B](../02-second/01-b.md#b).\n"),
+        (
+            "content/01-first/01-a.md",
+            b"---\ntitle: A lesson\n---\nSee [Z](02-z.md) and [B](../02-second/01-b.md#b).\n",
+        ),
     ]);
     let out = build(dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let a = read(dir.path().join("site/first/a.html"));
-    assert!(a.contains("href=\"z.html\"") && a.contains("href=\"../second/b.html#b\""), "{a}");
+    assert!(
+        a.contains("href=\"z.html\"") && a.contains("href=\"../second/b.html#b\""),
+        "{a}"
+    );
     let toc = read(dir.path().join("site/toc.html"));
     let first = toc.find("A lesson").unwrap();
     let second = toc.find("Z lesson").unwrap();
@@ -98,7 +148,10 @@ fn summary_gives_parts_nesting_drafts_and_suffix() {
     let page = read(dir.path().join("site/one-a.html"));
     assert!(page.contains("<li class=\"toc-part\">Basics</li>"));
     assert!(page.contains("1.1.</span> One A") && page.contains("aria-current=\"page\""));
-    assert!(page.contains("Later</span> <small>(coming soon)</small>"), "draft shown, not linked");
+    assert!(
+        page.contains("Later</span> <small>(coming soon)</small>"),
+        "draft shown, not linked"
+    );
     assert!(page.contains("toc-separator") && page.contains("credits.html"));
     assert!(!dir.path().join("site/later.html").exists());
 }
@@ -106,11 +159,26 @@ fn summary_gives_parts_nesting_drafts_and_suffix() {
 #[test]
 fn markdown_features_render() {
     let md = "# Features\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~\n\n- [x] done\n\nTerm\n: Definition\n\n## Custom {#here}\n\n$\\hat{y} = \\frac{1}{n}\\sum_i x_i$\n\n```rust\nfn main() {}\n```\n\n```python\nprint('hi')\n```\n\n> [!NOTE]\n> Plain note.\n\n[^1]: A footnote.\n";
-    let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/features.md", md.as_bytes())]);
+    let dir = course(&[
+        ("book.toml", BOOK.as_bytes()),
+        ("content/features.md", md.as_bytes()),
+    ]);
     let out = build(dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(dir.path().join("site/features.html"));
-    for needle in ["<table>", "footnote", "<del>old</del>", "checkbox", "<dl>", "id=\"here\"", "<mfrac>", "class=\"language-rust\"", "hl-", "callout-note", "<p class=\"callout-title\">Note</p>"] {
+    for needle in [
+        "<table>",
+        "footnote",
+        "<del>old</del>",
+        "checkbox",
+        "<dl>",
+        "id=\"here\"",
+        "<mfrac>",
+        "class=\"language-rust\"",
+        "hl-",
+        "callout-note",
+        "<p class=\"callout-title\">Note</p>",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
 }
@@ -120,7 +188,10 @@ fn every_problem_is_reported_at_its_line_in_one_run() {
     let stderr = errors_of(&[
         ("book.toml", BOOK.as_bytes()),
         ("content/a.md", b"---\ntitle: [unclosed\n---\n# A\n"),
-        ("content/b.md", b"# B\n\nA [broken](missing.md) link and [anchor](c.md#nope).\n"),
+        (
+            "content/b.md",
+            b"# B\n\nA [broken](missing.md) link and [anchor](c.md#nope).\n",
+        ),
         ("content/c.md", b"# C\n\n## Real heading\n"),
         ("content/d.md", b"# D\n\nInline $\\notacommand x$ math.\n"),
         ("content/e.md", b"# E \xff\xfe bad bytes\n"),
@@ -130,8 +201,23 @@ fn every_problem_is_reported_at_its_line_in_one_run() {
 
 #[test]
 fn config_errors() {
-    insta::assert_snapshot!("bad_toml", errors_of(&[("book.toml", b"[book]\ntitle = \"x\n"), ("content/a.md", b"# A\n")]));
-    insta::assert_snapshot!("misspelled_key", errors_of(&[("book.toml", b"[book]\ntitle = \"x\"\n\n[output.html]\nsite_url = \"/a/\"\n"), ("content/a.md", b"# A\n")]));
+    insta::assert_snapshot!(
+        "bad_toml",
+        errors_of(&[
+            ("book.toml", b"[book]\ntitle = \"x\n"),
+            ("content/a.md", b"# A\n")
+        ])
+    );
+    insta::assert_snapshot!(
+        "misspelled_key",
+        errors_of(&[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"x\"\n\n[output.html]\nsite_url = \"/a/\"\n"
+            ),
+            ("content/a.md", b"# A\n")
+        ])
+    );
 }
 
 #[test]
@@ -139,38 +225,70 @@ fn mdbook_tables_are_ignored_not_fatal() {
     let dir = course(&[("book.toml", b"[book]\ntitle = \"x\"\n[preprocessor.katex]\nafter = [\"links\"]\n[output.linkcheck]\n"), ("content/a.md", b"# A\n")]);
     let out = run(&["build"], dir.path());
     assert!(out.status.success());
-    assert!(stderr(&out).contains("warning: book.toml:3:1: [preprocessor] is an mdBook table"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: book.toml:3:1: [preprocessor] is an mdBook table"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn summary_entry_with_missing_file() {
-    insta::assert_snapshot!(errors_of(&[("book.toml", BOOK.as_bytes()), ("content/SUMMARY.md", b"# Summary\n\n- [Here](here.md)\n- [Gone](gone.md)\n"), ("content/here.md", b"# Here\n")]));
+    insta::assert_snapshot!(errors_of(&[
+        ("book.toml", BOOK.as_bytes()),
+        (
+            "content/SUMMARY.md",
+            b"# Summary\n\n- [Here](here.md)\n- [Gone](gone.md)\n"
+        ),
+        ("content/here.md", b"# Here\n")
+    ]));
 }
 
 #[test]
 fn broken_template_override() {
     insta::assert_snapshot!(errors_of(&[
-        ("book.toml", b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n"),
+        (
+            "book.toml",
+            b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n"
+        ),
         ("content/a.md", b"# A\n"),
-        ("theme/templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}\n{{ titel }}\n{% endblock %}\n"),
+        (
+            "theme/templates/page.html",
+            b"{% extends \"base.html\" %}\n{% block content %}\n{{ titel }}\n{% endblock %}\n"
+        ),
     ]));
-    insta::assert_snapshot!("template_syntax", errors_of(&[
-        ("book.toml", b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n"),
-        ("content/a.md", b"# A\n"),
-        ("theme/templates/404.html", b"<p>\n{% if %}\n"),
-    ]));
+    insta::assert_snapshot!(
+        "template_syntax",
+        errors_of(&[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n"
+            ),
+            ("content/a.md", b"# A\n"),
+            ("theme/templates/404.html", b"<p>\n{% if %}\n"),
+        ])
+    );
 }
 
 #[test]
 fn theme_override_replaces_one_file() {
     let dir = course(&[
-        ("book.toml", b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n"),
+        (
+            "book.toml",
+            b"[book]\ntitle = \"x\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
         ("content/a.md", b"# A\n"),
         ("theme/css/book.css", b"body { color: rebeccapurple }\n"),
     ]);
     assert!(build(dir.path()).status.success());
-    assert_eq!(read(dir.path().join("site/theme/css/book.css")), "body { color: rebeccapurple }\n");
-    assert!(dir.path().join("site/theme/js/book.js").is_file(), "other files come from the default theme");
+    assert_eq!(
+        read(dir.path().join("site/theme/css/book.css")),
+        "body { color: rebeccapurple }\n"
+    );
+    assert!(
+        dir.path().join("site/theme/js/book.js").is_file(),
+        "other files come from the default theme"
+    );
 }
 
 #[test]
@@ -188,7 +306,11 @@ fn failed_build_leaves_previous_site_untouched() {
     let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/a.md", b"# A\n")]);
     assert!(build(dir.path()).status.success());
     let before = read(dir.path().join("site/a.html"));
-    fs::write(dir.path().join("content/a.md"), "# A changed\n\n[x](nowhere.md)\n").unwrap();
+    fs::write(
+        dir.path().join("content/a.md"),
+        "# A changed\n\n[x](nowhere.md)\n",
+    )
+    .unwrap();
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(read(dir.path().join("site/a.html")), before);
@@ -196,18 +318,38 @@ fn failed_build_leaves_previous_site_untouched() {
 
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
-    let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/a.md", b"# A\n"), ("site/precious.txt", b"keep me")]);
+    let dir = course(&[
+        ("book.toml", BOOK.as_bytes()),
+        ("content/a.md", b"# A\n"),
+        ("site/precious.txt", b"keep me"),
+    ]);
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("not made by coursebook"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not made by coursebook"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(read(dir.path().join("site/precious.txt")), "keep me");
     let out = run(&["build", "-d", "."], dir.path());
-    assert_eq!(out.status.code(), Some(1), "must not replace the course folder itself");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "must not replace the course folder itself"
+    );
     assert!(dir.path().join("content/a.md").is_file());
 }
 
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir).into_iter().map(|p| (p.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&p).unwrap())).collect();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
     files.sort();
     files
 }
@@ -216,7 +358,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }
@@ -248,9 +394,16 @@ fn site_url_makes_404_work_at_any_depth() {
     let dir = course(&[("book.toml", b"[book]\ntitle = \"x\"\n[output.html]\nsite-url = \"/academy/\"\ncname = \"academy.example.org\"\n"), ("content/a.md", b"# A\n")]);
     assert!(build(dir.path()).status.success());
     let nf = read(dir.path().join("site/404.html"));
-    assert!(nf.contains("href=\"/academy/theme/css/book.css") || nf.contains("href=\"&#x2f;academy&#x2f;theme/css/book.css"), "{nf}");
+    assert!(
+        nf.contains("href=\"/academy/theme/css/book.css")
+            || nf.contains("href=\"&#x2f;academy&#x2f;theme/css/book.css"),
+        "{nf}"
+    );
     assert_eq!(read(dir.path().join("site/CNAME")), "academy.example.org\n");
-    assert!(read(dir.path().join("site/sitemap.xml")).contains("<loc>https://academy.example.org/academy/a.html</loc>"));
+    assert!(
+        read(dir.path().join("site/sitemap.xml"))
+            .contains("<loc>https://academy.example.org/academy/a.html</loc>")
+    );
 }
 
 #[test]
@@ -263,15 +416,34 @@ fn bad_command_line_exits_2() {
 
 #[test]
 fn check_writes_nothing_and_annotates_for_github() {
-    let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/a.md", b"# A\n\n[x](gone.md)\n")]);
-    let out = Command::new(env!("CARGO_BIN_EXE_coursebook")).args(["check", "."]).current_dir(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
+    let dir = course(&[
+        ("book.toml", BOOK.as_bytes()),
+        ("content/a.md", b"# A\n\n[x](gone.md)\n"),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["check", "."])
+        .current_dir(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("::error file=content/a.md,line=3,col=1::broken link: `gone.md`"), "{stdout}");
+    assert!(
+        stdout.contains("::error file=content/a.md,line=3,col=1::broken link: `gone.md`"),
+        "{stdout}"
+    );
     assert!(stderr(&out).contains("error: content/a.md:3:1: broken link"));
     assert!(!dir.path().join("site").exists(), "check writes nothing");
-    let out = Command::new(env!("CARGO_BIN_EXE_coursebook")).args(["check", "--format", "human"]).current_dir(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("::error"), "--format human turns annotations off");
+    let out = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["check", "--format", "human"])
+        .current_dir(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("::error"),
+        "--format human turns annotations off"
+    );
     fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
     let out = run(&["check"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

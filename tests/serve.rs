@@ -2,7 +2,12 @@
 //! and the reload event seen, a broken quiz shown as problems while the old page stays served,
 //! traversal attempts refused. Every wait is bounded; the server is killed at the end.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,26 +26,45 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A plain HTTP/1.1 GET: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 /// Event names from the page's event stream, as they arrive.
 fn events(port: u16, prefix: &str) -> Receiver<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {prefix}__coursebook/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {prefix}__coursebook/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(s).lines().map_while(Result::ok) {
@@ -55,7 +79,8 @@ fn events(port: u16, prefix: &str) -> Receiver<String> {
 }
 
 fn next_event(rx: &Receiver<String>) -> String {
-    rx.recv_timeout(Duration::from_secs(20)).expect("no event from the server in 20 s")
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("no event from the server in 20 s")
 }
 
 fn start(dir: &Path, port: u16) -> Server {
@@ -79,9 +104,21 @@ fn serve_rebuilds_reloads_and_refuses_traversal() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("content")).unwrap();
-    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Served\"\n[output.html]\nsite-url = \"/course/\"\n").unwrap();
-    std::fs::write(root.join("content/lesson.md"), "# Lesson\n\nFirst version.\n").unwrap();
-    std::fs::write(root.join("content/lesson.quiz.yaml"), "questions:\n  - type: true-false\n    prompt: Yes?\n    answer: true\n").unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Served\"\n[output.html]\nsite-url = \"/course/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/lesson.md"),
+        "# Lesson\n\nFirst version.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/lesson.quiz.yaml"),
+        "questions:\n  - type: true-false\n    prompt: Yes?\n    answer: true\n",
+    )
+    .unwrap();
     let port = free_port();
     let _server = start(root, port);
 
@@ -89,11 +126,22 @@ fn serve_rebuilds_reloads_and_refuses_traversal() {
     assert_eq!(status, 200);
     assert!(body.contains("First version.") && body.contains("__coursebook/livereload.js"));
     assert_eq!(get(port, "/course/__coursebook/livereload.js").0, 200);
-    assert_eq!(get(port, "/").0, 302, "the root redirects to the site's path");
+    assert_eq!(
+        get(port, "/").0,
+        302,
+        "the root redirects to the site's path"
+    );
 
     // Traversal, encoded traversal and a symlink out of the site: all 404.
     std::os::unix::fs::symlink("/etc", root.join("site/leak")).unwrap();
-    for bad in ["/course/../book.toml", "/course/%2e%2e/book.toml", "/course/..%2fbook.toml", "/course/leak/passwd", "/book.toml", "/course/no/such/page.html"] {
+    for bad in [
+        "/course/../book.toml",
+        "/course/%2e%2e/book.toml",
+        "/course/..%2fbook.toml",
+        "/course/leak/passwd",
+        "/book.toml",
+        "/course/no/such/page.html",
+    ] {
         let (status, body) = get(port, bad);
         assert_eq!(status, 404, "{bad}");
         assert!(!body.contains("root:"), "{bad} leaked a file");
@@ -101,16 +149,40 @@ fn serve_rebuilds_reloads_and_refuses_traversal() {
 
     let rx = events(port, "/course/");
     assert_eq!(next_event(&rx), "ok");
-    std::fs::write(root.join("content/lesson.md"), "# Lesson\n\nSecond version.\n").unwrap();
+    std::fs::write(
+        root.join("content/lesson.md"),
+        "# Lesson\n\nSecond version.\n",
+    )
+    .unwrap();
     assert_eq!(next_event(&rx), "reload");
-    assert!(get(port, "/course/lesson.html").1.contains("Second version."));
+    assert!(
+        get(port, "/course/lesson.html")
+            .1
+            .contains("Second version.")
+    );
 
     // A broken quiz: problems reach the page, the last good site stays.
-    std::fs::write(root.join("content/lesson.quiz.yaml"), "questions:\n  - type: single\n    prompt: Pick\n    choices: [{text: a}, {text: b}]\n").unwrap();
+    std::fs::write(
+        root.join("content/lesson.quiz.yaml"),
+        "questions:\n  - type: single\n    prompt: Pick\n    choices: [{text: a}, {text: b}]\n",
+    )
+    .unwrap();
     assert_eq!(next_event(&rx), "problems");
-    assert!(get(port, "/course/lesson.html").1.contains("Second version."));
+    assert!(
+        get(port, "/course/lesson.html")
+            .1
+            .contains("Second version.")
+    );
     let rx2 = events(port, "/course/");
-    assert_eq!(next_event(&rx2), "problems", "a page opened later sees the problems too");
-    std::fs::write(root.join("content/lesson.quiz.yaml"), "questions:\n  - type: true-false\n    prompt: Yes?\n    answer: false\n").unwrap();
+    assert_eq!(
+        next_event(&rx2),
+        "problems",
+        "a page opened later sees the problems too"
+    );
+    std::fs::write(
+        root.join("content/lesson.quiz.yaml"),
+        "questions:\n  - type: true-false\n    prompt: Yes?\n    answer: false\n",
+    )
+    .unwrap();
     assert_eq!(next_event(&rx), "reload");
 }

@@ -15,6 +15,10 @@ fn wasm_grades_like_the_native_core() {
         .output()
         .unwrap_or_else(|e| panic!("cannot run node (Node.js 20+ is needed for this test): {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "wasm and native grading differ:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "wasm and native grading differ:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }

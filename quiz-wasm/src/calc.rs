@@ -19,8 +19,9 @@ pub fn predict(w: f64, size: f64, b: f64) -> f64 {
 }
 
 /// Separators for one language: thousands group, decimal mark, and the
-/// smallest integer-part length that gets grouped (Spanish and Polish leave
-/// four-digit numbers ungrouped: "1000" but "10.000").
+/// smallest integer-part length that gets grouped. English, Spanish and Polish
+/// leave four-digit numbers ungrouped ("1000" but "10,000"): a house of 1000
+/// sq ft reads as in the course's worked example, `200 × 1000 + 50,000 = 250,000`.
 struct Separators {
     group: &'static str,
     decimal: char,
@@ -30,7 +31,7 @@ struct Separators {
 const EN: Separators = Separators {
     group: ",",
     decimal: '.',
-    min_grouped_len: 4,
+    min_grouped_len: 5,
 };
 
 fn separators(lang: &str) -> Separators {
@@ -277,7 +278,7 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(format_number(1234.5, "en"), "1,234.5");
+        assert_eq!(format_number(1234.5, "en"), "1234.5");
         assert_eq!(format_number(1234.5, "de"), "1.234,5");
         assert_eq!(format_number(1234.5, "fr"), "1\u{202f}234,5");
         assert_eq!(format_number(0.125, "en"), "0.13");
@@ -305,7 +306,8 @@ mod tests {
     fn grouping_edges() {
         assert_eq!(format_number(0.0, "en"), "0");
         assert_eq!(format_number(999.0, "en"), "999");
-        assert_eq!(format_number(1000.0, "en"), "1,000");
+        assert_eq!(format_number(1000.0, "en"), "1000");
+        assert_eq!(format_number(10_000.0, "en"), "10,000");
         assert_eq!(format_number(1000.0, "es"), "1000");
         assert_eq!(format_number(10_000.0, "es"), "10.000");
         assert_eq!(format_number(1000.0, "pl"), "1000");
@@ -334,7 +336,7 @@ mod tests {
 
     #[test]
     fn signs_and_non_finite() {
-        assert_eq!(format_number(-1234.5, "en"), "-1,234.5");
+        assert_eq!(format_number(-1234.5, "en"), "-1234.5");
         assert_eq!(format_number(-0.0, "en"), "0");
         assert_eq!(format_number(-0.001, "en"), "0");
         assert_eq!(format_number(-0.01, "de"), "-0,01");

@@ -9,7 +9,8 @@ pub fn run(dir: &Path, format: Option<Format>, quiet: bool) -> bool {
     let mut diags = Diagnostics::default();
     let summary = site::build(dir, None, Mode::Check, &mut diags);
     super::print(&diags, quiet);
-    let github = format == Some(Format::Github) || (format.is_none() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"));
+    let github = format == Some(Format::Github)
+        || (format.is_none() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"));
     if github {
         for d in diags.sorted() {
             println!("{}", annotation(&d, dir));
@@ -18,7 +19,11 @@ pub fn run(dir: &Path, format: Option<Format>, quiet: bool) -> bool {
     match summary {
         Some(s) => {
             if !quiet {
-                println!("Checked {} page{}: no problems found", s.pages, if s.pages == 1 { "" } else { "s" });
+                println!(
+                    "Checked {} page{}: no problems found",
+                    s.pages,
+                    if s.pages == 1 { "" } else { "s" }
+                );
             }
             true
         }
@@ -28,18 +33,40 @@ pub fn run(dir: &Path, format: Option<Format>, quiet: bool) -> bool {
 
 /// A GitHub Actions workflow command, so the problem shows on the pull request's diff.
 fn annotation(d: &crate::diag::Diagnostic, dir: &Path) -> String {
-    let level = if d.severity == Severity::Error { "error" } else { "warning" };
+    let level = if d.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
     let path = dir.join(&d.path);
-    let path = path.strip_prefix("./").unwrap_or(&path).to_string_lossy().replace('\\', "/");
-    let escape = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let path = path
+        .strip_prefix("./")
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let escape = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
     if d.line == 0 {
-        format!("::{level} file={}::{}", escape(&path).replace(',', "%2C"), escape(&message))
+        format!(
+            "::{level} file={}::{}",
+            escape(&path).replace(',', "%2C"),
+            escape(&message)
+        )
     } else {
-        format!("::{level} file={},line={},col={}::{}", escape(&path).replace(',', "%2C"), d.line, d.col, escape(&message))
+        format!(
+            "::{level} file={},line={},col={}::{}",
+            escape(&path).replace(',', "%2C"),
+            d.line,
+            d.col,
+            escape(&message)
+        )
     }
 }

@@ -17,6 +17,9 @@ pub fn print(diags: &Diagnostics, quiet: bool) {
     }
     let errors = diags.error_count();
     if errors > 0 {
-        eprintln!("error: {errors} problem{} found; nothing was written", if errors == 1 { "" } else { "s" });
+        eprintln!(
+            "error: {errors} problem{} found; nothing was written",
+            if errors == 1 { "" } else { "s" }
+        );
     }
 }

@@ -68,12 +68,13 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
     }
     yaml::parse::<FrontMatter>(yaml_text, path, line_offset).map_err(|mut d| {
         if d.message.contains("unknown field") {
-            d = d.with_help("front matter keys: title, description, objectives, terms, quiz, draft, link-terms");
+            d = d.with_help(
+                "front matter keys: title, description, objectives, terms, quiz, draft, link-terms",
+            );
         }
         d
     })
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -41,7 +41,10 @@ impl Glossary {
     /// The entry an author's reference names: its id, its term or one of its aliases.
     pub fn find(&self, name: &str) -> Option<usize> {
         let key = name.trim().to_lowercase();
-        self.lookup.get(&key).or_else(|| self.lookup.get(&slugify(&key))).copied()
+        self.lookup
+            .get(&key)
+            .or_else(|| self.lookup.get(&slugify(&key)))
+            .copied()
     }
 }
 
@@ -66,21 +69,42 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
         let pos = pos_of(item, 0);
         let term = e.term.value.trim().to_string();
         if term.is_empty() {
-            diags.push(Diagnostic::error(path, pos_of(&e.term, 0), "a glossary entry has an empty term"));
+            diags.push(Diagnostic::error(
+                path,
+                pos_of(&e.term, 0),
+                "a glossary entry has an empty term",
+            ));
             continue;
         }
-        let id = e.id.as_ref().map_or_else(|| slugify(&term), |i| i.value.trim().to_string());
+        let id =
+            e.id.as_ref()
+                .map_or_else(|| slugify(&term), |i| i.value.trim().to_string());
         if e.definition.trim().is_empty() {
-            diags.push(Diagnostic::error(path, pos, format!("the term \"{term}\" has an empty definition")));
+            diags.push(Diagnostic::error(
+                path,
+                pos,
+                format!("the term \"{term}\" has an empty definition"),
+            ));
         }
         let index = glossary.entries.len();
         if glossary.entries.iter().any(|x| x.id == id) {
             let at = e.id.as_ref().map_or(pos, |i| pos_of(i, 0));
-            diags.push(Diagnostic::error(path, at, format!("the id \"{id}\" is used by two terms")).with_help("give one of them its own `id:`"));
+            diags.push(
+                Diagnostic::error(path, at, format!("the id \"{id}\" is used by two terms"))
+                    .with_help("give one of them its own `id:`"),
+            );
         }
         let mut claims = vec![(term.clone(), pos_of(&e.term, 0), "term")];
-        claims.push((id.clone(), e.id.as_ref().map_or(pos, |i| pos_of(i, 0)), "id"));
-        claims.extend(e.aliases.iter().map(|a| (a.value.clone(), pos_of(a, 0), "alias")));
+        claims.push((
+            id.clone(),
+            e.id.as_ref().map_or(pos, |i| pos_of(i, 0)),
+            "id",
+        ));
+        claims.extend(
+            e.aliases
+                .iter()
+                .map(|a| (a.value.clone(), pos_of(a, 0), "alias")),
+        );
         for (name, at, what) in claims {
             let key = name.trim().to_lowercase();
             if key.is_empty() {
@@ -90,8 +114,16 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
                 // A term's own id or alias may repeat its term ("Model", id "model").
                 Some((owner, _)) if owner == &id => {}
                 Some((owner, first)) => diags.push(
-                    Diagnostic::error(path, at, format!("the {what} \"{}\" is already used by \"{owner}\" (line {})", name.trim(), first.line))
-                        .with_help("each term, id and alias may appear once in the glossary"),
+                    Diagnostic::error(
+                        path,
+                        at,
+                        format!(
+                            "the {what} \"{}\" is already used by \"{owner}\" (line {})",
+                            name.trim(),
+                            first.line
+                        ),
+                    )
+                    .with_help("each term, id and alias may appear once in the glossary"),
                 ),
                 None => {
                     names.insert(key.clone(), (id.clone(), at));
@@ -102,7 +134,11 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
         glossary.entries.push(Entry {
             id,
             term,
-            aliases: e.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+            aliases: e
+                .aliases
+                .iter()
+                .map(|a| a.value.trim().to_string())
+                .collect(),
             definition: e.definition.trim().to_string(),
             see: Vec::new(),
         });
@@ -119,8 +155,15 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
                     glossary.entries[i].see.push(id);
                 }
                 None => diags.push(
-                    Diagnostic::error(path, pos_of(s, 0), format!("`see` names \"{}\", which is not a term in the glossary", s.value))
-                        .with_help("use another entry's id, term or alias"),
+                    Diagnostic::error(
+                        path,
+                        pos_of(s, 0),
+                        format!(
+                            "`see` names \"{}\", which is not a term in the glossary",
+                            s.value
+                        ),
+                    )
+                    .with_help("use another entry's id, term or alias"),
                 ),
             }
         }
@@ -155,12 +198,18 @@ mod tests {
 
     fn errors(yaml: &str) -> String {
         let (_, d) = parse(yaml, Path::new("content/glossary.yaml"));
-        d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+        d.iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
     fn finds_by_id_term_and_alias() {
-        let (g, d) = parse("- term: Parameter\n  aliases: [weights]\n  definition: A number.\n- term: Small language model\n  id: slm\n  aliases: [SLM]\n  definition: Small.\n  see: [parameter]\n", Path::new("g"));
+        let (g, d) = parse(
+            "- term: Parameter\n  aliases: [weights]\n  definition: A number.\n- term: Small language model\n  id: slm\n  aliases: [SLM]\n  definition: Small.\n  see: [parameter]\n",
+            Path::new("g"),
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(g.find("parameter"), Some(0));
         assert_eq!(g.find("Weights"), Some(0));
@@ -171,7 +220,9 @@ mod tests {
 
     #[test]
     fn author_mistakes() {
-        insta::assert_snapshot!(errors("- term: Model\n  definition: A.\n- term: model\n  definition: B.\n- term: Loss\n  aliases: [Model]\n  definition: C.\n  see: [nothing]\n"));
+        insta::assert_snapshot!(errors(
+            "- term: Model\n  definition: A.\n- term: model\n  definition: B.\n- term: Loss\n  aliases: [Model]\n  definition: C.\n  see: [nothing]\n"
+        ));
         insta::assert_snapshot!("malformed", errors("- term: Model\n  definiton: A.\n"));
     }
 

@@ -105,14 +105,22 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
                 let offset = e.utf8_error().valid_up_to();
                 let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
                 diags.push(
-                    Diagnostic::error(shown, Pos::of_offset(&valid, offset), "the file is not valid UTF-8")
-                        .with_help("save the file as UTF-8 in your editor"),
+                    Diagnostic::error(
+                        shown,
+                        Pos::of_offset(&valid, offset),
+                        "the file is not valid UTF-8",
+                    )
+                    .with_help("save the file as UTF-8 in your editor"),
                 );
                 None
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(shown, Pos::FILE, format!("cannot read the file: {e}")));
+            diags.push(Diagnostic::error(
+                shown,
+                Pos::FILE,
+                format!("cannot read the file: {e}"),
+            ));
             None
         }
     }
@@ -123,8 +131,12 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
     let src = &config.src;
     if !src.is_dir() {
         diags.push(
-            Diagnostic::error(rel(&config.root, src), Pos::FILE, "the course source folder does not exist")
-                .with_help("create it, or set `src` under [book] in book.toml"),
+            Diagnostic::error(
+                rel(&config.root, src),
+                Pos::FILE,
+                "the course source folder does not exist",
+            )
+            .with_help("create it, or set `src` under [book] in book.toml"),
         );
         return Course::default();
     }
@@ -146,11 +158,16 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
                     text,
                 });
             }
-        } else if name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml") || src_rel == glossary {
+        } else if name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml") || src_rel == glossary
+        {
             course.data_files.push(src_rel);
         } else {
             let url = urls::asset_url(&src_rel);
-            course.assets.push(Asset { source: file, src_rel: src_rel.to_string_lossy().replace('\\', "/"), url });
+            course.assets.push(Asset {
+                source: file,
+                src_rel: src_rel.to_string_lossy().replace('\\', "/"),
+                url,
+            });
         }
     }
     let summary_path = src.join("SUMMARY.md");

@@ -86,14 +86,22 @@ pub struct Choice {
 
 const TYPES: &str = "single, multiple, true-false, numeric, text, order";
 const QUIZ_KEYS: &str = "id, title, pass, questions";
-const QUESTION_KEYS: &str = "id, type, prompt, choices, answer, answers, tolerance, items, explanation, hint";
+const QUESTION_KEYS: &str =
+    "id, type, prompt, choices, answer, answers, tolerance, items, explanation, hint";
 
 /// Parse and check a quiz. `line_offset` is the number of lines before the YAML in its file;
 /// `default_id` names the quiz when it has no `id` or `title`.
-pub fn parse(text: &str, path: &Path, line_offset: usize, default_id: &str) -> Result<Quiz, Vec<Diagnostic>> {
+pub fn parse(
+    text: &str,
+    path: &Path,
+    line_offset: usize,
+    default_id: &str,
+) -> Result<Quiz, Vec<Diagnostic>> {
     let raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|mut d| {
         if d.message.contains("unknown field") {
-            let keys = if d.message.contains("`questions`") || d.message.contains("`title`") && d.message.contains("`pass`") {
+            let keys = if d.message.contains("`questions`")
+                || d.message.contains("`title`") && d.message.contains("`pass`")
+            {
                 QUIZ_KEYS
             } else {
                 QUESTION_KEYS
@@ -106,16 +114,30 @@ pub fn parse(text: &str, path: &Path, line_offset: usize, default_id: &str) -> R
     })?;
     let mut diags = Vec::new();
     let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
-    let id = raw.id.clone().or_else(|| raw.title.as_deref().map(slugify)).filter(|s| !s.is_empty()).unwrap_or_else(|| default_id.to_string());
+    let id = raw
+        .id
+        .clone()
+        .or_else(|| raw.title.as_deref().map(slugify))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| default_id.to_string());
     let pass = raw.pass.as_ref().and_then(|p| match pass_mark(&p.value) {
         Some(v) => Some(v),
         None => {
-            diags.push(err(pos_of(p, line_offset), "the pass mark must be a percentage such as `75%`".into()).with_help("write `pass: 75%`"));
+            diags.push(
+                err(
+                    pos_of(p, line_offset),
+                    "the pass mark must be a percentage such as `75%`".into(),
+                )
+                .with_help("write `pass: 75%`"),
+            );
             None
         }
     });
     if raw.questions.value.is_empty() {
-        diags.push(err(pos_of(&raw.questions, line_offset), "the quiz has no questions".into()));
+        diags.push(err(
+            pos_of(&raw.questions, line_offset),
+            "the quiz has no questions".into(),
+        ));
     }
     let mut ids = HashSet::new();
     let mut questions = Vec::new();
@@ -125,12 +147,21 @@ pub fn parse(text: &str, path: &Path, line_offset: usize, default_id: &str) -> R
             Ok(question) => {
                 if !ids.insert(question.id.clone()) {
                     let at = q.value.id.as_ref().map_or(pos, |s| pos_of(s, line_offset));
-                    diags.push(err(at, format!("two questions have the id \"{}\"", question.id)).with_help("give each question its own `id:`"));
+                    diags.push(
+                        err(at, format!("two questions have the id \"{}\"", question.id))
+                            .with_help("give each question its own `id:`"),
+                    );
                 }
                 // The same grader as the browser's must accept the key's own answer.
                 let g = grade(&question.key, &answer_key_response(&question.key));
                 if !g.correct {
-                    diags.push(err(pos, format!("question \"{}\": its own answer key does not grade as correct", question.id)));
+                    diags.push(err(
+                        pos,
+                        format!(
+                            "question \"{}\": its own answer key does not grade as correct",
+                            question.id
+                        ),
+                    ));
                 }
                 questions.push(question);
             }
@@ -138,7 +169,12 @@ pub fn parse(text: &str, path: &Path, line_offset: usize, default_id: &str) -> R
         }
     }
     if diags.is_empty() {
-        Ok(Quiz { id, title: raw.title, pass, questions })
+        Ok(Quiz {
+            id,
+            title: raw.title,
+            pass,
+            questions,
+        })
     } else {
         Err(diags)
     }
@@ -154,13 +190,23 @@ fn pass_mark(s: &Scalar) -> Option<f64> {
     (0.0..=1.0).contains(&v).then_some(v)
 }
 
-fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Result<Question, Vec<Diagnostic>> {
+fn question(
+    q: &RawQuestion,
+    n: usize,
+    path: &Path,
+    off: usize,
+    pos: Pos,
+) -> Result<Question, Vec<Diagnostic>> {
     let id = match &q.id {
         Some(s) => s.value.trim().to_string(),
         None => {
             let mut slug: String = slugify(&q.prompt).chars().take(40).collect();
             slug = slug.trim_end_matches('-').to_string();
-            if slug.is_empty() { format!("q{}", n + 1) } else { slug }
+            if slug.is_empty() {
+                format!("q{}", n + 1)
+            } else {
+                slug
+            }
         }
     };
     let mut diags = Vec::new();
@@ -178,7 +224,10 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
         "text" => "text",
         "order" => "order",
         other => {
-            return Err(vec![err(kind_pos, format!("{name}: unknown type \"{other}\"")).with_help(format!("types: {TYPES}"))]);
+            return Err(vec![
+                err(kind_pos, format!("{name}: unknown type \"{other}\""))
+                    .with_help(format!("types: {TYPES}")),
+            ]);
         }
     };
     // Keys that belong to another type are mistakes, not silently ignored.
@@ -189,9 +238,18 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
         "text" => &["answers", "answer"],
         _ => &["items"],
     };
-    for (key, present) in [("choices", q.choices.is_some()), ("answer", q.answer.is_some()), ("answers", q.answers.is_some()), ("tolerance", q.tolerance.is_some()), ("items", q.items.is_some())] {
+    for (key, present) in [
+        ("choices", q.choices.is_some()),
+        ("answer", q.answer.is_some()),
+        ("answers", q.answers.is_some()),
+        ("tolerance", q.tolerance.is_some()),
+        ("items", q.items.is_some()),
+    ] {
         if present && !allowed.contains(&key) {
-            diags.push(err(pos, format!("{name}: a {kind} question has no `{key}`")).with_help(format!("a {kind} question uses: {}", allowed.join(", "))));
+            diags.push(
+                err(pos, format!("{name}: a {kind} question has no `{key}`"))
+                    .with_help(format!("a {kind} question uses: {}", allowed.join(", "))),
+            );
         }
     }
     let mut choices = Vec::new();
@@ -201,31 +259,66 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
         "single" | "multiple" => {
             let raw = q.choices.as_deref().unwrap_or(&[]);
             if raw.len() < 2 {
-                diags.push(err(pos, format!("{name} needs at least two choices")).with_help("add `choices:` with a `text:` for each"));
+                diags.push(
+                    err(pos, format!("{name} needs at least two choices"))
+                        .with_help("add `choices:` with a `text:` for each"),
+                );
             }
             let mut seen = HashSet::new();
             for c in raw {
                 if !seen.insert(c.value.text.trim().to_lowercase()) {
-                    diags.push(err(pos_of(c, off), format!("{name} has the choice \"{}\" twice", c.value.text.trim())));
+                    diags.push(err(
+                        pos_of(c, off),
+                        format!("{name} has the choice \"{}\" twice", c.value.text.trim()),
+                    ));
                 }
                 if c.value.text.trim().is_empty() {
                     diags.push(err(pos_of(c, off), format!("{name} has an empty choice")));
                 }
-                choices.push(Choice { text: c.value.text.clone(), correct: c.value.correct, feedback: c.value.feedback.clone() });
+                choices.push(Choice {
+                    text: c.value.text.clone(),
+                    correct: c.value.correct,
+                    feedback: c.value.feedback.clone(),
+                });
             }
-            let correct: Vec<usize> = choices.iter().enumerate().filter(|(_, c)| c.correct).map(|(i, _)| i).collect();
-            answer_text = correct.iter().map(|&i| choices[i].text.clone()).collect::<Vec<_>>().join("; ");
+            let correct: Vec<usize> = choices
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.correct)
+                .map(|(i, _)| i)
+                .collect();
+            answer_text = correct
+                .iter()
+                .map(|&i| choices[i].text.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
             match (kind, correct.len()) {
                 (_, 0) => {
-                    diags.push(err(pos, format!("{name} has no correct choice")).with_help("mark one choice with `correct: true`"));
+                    diags.push(
+                        err(pos, format!("{name} has no correct choice"))
+                            .with_help("mark one choice with `correct: true`"),
+                    );
                     Key::Single { correct: 0 }
                 }
-                ("single", 1) => Key::Single { correct: correct[0] },
+                ("single", 1) => Key::Single {
+                    correct: correct[0],
+                },
                 ("single", k) => {
-                    diags.push(err(pos, format!("{name} is `single` but has {k} correct choices")).with_help("use `type: multiple`, or keep one `correct: true`"));
-                    Key::Single { correct: correct[0] }
+                    diags.push(
+                        err(
+                            pos,
+                            format!("{name} is `single` but has {k} correct choices"),
+                        )
+                        .with_help("use `type: multiple`, or keep one `correct: true`"),
+                    );
+                    Key::Single {
+                        correct: correct[0],
+                    }
                 }
-                _ => Key::Multiple { correct, choices: choices.len() },
+                _ => Key::Multiple {
+                    correct,
+                    choices: choices.len(),
+                },
             }
         }
         "true-false" => match q.answer.as_ref().map(|a| &a.value) {
@@ -234,16 +327,29 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
                 Key::TrueFalse { answer: *b }
             }
             _ => {
-                diags.push(err(pos, format!("{name} needs `answer: true` or `answer: false`")));
+                diags.push(err(
+                    pos,
+                    format!("{name} needs `answer: true` or `answer: false`"),
+                ));
                 Key::TrueFalse { answer: true }
             }
         },
         "numeric" => {
             let answer = match q.answer.as_ref().map(|a| &a.value) {
                 Some(Scalar::Number(n)) if n.is_finite() => *n,
-                Some(Scalar::Text(t)) if t.replace(['_', ','], "").trim().parse::<f64>().is_ok() => t.replace(['_', ','], "").trim().parse::<f64>().unwrap_or(0.0),
+                Some(Scalar::Text(t))
+                    if t.replace(['_', ','], "").trim().parse::<f64>().is_ok() =>
+                {
+                    t.replace(['_', ','], "")
+                        .trim()
+                        .parse::<f64>()
+                        .unwrap_or(0.0)
+                }
                 _ => {
-                    diags.push(err(q.answer.as_ref().map_or(pos, |a| pos_of(a, off)), format!("{name} needs a number as its `answer`")));
+                    diags.push(err(
+                        q.answer.as_ref().map_or(pos, |a| pos_of(a, off)),
+                        format!("{name} needs a number as its `answer`"),
+                    ));
                     0.0
                 }
             };
@@ -253,12 +359,22 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
                     let tpos = pos_of(t, off);
                     let parsed = match &t.value {
                         Scalar::Number(n) => Some(Tolerance::Absolute(*n)),
-                        Scalar::Text(s) => s.trim().strip_suffix('%').and_then(|p| p.trim().parse::<f64>().ok()).map(Tolerance::Percent),
+                        Scalar::Text(s) => s
+                            .trim()
+                            .strip_suffix('%')
+                            .and_then(|p| p.trim().parse::<f64>().ok())
+                            .map(Tolerance::Percent),
                         Scalar::Bool(_) => None,
                     };
                     match parsed {
-                        Some(Tolerance::Absolute(v) | Tolerance::Percent(v)) if v < 0.0 || !v.is_finite() => {
-                            diags.push(err(tpos, format!("{name} has a negative tolerance")).with_help("a tolerance is 0 or more: `tolerance: 5` or `tolerance: 1%`"));
+                        Some(Tolerance::Absolute(v) | Tolerance::Percent(v))
+                            if v < 0.0 || !v.is_finite() =>
+                        {
+                            diags.push(
+                                err(tpos, format!("{name} has a negative tolerance")).with_help(
+                                    "a tolerance is 0 or more: `tolerance: 5` or `tolerance: 1%`",
+                                ),
+                            );
                             Tolerance::Absolute(0.0)
                         }
                         Some(tol) => tol,
@@ -284,7 +400,10 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
             };
             if answers.iter().all(|a| a.trim().is_empty()) {
                 let at = q.answers.as_ref().map_or(pos, |a| pos_of(a, off));
-                diags.push(err(at, format!("{name} has no accepted answers")).with_help("list them: `answers: [inference, prediction]`"));
+                diags.push(
+                    err(at, format!("{name} has no accepted answers"))
+                        .with_help("list them: `answers: [inference, prediction]`"),
+                );
             } else if answers.iter().any(|a| a.trim().is_empty()) {
                 let at = q.answers.as_ref().map_or(pos, |a| pos_of(a, off));
                 diags.push(err(at, format!("{name} has an empty accepted answer")));
@@ -293,27 +412,56 @@ fn question(q: &RawQuestion, n: usize, path: &Path, off: usize, pos: Pos) -> Res
             Key::Text { answers }
         }
         _ => {
-            items = q.items.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+            items = q
+                .items
+                .as_ref()
+                .map(|i| i.value.clone())
+                .unwrap_or_default();
             let at = q.items.as_ref().map_or(pos, |i| pos_of(i, off));
             if items.len() < 2 {
-                diags.push(err(at, format!("{name}: an order question needs at least two items")).with_help("list them in the correct order: `items: [first, second, third]`"));
+                diags.push(
+                    err(
+                        at,
+                        format!("{name}: an order question needs at least two items"),
+                    )
+                    .with_help("list them in the correct order: `items: [first, second, third]`"),
+                );
             }
             let mut seen = HashSet::new();
             for item in &items {
                 if !seen.insert(item.trim().to_lowercase()) {
-                    diags.push(err(at, format!("{name} has the item \"{}\" twice", item.trim())));
+                    diags.push(err(
+                        at,
+                        format!("{name} has the item \"{}\" twice", item.trim()),
+                    ));
                 }
             }
-            answer_text = items.iter().enumerate().map(|(i, t)| format!("{}. {t}", i + 1)).collect::<Vec<_>>().join(" ");
+            answer_text = items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("{}. {t}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" ");
             Key::Order { items: items.len() }
         }
     };
     if let Err(message) = key.validate()
-        && diags.is_empty() {
-            diags.push(err(pos, format!("{name}: {message}")));
-        }
+        && diags.is_empty()
+    {
+        diags.push(err(pos, format!("{name}: {message}")));
+    }
     if diags.is_empty() {
-        Ok(Question { id, kind, prompt: q.prompt.clone(), choices, items, key, answer_text, explanation: q.explanation.clone(), hint: q.hint.clone() })
+        Ok(Question {
+            id,
+            kind,
+            prompt: q.prompt.clone(),
+            choices,
+            items,
+            key,
+            answer_text,
+            explanation: q.explanation.clone(),
+            hint: q.hint.clone(),
+        })
     } else {
         Err(diags)
     }
@@ -326,7 +474,11 @@ mod tests {
     fn errors(yaml: &str) -> String {
         match parse(yaml, Path::new("q.quiz.yaml"), 0, "quiz") {
             Ok(_) => "ok".to_string(),
-            Err(d) => d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+            Err(d) => d
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -341,21 +493,54 @@ mod tests {
 
     #[test]
     fn author_mistakes_are_errors_at_their_lines() {
-        insta::assert_snapshot!(errors("questions:\n  - id: knobs\n    type: single\n    prompt: P\n    choices:\n      - text: x\n      - text: x\n"));
-        insta::assert_snapshot!("unknown_type", errors("questions:\n  - type: essay\n    prompt: Write\n"));
-        insta::assert_snapshot!("negative_tolerance", errors("questions:\n  - type: numeric\n    prompt: P\n    answer: 3\n    tolerance: -1\n"));
-        insta::assert_snapshot!("empty_answers", errors("questions:\n  - type: text\n    prompt: P\n    answers: []\n"));
-        insta::assert_snapshot!("short_order", errors("questions:\n  - type: order\n    prompt: P\n    items: [only]\n"));
-        insta::assert_snapshot!("duplicate_ids", errors("questions:\n  - id: a\n    type: true-false\n    prompt: P\n    answer: true\n  - id: a\n    type: true-false\n    prompt: Q\n    answer: false\n"));
-        insta::assert_snapshot!("unknown_key", errors("questions:\n  - type: true-false\n    prompt: P\n    answr: true\n"));
-        insta::assert_snapshot!("wrong_key_for_type", errors("questions:\n  - type: numeric\n    prompt: P\n    answer: 1\n    choices: [{text: a}]\n"));
+        insta::assert_snapshot!(errors(
+            "questions:\n  - id: knobs\n    type: single\n    prompt: P\n    choices:\n      - text: x\n      - text: x\n"
+        ));
+        insta::assert_snapshot!(
+            "unknown_type",
+            errors("questions:\n  - type: essay\n    prompt: Write\n")
+        );
+        insta::assert_snapshot!(
+            "negative_tolerance",
+            errors(
+                "questions:\n  - type: numeric\n    prompt: P\n    answer: 3\n    tolerance: -1\n"
+            )
+        );
+        insta::assert_snapshot!(
+            "empty_answers",
+            errors("questions:\n  - type: text\n    prompt: P\n    answers: []\n")
+        );
+        insta::assert_snapshot!(
+            "short_order",
+            errors("questions:\n  - type: order\n    prompt: P\n    items: [only]\n")
+        );
+        insta::assert_snapshot!(
+            "duplicate_ids",
+            errors(
+                "questions:\n  - id: a\n    type: true-false\n    prompt: P\n    answer: true\n  - id: a\n    type: true-false\n    prompt: Q\n    answer: false\n"
+            )
+        );
+        insta::assert_snapshot!(
+            "unknown_key",
+            errors("questions:\n  - type: true-false\n    prompt: P\n    answr: true\n")
+        );
+        insta::assert_snapshot!(
+            "wrong_key_for_type",
+            errors(
+                "questions:\n  - type: numeric\n    prompt: P\n    answer: 1\n    choices: [{text: a}]\n"
+            )
+        );
     }
 
     #[test]
     fn hostile_yaml_is_rejected_quickly() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         bomb.push_str("questions: *l11\n");

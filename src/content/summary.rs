@@ -50,20 +50,35 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             continue;
         }
         seen_title = true;
-        if trimmed.len() >= 3 && (trimmed.chars().all(|c| c == '-') || trimmed.chars().all(|c| c == '*') || trimmed.chars().all(|c| c == '_')) {
+        if trimmed.len() >= 3
+            && (trimmed.chars().all(|c| c == '-')
+                || trimmed.chars().all(|c| c == '*')
+                || trimmed.chars().all(|c| c == '_'))
+        {
             entries.extend(nest(&mut list));
             entries.push(Entry::Separator);
             continue;
         }
-        let (numbered, item) = match trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
+        let (numbered, item) = match trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
             Some(rest) => (true, rest.trim()),
             None => (false, trimmed),
         };
-        let col = raw.find('[').map_or(indent + 1, |c| raw[..c].chars().count() + 1);
+        let col = raw
+            .find('[')
+            .map_or(indent + 1, |c| raw[..c].chars().count() + 1);
         let Some((title, target)) = parse_link(item) else {
             diags.push(
-                Diagnostic::error(path, Pos::new(line_no, indent + 1), format!("cannot read this SUMMARY.md line: `{trimmed}`"))
-                    .with_help("entries look like `- [Title](path/to/lesson.md)`, `# Part title` or `---`"),
+                Diagnostic::error(
+                    path,
+                    Pos::new(line_no, indent + 1),
+                    format!("cannot read this SUMMARY.md line: `{trimmed}`"),
+                )
+                .with_help(
+                    "entries look like `- [Title](path/to/lesson.md)`, `# Part title` or `---`",
+                ),
             );
             continue;
         };
@@ -107,8 +122,12 @@ fn take_children(
         if *child_indent <= indent {
             break;
         }
-        let Some((child_indent, child)) = iter.next() else { break };
-        chapter.children.push(Entry::Chapter(take_children(child_indent, child, iter)));
+        let Some((child_indent, child)) = iter.next() else {
+            break;
+        };
+        chapter
+            .children
+            .push(Entry::Chapter(take_children(child_indent, child, iter)));
     }
     chapter
 }
@@ -123,7 +142,10 @@ fn parse_link(item: &str) -> Option<(String, Option<String>)> {
     let end = inner.rfind(')')?;
     let target = inner[..end].trim();
     let target = target.trim_start_matches('<').trim_end_matches('>');
-    Some((title, (!target.is_empty()).then(|| target.replace("%20", " "))))
+    Some((
+        title,
+        (!target.is_empty()).then(|| target.replace("%20", " ")),
+    ))
 }
 
 fn find_closing_bracket(s: &str) -> Option<usize> {
@@ -153,20 +175,44 @@ mod tests {
             .map(|e| match e {
                 Entry::Part { title } => format!("part {title}"),
                 Entry::Separator => "sep".into(),
-                Entry::Chapter(c) => format!("{}{} ({})", if c.numbered { "- " } else { "" }, c.title, c.children.len()),
+                Entry::Chapter(c) => format!(
+                    "{}{} ({})",
+                    if c.numbered { "- " } else { "" },
+                    c.title,
+                    c.children.len()
+                ),
             })
             .collect();
-        assert_eq!(shape, ["Intro (0)", "part Part one", "- A (2)", "- B (0)", "sep", "Credits (0)"]);
-        let Entry::Chapter(a) = &entries[2] else { unreachable!() };
-        let Entry::Chapter(a1) = &a.children[0] else { unreachable!() };
+        assert_eq!(
+            shape,
+            [
+                "Intro (0)",
+                "part Part one",
+                "- A (2)",
+                "- B (0)",
+                "sep",
+                "Credits (0)"
+            ]
+        );
+        let Entry::Chapter(a) = &entries[2] else {
+            unreachable!()
+        };
+        let Entry::Chapter(a1) = &a.children[0] else {
+            unreachable!()
+        };
         assert_eq!(a1.children.len(), 1);
-        let Entry::Chapter(a2) = &a.children[1] else { unreachable!() };
+        let Entry::Chapter(a2) = &a.children[1] else {
+            unreachable!()
+        };
         assert_eq!(a2.target, None);
     }
 
     #[test]
     fn bad_line_is_reported_with_its_line() {
-        let (_, diags) = parse("# Summary\n- [A](a.md)\n- oops\n", Path::new("content/SUMMARY.md"));
+        let (_, diags) = parse(
+            "# Summary\n- [A](a.md)\n- oops\n",
+            Path::new("content/SUMMARY.md"),
+        );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, 3);
     }

@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diagnostics) -> Page {
     let split = frontmatter::split(&src.text);
     let front = match split.front {
-        Some(yaml) => frontmatter::parse(yaml, &src.root_rel, split.front_line).unwrap_or_else(|d| {
-            diags.push(d);
-            FrontMatter::default()
-        }),
+        Some(yaml) => {
+            frontmatter::parse(yaml, &src.root_rel, split.front_line).unwrap_or_else(|d| {
+                diags.push(d);
+                FrontMatter::default()
+            })
+        }
         None => FrontMatter::default(),
     };
     let title = front
@@ -53,7 +55,9 @@ pub fn humanize(stem: &str) -> String {
 }
 
 fn stem_of(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn is_index(path: &Path) -> bool {
@@ -66,7 +70,12 @@ fn push_page(course: &mut Course, page: Page) -> usize {
 }
 
 /// Add the home page: `index.md` at the top of src, or a generated one.
-fn add_home(config: &Config, sources: &mut BTreeMap<PathBuf, Source>, course: &mut Course, diags: &mut Diagnostics) {
+fn add_home(
+    config: &Config,
+    sources: &mut BTreeMap<PathBuf, Source>,
+    course: &mut Course,
+    diags: &mut Diagnostics,
+) {
     let key = [PathBuf::from("index.md"), PathBuf::from("README.md")]
         .into_iter()
         .find(|k| sources.contains_key(k));
@@ -92,19 +101,35 @@ fn add_home(config: &Config, sources: &mut BTreeMap<PathBuf, Source>, course: &m
 
 /// Without SUMMARY.md: folders are chapters (their `index.md` is the chapter page), Markdown
 /// files are lessons, both ordered by name.
-pub fn from_names(config: &Config, markdown: Vec<Source>, course: &mut Course, diags: &mut Diagnostics) {
-    let mut sources: BTreeMap<PathBuf, Source> = markdown.into_iter().map(|s| (s.src_rel.clone(), s)).collect();
+pub fn from_names(
+    config: &Config,
+    markdown: Vec<Source>,
+    course: &mut Course,
+    diags: &mut Diagnostics,
+) {
+    let mut sources: BTreeMap<PathBuf, Source> = markdown
+        .into_iter()
+        .map(|s| (s.src_rel.clone(), s))
+        .collect();
     add_home(config, &mut sources, course, diags);
     course.order.push(course.home);
     let toc = build_dir(Path::new(""), &mut sources, course, diags, "");
     course.toc = toc;
 }
 
-fn build_dir(dir: &Path, sources: &mut BTreeMap<PathBuf, Source>, course: &mut Course, diags: &mut Diagnostics, prefix: &str) -> Vec<TocNode> {
+fn build_dir(
+    dir: &Path,
+    sources: &mut BTreeMap<PathBuf, Source>,
+    course: &mut Course,
+    diags: &mut Diagnostics,
+    prefix: &str,
+) -> Vec<TocNode> {
     // Direct children of `dir`: files, and sub-folders that hold Markdown.
     let mut children: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
     for key in sources.keys() {
-        let Ok(rest) = key.strip_prefix(dir) else { continue };
+        let Ok(rest) = key.strip_prefix(dir) else {
+            continue;
+        };
         let mut comps = rest.components();
         let Some(first) = comps.next() else { continue };
         let name = first.as_os_str().to_string_lossy().into_owned();
@@ -121,21 +146,35 @@ fn build_dir(dir: &Path, sources: &mut BTreeMap<PathBuf, Source>, course: &mut C
         let number = format!("{prefix}{n}.");
         match file {
             Some(key) => {
-                let Some(src) = sources.remove(&key) else { continue };
+                let Some(src) = sources.remove(&key) else {
+                    continue;
+                };
                 let mut page = make_page(src, PageKind::Lesson, &humanize(&stem_of(&key)), diags);
                 if page.front.draft {
-                    nodes.push(TocNode::Item { title: page.title, page: None, number: Some(number), children: Vec::new() });
+                    nodes.push(TocNode::Item {
+                        title: page.title,
+                        page: None,
+                        number: Some(number),
+                        children: Vec::new(),
+                    });
                     continue;
                 }
                 page.number = Some(number.clone());
                 let title = page.title.clone();
                 let idx = push_page(course, page);
                 course.order.push(idx);
-                nodes.push(TocNode::Item { title, page: Some(idx), number: Some(number), children: Vec::new() });
+                nodes.push(TocNode::Item {
+                    title,
+                    page: Some(idx),
+                    number: Some(number),
+                    children: Vec::new(),
+                });
             }
             None => {
                 let sub = dir.join(&name);
-                let index_key = [sub.join("index.md"), sub.join("README.md")].into_iter().find(|k| sources.contains_key(k));
+                let index_key = [sub.join("index.md"), sub.join("README.md")]
+                    .into_iter()
+                    .find(|k| sources.contains_key(k));
                 let page = match index_key.and_then(|k| sources.remove(&k)) {
                     Some(src) => make_page(src, PageKind::Chapter, &humanize(&name), diags),
                     None => generated_chapter(&sub, &name),
@@ -146,7 +185,12 @@ fn build_dir(dir: &Path, sources: &mut BTreeMap<PathBuf, Source>, course: &mut C
                 let idx = push_page(course, page);
                 course.order.push(idx);
                 let children = build_dir(&sub, sources, course, diags, &number);
-                nodes.push(TocNode::Item { title, page: Some(idx), number: Some(number), children });
+                nodes.push(TocNode::Item {
+                    title,
+                    page: Some(idx),
+                    number: Some(number),
+                    children,
+                });
             }
         }
     }
@@ -169,17 +213,33 @@ fn generated_chapter(sub: &Path, name: &str) -> Page {
 }
 
 /// With SUMMARY.md: its entries, in its order; files it does not list are not built.
-pub fn from_summary(config: &Config, text: &str, markdown: Vec<Source>, course: &mut Course, diags: &mut Diagnostics) {
+pub fn from_summary(
+    config: &Config,
+    text: &str,
+    markdown: Vec<Source>,
+    course: &mut Course,
+    diags: &mut Diagnostics,
+) {
     let summary_rel = rel(&config.root, &config.src.join("SUMMARY.md"));
     let (entries, errors) = summary::parse(text, &summary_rel);
     diags.extend(errors);
-    let mut sources: BTreeMap<PathBuf, Source> = markdown.into_iter().map(|s| (s.src_rel.clone(), s)).collect();
-    let home_listed = entries_mention(&entries, "index.md") || entries_mention(&entries, "README.md");
+    let mut sources: BTreeMap<PathBuf, Source> = markdown
+        .into_iter()
+        .map(|s| (s.src_rel.clone(), s))
+        .collect();
+    let home_listed =
+        entries_mention(&entries, "index.md") || entries_mention(&entries, "README.md");
     if !home_listed {
         add_home(config, &mut sources, course, diags);
         course.order.push(course.home);
     }
-    let mut ctx = SummaryCtx { config, summary_rel: &summary_rel, sources: &mut sources, diags, home_listed };
+    let mut ctx = SummaryCtx {
+        config,
+        summary_rel: &summary_rel,
+        sources: &mut sources,
+        diags,
+        home_listed,
+    };
     let mut counter = 0;
     course.toc = ctx.convert(&entries, course, "", &mut counter);
     if home_listed && course.pages.is_empty() {
@@ -198,7 +258,9 @@ pub fn from_summary(config: &Config, text: &str, markdown: Vec<Source>, course: 
 
 fn entries_mention(entries: &[Entry], file: &str) -> bool {
     entries.iter().any(|e| match e {
-        Entry::Chapter(c) => c.target.as_deref() == Some(file) || entries_mention(&c.children, file),
+        Entry::Chapter(c) => {
+            c.target.as_deref() == Some(file) || entries_mention(&c.children, file)
+        }
         _ => false,
     })
 }
@@ -212,7 +274,13 @@ struct SummaryCtx<'a> {
 }
 
 impl SummaryCtx<'_> {
-    fn convert(&mut self, entries: &[Entry], course: &mut Course, prefix: &str, counter: &mut usize) -> Vec<TocNode> {
+    fn convert(
+        &mut self,
+        entries: &[Entry],
+        course: &mut Course,
+        prefix: &str,
+        counter: &mut usize,
+    ) -> Vec<TocNode> {
         let mut nodes = Vec::new();
         for entry in entries {
             match entry {
@@ -223,21 +291,44 @@ impl SummaryCtx<'_> {
                         *counter += 1;
                         format!("{prefix}{counter}.")
                     });
-                    let page = ch.target.as_deref().and_then(|t| self.page_for(ch, t, course, number.clone()));
+                    let page = ch
+                        .target
+                        .as_deref()
+                        .and_then(|t| self.page_for(ch, t, course, number.clone()));
                     let mut sub = 0;
-                    let children = self.convert(&ch.children, course, number.as_deref().unwrap_or(prefix), &mut sub);
-                    nodes.push(TocNode::Item { title: ch.title.clone(), page, number, children });
+                    let children = self.convert(
+                        &ch.children,
+                        course,
+                        number.as_deref().unwrap_or(prefix),
+                        &mut sub,
+                    );
+                    nodes.push(TocNode::Item {
+                        title: ch.title.clone(),
+                        page,
+                        number,
+                        children,
+                    });
                 }
             }
         }
         nodes
     }
 
-    fn page_for(&mut self, ch: &summary::Chapter, target: &str, course: &mut Course, number: Option<String>) -> Option<usize> {
+    fn page_for(
+        &mut self,
+        ch: &summary::Chapter,
+        target: &str,
+        course: &mut Course,
+        number: Option<String>,
+    ) -> Option<usize> {
         let file = target.split('#').next().unwrap_or(target);
         let key = PathBuf::from(file.trim_start_matches("./"));
         if let Some(existing) = course.page_by_src(&key) {
-            self.diags.push(Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), format!("{file} is listed twice")));
+            self.diags.push(Diagnostic::error(
+                self.summary_rel,
+                Pos::new(ch.line, ch.col),
+                format!("{file} is listed twice"),
+            ));
             return Some(existing);
         }
         let Some(src) = self.sources.remove(&key) else {
@@ -248,8 +339,12 @@ impl SummaryCtx<'_> {
                 format!("{file} does not exist")
             };
             self.diags.push(
-                Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message)
-                    .with_help(format!("create {} or fix the path (it is relative to the course source folder)", rel(&self.config.root, &self.config.src.join(&key)).display())),
+                Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message).with_help(
+                    format!(
+                        "create {} or fix the path (it is relative to the course source folder)",
+                        rel(&self.config.root, &self.config.src.join(&key)).display()
+                    ),
+                ),
             );
             return None;
         };

@@ -32,7 +32,10 @@ fn url_dirs(src_rel: &Path) -> Vec<String> {
 /// The page URL (relative to the site root) of a Markdown file relative to src.
 pub fn page_url(src_rel: &Path) -> String {
     let mut parts = url_dirs(src_rel);
-    let stem = src_rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = src_rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = match stem.as_str() {
         "index" | "README" => "index".to_string(),
         other => strip_number(other).to_string(),
@@ -44,7 +47,12 @@ pub fn page_url(src_rel: &Path) -> String {
 /// Assets keep their file name; only folder names lose their numeric prefix, as pages do.
 pub fn asset_url(src_rel: &Path) -> String {
     let mut parts = url_dirs(src_rel);
-    parts.push(src_rel.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    parts.push(
+        src_rel
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
     parts.join("/")
 }
 
@@ -61,8 +69,15 @@ pub fn walk(src: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
             Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| rel(root, src));
-                diags.push(Diagnostic::error(path, Pos::FILE, format!("cannot read: {e}")));
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| rel(root, src));
+                diags.push(Diagnostic::error(
+                    path,
+                    Pos::FILE,
+                    format!("cannot read: {e}"),
+                ));
             }
         }
     }
@@ -73,11 +88,23 @@ pub fn walk(src: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
 pub fn check_collisions(course: &Course, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for page in &course.pages {
-        let Some(source) = page.source.as_deref() else { continue };
+        let Some(source) = page.source.as_deref() else {
+            continue;
+        };
         if let Some(first) = seen.insert(&page.url, source) {
             diags.push(
-                Diagnostic::error(source, Pos::FILE, format!("this page and {} would both be written to {}", first.display(), page.url))
-                    .with_help("rename one of them: numeric prefixes such as `01-` are dropped from URLs"),
+                Diagnostic::error(
+                    source,
+                    Pos::FILE,
+                    format!(
+                        "this page and {} would both be written to {}",
+                        first.display(),
+                        page.url
+                    ),
+                )
+                .with_help(
+                    "rename one of them: numeric prefixes such as `01-` are dropped from URLs",
+                ),
             );
         }
     }
@@ -89,11 +116,20 @@ mod tests {
 
     #[test]
     fn numeric_prefixes_are_dropped() {
-        assert_eq!(page_url(Path::new("01-foundations/01-what-is-a-model.md")), "foundations/what-is-a-model.html");
-        assert_eq!(page_url(Path::new("01-foundations/index.md")), "foundations/index.html");
+        assert_eq!(
+            page_url(Path::new("01-foundations/01-what-is-a-model.md")),
+            "foundations/what-is-a-model.html"
+        );
+        assert_eq!(
+            page_url(Path::new("01-foundations/index.md")),
+            "foundations/index.html"
+        );
         assert_eq!(page_url(Path::new("README.md")), "index.html");
         assert_eq!(strip_number("2024"), "2024");
         assert_eq!(strip_number("10_x"), "x");
-        assert_eq!(asset_url(Path::new("01-foundations/images/01-a.png")), "foundations/images/01-a.png");
+        assert_eq!(
+            asset_url(Path::new("01-foundations/images/01-a.png")),
+            "foundations/images/01-a.png"
+        );
     }
 }

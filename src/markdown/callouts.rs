@@ -18,13 +18,22 @@ const KINDS: [(&str, &str); 5] = [
 
 /// `(kind, title)` when the quote at `source` starts with a callout marker.
 fn marker(source: &str) -> Option<(&'static str, String)> {
-    let first = source.lines().next()?.trim_start().strip_prefix('>')?.trim_start();
+    let first = source
+        .lines()
+        .next()?
+        .trim_start()
+        .strip_prefix('>')?
+        .trim_start();
     let rest = first.strip_prefix("[!")?;
     let close = rest.find(']')?;
     let kind = rest[..close].to_ascii_uppercase();
     let (key, default) = KINDS.iter().find(|(k, _)| *k == kind)?;
     let title = rest[close + 1..].trim();
-    let title = if title.is_empty() { (*default).to_string() } else { title.to_string() };
+    let title = if title.is_empty() {
+        (*default).to_string()
+    } else {
+        title.to_string()
+    };
     Some(((*key), title))
 }
 
@@ -66,8 +75,13 @@ pub fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
 
 /// Drop the first paragraph's first line (the marker and title); drop the paragraph if that
 /// line was all of it.
-fn skip_marker_line<'a>(iter: &mut std::iter::Peekable<std::vec::IntoIter<Ev<'a>>>, out: &mut Vec<Ev<'a>>) {
-    let Some((Event::Start(Tag::Paragraph), _)) = iter.peek() else { return };
+fn skip_marker_line<'a>(
+    iter: &mut std::iter::Peekable<std::vec::IntoIter<Ev<'a>>>,
+    out: &mut Vec<Ev<'a>>,
+) {
+    let Some((Event::Start(Tag::Paragraph), _)) = iter.peek() else {
+        return;
+    };
     let Some(start) = iter.next() else { return };
     for (event, range) in iter.by_ref() {
         match event {
@@ -98,6 +112,8 @@ mod tests {
 
     #[test]
     fn custom_title_and_default_title() {
-        insta::assert_snapshot!(render("> [!TIP] Key idea\n> The *structure* is chosen.\n\n> [!WARNING]\n> Careful.\n\n> plain quote\n"));
+        insta::assert_snapshot!(render(
+            "> [!TIP] Key idea\n> The *structure* is chosen.\n\n> [!WARNING]\n> Careful.\n\n> plain quote\n"
+        ));
     }
 }

@@ -32,9 +32,13 @@ fn is_external(dest: &str) -> bool {
         || dest.starts_with("mailto:")
         || dest.starts_with("tel:")
         || dest.starts_with("data:")
-        || dest
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !scheme.contains('/'))
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !scheme.contains('/')
+        })
 }
 
 /// Join `dest` onto `dir` and fold `.` and `..`; `None` when it climbs out of src.
@@ -78,30 +82,59 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
         out.push(bytes[i]);
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn rewrite<'a>(events: Vec<Ev<'a>>, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+pub fn rewrite<'a>(
+    events: Vec<Ev<'a>>,
+    ctx: &PageContext<'_>,
+    at: &dyn Fn(usize) -> Pos,
+    out: &mut Output,
+) -> Vec<Ev<'a>> {
     events
         .into_iter()
         .map(|(event, range)| {
             let event = match event {
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, true).map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, true)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, false).map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, false)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
                 other => other,
             };
@@ -111,7 +144,13 @@ pub fn rewrite<'a>(events: Vec<Ev<'a>>, ctx: &PageContext<'_>, at: &dyn Fn(usize
 }
 
 /// The rewritten destination, or `None` to keep it as written.
-fn rewrite_one(dest: &str, ctx: &PageContext<'_>, pos: Pos, out: &mut Output, is_link: bool) -> Option<String> {
+fn rewrite_one(
+    dest: &str,
+    ctx: &PageContext<'_>,
+    pos: Pos,
+    out: &mut Output,
+    is_link: bool,
+) -> Option<String> {
     if dest.is_empty() || is_external(dest) {
         return None;
     }
@@ -193,7 +232,10 @@ mod tests {
 
     #[test]
     fn resolve_folds_parents_and_refuses_to_climb_out() {
-        assert_eq!(resolve(Path::new("a/b"), "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(
+            resolve(Path::new("a/b"), "../c.md").as_deref(),
+            Some("a/c.md")
+        );
         assert_eq!(resolve(Path::new(""), "../c.md"), None);
         assert_eq!(resolve(Path::new("a"), "/c.md").as_deref(), Some("c.md"));
     }

@@ -13,7 +13,11 @@ fn converter() -> Option<&'static LatexToMathML> {
 
 /// Render LaTeX to a `<math>` element, or return the error message.
 pub fn render(latex: &str, display: bool) -> Result<String, String> {
-    let mode = if display { MathDisplay::Block } else { MathDisplay::Inline };
+    let mode = if display {
+        MathDisplay::Block
+    } else {
+        MathDisplay::Inline
+    };
     let converter = converter().ok_or_else(|| "the math renderer failed to start".to_string())?;
     converter
         .convert_with_local_state(latex, mode)

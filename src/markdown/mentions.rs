@@ -58,7 +58,9 @@ impl Matcher {
 
     /// Whole-word, case-insensitive matches in `text`: (start, end, term index), in order.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
         // Lowercasing can change byte lengths (İ → i̇), so keep a map back to the original.
         let mut lower = String::with_capacity(text.len());
         let mut back: Vec<usize> = Vec::with_capacity(text.len() + 1);
@@ -74,7 +76,10 @@ impl Matcher {
         for m in ac.find_iter(&lower) {
             let start = back[m.start()];
             let end = back[m.end()];
-            let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word(c));
+            let before_ok = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word(c));
             let after_ok = text[end..].chars().next().is_none_or(|c| !is_word(c));
             if before_ok && after_ok && start < end {
                 found.push((start, end, self.pattern_term[m.pattern().as_usize()]));
@@ -88,17 +93,34 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-pub fn link<'a>(events: Vec<Ev<'a>>, matcher: &Matcher, page_url: &str, mentioned: &mut Vec<String>) -> Vec<Ev<'a>> {
+pub fn link<'a>(
+    events: Vec<Ev<'a>>,
+    matcher: &Matcher,
+    page_url: &str,
+    mentioned: &mut Vec<String>,
+) -> Vec<Ev<'a>> {
     let href = relative(page_url, &matcher.glossary_url);
     let mut linked: HashSet<usize> = HashSet::new();
     let mut skip_depth = 0usize;
     let mut out = Vec::with_capacity(events.len());
     for (event, range) in events {
         match &event {
-            Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::TableHead) => skip_depth += 1,
-            Event::End(TagEnd::Heading(_) | TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::TableHead) => {
-                skip_depth = skip_depth.saturating_sub(1)
-            }
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::TableHead,
+            ) => skip_depth += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::TableHead,
+            ) => skip_depth = skip_depth.saturating_sub(1),
             _ => {}
         }
         let Event::Text(text) = &event else {
@@ -149,23 +171,48 @@ mod tests {
 
     fn matcher(all: bool) -> Matcher {
         let terms = vec![
-            Term { id: "model".into(), names: vec!["model".into(), "models".into()], definition: "A function.".into() },
-            Term { id: "language-model".into(), names: vec!["language model".into()], definition: "Predicts tokens.".into() },
-            Term { id: "slm".into(), names: vec!["SLM".into(), "small language model".into()], definition: "Small.".into() },
-            Term { id: "inference".into(), names: vec!["İnference".into()], definition: "Running.".into() },
+            Term {
+                id: "model".into(),
+                names: vec!["model".into(), "models".into()],
+                definition: "A function.".into(),
+            },
+            Term {
+                id: "language-model".into(),
+                names: vec!["language model".into()],
+                definition: "Predicts tokens.".into(),
+            },
+            Term {
+                id: "slm".into(),
+                names: vec!["SLM".into(), "small language model".into()],
+                definition: "Small.".into(),
+            },
+            Term {
+                id: "inference".into(),
+                names: vec!["İnference".into()],
+                definition: "Running.".into(),
+            },
         ];
         Matcher::new(terms, all, "glossary.html")
     }
 
     fn names(m: &Matcher, text: &str) -> Vec<String> {
-        m.find(text).into_iter().map(|(s, e, _)| text[s..e].to_string()).collect()
+        m.find(text)
+            .into_iter()
+            .map(|(s, e, _)| text[s..e].to_string())
+            .collect()
     }
 
     #[test]
     fn longest_match_wins_and_words_are_whole() {
         let m = matcher(true);
-        assert_eq!(names(&m, "A language model is a model; remodel no."), ["language model", "model"]);
-        assert_eq!(names(&m, "A small language model (SLM)."), ["small language model", "SLM"]);
+        assert_eq!(
+            names(&m, "A language model is a model; remodel no."),
+            ["language model", "model"]
+        );
+        assert_eq!(
+            names(&m, "A small language model (SLM)."),
+            ["small language model", "SLM"]
+        );
         assert_eq!(names(&m, "Models, MODEL and model_x"), ["Models", "MODEL"]);
     }
 

@@ -77,7 +77,9 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let mut out = Output::default();
     let lines = LineIndex::new(body);
     let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
-    let events: Vec<Ev<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<Ev<'_>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let events = callouts::apply(events, body);
     let events = slug::heading_ids(events);
     let events = code_blocks(events, body, ctx, &at, &mut out);
@@ -105,17 +107,26 @@ pub fn plain_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
 pub fn render_inline(text: &str) -> String {
     let mut html = String::new();
     let events = Parser::new_ext(text, options()).filter(|e| {
-        !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))
+        !matches!(
+            e,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+        )
     });
     let events = events.map(|e| match e {
-        Event::InlineMath(m) => Event::Html(CowStr::from(math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)))),
+        Event::InlineMath(m) => Event::Html(CowStr::from(
+            math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
+        )),
         other => other,
     });
     pulldown_cmark::html::push_html(&mut html, events);
@@ -127,8 +138,12 @@ pub fn render_inline(text: &str) -> String {
 pub fn render_block(text: &str) -> String {
     let mut html = String::new();
     let events = Parser::new_ext(text, options()).map(|e| match e {
-        Event::InlineMath(m) => Event::Html(CowStr::from(math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)))),
-        Event::DisplayMath(m) => Event::Html(CowStr::from(math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)))),
+        Event::InlineMath(m) => Event::Html(CowStr::from(
+            math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
+        )),
+        Event::DisplayMath(m) => Event::Html(CowStr::from(
+            math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
+        )),
         other => other,
     });
     pulldown_cmark::html::push_html(&mut html, events);
@@ -155,7 +170,13 @@ fn task_list_labels(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
 }
 
 /// Fenced code: widgets go to their renderer, other code is highlighted at build time.
-fn code_blocks<'a>(events: Vec<Ev<'a>>, body: &str, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+fn code_blocks<'a>(
+    events: Vec<Ev<'a>>,
+    body: &str,
+    ctx: &PageContext<'_>,
+    at: &dyn Fn(usize) -> Pos,
+    out: &mut Output,
+) -> Vec<Ev<'a>> {
     let mut result = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
@@ -179,14 +200,21 @@ fn code_blocks<'a>(events: Vec<Ev<'a>>, body: &str, ctx: &PageContext<'_>, at: &
         let html = if ctx.widgets.is_widget(&lang) {
             // The block's body starts on the line after the opening fence.
             let body_line = at(range.start).line;
-            let mut widget_out = Output { quizzes: std::mem::take(&mut out.quizzes), ..Output::default() };
+            let mut widget_out = Output {
+                quizzes: std::mem::take(&mut out.quizzes),
+                ..Output::default()
+            };
             ctx.widgets.render(&lang, &code, body_line, &mut widget_out);
             out.diags.append(&mut widget_out.diags);
             out.quizzes = widget_out.quizzes;
             widget_out.html
         } else {
             let (inner, found) = highlight::highlight(&code, &lang);
-            let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", highlight::escape(&lang)) };
+            let class = if lang.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"language-{}\"", highlight::escape(&lang))
+            };
             let _ = (found, body);
             format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
         };
@@ -195,7 +223,12 @@ fn code_blocks<'a>(events: Vec<Ev<'a>>, body: &str, ctx: &PageContext<'_>, at: &
     result
 }
 
-fn math_pass<'a>(events: Vec<Ev<'a>>, ctx: &PageContext<'_>, at: &dyn Fn(usize) -> Pos, out: &mut Output) -> Vec<Ev<'a>> {
+fn math_pass<'a>(
+    events: Vec<Ev<'a>>,
+    ctx: &PageContext<'_>,
+    at: &dyn Fn(usize) -> Pos,
+    out: &mut Output,
+) -> Vec<Ev<'a>> {
     events
         .into_iter()
         .map(|(event, range)| {

@@ -114,7 +114,11 @@ impl Renderer {
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None }
+            if name.ends_with(".html") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
         });
         let loader_theme = theme.clone();
         env.set_loader(move |name| {
@@ -132,8 +136,13 @@ impl Renderer {
     }
 
     pub fn render(&self, view: &PageView<'_>, root: &Path) -> Result<String, Diagnostic> {
-        let template = self.env.get_template(view.template).map_err(|e| template_error(&self.theme, root, &e))?;
-        template.render(minijinja::value::Serde(view)).map_err(|e| template_error(&self.theme, root, &e))
+        let template = self
+            .env
+            .get_template(view.template)
+            .map_err(|e| template_error(&self.theme, root, &e))?;
+        template
+            .render(minijinja::value::Serde(view))
+            .map_err(|e| template_error(&self.theme, root, &e))
     }
 }
 
@@ -141,12 +150,20 @@ fn template_error(theme: &Theme, root: &Path, e: &minijinja::Error) -> Diagnosti
     let name = e.name().unwrap_or("base.html");
     let path = theme.shown_path(name, root);
     let line = e.line().unwrap_or(0);
-    let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+    let mut message = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {
         message.push_str(&format!(" ({inner})"));
         source = inner.source();
     }
-    Diagnostic::error(path, Pos::new(line, 1), format!("template error: {message}"))
-        .with_help("check the template against the default theme's (coursebook's themes/default/templates)")
+    Diagnostic::error(
+        path,
+        Pos::new(line, 1),
+        format!("template error: {message}"),
+    )
+    .with_help(
+        "check the template against the default theme's (coursebook's themes/default/templates)",
+    )
 }

@@ -72,14 +72,18 @@ pub enum Target {
 /// Resolve a request path (with its query) against the site. Pure, for tests.
 pub fn resolve(site: &Site, url: &str) -> Target {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(path) else { return Target::NotFound };
+    let Some(decoded) = percent_decode(path) else {
+        return Target::NotFound;
+    };
     if decoded.contains('\0') || decoded.contains('\\') {
         return Target::NotFound;
     }
     if site.prefix != "/" && (decoded == "/" || decoded == site.prefix.trim_end_matches('/')) {
         return Target::Redirect(site.prefix.clone());
     }
-    let Some(rest) = decoded.strip_prefix(&site.prefix) else { return Target::NotFound };
+    let Some(rest) = decoded.strip_prefix(&site.prefix) else {
+        return Target::NotFound;
+    };
     match rest {
         "__coursebook/livereload.js" => return Target::Script,
         "__coursebook/events" => return Target::Events,
@@ -115,7 +119,14 @@ fn inject(html: Vec<u8>, prefix: &str) -> Vec<u8> {
 
 fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
     let mut response = Response::from_data(body).with_status_code(status);
-    for h in [header("Content-Type", content_type), header("Cache-Control", "no-store"), header("X-Content-Type-Options", "nosniff")].into_iter().flatten() {
+    for h in [
+        header("Content-Type", content_type),
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+    ]
+    .into_iter()
+    .flatten()
+    {
         response = response.with_header(h);
     }
     let _ = request.respond(response);
@@ -124,7 +135,12 @@ fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
 pub fn handle(request: Request, site: &Site, hub: &Hub) {
     match resolve(site, request.url()) {
         Target::Events => hub.stream(request.into_writer()),
-        Target::Script => send(request, 200, SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8"),
+        Target::Script => send(
+            request,
+            200,
+            SCRIPT.as_bytes().to_vec(),
+            "text/javascript; charset=utf-8",
+        ),
         Target::Redirect(to) => {
             let mut response = Response::from_data(Vec::new()).with_status_code(302);
             if let Some(h) = header("Location", &to) {
@@ -133,7 +149,9 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
             let _ = request.respond(response);
         }
         Target::File(path) => match fs::read(&path) {
-            Ok(bytes) if mime(&path).starts_with("text/html") => send(request, 200, inject(bytes, &site.prefix), mime(&path)),
+            Ok(bytes) if mime(&path).starts_with("text/html") => {
+                send(request, 200, inject(bytes, &site.prefix), mime(&path))
+            }
             Ok(bytes) => send(request, 200, bytes, mime(&path)),
             Err(_) => not_found(request, site),
         },
@@ -142,7 +160,10 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
 }
 
 fn not_found(request: Request, site: &Site) {
-    let body = fs::read(site.dir.join("404.html")).map_or_else(|_| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(), |b| inject(b, &site.prefix));
+    let body = fs::read(site.dir.join("404.html")).map_or_else(
+        |_| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(),
+        |b| inject(b, &site.prefix),
+    );
     send(request, 404, body, "text/html; charset=utf-8");
 }
 
@@ -156,13 +177,32 @@ mod tests {
         let _ = fs::create_dir_all(dir.path().join("a"));
         let _ = fs::write(dir.path().join("a/index.html"), "x");
         let _ = fs::write(dir.path().join("page.html"), "x");
-        let site = Site { dir: dir.path().to_path_buf(), prefix: "/academy/".into() };
-        assert_eq!(resolve(&site, "/academy/page.html"), Target::File(dir.path().join("page.html")));
-        assert_eq!(resolve(&site, "/academy/a"), Target::Redirect("/academy/a/".into()));
-        assert_eq!(resolve(&site, "/academy/a/"), Target::File(dir.path().join("a/index.html")));
+        let site = Site {
+            dir: dir.path().to_path_buf(),
+            prefix: "/academy/".into(),
+        };
+        assert_eq!(
+            resolve(&site, "/academy/page.html"),
+            Target::File(dir.path().join("page.html"))
+        );
+        assert_eq!(
+            resolve(&site, "/academy/a"),
+            Target::Redirect("/academy/a/".into())
+        );
+        assert_eq!(
+            resolve(&site, "/academy/a/"),
+            Target::File(dir.path().join("a/index.html"))
+        );
         assert_eq!(resolve(&site, "/"), Target::Redirect("/academy/".into()));
         assert_eq!(resolve(&site, "/page.html"), Target::NotFound);
-        for bad in ["/academy/../page.html", "/academy/%2e%2e/x", "/academy/..%2fx", "/academy/a%00", "/academy/%zz", "/academy/a\\..\\x"] {
+        for bad in [
+            "/academy/../page.html",
+            "/academy/%2e%2e/x",
+            "/academy/..%2fx",
+            "/academy/a%00",
+            "/academy/%zz",
+            "/academy/a\\..\\x",
+        ] {
             assert_eq!(resolve(&site, bad), Target::NotFound, "{bad}");
         }
     }

@@ -32,11 +32,23 @@ fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache) -> Option<String> 
     match summary {
         Some(s) => {
             if !quiet {
-                println!("Built {} pages in {} ms", s.pages, started.elapsed().as_millis());
+                println!(
+                    "Built {} pages in {} ms",
+                    s.pages,
+                    started.elapsed().as_millis()
+                );
             }
             None
         }
-        None => Some(diags.sorted().iter().filter(|d| d.severity == crate::diag::Severity::Error).map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+        None => Some(
+            diags
+                .sorted()
+                .iter()
+                .filter(|d| d.severity == crate::diag::Severity::Error)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     }
 }
 
@@ -65,7 +77,10 @@ pub fn run(options: &Options) -> bool {
         println!("\nStopped.");
         std::process::exit(0);
     });
-    let site = Arc::new(http::Site { dir: config.build_dir.clone(), prefix: config.site_url.clone() });
+    let site = Arc::new(http::Site {
+        dir: config.build_dir.clone(),
+        prefix: config.site_url.clone(),
+    });
     for _ in 0..4 {
         let (server, site, hub) = (Arc::clone(&server), Arc::clone(&site), Arc::clone(&hub));
         std::thread::spawn(move || {
@@ -87,7 +102,13 @@ pub fn run(options: &Options) -> bool {
 }
 
 /// Watch book.toml, the source folder and the theme folder; rebuild after each burst of changes.
-fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool, cache: &mut site::Cache) -> bool {
+fn watch(
+    root: &Path,
+    config: &crate::config::Config,
+    hub: &Hub,
+    quiet: bool,
+    cache: &mut site::Cache,
+) -> bool {
     let (tx, rx) = channel::<DebounceEventResult>();
     let mut debouncer = match new_debouncer(Duration::from_millis(30), None, tx) {
         Ok(d) => d,
@@ -96,7 +117,10 @@ fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool, ca
             return false;
         }
     };
-    let mut paths = vec![(root.join("book.toml"), RecursiveMode::NonRecursive), (config.src.clone(), RecursiveMode::Recursive)];
+    let mut paths = vec![
+        (root.join("book.toml"), RecursiveMode::NonRecursive),
+        (config.src.clone(), RecursiveMode::Recursive),
+    ];
     if let Some(theme) = &config.theme_dir {
         paths.push((theme.clone(), RecursiveMode::Recursive));
     }
@@ -105,16 +129,29 @@ fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool, ca
             eprintln!("warning: cannot watch {}: {e}", path.display());
         }
     }
-    let out = config.build_dir.canonicalize().unwrap_or_else(|_| config.build_dir.clone());
+    let out = config
+        .build_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.build_dir.clone());
     for result in rx {
         let Ok(events) = result else { continue };
         // Our own output (when it sits inside a watched folder) must not trigger a rebuild.
         // Reading files during the build is reported as access: only changes count.
         let relevant = events
             .iter()
-            .filter(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)))
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                )
+            })
             .flat_map(|e| e.paths.iter())
-            .any(|p| !p.starts_with(&out) && !p.components().any(|c| c.as_os_str().to_string_lossy().contains(".coursebook-")));
+            .any(|p| {
+                !p.starts_with(&out)
+                    && !p
+                        .components()
+                        .any(|c| c.as_os_str().to_string_lossy().contains(".coursebook-"))
+            });
         if relevant {
             hub.built(rebuild(root, quiet, cache));
         }
@@ -123,7 +160,13 @@ fn watch(root: &Path, config: &crate::config::Config, hub: &Hub, quiet: bool, ca
 }
 
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         eprintln!("warning: could not open a browser; visit {url}");
     }

@@ -81,7 +81,12 @@ impl Hub {
             clients.push(tx);
         }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-        if out.write_all(head.as_bytes()).and_then(|()| out.write_all(first.as_bytes())).and_then(|()| out.flush()).is_err() {
+        if out
+            .write_all(head.as_bytes())
+            .and_then(|()| out.write_all(first.as_bytes()))
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             return;
         }
         loop {
@@ -91,7 +96,11 @@ impl Hub {
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
                 Err(_) => return,
             };
-            if out.write_all(message.as_bytes()).and_then(|()| out.flush()).is_err() {
+            if out
+                .write_all(message.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
                 return;
             }
         }

@@ -47,27 +47,48 @@ pub struct Cache {
 
 /// Build the course at `root`. Every problem goes to `diags`; nothing is written unless the
 /// whole build succeeded.
-pub fn build(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnostics) -> Option<Summary> {
+pub fn build(
+    root: &Path,
+    dest: Option<&Path>,
+    mode: Mode,
+    diags: &mut Diagnostics,
+) -> Option<Summary> {
     build_cached(root, dest, mode, diags, None)
 }
 
 /// [`build`], reusing and refreshing `cache`: unchanged pages are not rendered again and only
 /// changed files are written (the swap-in-whole guarantee is kept for plain builds).
-pub fn build_cached(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Diagnostics, mut cache: Option<&mut Cache>) -> Option<Summary> {
+pub fn build_cached(
+    root: &Path,
+    dest: Option<&Path>,
+    mode: Mode,
+    diags: &mut Diagnostics,
+    mut cache: Option<&mut Cache>,
+) -> Option<Summary> {
     let started = Instant::now();
     // 1. Configuration.
     let config = config::load(root, diags)?;
     // 2. The course: pages, order, assets.
     let course = content::load(&config, diags);
     // 3. Templates, loaded up front so a broken override is reported even if no page uses it.
-    let theme = Theme { dir: config.theme_dir.clone() };
+    let theme = Theme {
+        dir: config.theme_dir.clone(),
+    };
     if let Some(dir) = &theme.dir
-        && !dir.is_dir() {
-            diags.push(
-                crate::diag::Diagnostic::error("book.toml", Pos::FILE, format!("the theme folder {} does not exist", crate::diag::rel(root, dir).display()))
-                    .with_help("create it, or remove `theme` from [output.html] to use the default theme"),
-            );
-        }
+        && !dir.is_dir()
+    {
+        diags.push(
+            crate::diag::Diagnostic::error(
+                "book.toml",
+                Pos::FILE,
+                format!(
+                    "the theme folder {} does not exist",
+                    crate::diag::rel(root, dir).display()
+                ),
+            )
+            .with_help("create it, or remove `theme` from [output.html] to use the default theme"),
+        );
+    }
     let (renderer, template_errors) = Renderer::new(theme.clone(), root);
     diags.extend(template_errors);
     // 4. The glossary, and the matcher that links its terms in prose.
@@ -75,12 +96,30 @@ pub fn build_cached(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Di
     let matcher = glossary.as_ref().map(|g| pages::matcher(&config, g));
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course);
-    let ctx = pages::Ctx { config: &config, course: &course, glossary: glossary.as_ref(), matcher: matcher.as_ref() };
+    let ctx = pages::Ctx {
+        config: &config,
+        course: &course,
+        glossary: glossary.as_ref(),
+        matcher: matcher.as_ref(),
+    };
     let shared = shared_key(&config, &links, glossary.as_ref());
-    let rendered = pages::render_all(&ctx, &links, cache.as_deref_mut().map(|c| &mut c.pages), shared, diags);
+    let rendered = pages::render_all(
+        &ctx,
+        &links,
+        cache.as_deref_mut().map(|c| &mut c.pages),
+        shared,
+        diags,
+    );
     // 6. Pages through templates, plus the site's other files.
     let mut site = SiteFiles::default();
-    pages::assemble(&ctx, &rendered, &renderer, cache.as_deref_mut().map(|c| &mut c.html), &mut site, diags);
+    pages::assemble(
+        &ctx,
+        &rendered,
+        &renderer,
+        cache.as_deref_mut().map(|c| &mut c.html),
+        &mut site,
+        diags,
+    );
     pages::static_files(&config, &course, &theme, &mut site);
     if diags.has_errors() {
         return None;
@@ -106,7 +145,11 @@ pub fn build_cached(root: &Path, dest: Option<&Path>, mode: Mode, diags: &mut Di
 }
 
 /// A hash of what every page's Markdown depends on beyond its own file.
-fn shared_key(config: &Config, links: &LinkTable, glossary: Option<&crate::content::glossary::Glossary>) -> u64 {
+fn shared_key(
+    config: &Config,
+    links: &LinkTable,
+    glossary: Option<&crate::content::glossary::Glossary>,
+) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let mut pages: Vec<_> = links.pages.iter().collect();
@@ -138,13 +181,17 @@ pub fn wasm_size_note() -> String {
 }
 
 /// `glossary.yaml` (or `[course] glossary`), when the course has one.
-fn load_glossary(config: &Config, diags: &mut Diagnostics) -> Option<crate::content::glossary::Glossary> {
+fn load_glossary(
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Option<crate::content::glossary::Glossary> {
     let path = config.src.join(&config.glossary);
     if !path.is_file() {
         return None;
     }
     let text = content::read_text(&config.root, &path, diags)?;
-    let (glossary, errors) = crate::content::glossary::parse(&text, &crate::diag::rel(&config.root, &path));
+    let (glossary, errors) =
+        crate::content::glossary::parse(&text, &crate::diag::rel(&config.root, &path));
     diags.extend(errors);
     Some(glossary)
 }
@@ -154,11 +201,15 @@ fn link_table(course: &Course) -> LinkTable {
     let mut table = LinkTable::default();
     for page in &course.pages {
         if let Some(src) = &page.src_rel {
-            table.pages.insert(src.to_string_lossy().replace('\\', "/"), page.url.clone());
+            table
+                .pages
+                .insert(src.to_string_lossy().replace('\\', "/"), page.url.clone());
         }
     }
     for asset in &course.assets {
-        table.assets.insert(asset.src_rel.clone(), asset.url.clone());
+        table
+            .assets
+            .insert(asset.src_rel.clone(), asset.url.clone());
     }
     table
 }

@@ -53,12 +53,18 @@ fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
 /// Check that `dest` may be replaced: missing, empty, or made by coursebook, and not a folder
 /// that holds the course itself.
 pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
-    let canonical_root = fs::canonicalize(course_root).unwrap_or_else(|_| course_root.to_path_buf());
+    let canonical_root =
+        fs::canonicalize(course_root).unwrap_or_else(|_| course_root.to_path_buf());
     if let Ok(canonical_dest) = fs::canonicalize(dest)
-        && canonical_root.starts_with(&canonical_dest) {
-            return Err(Diagnostic::error(dest, Pos::FILE, "the output folder holds the course itself; refusing to replace it")
-                .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]"));
-        }
+        && canonical_root.starts_with(&canonical_dest)
+    {
+        return Err(Diagnostic::error(
+            dest,
+            Pos::FILE,
+            "the output folder holds the course itself; refusing to replace it",
+        )
+        .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]"));
+    }
     match fs::read_dir(dest) {
         Err(_) => Ok(()),
         Ok(mut entries) => {
@@ -75,14 +81,20 @@ pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnost
 /// Write `site` to a staging folder, then swap it in for `dest`.
 pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
     check_destination(dest, course_root)?;
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = dest.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
     fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
     let staging = parent.join(format!(".{name}.coursebook-new"));
     let old = parent.join(format!(".{name}.coursebook-old"));
     for leftover in [&staging, &old] {
         if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
+            fs::remove_dir_all(leftover)
+                .map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
         }
     }
     let result = write_all(site, &staging);
@@ -113,7 +125,12 @@ fn hash_of(data: &FileData) -> u64 {
         FileData::Copy(from) => {
             // Copied files are compared by size and modification time, not read.
             let meta = fs::metadata(from).ok();
-            (from, meta.as_ref().map(fs::Metadata::len), meta.and_then(|m| m.modified().ok())).hash(&mut h);
+            (
+                from,
+                meta.as_ref().map(fs::Metadata::len),
+                meta.and_then(|m| m.modified().ok()),
+            )
+                .hash(&mut h);
         }
     }
     h.finish()
@@ -122,24 +139,49 @@ fn hash_of(data: &FileData) -> u64 {
 /// For `coursebook serve`: write only the files whose bytes changed since the last write
 /// recorded in `written`, and remove the ones that are gone. The first call (an empty record)
 /// writes the whole site the usual way.
-pub fn write_changed(site: &SiteFiles, dest: &Path, course_root: &Path, written: &mut std::collections::HashMap<String, u64>) -> Result<(), Diagnostic> {
-    let hashes: std::collections::HashMap<String, u64> = site.files.iter().map(|(u, d)| (u.clone(), hash_of(d))).collect();
+pub fn write_changed(
+    site: &SiteFiles,
+    dest: &Path,
+    course_root: &Path,
+    written: &mut std::collections::HashMap<String, u64>,
+) -> Result<(), Diagnostic> {
+    let hashes: std::collections::HashMap<String, u64> = site
+        .files
+        .iter()
+        .map(|(u, d)| (u.clone(), hash_of(d)))
+        .collect();
     if written.is_empty() || !dest.join(MARKER).is_file() {
         write(site, dest, course_root)?;
         *written = hashes;
         return Ok(());
     }
-    let changed: Vec<(&String, &FileData)> = site.files.iter().filter(|(u, _)| written.get(*u) != hashes.get(*u)).collect();
+    let changed: Vec<(&String, &FileData)> = site
+        .files
+        .iter()
+        .filter(|(u, _)| written.get(*u) != hashes.get(*u))
+        .collect();
     changed.par_iter().try_for_each(|(url, data)| {
-        let rel = safe_relative(url).ok_or_else(|| Diagnostic::error(url.as_str(), Pos::FILE, "refusing to write outside the output folder"))?;
+        let rel = safe_relative(url).ok_or_else(|| {
+            Diagnostic::error(
+                url.as_str(),
+                Pos::FILE,
+                "refusing to write outside the output folder",
+            )
+        })?;
         let target = dest.join(rel);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
         }
         match data {
-            FileData::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e)),
-            FileData::Shared(bytes, _) => fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e)),
-            FileData::Copy(from) => fs::copy(from, &target).map(|_| ()).map_err(|e| io_error(from, "copy", &e)),
+            FileData::Bytes(bytes) => {
+                fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+            }
+            FileData::Shared(bytes, _) => {
+                fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e))
+            }
+            FileData::Copy(from) => fs::copy(from, &target)
+                .map(|_| ())
+                .map_err(|e| io_error(from, "copy", &e)),
         }
     })?;
     for gone in written.keys().filter(|u| !site.files.contains_key(*u)) {
@@ -156,7 +198,13 @@ fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
     // Folders first (sequentially, they are few), then files in parallel.
     let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     for url in site.files.keys() {
-        let rel = safe_relative(url).ok_or_else(|| Diagnostic::error(url, Pos::FILE, "refusing to write outside the output folder"))?;
+        let rel = safe_relative(url).ok_or_else(|| {
+            Diagnostic::error(
+                url,
+                Pos::FILE,
+                "refusing to write outside the output folder",
+            )
+        })?;
         if let Some(p) = rel.parent() {
             dirs.insert(staging.join(p));
         }
@@ -164,15 +212,24 @@ fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
     for dir in &dirs {
         fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", &e))?;
     }
-    fs::write(staging.join(MARKER), "This folder was made by coursebook; a new build replaces it whole.\n")
-        .map_err(|e| io_error(staging, "write", &e))?;
+    fs::write(
+        staging.join(MARKER),
+        "This folder was made by coursebook; a new build replaces it whole.\n",
+    )
+    .map_err(|e| io_error(staging, "write", &e))?;
     let files: Vec<(&String, &FileData)> = site.files.iter().collect();
     files.par_iter().try_for_each(|(url, data)| {
         let target = staging.join(url.as_str());
         match data {
-            FileData::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e)),
-            FileData::Shared(bytes, _) => fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e)),
-            FileData::Copy(from) => fs::copy(from, &target).map(|_| ()).map_err(|e| io_error(from, "copy", &e)),
+            FileData::Bytes(bytes) => {
+                fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+            }
+            FileData::Shared(bytes, _) => {
+                fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e))
+            }
+            FileData::Copy(from) => fs::copy(from, &target)
+                .map(|_| ())
+                .map_err(|e| io_error(from, "copy", &e)),
         }
     })
 }

@@ -5,21 +5,21 @@ use super::output::SiteFiles;
 use super::{CONTENTS_URL, GLOSSARY_URL, toc};
 use crate::config::{Config, LinkTerms};
 use crate::content::glossary::{self, Glossary};
-use crate::markdown::mentions::{Matcher, Term};
-use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
 use crate::content::{Course, Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::links::relative_url;
+use crate::markdown::mentions::{Matcher, Term};
 use crate::markdown::{self, LinkTable, Output, PageContext};
 use crate::render::{BookView, LessonCardView, LinkView, PageView, Renderer};
+use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
 use crate::theme::Theme;
 use crate::widgets::PageWidgets;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What page rendering needs from the rest of the build.
 pub struct Ctx<'a> {
@@ -36,7 +36,9 @@ pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
         .iter()
         .map(|e| Term {
             id: e.id.clone(),
-            names: std::iter::once(e.term.clone()).chain(e.aliases.iter().cloned()).collect(),
+            names: std::iter::once(e.term.clone())
+                .chain(e.aliases.iter().cloned())
+                .collect(),
             definition: markdown::render_inline(&e.definition),
         })
         .collect();
@@ -57,7 +59,14 @@ fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64) -> u64 {
         let quiz = src.with_extension("quiz.yaml");
         std::fs::read(ctx.config.src.join(quiz)).ok().hash(&mut h);
         if let Some(named) = &page.front.quiz {
-            std::fs::read(ctx.config.src.join(src.parent().unwrap_or(Path::new(""))).join(&named.value)).ok().hash(&mut h);
+            std::fs::read(
+                ctx.config
+                    .src
+                    .join(src.parent().unwrap_or(Path::new("")))
+                    .join(&named.value),
+            )
+            .ok()
+            .hash(&mut h);
         }
     }
     h.finish()
@@ -65,24 +74,43 @@ fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64) -> u64 {
 
 /// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`), pages whose
 /// inputs did not change are not rendered again.
-pub fn render_all(ctx: &Ctx<'_>, links: &LinkTable, cache: Option<&mut HashMap<u64, Arc<Output>>>, shared: u64, diags: &mut Diagnostics) -> Vec<Rendered> {
+pub fn render_all(
+    ctx: &Ctx<'_>,
+    links: &LinkTable,
+    cache: Option<&mut HashMap<u64, Arc<Output>>>,
+    shared: u64,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
     let previous = cache.as_ref().map(|c| &**c);
     let results: Vec<Rendered> = ctx
         .course
         .pages
         .par_iter()
         .map(|page| {
-            let key = if previous.is_some() { page_key(ctx, page, shared) } else { 0 };
+            let key = if previous.is_some() {
+                page_key(ctx, page, shared)
+            } else {
+                0
+            };
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {
-                return Rendered { key, out: Arc::clone(hit) };
+                return Rendered {
+                    key,
+                    out: Arc::clone(hit),
+                };
             }
             let mut out = render_page(ctx, page, links);
             resolve_terms(ctx, page, &mut out);
-            Rendered { key, out: Arc::new(out) }
+            Rendered {
+                key,
+                out: Arc::new(out),
+            }
         })
         .collect();
     if let Some(cache) = cache {
-        *cache = results.iter().map(|r| (r.key, Arc::clone(&r.out))).collect();
+        *cache = results
+            .iter()
+            .map(|r| (r.key, Arc::clone(&r.out)))
+            .collect();
     }
     for r in &results {
         diags.extend(r.out.diags.iter().cloned());
@@ -125,13 +153,31 @@ fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
             Some(g) => match g.find(&t.value) {
                 Some(i) => out.key_terms.push(i),
                 None => out.diags.push(
-                    Diagnostic::error(source, pos, format!("the term \"{}\" is not in the glossary", t.value))
-                        .with_help(format!("add it to {} or fix the spelling", ctx.config.glossary.display())),
+                    Diagnostic::error(
+                        source,
+                        pos,
+                        format!("the term \"{}\" is not in the glossary", t.value),
+                    )
+                    .with_help(format!(
+                        "add it to {} or fix the spelling",
+                        ctx.config.glossary.display()
+                    )),
                 ),
             },
             None => out.diags.push(
-                Diagnostic::error(source, pos, format!("the lesson lists the term \"{}\" but the course has no glossary", t.value))
-                    .with_help(format!("create {}/{}", crate::diag::rel(&ctx.config.root, &ctx.config.src).display(), ctx.config.glossary.display())),
+                Diagnostic::error(
+                    source,
+                    pos,
+                    format!(
+                        "the lesson lists the term \"{}\" but the course has no glossary",
+                        t.value
+                    ),
+                )
+                .with_help(format!(
+                    "create {}/{}",
+                    crate::diag::rel(&ctx.config.root, &ctx.config.src).display(),
+                    ctx.config.glossary.display()
+                )),
             ),
         }
     }
@@ -148,7 +194,12 @@ fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
     let widgets = PageWidgets {
         source: source.clone(),
         lang: config.language.clone(),
-        store_prefix: format!("coursebook:{}:{}:{}", config.site_url, markdown::slugify(&config.title), page.url),
+        store_prefix: format!(
+            "coursebook:{}:{}:{}",
+            config.site_url,
+            markdown::slugify(&config.title),
+            page.url
+        ),
     };
     let ctx = PageContext {
         source,
@@ -169,12 +220,22 @@ fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
 }
 
 /// The lesson's quiz file: `quiz:` in front matter, else `<stem>.quiz.yaml` beside it.
-fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path, widgets: &PageWidgets, out: &mut Output) {
+fn attach_quiz_file(
+    config: &Config,
+    page: &Page,
+    source: &Path,
+    src_rel: &Path,
+    widgets: &PageWidgets,
+    out: &mut Output,
+) {
     let dir = src_rel.parent().unwrap_or(Path::new(""));
     let (file, named) = match &page.front.quiz {
         Some(named) => (dir.join(&named.value), Some(named)),
         None => {
-            let stem = src_rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = src_rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (dir.join(format!("{stem}.quiz.yaml")), None)
         }
     };
@@ -183,8 +244,12 @@ fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path,
         if let Some(named) = named {
             let pos = crate::yaml::pos_of(named, 1);
             out.diags.push(
-                Diagnostic::error(source, pos, format!("the quiz file {} does not exist", named.value))
-                    .with_help("the path is relative to this lesson's folder"),
+                Diagnostic::error(
+                    source,
+                    pos,
+                    format!("the quiz file {} does not exist", named.value),
+                )
+                .with_help("the path is relative to this lesson's folder"),
             );
         }
         return;
@@ -195,8 +260,17 @@ fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path,
         out.diags.extend(diags.into_vec());
         return;
     };
-    let default_id = file.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string()).unwrap_or_default();
-    out.appendix = widgets.quiz_html(&text, &shown, 0, crate::content::strip_number(&default_id), out);
+    let default_id = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
+        .unwrap_or_default();
+    out.appendix = widgets.quiz_html(
+        &text,
+        &shown,
+        0,
+        crate::content::strip_number(&default_id),
+        out,
+    );
 }
 
 /// Drop a leading `# Title` that repeats the page title, keeping its id for the template's h1
@@ -204,14 +278,18 @@ fn attach_quiz_file(config: &Config, page: &Page, source: &Path, src_rel: &Path,
 fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
     let trimmed = html.trim_start();
     if let Some(rest) = trimmed.strip_prefix("<h1")
-        && let Some(end) = rest.find("</h1>") {
-            let inner = &rest[..end];
-            let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
-            if markdown::plain_text(text).trim() == title.trim() {
-                let id = attrs.split_once("id=\"").and_then(|(_, r)| r.split_once('"')).map(|(id, _)| id.to_string());
-                return (rest[end + 5..].trim_start().to_string(), id);
-            }
+        && let Some(end) = rest.find("</h1>")
+    {
+        let inner = &rest[..end];
+        let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
+        if markdown::plain_text(text).trim() == title.trim() {
+            let id = attrs
+                .split_once("id=\"")
+                .and_then(|(_, r)| r.split_once('"'))
+                .map(|(id, _)| id.to_string());
+            return (rest[end + 5..].trim_start().to_string(), id);
         }
+    }
     (html.to_string(), None)
 }
 
@@ -291,7 +369,10 @@ impl Shared<'_> {
 
     fn link(&self, from: &str, index: usize) -> LinkView {
         let page = &self.course.pages[index];
-        LinkView { title: page.title.clone(), href: relative_url(from, &page.url) }
+        LinkView {
+            title: page.title.clone(),
+            href: relative_url(from, &page.url),
+        }
     }
 
     fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
@@ -299,7 +380,12 @@ impl Shared<'_> {
         let mut view = self.view(page.kind, &page.url, page.title.clone());
         view.number = page.number.clone();
         view.description = page.front.description.clone();
-        view.objectives = page.front.objectives.iter().map(|o| markdown::render_inline(o)).collect();
+        view.objectives = page
+            .front
+            .objectives
+            .iter()
+            .map(|o| markdown::render_inline(o))
+            .collect();
         view.content = out.html.clone();
         view.appendix = out.appendix.clone();
         view.title_id = out.title_id.clone();
@@ -323,11 +409,18 @@ impl Shared<'_> {
         view.toc = toc::sidebar(self.course, Some(index), &page.url);
         let position = self.course.order.iter().position(|&p| p == index);
         if let Some(pos) = position {
-            view.prev = pos.checked_sub(1).map(|p| self.link(&page.url, self.course.order[p]));
-            view.next = self.course.order.get(pos + 1).map(|&p| self.link(&page.url, p));
+            view.prev = pos
+                .checked_sub(1)
+                .map(|p| self.link(&page.url, self.course.order[p]));
+            view.next = self
+                .course
+                .order
+                .get(pos + 1)
+                .map(|&p| self.link(&page.url, p));
         }
         if let (Some(template), Some(source)) = (&self.config.edit_url_template, &page.source) {
-            view.edit_url = Some(template.replace("{path}", &source.to_string_lossy().replace('\\', "/")));
+            view.edit_url =
+                Some(template.replace("{path}", &source.to_string_lossy().replace('\\', "/")));
         }
         if page.kind == PageKind::Home {
             view.lessons = self.lessons(&page.url);
@@ -347,7 +440,10 @@ impl Shared<'_> {
                     number: p.number.clone(),
                     href: relative_url(from, &p.url),
                     description: p.front.description.clone(),
-                    depth: p.number.as_deref().map_or(1, |n| n.matches('.').count().max(1)),
+                    depth: p
+                        .number
+                        .as_deref()
+                        .map_or(1, |n| n.matches('.').count().max(1)),
                 }
             })
             .collect()
@@ -355,20 +451,31 @@ impl Shared<'_> {
 }
 
 /// Every page through its template, then the anchor check.
-pub fn assemble(ctx: &Ctx<'_>, rendered: &[Rendered], renderer: &Renderer, cache: Option<&mut HashMap<u64, Assembled>>, site: &mut SiteFiles, diags: &mut Diagnostics) {
+pub fn assemble(
+    ctx: &Ctx<'_>,
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    cache: Option<&mut HashMap<u64, Assembled>>,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
     let (config, course) = (ctx.config, ctx.course);
     let shared = Shared {
         config,
         course,
         glossary: ctx.glossary,
         book: book_view(config),
-        version: version(&Theme { dir: config.theme_dir.clone() }),
+        version: version(&Theme {
+            dir: config.theme_dir.clone(),
+        }),
         has_glossary: ctx.glossary.is_some(),
     };
     let root = &config.root;
     // With a cache, a page whose Markdown and the course's structure are unchanged is not
     // rendered again: one edited lesson costs one template render.
-    let structure = cache.as_ref().map_or(0, |_| structure_key(course, &shared.version));
+    let structure = cache
+        .as_ref()
+        .map_or(0, |_| structure_key(course, &shared.version));
     let previous = cache.as_ref().map(|c| &**c);
     let page_key = |i: usize| {
         let mut h = DefaultHasher::new();
@@ -388,13 +495,20 @@ pub fn assemble(ctx: &Ctx<'_>, rendered: &[Rendered], renderer: &Renderer, cache
                 let bytes = html.into_bytes();
                 let mut h = DefaultHasher::new();
                 bytes.hash(&mut h);
-                Assembled { hash: h.finish(), bytes: Arc::new(bytes), ids }
+                Assembled {
+                    hash: h.finish(),
+                    bytes: Arc::new(bytes),
+                    ids,
+                }
             });
             (course.pages[i].url.clone(), key, html)
         })
         .collect();
     if let Some(cache) = cache {
-        *cache = results.iter().filter_map(|(_, k, r)| r.as_ref().ok().map(|a| (*k, a.clone()))).collect();
+        *cache = results
+            .iter()
+            .filter_map(|(_, k, r)| r.as_ref().ok().map(|a| (*k, a.clone())))
+            .collect();
     }
     let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
     let mut first_template_error = true;
@@ -442,7 +556,11 @@ pub fn assemble(ctx: &Ctx<'_>, rendered: &[Rendered], renderer: &Renderer, cache
 
 /// The glossary page's entries, alphabetical, grouped by letter, each with the lessons that
 /// list it in `terms:` or mention it.
-fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Rendered]) -> Vec<GlossaryLetterView> {
+fn glossary_letters(
+    shared: &Shared<'_>,
+    g: &Glossary,
+    rendered: &[Rendered],
+) -> Vec<GlossaryLetterView> {
     let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
     for &page in &shared.course.order {
         let out = &rendered[page].out;
@@ -457,7 +575,11 @@ fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Rendered]) ->
     let mut letters: Vec<GlossaryLetterView> = Vec::new();
     for i in order {
         let e = &g.entries[i];
-        let letter: String = glossary::sort_key(&e.term).chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        let letter: String = glossary::sort_key(&e.term)
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
         let entry = GlossaryEntryView {
             id: e.id.clone(),
             term: e.term.clone(),
@@ -467,9 +589,15 @@ fn glossary_letters(shared: &Shared<'_>, g: &Glossary, rendered: &[Rendered]) ->
                 .see
                 .iter()
                 .filter_map(|id| g.entries.iter().find(|x| &x.id == id))
-                .map(|x| LinkView { title: x.term.clone(), href: format!("#term-{}", x.id) })
+                .map(|x| LinkView {
+                    title: x.term.clone(),
+                    href: format!("#term-{}", x.id),
+                })
                 .collect(),
-            used_in: used[i].iter().map(|&p| shared.link(GLOSSARY_URL, p)).collect(),
+            used_in: used[i]
+                .iter()
+                .map(|&p| shared.link(GLOSSARY_URL, p))
+                .collect(),
         };
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.entries.push(entry),
@@ -492,7 +620,14 @@ fn absolutize(entry: &mut crate::render::TocEntryView, base: &str) {
     }
 }
 
-fn render_generated(renderer: &Renderer, view: &PageView<'_>, url: &str, root: &Path, site: &mut SiteFiles, diags: &mut Diagnostics) {
+fn render_generated(
+    renderer: &Renderer,
+    view: &PageView<'_>,
+    url: &str,
+    root: &Path,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
     match renderer.render(view, root) {
         Ok(html) => site.add(url, html),
         Err(d) => diags.push(d),
@@ -513,12 +648,21 @@ fn collect_ids(html: &str) -> HashSet<String> {
     ids
 }
 
-fn check_anchors(rendered: &[Rendered], ids: &HashMap<String, Arc<HashSet<String>>>, diags: &mut Diagnostics) {
+fn check_anchors(
+    rendered: &[Rendered],
+    ids: &HashMap<String, Arc<HashSet<String>>>,
+    diags: &mut Diagnostics,
+) {
     for out in rendered.iter().map(|r| &r.out) {
         for link in &out.links {
-            let Some(page_ids) = ids.get(&link.page) else { continue };
+            let Some(page_ids) = ids.get(&link.page) else {
+                continue;
+            };
             if !page_ids.contains(&link.fragment) {
-                let mut near: Vec<&String> = page_ids.iter().filter(|id| !id.starts_with("tip-") && !id.starts_with("fnref")).collect();
+                let mut near: Vec<&String> = page_ids
+                    .iter()
+                    .filter(|id| !id.starts_with("tip-") && !id.starts_with("fnref"))
+                    .collect();
                 near.sort();
                 let help = if near.is_empty() {
                     "that page has no anchors".to_string()
@@ -527,8 +671,15 @@ fn check_anchors(rendered: &[Rendered], ids: &HashMap<String, Arc<HashSet<String
                     format!("anchors on that page: {}", list.join(", "))
                 };
                 diags.push(
-                    Diagnostic::error(&link.source, link.pos, format!("broken anchor: `{}` has no `#{}`", link.written, link.fragment))
-                        .with_help(help),
+                    Diagnostic::error(
+                        &link.source,
+                        link.pos,
+                        format!(
+                            "broken anchor: `{}` has no `#{}`",
+                            link.written, link.fragment
+                        ),
+                    )
+                    .with_help(help),
                 );
             }
         }
@@ -542,14 +693,18 @@ pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut 
     }
     site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
     site.add("theme/js/quiz_wasm.js", crate::theme::QUIZ_WASM_JS.to_vec());
-    site.add("theme/js/quiz_wasm_bg.wasm", crate::theme::QUIZ_WASM.to_vec());
+    site.add(
+        "theme/js/quiz_wasm_bg.wasm",
+        crate::theme::QUIZ_WASM.to_vec(),
+    );
     for asset in &course.assets {
         site.copy(asset.url.clone(), asset.source.clone());
     }
     if !site.files.contains_key("favicon.svg")
-        && let Some((bytes, _)) = theme.file("favicon.svg") {
-            site.add("favicon.svg", bytes.into_owned());
-        }
+        && let Some((bytes, _)) = theme.file("favicon.svg")
+    {
+        site.add("favicon.svg", bytes.into_owned());
+    }
     site.add(".nojekyll", "");
     if let Some(cname) = &config.cname {
         site.add("CNAME", format!("{}\n", cname.trim()));
@@ -562,12 +717,17 @@ pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut 
 }
 
 fn sitemap(base: &str, course: &Course) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut urls: Vec<&str> = course.pages.iter().map(|p| p.url.as_str()).collect();
     urls.sort_unstable();
     for url in urls {
         let shown = url.strip_suffix("index.html").unwrap_or(url);
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", markdown::highlight::escape(&format!("{base}{shown}"))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            markdown::highlight::escape(&format!("{base}{shown}"))
+        ));
     }
     xml.push_str("</urlset>\n");
     xml

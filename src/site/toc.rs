@@ -21,12 +21,20 @@ pub fn full(course: &Course, page_url: &str) -> Vec<TocEntryView> {
 
 fn contains(node: &TocNode, page: usize) -> bool {
     match node {
-        TocNode::Item { page: p, children, .. } => *p == Some(page) || children.iter().any(|c| contains(c, page)),
+        TocNode::Item {
+            page: p, children, ..
+        } => *p == Some(page) || children.iter().any(|c| contains(c, page)),
         _ => false,
     }
 }
 
-fn level(nodes: &[TocNode], course: &Course, current: Option<usize>, page_url: &str, windowed: bool) -> Vec<TocEntryView> {
+fn level(
+    nodes: &[TocNode],
+    course: &Course,
+    current: Option<usize>,
+    page_url: &str,
+    windowed: bool,
+) -> Vec<TocEntryView> {
     let on_path = current.and_then(|c| nodes.iter().position(|n| contains(n, c)));
     let range = if windowed && nodes.len() > 2 * WINDOW + 1 {
         let center = on_path.unwrap_or(0);
@@ -42,7 +50,12 @@ fn level(nodes: &[TocNode], course: &Course, current: Option<usize>, page_url: &
         out.push(match node {
             TocNode::Part(title) => entry("part", title.clone(), None, None),
             TocNode::Separator => entry("separator", String::new(), None, None),
-            TocNode::Item { title, page, number, children } => {
+            TocNode::Item {
+                title,
+                page,
+                number,
+                children,
+            } => {
                 let open = on_path == Some(i) || !windowed;
                 let mut e = entry(
                     if page.is_some() { "item" } else { "draft" },
@@ -65,10 +78,28 @@ fn level(nodes: &[TocNode], course: &Course, current: Option<usize>, page_url: &
     out
 }
 
-fn entry(kind: &'static str, title: String, number: Option<String>, href: Option<String>) -> TocEntryView {
-    TocEntryView { kind, title, number, href, current: false, open: false, children: Vec::new() }
+fn entry(
+    kind: &'static str,
+    title: String,
+    number: Option<String>,
+    href: Option<String>,
+) -> TocEntryView {
+    TocEntryView {
+        kind,
+        title,
+        number,
+        href,
+        current: false,
+        open: false,
+        children: Vec::new(),
+    }
 }
 
 fn more(count: usize, page_url: &str) -> TocEntryView {
-    entry("more", format!("{count} more…"), None, Some(relative(page_url, super::CONTENTS_URL)))
+    entry(
+        "more",
+        format!("{count} more…"),
+        None,
+        Some(relative(page_url, super::CONTENTS_URL)),
+    )
 }

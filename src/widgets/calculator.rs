@@ -242,7 +242,7 @@ pub fn slider_range(value: f64, allow_negative: bool, name: &str) -> (f64, f64, 
 }
 
 /// The price as the learner reads it: grouped for the page's language, the currency symbol in
-/// front and the minus sign before that ("-$1,500"). widgets.js does exactly the same.
+/// front and the minus sign before that ("-$1500"). widgets.js does exactly the same.
 pub fn money(x: f64, currency: &str, lang: &str) -> String {
     let digits = quiz_wasm::format_number(x, lang);
     match digits.strip_prefix('-') {
@@ -251,7 +251,7 @@ pub fn money(x: f64, currency: &str, lang: &str) -> String {
     }
 }
 
-/// The worked example: `200 × 1,000 + 50,000 = 250,000`, with `−` (U+2212) for a negative
+/// The worked example: `200 × 1000 + 50,000 = 250,000`, with `−` (U+2212) for a negative
 /// bias. widgets.js builds the same string from the same wasm functions.
 pub fn equation(w: f64, size: f64, b: f64, lang: &str) -> String {
     let f = |x: f64| quiz_wasm::format_number(x, lang);
@@ -522,7 +522,7 @@ mod tests {
         let out = render_block("w: 200\nb: 50000\nsize: 1000\n", "en");
         assert!(out.diags.is_empty(), "{:?}", out.diags);
         assert!(
-            out.html.contains(">200 × 1,000 + 50,000 = 250,000<"),
+            out.html.contains(">200 × 1000 + 50,000 = 250,000<"),
             "{}",
             out.html
         );
@@ -555,7 +555,7 @@ mod tests {
     fn formats_the_equation_and_money() {
         assert_eq!(
             equation(200.0, 1000.0, 50_000.0, "en"),
-            "200 × 1,000 + 50,000 = 250,000"
+            "200 × 1000 + 50,000 = 250,000"
         );
         assert_eq!(
             equation(200.0, 1000.0, 50_000.0, "de"),
@@ -563,11 +563,11 @@ mod tests {
         );
         assert_eq!(
             equation(-20.0, 1500.5, -1000.0, "en"),
-            "-20 × 1,500.5 − 1,000 = -31,010"
+            "-20 × 1500.5 − 1000 = -31,010"
         );
         assert_eq!(equation(1.0, 1.0, -0.001, "en"), "1 × 1 + 0 = 1");
         assert_eq!(money(250_000.0, "$", "en"), "$250,000");
-        assert_eq!(money(-1500.0, "$", "en"), "-$1,500");
+        assert_eq!(money(-1500.0, "$", "en"), "-$1500");
         assert_eq!(money(1500.0, "", "fr"), "1\u{202f}500");
     }
 

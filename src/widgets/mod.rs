@@ -19,19 +19,46 @@ pub struct PageWidgets {
 
 impl PageWidgets {
     /// Parse, check and render a quiz; errors go to `out`.
-    pub fn quiz(&self, text: &str, path: &std::path::Path, line_offset: usize, default_id: &str, out: &mut Output) {
+    pub fn quiz(
+        &self,
+        text: &str,
+        path: &std::path::Path,
+        line_offset: usize,
+        default_id: &str,
+        out: &mut Output,
+    ) {
         let html = self.quiz_html(text, path, line_offset, default_id, out);
         out.html.push_str(&html);
     }
 
     /// The quiz's HTML (empty when it has errors, which go to `out`).
-    pub fn quiz_html(&self, text: &str, path: &std::path::Path, line_offset: usize, default_id: &str, out: &mut Output) -> String {
+    pub fn quiz_html(
+        &self,
+        text: &str,
+        path: &std::path::Path,
+        line_offset: usize,
+        default_id: &str,
+        out: &mut Output,
+    ) -> String {
         match quiz_model::parse(text, path, line_offset, default_id) {
             Ok(q) => {
-                let id = if out.quizzes.contains(&q.id) { format!("{}-{}", q.id, out.quizzes.len() + 1) } else { q.id.clone() };
-                let q = quiz_model::Quiz { id: id.clone(), ..q };
+                let id = if out.quizzes.contains(&q.id) {
+                    format!("{}-{}", q.id, out.quizzes.len() + 1)
+                } else {
+                    q.id.clone()
+                };
+                let q = quiz_model::Quiz {
+                    id: id.clone(),
+                    ..q
+                };
                 out.quizzes.push(id);
-                quiz::render(&q, &quiz::QuizPlace { store_prefix: &self.store_prefix }, None)
+                quiz::render(
+                    &q,
+                    &quiz::QuizPlace {
+                        store_prefix: &self.store_prefix,
+                    },
+                    None,
+                )
             }
             Err(diags) => {
                 out.diags.extend(diags);
@@ -55,7 +82,11 @@ impl Widgets for PageWidgets {
             }
             "calculator" => calculator::render(body, &self.source, body_line, &self.lang, out),
             "playground" => playground::render(body, &self.source, body_line, &self.lang, out),
-            other => out.diags.push(Diagnostic::error(&self.source, crate::diag::Pos::new(body_line, 1), format!("unknown widget `{other}`"))),
+            other => out.diags.push(Diagnostic::error(
+                &self.source,
+                crate::diag::Pos::new(body_line, 1),
+                format!("unknown widget `{other}`"),
+            )),
         }
     }
 }

@@ -774,7 +774,7 @@ mod tests {
         let (w, b) = quiz_wasm::least_squares(&xs, &ys).unwrap();
         assert!(out.html.contains(&line_text(w, b, "en")));
         assert!(out.html.contains("<th scope=\"col\">Size (sq ft)</th>"));
-        assert!(out.html.contains("<td>2,800</td><td>604,000</td>"));
+        assert!(out.html.contains("<td>2800</td><td>604,000</td>"));
         assert!(out.html.contains("data-widget=\"playground\""));
     }
 

@@ -63,15 +63,22 @@ pub fn render(quiz: &Quiz, place: &QuizPlace<'_>, description: Option<&str>) -> 
         h,
         "<form class=\"quiz\" data-quiz=\"{id}\" data-salt=\"{salt}\" data-store=\"{}:{id}\"{} novalidate aria-labelledby=\"{title_id}\">",
         escape(place.store_prefix),
-        quiz.pass.map_or(String::new(), |p| format!(" data-pass=\"{p}\"")),
+        quiz.pass
+            .map_or(String::new(), |p| format!(" data-pass=\"{p}\"")),
     );
     let title = quiz.title.as_deref().unwrap_or("Quiz");
-    let _ = writeln!(h, "<h2 class=\"quiz-title\" id=\"{title_id}\">{}</h2>", render_inline(title));
+    let _ = writeln!(
+        h,
+        "<h2 class=\"quiz-title\" id=\"{title_id}\">{}</h2>",
+        render_inline(title)
+    );
     if let Some(d) = description {
         let _ = writeln!(h, "<p class=\"quiz-description\">{}</p>", render_inline(d));
     }
     h.push_str("<p class=\"notice no-js\">Checking answers needs JavaScript. You can still read the questions.</p>\n");
-    h.push_str("<p class=\"notice saved-notice\">Your answers are saved in this browser only.</p>\n");
+    h.push_str(
+        "<p class=\"notice saved-notice\">Your answers are saved in this browser only.</p>\n",
+    );
     for (n, q) in quiz.questions.iter().enumerate() {
         question(&mut h, quiz, q, n, &salt);
     }
@@ -82,11 +89,24 @@ pub fn render(quiz: &Quiz, place: &QuizPlace<'_>, description: Option<&str>) -> 
 fn question(h: &mut String, quiz: &Quiz, q: &Question, n: usize, salt: &str) {
     let qid = escape(&q.id);
     let name = format!("{}-{}", escape(&quiz.id), qid);
-    let feedback: Vec<String> = q.choices.iter().map(|c| c.feedback.as_deref().map(render_inline).unwrap_or_default()).collect();
+    let feedback: Vec<String> = q
+        .choices
+        .iter()
+        .map(|c| c.feedback.as_deref().map(render_inline).unwrap_or_default())
+        .collect();
     let reveal = format!(
         "{{\"feedback\":[{}],\"explanation\":{},\"answer\":{}}}",
-        feedback.iter().map(|f| json_string(f)).collect::<Vec<_>>().join(","),
-        json_string(&q.explanation.as_deref().map(render_block).unwrap_or_default()),
+        feedback
+            .iter()
+            .map(|f| json_string(f))
+            .collect::<Vec<_>>()
+            .join(","),
+        json_string(
+            &q.explanation
+                .as_deref()
+                .map(render_block)
+                .unwrap_or_default()
+        ),
         json_string(&render_inline(&q.answer_text)),
     );
     let _ = writeln!(
@@ -97,35 +117,65 @@ fn question(h: &mut String, quiz: &Quiz, q: &Question, n: usize, salt: &str) {
         quiz_wasm::conceal(&reveal, salt),
         fingerprint(q),
     );
-    let _ = writeln!(h, "<legend><span class=\"q-number\">{}.</span> {}</legend>", n + 1, render_inline(&q.prompt));
+    let _ = writeln!(
+        h,
+        "<legend><span class=\"q-number\">{}.</span> {}</legend>",
+        n + 1,
+        render_inline(&q.prompt)
+    );
     match q.kind {
         "single" | "multiple" => {
-            let input = if q.kind == "single" { "radio" } else { "checkbox" };
+            let input = if q.kind == "single" {
+                "radio"
+            } else {
+                "checkbox"
+            };
             for (i, c) in q.choices.iter().enumerate() {
-                let _ = writeln!(h, "<div class=\"choice\"><input type=\"{input}\" name=\"{name}\" id=\"{name}-{i}\" value=\"{i}\"><label for=\"{name}-{i}\">{}</label></div>", render_inline(&c.text));
+                let _ = writeln!(
+                    h,
+                    "<div class=\"choice\"><input type=\"{input}\" name=\"{name}\" id=\"{name}-{i}\" value=\"{i}\"><label for=\"{name}-{i}\">{}</label></div>",
+                    render_inline(&c.text)
+                );
             }
         }
         "true-false" => {
             for (value, label) in [("true", "True"), ("false", "False")] {
-                let _ = writeln!(h, "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{name}-{value}\" value=\"{value}\"><label for=\"{name}-{value}\">{label}</label></div>");
+                let _ = writeln!(
+                    h,
+                    "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{name}-{value}\" value=\"{value}\"><label for=\"{name}-{value}\">{label}</label></div>"
+                );
             }
         }
         "numeric" | "text" => {
-            let mode = if q.kind == "numeric" { " inputmode=\"decimal\"" } else { "" };
-            let _ = writeln!(h, "<div class=\"answer\"><label for=\"{name}-input\">Your answer</label> <input type=\"text\" id=\"{name}-input\" name=\"{name}\"{mode} autocomplete=\"off\" spellcheck=\"false\"></div>");
+            let mode = if q.kind == "numeric" {
+                " inputmode=\"decimal\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<div class=\"answer\"><label for=\"{name}-input\">Your answer</label> <input type=\"text\" id=\"{name}-input\" name=\"{name}\"{mode} autocomplete=\"off\" spellcheck=\"false\"></div>"
+            );
         }
         _ => {
             h.push_str("<ol class=\"order-list\" aria-label=\"Items to put in order\">\n");
             for i in shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id)) {
                 let item = render_inline(&q.items[i]);
                 let text = escape(&crate::markdown::plain_text(&item));
-                let _ = writeln!(h, "<li data-item=\"{i}\"><span>{item}</span> <button type=\"button\" data-move=\"up\" aria-label=\"Move up: {text}\">↑</button> <button type=\"button\" data-move=\"down\" aria-label=\"Move down: {text}\">↓</button></li>");
+                let _ = writeln!(
+                    h,
+                    "<li data-item=\"{i}\"><span>{item}</span> <button type=\"button\" data-move=\"up\" aria-label=\"Move up: {text}\">↑</button> <button type=\"button\" data-move=\"down\" aria-label=\"Move down: {text}\">↓</button></li>"
+                );
             }
             h.push_str("</ol>\n");
         }
     }
     if let Some(hint) = &q.hint {
-        let _ = writeln!(h, "<details class=\"hint\"><summary>Hint</summary><div>{}</div></details>", render_block(hint));
+        let _ = writeln!(
+            h,
+            "<details class=\"hint\"><summary>Hint</summary><div>{}</div></details>",
+            render_block(hint)
+        );
     }
     h.push_str("<div class=\"result\" data-result data-state=\"unanswered\"></div>\n</fieldset>\n");
 }
@@ -149,8 +199,15 @@ mod tests {
     #[test]
     fn markup_snapshot() {
         let yaml = "title: Check yourself\npass: 50%\nquestions:\n  - id: knobs\n    type: single\n    prompt: Which are *parameters*?\n    choices:\n      - text: \"`w` and `b`\"\n        correct: true\n        feedback: Right.\n      - text: \"`price`\"\n    explanation: Knobs.\n    hint: Training changes them.\n  - id: order\n    type: order\n    prompt: Order\n    items: [a, b, c]\n";
-        let quiz = crate::content::quiz::parse(yaml, std::path::Path::new("q"), 0, "quiz").unwrap_or_else(|d| unreachable!("{d:?}"));
-        let html = render(&quiz, &QuizPlace { store_prefix: "coursebook:/:c:l.html" }, None);
+        let quiz = crate::content::quiz::parse(yaml, std::path::Path::new("q"), 0, "quiz")
+            .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let html = render(
+            &quiz,
+            &QuizPlace {
+                store_prefix: "coursebook:/:c:l.html",
+            },
+            None,
+        );
         assert!(!html.contains("Right."), "feedback must be concealed");
         assert!(!html.contains("Knobs."), "explanations must be concealed");
         insta::assert_snapshot!(html);
