@@ -68,10 +68,10 @@ fn events(port: u16, prefix: &str) -> Receiver<String> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(s).lines().map_while(Result::ok) {
-            if let Some(name) = line.strip_prefix("event: ") {
-                if tx.send(name.to_string()).is_err() {
-                    return;
-                }
+            if let Some(name) = line.strip_prefix("event: ")
+                && tx.send(name.to_string()).is_err()
+            {
+                return;
             }
         }
     });

@@ -81,7 +81,7 @@ pub fn render_all(
     shared: u64,
     diags: &mut Diagnostics,
 ) -> Vec<Rendered> {
-    let previous = cache.as_ref().map(|c| &**c);
+    let previous = cache.as_deref();
     let results: Vec<Rendered> = ctx
         .course
         .pages
@@ -476,7 +476,7 @@ pub fn assemble(
     let structure = cache
         .as_ref()
         .map_or(0, |_| structure_key(course, &shared.version));
-    let previous = cache.as_ref().map(|c| &**c);
+    let previous = cache.as_deref();
     let page_key = |i: usize| {
         let mut h = DefaultHasher::new();
         (rendered[i].key, structure, i).hash(&mut h);
