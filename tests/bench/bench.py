@@ -813,6 +813,19 @@ def floor_check(highlight: bool, course: Course):
     return check
 
 
+def wait_for_quiet(threshold: float | None, max_wait: float) -> None:
+    """On a shared machine, wait (at most max_wait s) for the 1-minute load to drop below threshold."""
+    if threshold is None:
+        return
+    deadline = time.monotonic() + max_wait
+    load = os.getloadavg()[0]
+    if load >= threshold:
+        log(f"   waiting for the 1-minute load ({load:.1f}) to drop below {threshold} (at most {max_wait:.0f} s)")
+    while load >= threshold and time.monotonic() < deadline:
+        time.sleep(5)
+        load = os.getloadavg()[0]
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -899,6 +912,7 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     logs.mkdir(parents=True)
     problems: list[str] = []
     for run in range(runs):
+        wait_for_quiet(args.quiet_load, args.max_wait)
         for tool in tools:
             shutil.rmtree(tool.output, ignore_errors=True)
             # Hugo keeps a lock file and resources/ in the source: start from clean each time.
@@ -971,6 +985,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=BENCH / "work", help="work folder (default tests/bench/work)")
     parser.add_argument("--seed", type=int, default=1, help="course generator seed (default 1)")
     parser.add_argument("--no-install", action="store_true", help="skip tools that are missing instead of installing")
+    parser.add_argument("--quiet-load", type=float, metavar="LOAD",
+                        help="before each round of builds, wait until the 1-minute load average is below LOAD")
+    parser.add_argument("--max-wait", type=float, default=300, help="longest wait for --quiet-load, s (default 300)")
     parser.add_argument("--generate-only", action="store_true", help="write the courses, build nothing")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
