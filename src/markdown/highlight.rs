@@ -70,6 +70,11 @@ fn pulldown_cmark_escape_html(text: &str) -> String {
 /// The stylesheet for highlighted code: a light theme, and a dark one that applies when the
 /// system asks for dark (unless the reader chose light) or the reader chose dark.
 pub fn stylesheet() -> String {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet).clone()
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light = themes
         .themes

@@ -66,6 +66,8 @@ pub struct GlossaryEntryView {
     pub definition: String,
     pub see: Vec<LinkView>,
     pub used_in: Vec<LinkView>,
+    /// Lessons that use the term beyond those in `used_in`.
+    pub used_in_more: usize,
 }
 
 #[derive(Serialize)]

@@ -68,8 +68,10 @@ pub fn build_cached(
     let started = Instant::now();
     // 1. Configuration.
     let config = config::load(root, diags)?;
+    let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, diags);
+    timings.mark("content");
     // 3. Templates, loaded up front so a broken override is reported even if no page uses it.
     let theme = Theme {
         dir: config.theme_dir.clone(),
@@ -91,9 +93,11 @@ pub fn build_cached(
     }
     let (renderer, template_errors) = Renderer::new(theme.clone(), root);
     diags.extend(template_errors);
+    timings.mark("templates");
     // 4. The glossary, and the matcher that links its terms in prose.
     let glossary = load_glossary(&config, diags);
     let matcher = glossary.as_ref().map(|g| pages::matcher(&config, g));
+    timings.mark("glossary");
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course);
     let ctx = pages::Ctx {
@@ -110,6 +114,7 @@ pub fn build_cached(
         shared,
         diags,
     );
+    timings.mark("markdown");
     // 6. Pages through templates, plus the site's other files.
     let mut site = SiteFiles::default();
     pages::assemble(
@@ -124,6 +129,7 @@ pub fn build_cached(
     if diags.has_errors() {
         return None;
     }
+    timings.mark("pages");
     // 7. Write, swapping the new site in whole.
     let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
     if mode == Mode::Write {
@@ -136,12 +142,49 @@ pub fn build_cached(
             return None;
         }
     }
+    timings.mark("write");
+    timings.report();
     Some(Summary {
         pages: rendered.len(),
         files: site.files.len(),
         dest,
         millis: started.elapsed().as_millis(),
     })
+}
+
+/// Per-step durations, printed to stderr when `COURSEBOOK_TIMINGS` is set (for profiling).
+struct Timings {
+    last: Instant,
+    steps: Vec<(&'static str, u128)>,
+    on: bool,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            last: Instant::now(),
+            steps: Vec::new(),
+            on: std::env::var_os("COURSEBOOK_TIMINGS").is_some(),
+        }
+    }
+
+    fn mark(&mut self, step: &'static str) {
+        if self.on {
+            self.steps.push((step, self.last.elapsed().as_micros()));
+            self.last = Instant::now();
+        }
+    }
+
+    fn report(&self) {
+        if self.on {
+            let parts: Vec<String> = self
+                .steps
+                .iter()
+                .map(|(s, us)| format!("{s} {:.1} ms", *us as f64 / 1000.0))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
 }
 
 /// A hash of what every page's Markdown depends on beyond its own file.

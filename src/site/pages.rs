@@ -556,18 +556,33 @@ pub fn assemble(
 
 /// The glossary page's entries, alphabetical, grouped by letter, each with the lessons that
 /// list it in `terms:` or mention it.
+/// How many lessons a glossary entry lists under "Used in".
+const USED_IN_SHOWN: usize = 12;
+
 fn glossary_letters(
     shared: &Shared<'_>,
     g: &Glossary,
     rendered: &[Rendered],
 ) -> Vec<GlossaryLetterView> {
+    // Linear in the mentions, not pages × terms.
+    let by_id: HashMap<&str, usize> = g
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
     let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
     for &page in &shared.course.order {
         let out = &rendered[page].out;
-        for (i, e) in g.entries.iter().enumerate() {
-            if out.key_terms.contains(&i) || out.mentioned.contains(&e.id) {
-                used[i].push(page);
-            }
+        let mentioned = out
+            .mentioned
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied());
+        let mut terms: Vec<usize> = out.key_terms.iter().copied().chain(mentioned).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for i in terms {
+            used[i].push(page);
         }
     }
     let mut order: Vec<usize> = (0..g.entries.len()).collect();
@@ -594,10 +609,14 @@ fn glossary_letters(
                     href: format!("#term-{}", x.id),
                 })
                 .collect(),
+            // A term used everywhere would list every lesson: the first few say enough, and
+            // keep the page small however large the course.
             used_in: used[i]
                 .iter()
+                .take(USED_IN_SHOWN)
                 .map(|&p| shared.link(GLOSSARY_URL, p))
                 .collect(),
+            used_in_more: used[i].len().saturating_sub(USED_IN_SHOWN),
         };
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.entries.push(entry),
