@@ -525,7 +525,7 @@ def objectives_markdown(lesson: Lesson) -> str:
         f"- {o}" for o in lesson.objectives) + "\n\n"
 
 
-def glossary_markdown(course: Course, link_ext: str) -> str:
+def glossary_markdown(course: Course) -> str:
     out = []
     for term in sorted(course.terms, key=lambda t: t.name.lower()):
         see = ""
@@ -578,7 +578,7 @@ def write_mdbook(course: Course, root: Path) -> None:
                     + "\n" + key_terms_markdown(course, lesson, "../glossary.md") + "\n" + quiz_markdown(lesson.quiz))
             write(folder / f"{lesson.stem}.md", text)
             summary.append(f"  - [{lesson.title}]({chapter.folder}/{lesson.stem}.md)")
-    write(src / "glossary.md", "# Glossary\n\n" + glossary_markdown(course, ".md"))
+    write(src / "glossary.md", "# Glossary\n\n" + glossary_markdown(course))
     summary += ["", "[Glossary](glossary.md)"]
     write(src / "SUMMARY.md", "\n".join(summary) + "\n")
 
@@ -638,7 +638,7 @@ def write_hugo(course: Course, root: Path) -> None:
     content = root / "content"
     write(content / "_index.md", front_matter({"title": course.title}) + paragraph(random.Random(1), 5) + "\n")
     write(content / "glossary.md", front_matter({"title": "Glossary", "weight": 999999})
-          + glossary_markdown(course, ""))
+          + glossary_markdown(course))
     for chapter in course.chapters:
         folder = content / chapter.folder
         write(folder / "_index.md", front_matter({"title": chapter.title, "weight": chapter.index + 1}) + chapter.intro + "\n")
@@ -953,8 +953,9 @@ def report(rows: list[dict], info: dict, versions: dict, args) -> str:
         "",
         f"- Machine: {info['nproc']} cores, {info['cpu']}, {info['ram']} RAM, {info['os']}; "
         f"1-minute load average at the start and after each size: {info['load']}",
-        f"- coursebook {versions['coursebook']}; mdBook {versions['mdbook']}; Hugo {versions['hugo']}; "
-        f"floors: {versions['floor']} ({versions['rustc']})",
+        "- " + "; ".join(f"{label} {versions[key]}" for key, label in
+                         [("coursebook", "coursebook"), ("mdbook", "mdBook"), ("hugo", "Hugo"), ("floor", "floors:")]
+                         if versions[key] != "—") + (f" ({versions['rustc']})" if versions["floor"] != "—" else ""),
         f"- Course: {CHAPTER_SIZE} lessons a chapter, ~900 words, 2–3 code blocks, a table, an image, math, "
         f"a callout, a 4-question quiz per lesson; a {GLOSSARY_TERMS}-term glossary",
         "- Medians over the runs; \"÷\" columns are coursebook's figure divided by the tool's, run by run "
