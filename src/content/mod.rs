@@ -76,6 +76,8 @@ pub struct Course {
     pub order: Vec<usize>,
     pub home: usize,
     pub assets: Vec<Asset>,
+    /// For each page, the child indices leading to it in `toc` (`None` when it is not there).
+    pub toc_paths: Vec<Option<Vec<usize>>>,
     /// Other files found beside lessons (`*.quiz.yaml`, the glossary), relative to src.
     pub data_files: Vec<PathBuf>,
 }
@@ -179,5 +181,20 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
         tree::from_names(config, markdown, &mut course, diags);
     }
     urls::check_collisions(&course, diags);
+    course.toc_paths = vec![None; course.pages.len()];
+    index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
     course
+}
+
+fn index_paths(nodes: &[TocNode], prefix: &mut Vec<usize>, out: &mut Vec<Option<Vec<usize>>>) {
+    for (i, node) in nodes.iter().enumerate() {
+        if let TocNode::Item { page, children, .. } = node {
+            prefix.push(i);
+            if let Some(slot) = page.and_then(|p| out.get_mut(p)) {
+                slot.get_or_insert_with(|| prefix.clone());
+            }
+            index_paths(children, prefix, out);
+            prefix.pop();
+        }
+    }
 }

@@ -11,31 +11,25 @@ use crate::render::TocEntryView;
 const WINDOW: usize = 12;
 
 pub fn sidebar(course: &Course, current: Option<usize>, page_url: &str) -> Vec<TocEntryView> {
-    level(&course.toc, course, current, page_url, true)
+    // The precomputed path to the current page: no search of the tree per page.
+    let path = current.and_then(|c| course.toc_paths.get(c)).and_then(Option::as_deref);
+    level(&course.toc, course, current, path, page_url, true)
 }
 
 /// The whole tree, for the contents page.
 pub fn full(course: &Course, page_url: &str) -> Vec<TocEntryView> {
-    level(&course.toc, course, None, page_url, false)
-}
-
-fn contains(node: &TocNode, page: usize) -> bool {
-    match node {
-        TocNode::Item {
-            page: p, children, ..
-        } => *p == Some(page) || children.iter().any(|c| contains(c, page)),
-        _ => false,
-    }
+    level(&course.toc, course, None, None, page_url, false)
 }
 
 fn level(
     nodes: &[TocNode],
     course: &Course,
     current: Option<usize>,
+    path: Option<&[usize]>,
     page_url: &str,
     windowed: bool,
 ) -> Vec<TocEntryView> {
-    let on_path = current.and_then(|c| nodes.iter().position(|n| contains(n, c)));
+    let on_path = path.and_then(|p| p.first().copied());
     let range = if windowed && nodes.len() > 2 * WINDOW + 1 {
         let center = on_path.unwrap_or(0);
         center.saturating_sub(WINDOW)..(center + WINDOW + 1).min(nodes.len())
@@ -66,7 +60,8 @@ fn level(
                 e.current = page.is_some() && *page == current;
                 e.open = open && on_path == Some(i);
                 if open {
-                    e.children = level(children, course, current, page_url, windowed);
+                    let rest = path.filter(|_| on_path == Some(i)).map(|p| &p[1..]);
+                    e.children = level(children, course, current, rest, page_url, windowed);
                 }
                 e
             }
