@@ -116,6 +116,21 @@ pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Di
     Ok(())
 }
 
+/// Write one file of the site at `target`.
+fn put(target: &Path, data: &FileData) -> Result<(), Diagnostic> {
+    match data {
+        FileData::Bytes(bytes) => {
+            fs::write(target, bytes).map_err(|e| io_error(target, "write", &e))
+        }
+        FileData::Shared(bytes, _) => {
+            fs::write(target, bytes.as_slice()).map_err(|e| io_error(target, "write", &e))
+        }
+        FileData::Copy(from) => fs::copy(from, target)
+            .map(|_| ())
+            .map_err(|e| io_error(from, "copy", &e)),
+    }
+}
+
 fn hash_of(data: &FileData) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -172,17 +187,7 @@ pub fn write_changed(
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
         }
-        match data {
-            FileData::Bytes(bytes) => {
-                fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
-            }
-            FileData::Shared(bytes, _) => {
-                fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e))
-            }
-            FileData::Copy(from) => fs::copy(from, &target)
-                .map(|_| ())
-                .map_err(|e| io_error(from, "copy", &e)),
-        }
+        put(&target, data)
     })?;
     for gone in written.keys().filter(|u| !site.files.contains_key(*u)) {
         if let Some(rel) = safe_relative(gone) {
@@ -220,16 +225,6 @@ fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
     let files: Vec<(&String, &FileData)> = site.files.iter().collect();
     files.par_iter().try_for_each(|(url, data)| {
         let target = staging.join(url.as_str());
-        match data {
-            FileData::Bytes(bytes) => {
-                fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
-            }
-            FileData::Shared(bytes, _) => {
-                fs::write(&target, bytes.as_slice()).map_err(|e| io_error(&target, "write", &e))
-            }
-            FileData::Copy(from) => fs::copy(from, &target)
-                .map(|_| ())
-                .map_err(|e| io_error(from, "copy", &e)),
-        }
+        put(&target, data)
     })
 }

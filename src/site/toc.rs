@@ -12,7 +12,9 @@ const WINDOW: usize = 12;
 
 pub fn sidebar(course: &Course, current: Option<usize>, page_url: &str) -> Vec<TocEntryView> {
     // The precomputed path to the current page: no search of the tree per page.
-    let path = current.and_then(|c| course.toc_paths.get(c)).and_then(Option::as_deref);
+    let path = current
+        .and_then(|c| course.toc_paths.get(c))
+        .and_then(Option::as_deref);
     level(&course.toc, course, current, path, page_url, true)
 }
 
