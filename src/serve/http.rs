@@ -5,8 +5,9 @@
 
 use super::reload::{Hub, SCRIPT};
 use std::fs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use tiny_http::{Header, Request, Response};
+use tiny_http::Request;
 
 pub struct Site {
     /// The built site on disk.
@@ -36,10 +37,6 @@ fn mime(path: &Path) -> &'static str {
         "mp4" => "video/mp4",
         _ => "application/octet-stream",
     }
-}
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -117,19 +114,36 @@ fn inject(html: Vec<u8>, prefix: &str) -> Vec<u8> {
     }
 }
 
+/// Answer with a complete response and close the connection. A dev server gains nothing from
+/// keep-alive, and closing after each answer means no request can wait behind another on a
+/// connection the browser chose to reuse.
 fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
-    let mut response = Response::from_data(body).with_status_code(status);
-    for h in [
-        header("Content-Type", content_type),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response = response.with_header(h);
-    }
-    let _ = request.respond(response);
+    let reason = match status {
+        200 => "OK",
+        302 => "Found",
+        404 => "Not Found",
+        _ => "",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    write_raw(request, head, &body);
+}
+
+fn write_raw(request: Request, head: String, body: &[u8]) {
+    let mut out = request.into_writer();
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.write_all(body))
+        .and_then(|()| out.flush());
+}
+
+fn redirect(request: Request, to: &str) {
+    let head = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
+    );
+    write_raw(request, head, &[]);
 }
 
 pub fn handle(request: Request, site: &Site, hub: &Hub) {
@@ -141,13 +155,7 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
             SCRIPT.as_bytes().to_vec(),
             "text/javascript; charset=utf-8",
         ),
-        Target::Redirect(to) => {
-            let mut response = Response::from_data(Vec::new()).with_status_code(302);
-            if let Some(h) = header("Location", &to) {
-                response = response.with_header(h);
-            }
-            let _ = request.respond(response);
-        }
+        Target::Redirect(to) => redirect(request, &to),
         Target::File(path) => match fs::read(&path) {
             Ok(bytes) if mime(&path).starts_with("text/html") => {
                 send(request, 200, inject(bytes, &site.prefix), mime(&path))
