@@ -18,19 +18,6 @@ pub struct PageWidgets {
 }
 
 impl PageWidgets {
-    /// Parse, check and render a quiz; errors go to `out`.
-    pub fn quiz(
-        &self,
-        text: &str,
-        path: &std::path::Path,
-        line_offset: usize,
-        default_id: &str,
-        out: &mut Output,
-    ) {
-        let html = self.quiz_html(text, path, line_offset, default_id, out);
-        out.html.push_str(&html);
-    }
-
     /// The quiz's HTML (empty when it has errors, which go to `out`).
     pub fn quiz_html(
         &self,
@@ -78,7 +65,8 @@ impl Widgets for PageWidgets {
             "quiz" => {
                 let default_id = format!("quiz-{}", out.quizzes.len() + 1);
                 let source = self.source.clone();
-                self.quiz(body, &source, body_line, &default_id, out);
+                let html = self.quiz_html(body, &source, body_line, &default_id, out);
+                out.html.push_str(&html);
             }
             "calculator" => calculator::render(body, &self.source, body_line, &self.lang, out),
             "playground" => playground::render(body, &self.source, body_line, &self.lang, out),
