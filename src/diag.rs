@@ -125,6 +125,10 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

@@ -6,11 +6,13 @@
 pub mod frontmatter;
 pub mod glossary;
 pub mod quiz;
+pub mod sources;
 pub mod summary;
 mod tree;
 mod urls;
 
 pub use frontmatter::FrontMatter;
+pub use sources::{Source, SourceCache};
 pub use urls::{page_url, strip_number};
 
 use crate::config::Config;
@@ -44,6 +46,8 @@ pub struct Page {
     pub body: String,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
+    /// A hash of the Markdown file (0 for generated pages), for serve's caches.
+    pub hash: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -90,13 +94,6 @@ impl Course {
     }
 }
 
-/// A Markdown file read from disk.
-pub struct Source {
-    pub src_rel: PathBuf,
-    pub root_rel: PathBuf,
-    pub text: String,
-}
-
 /// Read a file as UTF-8, reporting unreadable and non-UTF-8 files at their path.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let shown = rel(root, path);
@@ -128,8 +125,13 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
     }
 }
 
-/// Load the whole course from `config.src`.
-pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
+/// Load the whole course from `config.src`. With a cache (`coursebook serve`), unchanged
+/// Markdown files are not read again.
+pub fn load(
+    config: &Config,
+    mut cache: Option<&mut SourceCache>,
+    diags: &mut Diagnostics,
+) -> Course {
     let src = &config.src;
     if !src.is_dir() {
         diags.push(
@@ -142,7 +144,17 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
         );
         return Course::default();
     }
-    let files = urls::walk(src, diags, &config.root);
+    let files = match cache.as_deref().and_then(SourceCache::walk) {
+        Some(files) => files.to_vec(),
+        None => {
+            let before = diags.len();
+            let files = urls::walk(src, diags, &config.root);
+            if let Some(c) = cache.as_deref_mut().filter(|_| diags.len() == before) {
+                c.keep_walk(&files);
+            }
+            files
+        }
+    };
     let mut markdown = Vec::new();
     let mut course = Course::default();
     let glossary = config.glossary.clone();
@@ -153,13 +165,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
             if name == "SUMMARY.md" && src_rel.parent() == Some(Path::new("")) {
                 continue;
             }
-            if let Some(text) = read_text(&config.root, &file, diags) {
-                markdown.push(Source {
-                    root_rel: rel(&config.root, &file),
-                    src_rel,
-                    text,
-                });
-            }
+            markdown.push((file, src_rel));
         } else if name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml") || src_rel == glossary
         {
             course.data_files.push(src_rel);
@@ -172,6 +178,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Course {
             });
         }
     }
+    let markdown = sources::read_all(&config.root, markdown, cache, diags);
     let summary_path = src.join("SUMMARY.md");
     if summary_path.is_file() {
         if let Some(text) = read_text(&config.root, &summary_path, diags) {

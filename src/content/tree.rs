@@ -1,7 +1,7 @@
 //! Building the table of contents and page list, from SUMMARY.md or from file and folder names.
 
 use super::summary::{self, Entry};
-use super::{Course, FrontMatter, Page, PageKind, Source, TocNode, frontmatter, strip_number};
+use super::{Course, FrontMatter, Page, PageKind, Source, TocNode, strip_number};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
 use std::collections::BTreeMap;
@@ -9,30 +9,25 @@ use std::path::{Path, PathBuf};
 
 /// Parse a source's front matter and make its page.
 fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diagnostics) -> Page {
-    let split = frontmatter::split(&src.text);
-    let front = match split.front {
-        Some(yaml) => {
-            frontmatter::parse(yaml, &src.root_rel, split.front_line).unwrap_or_else(|d| {
-                diags.push(d);
-                FrontMatter::default()
-            })
-        }
-        None => FrontMatter::default(),
-    };
+    let front = src.front.unwrap_or_else(|d| {
+        diags.push(d);
+        FrontMatter::default()
+    });
     let title = front
         .title
         .clone()
-        .or_else(|| first_heading(split.body))
+        .or_else(|| first_heading(&src.body))
         .unwrap_or_else(|| fallback_title.to_string());
     Page {
         kind,
         url: super::page_url(&src.src_rel),
-        source: Some(src.root_rel.clone()),
-        src_rel: Some(src.src_rel.clone()),
+        source: Some(src.root_rel),
+        src_rel: Some(src.src_rel),
         title,
         number: None,
-        body: split.body.to_string(),
-        body_line: split.body_line,
+        body: src.body,
+        body_line: src.body_line,
+        hash: src.hash,
         front,
     }
 }
@@ -94,6 +89,7 @@ fn add_home(
             },
             body: String::new(),
             body_line: 0,
+            hash: 0,
         },
     };
     course.home = push_page(course, page);
@@ -209,6 +205,7 @@ fn generated_chapter(sub: &Path, name: &str) -> Page {
         front: FrontMatter::default(),
         body: String::new(),
         body_line: 0,
+        hash: 0,
     }
 }
 

@@ -11,6 +11,8 @@ use std::path::Path;
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
+    /// A hash of every template's source: `coursebook serve` renders pages again when it changes.
+    pub fingerprint: u64,
 }
 
 #[derive(Serialize)]
@@ -129,12 +131,22 @@ impl Renderer {
                 .map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned()))
         });
         let mut diags = Vec::new();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
         for name in TEMPLATES {
+            std::hash::Hash::hash(&theme.file(&theme.template_path(name)), &mut h);
             if let Err(e) = env.get_template(name) {
                 diags.push(template_error(&theme, root, &e));
             }
         }
-        (Renderer { env, theme }, diags)
+        let fingerprint = std::hash::Hasher::finish(&h);
+        (
+            Renderer {
+                env,
+                theme,
+                fingerprint,
+            },
+            diags,
+        )
     }
 
     pub fn render(&self, view: &PageView<'_>, root: &Path) -> Result<String, Diagnostic> {

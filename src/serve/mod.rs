@@ -1,19 +1,19 @@
 //! `coursebook serve`: build, serve the site under its `site-url` path, watch the sources,
-//! rebuild on change (debounced, so an editor's save-and-rename is one rebuild) and reload every
-//! open page. A failed rebuild keeps the last good site and shows its problems in the pages.
+//! rebuild on each save (see `watch` for when a save is complete) and reload every open page. A failed rebuild keeps the last good site and shows its problems in the pages.
 
 mod http;
 mod reload;
+mod watch;
 
 use crate::diag::Diagnostics;
 use crate::site::{self, Mode};
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify::{RecursiveMode, Watcher};
 use reload::Hub;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::channel;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::Instant;
+use watch::Save;
 
 pub struct Options {
     pub dir: PathBuf,
@@ -101,7 +101,7 @@ pub fn run(options: &Options) -> bool {
     watch(&root, &config, &hub, options.quiet, &mut cache)
 }
 
-/// Watch book.toml, the source folder and the theme folder; rebuild after each burst of changes.
+/// Watch book.toml, the source folder and the theme folder; rebuild after each save.
 fn watch(
     root: &Path,
     config: &crate::config::Config,
@@ -109,9 +109,9 @@ fn watch(
     quiet: bool,
     cache: &mut site::Cache,
 ) -> bool {
-    let (tx, rx) = channel::<DebounceEventResult>();
-    let mut debouncer = match new_debouncer(Duration::from_millis(30), None, tx) {
-        Ok(d) => d,
+    let (tx, rx) = channel::<notify::Result<notify::Event>>();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch files: {e}");
             return false;
@@ -125,7 +125,7 @@ fn watch(
         paths.push((theme.clone(), RecursiveMode::Recursive));
     }
     for (path, mode) in paths {
-        if let Err(e) = debouncer.watch(&path, mode) {
+        if let Err(e) = watcher.watch(&path, mode) {
             eprintln!("warning: cannot watch {}: {e}", path.display());
         }
     }
@@ -133,28 +133,39 @@ fn watch(
         .build_dir
         .canonicalize()
         .unwrap_or_else(|_| config.build_dir.clone());
-    for result in rx {
-        let Ok(events) = result else { continue };
-        // Our own output (when it sits inside a watched folder) must not trigger a rebuild.
-        // Reading files during the build is reported as access: only changes count.
-        let relevant = events
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.kind,
-                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                )
-            })
-            .flat_map(|e| e.paths.iter())
-            .any(|p| {
-                !p.starts_with(&out)
-                    && !p
-                        .components()
-                        .any(|c| c.as_os_str().to_string_lossy().contains(".coursebook-"))
-            });
-        if relevant {
-            hub.built(rebuild(root, quiet, cache));
+    // The watcher reports every change, so unchanged sources need not even be looked at.
+    cache.sources.watched = true;
+    while let Ok(first) = rx.recv() {
+        let mut save = Save::default();
+        save.add(first, &out);
+        // A save is a few events in a row (truncate, write, close; or write elsewhere and
+        // rename into place). Once every changed file is complete, 2 ms of quiet end the
+        // wait; a write still open (no close seen yet) waits for 50 ms of quiet.
+        loop {
+            let quiet_for = if save.open.is_empty() {
+                watch::COMPLETE_QUIET
+            } else {
+                watch::OPEN_QUIET
+            };
+            match rx.recv_timeout(quiet_for) {
+                Ok(event) => save.add(event, &out),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return true,
+            }
         }
+        if save.changed.is_empty() && !save.rescan {
+            continue;
+        }
+        if save.rescan {
+            cache.sources.clear();
+        }
+        if save.structural {
+            cache.sources.forget_walk();
+        }
+        for path in &save.changed {
+            cache.sources.invalidate(&config.src, path);
+        }
+        hub.built(rebuild(root, quiet, cache));
     }
     true
 }

@@ -14,6 +14,7 @@ use crate::theme::Theme;
 use output::SiteFiles;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub const CONTENTS_URL: &str = "toc.html";
@@ -37,6 +38,9 @@ pub enum Mode {
 /// What `coursebook serve` keeps between rebuilds so that one edit costs one page.
 #[derive(Default)]
 pub struct Cache {
+    /// Markdown files as read and split, by path.
+    pub sources: content::SourceCache,
+    glossary: GlossaryCache,
     /// Rendered Markdown by the hash of everything it depends on.
     pages: HashMap<u64, std::sync::Arc<crate::markdown::Output>>,
     /// Pages through their templates, by the hash of their Markdown and the course's structure.
@@ -70,7 +74,7 @@ pub fn build_cached(
     let config = config::load(root, diags)?;
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
-    let course = content::load(&config, diags);
+    let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
     timings.mark("content");
     // 3. Templates, loaded up front so a broken override is reported even if no page uses it.
     let theme = Theme {
@@ -95,22 +99,34 @@ pub fn build_cached(
     diags.extend(template_errors);
     timings.mark("templates");
     // 4. The glossary, and the matcher that links its terms in prose.
-    let glossary = load_glossary(&config, diags);
-    let matcher = glossary.as_ref().map(|g| pages::matcher(&config, g));
+    let (glossary, matcher) = match load_glossary(
+        &config,
+        cache.as_deref_mut().map(|c| &mut c.glossary),
+        diags,
+    ) {
+        Some((g, m)) => (Some(g), Some(m)),
+        None => (None, None),
+    };
     timings.mark("glossary");
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course);
     let ctx = pages::Ctx {
         config: &config,
         course: &course,
-        glossary: glossary.as_ref(),
-        matcher: matcher.as_ref(),
+        glossary: glossary.as_deref(),
+        matcher: matcher.as_deref(),
     };
-    let shared = shared_key(&config, &links, glossary.as_ref());
+    let shared = shared_key(&config, &links, glossary.as_deref());
+    let data = cache
+        .as_deref_mut()
+        .map(|c| c.sources.data_hashes(&config.src, &course.data_files));
     let rendered = pages::render_all(
         &ctx,
         &links,
-        cache.as_deref_mut().map(|c| &mut c.pages),
+        cache
+            .as_deref_mut()
+            .map(|c| &mut c.pages)
+            .zip(data.as_ref()),
         shared,
         diags,
     );
@@ -122,6 +138,7 @@ pub fn build_cached(
         &rendered,
         &renderer,
         cache.as_deref_mut().map(|c| &mut c.html),
+        shared,
         &mut site,
         diags,
     );
@@ -223,20 +240,49 @@ pub fn wasm_size_note() -> String {
     )
 }
 
-/// `glossary.yaml` (or `[course] glossary`), when the course has one.
+type Glossary = crate::content::glossary::Glossary;
+type Matcher = crate::markdown::mentions::Matcher;
+
+/// What `coursebook serve` keeps of the glossary: parsing it and building its matcher is done
+/// again only when its text (or `link-terms`) changes.
+#[derive(Default)]
+pub struct GlossaryCache {
+    key: u64,
+    kept: Option<(Arc<Glossary>, Arc<Matcher>, Vec<crate::diag::Diagnostic>)>,
+}
+
+/// `glossary.yaml` (or `[course] glossary`), when the course has one, with its matcher.
 fn load_glossary(
     config: &Config,
+    cache: Option<&mut GlossaryCache>,
     diags: &mut Diagnostics,
-) -> Option<crate::content::glossary::Glossary> {
+) -> Option<(Arc<Glossary>, Arc<Matcher>)> {
+    use std::hash::{Hash, Hasher};
     let path = config.src.join(&config.glossary);
     if !path.is_file() {
         return None;
     }
     let text = content::read_text(&config.root, &path, diags)?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&text, format!("{:?}", config.link_terms)).hash(&mut h);
+    let key = h.finish();
+    if let Some(c) = &cache
+        && c.key == key
+        && let Some((g, m, errors)) = &c.kept
+    {
+        diags.extend(errors.iter().cloned());
+        return Some((Arc::clone(g), Arc::clone(m)));
+    }
     let (glossary, errors) =
         crate::content::glossary::parse(&text, &crate::diag::rel(&config.root, &path));
-    diags.extend(errors);
-    Some(glossary)
+    let matcher = Arc::new(pages::matcher(config, &glossary));
+    let glossary = Arc::new(glossary);
+    diags.extend(errors.iter().cloned());
+    if let Some(c) = cache {
+        c.key = key;
+        c.kept = Some((Arc::clone(&glossary), Arc::clone(&matcher), errors));
+    }
+    Some((glossary, matcher))
 }
 
 /// Every page and asset by its source path, for resolving links.

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What page rendering needs from the rest of the build.
@@ -45,53 +45,48 @@ pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
     Matcher::new(terms, config.link_terms == LinkTerms::All, GLOSSARY_URL)
 }
 
-/// What a page's rendered Markdown depends on, hashed: its own text, front matter and quiz file,
-/// and `shared` (the link table, the glossary and the configuration). Equal keys mean the
-/// cached output is still right.
-fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64) -> u64 {
+/// What a page's rendered Markdown depends on, hashed: its own file, its quiz file (`data`:
+/// hashes of the course's other files) and `shared` (the link table, the glossary and the
+/// configuration). Equal keys mean the cached output is still right.
+fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64, data: &HashMap<PathBuf, u64>) -> u64 {
     let mut h = DefaultHasher::new();
-    shared.hash(&mut h);
-    page.url.hash(&mut h);
-    page.body.hash(&mut h);
-    page.body_line.hash(&mut h);
-    format!("{:?}", page.front).hash(&mut h);
+    (shared, &page.url, &page.title, page.hash, page.kind as u8).hash(&mut h);
     if let Some(src) = &page.src_rel {
-        let quiz = src.with_extension("quiz.yaml");
-        std::fs::read(ctx.config.src.join(quiz)).ok().hash(&mut h);
-        if let Some(named) = &page.front.quiz {
-            std::fs::read(
-                ctx.config
-                    .src
-                    .join(src.parent().unwrap_or(Path::new("")))
-                    .join(&named.value),
-            )
-            .ok()
-            .hash(&mut h);
+        let dir = src.parent().unwrap_or(Path::new(""));
+        let quiz = match &page.front.quiz {
+            Some(named) => dir.join(&named.value),
+            None => src.with_extension("quiz.yaml"),
+        };
+        match data.get(&quiz) {
+            Some(hash) => hash.hash(&mut h),
+            // Not a file the walk found (`..` in its path, say): read it.
+            None => std::fs::read(ctx.config.src.join(&quiz)).ok().hash(&mut h),
         }
     }
     h.finish()
 }
 
-/// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`), pages whose
-/// inputs did not change are not rendered again.
+/// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`: outputs by
+/// key, and the hashes of the course's other files), pages whose inputs did not change are not
+/// rendered again.
 pub fn render_all(
     ctx: &Ctx<'_>,
     links: &LinkTable,
-    cache: Option<&mut HashMap<u64, Arc<Output>>>,
+    cache: Option<(&mut HashMap<u64, Arc<Output>>, &HashMap<PathBuf, u64>)>,
     shared: u64,
     diags: &mut Diagnostics,
 ) -> Vec<Rendered> {
+    let (cache, data) = match cache {
+        Some((c, d)) => (Some(c), Some(d)),
+        None => (None, None),
+    };
     let previous = cache.as_deref();
     let results: Vec<Rendered> = ctx
         .course
         .pages
         .par_iter()
         .map(|page| {
-            let key = if previous.is_some() {
-                page_key(ctx, page, shared)
-            } else {
-                0
-            };
+            let key = data.map_or(0, |d| page_key(ctx, page, shared, d));
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {
                 return Rendered {
                     key,
@@ -132,10 +127,36 @@ pub struct Assembled {
     ids: Arc<HashSet<String>>,
 }
 
+impl Assembled {
+    /// `for_cache`: hash the bytes, so `serve` writes only changed files. `ids`: collect the
+    /// page's anchors, which only pages that some link points into need (always when cached:
+    /// a later edit may add such a link).
+    fn new(html: String, for_cache: bool, ids: bool) -> Self {
+        let ids = Arc::new(if ids || for_cache {
+            collect_ids(&html)
+        } else {
+            HashSet::new()
+        });
+        let bytes = html.into_bytes();
+        let hash = if for_cache {
+            let mut h = DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        } else {
+            0
+        };
+        Assembled {
+            bytes: Arc::new(bytes),
+            hash,
+            ids,
+        }
+    }
+}
+
 /// What every page's sidebar, pager and title depend on: the course's structure.
-fn structure_key(course: &Course, version: &str) -> u64 {
+fn structure_key(course: &Course, version: &str, templates: u64, shared: u64) -> u64 {
     let mut h = DefaultHasher::new();
-    version.hash(&mut h);
+    (version, templates, shared).hash(&mut h);
     format!("{:?}", course.toc).hash(&mut h);
     course.order.hash(&mut h);
     for p in &course.pages {
@@ -450,12 +471,15 @@ impl Shared<'_> {
     }
 }
 
-/// Every page through its template, then the anchor check.
+/// Every page through its template, then the anchor check. With a cache (`coursebook serve`),
+/// a page whose inputs are unchanged is taken from it: `shared` hashes what every page depends
+/// on beyond its own Markdown (configuration, glossary, link table).
 pub fn assemble(
     ctx: &Ctx<'_>,
     rendered: &[Rendered],
     renderer: &Renderer,
     cache: Option<&mut HashMap<u64, Assembled>>,
+    shared_key: u64,
     site: &mut SiteFiles,
     diags: &mut Diagnostics,
 ) {
@@ -471,50 +495,47 @@ pub fn assemble(
         has_glossary: ctx.glossary.is_some(),
     };
     let root = &config.root;
-    // With a cache, a page whose Markdown and the course's structure are unchanged is not
-    // rendered again: one edited lesson costs one template render.
-    let structure = cache
-        .as_ref()
-        .map_or(0, |_| structure_key(course, &shared.version));
+    // One edited lesson costs one template render: every page's sidebar, pager and title depend
+    // on the course's structure and the templates, and on nothing else beyond its Markdown.
+    let structure = cache.as_ref().map_or(0, |_| {
+        structure_key(course, &shared.version, renderer.fingerprint, shared_key)
+    });
     let previous = cache.as_deref();
-    let page_key = |i: usize| {
+    let key_of = |parts: &dyn Fn(&mut DefaultHasher)| {
         let mut h = DefaultHasher::new();
-        (rendered[i].key, structure, i).hash(&mut h);
+        structure.hash(&mut h);
+        parts(&mut h);
         h.finish()
     };
+    // Pages some `#anchor` link points into: only their ids are collected.
+    let targets: HashSet<&String> = rendered
+        .iter()
+        .flat_map(|r| r.out.links.iter().map(|l| &l.page))
+        .collect();
     let results: Vec<(String, u64, Result<Assembled, Diagnostic>)> = (0..course.pages.len())
         .into_par_iter()
         .map(|i| {
-            let key = page_key(i);
+            let key = key_of(&|h| (rendered[i].key, i).hash(h));
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {
                 return (course.pages[i].url.clone(), key, Ok(hit.clone()));
             }
             let view = shared.page_view(i, &rendered[i].out);
-            let html = renderer.render(&view, root).map(|html| {
-                let ids = Arc::new(collect_ids(&html));
-                let bytes = html.into_bytes();
-                let mut h = DefaultHasher::new();
-                bytes.hash(&mut h);
-                Assembled {
-                    hash: h.finish(),
-                    bytes: Arc::new(bytes),
-                    ids,
-                }
-            });
-            (course.pages[i].url.clone(), key, html)
+            let url = &course.pages[i].url;
+            let page = renderer
+                .render(&view, root)
+                .map(|html| Assembled::new(html, previous.is_some(), targets.contains(url)));
+            (course.pages[i].url.clone(), key, page)
         })
         .collect();
-    if let Some(cache) = cache {
-        *cache = results
-            .iter()
-            .filter_map(|(_, k, r)| r.as_ref().ok().map(|a| (*k, a.clone())))
-            .collect();
-    }
+    let mut kept: HashMap<u64, Assembled> = HashMap::new();
     let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
     let mut first_template_error = true;
-    for (url, _, result) in results {
+    for (url, key, result) in results {
         match result {
             Ok(page) => {
+                if previous.is_some() {
+                    kept.insert(key, page.clone());
+                }
                 ids.insert(url.clone(), page.ids);
                 site.share(url, page.bytes, page.hash);
             }
@@ -527,30 +548,58 @@ pub fn assemble(
             }
         }
     }
-    // Generated pages: contents, 404.
-    let mut contents = shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
-    contents.toc = toc::full(course, CONTENTS_URL);
-    contents.template = "contents.html";
-    contents.lessons = shared.lessons(CONTENTS_URL);
-    render_generated(renderer, &contents, CONTENTS_URL, root, site, diags);
+    // Generated pages (contents, glossary, 404), each also kept while its inputs are unchanged.
+    let mut generated = |key: u64, url: &str, page: Option<Result<Assembled, Diagnostic>>| {
+        let page = match previous.and_then(|c| c.get(&key)).cloned().map(Ok).or(page) {
+            Some(Ok(page)) => page,
+            Some(Err(d)) => return diags.push(d),
+            None => return,
+        };
+        if previous.is_some() {
+            kept.insert(key, page.clone());
+        }
+        site.share(url, page.bytes, page.hash);
+    };
+    let key = key_of(&|h| CONTENTS_URL.hash(h));
+    let page = render_uncached(renderer, root, previous, key, &|| {
+        let mut contents = shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
+        contents.toc = toc::full(course, CONTENTS_URL);
+        contents.template = "contents.html";
+        contents.lessons = shared.lessons(CONTENTS_URL);
+        contents
+    });
+    generated(key, CONTENTS_URL, page);
     if let Some(g) = ctx.glossary {
-        let mut page = shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
-        page.template = "glossary.html";
-        page.glossary = glossary_letters(&shared, g, rendered);
-        render_generated(renderer, &page, GLOSSARY_URL, root, site, diags);
+        let used = used_in(course, g, rendered);
+        let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut page = shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
+            page.template = "glossary.html";
+            page.glossary = glossary_letters(&shared, g, &used);
+            page
+        });
+        generated(key, GLOSSARY_URL, page);
     }
-    let mut not_found = shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
-    // Served at any depth, so its links start from the site's own path.
-    not_found.root = config.site_url.clone();
-    not_found.toc = toc::sidebar(course, None, "index.html")
-        .into_iter()
-        .map(|mut e| {
-            absolutize(&mut e, &config.site_url);
-            e
-        })
-        .collect();
-    not_found.template = "404.html";
-    render_generated(renderer, &not_found, "404.html", root, site, diags);
+    let key = key_of(&|h| "404.html".hash(h));
+    let page = render_uncached(renderer, root, previous, key, &|| {
+        let mut not_found =
+            shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
+        // Served at any depth, so its links start from the site's own path.
+        not_found.root = config.site_url.clone();
+        not_found.toc = toc::sidebar(course, None, "index.html")
+            .into_iter()
+            .map(|mut e| {
+                absolutize(&mut e, &config.site_url);
+                e
+            })
+            .collect();
+        not_found.template = "404.html";
+        not_found
+    });
+    generated(key, "404.html", page);
+    if let Some(cache) = cache {
+        *cache = kept;
+    }
     check_anchors(rendered, &ids, diags);
 }
 
@@ -559,12 +608,24 @@ pub fn assemble(
 /// How many lessons a glossary entry lists under "Used in".
 const USED_IN_SHOWN: usize = 12;
 
-fn glossary_letters(
-    shared: &Shared<'_>,
-    g: &Glossary,
-    rendered: &[Rendered],
-) -> Vec<GlossaryLetterView> {
-    // Linear in the mentions, not pages × terms.
+/// A generated page through its template, unless the cache holds it under `key`.
+fn render_uncached<'a>(
+    renderer: &Renderer,
+    root: &Path,
+    previous: Option<&HashMap<u64, Assembled>>,
+    key: u64,
+    view: &dyn Fn() -> PageView<'a>,
+) -> Option<Result<Assembled, Diagnostic>> {
+    previous.is_none_or(|c| !c.contains_key(&key)).then(|| {
+        renderer
+            .render(&view(), root)
+            .map(|html| Assembled::new(html, previous.is_some(), false))
+    })
+}
+
+/// For each glossary entry, the pages (in reading order) that list it in `terms:` or mention it.
+/// Linear in the mentions, not pages × terms.
+fn used_in(course: &Course, g: &Glossary, rendered: &[Rendered]) -> Vec<Vec<usize>> {
     let by_id: HashMap<&str, usize> = g
         .entries
         .iter()
@@ -572,7 +633,7 @@ fn glossary_letters(
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
     let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
-    for &page in &shared.course.order {
+    for &page in &course.order {
         let out = &rendered[page].out;
         let mentioned = out
             .mentioned
@@ -585,6 +646,14 @@ fn glossary_letters(
             used[i].push(page);
         }
     }
+    used
+}
+
+fn glossary_letters(
+    shared: &Shared<'_>,
+    g: &Glossary,
+    used: &[Vec<usize>],
+) -> Vec<GlossaryLetterView> {
     let mut order: Vec<usize> = (0..g.entries.len()).collect();
     order.sort_by_key(|&i| (glossary::sort_key(&g.entries[i].term), i));
     let mut letters: Vec<GlossaryLetterView> = Vec::new();
@@ -636,20 +705,6 @@ fn absolutize(entry: &mut crate::render::TocEntryView, base: &str) {
     }
     for child in &mut entry.children {
         absolutize(child, base);
-    }
-}
-
-fn render_generated(
-    renderer: &Renderer,
-    view: &PageView<'_>,
-    url: &str,
-    root: &Path,
-    site: &mut SiteFiles,
-    diags: &mut Diagnostics,
-) {
-    match renderer.render(view, root) {
-        Ok(html) => site.add(url, html),
-        Err(d) => diags.push(d),
     }
 }
 

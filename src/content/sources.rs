@@ -1,0 +1,192 @@
+//! Reading the course's Markdown: each file split into front matter and body, its front matter
+//! parsed, all files in parallel. `coursebook serve` keeps what it read in a [`SourceCache`] and
+//! reads again only the files that changed, so one edit costs one file, not the course.
+
+use super::{FrontMatter, frontmatter, read_text};
+use crate::diag::{Diagnostic, Diagnostics, rel};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A Markdown file read from disk and split.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub src_rel: PathBuf,
+    pub root_rel: PathBuf,
+    /// The front matter, or why it could not be read (reported when the page is made).
+    pub front: Result<FrontMatter, Diagnostic>,
+    pub body: String,
+    /// Lines of the file before `body` (front matter), for positions.
+    pub body_line: usize,
+    /// A hash of the whole file: equal hashes mean the page renders the same.
+    pub hash: u64,
+}
+
+/// What identifies a version of a file without reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path).ok().map(|m| Stamp {
+        modified: m.modified().ok(),
+        len: m.len(),
+    })
+}
+
+/// Files read by an earlier build, by path relative to the source folder.
+#[derive(Default)]
+pub struct SourceCache {
+    files: HashMap<PathBuf, (Stamp, Arc<Source>)>,
+    /// Hashes of the other files pages depend on (quizzes).
+    data: HashMap<PathBuf, (Stamp, u64)>,
+    /// The files the last walk found, kept while no file is created, removed or renamed.
+    walk: Option<Vec<PathBuf>>,
+    /// Set by `coursebook serve`, whose watcher reports every change through
+    /// [`SourceCache::invalidate`]: an entry is then reused without even a `stat`.
+    pub watched: bool,
+}
+
+impl SourceCache {
+    /// The files of the last walk, when still valid.
+    pub fn walk(&self) -> Option<&[PathBuf]> {
+        self.walk.as_deref().filter(|_| self.watched)
+    }
+
+    pub fn keep_walk(&mut self, files: &[PathBuf]) {
+        if self.watched {
+            self.walk = Some(files.to_vec());
+        }
+    }
+
+    /// A file or folder was created, removed or renamed: walk the sources again.
+    pub fn forget_walk(&mut self) {
+        self.walk = None;
+    }
+
+    /// The watcher saw `path` change: read it again whatever its stamp says (a coarse clock can
+    /// give two quick saves of the same length one modification time). `path` may be a folder.
+    pub fn invalidate(&mut self, src: &Path, path: &Path) {
+        let canonical = src.canonicalize().ok();
+        let relative = path
+            .strip_prefix(src)
+            .ok()
+            .or_else(|| canonical.as_deref().and_then(|c| path.strip_prefix(c).ok()));
+        match relative {
+            Some(r) if !r.as_os_str().is_empty() => {
+                self.files.retain(|k, _| !k.starts_with(r));
+                self.data.retain(|k, _| !k.starts_with(r));
+            }
+            Some(_) => self.clear(),
+            // Outside the sources (book.toml, the theme) there is nothing of ours to forget.
+            None => {}
+        }
+    }
+
+    /// Forget everything (the watcher lost track of events).
+    pub fn clear(&mut self) {
+        self.files.clear();
+        self.data.clear();
+        self.walk = None;
+    }
+
+    /// The hashes of `files` (relative to `src`), reading only those that changed.
+    pub fn data_hashes(&mut self, src: &Path, files: &[PathBuf]) -> HashMap<PathBuf, u64> {
+        let mut out = HashMap::with_capacity(files.len());
+        for file in files {
+            let full = src.join(file);
+            if self.watched
+                && let Some((_, hash)) = self.data.get(file)
+            {
+                out.insert(file.clone(), *hash);
+                continue;
+            }
+            let Some(now) = stamp(&full) else { continue };
+            let hash = match self.data.get(file) {
+                Some((then, hash)) if *then == now => *hash,
+                _ => {
+                    let Ok(bytes) = std::fs::read(&full) else {
+                        continue;
+                    };
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    bytes.hash(&mut h);
+                    let hash = h.finish();
+                    self.data.insert(file.clone(), (now, hash));
+                    hash
+                }
+            };
+            out.insert(file.clone(), hash);
+        }
+        out
+    }
+}
+
+/// Read `files` (absolute, each with its path relative to `src`), reusing `cache` entries whose
+/// file is unchanged. The result keeps the order of `files`.
+pub fn read_all(
+    root: &Path,
+    files: Vec<(PathBuf, PathBuf)>,
+    mut cache: Option<&mut SourceCache>,
+    diags: &mut Diagnostics,
+) -> Vec<Source> {
+    let previous = cache.as_deref();
+    let results: Vec<(Option<Stamp>, Result<Arc<Source>, Diagnostics>, bool)> = files
+        .into_par_iter()
+        .map(|(file, src_rel)| {
+            if let Some(c) = previous.filter(|c| c.watched)
+                && let Some((then, hit)) = c.files.get(&src_rel)
+            {
+                return (Some(*then), Ok(Arc::clone(hit)), false);
+            }
+            let now = previous.and_then(|_| stamp(&file));
+            if let Some((then, hit)) = previous.and_then(|c| c.files.get(&src_rel))
+                && now == Some(*then)
+            {
+                return (now, Ok(Arc::clone(hit)), false);
+            }
+            let mut errors = Diagnostics::default();
+            let source = read_one(root, &file, src_rel, &mut errors);
+            (now, source.map(Arc::new).ok_or(errors), true)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (now, result, fresh) in results {
+        match result {
+            Ok(source) => {
+                if let (Some(cache), Some(now), true) = (cache.as_deref_mut(), now, fresh) {
+                    cache
+                        .files
+                        .insert(source.src_rel.clone(), (now, Arc::clone(&source)));
+                }
+                out.push(Arc::unwrap_or_clone(source));
+            }
+            Err(errors) => diags.extend(errors.into_vec()),
+        }
+    }
+    out
+}
+
+fn read_one(root: &Path, file: &Path, src_rel: PathBuf, diags: &mut Diagnostics) -> Option<Source> {
+    let text = read_text(root, file, diags)?;
+    let root_rel = rel(root, file);
+    let split = frontmatter::split(&text);
+    let front = match split.front {
+        Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
+        None => Ok(FrontMatter::default()),
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    Some(Source {
+        front,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        hash: h.finish(),
+        src_rel,
+        root_rel,
+    })
+}
