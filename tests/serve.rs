@@ -186,3 +186,93 @@ fn serve_rebuilds_reloads_and_refuses_traversal() {
     .unwrap();
     assert_eq!(next_event(&rx), "reload");
 }
+
+/// Wait for the next `reload`, then fetch `path` until it contains `text` (the reload is sent
+/// after the files are written, so the first fetch should already have it).
+fn reloaded_with(rx: &Receiver<String>, port: u16, path: &str, text: &str) {
+    assert_eq!(next_event(rx), "reload", "waiting for {text:?} in {path}");
+    let body = get(port, path).1;
+    assert!(
+        body.contains(text),
+        "{path} lacks {text:?} after the reload"
+    );
+}
+
+#[test]
+fn serve_rebuilds_what_each_kind_of_change_affects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    write(
+        "book.toml",
+        "[book]\ntitle = \"Kinds\"\n[output.html]\nsite-url = \"/k/\"\ntheme = \"mytheme\"\n",
+    );
+    write("content/a.md", "# A\n\nThe model learns.\n");
+    write("content/b.md", "# B\n\nOther text.\n");
+    write(
+        "content/glossary.yaml",
+        "- term: model\n  definition: First definition.\n",
+    );
+    let page_template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    write("mytheme/templates/page.html", &page_template);
+    let port = free_port();
+    let _server = start(root, port);
+    let rx = events(port, "/k/");
+    assert_eq!(next_event(&rx), "ok");
+
+    // Two saves of the same length within one clock tick: the second must not be missed.
+    write("content/a.md", "# A\n\nThe model learns 1.\n");
+    write("content/a.md", "# A\n\nThe model learns 2.\n");
+    let mut last = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !last.contains("learns 2.") {
+        assert!(Instant::now() < deadline, "the second save never showed");
+        let _ = rx.recv_timeout(Duration::from_secs(5));
+        last = get(port, "/k/a.html").1;
+    }
+    while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+
+    // The glossary: its page and the lessons' tooltips.
+    write(
+        "content/glossary.yaml",
+        "- term: model\n  definition: Second definition.\n",
+    );
+    reloaded_with(&rx, port, "/k/glossary.html", "Second definition.");
+    assert!(get(port, "/k/a.html").1.contains("Second definition."));
+
+    // A template of the course's theme: every page.
+    write(
+        "mytheme/templates/page.html",
+        &page_template.replacen("{% block content %}", "{% block content %}THEMED", 1),
+    );
+    reloaded_with(&rx, port, "/k/b.html", "THEMED");
+
+    // A new lesson: its page, and the others' sidebars.
+    write("content/c.md", "# C\n\nA new lesson.\n");
+    reloaded_with(&rx, port, "/k/c.html", "A new lesson.");
+    assert!(get(port, "/k/a.html").1.contains("c.html"));
+
+    // A quiz file beside a lesson.
+    write(
+        "content/b.quiz.yaml",
+        "questions:\n  - type: true-false\n    prompt: Is it new?\n    answer: true\n",
+    );
+    reloaded_with(&rx, port, "/k/b.html", "data-quiz=");
+
+    // An editor's save by rename: move the old file away, write the new one.
+    std::fs::rename(root.join("content/b.md"), root.join("content/b.md~")).unwrap();
+    write("content/b.md", "# B\n\nSaved by rename.\n");
+    reloaded_with(&rx, port, "/k/b.html", "Saved by rename.");
+
+    // A removed lesson disappears from the site.
+    std::fs::remove_file(root.join("content/c.md")).unwrap();
+    assert_eq!(next_event(&rx), "reload");
+    assert_eq!(get(port, "/k/c.html").0, 404);
+}
