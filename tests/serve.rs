@@ -259,6 +259,11 @@ fn serve_rebuilds_what_each_kind_of_change_affects() {
     reloaded_with(&rx, port, "/k/c.html", "A new lesson.");
     assert!(get(port, "/k/a.html").1.contains("c.html"));
 
+    // A new title: the lesson's own page and every sidebar.
+    write("content/c.md", "---\ntitle: Renamed lesson\n---\nA new lesson.\n");
+    reloaded_with(&rx, port, "/k/c.html", "Renamed lesson");
+    assert!(get(port, "/k/a.html").1.contains("Renamed lesson"));
+
     // A quiz file beside a lesson.
     write(
         "content/b.quiz.yaml",

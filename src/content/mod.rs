@@ -43,14 +43,14 @@ pub struct Page {
     /// Section number such as `1.2.` for numbered chapters.
     pub number: Option<String>,
     pub front: FrontMatter,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
     /// A hash of the Markdown file (0 for generated pages), for serve's caches.
     pub hash: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum TocNode {
     Part(String),
     Separator,
@@ -72,7 +72,7 @@ pub struct Asset {
     pub url: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Course {
     pub pages: Vec<Page>,
     pub toc: Vec<TocNode>,
@@ -178,18 +178,45 @@ pub fn load(
             });
         }
     }
-    let markdown = sources::read_all(&config.root, markdown, cache, diags);
+    let markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
     let summary_path = src.join("SUMMARY.md");
-    if summary_path.is_file() {
-        if let Some(text) = read_text(&config.root, &summary_path, diags) {
-            tree::from_summary(config, &text, markdown, &mut course, diags);
+    let summary = if summary_path.is_file() {
+        match read_text(&config.root, &summary_path, diags) {
+            Some(text) => Some(text),
+            None => return course,
         }
     } else {
-        tree::from_names(config, markdown, &mut course, diags);
+        None
+    };
+    // serve: when no title, draft flag, file or SUMMARY.md changed, the structure is the same
+    // as last time; only the pages' text is new.
+    let key = cache.as_deref().map(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (format!("{config:?}"), &summary, &course.assets.len()).hash(&mut h);
+        for s in &markdown {
+            (&s.src_rel, s.tree_key).hash(&mut h);
+        }
+        h.finish()
+    });
+    if let (Some(c), Some(key)) = (cache.as_deref(), key)
+        && let Some(kept) = c.course(key)
+    {
+        return sources::refresh(kept, markdown, diags);
     }
-    urls::check_collisions(&course, diags);
+    let mut found = Diagnostics::default();
+    match &summary {
+        Some(text) => tree::from_summary(config, text, markdown, &mut course, &mut found),
+        None => tree::from_names(config, markdown, &mut course, &mut found),
+    }
+    urls::check_collisions(&course, &mut found);
     course.toc_paths = vec![None; course.pages.len()];
     index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
+    let found = found.into_vec();
+    if let (Some(c), Some(key)) = (cache, key) {
+        c.keep_course(key, &course, &found);
+    }
+    diags.extend(found);
     course
 }
 

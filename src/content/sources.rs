@@ -2,7 +2,7 @@
 //! parsed, all files in parallel. `coursebook serve` keeps what it read in a [`SourceCache`] and
 //! reads again only the files that changed, so one edit costs one file, not the course.
 
-use super::{FrontMatter, frontmatter, read_text};
+use super::{Course, FrontMatter, frontmatter, read_text};
 use crate::diag::{Diagnostic, Diagnostics, rel};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -18,11 +18,14 @@ pub struct Source {
     pub root_rel: PathBuf,
     /// The front matter, or why it could not be read (reported when the page is made).
     pub front: Result<FrontMatter, Diagnostic>,
-    pub body: String,
+    /// Shared, not copied, by every rebuild that finds the file unchanged.
+    pub body: Arc<str>,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
     /// A hash of the whole file: equal hashes mean the page renders the same.
     pub hash: u64,
+    /// A hash of what the course's structure takes from the file: front matter, first heading.
+    pub tree_key: u64,
 }
 
 /// What identifies a version of a file without reading it.
@@ -47,6 +50,8 @@ pub struct SourceCache {
     data: HashMap<PathBuf, (Stamp, u64)>,
     /// The files the last walk found, kept while no file is created, removed or renamed.
     walk: Option<Vec<PathBuf>>,
+    /// The course last built from them, its key, and what building it reported.
+    course: Option<(u64, Course, Vec<Diagnostic>)>,
     /// Set by `coursebook serve`, whose watcher reports every change through
     /// [`SourceCache::invalidate`]: an entry is then reused without even a `stat`.
     pub watched: bool,
@@ -67,6 +72,21 @@ impl SourceCache {
     /// A file or folder was created, removed or renamed: walk the sources again.
     pub fn forget_walk(&mut self) {
         self.walk = None;
+        self.course = None;
+    }
+
+    /// The course built last time, if it was built from sources with this key.
+    pub fn course(&self, key: u64) -> Option<(&Course, &[Diagnostic])> {
+        self.course
+            .as_ref()
+            .filter(|(k, _, _)| *k == key && self.watched)
+            .map(|(_, c, d)| (c, d.as_slice()))
+    }
+
+    pub fn keep_course(&mut self, key: u64, course: &Course, diags: &[Diagnostic]) {
+        if self.watched {
+            self.course = Some((key, course.clone(), diags.to_vec()));
+        }
     }
 
     /// The watcher saw `path` change: read it again whatever its stamp says (a coarse clock can
@@ -92,7 +112,7 @@ impl SourceCache {
     pub fn clear(&mut self) {
         self.files.clear();
         self.data.clear();
-        self.walk = None;
+        self.forget_walk();
     }
 
     /// The hashes of `files` (relative to `src`), reading only those that changed.
@@ -181,12 +201,41 @@ fn read_one(root: &Path, file: &Path, src_rel: PathBuf, diags: &mut Diagnostics)
     };
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
+    let hash = h.finish();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (format!("{front:?}"), super::tree::first_heading(split.body)).hash(&mut h);
     Some(Source {
         front,
-        body: split.body.to_string(),
+        body: Arc::from(split.body),
         body_line: split.body_line,
-        hash: h.finish(),
+        hash,
+        tree_key: h.finish(),
         src_rel,
         root_rel,
     })
+}
+
+/// The course built last time from sources with the same structure, with each page's text,
+/// hash and front matter taken from `sources`.
+pub fn refresh(
+    (kept, found): (&Course, &[Diagnostic]),
+    sources: Vec<Source>,
+    diags: &mut Diagnostics,
+) -> Course {
+    let mut course = kept.clone();
+    let mut by_path: HashMap<PathBuf, Source> = sources
+        .into_iter()
+        .map(|s| (s.src_rel.clone(), s))
+        .collect();
+    for page in &mut course.pages {
+        if let Some(source) = page.src_rel.as_ref().and_then(|p| by_path.remove(p)) {
+            page.body = source.body;
+            page.hash = source.hash;
+            if let Ok(front) = source.front {
+                page.front = front;
+            }
+        }
+    }
+    diags.extend(found.iter().cloned());
+    course
 }

@@ -32,7 +32,7 @@ fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diag
     }
 }
 
-fn first_heading(body: &str) -> Option<String> {
+pub fn first_heading(body: &str) -> Option<String> {
     body.lines()
         .find_map(|l| l.strip_prefix("# "))
         .map(|h| h.split(" {#").next().unwrap_or(h).trim().to_string())
@@ -87,7 +87,7 @@ fn add_home(
                 description: config.description.clone(),
                 ..FrontMatter::default()
             },
-            body: String::new(),
+            body: "".into(),
             body_line: 0,
             hash: 0,
         },
@@ -120,11 +120,13 @@ fn build_dir(
     diags: &mut Diagnostics,
     prefix: &str,
 ) -> Vec<TocNode> {
-    // Direct children of `dir`: files, and sub-folders that hold Markdown.
+    // Direct children of `dir`: files, and sub-folders that hold Markdown. Paths order by
+    // component, so everything under `dir` is one range of the map: linear in the files overall.
     let mut children: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
-    for key in sources.keys() {
+    for key in sources.range(dir.to_path_buf()..) {
+        let key = key.0;
         let Ok(rest) = key.strip_prefix(dir) else {
-            continue;
+            break;
         };
         let mut comps = rest.components();
         let Some(first) = comps.next() else { continue };
@@ -203,7 +205,7 @@ fn generated_chapter(sub: &Path, name: &str) -> Page {
         title: humanize(name),
         number: None,
         front: FrontMatter::default(),
-        body: String::new(),
+        body: "".into(),
         body_line: 0,
         hash: 0,
     }

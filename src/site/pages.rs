@@ -157,7 +157,7 @@ impl Assembled {
 fn structure_key(course: &Course, version: &str, templates: u64, shared: u64) -> u64 {
     let mut h = DefaultHasher::new();
     (version, templates, shared).hash(&mut h);
-    format!("{:?}", course.toc).hash(&mut h);
+    course.toc.hash(&mut h);
     course.order.hash(&mut h);
     for p in &course.pages {
         (&p.url, &p.title, &p.number, &p.front.description, &p.source).hash(&mut h);

@@ -19,6 +19,7 @@
 // All times are Date.now() of one machine clock, in node and in the page.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -249,7 +250,13 @@ async function runTool(name, browser) {
     fs.chmodSync(path.join(tmp, 'coursebook'), 0o755);
     bin = path.join(tmp, 'coursebook');
   }
-  const version = def.version(bin);
+  let version = def.version(bin);
+  if (name === 'coursebook') {
+    // The version number alone does not tell builds apart: add the commit and the binary's hash.
+    const rev = execFileSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT }).toString().trim();
+    const sha = createHash('sha256').update(fs.readFileSync(bin)).digest('hex').slice(0, 12);
+    version += ` (${rev}, binary ${sha})`;
+  }
   const port = await freePort();
   const { lesson, cmd, url } = def.setup(dir, port, bin);
   const logFile = path.join(tmp, 'server.log');
@@ -331,7 +338,11 @@ function report(results) {
     return { ...r, ok: ok.length, stats: Object.fromEntries(cols.map((c) => [c, stats(ok.map((s) => s[c]))])) };
   });
   const base = rows.find((r) => r.tool === 'coursebook');
-  const ratio = (r, c) => (base && r !== base && base.stats[c] && r.stats[c] ? (base.stats[c].median / r.stats[c].median).toFixed(2) : '—');
+  const ratio = (r, c) => {
+    if (!base || r === base || !base.stats[c] || !r.stats[c]) return '—';
+    const x = base.stats[c].median / r.stats[c].median;
+    return x.toFixed(x < 0.1 ? 3 : 2);
+  };
   const lines = [
     `Edit-to-reload at ${SIZE.toLocaleString('en')} lessons, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}; `
       + 'ms from the write returning: median (min–max) over the edits that showed the marker',
@@ -340,7 +351,7 @@ function report(results) {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.tool} ${r.version} | ${r.ok}/${r.samples.length} | ${cols.map((c) => fmt(r.stats[c])).join(' | ')} | ${cols.map((c) => ratio(r, c)).join(' | ')} |`);
+    lines.push(`| ${r.tool} ${r.version.split(' (')[0]} | ${r.ok}/${r.samples.length} | ${cols.map((c) => fmt(r.stats[c])).join(' | ')} | ${cols.map((c) => ratio(r, c)).join(' | ')} |`);
   }
   lines.push('', '"÷": coursebook median divided by the tool\'s (below 1: coursebook is faster).');
   return { table: lines.join('\n'), rows };
