@@ -314,6 +314,23 @@ fn failed_build_leaves_previous_site_untouched() {
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(read(dir.path().join("site/a.html")), before);
+    // A broken anchor is found only after every page is rendered (and streamed to the staging
+    // folder): the previous site must stay all the same, and the staging folder go.
+    fs::write(
+        dir.path().join("content/a.md"),
+        "# A again\n\n[x](#nowhere)\n",
+    )
+    .unwrap();
+    let out = build(dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("broken anchor"), "{}", stderr(&out));
+    assert_eq!(read(dir.path().join("site/a.html")), before);
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("coursebook-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

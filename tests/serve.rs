@@ -260,7 +260,10 @@ fn serve_rebuilds_what_each_kind_of_change_affects() {
     assert!(get(port, "/k/a.html").1.contains("c.html"));
 
     // A new title: the lesson's own page and every sidebar.
-    write("content/c.md", "---\ntitle: Renamed lesson\n---\nA new lesson.\n");
+    write(
+        "content/c.md",
+        "---\ntitle: Renamed lesson\n---\nA new lesson.\n",
+    );
     reloaded_with(&rx, port, "/k/c.html", "Renamed lesson");
     assert!(get(port, "/k/a.html").1.contains("Renamed lesson"));
 

@@ -131,7 +131,20 @@ pub fn build_cached(
         diags,
     );
     timings.mark("markdown");
-    // 6. Pages through templates, plus the site's other files.
+    // 6. Pages through templates, plus the site's other files. A plain build streams each page
+    // into a staging folder as soon as it is rendered; serve keeps them to write what changed.
+    let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
+    let staging = (mode == Mode::Write && cache.is_none())
+        .then(|| {
+            output::Staging::begin(&dest, root)
+                .and_then(|s| {
+                    s.make_dirs(course.pages.iter().map(|p| p.url.as_str()))?;
+                    Ok(s)
+                })
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .flatten();
     let mut site = SiteFiles::default();
     pages::assemble(
         &ctx,
@@ -139,20 +152,22 @@ pub fn build_cached(
         &renderer,
         cache.as_deref_mut().map(|c| &mut c.html),
         shared,
+        staging.as_ref(),
         &mut site,
         diags,
     );
     pages::static_files(&config, &course, &theme, &mut site);
     if diags.has_errors() {
+        // An unfinished staging folder is removed when dropped: the previous site stays.
         return None;
     }
     timings.mark("pages");
-    // 7. Write, swapping the new site in whole.
-    let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
+    // 7. Write the rest, swapping the new site in whole.
     if mode == Mode::Write {
-        let written = match cache {
-            Some(c) => output::write_changed(&site, &dest, root, &mut c.written),
-            None => output::write(&site, &dest, root),
+        let written = match (staging, cache) {
+            (Some(staging), _) => staging.put_all(&site).and_then(|()| staging.finish()),
+            (None, Some(c)) => output::write_changed(&site, &dest, root, &mut c.written),
+            (None, None) => output::write(&site, &dest, root),
         };
         if let Err(d) = written {
             diags.push(d);

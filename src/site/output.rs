@@ -78,42 +78,126 @@ pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnost
     }
 }
 
-/// Write `site` to a staging folder, then swap it in for `dest`.
-pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
-    check_destination(dest, course_root)?;
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-    let staging = parent.join(format!(".{name}.coursebook-new"));
-    let old = parent.join(format!(".{name}.coursebook-old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)
-                .map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
+/// A new site being written beside `dest`: files go into a staging folder, which replaces `dest`
+/// whole in [`Staging::finish`]. Dropped unfinished (the build failed), it is removed and `dest`
+/// is left as it was.
+pub struct Staging {
+    dest: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    /// Check that `dest` may be replaced, and make an empty staging folder beside it.
+    pub fn begin(dest: &Path, course_root: &Path) -> Result<Staging, Diagnostic> {
+        check_destination(dest, course_root)?;
+        let parent = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = dest
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+        let dir = parent.join(format!(".{name}.coursebook-new"));
+        let old = parent.join(format!(".{name}.coursebook-old"));
+        for leftover in [&dir, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover)
+                    .map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
+            }
+        }
+        let staging = Staging {
+            dest: dest.to_path_buf(),
+            dir,
+            old,
+            finished: false,
+        };
+        fs::create_dir_all(&staging.dir)
+            .map_err(|e| io_error(&staging.dir, "create the folder", &e))?;
+        fs::write(
+            staging.dir.join(MARKER),
+            "This folder was made by coursebook; a new build replaces it whole.\n",
+        )
+        .map_err(|e| io_error(&staging.dir, "write", &e))?;
+        Ok(staging)
+    }
+
+    /// Make the folders that files at `urls` go into (before writing them from many threads).
+    pub fn make_dirs<'a>(&self, urls: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
+        let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+        for url in urls {
+            if let Some(p) = checked(url)?.parent() {
+                dirs.insert(self.dir.join(p));
+            }
+        }
+        for dir in &dirs {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", &e))?;
+        }
+        Ok(())
+    }
+
+    /// Write one file; its folder must exist ([`Staging::make_dirs`]).
+    pub fn put(&self, url: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.dir.join(checked(url)?);
+        fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+    }
+
+    /// Write every file of `site`, in parallel.
+    pub fn put_all(&self, site: &SiteFiles) -> Result<(), Diagnostic> {
+        self.make_dirs(site.files.keys().map(String::as_str))?;
+        let files: Vec<(&String, &FileData)> = site.files.iter().collect();
+        files
+            .par_iter()
+            .try_for_each(|(url, data)| put(&self.dir.join(checked(url)?), data))
+    }
+
+    /// Swap the new site in for `dest`.
+    pub fn finish(mut self) -> Result<(), Diagnostic> {
+        self.finished = true;
+        let (dest, old) = (&self.dest, &self.old);
+        if dest.exists() {
+            fs::rename(dest, old)
+                .map_err(|e| io_error(dest, "move the previous site aside", &e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, dest) {
+            // Put the previous site back: better an old site than none.
+            let _ = fs::rename(old, dest);
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(io_error(dest, "move the new site into place", &e));
+        }
+        if old.exists() {
+            fs::remove_dir_all(old).map_err(|e| io_error(old, "remove the previous site", &e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
-    let result = write_all(site, &staging);
-    if let Err(d) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(d);
-    }
-    if dest.exists() {
-        fs::rename(dest, &old).map_err(|e| io_error(dest, "move the previous site aside", &e))?;
-    }
-    if let Err(e) = fs::rename(&staging, dest) {
-        // Put the previous site back: better an old site than none.
-        let _ = fs::rename(&old, dest);
-        return Err(io_error(dest, "move the new site into place", &e));
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(|e| io_error(&old, "remove the previous site", &e))?;
-    }
-    Ok(())
+}
+
+/// `url` as a path that stays inside the site folder, or the error that refuses it.
+fn checked(url: &str) -> Result<PathBuf, Diagnostic> {
+    safe_relative(url).ok_or_else(|| {
+        Diagnostic::error(
+            url,
+            Pos::FILE,
+            "refusing to write outside the output folder",
+        )
+    })
+}
+
+/// Write `site` to a staging folder, then swap it in for `dest`.
+pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
+    let staging = Staging::begin(dest, course_root)?;
+    staging.put_all(site)?;
+    staging.finish()
 }
 
 /// Write one file of the site at `target`.
@@ -176,14 +260,7 @@ pub fn write_changed(
         .filter(|(u, _)| written.get(*u) != hashes.get(*u))
         .collect();
     changed.par_iter().try_for_each(|(url, data)| {
-        let rel = safe_relative(url).ok_or_else(|| {
-            Diagnostic::error(
-                url.as_str(),
-                Pos::FILE,
-                "refusing to write outside the output folder",
-            )
-        })?;
-        let target = dest.join(rel);
+        let target = dest.join(checked(url)?);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
         }
@@ -196,35 +273,4 @@ pub fn write_changed(
     }
     *written = hashes;
     Ok(())
-}
-
-fn write_all(site: &SiteFiles, staging: &Path) -> Result<(), Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| io_error(staging, "create the folder", &e))?;
-    // Folders first (sequentially, they are few), then files in parallel.
-    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    for url in site.files.keys() {
-        let rel = safe_relative(url).ok_or_else(|| {
-            Diagnostic::error(
-                url,
-                Pos::FILE,
-                "refusing to write outside the output folder",
-            )
-        })?;
-        if let Some(p) = rel.parent() {
-            dirs.insert(staging.join(p));
-        }
-    }
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", &e))?;
-    }
-    fs::write(
-        staging.join(MARKER),
-        "This folder was made by coursebook; a new build replaces it whole.\n",
-    )
-    .map_err(|e| io_error(staging, "write", &e))?;
-    let files: Vec<(&String, &FileData)> = site.files.iter().collect();
-    files.par_iter().try_for_each(|(url, data)| {
-        let target = staging.join(url.as_str());
-        put(&target, data)
-    })
 }

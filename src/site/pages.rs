@@ -1,7 +1,7 @@
 //! Rendering pages: Markdown bodies in parallel, then each page through its template, then the
 //! checks that need every page (anchors), then the site's other files.
 
-use super::output::SiteFiles;
+use super::output::{SiteFiles, Staging};
 use super::{CONTENTS_URL, GLOSSARY_URL, toc};
 use crate::config::{Config, LinkTerms};
 use crate::content::glossary::{self, Glossary};
@@ -125,6 +125,8 @@ pub struct Assembled {
     bytes: Arc<Vec<u8>>,
     hash: u64,
     ids: Arc<HashSet<String>>,
+    /// Already in the staging folder (plain builds): `bytes` is empty.
+    written: bool,
 }
 
 impl Assembled {
@@ -149,6 +151,7 @@ impl Assembled {
             bytes: Arc::new(bytes),
             hash,
             ids,
+            written: false,
         }
     }
 }
@@ -358,6 +361,8 @@ struct Shared<'a> {
     book: BookView,
     version: String,
     has_glossary: bool,
+    /// Each page's place in the reading order, for its previous and next links.
+    position: Vec<Option<usize>>,
 }
 
 impl Shared<'_> {
@@ -428,8 +433,7 @@ impl Shared<'_> {
         }
         view.has_widgets = out.html.contains("data-widget=");
         view.toc = toc::sidebar(self.course, Some(index), &page.url);
-        let position = self.course.order.iter().position(|&p| p == index);
-        if let Some(pos) = position {
+        if let Some(pos) = self.position[index] {
             view.prev = pos
                 .checked_sub(1)
                 .map(|p| self.link(&page.url, self.course.order[p]));
@@ -480,6 +484,7 @@ pub fn assemble(
     renderer: &Renderer,
     cache: Option<&mut HashMap<u64, Assembled>>,
     shared_key: u64,
+    staging: Option<&Staging>,
     site: &mut SiteFiles,
     diags: &mut Diagnostics,
 ) {
@@ -493,6 +498,15 @@ pub fn assemble(
             dir: config.theme_dir.clone(),
         }),
         has_glossary: ctx.glossary.is_some(),
+        position: {
+            let mut position = vec![None; course.pages.len()];
+            for (at, &page) in course.order.iter().enumerate() {
+                if position[page].is_none() {
+                    position[page] = Some(at);
+                }
+            }
+            position
+        },
     };
     let root = &config.root;
     // One edited lesson costs one template render: every page's sidebar, pager and title depend
@@ -521,10 +535,19 @@ pub fn assemble(
             }
             let view = shared.page_view(i, &rendered[i].out);
             let url = &course.pages[i].url;
-            let page = renderer
+            let mut page = renderer
                 .render(&view, root)
                 .map(|html| Assembled::new(html, previous.is_some(), targets.contains(url)));
-            (course.pages[i].url.clone(), key, page)
+            // A plain build writes the page now and keeps only its ids: memory stays flat
+            // however large the course.
+            if let (Some(staging), Ok(done)) = (staging, &mut page) {
+                if let Err(d) = staging.put(url, &done.bytes) {
+                    return (url.clone(), key, Err(d));
+                }
+                done.bytes = Arc::new(Vec::new());
+                done.written = true;
+            }
+            (url.clone(), key, page)
         })
         .collect();
     let mut kept: HashMap<u64, Assembled> = HashMap::new();
@@ -537,10 +560,12 @@ pub fn assemble(
                     kept.insert(key, page.clone());
                 }
                 ids.insert(url.clone(), page.ids);
-                site.share(url, page.bytes, page.hash);
+                if !page.written {
+                    site.share(url, page.bytes, page.hash);
+                }
             }
             Err(d) => {
-                // The same template error would repeat on every page.
+                // The same template (or write) error would repeat on every page.
                 if first_template_error {
                     diags.push(d);
                     first_template_error = false;
