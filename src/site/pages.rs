@@ -526,30 +526,80 @@ pub fn assemble(
         .iter()
         .flat_map(|r| r.out.links.iter().map(|l| &l.page))
         .collect();
-    let results: Vec<(String, u64, Result<Assembled, Diagnostic>)> = (0..course.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let key = key_of(&|h| (rendered[i].key, i).hash(h));
-            if let Some(hit) = previous.and_then(|c| c.get(&key)) {
-                return (course.pages[i].url.clone(), key, Ok(hit.clone()));
-            }
-            let view = shared.page_view(i, &rendered[i].out);
-            let url = &course.pages[i].url;
-            let mut page = renderer
-                .render(&view, root)
-                .map(|html| Assembled::new(html, previous.is_some(), targets.contains(url)));
-            // A plain build writes the page now and keeps only its ids: memory stays flat
-            // however large the course.
-            if let (Some(staging), Ok(done)) = (staging, &mut page) {
-                if let Err(d) = staging.put(url, &done.bytes) {
-                    return (url.clone(), key, Err(d));
-                }
-                done.bytes = Arc::new(Vec::new());
-                done.written = true;
-            }
-            (url.clone(), key, page)
-        })
-        .collect();
+    // The generated pages (contents, glossary, 404) need the course's structure and every page's
+    // mentions, not the pages' HTML: they are rendered while the pages are.
+    let other_pages = || {
+        let mut out = Vec::new();
+        let key = key_of(&|h| CONTENTS_URL.hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut contents =
+                shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
+            contents.toc = toc::full(course, CONTENTS_URL);
+            contents.template = "contents.html";
+            contents.lessons = shared.lessons(CONTENTS_URL);
+            contents
+        });
+        out.push((key, CONTENTS_URL, page));
+        if let Some(g) = ctx.glossary {
+            let used = used_in(course, g, rendered);
+            let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));
+            let page = render_uncached(renderer, root, previous, key, &|| {
+                let mut page =
+                    shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
+                page.template = "glossary.html";
+                page.glossary = glossary_letters(&shared, g, &used);
+                page
+            });
+            out.push((key, GLOSSARY_URL, page));
+        }
+        let key = key_of(&|h| "404.html".hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut not_found =
+                shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
+            // Served at any depth, so its links start from the site's own path.
+            not_found.root = config.site_url.clone();
+            not_found.toc = toc::sidebar(course, None, "index.html")
+                .into_iter()
+                .map(|mut e| {
+                    absolutize(&mut e, &config.site_url);
+                    e
+                })
+                .collect();
+            not_found.template = "404.html";
+            not_found
+        });
+        out.push((key, "404.html", page));
+        out
+    };
+    let (results, other_pages) = rayon::join(
+        || {
+            (0..course.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let key = key_of(&|h| (rendered[i].key, i).hash(h));
+                    if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                        return (course.pages[i].url.clone(), key, Ok(hit.clone()));
+                    }
+                    let view = shared.page_view(i, &rendered[i].out);
+                    let url = &course.pages[i].url;
+                    let mut page = renderer.render(&view, root).map(|html| {
+                        Assembled::new(html, previous.is_some(), targets.contains(url))
+                    });
+                    // A plain build writes the page now and keeps only its ids: memory stays flat
+                    // however large the course.
+                    if let (Some(staging), Ok(done)) = (staging, &mut page) {
+                        if let Err(d) = staging.put(url, &done.bytes) {
+                            return (url.clone(), key, Err(d));
+                        }
+                        done.bytes = Arc::new(Vec::new());
+                        done.written = true;
+                    }
+                    (url.clone(), key, page)
+                })
+                .collect::<Vec<(String, u64, Result<Assembled, Diagnostic>)>>()
+        },
+        other_pages,
+    );
     let mut kept: HashMap<u64, Assembled> = HashMap::new();
     let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
     let mut first_template_error = true;
@@ -573,7 +623,7 @@ pub fn assemble(
             }
         }
     }
-    // Generated pages (contents, glossary, 404), each also kept while its inputs are unchanged.
+    // Generated pages, each also kept while its inputs are unchanged.
     let mut generated = |key: u64, url: &str, page: Option<Result<Assembled, Diagnostic>>| {
         let page = match previous.and_then(|c| c.get(&key)).cloned().map(Ok).or(page) {
             Some(Ok(page)) => page,
@@ -585,43 +635,9 @@ pub fn assemble(
         }
         site.share(url, page.bytes, page.hash);
     };
-    let key = key_of(&|h| CONTENTS_URL.hash(h));
-    let page = render_uncached(renderer, root, previous, key, &|| {
-        let mut contents = shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
-        contents.toc = toc::full(course, CONTENTS_URL);
-        contents.template = "contents.html";
-        contents.lessons = shared.lessons(CONTENTS_URL);
-        contents
-    });
-    generated(key, CONTENTS_URL, page);
-    if let Some(g) = ctx.glossary {
-        let used = used_in(course, g, rendered);
-        let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));
-        let page = render_uncached(renderer, root, previous, key, &|| {
-            let mut page = shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
-            page.template = "glossary.html";
-            page.glossary = glossary_letters(&shared, g, &used);
-            page
-        });
-        generated(key, GLOSSARY_URL, page);
+    for (key, url, page) in other_pages {
+        generated(key, url, page);
     }
-    let key = key_of(&|h| "404.html".hash(h));
-    let page = render_uncached(renderer, root, previous, key, &|| {
-        let mut not_found =
-            shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
-        // Served at any depth, so its links start from the site's own path.
-        not_found.root = config.site_url.clone();
-        not_found.toc = toc::sidebar(course, None, "index.html")
-            .into_iter()
-            .map(|mut e| {
-                absolutize(&mut e, &config.site_url);
-                e
-            })
-            .collect();
-        not_found.template = "404.html";
-        not_found
-    });
-    generated(key, "404.html", page);
     if let Some(cache) = cache {
         *cache = kept;
     }
