@@ -146,6 +146,9 @@ impl SourceCache {
     }
 }
 
+/// One file read (or its errors), its stamp, and whether it was read now (not from the cache).
+type ReadResult = (Option<Stamp>, Result<Arc<Source>, Diagnostics>, bool);
+
 /// Read `files` (absolute, each with its path relative to `src`), reusing `cache` entries whose
 /// file is unchanged. The result keeps the order of `files`.
 pub fn read_all(
@@ -155,7 +158,7 @@ pub fn read_all(
     diags: &mut Diagnostics,
 ) -> Vec<Source> {
     let previous = cache.as_deref();
-    let results: Vec<(Option<Stamp>, Result<Arc<Source>, Diagnostics>, bool)> = files
+    let results: Vec<ReadResult> = files
         .into_par_iter()
         .map(|(file, src_rel)| {
             if let Some(c) = previous.filter(|c| c.watched)

@@ -115,8 +115,8 @@ pub fn build_cached(
         course: &course,
         glossary: glossary.as_deref(),
         matcher: matcher.as_deref(),
+        shared_key: shared_key(&config, &links, glossary.as_deref()),
     };
-    let shared = shared_key(&config, &links, glossary.as_deref());
     let data = cache
         .as_deref_mut()
         .map(|c| c.sources.data_hashes(&config.src, &course.data_files));
@@ -127,7 +127,6 @@ pub fn build_cached(
             .as_deref_mut()
             .map(|c| &mut c.pages)
             .zip(data.as_ref()),
-        shared,
         diags,
     );
     timings.mark("markdown");
@@ -151,7 +150,6 @@ pub fn build_cached(
         &rendered,
         &renderer,
         cache.as_deref_mut().map(|c| &mut c.html),
-        shared,
         staging.as_ref(),
         &mut site,
         diags,

@@ -27,7 +27,14 @@ pub struct Ctx<'a> {
     pub course: &'a Course,
     pub glossary: Option<&'a Glossary>,
     pub matcher: Option<&'a Matcher>,
+    /// A hash of what every page depends on beyond its own files (configuration, glossary,
+    /// link table): part of serve's cache keys.
+    pub shared_key: u64,
 }
+
+/// What `coursebook serve` passes to [`render_all`]: the rendered Markdown it keeps, by key,
+/// and the hashes of the course's other files (quizzes).
+type RenderCache<'a> = (&'a mut HashMap<u64, Arc<Output>>, &'a HashMap<PathBuf, u64>);
 
 /// The mention matcher for a glossary: every term with its aliases.
 pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
@@ -46,11 +53,18 @@ pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
 }
 
 /// What a page's rendered Markdown depends on, hashed: its own file, its quiz file (`data`:
-/// hashes of the course's other files) and `shared` (the link table, the glossary and the
+/// hashes of the course's other files) and `ctx.shared_key` (the link table, the glossary and the
 /// configuration). Equal keys mean the cached output is still right.
-fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64, data: &HashMap<PathBuf, u64>) -> u64 {
+fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>) -> u64 {
     let mut h = DefaultHasher::new();
-    (shared, &page.url, &page.title, page.hash, page.kind as u8).hash(&mut h);
+    (
+        ctx.shared_key,
+        &page.url,
+        &page.title,
+        page.hash,
+        page.kind as u8,
+    )
+        .hash(&mut h);
     if let Some(src) = &page.src_rel {
         let dir = src.parent().unwrap_or(Path::new(""));
         let quiz = match &page.front.quiz {
@@ -72,8 +86,7 @@ fn page_key(ctx: &Ctx<'_>, page: &Page, shared: u64, data: &HashMap<PathBuf, u64
 pub fn render_all(
     ctx: &Ctx<'_>,
     links: &LinkTable,
-    cache: Option<(&mut HashMap<u64, Arc<Output>>, &HashMap<PathBuf, u64>)>,
-    shared: u64,
+    cache: Option<RenderCache<'_>>,
     diags: &mut Diagnostics,
 ) -> Vec<Rendered> {
     let (cache, data) = match cache {
@@ -86,7 +99,7 @@ pub fn render_all(
         .pages
         .par_iter()
         .map(|page| {
-            let key = data.map_or(0, |d| page_key(ctx, page, shared, d));
+            let key = data.map_or(0, |d| page_key(ctx, page, d));
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {
                 return Rendered {
                     key,
@@ -476,14 +489,13 @@ impl Shared<'_> {
 }
 
 /// Every page through its template, then the anchor check. With a cache (`coursebook serve`),
-/// a page whose inputs are unchanged is taken from it: `shared` hashes what every page depends
-/// on beyond its own Markdown (configuration, glossary, link table).
+/// a page whose inputs are unchanged is taken from it (`ctx.shared_key` hashes what every page
+/// depends on beyond its own Markdown: configuration, glossary, link table).
 pub fn assemble(
     ctx: &Ctx<'_>,
     rendered: &[Rendered],
     renderer: &Renderer,
     cache: Option<&mut HashMap<u64, Assembled>>,
-    shared_key: u64,
     staging: Option<&Staging>,
     site: &mut SiteFiles,
     diags: &mut Diagnostics,
@@ -512,7 +524,12 @@ pub fn assemble(
     // One edited lesson costs one template render: every page's sidebar, pager and title depend
     // on the course's structure and the templates, and on nothing else beyond its Markdown.
     let structure = cache.as_ref().map_or(0, |_| {
-        structure_key(course, &shared.version, renderer.fingerprint, shared_key)
+        structure_key(
+            course,
+            &shared.version,
+            renderer.fingerprint,
+            ctx.shared_key,
+        )
     });
     let previous = cache.as_deref();
     let key_of = |parts: &dyn Fn(&mut DefaultHasher)| {
