@@ -46,7 +46,8 @@ pub struct Page {
     pub body: std::sync::Arc<str>,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
-    /// A hash of the Markdown file (0 for generated pages), for serve's caches.
+    /// A hash of the Markdown file, for serve's caches (0 for generated pages, and in plain
+    /// builds, which do not need it).
     pub hash: u64,
 }
 

@@ -22,9 +22,11 @@ pub struct Source {
     pub body: Arc<str>,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
-    /// A hash of the whole file: equal hashes mean the page renders the same.
+    /// A hash of the whole file: equal hashes mean the page renders the same (0 when read
+    /// without a cache: only serve's keys use it).
     pub hash: u64,
-    /// A hash of what the course's structure takes from the file: front matter, first heading.
+    /// A hash of what the course's structure takes from the file: front matter, first heading
+    /// (0 without a cache).
     pub tree_key: u64,
 }
 
@@ -161,19 +163,20 @@ pub fn read_all(
     let results: Vec<ReadResult> = files
         .into_par_iter()
         .map(|(file, src_rel)| {
-            if let Some(c) = previous.filter(|c| c.watched)
-                && let Some((then, hit)) = c.files.get(&src_rel)
-            {
-                return (Some(*then), Ok(Arc::clone(hit)), false);
-            }
-            let now = previous.and_then(|_| stamp(&file));
-            if let Some((then, hit)) = previous.and_then(|c| c.files.get(&src_rel))
+            let kept = previous.and_then(|c| c.files.get(&src_rel));
+            // Watched: an entry still here is unchanged (the watcher would have removed it).
+            let now = match (previous, kept) {
+                (Some(c), Some((then, _))) if c.watched => Some(*then),
+                (Some(_), _) => stamp(&file),
+                (None, _) => None,
+            };
+            if let Some((then, hit)) = kept
                 && now == Some(*then)
             {
                 return (now, Ok(Arc::clone(hit)), false);
             }
             let mut errors = Diagnostics::default();
-            let source = read_one(root, &file, src_rel, &mut errors);
+            let source = read_one(root, &file, src_rel, previous.is_some(), &mut errors);
             (now, source.map(Arc::new).ok_or(errors), true)
         })
         .collect();
@@ -194,7 +197,15 @@ pub fn read_all(
     out
 }
 
-fn read_one(root: &Path, file: &Path, src_rel: PathBuf, diags: &mut Diagnostics) -> Option<Source> {
+/// Read and split one file. `keyed`: compute the hashes serve's caches use (a plain build has
+/// no use for them).
+fn read_one(
+    root: &Path,
+    file: &Path,
+    src_rel: PathBuf,
+    keyed: bool,
+    diags: &mut Diagnostics,
+) -> Option<Source> {
     let text = read_text(root, file, diags)?;
     let root_rel = rel(root, file);
     let split = frontmatter::split(&text);
@@ -202,17 +213,25 @@ fn read_one(root: &Path, file: &Path, src_rel: PathBuf, diags: &mut Diagnostics)
         Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
         None => Ok(FrontMatter::default()),
     };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    let hash = h.finish();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (format!("{front:?}"), super::tree::first_heading(split.body)).hash(&mut h);
+    let key = |value: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        value(&mut h);
+        h.finish()
+    };
+    let (hash, tree_key) = if keyed {
+        (
+            key(&|h| text.hash(h)),
+            key(&|h| (format!("{front:?}"), super::tree::first_heading(split.body)).hash(h)),
+        )
+    } else {
+        (0, 0)
+    };
     Some(Source {
         front,
         body: Arc::from(split.body),
         body_line: split.body_line,
         hash,
-        tree_key: h.finish(),
+        tree_key,
         src_rel,
         root_rel,
     })

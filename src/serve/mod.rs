@@ -1,5 +1,6 @@
 //! `coursebook serve`: build, serve the site under its `site-url` path, watch the sources,
-//! rebuild on each save (see `watch` for when a save is complete) and reload every open page. A failed rebuild keeps the last good site and shows its problems in the pages.
+//! rebuild on each save (see `watch` for when a save is complete) and reload every open page.
+//! A failed rebuild keeps the last good site and shows its problems in the pages.
 
 mod http;
 mod reload;
@@ -156,15 +157,7 @@ fn watch(
         if save.changed.is_empty() && !save.rescan {
             continue;
         }
-        if save.rescan {
-            cache.sources.clear();
-        }
-        if save.structural {
-            cache.sources.forget_walk();
-        }
-        for path in &save.changed {
-            cache.sources.invalidate(&config.src, path);
-        }
+        save.forget_in(&mut cache.sources, &config.src);
         hub.built(rebuild(root, quiet, cache));
     }
     true

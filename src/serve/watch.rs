@@ -5,6 +5,7 @@
 //! is renamed into place (an editor's atomic save); until then it is "open" and the save waits
 //! longer. Editors' temporary and backup files are not part of the course and are ignored.
 
+use crate::content::SourceCache;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind};
 use std::collections::HashSet;
@@ -30,6 +31,19 @@ pub struct Save {
 }
 
 impl Save {
+    /// Tell the sources cache what this save changed, so the next build reads it again.
+    pub fn forget_in(&self, sources: &mut SourceCache, src: &Path) {
+        if self.rescan {
+            sources.clear();
+        }
+        if self.structural {
+            sources.forget_walk();
+        }
+        for path in &self.changed {
+            sources.invalidate(src, path);
+        }
+    }
+
     /// Take one event from the watcher. `out` is the output folder: its changes are ours.
     pub fn add(&mut self, event: notify::Result<Event>, out: &Path) {
         let event = match event {

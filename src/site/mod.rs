@@ -163,9 +163,10 @@ pub fn build_cached(
     // 7. Write the rest, swapping the new site in whole.
     if mode == Mode::Write {
         let written = match (staging, cache) {
-            (Some(staging), _) => staging.put_all(&site).and_then(|()| staging.finish()),
-            (None, Some(c)) => output::write_changed(&site, &dest, root, &mut c.written),
-            (None, None) => output::write(&site, &dest, root),
+            (_, Some(c)) => output::write_changed(&site, &dest, root, &mut c.written),
+            (Some(staging), None) => staging.put_all(&site).and_then(|()| staging.finish()),
+            // A plain build without a staging folder failed to make one: already an error.
+            (None, None) => Ok(()),
         };
         if let Err(d) = written {
             diags.push(d);
