@@ -53,6 +53,7 @@ fn run() -> Result<(), String> {
     let crate_dir = manifest_dir.join("quiz-wasm");
 
     track_inputs(&manifest_dir, &crate_dir);
+    record_commit(&manifest_dir);
     ensure_wasm_target()?;
     let wasm = build_wasm(&manifest_dir)?;
     generate_glue(&wasm, &out_dir)?;
@@ -106,6 +107,66 @@ fn track_inputs(manifest_dir: &Path, crate_dir: &Path) {
         "cargo:rerun-if-changed={}",
         manifest_dir.join("build.rs").display()
     );
+}
+
+/// The commit coursebook is built from, for `coursebook --version` and for the version that
+/// `coursebook init` pins in its workflow: from git when building a clone, from the
+/// `.cargo_vcs_info.json` that `cargo package` writes when building a published crate, else
+/// none. Sets `COURSEBOOK_COMMIT` (40 hex digits or empty) and `COURSEBOOK_LONG_VERSION`.
+fn record_commit(manifest_dir: &Path) {
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(manifest_dir)
+            .args(args)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    };
+    // Only this repository's own git counts, not one that happens to hold a vendored copy.
+    let own_repo = git(&["rev-parse", "--show-toplevel"])
+        .is_some_and(|top| fs::canonicalize(top).ok() == fs::canonicalize(manifest_dir).ok());
+    let (commit, date) = if own_repo {
+        if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+            let git_dir = PathBuf::from(git_dir);
+            // Rebuild when HEAD moves: HEAD itself, the branch it names, packed refs.
+            let mut watch = vec![git_dir.join("HEAD"), git_dir.join("packed-refs")];
+            if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+                watch.push(git_dir.join(branch));
+            }
+            for path in watch.iter().filter(|p| p.is_file()) {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        (
+            git(&["rev-parse", "HEAD"]),
+            git(&["log", "-1", "--format=%cs"]),
+        )
+    } else {
+        let vcs = manifest_dir.join(".cargo_vcs_info.json");
+        println!("cargo:rerun-if-changed={}", vcs.display());
+        let sha = fs::read_to_string(&vcs).ok().and_then(|text| {
+            let at = text.find("\"sha1\"")?;
+            let rest = &text[at + 6..];
+            let start = rest.find('"')? + 1;
+            let len = rest[start..].find('"')?;
+            Some(rest[start..start + len].to_string())
+        });
+        (sha, None)
+    };
+    let commit = commit.filter(|c| c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()));
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let long = match (&commit, date) {
+        (Some(c), Some(d)) => format!("{version} (commit {} {d})", &c[..12]),
+        (Some(c), None) => format!("{version} (commit {})", &c[..12]),
+        (None, _) => format!("{version} (commit unknown)"),
+    };
+    println!(
+        "cargo:rustc-env=COURSEBOOK_COMMIT={}",
+        commit.unwrap_or_default()
+    );
+    println!("cargo:rustc-env=COURSEBOOK_LONG_VERSION={long}");
 }
 
 fn rustc() -> OsString {

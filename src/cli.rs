@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// Publish a course as a static website: lessons in Markdown, quizzes graded in the browser,
 /// a glossary, and interactive widgets.
 #[derive(Debug, Parser)]
-#[command(name = "coursebook", version, about, propagate_version = true)]
+#[command(name = "coursebook", version = env!("COURSEBOOK_LONG_VERSION"), about, propagate_version = true)]
 pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]

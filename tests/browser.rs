@@ -5,9 +5,10 @@
 //! against the coursebook binary cargo just built, so `cargo test --release --workspace` runs
 //! everything. Their output streams as they run; on failure it is repeated in the panic message.
 //!
-//! Needs: `node` (20+), `npm ci --ignore-scripts --prefix tests/browser`, Chromium at
-//! `/usr/bin/chromium` (or `$CHROMIUM_BIN`), and `java` (17+) for the HTML checker.
-//! `COURSEBOOK_SKIP_BROWSER_TESTS=1` skips them, saying so, on a machine without a browser.
+//! Needs `node` (20+). What else is missing is installed first, saying so (`support/tools.rs`):
+//! the npm packages of `tests/browser`, Debian's `chromium` (or `$CHROMIUM_BIN`) and a Java
+//! runtime for the HTML checker; where that cannot be done the test fails with one line that
+//! says what to run. `COURSEBOOK_SKIP_BROWSER_TESTS=1` skips them, saying so.
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
@@ -16,6 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
+
+#[path = "support/tools.rs"]
+mod tools;
 
 /// Copy `from` line by line to this process's stderr (not captured by libtest, so it streams)
 /// and into `log`.
@@ -67,17 +71,11 @@ fn browser_tests() {
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = repo.join("tests").join("browser");
-    assert!(
-        dir.join("node_modules").is_dir(),
-        "tests/browser/node_modules is missing; run: npm ci --ignore-scripts --prefix tests/browser"
-    );
-    let chromium = std::env::var_os("CHROMIUM_BIN")
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    assert!(
-        chromium.exists(),
-        "{} is missing; run: apt-get install -y chromium",
-        chromium.display()
-    );
+    let setup = tools::node().and_then(|node| {
+        tools::npm_packages(&dir)?;
+        Ok((node, tools::chromium_and_java()?))
+    });
+    let (node, chromium) = setup.unwrap_or_else(|e| panic!("{e}"));
     let files = test_files(&dir);
     assert!(
         !files.is_empty(),
@@ -85,7 +83,6 @@ fn browser_tests() {
         dir.display()
     );
 
-    let node = std::env::var_os("NODE").unwrap_or_else(|| "node".into());
     let mut child = Command::new(&node)
         .args([
             "--test",
@@ -96,6 +93,7 @@ fn browser_tests() {
         .args(&files)
         .current_dir(repo)
         .env("COURSEBOOK_BIN", env!("CARGO_BIN_EXE_coursebook"))
+        .env("CHROMIUM_BIN", &chromium)
         .env("FORCE_COLOR", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -103,8 +101,7 @@ fn browser_tests() {
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run {}: {e}; install Node.js 20 or newer",
-                node.to_string_lossy()
+                "cannot run {node}: {e}; install Node.js 20 or newer"
             )
         });
 

@@ -466,3 +466,30 @@ fn check_writes_nothing_and_annotates_for_github() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!dir.path().join("site").exists());
 }
+
+#[test]
+fn version_names_the_commit_and_pages_name_the_generator() {
+    let out = run(&["--version"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = String::from_utf8_lossy(&out.stdout);
+    let prefix = concat!("coursebook ", env!("CARGO_PKG_VERSION"), " (commit ");
+    assert!(line.starts_with(prefix), "{line}");
+    // Built from this repository's clone, so the commit is known: 12 hex digits, then the date.
+    let commit = &line[prefix.len()..];
+    assert!(
+        commit.len() > 12 && commit[..12].bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
+
+    let dir = course(&[("book.toml", BOOK.as_bytes()), ("content/a.md", b"# A\n")]);
+    assert!(build(dir.path()).status.success());
+    let generator = concat!(
+        "<meta name=\"generator\" content=\"coursebook ",
+        env!("CARGO_PKG_VERSION"),
+        "\">"
+    );
+    for page in ["index.html", "a.html", "toc.html", "404.html"] {
+        let html = read(dir.path().join("site").join(page));
+        assert!(html.contains(generator), "{page} lacks {generator}");
+    }
+}

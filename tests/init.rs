@@ -237,22 +237,25 @@ fn the_workflow_publishes_with_github_pages_actions() {
         "id-token: write",
         "group: pages",
         "cancel-in-progress: false",
-        "actions/checkout@v4",
-        "actions/cache@v4",
+        "actions/checkout@v6",
+        "actions/cache@v5",
         "rustup target add wasm32-unknown-unknown",
         "cargo install --git",
         "--locked coursebook",
+        concat!("COURSEBOOK_VERSION: \"", env!("CARGO_PKG_VERSION"), "\""),
+        concat!("COURSEBOOK_REPO: ", env!("CARGO_PKG_REPOSITORY")),
+        "sha256sum -c",
         "coursebook check --format github",
         "coursebook build",
-        "actions/configure-pages@v5",
-        "actions/upload-pages-artifact@",
+        "actions/configure-pages@v6",
+        "actions/upload-pages-artifact@v5",
         "path: site",
         "include-hidden-files: true",
         "name: github-pages",
         "url: ${{ steps.deployment.outputs.page_url }}",
         "needs: build",
         "id: deployment",
-        "actions/deploy-pages@v4",
+        "actions/deploy-pages@v5",
         "Settings -> Pages",
         "/my-course/",
     ] {
@@ -271,7 +274,13 @@ fn no_placeholder_is_left_in_any_file() {
     assert!(init(tmp.path(), "my-course").status.success());
     for (path, bytes) in snapshot(&tmp.path().join("my-course")) {
         let text = String::from_utf8(bytes).unwrap();
-        for placeholder in ["{{name}}", "{{title}}"] {
+        for placeholder in [
+            "{{name}}",
+            "{{title}}",
+            "{{version}}",
+            "{{repository}}",
+            "{{commit}}",
+        ] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in {}",

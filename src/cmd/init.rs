@@ -2,7 +2,9 @@
 //!
 //! Owns the starter course. Its files are real files in `src/cmd/init/`, embedded with
 //! `include_str!`, so they read (and can be tried out) exactly as an author will get them; the
-//! only changes init makes are the `{{name}}` and `{{title}}` placeholders. Init never writes over
+//! only changes init makes are the `{{name}}` and `{{title}}` placeholders, and in the workflow
+//! the coursebook that wrote it (`{{version}}`, `{{repository}}`, `{{commit}}`), so the site is
+//! always built by the same one. Init never writes over
 //! anything: it looks at every path first and, if any is taken, writes nothing at all.
 
 use crate::diag::{Diagnostic, Pos};
@@ -58,7 +60,10 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
         // `name` holds no braces, so replacing it first cannot create a `{{title}}`.
         let text = template
             .replace("{{name}}", &name)
-            .replace("{{title}}", &title);
+            .replace("{{title}}", &title)
+            .replace("{{version}}", env!("CARGO_PKG_VERSION"))
+            .replace("{{repository}}", env!("CARGO_PKG_REPOSITORY"))
+            .replace("{{commit}}", env!("COURSEBOOK_COMMIT"));
         let path = dir.join(rel);
         if let Err(e) = write_new(&path, &text) {
             eprintln!("error: {}: cannot write it: {e}", path.display());

@@ -17,6 +17,8 @@ pub struct Renderer {
 
 #[derive(Serialize)]
 pub struct BookView {
+    /// "coursebook <version>", for `<meta name="generator">`.
+    pub generator: &'static str,
     pub title: String,
     pub description: Option<String>,
     pub language: String,

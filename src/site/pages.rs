@@ -347,6 +347,7 @@ fn root_of(url: &str) -> String {
 
 fn book_view(config: &Config) -> BookView {
     BookView {
+        generator: concat!("coursebook ", env!("CARGO_PKG_VERSION")),
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),

@@ -34,7 +34,7 @@ const ROOT = path.resolve(BENCH, '../..');
 // ---- options ---------------------------------------------------------------------------------
 
 const opts = { size: 1000, edits: 15, 'mdbook-edits': 3, tools: 'coursebook,hugo,mdbook',
-  coursebook: path.join(ROOT, 'target/release/coursebook'), json: null, 'mdbook-watcher': 'poll' };
+  coursebook: path.join(ROOT, 'target/dist/coursebook'), json: null, 'mdbook-watcher': 'poll' };
 for (let i = 2; i < process.argv.length; i++) {
   const key = process.argv[i].replace(/^--/, '');
   if (!(key in opts) || i + 1 >= process.argv.length) {
@@ -237,7 +237,7 @@ const liveOpen = ({ doc, list }) => list.some((e) => e.kind === 'open' && e.doc 
 async function runTool(name, browser) {
   const def = TOOL_DEFS[name];
   let bin = BINS[name];
-  if (!bin || !fs.existsSync(bin)) throw new Error(`${name}: binary not found (${bin})`);
+  if (!bin || !fs.existsSync(bin)) throw new Error(`${name}: binary not found (${bin})${name === 'coursebook' ? ': cargo build --profile dist' : ''}`);
   const src = path.join(BENCH, 'work', `n${SIZE}`, name);
   if (!fs.existsSync(src)) throw new Error(`${src} is missing: python3 tests/bench/bench.py --sizes ${SIZE} --generate-only`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `reload-${name}-`));
@@ -245,7 +245,7 @@ async function runTool(name, browser) {
   const dir = path.join(tmp, 'course');
   fs.cpSync(src, dir, { recursive: true });
   if (name === 'coursebook') {
-    // Pin a copy: target/release may be rebuilt by someone else while the benchmark runs.
+    // Pin a copy: target/dist may be rebuilt by someone else while the benchmark runs.
     fs.copyFileSync(bin, path.join(tmp, 'coursebook'));
     fs.chmodSync(path.join(tmp, 'coursebook'), 0o755);
     bin = path.join(tmp, 'coursebook');
