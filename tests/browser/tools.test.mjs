@@ -1,6 +1,6 @@
 // The checkers check: the test helpers run on two hand-written sites, one clean and one with a
 // planted fault of each kind, and must pass the first and report every fault of the second.
-// (A checker that silently finds nothing would make site.test.mjs pass for the wrong reason.)
+// (A checker that silently finds nothing would make the site-*.test.mjs files pass for the wrong reason.)
 
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
