@@ -4,8 +4,10 @@
 //! with the file, line and the valid keys. mdBook tables we do not implement are reported as
 //! ignored (a warning), so an existing mdBook book builds.
 
+use crate::confine::{Denied, Jail};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use serde::Deserialize;
+use std::io;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +91,8 @@ pub enum LinkTerms {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub root: PathBuf,
+    /// The course folder as the boundary of every read (`confine.rs`).
+    pub jail: Jail,
     pub title: String,
     pub authors: Vec<String>,
     pub description: Option<String>,
@@ -115,7 +119,10 @@ const COURSE_KEYS: &str = "glossary, link-terms";
 /// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
-    let text = match std::fs::read_to_string(root.join(path)) {
+    let read = Jail::new(root)
+        .read(&root.join(path))
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| Denied::Io(io::Error::other(e))));
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
             diags.push(
@@ -186,15 +193,45 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         html.git_repository_url.as_deref(),
         &site_url,
     );
+    let jail = Jail::new(root);
+    let src = root.join(book.src.unwrap_or_else(|| "content".to_string()));
+    let mut theme_dir = html.theme.map(|t| root.join(t));
+    // A folder outside the course is never read: a refused `src` leaves nothing to build, a
+    // refused theme falls back to the default one (the build fails on the error either way).
+    let refused = |key: &str, dir: &Path, diags: &mut Diagnostics| match jail.resolve_dir(dir) {
+        Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, key),
+                    format!("`{key}` is refused: {denied}"),
+                )
+                .with_help("name a folder inside the course folder (the one holding book.toml)"),
+            );
+            true
+        }
+        _ => false,
+    };
+    let src_refused = refused("src", &src, diags);
+    if theme_dir
+        .as_ref()
+        .is_some_and(|dir| refused("theme", dir, diags))
+    {
+        theme_dir = None;
+    }
+    if src_refused {
+        return None;
+    }
     Some(Config {
         root: root.to_path_buf(),
+        jail,
         title,
         authors: book.authors,
         description: book.description,
         language: book.language.unwrap_or_else(|| "en".to_string()),
-        src: root.join(book.src.unwrap_or_else(|| "content".to_string())),
+        src,
         build_dir: root.join(build.build_dir.unwrap_or_else(|| "site".to_string())),
-        theme_dir: html.theme.map(|t| root.join(t)),
+        theme_dir,
         site_url,
         absolute_url,
         cname: html.cname,

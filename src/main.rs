@@ -1,9 +1,27 @@
 //! coursebook: parse the command line, run the command, print what it found, choose the exit
 //! code (0 success, 1 the course has errors, 2 a bad command line).
 
+/// `println!` that ends quietly when stdout is closed (`coursebook build | head -0`) instead of
+/// panicking: what is printed is a courtesy, the exit code is the result.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ends quietly when stderr is closed.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod cmd;
 mod config;
+mod confine;
 mod content;
 mod diag;
 mod markdown;
@@ -33,7 +51,28 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let ok = match cli.command {
+    // Deep input is refused with an error where the recursion is ours (math, YAML budgets), but
+    // the libraries we call recurse too: big stacks keep a pathological lesson from overflowing
+    // one (an abort, not an error) before a limit reports it. Untouched stack costs nothing.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .name("coursebook".into())
+        .stack_size(STACK)
+        .spawn(move || run(cli));
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(true)) => ExitCode::SUCCESS,
+        Ok(Ok(false)) => ExitCode::from(1),
+        // A panic was already printed by the panic hook; never exit 101 for a course.
+        Ok(Err(_)) | Err(_) => ExitCode::from(1),
+    }
+}
+
+const STACK: usize = 64 << 20;
+
+fn run(cli: cli::Cli) -> bool {
+    match cli.command {
         cli::Command::Build { dir, dest_dir } => {
             cmd::build::run(&dir, dest_dir.as_deref(), cli.quiet, cli.verbose)
         }
@@ -51,10 +90,5 @@ fn main() -> ExitCode {
             quiet: cli.quiet,
         }),
         cli::Command::Init { dir } => cmd::init::run(&dir, cli.quiet),
-    };
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }

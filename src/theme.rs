@@ -1,8 +1,9 @@
 //! The default theme, embedded in the binary, and per-file overrides from the course's theme
 //! folder (mdBook's model: a course replaces any file by putting one at the same path).
 
+use crate::confine::{Denied, Jail};
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -38,6 +39,9 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// A theme file's path inside the theme, and its bytes.
+pub type ThemeFile = (String, Cow<'static, [u8]>);
+
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
     /// The course's theme folder, when `[output.html] theme` is set.
@@ -45,14 +49,37 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The course's own version of theme file `path`: `Ok(None)` when it has none. A path that
+    /// climbs out (`..`, absolute), a link that leads outside the theme folder, or something
+    /// that is not a regular file is refused (the theme folder itself is inside the course:
+    /// config.rs checks it).
+    pub fn override_file(&self, path: &str) -> Result<Option<(Vec<u8>, PathBuf)>, String> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        let rel = Path::new(path);
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(format!(
+                "`{path}` is refused: theme files are named by paths inside the theme folder"
+            ));
+        }
+        let candidate = dir.join(rel);
+        if std::fs::symlink_metadata(&candidate).is_err() {
+            return Ok(None);
+        }
+        let jail = Jail::new(dir);
+        match jail.read(&candidate) {
+            Ok(bytes) => Ok(Some((bytes, candidate))),
+            Err(denied) => Err(format!("`{path}` in the theme is refused: {denied}")),
+        }
+    }
+
     /// A theme file by its path inside the theme: the course's override, else the default.
-    /// Returns the bytes and the path to name in messages.
+    /// Returns the bytes and the path to name in messages (a refused override counts as none;
+    /// the template loader and the static-file walk report refusals).
     pub fn file(&self, path: &str) -> Option<(Cow<'static, [u8]>, Option<PathBuf>)> {
-        if let Some(dir) = &self.dir {
-            let candidate = dir.join(path);
-            if let Ok(bytes) = std::fs::read(&candidate) {
-                return Some((Cow::Owned(bytes), Some(candidate)));
-            }
+        if let Ok(Some((bytes, candidate))) = self.override_file(path) {
+            return Some((Cow::Owned(bytes), Some(candidate)));
         }
         DEFAULT_FILES
             .iter()
@@ -61,35 +88,36 @@ impl Theme {
     }
 
     /// Static files (everything but templates) to copy into the site's `theme/` folder: the
-    /// default ones, overridden or joined by the course's own.
-    pub fn static_files(&self) -> Vec<(String, Cow<'static, [u8]>)> {
+    /// default ones, overridden or joined by the course's own; and the course's theme files
+    /// that were refused (links leading outside the theme folder, special files), by path.
+    pub fn static_files(&self) -> (Vec<ThemeFile>, Vec<(PathBuf, Denied)>) {
         let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DEFAULT_FILES
             .iter()
             .filter(|(p, _)| !p.starts_with("templates/"))
             .map(|(p, b)| ((*p).to_string(), Cow::Borrowed(*b)))
             .collect();
+        let mut refused = Vec::new();
         if let Some(dir) = &self.dir {
-            for entry in walkdir::WalkDir::new(dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(dir) else {
+            let walk = crate::confine::walk(&Jail::new(dir), dir, &|_| false);
+            refused = walk.refused;
+            for path in walk.files {
+                let Ok(rel) = path.strip_prefix(dir) else {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                if rel.starts_with("templates/") || rel.split('/').any(|c| c.starts_with('.')) {
+                if rel.starts_with("templates/") {
                     continue;
                 }
-                if let Ok(bytes) = std::fs::read(entry.path()) {
-                    files.insert(rel, Cow::Owned(bytes));
+                // Found by the confined walk: inside the theme folder.
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        files.insert(rel, Cow::Owned(bytes));
+                    }
+                    Err(e) => refused.push((path, Denied::Io(e))),
                 }
             }
         }
-        files.into_iter().collect()
+        (files.into_iter().collect(), refused)
     }
 
     pub fn template_path(&self, name: &str) -> String {

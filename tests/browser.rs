@@ -102,11 +102,7 @@ fn browser_tests() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run {node}: {e}; install Node.js 20 or newer"
-            )
-        });
+        .unwrap_or_else(|e| panic!("cannot run {node}: {e}; install Node.js 20 or newer"));
 
     let log = Arc::new(Mutex::new(String::new()));
     let readers = [

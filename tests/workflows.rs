@@ -172,7 +172,14 @@ fn fake_release(dir: &Path, tamper: bool) -> String {
     assert!(sum.status.success(), "{}", text(&sum));
     let mut line = String::from_utf8(sum.stdout).unwrap();
     if tamper {
-        line.replace_range(0..4, if &line[0..4] == "0000" { "1111" } else { "0000" });
+        line.replace_range(
+            0..4,
+            if &line[0..4] == "0000" {
+                "1111"
+            } else {
+                "0000"
+            },
+        );
     }
     fs::write(release.join(format!("{archive}.sha256")), line).unwrap();
     format!("file://{}", dir.display())
@@ -183,7 +190,10 @@ fn pages_workflow_installs_the_released_binary_after_checking_it() {
     let dir = tempfile::tempdir().unwrap();
     let (out, runner) = run_install_step(&fake_release(dir.path(), false));
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(fs::read_to_string(&runner.output).unwrap(), "from=release\n");
+    assert_eq!(
+        fs::read_to_string(&runner.output).unwrap(),
+        "from=release\n"
+    );
     let bin_dir = fs::read_to_string(&runner.path).unwrap();
     let bin = Path::new(bin_dir.trim()).join("coursebook");
     let version = Command::new(&bin).arg("--version").output().unwrap();
@@ -209,7 +219,11 @@ fn pages_workflow_builds_from_source_only_when_no_release_matches() {
     let dir = tempfile::tempdir().unwrap();
     let (out, runner) = run_install_step(&format!("file://{}", dir.path().display()));
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("building it from source"), "{}", text(&out));
+    assert!(
+        text(&out).contains("building it from source"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(fs::read_to_string(&runner.output).unwrap(), "from=source\n");
     assert!(!runner.path.exists());
 
@@ -220,6 +234,14 @@ fn pages_workflow_builds_from_source_only_when_no_release_matches() {
     assert!(build.contains("--rev \"$COURSEBOOK_COMMIT\" --locked coursebook"));
     assert!(build.contains("--tag \"v$COURSEBOOK_VERSION\" --locked coursebook"));
     let env = workflow_env(&workflow);
-    let commit = &env.iter().find(|(k, _)| k == "COURSEBOOK_COMMIT").unwrap().1;
-    assert_eq!(commit.len(), 40, "the commit init was built from: {commit:?}");
+    let commit = &env
+        .iter()
+        .find(|(k, _)| k == "COURSEBOOK_COMMIT")
+        .unwrap()
+        .1;
+    assert_eq!(
+        commit.len(),
+        40,
+        "the commit init was built from: {commit:?}"
+    );
 }

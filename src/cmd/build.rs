@@ -10,11 +10,11 @@ pub fn run(dir: &Path, dest: Option<&Path>, quiet: bool, verbose: bool) -> bool 
     super::print(&diags, quiet);
     let Some(summary) = summary else { return false };
     if verbose {
-        println!("{} files written", summary.files);
-        println!("{}", site::wasm_size_note());
+        outln!("{} files written", summary.files);
+        outln!("{}", site::wasm_size_note());
     }
     if !quiet {
-        println!(
+        outln!(
             "Built {} page{} into {}/ in {} ms",
             summary.pages,
             if summary.pages == 1 { "" } else { "s" },

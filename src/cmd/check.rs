@@ -13,13 +13,13 @@ pub fn run(dir: &Path, format: Option<Format>, quiet: bool) -> bool {
         || (format.is_none() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"));
     if github {
         for d in diags.sorted() {
-            println!("{}", annotation(&d, dir));
+            outln!("{}", annotation(&d, dir));
         }
     }
     match summary {
         Some(s) => {
             if !quiet {
-                println!(
+                outln!(
                     "Checked {} page{}: no problems found",
                     s.pages,
                     if s.pages == 1 { "" } else { "s" }

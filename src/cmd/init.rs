@@ -41,12 +41,12 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
             let path = dir.join(rel);
             let path = path.strip_prefix(".").unwrap_or(&path);
             let message = "already exists; init writes nothing over existing files";
-            eprintln!("{}", Diagnostic::error(path, Pos::FILE, message));
+            errln!("{}", Diagnostic::error(path, Pos::FILE, message));
         }
         return false;
     }
     if let Err(e) = fs::create_dir_all(dir) {
-        eprintln!("error: {}: cannot create the folder: {e}", dir.display());
+        errln!("error: {}: cannot create the folder: {e}", dir.display());
         return false;
     }
     // The folder's real name, also for "." or "../x".
@@ -66,7 +66,7 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
             .replace("{{commit}}", env!("COURSEBOOK_COMMIT"));
         let path = dir.join(rel);
         if let Err(e) = write_new(&path, &text) {
-            eprintln!("error: {}: cannot write it: {e}", path.display());
+            errln!("error: {}: cannot write it: {e}", path.display());
             return false;
         }
     }
@@ -167,20 +167,20 @@ fn print_next_steps(dir: &Path, name: &str) {
         format!("{folder}/site/")
     };
     if here {
-        println!("Created a new course here:");
+        outln!("Created a new course here:");
     } else {
-        println!("Created a new course in {folder}/:");
+        outln!("Created a new course in {folder}/:");
     }
     for (rel, _) in FILES {
-        println!("  {rel}");
+        outln!("  {rel}");
     }
-    println!();
-    println!("Next:");
-    println!("  coursebook serve{arg}    preview it; every save rebuilds and reloads the page");
-    println!("  coursebook build{arg}    build the site into {site}");
-    println!("  Push it to a GitHub repository named \"{name}\" (another name: change site-url in");
-    println!("  book.toml), then in its Settings -> Pages set Source to \"GitHub Actions\".");
-    println!("  Every push to main then publishes it, at https://<user>.github.io/{name}/.");
+    outln!();
+    outln!("Next:");
+    outln!("  coursebook serve{arg}    preview it; every save rebuilds and reloads the page");
+    outln!("  coursebook build{arg}    build the site into {site}");
+    outln!("  Push it to a GitHub repository named \"{name}\" (another name: change site-url in");
+    outln!("  book.toml), then in its Settings -> Pages set Source to \"GitHub Actions\".");
+    outln!("  Every push to main then publishes it, at https://<user>.github.io/{name}/.");
 }
 
 #[cfg(test)]

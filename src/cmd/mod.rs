@@ -13,11 +13,11 @@ pub fn print(diags: &Diagnostics, quiet: bool) {
         if quiet && d.severity == Severity::Warning {
             continue;
         }
-        eprintln!("{d}");
+        errln!("{d}");
     }
     let errors = diags.error_count();
     if errors > 0 {
-        eprintln!(
+        errln!(
             "error: {errors} problem{} found; nothing was written",
             if errors == 1 { "" } else { "s" }
         );

@@ -95,32 +95,61 @@ impl Course {
     }
 }
 
-/// Read a file as UTF-8, reporting unreadable and non-UTF-8 files at their path.
+/// Read a file the walk found (so inside the course) as UTF-8, reporting unreadable and
+/// non-UTF-8 files at their path.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let shown = rel(root, path);
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                diags.push(
-                    Diagnostic::error(
-                        shown,
-                        Pos::of_offset(&valid, offset),
-                        "the file is not valid UTF-8",
-                    )
-                    .with_help("save the file as UTF-8 in your editor"),
-                );
-                None
-            }
-        },
+        Ok(bytes) => decode(shown, bytes, diags),
         Err(e) => {
             diags.push(Diagnostic::error(
                 shown,
                 Pos::FILE,
                 format!("cannot read the file: {e}"),
             ));
+            None
+        }
+    }
+}
+
+/// Read a file that course input names (book.toml's glossary, a quiz in front matter) as
+/// UTF-8, only if it is a regular file inside the course folder. A refusal is reported at
+/// `named_at` (the file and position that named it), else at the path itself.
+pub fn read_named_text(
+    config: &Config,
+    path: &Path,
+    named_at: Option<(&Path, Pos)>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let shown = rel(&config.root, path);
+    match config.jail.read(path) {
+        Ok(bytes) => decode(shown, bytes, diags),
+        Err(denied) => {
+            let (at, pos) = named_at.unwrap_or((&shown, Pos::FILE));
+            diags.push(Diagnostic::error(
+                at,
+                pos,
+                format!("cannot read {}: {denied}", shown.display()),
+            ));
+            None
+        }
+    }
+}
+
+fn decode(shown: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            diags.push(
+                Diagnostic::error(
+                    shown,
+                    Pos::of_offset(&valid, offset),
+                    "the file is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8 in your editor"),
+            );
             None
         }
     }
@@ -149,7 +178,7 @@ pub fn load(
         Some(files) => files.to_vec(),
         None => {
             let before = diags.len();
-            let files = urls::walk(src, diags, &config.root);
+            let files = urls::walk(config, diags);
             if let Some(c) = cache.as_deref_mut().filter(|_| diags.len() == before) {
                 c.keep_walk(&files);
             }
@@ -182,7 +211,7 @@ pub fn load(
     let markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
     let summary_path = src.join("SUMMARY.md");
     let summary = if summary_path.is_file() {
-        match read_text(&config.root, &summary_path, diags) {
+        match read_named_text(config, &summary_path, None, diags) {
             Some(text) => Some(text),
             None => return course,
         }

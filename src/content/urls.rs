@@ -2,6 +2,8 @@
 //! folders but are dropped from URLs; `.md` becomes `.html`.
 
 use super::Course;
+use crate::config::Config;
+use crate::confine;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,32 +58,25 @@ pub fn asset_url(src_rel: &Path) -> String {
     parts.join("/")
 }
 
-/// Every file under src, sorted, skipping hidden files and folders.
-pub fn walk(src: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(src)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel(root, p))
-                    .unwrap_or_else(|| rel(root, src));
-                diags.push(Diagnostic::error(
-                    path,
-                    Pos::FILE,
-                    format!("cannot read: {e}"),
-                ));
-            }
+/// Every file under the course's source folder, sorted, skipping hidden files and folders and
+/// any site coursebook built (a folder with its marker: the output folder may lie inside the
+/// sources, `src = "."`). A symbolic link that leads outside the course, or a special file (a
+/// FIFO, a device), is an error at its path.
+pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let is_site = |dir: &Path| dir.join(crate::site::output::MARKER).is_file();
+    let walk = confine::walk(&config.jail, &config.src, &is_site);
+    for (path, denied) in walk.refused {
+        let mut d = Diagnostic::error(
+            rel(&config.root, &path),
+            Pos::FILE,
+            format!("cannot read: {denied}"),
+        );
+        if matches!(denied, confine::Denied::Outside(_)) {
+            d = d.with_help("courses are built from untrusted files: copy what you need into the course instead of linking to it");
         }
+        diags.push(d);
     }
-    out
+    walk.files
 }
 
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other.

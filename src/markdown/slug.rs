@@ -2,7 +2,7 @@
 
 use super::Ev;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// `What is a model?` → `what-is-a-model`. Letters of any script are kept.
 pub fn slugify(text: &str) -> String {
@@ -24,6 +24,9 @@ pub fn slugify(text: &str) -> String {
 
 pub fn heading_ids<'a>(mut events: Vec<Ev<'a>>) -> Vec<Ev<'a>> {
     let mut used: HashSet<String> = HashSet::new();
+    // The next suffix to try for each base: 10,000 equal headings stay linear instead of each
+    // one counting up from 1 again.
+    let mut next: HashMap<String, usize> = HashMap::new();
     // Custom ids are claimed first so an automatic id never takes one.
     for (event, _) in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
@@ -46,10 +49,10 @@ pub fn heading_ids<'a>(mut events: Vec<Ev<'a>>) -> Vec<Ev<'a>> {
                 s => s,
             };
             let mut id = base.clone();
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
             while !used.insert(id.clone()) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
                 *slot = Some(CowStr::from(id));

@@ -8,6 +8,9 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use std::path::Path;
 
+/// Instructions one page's render may run.
+const TEMPLATE_FUEL: u64 = 50_000_000;
+
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
@@ -119,6 +122,10 @@ impl Renderer {
         let mut env = Environment::new();
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A theme is course input: a template that loops forever runs out of fuel and fails at
+        // its line instead of hanging the build. The largest page (the contents of a
+        // 10,000-lesson course) uses a few hundred thousand units.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") {
                 minijinja::AutoEscape::Html
@@ -128,8 +135,17 @@ impl Renderer {
         });
         let loader_theme = theme.clone();
         env.set_loader(move |name| {
+            let path = loader_theme.template_path(name);
+            // An include that climbs out of the theme, or a link leading outside it, fails the
+            // template at the line that named it.
+            if let Err(why) = loader_theme.override_file(&path) {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    why,
+                ));
+            }
             Ok(loader_theme
-                .file(&loader_theme.template_path(name))
+                .file(&path)
                 .map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned()))
         });
         let mut diags = Vec::new();

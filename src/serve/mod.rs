@@ -33,7 +33,7 @@ fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache) -> Option<String> 
     match summary {
         Some(s) => {
             if !quiet {
-                println!(
+                outln!(
                     "Built {} pages in {} ms",
                     s.pages,
                     started.elapsed().as_millis()
@@ -67,15 +67,15 @@ pub fn run(options: &Options) -> bool {
     let server = match tiny_http::Server::http(&address) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!("error: cannot listen on {address}: {e}");
-            eprintln!("  help: choose another port with `--port`");
+            errln!("error: cannot listen on {address}: {e}");
+            errln!("  help: choose another port with `--port`");
             return false;
         }
     };
     let url = format!("http://{address}{}", config.site_url);
-    println!("Serving {} at {url} (Ctrl-C to stop)", config.title);
+    outln!("Serving {} at {url} (Ctrl-C to stop)", config.title);
     let _ = ctrlc::set_handler(|| {
-        println!("\nStopped.");
+        outln!("\nStopped.");
         std::process::exit(0);
     });
     let site = Arc::new(http::Site {
@@ -114,7 +114,7 @@ fn watch(
     let mut watcher = match notify::recommended_watcher(tx) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
+            errln!("error: cannot watch files: {e}");
             return false;
         }
     };
@@ -127,7 +127,7 @@ fn watch(
     }
     for (path, mode) in paths {
         if let Err(e) = watcher.watch(&path, mode) {
-            eprintln!("warning: cannot watch {}: {e}", path.display());
+            errln!("warning: cannot watch {}: {e}", path.display());
         }
     }
     let out = config
@@ -172,6 +172,6 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("warning: could not open a browser; visit {url}");
+        errln!("warning: could not open a browser; visit {url}");
     }
 }

@@ -154,7 +154,7 @@ pub fn build_cached(
         &mut site,
         diags,
     );
-    pages::static_files(&config, &course, &theme, &mut site);
+    pages::static_files(&config, &course, &theme, &mut site, diags);
     if diags.has_errors() {
         // An unfinished staging folder is removed when dropped: the previous site stays.
         return None;
@@ -213,7 +213,7 @@ impl Timings {
                 .iter()
                 .map(|(s, us)| format!("{s} {:.1} ms", *us as f64 / 1000.0))
                 .collect();
-            eprintln!("timings: {}", parts.join(", "));
+            errln!("timings: {}", parts.join(", "));
         }
     }
 }
@@ -276,7 +276,7 @@ fn load_glossary(
     if !path.is_file() {
         return None;
     }
-    let text = content::read_text(&config.root, &path, diags)?;
+    let text = content::read_named_text(config, &path, None, diags)?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (&text, format!("{:?}", config.link_terms)).hash(&mut h);
     let key = h.finish();

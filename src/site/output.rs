@@ -50,32 +50,115 @@ fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(path, Pos::FILE, format!("cannot {what}: {e}"))
 }
 
-/// Check that `dest` may be replaced: missing, empty, or made by coursebook, and not a folder
-/// that holds the course itself.
+/// Check that `dest` may be replaced: missing, or a readable folder that is empty or made by
+/// coursebook, and not a folder that holds the course itself. Anything else — a file, a
+/// symbolic link, a folder that cannot be read, someone else's folder — is refused.
 pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: String| {
+        Diagnostic::error(dest, Pos::FILE, why)
+            .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]")
+    };
     let canonical_root =
         fs::canonicalize(course_root).unwrap_or_else(|_| course_root.to_path_buf());
     if let Ok(canonical_dest) = fs::canonicalize(dest)
         && canonical_root.starts_with(&canonical_dest)
     {
-        return Err(Diagnostic::error(
-            dest,
-            Pos::FILE,
-            "the output folder holds the course itself; refusing to replace it",
-        )
-        .with_help("choose another folder with `--dest-dir` or `build-dir` under [build]"));
+        return Err(refuse(
+            "the output folder holds the course itself; refusing to replace it".into(),
+        ));
     }
-    match fs::read_dir(dest) {
-        Err(_) => Ok(()),
-        Ok(mut entries) => {
-            if entries.next().is_none() || dest.join(MARKER).is_file() {
-                Ok(())
-            } else {
-                Err(Diagnostic::error(dest, Pos::FILE, "the output folder is not empty and was not made by coursebook; refusing to replace it")
-                    .with_help("choose another folder with `--dest-dir`, or empty this one"))
+    let meta = match fs::symlink_metadata(dest) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(format!("cannot look at the output folder: {e}"))),
+        Ok(meta) => meta,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            "the output path is a symbolic link; refusing to replace it (name the folder it points to)".into(),
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refuse(
+            "the output path is a file, not a folder; refusing to replace it".into(),
+        ));
+    }
+    let mut entries = fs::read_dir(dest).map_err(|e| {
+        refuse(format!(
+            "cannot read the output folder ({e}); refusing to replace what it may hold"
+        ))
+    })?;
+    if entries.next().is_none() || made_by_us(dest) {
+        Ok(())
+    } else {
+        Err(refuse(
+            "the output folder is not empty and was not made by coursebook; refusing to replace it"
+                .into(),
+        ))
+    }
+}
+
+/// A folder that carries coursebook's marker (as a regular file, not a link to one).
+fn made_by_us(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// Holds a lock for as long as a build writes to `dest`: a second build (or `serve` and
+/// `build`) into the same folder waits instead of mixing two sites. The lock is the operating
+/// system's, so it is released if the process dies. On Unix it is taken on the folder that holds
+/// `dest` (nothing is left behind); elsewhere on a hidden file beside `dest`.
+pub struct DestLock {
+    _file: fs::File,
+}
+
+impl DestLock {
+    pub fn acquire(dest: &Path) -> Result<DestLock, Diagnostic> {
+        let (parent, name) = beside(dest);
+        fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", &e))?;
+        let (file, path) = lock_file(&parent, &name)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                errln!(
+                    "waiting for another coursebook writing to {} to finish …",
+                    dest.display()
+                );
+                file.lock().map_err(|e| io_error(&path, "lock", &e))?;
             }
+            Err(fs::TryLockError::Error(e)) => return Err(io_error(&path, "lock", &e)),
         }
+        Ok(DestLock { _file: file })
     }
+}
+
+#[cfg(unix)]
+fn lock_file(parent: &Path, _name: &str) -> Result<(fs::File, PathBuf), Diagnostic> {
+    fs::File::open(parent)
+        .map(|f| (f, parent.to_path_buf()))
+        .map_err(|e| io_error(parent, "open the folder to lock it", &e))
+}
+
+#[cfg(not(unix))]
+fn lock_file(parent: &Path, name: &str) -> Result<(fs::File, PathBuf), Diagnostic> {
+    let path = parent.join(format!(".{name}.coursebook-lock"));
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map(|f| (f, path.clone()))
+        .map_err(|e| io_error(&path, "open the lock file", &e))
+}
+
+/// The folder that holds `dest`, and `dest`'s name: staging folders and the lock go beside it.
+fn beside(dest: &Path) -> (PathBuf, String) {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    (parent.to_path_buf(), name)
 }
 
 /// A new site being written beside `dest`: files go into a staging folder, which replaces `dest`
@@ -86,35 +169,28 @@ pub struct Staging {
     dir: PathBuf,
     old: PathBuf,
     finished: bool,
+    _lock: DestLock,
 }
 
 impl Staging {
-    /// Check that `dest` may be replaced, and make an empty staging folder beside it.
+    /// Lock `dest`, check that it may be replaced, and make an empty staging folder beside it
+    /// (named for this process, so no two builds ever share one).
     pub fn begin(dest: &Path, course_root: &Path) -> Result<Staging, Diagnostic> {
+        let lock = DestLock::acquire(dest)?;
         check_destination(dest, course_root)?;
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = dest
-            .file_name()
-            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-        fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-        let dir = parent.join(format!(".{name}.coursebook-new"));
-        let old = parent.join(format!(".{name}.coursebook-old"));
-        for leftover in [&dir, &old] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover)
-                    .map_err(|e| io_error(leftover, "remove a leftover folder", &e))?;
-            }
-        }
+        let (parent, name) = beside(dest);
+        remove_leftovers(&parent, &name)?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.coursebook-new-{pid}"));
+        let old = parent.join(format!(".{name}.coursebook-old-{pid}"));
         let staging = Staging {
             dest: dest.to_path_buf(),
             dir,
             old,
             finished: false,
+            _lock: lock,
         };
-        fs::create_dir_all(&staging.dir)
+        fs::create_dir(&staging.dir)
             .map_err(|e| io_error(&staging.dir, "create the folder", &e))?;
         fs::write(
             staging.dir.join(MARKER),
@@ -155,19 +231,20 @@ impl Staging {
 
     /// Swap the new site in for `dest`.
     pub fn finish(mut self) -> Result<(), Diagnostic> {
-        self.finished = true;
         let (dest, old) = (&self.dest, &self.old);
-        if dest.exists() {
+        if fs::symlink_metadata(dest).is_ok() {
             fs::rename(dest, old)
                 .map_err(|e| io_error(dest, "move the previous site aside", &e))?;
         }
         if let Err(e) = fs::rename(&self.dir, dest) {
-            // Put the previous site back: better an old site than none.
+            // Put the previous site back: better an old site than none. (Dropping `self`
+            // unfinished removes the staging folder.)
             let _ = fs::rename(old, dest);
-            let _ = fs::remove_dir_all(&self.dir);
             return Err(io_error(dest, "move the new site into place", &e));
         }
-        if old.exists() {
+        self.finished = true;
+        // Checked when the build began, under the lock: the previous site, or an empty folder.
+        if fs::symlink_metadata(old).is_ok() {
             fs::remove_dir_all(old).map_err(|e| io_error(old, "remove the previous site", &e))?;
         }
         Ok(())
@@ -180,6 +257,32 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Staging and previous-site folders that an interrupted build left beside `dest` (under the
+/// lock, so no build is using them). Only folders that carry the marker are deleted; anything
+/// else with such a name is left alone.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<(), Diagnostic> {
+    let prefixes = [
+        format!(".{name}.coursebook-new"),
+        format!(".{name}.coursebook-old"),
+    ];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_dir && made_by_us(&path) {
+            fs::remove_dir_all(&path)
+                .map_err(|e| io_error(&path, "remove a leftover folder", &e))?;
+        }
+    }
+    Ok(())
 }
 
 /// `url` as a path that stays inside the site folder, or the error that refuses it.
@@ -249,11 +352,12 @@ pub fn write_changed(
         .iter()
         .map(|(u, d)| (u.clone(), hash_of(d)))
         .collect();
-    if written.is_empty() || !dest.join(MARKER).is_file() {
+    if written.is_empty() || !made_by_us(dest) {
         write(site, dest, course_root)?;
         *written = hashes;
         return Ok(());
     }
+    let _lock = DestLock::acquire(dest)?;
     let changed: Vec<(&String, &FileData)> = site
         .files
         .iter()

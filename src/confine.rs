@@ -1,0 +1,226 @@
+//! The course folder as a boundary. Every file of a course is untrusted (courses are built in CI
+//! from pull requests), so every path that course input names — `src`, the theme, the glossary,
+//! a quiz named in front matter, a template include, a symbolic link met while walking — is
+//! resolved here (symlinks followed, then canonicalised) and refused unless it lands inside the
+//! course folder (the one holding book.toml), and only regular files are read: never a device,
+//! a FIFO (which would hang the build) or a folder.
+//!
+//! Files found by [`walk`] need no second check: the walk starts inside, and every symbolic
+//! link it meets is resolved and checked before it is followed.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The folder that reads must stay inside, canonical.
+#[derive(Clone, Debug)]
+pub struct Jail {
+    root: PathBuf,
+}
+
+/// Why a path was refused.
+#[derive(Debug)]
+pub enum Denied {
+    /// It resolves to this place outside the course folder.
+    Outside(PathBuf),
+    /// It is a folder, a device, a FIFO or a socket, where a file was expected.
+    NotAFile,
+    /// It is a file, where a folder was expected.
+    NotAFolder,
+    /// It cannot be resolved or read (missing, no permission, a link loop).
+    Io(io::Error),
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Denied::Outside(target) => write!(
+                f,
+                "it leads outside the course folder (to {}); coursebook reads only files inside it",
+                target.display()
+            ),
+            Denied::NotAFile => f.write_str("it is not a regular file"),
+            Denied::NotAFolder => f.write_str("it is not a folder"),
+            Denied::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl Jail {
+    /// The course folder `root`. If it cannot be resolved, reads are checked against `root` as
+    /// given (and will fail as they would have anyway).
+    pub fn new(root: &Path) -> Jail {
+        Jail {
+            root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// `path` resolved, if it stays inside the course folder.
+    pub fn resolve(&self, path: &Path) -> Result<PathBuf, Denied> {
+        let canonical = std::fs::canonicalize(path).map_err(Denied::Io)?;
+        if canonical.starts_with(&self.root) {
+            Ok(canonical)
+        } else {
+            Err(Denied::Outside(canonical))
+        }
+    }
+
+    /// `path` resolved, if it is a folder inside the course folder.
+    pub fn resolve_dir(&self, path: &Path) -> Result<PathBuf, Denied> {
+        let canonical = self.resolve(path)?;
+        if canonical.is_dir() {
+            Ok(canonical)
+        } else {
+            Err(Denied::NotAFolder)
+        }
+    }
+
+    /// The bytes of `path`, if it is a regular file inside the course folder.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, Denied> {
+        let canonical = self.resolve(path)?;
+        let meta = std::fs::metadata(&canonical).map_err(Denied::Io)?;
+        if !meta.is_file() {
+            return Err(Denied::NotAFile);
+        }
+        std::fs::read(&canonical).map_err(Denied::Io)
+    }
+}
+
+/// What a walk found: regular files, sorted by path, and the entries it refused.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    /// Paths (as walked) and why they were left out: links leading outside, special files,
+    /// unreadable folders.
+    pub refused: Vec<(PathBuf, Denied)>,
+}
+
+/// Every regular file under `dir`, sorted, skipping names starting with `.` and folders for
+/// which `skip` says so (e.g. a built site inside the sources). Symbolic links are followed
+/// only when they resolve inside the jail.
+pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
+    let mut out = Walk::default();
+    let mut entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                out.refused.push((path, Denied::Io(io::Error::other(e))));
+                continue;
+            }
+        };
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        let is_dir = entry.file_type().is_dir();
+        if hidden {
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if (entry.path_is_symlink() || entry.depth() == 0)
+            && let Err(denied) = jail.resolve(entry.path())
+        {
+            out.refused.push((entry.path().to_path_buf(), denied));
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if is_dir && entry.depth() > 0 && skip(entry.path()) {
+            entries.skip_current_dir();
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.files.push(entry.into_path());
+        } else if !is_dir {
+            out.refused.push((entry.into_path(), Denied::NotAFile));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use std::fs;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_are_followed_and_links_outside_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let course = tempfile::tempdir().unwrap();
+        let root = course.path();
+        fs::create_dir_all(root.join("content/sub")).unwrap();
+        fs::write(root.join("content/a.md"), "a").unwrap();
+        fs::write(root.join("content/sub/b.md"), "b").unwrap();
+        fs::write(root.join("content/.hidden.md"), "h").unwrap();
+        std::os::unix::fs::symlink(root.join("content/a.md"), root.join("content/link.md"))
+            .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            root.join("content/s.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("content/out")).unwrap();
+        std::os::unix::fs::symlink("/proc/self/environ", root.join("content/env.txt")).unwrap();
+
+        let jail = Jail::new(root);
+        let walk = walk(&jail, &root.join("content"), &|_| false);
+        let names: Vec<String> = walk
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["content/a.md", "content/link.md", "content/sub/b.md"]
+        );
+        let mut refused: Vec<String> = walk
+            .refused
+            .iter()
+            .map(|(p, d)| {
+                assert!(matches!(d, Denied::Outside(_)), "{d}");
+                p.strip_prefix(root).unwrap().display().to_string()
+            })
+            .collect();
+        refused.sort();
+        assert_eq!(refused, ["content/env.txt", "content/out", "content/s.txt"]);
+
+        assert!(matches!(
+            jail.read(&root.join("content/s.txt")),
+            Err(Denied::Outside(_))
+        ));
+        assert!(matches!(
+            jail.read(Path::new("/etc/hostname")),
+            Err(Denied::Outside(_))
+        ));
+        assert!(matches!(
+            jail.read(&root.join("content/../../etc/hostname")),
+            Err(Denied::Outside(_) | Denied::Io(_))
+        ));
+        assert!(matches!(
+            jail.read(&root.join("content")),
+            Err(Denied::NotAFile)
+        ));
+        assert_eq!(jail.read(&root.join("content/link.md")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn the_output_folder_inside_the_sources_is_not_walked() {
+        let course = tempfile::tempdir().unwrap();
+        let root = course.path();
+        fs::create_dir_all(root.join("site/x")).unwrap();
+        fs::write(root.join("site/x/index.html"), "old").unwrap();
+        fs::write(root.join("a.md"), "a").unwrap();
+        let jail = Jail::new(root);
+        let walk = walk(&jail, root, &|dir| dir.ends_with("site"));
+        assert_eq!(walk.files.len(), 1, "{:?}", walk.files);
+        assert!(walk.refused.is_empty());
+    }
+}

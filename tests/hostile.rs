@@ -1,0 +1,467 @@
+//! Hostile and careless courses (issue #12): nothing outside the course is read or published,
+//! no input aborts or hangs the build, and no folder coursebook did not make is replaced. One
+//! small course per case; every failing case must exit 1, name the culprit, and leave the
+//! previous output as it was.
+
+#![cfg(unix)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const BOOK: &str = "[book]\ntitle = \"Hostile\"\n";
+
+fn course(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, content).unwrap();
+    }
+    dir
+}
+
+fn coursebook(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Build `dir`, which must fail with exit 1, mentioning every one of `needles`, without a panic
+/// and without writing a site.
+fn refused(dir: &Path, needles: &[&str]) -> String {
+    let started = Instant::now();
+    let out = coursebook(&["build"], dir);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "expected exit 1:\n{all}");
+    assert!(!all.contains("panicked"), "{all}");
+    for needle in needles {
+        assert!(all.contains(needle), "expected {needle:?} in:\n{all}");
+    }
+    assert!(!dir.join("site").exists(), "a refused build wrote a site");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    all
+}
+
+/// A folder outside the course with a secret in it.
+fn secret() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("secret.txt"), "TOP-SECRET-VALUE").unwrap();
+    dir
+}
+
+fn no_secret_published(dir: &Path) {
+    let site = dir.join("site");
+    if !site.exists() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("TOP-SECRET-VALUE"),
+                "{} holds the secret",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_link_to_a_file_outside_is_refused() {
+    let outside = secret();
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    symlink(
+        outside.path().join("secret.txt"),
+        c.path().join("content/env.txt"),
+    )
+    .unwrap();
+    symlink("/proc/self/environ", c.path().join("content/environ.txt")).unwrap();
+    refused(
+        c.path(),
+        &[
+            "content/env.txt",
+            "content/environ.txt",
+            "leads outside the course folder",
+        ],
+    );
+}
+
+#[test]
+fn a_link_to_a_folder_outside_is_refused() {
+    let outside = secret();
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    symlink(outside.path(), c.path().join("content/stolen")).unwrap();
+    refused(c.path(), &["content/stolen", "leads outside"]);
+}
+
+#[test]
+fn a_link_that_stays_inside_is_followed() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("shared/logo.txt", "LOGO"),
+    ]);
+    symlink(
+        c.path().join("shared/logo.txt"),
+        c.path().join("content/logo.txt"),
+    )
+    .unwrap();
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        fs::read_to_string(c.path().join("site/logo.txt")).unwrap(),
+        "LOGO"
+    );
+}
+
+#[test]
+fn theme_and_src_outside_the_course_are_refused_at_their_line() {
+    let outside = secret();
+    let out_path = outside.path().display().to_string();
+    let c = course(&[(
+        "book.toml",
+        &format!(
+            "[book]\ntitle = \"T\"\nsrc = \"{out_path}\"\n\n[output.html]\ntheme = \"/proc/self\"\n"
+        ),
+    )]);
+    refused(
+        c.path(),
+        &[
+            "book.toml:3:1",
+            "`src` is refused",
+            "book.toml:6:1",
+            "`theme` is refused",
+        ],
+    );
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"../../../../../../etc/ssl\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+    ]);
+    refused(c.path(), &["book.toml:4:1", "`theme` is refused"]);
+}
+
+#[test]
+fn theme_files_linked_from_outside_are_refused() {
+    let outside = secret();
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("theme/css/own.css", "body{}"),
+    ]);
+    symlink(
+        outside.path().join("secret.txt"),
+        c.path().join("theme/css/book.css"),
+    )
+    .unwrap();
+    refused(c.path(), &["theme/css/book.css", "leads outside"]);
+    no_secret_published(c.path());
+}
+
+#[test]
+fn a_template_include_that_climbs_out_is_refused_at_its_line() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        (
+            "theme/templates/404.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% include \"../../../../etc/passwd\" %}\n{% endblock %}\n",
+        ),
+    ]);
+    refused(c.path(), &["theme/templates/404.html:3", "refused"]);
+}
+
+#[test]
+fn a_quiz_named_outside_the_course_is_refused_at_its_line() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "---\ntitle: A\nquiz: /etc/hostname\n---\n# A\n",
+        ),
+    ]);
+    refused(c.path(), &["content/a.md:3:", "leads outside"]);
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "---\ntitle: A\nquiz: ../../../../../../etc/hostname\n---\n# A\n",
+        ),
+    ]);
+    refused(c.path(), &["content/a.md:3:", "leads outside"]);
+}
+
+#[test]
+fn summary_and_glossary_linked_from_outside_are_refused() {
+    let outside = secret();
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    symlink(
+        outside.path().join("secret.txt"),
+        c.path().join("content/SUMMARY.md"),
+    )
+    .unwrap();
+    symlink(
+        outside.path().join("secret.txt"),
+        c.path().join("content/glossary.yaml"),
+    )
+    .unwrap();
+    let all = refused(c.path(), &["content/SUMMARY.md", "content/glossary.yaml"]);
+    assert!(!all.contains("TOP-SECRET-VALUE"), "{all}");
+}
+
+#[test]
+fn a_fifo_in_the_sources_is_an_error_not_a_hang() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let made = Command::new("mkfifo")
+        .arg(c.path().join("content/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    refused(c.path(), &["content/pipe.md", "not a regular file"]);
+}
+
+#[test]
+fn deeply_nested_math_is_an_error_at_its_line_not_a_crash() {
+    let braces = format!("${}x{}$", "{".repeat(5000), "}".repeat(5000));
+    let roots = format!("$${}x$$", "\\sqrt".repeat(5000));
+    let lesson = format!("# Deep\n\nfine $x^2$\n\n{braces}\n\n{roots}\n");
+    let c = course(&[("book.toml", BOOK), ("content/deep.md", &lesson)]);
+    refused(
+        c.path(),
+        &[
+            "content/deep.md:5:",
+            "content/deep.md:7:",
+            "nests 5000 levels",
+        ],
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build", "-v"])
+        .current_dir(c.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_template_that_loops_forever_runs_out_of_fuel() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        (
+            "theme/templates/404.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}\n{% endblock %}\n",
+        ),
+    ]);
+    refused(c.path(), &["theme/templates/404.html", "fuel"]);
+}
+
+#[test]
+fn ten_thousand_equal_headings_get_distinct_ids() {
+    let lesson = "## Same\n\n".repeat(10_000);
+    let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("id=\"same\""));
+    assert!(html.contains("id=\"same-9999\""));
+    assert!(!html.contains("id=\"same-10000\""));
+}
+
+/// A previous site and the bytes of every file in it, to compare after a refused build.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            files.push((
+                entry.path().display().to_string(),
+                fs::read(entry.path()).unwrap(),
+            ));
+        }
+    }
+    files
+}
+
+#[test]
+fn dest_dir_naming_a_file_is_refused_and_the_file_kept() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("notes.txt", "my notes"),
+    ]);
+    for target in ["notes.txt", "book.toml"] {
+        let before = fs::read(c.path().join(target)).unwrap();
+        let out = coursebook(&["build", "-d", target], c.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("is a file, not a folder"),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(fs::read(c.path().join(target)).unwrap(), before);
+    }
+    // The course still builds: book.toml was not touched.
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+}
+
+#[test]
+fn dest_dir_that_is_a_symbolic_link_is_refused() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("keep.txt"), "keep").unwrap();
+    symlink(elsewhere.path(), c.path().join("site")).unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("symbolic link"), "{}", text(&out));
+    assert_eq!(
+        fs::read_to_string(elsewhere.path().join("keep.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
+fn leftovers_are_deleted_only_with_the_marker() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let foreign = c.path().join(".site.coursebook-new-77");
+    fs::create_dir_all(&foreign).unwrap();
+    fs::write(foreign.join("precious.txt"), "mine").unwrap();
+    let ours = c.path().join(".site.coursebook-old-78");
+    fs::create_dir_all(&ours).unwrap();
+    fs::write(ours.join(".coursebook"), "").unwrap();
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    assert_eq!(
+        fs::read_to_string(foreign.join("precious.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!ours.exists(), "a marked leftover stays");
+}
+
+#[test]
+fn a_refused_build_leaves_the_previous_site_byte_for_byte() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    let before = snapshot(&c.path().join("site"));
+    symlink("/etc/hostname", c.path().join("content/host.txt")).unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(snapshot(&c.path().join("site")), before);
+}
+
+#[test]
+fn src_dot_does_not_copy_the_site_into_itself() {
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"T\"\nsrc = \".\"\n"),
+        ("a.md", "# A\n"),
+    ]);
+    for _ in 0..3 {
+        let out = coursebook(&["build", "-q"], c.path());
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    assert!(c.path().join("site/a.html").is_file());
+    assert!(
+        !c.path().join("site/site").exists(),
+        "the site was copied into itself"
+    );
+    let out = coursebook(&["build", "-q", "-d", "out"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!c.path().join("out/out").exists());
+    assert!(
+        !c.path().join("out/site").exists(),
+        "another built site became sources"
+    );
+}
+
+#[test]
+fn two_builds_into_one_folder_at_once_both_give_a_whole_site() {
+    let mut files = vec![("book.toml".to_string(), BOOK.to_string())];
+    for i in 0..200 {
+        files.push((
+            format!("content/l{i:03}.md"),
+            format!("# Lesson {i}\n\ntext\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let c = course(&refs);
+    for _ in 0..3 {
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_coursebook"))
+                .args(["build", "-q"])
+                .current_dir(c.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", text(&out));
+        }
+        let site = c.path().join("site");
+        assert!(site.join("index.html").is_file());
+        for i in 0..200 {
+            assert!(
+                site.join(format!("l{i:03}.html")).is_file(),
+                "lesson {i} missing"
+            );
+        }
+    }
+    // No staging folder is left behind.
+    let left: Vec<String> = fs::read_dir(c.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("coursebook-new") || n.contains("coursebook-old"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
