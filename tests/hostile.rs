@@ -465,3 +465,81 @@ fn two_builds_into_one_folder_at_once_both_give_a_whole_site() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_bidirectional_control_character_is_a_warning_at_its_line() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nok\n\nx = 1 \u{202e} // admin\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out)
+            .contains("warning: content/a.md:5:7: a bidirectional control character (U+202E)"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_folder_where_a_quiz_or_the_glossary_should_be_is_an_error() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/a.quiz.yaml/x.txt", "x"),
+        ("content/glossary.yaml/y.txt", "y"),
+    ]);
+    refused(
+        c.path(),
+        &[
+            "content/a.quiz.yaml",
+            "content/glossary.yaml",
+            "not a regular file",
+        ],
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_summary_and_yaml() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/SUMMARY.md", "\u{feff}# Summary\n\n- [A](a.md)\n"),
+        ("content/a.md", "# A\n"),
+        (
+            "content/glossary.yaml",
+            "\u{feff}- term: Model\n  definition: A function.\n",
+        ),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn a_tolerance_that_is_not_finite_is_named_so() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: numeric\n    prompt: How many?\n    answer: 3\n    tolerance: \"inf%\"\n",
+        ),
+    ]);
+    let all = refused(c.path(), &["content/a.quiz.yaml:5:", "not a finite number"]);
+    assert!(!all.contains("negative"), "{all}");
+}
+
+#[test]
+fn file_names_that_need_it_are_percent_encoded_in_links() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n[next](b%20c%23.md)\n"),
+        ("content/b c#.md", "# B\n"),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("href=\"b%20c%23.html\""), "{html}");
+    assert!(!html.contains("href=\"b c#.html\""), "{html}");
+    assert!(c.path().join("site/b c#.html").is_file());
+}

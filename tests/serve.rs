@@ -284,3 +284,67 @@ fn serve_rebuilds_what_each_kind_of_change_affects() {
     assert_eq!(next_event(&rx), "reload");
     assert_eq!(get(port, "/k/c.html").0, 404);
 }
+
+/// The server's thread count, from /proc (Linux).
+fn threads(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn head_has_no_body_and_open_pages_cost_no_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
+    let port = free_port();
+    let server = start(dir.path(), port);
+
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "HEAD /a.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(!head.contains("Content-Length: 0"), "{head}");
+    assert!(body.is_empty(), "HEAD sent a body of {} bytes", body.len());
+
+    let before = threads(server.0.id());
+    // Pages open one after another, as tabs do (a burst of connections at once can starve in
+    // tiny_http's task pool, which starts a thread only when none is idle).
+    let mut pages: Vec<Receiver<String>> = Vec::new();
+    for i in 0..100 {
+        let rx = events(port, "/");
+        let first = rx.recv_timeout(Duration::from_secs(20));
+        assert_eq!(first.as_deref(), Ok("ok"), "page {i}'s first event");
+        pages.push(rx);
+    }
+    let after = threads(server.0.id());
+    // tiny_http keeps a thread per open connection; coursebook adds none per page (it used to
+    // add one more each).
+    assert!(
+        after <= before + 100 + 4,
+        "100 open pages took {} threads",
+        after - before
+    );
+    // They still hear about the next build.
+    std::fs::write(dir.path().join("content/a.md"), "# A again\n").unwrap();
+    for (i, rx) in pages.iter().enumerate() {
+        let next = rx.recv_timeout(Duration::from_secs(20));
+        assert_eq!(next.as_deref(), Ok("reload"), "page {i} after the edit");
+    }
+    drop(server);
+}

@@ -370,11 +370,14 @@ fn question(
                         Some(Tolerance::Absolute(v) | Tolerance::Percent(v))
                             if v < 0.0 || !v.is_finite() =>
                         {
-                            diags.push(
-                                err(tpos, format!("{name} has a negative tolerance")).with_help(
-                                    "a tolerance is 0 or more: `tolerance: 5` or `tolerance: 1%`",
-                                ),
-                            );
+                            let what = if v.is_finite() {
+                                "a negative tolerance"
+                            } else {
+                                "a tolerance that is not a finite number"
+                            };
+                            diags.push(err(tpos, format!("{name} has {what}")).with_help(
+                                "a tolerance is 0 or more: `tolerance: 5` or `tolerance: 1%`",
+                            ));
                             Tolerance::Absolute(0.0)
                         }
                         Some(tol) => tol,

@@ -28,6 +28,8 @@ pub struct Source {
     /// A hash of what the course's structure takes from the file: front matter, first heading
     /// (0 without a cache).
     pub tree_key: u64,
+    /// A warning about the text itself (bidirectional controls), repeated on every build.
+    pub warning: Option<Diagnostic>,
 }
 
 /// What identifies a version of a file without reading it.
@@ -184,6 +186,7 @@ pub fn read_all(
     for (now, result, fresh) in results {
         match result {
             Ok(source) => {
+                diags.extend(source.warning.iter().cloned());
                 if let (Some(cache), Some(now), true) = (cache.as_deref_mut(), now, fresh) {
                     cache
                         .files
@@ -208,6 +211,7 @@ fn read_one(
 ) -> Option<Source> {
     let text = read_text(root, file, diags)?;
     let root_rel = rel(root, file);
+    let warning = bidi_warning(&text, &root_rel);
     let split = frontmatter::split(&text);
     let front = match split.front {
         Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
@@ -227,6 +231,7 @@ fn read_one(
         (0, 0)
     };
     Some(Source {
+        warning,
         front,
         body: Arc::from(split.body),
         body_line: split.body_line,
@@ -260,4 +265,29 @@ pub fn refresh(
     }
     diags.extend(found.iter().cloned());
     course
+}
+
+/// Bidirectional control characters (U+202A–U+202E, U+2066–U+2069) make text display in another
+/// order than it is written ("Trojan Source"): in a lesson, a code block can read differently
+/// from what it does. One warning per file, at the first.
+fn bidi_warning(text: &str, path: &Path) -> Option<Diagnostic> {
+    // Every one of them is encoded E2 80 AA–AE or E2 81 A6–A9: look at each E2 byte (a fast SIMD
+    // search; smart quotes and dashes start with it too) rather than at every character.
+    let bytes = text.as_bytes();
+    let first = memchr::memchr_iter(0xE2, bytes).find_map(|at| {
+        let c = text.get(at..at + 3)?.chars().next()?;
+        matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}').then_some((at, c))
+    });
+    let (offset, c) = first?;
+    Some(
+        Diagnostic::warning(
+            path,
+            crate::diag::Pos::of_offset(text, offset),
+            format!(
+                "a bidirectional control character (U+{:04X}) makes the text display in another order than it is written",
+                u32::from(c)
+            ),
+        )
+        .with_help("remove it unless the text really needs it (right-to-left quotes in left-to-right text)"),
+    )
 }

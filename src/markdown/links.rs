@@ -73,8 +73,57 @@ pub fn relative_url(from_page: &str, to: &str) -> String {
         .count()
         .min(to_parts.len().saturating_sub(1));
     let mut out = "../".repeat(from_dirs.len() - common);
-    out.push_str(&to_parts[common..].join("/"));
+    for (i, part) in to_parts[common..].iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        percent_encode_into(part, &mut out);
+    }
     out
+}
+
+/// A file name as one URL path segment: characters that would end or change the segment (`#`,
+/// `?`, `%`, spaces, quotes, …) are percent-encoded; letters of any script are kept as they are.
+pub fn percent_encode_into(segment: &str, out: &mut String) {
+    // Bytes of UTF-8 sequences (>= 0x80) stay: browsers encode them themselves.
+    let plain = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || b >= 0x80
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            )
+    };
+    // Almost every file name needs nothing: one pass, one copy.
+    // (0xC2 starts U+0080–U+00BF, where the C1 control characters are: the slow path.)
+    if segment.bytes().all(|b| plain(b) && b != 0xC2) {
+        out.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        if c.is_control() {
+            out.push_str("%EF%BF%BD");
+        } else if !c.is_ascii() || plain(c as u8) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{:02X}", c as u8));
+        }
+    }
 }
 
 fn percent_decode(s: &str) -> String {
@@ -220,6 +269,11 @@ mod tests {
         assert_eq!(relative_url("index.html", "a.html"), "a.html");
         assert_eq!(relative_url("a/b.html", "index.html"), "../index.html");
         assert_eq!(relative_url("a/b.html", "a/b.html"), "b.html");
+        assert_eq!(
+            relative_url("index.html", "a b/c#d?e%f.html"),
+            "a%20b/c%23d%3Fe%25f.html"
+        );
+        assert_eq!(relative_url("index.html", "café.html"), "café.html");
     }
 
     #[test]

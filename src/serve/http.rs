@@ -128,7 +128,13 @@ fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    write_raw(request, head, &body);
+    // HEAD asks for the head alone (its Content-Length still that of the body).
+    let body: &[u8] = if *request.method() == tiny_http::Method::Head {
+        &[]
+    } else {
+        &body
+    };
+    write_raw(request, head, body);
 }
 
 fn write_raw(request: Request, head: String, body: &[u8]) {

@@ -86,16 +86,13 @@ pub fn run(options: &Options) -> bool {
         let (server, site, hub) = (Arc::clone(&server), Arc::clone(&site), Arc::clone(&hub));
         std::thread::spawn(move || {
             while let Ok(request) = server.recv() {
-                let (site, hub) = (Arc::clone(&site), Arc::clone(&hub));
-                // Event streams stay open: each gets its own thread so pages never wait.
-                if request.url().ends_with("__coursebook/events") {
-                    std::thread::spawn(move || http::handle(request, &site, &hub));
-                } else {
-                    http::handle(request, &site, &hub);
-                }
+                http::handle(request, &site, &hub);
             }
         });
     }
+    // Event streams stay open in the hub, written to when there is news; one thread pings them.
+    let pinger = Arc::clone(&hub);
+    std::thread::spawn(move || pinger.ping_forever());
     if options.open {
         open_browser(&url);
     }

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 /// The script injected into served pages (a file, not inline, so CSP `script-src 'self'` holds).
@@ -34,10 +33,16 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
 })();
 "#;
 
-/// The state of the last build, and the pages listening for the next one.
+/// Open pages that get live reload; more get a 503 (their page works, without reloading).
+/// tiny_http keeps one thread per open connection, so this bounds the threads too.
+const MAX_PAGES: usize = 256;
+
+/// The state of the last build, and the pages listening for the next one: their open
+/// connections, written to by whoever has news (a rebuild, the pinger). No thread per page, so
+/// hundreds of open tabs cost hundreds of sockets, not hundreds of threads.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<String>>>,
+    clients: Mutex<Vec<Box<dyn Write + Send>>>,
     problems: Mutex<Option<String>>,
 }
 
@@ -65,44 +70,52 @@ impl Hub {
         if let Ok(mut p) = self.problems.lock() {
             *p = problems;
         }
+        self.send_all(&message);
+    }
+
+    /// Write `message` to every open page, forgetting the ones that went away.
+    fn send_all(&self, message: &str) {
         if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|c| c.send(message.clone()).is_ok());
+            clients.retain_mut(|out| {
+                out.write_all(message.as_bytes())
+                    .and_then(|()| out.flush())
+                    .is_ok()
+            });
         }
     }
 
-    /// Serve one page's event stream until it goes away.
+    /// Start one page's event stream: the head and the last build's state now, the rest as
+    /// builds finish.
     pub fn stream(&self, mut out: Box<dyn Write + Send>) {
-        let (tx, rx): (Sender<String>, Receiver<String>) = channel();
         let first = match self.problems.lock().ok().and_then(|p| p.clone()) {
             Some(text) => event("problems", &text),
             None => event("ok", ""),
         };
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.push(tx);
-        }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-        if out
-            .write_all(head.as_bytes())
-            .and_then(|()| out.write_all(first.as_bytes()))
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        // Under the lock, so no rebuild's news falls between the first event and the list.
+        let Ok(mut clients) = self.clients.lock() else {
+            return;
+        };
+        if clients.len() >= MAX_PAGES {
+            let _ = out.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             return;
         }
-        loop {
-            // A comment line every 15 s notices closed pages and keeps proxies from timing out.
-            let message = match rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(m) => m,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-                Err(_) => return,
-            };
-            if out
-                .write_all(message.as_bytes())
+        if out
+                .write_all(head.as_bytes())
+                .and_then(|()| out.write_all(first.as_bytes()))
                 .and_then(|()| out.flush())
-                .is_err()
-            {
-                return;
-            }
+                .is_ok()
+        {
+            clients.push(out);
+        }
+    }
+
+    /// Every 15 s a comment line to every page: notices closed ones and keeps proxies from
+    /// timing out. Runs until the process ends.
+    pub fn ping_forever(&self) {
+        loop {
+            std::thread::sleep(Duration::from_secs(15));
+            self.send_all(": ping\n\n");
         }
     }
 }

@@ -273,7 +273,8 @@ fn load_glossary(
 ) -> Option<(Arc<Glossary>, Arc<Matcher>)> {
     use std::hash::{Hash, Hasher};
     let path = config.src.join(&config.glossary);
-    if !path.is_file() {
+    // No glossary is fine; something there that is not a file is read, and refused, below.
+    if std::fs::symlink_metadata(&path).is_err() {
         return None;
     }
     let text = content::read_named_text(config, &path, None, diags)?;

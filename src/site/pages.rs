@@ -282,7 +282,10 @@ fn attach_quiz_file(
         }
     };
     let full = config.src.join(&file);
-    if !full.is_file() {
+    // Something that is there but not a file (a folder named like a quiz): read it, so the
+    // refusal is reported rather than the quiz silently missing.
+    let present = std::fs::symlink_metadata(&full).is_ok();
+    if !full.is_file() && !present {
         if let Some(named) = named {
             let pos = crate::yaml::pos_of(named, 1);
             out.diags.push(
