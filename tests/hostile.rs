@@ -543,3 +543,72 @@ fn file_names_that_need_it_are_percent_encoded_in_links() {
     assert!(!html.contains("href=\"b c#.html\""), "{html}");
     assert!(c.path().join("site/b c#.html").is_file());
 }
+
+#[test]
+fn raw_html_off_shows_html_as_text_and_refuses_script_links() {
+    let book = "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n";
+    let c = course(&[
+        ("book.toml", book),
+        (
+            "content/a.md",
+            "# A\n\n<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b>.\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("warning: content/a.md:3:1: raw HTML is shown as text"),
+        "{}",
+        text(&out)
+    );
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b onclick"), "{html}");
+
+    let c = course(&[
+        ("book.toml", book),
+        ("content/a.md", "# A\n\n[click](javascript:alert(1))\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: true-false\n    prompt: \"<img src=x onerror=alert(1)> [x](javascript:alert(2))\"\n    answer: true\n",
+        ),
+    ]);
+    refused(
+        c.path(),
+        &["content/a.md:3:1", "a link that runs a script is refused"],
+    );
+
+    // By default (as in mdBook) raw HTML passes through.
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n<kbd>Ctrl</kbd>\n"),
+    ]);
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("<kbd>Ctrl</kbd>"), "{html}");
+}
+
+#[test]
+fn raw_html_off_reaches_quiz_text_too() {
+    let book = "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n";
+    let c = course(&[
+        ("book.toml", book),
+        ("content/a.md", "# A\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: true-false\n    prompt: \"Is <img src=x onerror=alert(1)> safe? [x](javascript:alert(2))\"\n    answer: true\n",
+        ),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(
+        html.contains("Is &lt;img src=x"),
+        "the prompt is in the page, as text: {html}"
+    );
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+}

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod links;
 pub mod math;
 pub mod mentions;
+pub mod raw_html;
 mod slug;
 
 pub use links::{LinkTable, PendingLink};
@@ -80,6 +81,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events: Vec<Ev<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
+    let events = raw_html::apply(events, ctx.source, &at, &mut out);
     let events = callouts::apply(events, body);
     let events = slug::heading_ids(events);
     let events = code_blocks(events, body, ctx, &at, &mut out);
@@ -123,7 +125,7 @@ pub fn render_inline(text: &str) -> String {
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
         )
     });
-    let events = events.map(|e| match e {
+    let events = events.map(raw_html::inline).map(|e| match e {
         Event::InlineMath(m) => Event::Html(CowStr::from(
             math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
         )),
@@ -241,7 +243,7 @@ fn math_pass<'a>(
                 Ok(html) => html,
                 Err(message) => {
                     out.diags.push(
-                        Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{latex}`: {message}"))
+                        Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{}`: {message}", shorten(&latex)))
                             .with_help("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"),
                     );
                     format!("<code class=\"math-error\">{}</code>", highlight::escape(&latex))
@@ -250,4 +252,13 @@ fn math_pass<'a>(
             (Event::Html(CowStr::from(html)), range)
         })
         .collect()
+}
+
+/// At most 60 characters of `text`, for messages that quote input (a 10 KB formula would bury
+/// the message).
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }

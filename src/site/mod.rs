@@ -72,6 +72,7 @@ pub fn build_cached(
     let started = Instant::now();
     // 1. Configuration.
     let config = config::load(root, diags)?;
+    crate::markdown::raw_html::set_allowed(config.raw_html);
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);

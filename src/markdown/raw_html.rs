@@ -1,0 +1,135 @@
+//! `[output.html] raw-html = false`, for courses built from strangers' pull requests: raw HTML
+//! in Markdown is shown as text (a warning at its first place in the page), and links or images
+//! whose address would run a script (`javascript:`, `vbscript:`, `data:` other than images) are
+//! errors at their line.
+
+use super::{Ev, Output};
+use crate::diag::{Diagnostic, Pos};
+use pulldown_cmark::{CowStr, Event, Tag};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether raw HTML passes through. Set from the config before a build renders anything: a
+/// process builds one course at a time (build, check, serve), and the inline Markdown of
+/// quizzes and the glossary is rendered far from any page context, so one switch serves all.
+static ALLOWED: AtomicBool = AtomicBool::new(true);
+
+pub fn set_allowed(allowed: bool) {
+    ALLOWED.store(allowed, Ordering::Relaxed);
+}
+
+fn allowed() -> bool {
+    ALLOWED.load(Ordering::Relaxed)
+}
+
+/// An address a browser would run as a script (or a document that can hold one).
+pub fn is_script_url(url: &str) -> bool {
+    // Browsers ignore ASCII whitespace and controls inside the scheme (`java\tscript:`).
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(20)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    scheme.starts_with("javascript:")
+        || scheme.starts_with("vbscript:")
+        || (scheme.starts_with("data:") && !scheme.starts_with("data:image/")
+            || scheme.starts_with("data:image/svg"))
+}
+
+/// The page pass: the parser's HTML events become text, script links are refused.
+pub fn apply<'a>(
+    events: Vec<Ev<'a>>,
+    source: &Path,
+    at: &dyn Fn(usize) -> Pos,
+    out: &mut Output,
+) -> Vec<Ev<'a>> {
+    if allowed() {
+        return events;
+    }
+    let mut warned = false;
+    events
+        .into_iter()
+        .map(|(event, range)| match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if !warned {
+                    warned = true;
+                    out.diags.push(
+                        Diagnostic::warning(
+                            source,
+                            at(range.start),
+                            "raw HTML is shown as text: book.toml sets `raw-html = false`",
+                        )
+                        .with_help("write it in Markdown, or ask the course's maintainers to allow raw HTML"),
+                    );
+                }
+                (Event::Text(html), range)
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if is_script_url(dest_url) =>
+            {
+                out.diags.push(
+                    Diagnostic::error(
+                        source,
+                        at(range.start),
+                        "a link that runs a script is refused: book.toml sets `raw-html = false`",
+                    )
+                    .with_help("link to a page or file, or an http(s) address"),
+                );
+                (event, range)
+            }
+            other => (other, range),
+        })
+        .collect()
+}
+
+/// The same for inline Markdown (quiz text, glossary definitions), which has no page to report
+/// at: HTML becomes text, and a script link loses its address.
+pub fn inline(event: Event<'_>) -> Event<'_> {
+    if allowed() {
+        return event;
+    }
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_script_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from("#"),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_urls() {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:x",
+            "vbscript:x",
+            "data:text/html,<script>",
+            "data:image/svg+xml,<svg onload=x>",
+        ] {
+            assert!(is_script_url(bad), "{bad}");
+        }
+        for good in [
+            "https://x.org",
+            "a.md",
+            "#top",
+            "data:image/png;base64,AA",
+            "mailto:a@b",
+        ] {
+            assert!(!is_script_url(good), "{good}");
+        }
+    }
+}
