@@ -612,3 +612,19 @@ fn raw_html_off_reaches_quiz_text_too() {
     assert!(!html.contains("<img src=x"), "{html}");
     assert!(!html.contains("javascript:"), "{html}");
 }
+
+#[test]
+fn nul_bytes_never_reach_the_page() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\0B {#x\0y}\n\ntext \0 here\n\n## C\0D\n",
+        ),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read(c.path().join("site/a.html")).unwrap();
+    assert!(!html.contains(&0), "a NUL byte reached the page");
+    assert!(String::from_utf8_lossy(&html).contains("text \u{fffd} here"));
+}

@@ -138,11 +138,17 @@ pub fn read_named_text(
 
 fn decode(shown: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
     match String::from_utf8(bytes) {
-        // A byte-order mark (some Windows editors write one) is not part of the text.
-        Ok(text) => Some(match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        }),
+        Ok(mut text) => {
+            // A byte-order mark (some Windows editors write one) is not part of the text.
+            if let Some(rest) = text.strip_prefix('\u{feff}') {
+                text = rest.to_string();
+            }
+            // NUL may not reach the page or an id: CommonMark replaces it with U+FFFD.
+            if text.contains('\0') {
+                text = text.replace('\0', "\u{fffd}");
+            }
+            Some(text)
+        }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
