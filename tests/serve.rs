@@ -33,18 +33,23 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A plain HTTP/1.1 GET: (status, body).
-fn get(port: u16, path: &str) -> (u16, String) {
+/// One HTTP/1.1 request, the whole answer as text.
+fn request(port: u16, method: &str, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// A plain HTTP/1.1 GET: (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let text = request(port, "GET", path);
     let status = text
         .split(' ')
         .nth(1)
@@ -307,16 +312,7 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
     let port = free_port();
     let server = start(dir.path(), port);
 
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "HEAD /a.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
+    let text = request(port, "HEAD", "/a.html");
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(!head.contains("Content-Length: 0"), "{head}");
