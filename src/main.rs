@@ -24,6 +24,8 @@ mod config;
 mod confine;
 mod content;
 mod diag;
+#[cfg(test)]
+mod fuzz;
 mod markdown;
 mod render;
 mod serve;

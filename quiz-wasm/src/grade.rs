@@ -233,15 +233,27 @@ pub fn within_tolerance(answer: f64, tolerance: Tolerance, given: f64) -> bool {
     }
     let allowed = match tolerance {
         Tolerance::Absolute(t) => t,
-        Tolerance::Percent(p) => answer.abs() * p / 100.0,
+        Tolerance::Percent(p) => {
+            let allowed = answer.abs() * p / 100.0;
+            // A valid but huge percentage (`1e308%`) overflows to infinity, which made a key
+            // reject even its own answer (found by the fuzz tests): such a tolerance is at
+            // least as wide as the largest float, so it saturates there.
+            if allowed == f64::INFINITY && p.is_finite() {
+                f64::MAX
+            } else {
+                allowed
+            }
+        }
     };
     if !allowed.is_finite() || allowed < 0.0 {
         return false;
     }
     // The slack is relative so it stays negligible for any magnitude, yet
-    // absorbs the last-bit error of decimal fractions like 0.1 + 0.2.
+    // absorbs the last-bit error of decimal fractions like 0.1 + 0.2. The sum
+    // saturates too, so a distance that overflows (answers of opposite signs
+    // near the largest float) is never "within" by infinity <= infinity.
     let slack = 1e-9 * answer.abs().max(allowed);
-    (given - answer).abs() <= allowed + slack
+    (given - answer).abs() <= (allowed + slack).min(f64::MAX)
 }
 
 /// Text normalization used on both sides of a text comparison: trim, collapse
@@ -780,6 +792,26 @@ mod tests {
         };
         assert_eq!(score(&k, Response::Number(0.0)), 1.0);
         assert_eq!(score(&k, Response::Number(1e-300)), 0.0);
+    }
+
+    #[test]
+    fn numeric_huge_tolerance_saturates() {
+        // Found by the fuzz tests (src/fuzz.rs, fuzz_grader): |answer| * p / 100 overflowed to
+        // infinity, so this valid key rejected its own answer.
+        let k = Key::Numeric {
+            answer: 417434.7417226221,
+            tolerance: Tolerance::Percent(f64::MAX),
+        };
+        assert!(k.validate().is_ok());
+        assert_eq!(score(&k, answer_key_response(&k)), 1.0);
+        assert_eq!(score(&k, Response::Number(-f64::MAX)), 1.0);
+        // A distance that overflows is not within a tolerance of f64::MAX.
+        let k = Key::Numeric {
+            answer: f64::MAX,
+            tolerance: Tolerance::Absolute(f64::MAX),
+        };
+        assert_eq!(score(&k, Response::Number(0.0)), 1.0);
+        assert_eq!(score(&k, Response::Number(-f64::MAX)), 0.0);
     }
 
     #[test]

@@ -27,6 +27,19 @@ fn alias(lang: &str) -> &str {
     }
 }
 
+/// Grammars of syntect's default set that stall on some short lines; their blocks are shown as
+/// plain text (found by the fuzz tests, `fuzz_markdown` and `fuzz_highlight` in src/fuzz.rs):
+/// - Scala never returns on a line as short as `a:b@-` (an endless loop between contexts that
+///   consume nothing, which syntect 5.3's loop guard does not catch).
+/// - Makefile, Markdown and C# have regexes that backtrack catastrophically on lines of
+///   punctuation, and Oniguruma abandons a match only after ten million steps (syntect sets no
+///   lower limit, and setting one ourselves needs unsafe code): one 121-byte line of a
+///   ```` ```makefile ```` block took 14 s, a Markdown or C# line of ~100 bytes 65 to 200 ms,
+///   so one lesson of such lines stalled the build for minutes.
+///
+/// Names as syntect's default syntax set spells them.
+const UNSAFE_GRAMMARS: &[&str] = &["Makefile", "Markdown", "Scala", "C#"];
+
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     let set = syntaxes();
@@ -34,6 +47,7 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     let Some(syntax) = (!lang.is_empty())
         .then(|| set.find_syntax_by_token(&lang))
         .flatten()
+        .filter(|syntax| !UNSAFE_GRAMMARS.contains(&syntax.name.as_str()))
     else {
         return (escape(code), false);
     };
@@ -215,6 +229,40 @@ mod tests {
         let (html, found) = highlight("<b>\n", "no-such-lang");
         assert!(!found);
         assert_eq!(html, "&lt;b&gt;\n");
+    }
+
+    #[test]
+    fn stalling_grammars_are_plain_text() {
+        // Found by fuzz_markdown and fuzz_highlight: Scala never returned on `x:if@-`, the
+        // Makefile grammar took 14 s on the second line, Markdown 65 ms and C# 200 ms on each
+        // line like the third and fourth (minutes for a lesson of them).
+        let makefile = "\"0x1F'''?~%\"\"\"r#\"/**&*def(*}*/|#end #*/(*?>\\end{y}if/@{::${{-]a b/*.\\\"|.`*<<%{begin\"\"\"^--><!--::?>#\t@{*/=>-%>=>.end*)-->.";
+        let markdown = "%@{?\\\\>$$!".repeat(8);
+        let csharp = "|(begin<!--${[T](a.md \"title\")?def\\\\{-.(**{<%1e5<!--*)--$(.%>*\\end{y}=$$<?$$\"<<{-$$<_=>)#@{}@{%>if.::=>{-\\\"%><!--\\+*)\\\\|>/-->def\\n\t\\\"\\\\\\end{y}";
+        let cases = [
+            ("x:if@-".to_string(), "scala"),
+            (makefile.to_string(), "makefile"),
+            (makefile.to_string(), "Makefile"),
+            (makefile.to_string(), "mk"),
+            (markdown.clone(), "md"),
+            (markdown, "markdown"),
+            (csharp.to_string(), "cs"),
+        ];
+        let count = cases.len();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for (code, lang) in cases {
+                let (html, found) = highlight(&code, lang);
+                let _ = tx.send((lang, !found && html == escape(&code)));
+            }
+        });
+        for _ in 0..count {
+            // A regression hangs (Scala) or takes seconds: fail instead of waiting.
+            let (lang, plain) = rx
+                .recv_timeout(std::time::Duration::from_secs(2))
+                .unwrap_or_else(|_| panic!("highlighting did not finish in 2 s"));
+            assert!(plain, "{lang} was highlighted");
+        }
     }
 
     #[test]

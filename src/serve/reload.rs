@@ -101,10 +101,10 @@ impl Hub {
             return;
         }
         if out
-                .write_all(head.as_bytes())
-                .and_then(|()| out.write_all(first.as_bytes()))
-                .and_then(|()| out.flush())
-                .is_ok()
+            .write_all(head.as_bytes())
+            .and_then(|()| out.write_all(first.as_bytes()))
+            .and_then(|()| out.flush())
+            .is_ok()
         {
             clients.push(out);
         }
