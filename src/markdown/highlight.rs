@@ -40,6 +40,12 @@ fn alias(lang: &str) -> &str {
 /// Names as syntect's default syntax set spells them.
 const UNSAFE_GRAMMARS: &[&str] = &["Makefile", "Markdown", "Scala", "C#"];
 
+/// How much of one block is highlighted; the rest is plain text. syntect's context stack grows
+/// with unclosed constructs and its work per token with that stack, so a block's cost can grow
+/// with its size squared: 56 KB of `?` lines in a ```` ```js ```` block took 6.3 s (found by
+/// `fuzz_highlight` in src/fuzz.rs), its first 8 KiB 0.2 s. Listings longer than this are rare.
+const MAX_HIGHLIGHTED: usize = 8 * 1024;
+
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     let set = syntaxes();
@@ -52,13 +58,21 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
         return (escape(code), false);
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
+    let mut done = 0;
     for line in LinesWithEndings::from(code) {
+        if done + line.len() > MAX_HIGHLIGHTED {
+            // The rest of a long block is plain text (see MAX_HIGHLIGHTED).
+            let mut html = generator.finalize();
+            html.push_str(&escape(&code[done..]));
+            return (html, true);
+        }
         if generator
             .parse_html_for_line_which_includes_newline(line)
             .is_err()
         {
             return (escape(code), false);
         }
+        done += line.len();
     }
     (generator.finalize(), true)
 }
@@ -232,6 +246,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::panic, reason = "a test reports failure by panicking")]
     fn stalling_grammars_are_plain_text() {
         // Found by fuzz_markdown and fuzz_highlight: Scala never returned on `x:if@-`, the
         // Makefile grammar took 14 s on the second line, Markdown 65 ms and C# 200 ms on each
@@ -263,6 +278,43 @@ mod tests {
                 .unwrap_or_else(|_| panic!("highlighting did not finish in 2 s"));
             assert!(plain, "{lang} was highlighted");
         }
+    }
+
+    #[test]
+    fn long_blocks_are_highlighted_up_to_a_budget() {
+        // Found by fuzz_highlight: every `?` left a JavaScript context open, and 56 KB of
+        // `?????????????` lines took 6.3 s, growing with the size squared.
+        let code = "?????????????\n".repeat(4000);
+        let started = std::time::Instant::now();
+        let (html, found) = highlight(&code, "js");
+        let took = started.elapsed();
+        // Seconds without the budget; generous for a busy machine.
+        assert!(took.as_secs() < 5, "{took:?}");
+        assert!(found);
+        assert!(html.starts_with("<span class=\"hl-"), "{}", &html[..80]);
+        // The tail after the budget is escaped text, and nothing is lost.
+        assert!(html.ends_with(&"?????????????\n".repeat(100)));
+        assert_eq!(plain(&html), code);
+        let (short, _) = highlight("let x = 1;\n", "js");
+        assert!(short.contains("hl-"));
+    }
+
+    /// The text of highlighted HTML (tags dropped, entities decoded).
+    fn plain(html: &str) -> String {
+        let mut out = String::new();
+        let mut tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => tag = true,
+                '>' if tag => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
     }
 
     #[test]
