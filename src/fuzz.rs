@@ -1151,10 +1151,18 @@ fn book_toml() -> S {
             &["1", "", "\"x\"", "[]"],
             100_000
         ),
-        (0..20_000usize).prop_map(|n| (0..n).map(|i| format!("k{i} = 1\n")).collect()),
-        (0..20_000usize).prop_map(|n| (0..n).map(|i| format!("[t{i}]\n")).collect()),
-        (0..20_000usize).prop_map(|n| (0..n).map(|i| format!("[output.o{i}]\n")).collect()),
-        (0..300usize).prop_map(|n| (1..=n).map(|i| format!("[{}]\n", "a".repeat(i))).collect()),
+        (0..20_000usize)
+            .prop_map(|n| (0..n).map(|i| format!("k{i} = 1\n")).collect())
+            .prop_map(cap),
+        (0..20_000usize)
+            .prop_map(|n| (0..n).map(|i| format!("[t{i}]\n")).collect())
+            .prop_map(cap),
+        (0..20_000usize)
+            .prop_map(|n| (0..n).map(|i| format!("[output.o{i}]\n")).collect())
+            .prop_map(cap),
+        (0..300usize)
+            .prop_map(|n| (1..=n).map(|i| format!("[{}]\n", "a".repeat(i))).collect())
+            .prop_map(cap),
     ];
     inputs(
         grammar.boxed(),
@@ -1202,7 +1210,9 @@ fn summary_grammar() -> S {
             &["a", "](a.md)", ""],
             100_000
         ),
-        (1..20_000usize).prop_map(|n| (0..n).map(|i| format!("- [L{i}](l{i}.md)\n")).collect()),
+        (1..20_000usize)
+            .prop_map(|n| (0..n).map(|i| format!("- [L{i}](l{i}.md)\n")).collect())
+            .prop_map(cap),
     ];
     inputs(
         lines(line.boxed(), 60),
@@ -1444,24 +1454,32 @@ fn quiz_yaml() -> S {
 fn quiz_inputs() -> S {
     let deep = prop_oneof![
         yaml_deep(),
-        (1..20_000usize).prop_map(|n| format!(
-            "questions:\n{}",
-            "  - type: true-false\n    prompt: P\n    answer: true\n".repeat(n)
-        )),
-        (1..20_000usize).prop_map(|n| format!(
-            "questions:\n  - type: order\n    prompt: P\n    items: [{}]\n",
-            (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-        )),
-        (1..20_000usize).prop_map(|n| format!(
-            "questions:\n  - type: multiple\n    prompt: P\n    choices:\n{}",
-            (0..n)
-                .map(|i| format!("      - {{text: c{i}, correct: true}}\n"))
-                .collect::<String>()
-        )),
-        (1..20_000usize).prop_map(|n| format!(
-            "questions:\n{}",
-            "  - {id: a, type: true-false, prompt: P, answer: true}\n".repeat(n)
-        )),
+        (1..20_000usize)
+            .prop_map(|n| format!(
+                "questions:\n{}",
+                "  - type: true-false\n    prompt: P\n    answer: true\n".repeat(n)
+            ))
+            .prop_map(cap),
+        (1..20_000usize)
+            .prop_map(|n| format!(
+                "questions:\n  - type: order\n    prompt: P\n    items: [{}]\n",
+                (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+            ))
+            .prop_map(cap),
+        (1..20_000usize)
+            .prop_map(|n| format!(
+                "questions:\n  - type: multiple\n    prompt: P\n    choices:\n{}",
+                (0..n)
+                    .map(|i| format!("      - {{text: c{i}, correct: true}}\n"))
+                    .collect::<String>()
+            ))
+            .prop_map(cap),
+        (1..20_000usize)
+            .prop_map(|n| format!(
+                "questions:\n{}",
+                "  - {id: a, type: true-false, prompt: P, answer: true}\n".repeat(n)
+            ))
+            .prop_map(cap),
     ];
     inputs(quiz_yaml(), mutated(|s| &s.quiz, QUIZ_TOKENS), deep.boxed())
 }
@@ -1507,19 +1525,28 @@ fn glossary_yaml() -> S {
 fn glossary_inputs() -> BoxedStrategy<(String, String)> {
     let deep = prop_oneof![
         yaml_deep(),
-        (1..20_000usize).prop_map(|n| "- {term: Model, definition: x}\n".repeat(n)),
-        (1..10_000usize).prop_map(|n| (0..n)
-            .map(|i| format!("- {{term: t{i}, aliases: [a{i}, b{i}], definition: d, see: [t0]}}\n"))
-            .collect()),
-        (1..10_000usize).prop_map(|n| format!(
-            "- term: x\n  definition: d\n  aliases: [{}]\n",
-            (0..n)
-                .map(|i| format!("a{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
         (1..20_000usize)
-            .prop_map(|n| format!("- &e {{term: t, definition: d}}\n{}", "- *e\n".repeat(n))),
+            .prop_map(|n| "- {term: Model, definition: x}\n".repeat(n))
+            .prop_map(cap),
+        (1..10_000usize)
+            .prop_map(|n| (0..n)
+                .map(|i| format!(
+                    "- {{term: t{i}, aliases: [a{i}, b{i}], definition: d, see: [t0]}}\n"
+                ))
+                .collect())
+            .prop_map(cap),
+        (1..10_000usize)
+            .prop_map(|n| format!(
+                "- term: x\n  definition: d\n  aliases: [{}]\n",
+                (0..n)
+                    .map(|i| format!("a{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .prop_map(cap),
+        (1..20_000usize)
+            .prop_map(|n| format!("- &e {{term: t, definition: d}}\n{}", "- *e\n".repeat(n)))
+            .prop_map(cap),
     ];
     let yaml = inputs(
         glossary_yaml(),
@@ -1629,13 +1656,19 @@ fn widget_inputs() -> BoxedStrategy<(String, String, usize, String)> {
     let deep = || {
         prop_oneof![
             yaml_deep(),
-            (1..5_000usize).prop_map(|n| format!("data:\n{}", "  - [850, 215000]\n".repeat(n))),
-            (1..5_000usize).prop_map(|n| format!("data: [{}]", vec!["[1, 2]"; n].join(", "))),
-            (0..100_000usize).prop_map(|n| format!(
-                "currency: \"{}\"\nlabel: \"{}\"\n",
-                "€".repeat(n / 10),
-                "x".repeat(n)
-            )),
+            (1..5_000usize)
+                .prop_map(|n| format!("data:\n{}", "  - [850, 215000]\n".repeat(n)))
+                .prop_map(cap),
+            (1..5_000usize)
+                .prop_map(|n| format!("data: [{}]", vec!["[1, 2]"; n].join(", ")))
+                .prop_map(cap),
+            (0..100_000usize)
+                .prop_map(|n| format!(
+                    "currency: \"{}\"\nlabel: \"{}\"\n",
+                    "€".repeat(n / 10),
+                    "x".repeat(n)
+                ))
+                .prop_map(cap),
         ]
         .boxed()
     };

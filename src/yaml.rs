@@ -47,11 +47,54 @@ fn clean_message(msg: &str) -> String {
         None => first,
     };
     // serde lists the expected keys itself; ours come in a `help:` line with the right names.
-    let trimmed = trimmed.split(", expected").next().unwrap_or(trimmed);
+    // Other messages keep their "expected …" (`invalid type: map, expected a string`): cut,
+    // they said what was wrong but not what to write.
+    let trimmed = if trimmed.starts_with("unknown field") || trimmed.starts_with("unknown variant")
+    {
+        trimmed.split(", expected").next().unwrap_or(trimmed)
+    } else {
+        trimmed
+    };
     let trimmed = trimmed.trim_end_matches(':').trim();
     if trimmed.is_empty() {
         "invalid YAML".to_string()
     } else {
         trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Q {
+        prompt: String,
+        correct: Option<bool>,
+        count: Option<u32>,
+    }
+
+    fn message(yaml: &str) -> String {
+        parse::<Q>(yaml, Path::new("q.yaml"), 2)
+            .map_or_else(|d| d.to_string(), |q| format!("parsed {q:?}"))
+    }
+
+    #[test]
+    fn messages_say_what_was_expected_and_where() {
+        // A type error keeps serde's "expected …": it is the only hint at what to write.
+        let m = message("prompt: [1, 2]\n");
+        assert!(m.starts_with("error: q.yaml:3:"), "{m}");
+        assert!(m.contains("expected"), "{m}");
+        let m = message("prompt: P\ncount: -3\n");
+        assert!(m.starts_with("error: q.yaml:4:"), "{m}");
+        // Unknown keys drop serde's list: the caller's help names the keys.
+        let m = message("prompt: P\ncolour: red\n");
+        assert!(m.contains("unknown field `colour`"), "{m}");
+        assert!(!m.contains("expected"), "{m}");
+        for m in [m, message("prompt: [1\n")] {
+            assert!(!m.contains("at line"), "{m}");
+        }
     }
 }

@@ -315,6 +315,49 @@ fn ten_thousand_equal_headings_get_distinct_ids() {
     assert!(!html.contains("id=\"same-10000\""));
 }
 
+/// The peak resident memory of a finished child, in MB: its `VmHWM` (the kernel's high-water
+/// mark, which only grows) read every few milliseconds until it exits.
+#[cfg(target_os = "linux")]
+fn peak_memory_mb(mut child: std::process::Child) -> (std::process::ExitStatus, u64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = fs::read_to_string(&status_file)
+            && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:"))
+            && let Some(kb) = line.split_whitespace().nth(1).and_then(|n| n.parse().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak_kb / 1024);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_table_needs_memory_in_proportion() {
+    // 3 MB of one-letter cells: 4.5 million Markdown events. Collected into a list per pass
+    // they took 1.3 GB; streamed, what is left is pulldown-cmark's own tree (about 50 bytes a
+    // cell) and the HTML.
+    let row = format!("|{}|\n", ["a"; 50].join("|"));
+    let table = format!("{row}|{}|\n{}", ["-"; 50].join("|"), row.repeat(30_000));
+    let c = course(&[("book.toml", BOOK), ("content/a.md", &table)]);
+    let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build", "-q"])
+        .current_dir(c.path())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, peak) = peak_memory_mb(child);
+    assert!(status.success());
+    assert!(peak > 0, "no reading of the child's memory");
+    assert!(peak < 600, "a 3 MB table took {peak} MB");
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert_eq!(html.matches("<td>a</td>").count(), 50 * 30_000);
+}
+
 /// A previous site and the bytes of every file in it, to compare after a refused build.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();

@@ -6,7 +6,10 @@
 
 use super::Ev;
 use super::highlight::escape;
+use super::stream::pass;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::VecDeque;
+use std::iter::Peekable;
 
 const KINDS: [(&str, &str); 5] = [
     ("NOTE", "Note"),
@@ -37,19 +40,24 @@ fn marker(source: &str) -> Option<(&'static str, String)> {
     Some(((*key), title))
 }
 
-pub fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
-    let mut out = Vec::with_capacity(events.len());
+pub fn apply<'a, 's>(
+    events: impl Iterator<Item = Ev<'a>> + 's,
+    source: &'s str,
+) -> impl Iterator<Item = Ev<'a>> + 's
+where
+    'a: 's,
+{
     // One entry per open blockquote: is it a callout?
     let mut stack: Vec<bool> = Vec::new();
-    let mut iter = events.into_iter().peekable();
-    while let Some((event, range)) = iter.next() {
-        match &event {
+    pass(
+        events.peekable(),
+        move |(event, range), upstream, queue| match &event {
             Event::Start(Tag::BlockQuote(_)) => {
                 let found = source.get(range.clone()).and_then(marker);
                 stack.push(found.is_some());
                 let Some((kind, title)) = found else {
-                    out.push((event, range));
-                    continue;
+                    queue.push_back((event, range));
+                    return;
                 };
                 let class = kind.to_ascii_lowercase();
                 let html = format!(
@@ -57,42 +65,39 @@ pub fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
                     escape(&title),
                     escape(&title)
                 );
-                out.push((Event::Html(CowStr::from(html)), range.clone()));
-                skip_marker_line(&mut iter, &mut out);
+                queue.push_back((Event::Html(CowStr::from(html)), range));
+                skip_marker_line(upstream, queue);
             }
             Event::End(TagEnd::BlockQuote(_)) => {
                 if stack.pop() == Some(true) {
-                    out.push((Event::Html(CowStr::from("</aside>\n")), range));
+                    queue.push_back((Event::Html(CowStr::from("</aside>\n")), range));
                 } else {
-                    out.push((event, range));
+                    queue.push_back((event, range));
                 }
             }
-            _ => out.push((event, range)),
-        }
-    }
-    out
+            _ => queue.push_back((event, range)),
+        },
+    )
 }
 
 /// Drop the first paragraph's first line (the marker and title); drop the paragraph if that
 /// line was all of it.
 fn skip_marker_line<'a>(
-    iter: &mut std::iter::Peekable<std::vec::IntoIter<Ev<'a>>>,
-    out: &mut Vec<Ev<'a>>,
+    upstream: &mut Peekable<impl Iterator<Item = Ev<'a>>>,
+    queue: &mut VecDeque<Ev<'a>>,
 ) {
-    let Some((Event::Start(Tag::Paragraph), _)) = iter.peek() else {
+    let Some((Event::Start(Tag::Paragraph), _)) = upstream.peek() else {
         return;
     };
-    let Some(start) = iter.next() else { return };
-    for (event, range) in iter.by_ref() {
+    let Some(start) = upstream.next() else { return };
+    for (event, _) in upstream.by_ref() {
         match event {
             Event::SoftBreak | Event::HardBreak => {
-                out.push(start);
+                queue.push_back(start);
                 return;
             }
             Event::End(TagEnd::Paragraph) => return,
-            _ => {
-                let _ = range;
-            }
+            _ => {}
         }
     }
 }
@@ -103,10 +108,10 @@ mod tests {
     use pulldown_cmark::Parser;
 
     fn render(md: &str) -> String {
-        let events = Parser::new_ext(md, options()).into_offset_iter().collect();
+        let events = Parser::new_ext(md, options()).into_offset_iter();
         let events = super::apply(events, md);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e));
         html
     }
 

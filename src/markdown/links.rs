@@ -5,6 +5,7 @@
 use super::{Ev, Output, PageContext};
 use crate::diag::{Diagnostic, Pos};
 use pulldown_cmark::{CowStr, Event, Tag};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -131,8 +132,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Two hex digits, checked as bytes: slicing `s` panicked when a multi-byte character
+        // began one byte after the `%` (`[a](%'¥)`, found by fuzz_markdown), and
+        // from_str_radix alone would also take `%+f` as 0x0f.
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
             && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
         {
             out.push(b);
@@ -145,51 +151,58 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn rewrite<'a>(
-    events: Vec<Ev<'a>>,
-    ctx: &PageContext<'_>,
-    at: &dyn Fn(usize) -> Pos,
-    out: &mut Output,
-) -> Vec<Ev<'a>> {
-    events
-        .into_iter()
-        .map(|(event, range)| {
-            let event = match event {
+pub fn rewrite<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    ctx: &'p PageContext<'p>,
+    at: &'p dyn Fn(usize) -> Pos,
+    out: &'p RefCell<Output>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
+    events.map(move |(event, range)| {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    rewrite_one(&dest_url, ctx, at(range.start), &mut out.borrow_mut(), true)
+                        .map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, true)
-                        .map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_one(
+                    &dest_url,
+                    ctx,
+                    at(range.start),
+                    &mut out.borrow_mut(),
+                    false,
+                )
+                .map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = rewrite_one(&dest_url, ctx, at(range.start), out, false)
-                        .map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
-                other => other,
-            };
-            (event, range)
-        })
-        .collect()
+                })
+            }
+            other => other,
+        };
+        (event, range)
+    })
 }
 
 /// The rewritten destination, or `None` to keep it as written.
@@ -274,6 +287,15 @@ mod tests {
             "a%20b/c%23d%3Fe%25f.html"
         );
         assert_eq!(relative_url("index.html", "café.html"), "café.html");
+    }
+
+    #[test]
+    fn percent_decode_keeps_what_is_not_an_escape() {
+        // Found by fuzz_markdown: the page `[a](%'¥)` panicked slicing inside the `¥`.
+        assert_eq!(percent_decode("%'¥"), "%'¥");
+        assert_eq!(percent_decode("x%1¥y"), "x%1¥y");
+        assert_eq!(percent_decode("a%20b%2F%zz%+f%4"), "a b/%zz%+f%4");
+        assert_eq!(percent_decode("caf%C3%A9"), "café");
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! terms × words. Only prose is touched: headings, links, images, code, math and callout
 //! titles arrive as other events or inside skipped tags.
 
-use super::Ev;
 use super::highlight::escape;
 use super::links::relative_url as relative;
+use super::stream::pass;
+use super::{Ev, Output};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 pub struct Term {
@@ -93,17 +95,19 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-pub fn link<'a>(
-    events: Vec<Ev<'a>>,
-    matcher: &Matcher,
+pub fn link<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    matcher: &'p Matcher,
     page_url: &str,
-    mentioned: &mut Vec<String>,
-) -> Vec<Ev<'a>> {
+    out: &'p RefCell<Output>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
     let href = relative(page_url, &matcher.glossary_url);
     let mut linked: HashSet<usize> = HashSet::new();
     let mut skip_depth = 0usize;
-    let mut out = Vec::with_capacity(events.len());
-    for (event, range) in events {
+    pass(events, move |(event, range), _, queue| {
         match &event {
             Event::Start(
                 Tag::Heading { .. }
@@ -124,12 +128,12 @@ pub fn link<'a>(
             _ => {}
         }
         let Event::Text(text) = &event else {
-            out.push((event, range));
-            continue;
+            queue.push_back((event, range));
+            return;
         };
         if skip_depth > 0 {
-            out.push((event, range));
-            continue;
+            queue.push_back((event, range));
+            return;
         }
         let mut last = 0;
         let mut pieces: Vec<Event<'a>> = Vec::new();
@@ -139,7 +143,7 @@ pub fn link<'a>(
             }
             let term = &matcher.terms[term_index];
             if linked.insert(term_index) {
-                mentioned.push(term.id.clone());
+                out.borrow_mut().mentioned.push(term.id.clone());
             }
             if start > last {
                 pieces.push(Event::Text(CowStr::from(text[last..start].to_string())));
@@ -154,15 +158,14 @@ pub fn link<'a>(
             last = end;
         }
         if pieces.is_empty() {
-            out.push((event, range));
-            continue;
+            queue.push_back((event, range));
+            return;
         }
         if last < text.len() {
             pieces.push(Event::Text(CowStr::from(text[last..].to_string())));
         }
-        out.extend(pieces.into_iter().map(|e| (e, range.clone())));
-    }
-    out
+        queue.extend(pieces.into_iter().map(|e| (e, range.clone())));
+    })
 }
 
 #[cfg(test)]

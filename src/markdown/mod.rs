@@ -11,14 +11,17 @@ pub mod math;
 pub mod mentions;
 pub mod raw_html;
 mod slug;
+mod stream;
 
 pub use links::{LinkTable, PendingLink};
 pub use slug::slugify; // used by the glossary
 
 use crate::diag::{Diagnostic, LineIndex, Pos};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
+use stream::pass;
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
@@ -74,25 +77,32 @@ pub fn options() -> Options {
 }
 
 /// Render a page's Markdown body.
+///
+/// The passes are chained iterators (see `stream`), so the page's events are never all held at
+/// once; what they find goes into one `Output`, shared through a `RefCell` that each pass
+/// borrows only while it records something.
 pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
-    let mut out = Output::default();
+    let out = RefCell::new(Output::default());
     let lines = LineIndex::new(body);
     let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
-    let events: Vec<Ev<'_>> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
-    let events = raw_html::apply(events, ctx.source, &at, &mut out);
+    let events = Parser::new_ext(body, options()).into_offset_iter();
+    let events = raw_html::apply(events, ctx.source, &at, &out);
     let events = callouts::apply(events, body);
-    let events = slug::heading_ids(events);
-    let events = code_blocks(events, body, ctx, &at, &mut out);
-    let events = math_pass(events, ctx, &at, &mut out);
-    let events = links::rewrite(events, ctx, &at, &mut out);
+    let events = slug::heading_ids(events, slug::explicit_ids(body));
+    let events = code_blocks(events, ctx, &at, &out);
+    let events = math_pass(events, ctx, &at, &out);
+    let events = links::rewrite(events, ctx, &at, &out);
     let events = task_list_labels(events);
-    let events = match ctx.mentions {
-        Some(m) => mentions::link(events, m, ctx.url, &mut out.mentioned),
-        None => events,
-    };
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    let mut html = String::new();
+    match ctx.mentions {
+        Some(m) => pulldown_cmark::html::push_html(
+            &mut html,
+            mentions::link(events, m, ctx.url, &out).map(|(e, _)| e),
+        ),
+        None => pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e)),
+    }
+    let mut out = out.into_inner();
+    out.html = html;
     out
 }
 
@@ -154,44 +164,41 @@ pub fn render_block(text: &str) -> String {
 
 /// Task-list checkboxes are read-only; give each an accessible name so it is not an unlabelled
 /// form control.
-fn task_list_labels(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
-    events
-        .into_iter()
-        .map(|(event, range)| match event {
-            Event::TaskListMarker(done) => {
-                let html = if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-                };
-                (Event::Html(CowStr::from(html)), range)
-            }
-            other => (other, range),
-        })
-        .collect()
+fn task_list_labels<'a>(events: impl Iterator<Item = Ev<'a>>) -> impl Iterator<Item = Ev<'a>> {
+    events.map(|(event, range)| match event {
+        Event::TaskListMarker(done) => {
+            let html = if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            };
+            (Event::Html(CowStr::from(html)), range)
+        }
+        other => (other, range),
+    })
 }
 
 /// Fenced code: widgets go to their renderer, other code is highlighted at build time.
-fn code_blocks<'a>(
-    events: Vec<Ev<'a>>,
-    body: &str,
-    ctx: &PageContext<'_>,
-    at: &dyn Fn(usize) -> Pos,
-    out: &mut Output,
-) -> Vec<Ev<'a>> {
-    let mut result = Vec::with_capacity(events.len());
-    let mut iter = events.into_iter();
-    while let Some((event, range)) = iter.next() {
+fn code_blocks<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    ctx: &'p PageContext<'p>,
+    at: &'p dyn Fn(usize) -> Pos,
+    out: &'p RefCell<Output>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
+    pass(events, move |(event, range), upstream, queue| {
         let Event::Start(Tag::CodeBlock(kind)) = &event else {
-            result.push((event, range));
-            continue;
+            queue.push_back((event, range));
+            return;
         };
         let info = match kind {
             CodeBlockKind::Fenced(info) => info.to_string(),
             CodeBlockKind::Indented => String::new(),
         };
         let mut code = String::new();
-        for (inner, _) in iter.by_ref() {
+        for (inner, _) in upstream.by_ref() {
             match inner {
                 Event::Text(t) => code.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => break,
@@ -202,6 +209,7 @@ fn code_blocks<'a>(
         let html = if ctx.widgets.is_widget(&lang) {
             // The block's body starts on the line after the opening fence.
             let body_line = at(range.start).line;
+            let mut out = out.borrow_mut();
             let mut widget_out = Output {
                 quizzes: std::mem::take(&mut out.quizzes),
                 ..Output::default()
@@ -211,47 +219,45 @@ fn code_blocks<'a>(
             out.quizzes = widget_out.quizzes;
             widget_out.html
         } else {
-            let (inner, found) = highlight::highlight(&code, &lang);
+            let (inner, _found) = highlight::highlight(&code, &lang);
             let class = if lang.is_empty() {
                 String::new()
             } else {
                 format!(" class=\"language-{}\"", highlight::escape(&lang))
             };
-            let _ = (found, body);
             format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
         };
-        result.push((Event::Html(CowStr::from(html)), range));
-    }
-    result
+        queue.push_back((Event::Html(CowStr::from(html)), range));
+    })
 }
 
-fn math_pass<'a>(
-    events: Vec<Ev<'a>>,
-    ctx: &PageContext<'_>,
-    at: &dyn Fn(usize) -> Pos,
-    out: &mut Output,
-) -> Vec<Ev<'a>> {
-    events
-        .into_iter()
-        .map(|(event, range)| {
-            let (latex, display) = match &event {
-                Event::InlineMath(m) => (m.to_string(), false),
-                Event::DisplayMath(m) => (m.to_string(), true),
-                _ => return (event, range),
-            };
-            let html = match math::render(&latex, display) {
-                Ok(html) => html,
-                Err(message) => {
-                    out.diags.push(
-                        Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{}`: {message}", shorten(&latex)))
-                            .with_help("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"),
-                    );
-                    format!("<code class=\"math-error\">{}</code>", highlight::escape(&latex))
-                }
-            };
-            (Event::Html(CowStr::from(html)), range)
-        })
-        .collect()
+fn math_pass<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    ctx: &'p PageContext<'p>,
+    at: &'p dyn Fn(usize) -> Pos,
+    out: &'p RefCell<Output>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
+    events.map(move |(event, range)| {
+        let (latex, display) = match &event {
+            Event::InlineMath(m) => (m.to_string(), false),
+            Event::DisplayMath(m) => (m.to_string(), true),
+            _ => return (event, range),
+        };
+        let html = match math::render(&latex, display) {
+            Ok(html) => html,
+            Err(message) => {
+                out.borrow_mut().diags.push(
+                    Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{}`: {message}", shorten(&latex)))
+                        .with_help("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"),
+                );
+                format!("<code class=\"math-error\">{}</code>", highlight::escape(&latex))
+            }
+        };
+        (Event::Html(CowStr::from(html)), range)
+    })
 }
 
 /// At most 60 characters of `text`, for messages that quote input (a 10 KB formula would bury

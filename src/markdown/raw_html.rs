@@ -6,6 +6,7 @@
 use super::{Ev, Output};
 use crate::diag::{Diagnostic, Pos};
 use pulldown_cmark::{CowStr, Event, Tag};
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -38,23 +39,26 @@ pub fn is_script_url(url: &str) -> bool {
 }
 
 /// The page pass: the parser's HTML events become text, script links are refused.
-pub fn apply<'a>(
-    events: Vec<Ev<'a>>,
-    source: &Path,
-    at: &dyn Fn(usize) -> Pos,
-    out: &mut Output,
-) -> Vec<Ev<'a>> {
-    if allowed() {
-        return events;
-    }
+pub fn apply<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    source: &'p Path,
+    at: &'p dyn Fn(usize) -> Pos,
+    out: &'p RefCell<Output>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
+    let allowed = allowed();
     let mut warned = false;
-    events
-        .into_iter()
-        .map(|(event, range)| match event {
+    events.map(move |(event, range)| {
+        if allowed {
+            return (event, range);
+        }
+        match event {
             Event::Html(html) | Event::InlineHtml(html) => {
                 if !warned {
                     warned = true;
-                    out.diags.push(
+                    out.borrow_mut().diags.push(
                         Diagnostic::warning(
                             source,
                             at(range.start),
@@ -68,7 +72,7 @@ pub fn apply<'a>(
             Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
                 if is_script_url(dest_url) =>
             {
-                out.diags.push(
+                out.borrow_mut().diags.push(
                     Diagnostic::error(
                         source,
                         at(range.start),
@@ -79,8 +83,8 @@ pub fn apply<'a>(
                 (event, range)
             }
             other => (other, range),
-        })
-        .collect()
+        }
+    })
 }
 
 /// The same for inline Markdown (quiz text, glossary definitions), which has no page to report

@@ -1,7 +1,8 @@
 //! Heading ids: `{#custom}` when given, else a slug of the heading text, unique in the page.
 
-use super::Ev;
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use super::stream::pass;
+use super::{Ev, options};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
 /// `What is a model?` → `what-is-a-model`. Letters of any script are kept.
@@ -22,45 +23,77 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-pub fn heading_ids<'a>(mut events: Vec<Ev<'a>>) -> Vec<Ev<'a>> {
-    let mut used: HashSet<String> = HashSet::new();
-    // The next suffix to try for each base: 10,000 equal headings stay linear instead of each
-    // one counting up from 1 again.
+/// The ids written as `{#id}` on the page's headings. Automatic ids must not take them, even
+/// when the heading that names one comes later; the pass sees events one by one, so these are
+/// found first, by a second parse only on pages where `{` is followed by `#` at all.
+pub fn explicit_ids(body: &str) -> HashSet<String> {
+    let bytes = body.as_bytes();
+    let maybe = memchr::memchr_iter(b'{', bytes).any(|i| {
+        bytes[i + 1..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'#')
+    });
+    if !maybe {
+        return HashSet::new();
+    }
+    Parser::new_ext(body, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Give every heading without an id one made from its text, unique on the page (`-1`, `-2`, …
+/// for repeats; `next` remembers each base's counter so 10,000 equal headings stay linear).
+pub fn heading_ids<'a>(
+    events: impl Iterator<Item = Ev<'a>>,
+    mut used: HashSet<String>,
+) -> impl Iterator<Item = Ev<'a>> {
     let mut next: HashMap<String, usize> = HashMap::new();
-    // Custom ids are claimed first so an automatic id never takes one.
-    for (event, _) in &events {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used.insert(id.to_string());
-        }
-    }
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i].0 {
-            let mut text = String::new();
-            for (event, _) in &events[i + 1..] {
-                match event {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
-                    _ => {}
-                }
+    pass(events, move |(event, range), upstream, queue| {
+        let Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes,
+            attrs,
+        }) = event
+        else {
+            queue.push_back((event, range));
+            return;
+        };
+        let mut text = String::new();
+        let mut inner = Vec::new();
+        for (event, range) in upstream.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = &event {
+                text.push_str(t);
             }
-            let base = match slugify(&text) {
-                s if s.is_empty() => "section".to_string(),
-                s => s,
-            };
-            let mut id = base.clone();
-            let n = next.entry(base.clone()).or_insert(1);
-            while !used.insert(id.clone()) {
-                id = format!("{base}-{n}");
-                *n += 1;
-            }
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
-                *slot = Some(CowStr::from(id));
+            inner.push((event, range));
+            if end {
+                break;
             }
         }
-        i += 1;
-    }
-    events
+        let base = match slugify(&text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let n = next.entry(base.clone()).or_insert(1);
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            *n += 1;
+        }
+        let start = Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes,
+            attrs,
+        };
+        queue.push_back((Event::Start(start), range));
+        queue.extend(inner);
+    })
 }
 
 #[cfg(test)]

@@ -133,8 +133,10 @@ pub fn build_cached(
     timings.mark("markdown");
     // 6. Pages through templates, plus the site's other files. A plain build streams each page
     // into a staging folder as soon as it is rendered; serve keeps them to write what changed.
+    // A build that has already failed only renders, to report every problem: writing 10,000
+    // pages to throw them away cost more than finding the error (10,000 pages on one URL).
     let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
-    let staging = (mode == Mode::Write && cache.is_none())
+    let staging = (mode == Mode::Write && cache.is_none() && !diags.has_errors())
         .then(|| {
             output::Staging::begin(&dest, root)
                 .and_then(|s| {

@@ -620,6 +620,10 @@ pub fn assemble(
                         }
                         done.bytes = Arc::new(Vec::new());
                         done.written = true;
+                    } else if let (None, None, Ok(done)) = (staging, previous, &mut page) {
+                        // Nothing will be written (`check`, or a build that already failed):
+                        // keep the page's ids, not its bytes.
+                        done.bytes = Arc::new(Vec::new());
                     }
                     (url.clone(), key, page)
                 })
