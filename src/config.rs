@@ -115,6 +115,10 @@ pub struct Config {
     /// Raw HTML in Markdown passes through (`[output.html] raw-html`, default true, as in
     /// mdBook); false for courses that take contributions from strangers.
     pub raw_html: bool,
+    /// `[book] text-direction` when given ("rtl" or "ltr"); otherwise the language decides.
+    pub text_direction: Option<&'static str>,
+    /// Where book.toml names the language, for messages about its translation.
+    pub language_pos: Pos,
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -192,6 +196,39 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             LinkTerms::First
         }
     };
+    // The language names a file of the theme (`i18n/<language>.toml`) and goes into every
+    // page's `lang`: a BCP 47 tag's shape, nothing else.
+    let language = match book.language {
+        Some(l) if is_language_tag(&l) => l,
+        None => "en".to_string(),
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, "language"),
+                    format!("language = \"{other}\" is not a language tag"),
+                )
+                .with_help("write a tag such as \"en\", \"fr\", \"pt-BR\" or \"zh-Hans\""),
+            );
+            "en".to_string()
+        }
+    };
+    let text_direction = match book.text_direction.as_deref() {
+        None => None,
+        Some("ltr") => Some("ltr"),
+        Some("rtl") => Some("rtl"),
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, "text-direction"),
+                    format!("text-direction = \"{other}\" is not a choice"),
+                )
+                .with_help("use \"ltr\" or \"rtl\", or leave it out to follow the language"),
+            );
+            None
+        }
+    };
     let site_url = normalize_site_url(html.site_url.as_deref().unwrap_or("/"));
     let absolute_url = absolute_url(
         html.site_url.as_deref(),
@@ -234,7 +271,13 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         title,
         authors: book.authors,
         description: book.description,
-        language: book.language.unwrap_or_else(|| "en".to_string()),
+        language_pos: if text.contains("language") {
+            key_pos(text, "language")
+        } else {
+            Pos::new(1, 1)
+        },
+        language,
+        text_direction,
         src,
         build_dir: root.join(build.build_dir.unwrap_or_else(|| "site".to_string())),
         theme_dir,
@@ -321,6 +364,15 @@ fn report_ignored(table: &toml::Table, text: &str, diags: &mut Diagnostics) {
             ),
         }
     }
+}
+
+/// `en`, `pt-BR`, `zh-Hans-CN`: letters, then subtags of letters and digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Where `needle` first appears at the start of a line, for messages about whole tables.

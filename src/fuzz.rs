@@ -1728,11 +1728,17 @@ fn run_front_matter(text: &str) {
     let _ = split.body.len() + split.body_line;
 }
 
-fn page_widgets(lang: &str) -> PageWidgets {
+fn renderer() -> &'static crate::render::Renderer {
+    static RENDERER: std::sync::OnceLock<crate::render::Renderer> = std::sync::OnceLock::new();
+    RENDERER.get_or_init(crate::render::Renderer::english_default)
+}
+
+fn page_widgets(lang: &str) -> PageWidgets<'static> {
     PageWidgets {
         source: "content/01-foundations/02-lesson.md".into(),
         lang: lang.to_string(),
         store_prefix: "coursebook:/academy/:course:foundations/lesson.html".into(),
+        renderer: renderer(),
     }
 }
 

@@ -26,6 +26,7 @@ mod content;
 mod diag;
 #[cfg(test)]
 mod fuzz;
+mod i18n;
 mod markdown;
 mod render;
 mod serve;

@@ -18,11 +18,26 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "templates/contents.html",
     "templates/glossary.html",
     "templates/404.html",
+    "templates/quiz.html",
+    "templates/question-choice.html",
+    "templates/question-input.html",
+    "templates/question-order.html",
+    "templates/calculator.html",
+    "templates/playground.html",
     "css/book.css",
     "js/book.js",
+    "js/runtime.js",
     "js/quiz.js",
     "js/widgets.js",
     "favicon.svg",
+    "i18n/en.toml",
+    "i18n/fr.toml",
+    "i18n/de.toml",
+    "i18n/es.toml",
+    "i18n/pt.toml",
+    "i18n/ja.toml",
+    "i18n/zh.toml",
+    "i18n/ar.toml",
 );
 
 /// The wasm module and its wasm-bindgen glue, built from quiz-wasm by build.rs.
@@ -37,6 +52,12 @@ pub const TEMPLATES: &[&str] = &[
     "contents.html",
     "glossary.html",
     "404.html",
+    "quiz.html",
+    "question-choice.html",
+    "question-input.html",
+    "question-order.html",
+    "calculator.html",
+    "playground.html",
 ];
 
 /// A theme file's path inside the theme, and its bytes.
@@ -93,7 +114,7 @@ impl Theme {
     pub fn static_files(&self) -> (Vec<ThemeFile>, Vec<(PathBuf, Denied)>) {
         let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DEFAULT_FILES
             .iter()
-            .filter(|(p, _)| !p.starts_with("templates/"))
+            .filter(|(p, _)| !p.starts_with("templates/") && !p.starts_with("i18n/"))
             .map(|(p, b)| ((*p).to_string(), Cow::Borrowed(*b)))
             .collect();
         let mut refused = Vec::new();
@@ -105,7 +126,8 @@ impl Theme {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                if rel.starts_with("templates/") {
+                // Read by the build, not published.
+                if rel.starts_with("templates/") || rel.starts_with("i18n/") {
                     continue;
                 }
                 // Found by the confined walk: inside the theme folder.

@@ -337,14 +337,21 @@ fn question(
         "numeric" => {
             let answer = match q.answer.as_ref().map(|a| &a.value) {
                 Some(Scalar::Number(n)) if n.is_finite() => *n,
-                Some(Scalar::Text(t))
-                    if t.replace(['_', ','], "").trim().parse::<f64>().is_ok() =>
-                {
-                    t.replace(['_', ','], "")
-                        .trim()
-                        .parse::<f64>()
-                        .unwrap_or(0.0)
-                }
+                // Read as the browser reads a learner's answer (quiz-wasm's reader), so a key
+                // never means what no learner can type: "1,5" was read as 15.
+                Some(Scalar::Text(t)) => match quiz_wasm::parse_number(t.trim()) {
+                    Some(n) if n.is_finite() => n,
+                    _ => {
+                        diags.push(
+                            err(
+                                q.answer.as_ref().map_or(pos, |a| pos_of(a, off)),
+                                format!("{name}: the answer \"{t}\" is not a number"),
+                            )
+                            .with_help("write digits with a decimal point and no separators, as learners type them: `answer: 1.5`, `answer: 350000`"),
+                        );
+                        0.0
+                    }
+                },
                 _ => {
                     diags.push(err(
                         q.answer.as_ref().map_or(pos, |a| pos_of(a, off)),
@@ -533,6 +540,44 @@ mod tests {
                 "questions:\n  - type: numeric\n    prompt: P\n    answer: 1\n    choices: [{text: a}]\n"
             )
         );
+    }
+
+    #[test]
+    fn a_numeric_answer_is_read_as_learners_answers_are() {
+        let quiz = |answer: &str| {
+            parse(
+                &format!(
+                    "questions:\n  - id: n\n    type: numeric\n    prompt: P\n    answer: {answer}\n"
+                ),
+                Path::new("q"),
+                0,
+                "quiz",
+            )
+        };
+        for (written, value) in [
+            ("\"1.5\"", 1.5),
+            ("\" 350000 \"", 350_000.0),
+            ("2.5e5", 250_000.0),
+        ] {
+            let q = quiz(written).unwrap_or_else(|d| unreachable!("{written}: {d:?}"));
+            assert_eq!(
+                q.questions[0].key,
+                Key::Numeric {
+                    answer: value,
+                    tolerance: Tolerance::Absolute(0.0)
+                }
+            );
+        }
+        // "1,5" was read as 15: an error now, as it is for a learner.
+        for written in ["\"1,5\"", "\"350,000\"", "\"1 500\""] {
+            let diags = quiz(written).err().unwrap_or_default();
+            let text: Vec<String> = diags.iter().map(ToString::to_string).collect();
+            assert!(
+                text.iter()
+                    .any(|d| d.contains("is not a number") && d.contains("q:5:")),
+                "{written}: {text:?}"
+            );
+        }
     }
 
     #[test]

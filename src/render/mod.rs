@@ -3,10 +3,14 @@
 //! typo in a theme into an error at `template:line` instead of an empty string.
 
 use crate::diag::{Diagnostic, Pos};
+use crate::i18n::Strings;
 use crate::theme::{TEMPLATES, Theme};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+pub mod quiz;
+pub mod widgets;
 
 /// Instructions one page's render may run.
 const TEMPLATE_FUEL: u64 = 50_000_000;
@@ -14,6 +18,9 @@ const TEMPLATE_FUEL: u64 = 50_000_000;
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
+    /// The course root, to name an override template in messages.
+    root: PathBuf,
+    strings: Strings,
     /// A hash of every template's source: `coursebook serve` renders pages again when it changes.
     pub fingerprint: u64,
 }
@@ -25,6 +32,8 @@ pub struct BookView {
     pub title: String,
     pub description: Option<String>,
     pub language: String,
+    /// "ltr" or "rtl".
+    pub dir: &'static str,
     pub authors: Vec<String>,
     pub repository: Option<String>,
 }
@@ -118,8 +127,15 @@ pub struct PageView<'a> {
 
 impl Renderer {
     /// Load every template; problems are returned as diagnostics at the template's line.
-    pub fn new(theme: Theme, root: &Path) -> (Renderer, Vec<Diagnostic>) {
+    pub fn new(theme: Theme, root: &Path, strings: &Strings) -> (Renderer, Vec<Diagnostic>) {
         let mut env = Environment::new();
+        // The interface's strings, as `t.<section>.<key>` in every template: strict undefined
+        // makes a misspelt key an error at its template line.
+        env.add_filter("fill", fill);
+        env.add_global(
+            "t",
+            minijinja::Value::from(minijinja::value::Serde(&strings.sections)),
+        );
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A course's own theme is course input: a template that loops forever runs out of fuel
@@ -153,6 +169,7 @@ impl Renderer {
         });
         let mut diags = Vec::new();
         let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&format!("{:?}", strings.sections), &mut h);
         for name in TEMPLATES {
             std::hash::Hash::hash(&theme.file(&theme.template_path(name)), &mut h);
             if let Err(e) = env.get_template(name) {
@@ -164,10 +181,44 @@ impl Renderer {
             Renderer {
                 env,
                 theme,
+                root: root.to_path_buf(),
+                strings: strings.clone(),
                 fingerprint,
             },
             diags,
         )
+    }
+
+    /// The default theme in English, for tests and fuzzing outside a build.
+    #[cfg(test)]
+    pub fn english_default() -> Renderer {
+        Renderer::new(Theme::default(), Path::new("."), &Strings::english()).0
+    }
+
+    /// The strings the templates see as `t`.
+    pub fn strings(&self) -> &Strings {
+        &self.strings
+    }
+
+    /// A widget's markup (`quiz.html`, …) from its view, given to the template as `name`.
+    /// Widgets are drawn while the page's Markdown renders, before the page's own template.
+    pub fn render_widget<T: Serialize>(
+        &self,
+        template: &str,
+        name: &str,
+        view: &T,
+    ) -> Result<String, Diagnostic> {
+        let template = self
+            .env
+            .get_template(template)
+            .map_err(|e| template_error(&self.theme, &self.root, &e))?;
+        let context = std::collections::BTreeMap::from([(
+            name.to_string(),
+            minijinja::Value::from(minijinja::value::Serde(view)),
+        )]);
+        template
+            .render(minijinja::Value::from(context))
+            .map_err(|e| template_error(&self.theme, &self.root, &e))
     }
 
     pub fn render(&self, view: &PageView<'_>, root: &Path) -> Result<String, Diagnostic> {
@@ -179,6 +230,48 @@ impl Renderer {
             .render(minijinja::value::Serde(view))
             .map_err(|e| template_error(&self.theme, root, &e))
     }
+}
+
+/// `{{ t.page.lesson_number|fill(number=number) }}`: an interface string with its `{name}`
+/// placeholders filled. The string's own text is escaped; a value is escaped unless it is
+/// markup already (`{% set x %}…{% endset %}`, `|safe`), so a translation can place markup
+/// (`{formula}`) wherever its grammar wants it.
+fn fill(
+    text: &str,
+    values: minijinja::value::Kwargs,
+) -> Result<minijinja::Value, minijinja::Error> {
+    use crate::markdown::highlight::escape;
+    // Take every value, used or not: a translation may leave a placeholder out.
+    let mut given = std::collections::HashMap::new();
+    for name in values.args() {
+        given.insert(name, values.get::<minijinja::Value>(name)?);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let (before, from) = rest.split_at(open);
+        out.push_str(&escape(before));
+        let name = from[1..]
+            .split('}')
+            .next()
+            .filter(|_| from[1..].contains('}'));
+        match name.and_then(|n| given.get(n).map(|v| (n, v))) {
+            Some((name, value)) => {
+                if value.is_safe() {
+                    out.push_str(&value.to_string());
+                } else {
+                    out.push_str(&escape(&value.to_string()));
+                }
+                rest = &from[name.len() + 2..];
+            }
+            None => {
+                out.push('{');
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    Ok(minijinja::Value::from_safe_string(out))
 }
 
 fn template_error(theme: &Theme, root: &Path, e: &minijinja::Error) -> Diagnostic {

@@ -96,7 +96,9 @@ pub fn build_cached(
             .with_help("create it, or remove `theme` from [output.html] to use the default theme"),
         );
     }
-    let (renderer, template_errors) = Renderer::new(theme.clone(), root);
+    // The interface's strings in the course's language (`i18n.rs`).
+    let strings = crate::i18n::load(&config, &theme, diags);
+    let (renderer, template_errors) = Renderer::new(theme.clone(), root, &strings);
     diags.extend(template_errors);
     timings.mark("templates");
     // 4. The glossary, and the matcher that links its terms in prose.
@@ -116,7 +118,12 @@ pub fn build_cached(
         course: &course,
         glossary: glossary.as_deref(),
         matcher: matcher.as_deref(),
-        shared_key: shared_key(&config, &links, glossary.as_deref()),
+        // Widgets are drawn from templates with the Markdown: a template edit in serve
+        // renders the pages again.
+        shared_key: shared_key(&config, &links, glossary.as_deref(), &strings)
+            ^ renderer.fingerprint,
+        strings: &strings,
+        renderer: &renderer,
     };
     let data = cache
         .as_deref_mut()
@@ -226,6 +233,7 @@ fn shared_key(
     config: &Config,
     links: &LinkTable,
     glossary: Option<&crate::content::glossary::Glossary>,
+    strings: &crate::i18n::Strings,
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -237,6 +245,7 @@ fn shared_key(
     assets.hash(&mut h);
     format!("{:?}", glossary.map(|g| &g.entries)).hash(&mut h);
     format!("{config:?}").hash(&mut h);
+    format!("{:?}", strings.sections).hash(&mut h);
     h.finish()
 }
 

@@ -7,6 +7,7 @@ use crate::config::{Config, LinkTerms};
 use crate::content::glossary::{self, Glossary};
 use crate::content::{Course, Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::i18n::Strings;
 use crate::markdown::links::relative_url;
 use crate::markdown::mentions::{Matcher, Term};
 use crate::markdown::{self, LinkTable, Output, PageContext};
@@ -30,6 +31,10 @@ pub struct Ctx<'a> {
     /// A hash of what every page depends on beyond its own files (configuration, glossary,
     /// link table): part of serve's cache keys.
     pub shared_key: u64,
+    /// The interface's strings (widgets and quizzes are rendered with the page's Markdown).
+    pub strings: &'a Strings,
+    /// The theme's templates, for the widgets drawn with the page's Markdown.
+    pub renderer: &'a Renderer,
 }
 
 /// What `coursebook serve` passes to [`render_all`]: the rendered Markdown it keeps, by key,
@@ -242,6 +247,7 @@ fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
             markdown::slugify(&config.title),
             page.url
         ),
+        renderer: ctx.renderer,
     };
     let ctx = PageContext {
         source,
@@ -354,12 +360,13 @@ fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-fn book_view(config: &Config) -> BookView {
+fn book_view(config: &Config, strings: &Strings) -> BookView {
     BookView {
         generator: concat!("coursebook ", env!("CARGO_PKG_VERSION")),
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),
+        dir: strings.dir,
         authors: config.authors.clone(),
         repository: config.git_repository_url.clone(),
     }
@@ -515,7 +522,7 @@ pub fn assemble(
         config,
         course,
         glossary: ctx.glossary,
-        book: book_view(config),
+        book: book_view(config, ctx.strings),
         version: version(&Theme {
             dir: config.theme_dir.clone(),
         }),
@@ -559,8 +566,11 @@ pub fn assemble(
         let mut out = Vec::new();
         let key = key_of(&|h| CONTENTS_URL.hash(h));
         let page = render_uncached(renderer, root, previous, key, &|| {
-            let mut contents =
-                shared.view(PageKind::Contents, CONTENTS_URL, "Contents".to_string());
+            let mut contents = shared.view(
+                PageKind::Contents,
+                CONTENTS_URL,
+                ctx.strings.get("page", "contents").to_string(),
+            );
             contents.toc = toc::full(course, CONTENTS_URL);
             contents.template = "contents.html";
             contents.lessons = shared.lessons(CONTENTS_URL);
@@ -571,8 +581,11 @@ pub fn assemble(
             let used = used_in(course, g, rendered);
             let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));
             let page = render_uncached(renderer, root, previous, key, &|| {
-                let mut page =
-                    shared.view(PageKind::Glossary, GLOSSARY_URL, "Glossary".to_string());
+                let mut page = shared.view(
+                    PageKind::Glossary,
+                    GLOSSARY_URL,
+                    ctx.strings.get("page", "glossary").to_string(),
+                );
                 page.template = "glossary.html";
                 page.glossary = glossary_letters(&shared, g, &used);
                 page
@@ -581,8 +594,11 @@ pub fn assemble(
         }
         let key = key_of(&|h| "404.html".hash(h));
         let page = render_uncached(renderer, root, previous, key, &|| {
-            let mut not_found =
-                shared.view(PageKind::NotFound, "404.html", "Page not found".to_string());
+            let mut not_found = shared.view(
+                PageKind::NotFound,
+                "404.html",
+                ctx.strings.get("page", "not_found_title").to_string(),
+            );
             // Served at any depth, so its links start from the site's own path.
             not_found.root = config.site_url.clone();
             not_found.toc = toc::sidebar(course, None, "index.html")

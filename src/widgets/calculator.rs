@@ -1,10 +1,10 @@
 //! The house-price calculator (```` ```calculator ````): its YAML keys, the checks an author's
-//! mistake deserves, and its markup.
+//! mistake deserves, and the view the theme's `calculator.html` draws.
 //!
 //! Without JavaScript the block shows the worked example, computed here with quiz-wasm's
 //! `predict` and `format_number`; with it, the theme's `widgets.js` recomputes with the same
 //! functions compiled to WebAssembly, so the page never disagrees with the build. The markup
-//! contract (FORMATS.md): `[data-widget="calculator"]` holding `input[name=size]`,
+//! contract (docs/theming.md): `[data-widget="calculator"]` holding `input[name=size]`,
 //! `input[name=w]`, `input[name=b]` and `output[name=price]`.
 //!
 //! Also home to the small helpers the playground shares (reading numbers and strings from YAML
@@ -12,11 +12,11 @@
 
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::Output;
-use crate::markdown::highlight::escape;
+use crate::render::Renderer;
+use crate::render::widgets::{CalculatorView, NumberFieldView};
 use crate::yaml::{self, Spanned, pos_of};
 use serde::Deserialize;
 use serde_json::Value;
-use std::fmt::Write as _;
 use std::path::Path;
 
 const KEYS: &[&str] = &["w", "b", "size", "currency", "label"];
@@ -48,19 +48,30 @@ pub struct Calculator {
     pub size: f64,
     /// Written in front of prices ("$250,000"); empty for none.
     pub currency: String,
-    pub label: String,
+    /// The author's title; the interface string `calculator.default_title` when `None`.
+    pub label: Option<String>,
 }
 
 /// Parse, check and render a ```` ```calculator ```` block: HTML to `out.html`, or, when the
 /// block has mistakes, diagnostics to `out.diags` and no HTML. `body_line` is the number of
 /// lines in the file before the block's first YAML line.
-pub fn render(body: &str, path: &Path, body_line: usize, lang: &str, out: &mut Output) {
+pub fn render(body: &str, path: &Path, body_line: usize, place: &Place<'_>, out: &mut Output) {
     match parse(body, path, body_line) {
-        Ok(calc) => out
-            .html
-            .push_str(&html(&calc, &format!("calculator_{body_line}"), lang)),
+        Ok(calc) => {
+            let view = view(&calc, &format!("calculator_{body_line}"), place);
+            match place.renderer.render_widget("calculator.html", "c", &view) {
+                Ok(html) => out.html.push_str(&html),
+                Err(d) => out.diags.push(d),
+            }
+        }
         Err(diags) => out.diags.extend(diags),
     }
+}
+
+/// What a widget's view needs from the page: its language and the theme.
+pub struct Place<'a> {
+    pub lang: &'a str,
+    pub renderer: &'a Renderer,
 }
 
 /// Parse and check a block's YAML (`line_offset` lines into `path`).
@@ -113,7 +124,10 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
             }
         },
     };
-    let label = field.label(raw.label.as_ref(), DEFAULT_LABEL, &mut diags);
+    let label = raw
+        .label
+        .as_ref()
+        .map(|l| field.label(Some(l), DEFAULT_LABEL, &mut diags));
     if diags.is_empty() && !quiz_wasm::predict(w, size, b).is_finite() {
         let at = raw
             .w
@@ -143,81 +157,46 @@ pub fn parse(body: &str, path: &Path, line_offset: usize) -> Result<Calculator, 
     }
 }
 
-/// The calculator's markup; `id` must be unique on the page (it prefixes every element id).
-pub fn html(c: &Calculator, id: &str, lang: &str) -> String {
+/// What the theme's `calculator.html` sees; `id` must be unique on the page (it prefixes every
+/// element id).
+pub fn view(c: &Calculator, id: &str, place: &Place<'_>) -> CalculatorView {
+    let lang = place.lang;
     let price = quiz_wasm::predict(c.w, c.size, c.b);
-    let mut h = String::new();
-    let _ = writeln!(
-        h,
-        "<div class=\"widget calculator\" id=\"{id}\" data-widget=\"calculator\" data-lang=\"{}\" data-currency=\"{}\" role=\"group\" aria-labelledby=\"{id}-title\">",
-        escape(lang),
-        escape(&c.currency),
-    );
-    let _ = writeln!(
-        h,
-        "<p class=\"widget-title\" id=\"{id}-title\">{}</p>",
-        escape(&c.label)
-    );
-    h.push_str("<p class=\"calc-model\">The model: <span class=\"formula\">price = w × size + b</span></p>\n<div class=\"calc-fields\">\n");
-    let fields = [
-        ("size", "Size (sq ft)", c.size, false),
-        ("w", "Weight w (price per sq ft)", c.w, true),
-        ("b", "Bias b (price)", c.b, true),
-    ];
-    for (name, label, value, allow_negative) in fields {
-        field_html(&mut h, id, name, label, value, allow_negative, lang);
+    let field = |name: &'static str, label: &'static str, value: f64, allow_negative: bool| {
+        let (min, max, step) = slider_range(value, allow_negative, name);
+        NumberFieldView {
+            id: format!("{id}-{name}"),
+            name,
+            label,
+            value_attr: attr_number(value),
+            value_text: quiz_wasm::format_number(value, lang),
+            allow_negative,
+            range_min: attr_number(min),
+            range_max: attr_number(max),
+            range_step: attr_number(step),
+            range_value: attr_number(value.clamp(min, max)),
+        }
+    };
+    CalculatorView {
+        id: id.to_string(),
+        lang: lang.to_string(),
+        currency: c.currency.clone(),
+        title: c.label.clone().unwrap_or_else(|| {
+            place
+                .renderer
+                .strings()
+                .get("calculator", "default_title")
+                .to_string()
+        }),
+        fields: vec![
+            field("size", "size", c.size, false),
+            field("w", "weight", c.w, true),
+            field("b", "bias", c.b, true),
+        ],
+        price_attr: attr_number(price),
+        price_text: money(price, &c.currency, lang),
+        equation: equation(c.w, c.size, c.b, lang),
     }
-    h.push_str("</div>\n");
-    let _ = writeln!(
-        h,
-        "<p class=\"calc-result\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"><span class=\"calc-result-label\">Predicted price:</span> <output name=\"price\" id=\"{id}-price\" for=\"{id}-size {id}-w {id}-b\" data-value=\"{}\">{}</output></p>",
-        attr_number(price),
-        escape(&money(price, &c.currency, lang)),
-    );
-    let _ = writeln!(
-        h,
-        "<p class=\"calc-equation\" data-equation>{}</p>",
-        escape(&equation(c.w, c.size, c.b, lang))
-    );
-    h.push_str("<p class=\"notice no-js\">This is the worked example; changing the numbers needs JavaScript.</p>\n</div>\n");
-    h
-}
-
-/// One labelled number field, its slider (labelled by the same label) and its message line.
-fn field_html(
-    h: &mut String,
-    id: &str,
-    name: &str,
-    label: &str,
-    value: f64,
-    allow_negative: bool,
-    lang: &str,
-) {
-    let (min, max, step) = slider_range(value, allow_negative, name);
-    let fid = format!("{id}-{name}");
-    let _ = writeln!(
-        h,
-        "<div class=\"calc-field\">\n<label for=\"{fid}\" id=\"{fid}-label\">{label}</label>"
-    );
-    let _ = writeln!(
-        h,
-        "<input type=\"number\" id=\"{fid}\" name=\"{name}\" value=\"{}\"{} step=\"any\" inputmode=\"decimal\" autocomplete=\"off\" aria-describedby=\"{fid}-msg\" data-allow-negative=\"{allow_negative}\" disabled>",
-        attr_number(value),
-        if allow_negative { "" } else { " min=\"0\"" },
-    );
-    let _ = writeln!(
-        h,
-        "<input type=\"range\" id=\"{fid}-range\" data-range=\"{name}\" min=\"{}\" max=\"{}\" step=\"{}\" value=\"{}\" aria-labelledby=\"{fid}-label\" aria-valuetext=\"{}\" disabled>",
-        attr_number(min),
-        attr_number(max),
-        attr_number(step),
-        attr_number(value.clamp(min, max)),
-        escape(&quiz_wasm::format_number(value, lang)),
-    );
-    let _ = writeln!(
-        h,
-        "<p class=\"calc-message\" id=\"{fid}-msg\" data-message=\"{name}\" aria-live=\"polite\"></p>\n</div>"
-    );
 }
 
 /// A slider's `(min, max, step)`: from 0 (or the mirror of the maximum, for a value that may
@@ -500,9 +479,24 @@ mod tests {
     }
 
     fn render_block(body: &str, lang: &str) -> Output {
+        let renderer = Renderer::english_default();
         let mut out = Output::default();
-        render(body, path(), 12, lang, &mut out);
+        let place = Place {
+            lang,
+            renderer: &renderer,
+        };
+        render(body, path(), 12, &place, &mut out);
         out
+    }
+
+    /// The view of a block without mistakes, for snapshots: data, not markup.
+    fn view_of(body: &str, lang: &str) -> CalculatorView {
+        let renderer = Renderer::english_default();
+        let place = Place {
+            lang,
+            renderer: &renderer,
+        };
+        view(&parse(body, path(), 12).unwrap(), "calculator_12", &place)
     }
 
     /// Each diagnostic as the author sees it, for snapshots.
@@ -537,8 +531,21 @@ mod tests {
 
     #[test]
     fn markup_snapshot() {
+        insta::assert_debug_snapshot!(view_of("w: 200\nb: 50000\nsize: 1000\n", "en"));
         let out = render_block("w: 200\nb: 50000\nsize: 1000\n", "en");
-        insta::assert_snapshot!(out.html);
+        for name in ["size", "w", "b"] {
+            assert!(
+                out.html.contains(&format!("name=\"{name}\"")),
+                "{}",
+                out.html
+            );
+        }
+        assert!(out.html.contains("<output name=\"price\""), "{}", out.html);
+        assert!(
+            out.html.contains(">House-price calculator<"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
@@ -548,7 +555,16 @@ mod tests {
             "de",
         );
         assert!(out.diags.is_empty(), "{:?}", out.diags);
-        insta::assert_snapshot!(out.html);
+        // The author's label is text, escaped by the template.
+        assert!(
+            out.html.contains(">Preis &lt;schätzen&gt;<"),
+            "{}",
+            out.html
+        );
+        insta::assert_debug_snapshot!(view_of(
+            "w: 185.5\nb: -12000\nsize: 1234.5\ncurrency: \"€\"\nlabel: Preis <schätzen>\n",
+            "de"
+        ));
     }
 
     #[test]

@@ -8,16 +8,26 @@ pub mod quiz;
 use crate::content::quiz as quiz_model;
 use crate::diag::Diagnostic;
 use crate::markdown::{Output, Widgets};
+use crate::render::Renderer;
 use std::path::PathBuf;
 
 /// The widgets of one page: they need the page's file for messages and its place for storage.
-pub struct PageWidgets {
+pub struct PageWidgets<'r> {
     pub source: PathBuf,
     pub lang: String,
     pub store_prefix: String,
+    /// The theme's widget templates and the interface strings.
+    pub renderer: &'r Renderer,
 }
 
-impl PageWidgets {
+impl PageWidgets<'_> {
+    fn place(&self) -> calculator::Place<'_> {
+        calculator::Place {
+            lang: &self.lang,
+            renderer: self.renderer,
+        }
+    }
+
     /// The quiz's HTML (empty when it has errors, which go to `out`).
     pub fn quiz_html(
         &self,
@@ -39,13 +49,13 @@ impl PageWidgets {
                     ..q
                 };
                 out.quizzes.push(id);
-                quiz::render(
-                    &q,
-                    &quiz::QuizPlace {
-                        store_prefix: &self.store_prefix,
-                    },
-                    None,
-                )
+                let place = quiz::QuizPlace {
+                    store_prefix: &self.store_prefix,
+                };
+                quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
+                    out.diags.push(d);
+                    String::new()
+                })
             }
             Err(diags) => {
                 out.diags.extend(diags);
@@ -55,7 +65,7 @@ impl PageWidgets {
     }
 }
 
-impl Widgets for PageWidgets {
+impl Widgets for PageWidgets<'_> {
     fn is_widget(&self, info: &str) -> bool {
         matches!(info, "quiz" | "calculator" | "playground")
     }
@@ -68,8 +78,8 @@ impl Widgets for PageWidgets {
                 let html = self.quiz_html(body, &source, body_line, &default_id, out);
                 out.html.push_str(&html);
             }
-            "calculator" => calculator::render(body, &self.source, body_line, &self.lang, out),
-            "playground" => playground::render(body, &self.source, body_line, &self.lang, out),
+            "calculator" => calculator::render(body, &self.source, body_line, &self.place(), out),
+            "playground" => playground::render(body, &self.source, body_line, &self.place(), out),
             other => out.diags.push(Diagnostic::error(
                 &self.source,
                 crate::diag::Pos::new(body_line, 1),

@@ -1,10 +1,14 @@
-//! A checked quiz as HTML: the markup of FORMATS.md (a form, a fieldset and legend per question,
-//! real labelled inputs), with answer keys and feedback concealed until the learner checks, so
-//! they are neither readable at a glance in the page source nor indexed.
+//! A checked quiz's view for the theme's `quiz.html` (docs/theming.md: a form, a fieldset and
+//! legend per question, real labelled inputs), with answer keys and feedback concealed until
+//! the learner checks, so they are neither readable at a glance in the page source nor indexed.
 
 use crate::content::quiz::{Question, Quiz};
+use crate::diag::Diagnostic;
+use crate::i18n::Strings;
 use crate::markdown::highlight::escape;
 use crate::markdown::{render_block, render_inline};
+use crate::render::Renderer;
+use crate::render::quiz::{ChoiceView, ItemView, QuestionView, QuizView};
 use std::fmt::Write as _;
 
 /// Where a quiz lives, for its saved answers' keys.
@@ -54,41 +58,49 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-pub fn render(quiz: &Quiz, place: &QuizPlace<'_>, description: Option<&str>) -> String {
-    let id = escape(&quiz.id);
-    let salt = format!("{:x}", fnv(&format!("{}:{}", place.store_prefix, quiz.id)));
-    let mut h = String::new();
-    let title_id = format!("quiz-{id}-title");
-    let _ = writeln!(
-        h,
-        "<form class=\"quiz\" data-quiz=\"{id}\" data-salt=\"{salt}\" data-store=\"{}:{id}\"{} novalidate aria-labelledby=\"{title_id}\">",
-        escape(place.store_prefix),
-        quiz.pass
-            .map_or(String::new(), |p| format!(" data-pass=\"{p}\"")),
-    );
-    let title = quiz.title.as_deref().unwrap_or("Quiz");
-    let _ = writeln!(
-        h,
-        "<h2 class=\"quiz-title\" id=\"{title_id}\">{}</h2>",
-        render_inline(title)
-    );
-    if let Some(d) = description {
-        let _ = writeln!(h, "<p class=\"quiz-description\">{}</p>", render_inline(d));
-    }
-    h.push_str("<p class=\"notice no-js\">Checking answers needs JavaScript. You can still read the questions.</p>\n");
-    h.push_str(
-        "<p class=\"notice saved-notice\">Your answers are saved in this browser only.</p>\n",
-    );
-    for (n, q) in quiz.questions.iter().enumerate() {
-        question(&mut h, quiz, q, n, &salt);
-    }
-    h.push_str("<div class=\"actions\">\n<button type=\"submit\">Check answers</button>\n<button type=\"button\" class=\"secondary\" data-retry hidden>Try the wrong ones again</button>\n<button type=\"button\" class=\"secondary\" data-reset>Reset saved answers</button>\n<p class=\"score\" data-score role=\"status\" aria-live=\"polite\"></p>\n</div>\n</form>\n");
-    h
+/// The quiz's markup, from the theme's `quiz.html`.
+pub fn render(
+    quiz: &Quiz,
+    place: &QuizPlace<'_>,
+    description: Option<&str>,
+    renderer: &Renderer,
+) -> Result<String, Diagnostic> {
+    renderer.render_widget(
+        "quiz.html",
+        "quiz",
+        &view(quiz, place, description, renderer.strings()),
+    )
 }
 
-fn question(h: &mut String, quiz: &Quiz, q: &Question, n: usize, salt: &str) {
-    let qid = escape(&q.id);
-    let name = format!("{}-{}", escape(&quiz.id), qid);
+/// What `quiz.html` sees: the model with its Markdown rendered and its answers concealed.
+pub fn view(
+    quiz: &Quiz,
+    place: &QuizPlace<'_>,
+    description: Option<&str>,
+    strings: &Strings,
+) -> QuizView {
+    let salt = format!("{:x}", fnv(&format!("{}:{}", place.store_prefix, quiz.id)));
+    QuizView {
+        id: quiz.id.clone(),
+        store: format!("{}:{}", place.store_prefix, quiz.id),
+        pass: quiz.pass.map(|p| p.to_string()),
+        title_html: render_inline(
+            quiz.title
+                .as_deref()
+                .unwrap_or(strings.get("quiz", "default_title")),
+        ),
+        description_html: description.map(render_inline),
+        questions: quiz
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(n, q)| question(quiz, q, n, &salt, strings))
+            .collect(),
+        salt,
+    }
+}
+
+fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) -> QuestionView {
     let feedback: Vec<String> = q
         .choices
         .iter()
@@ -109,75 +121,61 @@ fn question(h: &mut String, quiz: &Quiz, q: &Question, n: usize, salt: &str) {
         ),
         json_string(&render_inline(&q.answer_text)),
     );
-    let _ = writeln!(
-        h,
-        "<fieldset class=\"question\" id=\"q-{name}\" data-question=\"{qid}\" data-type=\"{}\" data-key=\"{}\" data-reveal=\"{}\" data-fingerprint=\"{}\">",
-        q.kind,
-        quiz_wasm::conceal(&q.key.encode(), salt),
-        quiz_wasm::conceal(&reveal, salt),
-        fingerprint(q),
-    );
-    let _ = writeln!(
-        h,
-        "<legend><span class=\"q-number\">{}.</span> {}</legend>",
-        n + 1,
-        render_inline(&q.prompt)
-    );
-    match q.kind {
-        "single" | "multiple" => {
-            let input = if q.kind == "single" {
-                "radio"
-            } else {
-                "checkbox"
-            };
-            for (i, c) in q.choices.iter().enumerate() {
-                let _ = writeln!(
-                    h,
-                    "<div class=\"choice\"><input type=\"{input}\" name=\"{name}\" id=\"{name}-{i}\" value=\"{i}\"><label for=\"{name}-{i}\">{}</label></div>",
-                    render_inline(&c.text)
-                );
-            }
-        }
-        "true-false" => {
-            for (value, label) in [("true", "True"), ("false", "False")] {
-                let _ = writeln!(
-                    h,
-                    "<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{name}-{value}\" value=\"{value}\"><label for=\"{name}-{value}\">{label}</label></div>"
-                );
-            }
-        }
-        "numeric" | "text" => {
-            let mode = if q.kind == "numeric" {
-                " inputmode=\"decimal\""
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                h,
-                "<div class=\"answer\"><label for=\"{name}-input\">Your answer</label> <input type=\"text\" id=\"{name}-input\" name=\"{name}\"{mode} autocomplete=\"off\" spellcheck=\"false\"></div>"
-            );
-        }
-        _ => {
-            h.push_str("<ol class=\"order-list\" aria-label=\"Items to put in order\">\n");
-            for i in shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id)) {
-                let item = render_inline(&q.items[i]);
-                let text = escape(&crate::markdown::plain_text(&item));
-                let _ = writeln!(
-                    h,
-                    "<li data-item=\"{i}\"><span>{item}</span> <button type=\"button\" data-move=\"up\" aria-label=\"Move up: {text}\">↑</button> <button type=\"button\" data-move=\"down\" aria-label=\"Move down: {text}\">↓</button></li>"
-                );
-            }
-            h.push_str("</ol>\n");
-        }
+    let (template, input) = match q.kind {
+        "single" | "true-false" => ("choice", "radio"),
+        "multiple" => ("choice", "checkbox"),
+        "numeric" | "text" => ("input", ""),
+        _ => ("order", ""),
+    };
+    let choices = if q.kind == "true-false" {
+        ["true", "false"]
+            .into_iter()
+            .map(|value| ChoiceView {
+                value: value.to_string(),
+                label_html: escape(strings.get("quiz", value)),
+            })
+            .collect()
+    } else {
+        q.choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ChoiceView {
+                value: i.to_string(),
+                label_html: render_inline(&c.text),
+            })
+            .collect()
+    };
+    let items = if q.kind == "order" {
+        shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id))
+            .into_iter()
+            .map(|i| {
+                let html = render_inline(&q.items[i]);
+                let text = crate::markdown::plain_text(&html);
+                ItemView {
+                    index: i,
+                    html,
+                    text,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    QuestionView {
+        id: q.id.clone(),
+        name: format!("{}-{}", quiz.id, q.id),
+        number: n + 1,
+        kind: q.kind,
+        template,
+        input,
+        key: quiz_wasm::conceal(&q.key.encode(), salt),
+        reveal: quiz_wasm::conceal(&reveal, salt),
+        fingerprint: fingerprint(q),
+        prompt_html: render_inline(&q.prompt),
+        choices,
+        items,
+        hint_html: q.hint.as_deref().map(render_block),
     }
-    if let Some(hint) = &q.hint {
-        let _ = writeln!(
-            h,
-            "<details class=\"hint\"><summary>Hint</summary><div>{}</div></details>",
-            render_block(hint)
-        );
-    }
-    h.push_str("<div class=\"result\" data-result data-state=\"unanswered\"></div>\n</fieldset>\n");
 }
 
 #[cfg(test)]
@@ -198,18 +196,31 @@ mod tests {
 
     #[test]
     fn markup_snapshot() {
-        let yaml = "title: Check yourself\npass: 50%\nquestions:\n  - id: knobs\n    type: single\n    prompt: Which are *parameters*?\n    choices:\n      - text: \"`w` and `b`\"\n        correct: true\n        feedback: Right.\n      - text: \"`price`\"\n    explanation: Knobs.\n    hint: Training changes them.\n  - id: order\n    type: order\n    prompt: Order\n    items: [a, b, c]\n";
+        let yaml = "title: Check yourself\npass: 50%\nquestions:\n  - id: knobs\n    type: single\n    prompt: Which are *parameters*?\n    choices:\n      - text: \"`w` and `b`\"\n        correct: true\n        feedback: Right.\n      - text: \"`price`\"\n    explanation: Knobs.\n    hint: Training changes them.\n  - id: order\n    type: order\n    prompt: Order\n    items: [a, b, c]\n  - id: tf\n    type: true-false\n    prompt: Yes?\n    answer: true\n";
         let quiz = crate::content::quiz::parse(yaml, std::path::Path::new("q"), 0, "quiz")
             .unwrap_or_else(|d| unreachable!("{d:?}"));
-        let html = render(
-            &quiz,
-            &QuizPlace {
-                store_prefix: "coursebook:/:c:l.html",
-            },
-            None,
-        );
+        let place = QuizPlace {
+            store_prefix: "coursebook:/:c:l.html",
+        };
+        // The view is the reviewable part: what the template gets, concealed fields elided.
+        let mut view = view(&quiz, &place, None, &Strings::english());
+        for q in &mut view.questions {
+            assert!(!q.key.is_empty() && !q.reveal.is_empty());
+            q.key = "(concealed)".into();
+            q.reveal = "(concealed)".into();
+        }
+        insta::assert_debug_snapshot!(view);
+        // And the default theme draws it with nothing given away.
+        let renderer = Renderer::english_default();
+        let html = render(&quiz, &place, None, &renderer).unwrap_or_else(|d| unreachable!("{d}"));
         assert!(!html.contains("Right."), "feedback must be concealed");
         assert!(!html.contains("Knobs."), "explanations must be concealed");
-        insta::assert_snapshot!(html);
+        assert!(html.contains("data-quiz=\"check-yourself\""), "{html}");
+        assert_eq!(html.matches("data-question=").count(), 3);
+        assert!(
+            html.contains("<label for=\"check-yourself-tf-true\">True</label>"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Move up: b\""), "{html}");
     }
 }

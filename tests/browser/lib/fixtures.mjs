@@ -1,6 +1,6 @@
 // Fixture courses for the browser tests, as { 'relative/path': content } for makeCourse().
 
-/** A small course that uses most of what FORMATS.md offers, in two chapters. */
+/** A small course that uses most of what docs/formats.md offers, in two chapters. */
 export const ACADEMY = {
   'book.toml': `
     [book]

@@ -20,8 +20,8 @@
     if (!button) { return; }
     function label() {
       var dark = current() === "dark";
+      // The label ("Dark theme", in the page's language) is the template's; pressed says if on.
       button.setAttribute("aria-pressed", dark ? "true" : "false");
-      button.textContent = "Dark theme";
     }
     button.hidden = false;
     label();

@@ -17,30 +17,13 @@
 // disabled in the markup and enabled once the WebAssembly is ready.
 
 const MINUS = "\u2212";
-const DIVERGED =
-  "The learning rate is too large: the loss is growing. Reset and try a smaller one.";
+// runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it
+// (and the page one quiz-wasm).
+const { loadWasm, t } = await import(`./runtime.js${new URL(import.meta.url).search}`);
 
 // ---------------------------------------------------------------------------------------------
 // The maths, loaded once for every widget on the page.
 // ---------------------------------------------------------------------------------------------
-
-let wasmPromise = null;
-
-/** quiz-wasm's exports, or null when the module cannot be loaded. */
-function loadWasm() {
-  wasmPromise ??= (async function loadQuizWasm() {
-    try {
-      // Relative to this module's URL, so the site works under any sub-path.
-      const glue = await import("./quiz_wasm.js");
-      // Name the .wasm explicitly: the glue build.rs generates has no default module path.
-      await glue.default({ module_or_path: new URL("./quiz_wasm_bg.wasm", import.meta.url) });
-      return glue;
-    } catch (err) {
-      return null;
-    }
-  })();
-  return wasmPromise;
-}
 
 /** The page's language for number formatting: the widget's data-lang, else <html lang>. */
 function languageOf(root) {
@@ -142,7 +125,7 @@ function setupCalculator(root, wasm) {
       output.dataset.value = "";
       root.dataset.state = "invalid";
       equationLine.textContent =
-        price === null ? equation(wasm, w, size, b, lang) : "The prediction is too large to show.";
+        price === null ? equation(wasm, w, size, b, lang) : t("too_large");
       return;
     }
     output.textContent = money(wasm, price, currency, lang);
@@ -280,8 +263,8 @@ function setupPlayground(root, wasm) {
       line.setAttribute("visibility", "hidden");
     }
     if (chartDesc) {
-      const where = ends ? "" : " It runs outside the chart.";
-      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} The current line is ${lineText(wasm, w, b, lang)}.${where}`.trim();
+      const where = ends ? "" : ` ${t("outside_chart")}`;
+      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} ${t("current_line", { line: lineText(wasm, w, b, lang) })}${where}`.trim();
     }
   }
 
@@ -303,8 +286,8 @@ function setupPlayground(root, wasm) {
       const last = history[n];
       lossDesc.textContent =
         n === 0
-          ? `No steps yet: the loss is ${fmt(last)}.`
-          : `After ${fmt(n)} ${n === 1 ? "step" : "steps"} the loss is ${fmt(last)}, ${last <= history[0] ? "down" : "up"} from ${fmt(history[0])}.`;
+          ? t("no_steps", { loss: fmt(last) })
+          : t(last <= history[0] ? "after_steps_down" : "after_steps_up", { count: fmt(n), loss: fmt(last), start: fmt(history[0]) }, n);
     }
   }
 
@@ -315,7 +298,7 @@ function setupPlayground(root, wasm) {
     show(out.steps, fit.iterations());
     drawLine();
     drawLoss();
-    const message = fit.diverged() ? DIVERGED : "";
+    const message = fit.diverged() ? t("diverged") : "";
     if (alert && alert.textContent !== message) alert.textContent = message;
     root.dataset.state = fit.diverged() ? "diverged" : "ok";
   }
@@ -351,7 +334,7 @@ function setupPlayground(root, wasm) {
       timer = setTimeout(tick, 40);
     } else {
       pending = 0;
-      announce(`After ${fmt(fit.iterations())} steps`);
+      announce(t("announce_steps", { count: fmt(fit.iterations()) }, fit.iterations()));
     }
   }
 
@@ -364,7 +347,7 @@ function setupPlayground(root, wasm) {
     stopRunning();
     stepOnce(lr);
     draw();
-    announce(`Step ${fmt(fit.iterations())}`);
+    announce(t("announce_step", { count: fmt(fit.iterations()) }));
   });
 
   runButton.addEventListener("click", () => {
@@ -378,7 +361,7 @@ function setupPlayground(root, wasm) {
       stopRunning();
       for (let i = 0; i < runSteps && stepOnce(lr); i += 1);
       draw();
-      announce(`After ${fmt(fit.iterations())} steps`);
+      announce(t("announce_steps", { count: fmt(fit.iterations()) }, fit.iterations()));
       return;
     }
     pending += runSteps;
@@ -390,7 +373,7 @@ function setupPlayground(root, wasm) {
     fit.reset();
     history = [fit.loss()];
     draw();
-    announce("Back to the start");
+    announce(t("back_to_start"));
   });
 
   rate.addEventListener("input", readRate);
@@ -410,7 +393,7 @@ function couldNotLoad(root) {
   if (root.querySelector(".widget-error")) return;
   const p = document.createElement("p");
   p.className = "notice widget-error";
-  p.textContent = "This interactive part could not load; the numbers shown were worked out in advance.";
+  p.textContent = t("widget_failed");
   root.append(p);
 }
 
