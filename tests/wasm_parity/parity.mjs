@@ -61,6 +61,14 @@ for (const p of [jsPath, wasmPath]) if (!fs.existsSync(p)) die(`${p} does not ex
 const glue = await import(pathToFileURL(jsPath).href);
 glue.initSync({ module: fs.readFileSync(wasmPath) });
 
+// What the page's scripts may call, and nothing more: the grader is one `check` that keeps the
+// answer key inside the module (no `reveal`, no `grade` taking a plain key).
+const exported = Object.keys(glue).filter((name) => !['default', 'initSync'].includes(name)).sort();
+const expectedExports = ['Playground', 'check', 'check_input', 'format_number', 'predict'];
+if (JSON.stringify(exported) !== JSON.stringify(expectedExports)) {
+  die(`the module exports ${exported.join(', ')}; expected ${expectedExports.join(', ')}`);
+}
+
 const tablePath = path.join(here, 'cases.txt');
 const lines = fs.readFileSync(tablePath, 'utf8').split('\n');
 let passed = 0;
@@ -75,13 +83,15 @@ lines.forEach((raw, i) => {
   const key = unescape(fields[0], line);
   const response = unescape(fields[1], line);
   const expected = parseExpected(fields[2].trim(), line);
-  const got = glue.grade(key, response);
+  // One call, as the page makes it: a key written as is (not concealed), no details.
+  const checked = JSON.parse(glue.check(key, '', '', response));
+  const got = checked.score / 1e12;
   const ok = expected === null ? got === -1 : Math.abs(got - expected) < 1e-12;
   if (ok) {
     passed++;
   } else {
     failed++;
-    const why = got === -1 ? ` (${glue.grade_error(key, response)})` : '';
+    const why = got === -1 ? ` (${checked.error})` : '';
     console.log(
       `FAIL line ${line}: key ${JSON.stringify(key)} response ${JSON.stringify(response)}: ` +
         `expected ${expected === null ? 'error (-1)' : expected}, got ${got}${why}`,

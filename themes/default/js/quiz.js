@@ -34,43 +34,43 @@ const scoreToken = new WeakMap();
 // The grader: loaded once for every quiz on the page.
 // ---------------------------------------------------------------------------------------------
 
-/** The wasm grader, `{ grade, grade_error, reveal }`, or null when it cannot be loaded. */
+/** quiz-wasm (its `check`), or null when it cannot be loaded. */
 async function loadGrader() {
   return loadWasm();
 }
 
-/** The plain answer key: data-key is passed as is, unless it is concealed with the quiz's salt. */
-function answerKey(grader, question, salt) {
-  const key = question.dataset.key ?? "";
-  const plain = safeReveal(grader, key, salt);
-  return plain ?? key;
-}
-
-function safeReveal(grader, blob, salt) {
-  if (!blob) return undefined;
-  try {
-    const plain = grader.reveal(blob, salt);
-    return typeof plain === "string" ? plain : undefined;
-  } catch (err) {
-    return undefined;
-  }
-}
-
-/** `{ feedback: [], explanation: "", answer: "" }` from data-reveal (empty when unreadable). */
-function revealDetails(grader, question, salt) {
+/**
+ * Check one question's response in one call to quiz-wasm: the concealed key is revealed, graded
+ * and forgotten inside the module, so it never reaches this script. Returns
+ * `{ score, error, details: { feedback: [], explanation: "", answer: "" } }`; score -1 when the
+ * response cannot be read (error says why).
+ */
+function checkAnswer(grader, question, salt, response) {
   const empty = { feedback: [], explanation: "", answer: "" };
-  const text = safeReveal(grader, question.dataset.reveal ?? "", salt);
-  if (text === undefined) return empty;
+  let parsed;
   try {
-    const parsed = JSON.parse(text);
-    return {
-      feedback: Array.isArray(parsed.feedback) ? parsed.feedback.map((f) => (typeof f === "string" ? f : "")) : [],
-      explanation: typeof parsed.explanation === "string" ? parsed.explanation : "",
-      answer: typeof parsed.answer === "string" ? parsed.answer : "",
-    };
+    parsed = JSON.parse(grader.check(question.dataset.key ?? "", question.dataset.reveal ?? "", salt, response));
   } catch (err) {
-    return empty;
+    return { score: -1, error: "", details: empty };
   }
+  // The details are their own JSON text: a damaged one shows nothing extra but keeps the grade.
+  let d = {};
+  try {
+    const inner = typeof parsed?.details === "string" && parsed.details ? JSON.parse(parsed.details) : {};
+    if (inner && typeof inner === "object") d = inner;
+  } catch (err) {
+    d = {};
+  }
+  return {
+    // In 10⁻¹²: the module writes whole numbers (see quiz-wasm's js.rs `check`).
+    score: typeof parsed?.score === "number" ? parsed.score / 1e12 : -1,
+    error: typeof parsed?.error === "string" ? parsed.error : "",
+    details: {
+      feedback: Array.isArray(d.feedback) ? d.feedback.map((f) => (typeof f === "string" ? f : "")) : [],
+      explanation: typeof d.explanation === "string" ? d.explanation : "",
+      answer: typeof d.answer === "string" ? d.answer : "",
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,35 +428,26 @@ function gradeQuestion(grader, form, question) {
     renderUnanswered(question);
     return 0;
   }
-  const key = answerKey(grader, question, form.dataset.salt ?? "");
-  let score;
-  try {
-    score = grader.grade(key, response);
-  } catch (err) {
-    score = -1;
-  }
+  const { score, error, details } = checkAnswer(grader, question, form.dataset.salt ?? "", response);
   if (!(score >= 0 && score <= 1)) {
-    renderUnanswered(question, unreadableMessage(grader, question, key, response));
+    renderUnanswered(question, unreadableMessage(question, error, response));
     return 0;
   }
-  renderGraded(question, score, revealDetails(grader, question, form.dataset.salt ?? ""));
+  renderGraded(question, score, details);
   return score;
 }
 
-/** grade_error's reason, worded for a learner ("“abc” is not a number."). */
-function unreadableMessage(grader, question, key, response) {
-  let reason = "";
-  try {
-    reason = grader.grade_error(key, response) ?? "";
-  } catch (err) {
-    reason = "";
+/**
+ * Why a response cannot be graded, in the page's language: for a numeric question, that what
+ * was typed is not a number (the grader's reason, `error`, is English and meant for authors);
+ * anything else means the page's markup was tampered with.
+ */
+function unreadableMessage(question, error, response) {
+  if (question.dataset.type === "numeric" && /not a number/.test(error)) {
+    const shown = response.length > 40 ? `${response.slice(0, 40)}…` : response;
+    return `${t("not_a_number", { answer: shown })} ${t("write_a_number")}`;
   }
-  reason = reason.replace(/^response:\s*/, "");
-  if (!reason) return t("unreadable");
-  reason = reason.charAt(0).toUpperCase() + reason.slice(1);
-  if (!/[.!?]$/.test(reason)) reason += ".";
-  if (question.dataset.type === "numeric") reason += ` ${t("write_a_number")}`;
-  return reason;
+  return t("unreadable");
 }
 
 function setScoreText(form, text) {
