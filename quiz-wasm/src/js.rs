@@ -12,7 +12,7 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::{calc, conceal, fit, grade};
+use crate::{calc, conceal, fit, grade, text};
 
 /// Check one answer in one call. The question's concealed key and details are revealed with
 /// the quiz's salt, the response graded, and the key forgotten inside the module: it never
@@ -88,6 +88,45 @@ pub fn predict_js(w: f64, size: f64, b: f64) -> f64 {
 #[wasm_bindgen(js_name = format_number)]
 pub fn format_number_js(x: f64, lang: &str) -> String {
     calc::format_number(x, lang)
+}
+
+/// A price with its currency (see [`text::money`]).
+#[wasm_bindgen(js_name = money)]
+pub fn money_js(x: f64, currency: &str, lang: &str) -> String {
+    text::money(x, currency, lang)
+}
+
+/// The worked example; pass NaN for a number the learner left unusable (shown as `?`).
+#[wasm_bindgen(js_name = equation)]
+pub fn equation_js(w: f64, size: f64, b: f64, lang: &str) -> String {
+    text::equation(w, size, b, lang)
+}
+
+/// `price = w × size + b` with the numbers written for the language.
+#[wasm_bindgen(js_name = line_text)]
+pub fn line_text_js(w: f64, b: f64, lang: &str) -> String {
+    text::line_text(w, b, lang)
+}
+
+/// Where `y = w·x + b` crosses a chart whose frame is `[x0, x1, y0, y1, left, right, top,
+/// bottom]` (its `data-x0`…, `data-frame`): `[x1, y1, x2, y2]` in SVG units, two decimals,
+/// or an empty array when the line misses the chart (or the frame is not eight numbers).
+#[wasm_bindgen]
+pub fn clip_line(w: f64, b: f64, frame: Vec<f64>) -> Vec<f64> {
+    let [x0, x1, y0, y1, left, right, top, bottom] = frame[..] else {
+        return Vec::new();
+    };
+    let frame = text::Frame {
+        x0,
+        x1,
+        y0,
+        y1,
+        left,
+        right,
+        top,
+        bottom,
+    };
+    frame.line(w, b).map_or_else(Vec::new, |l| l.to_vec())
 }
 
 /// The problem with a calculator field's text, or an empty string when it

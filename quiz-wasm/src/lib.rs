@@ -24,6 +24,7 @@ pub mod fit;
 pub mod grade;
 pub mod js;
 mod number;
+pub mod text;
 /// The one number reader (see `number`), for the build to read authors' numbers as learners' are read.
 pub use number::parse_f64 as parse_number;
 
@@ -33,3 +34,4 @@ pub use fit::{DEFAULT_LEARNING_RATE, Fit, default_houses, gradients, least_squar
 pub use grade::{
     Grade, Key, Response, Tolerance, answer_key_response, grade, grade_encoded, normalize_text,
 };
+pub use text::{Frame, equation, line_text, money};

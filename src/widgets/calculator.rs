@@ -15,6 +15,8 @@ use crate::markdown::Output;
 use crate::render::Renderer;
 use crate::render::widgets::{CalculatorView, NumberFieldView};
 use crate::yaml::{self, Spanned, pos_of};
+// Written once in quiz-wasm, for this page without JavaScript and for widgets.js.
+use quiz_wasm::{equation, money};
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
@@ -218,29 +220,6 @@ pub fn slider_range(value: f64, allow_negative: bool, name: &str) -> (f64, f64, 
     };
     let step = nice_up((span - min) / 200.0);
     (min, span, step)
-}
-
-/// The price as the learner reads it: grouped for the page's language, the currency symbol in
-/// front and the minus sign before that ("-$1500"). widgets.js does exactly the same.
-pub fn money(x: f64, currency: &str, lang: &str) -> String {
-    let digits = quiz_wasm::format_number(x, lang);
-    match digits.strip_prefix('-') {
-        Some(rest) => format!("-{currency}{rest}"),
-        None => format!("{currency}{digits}"),
-    }
-}
-
-/// The worked example: `200 × 1000 + 50,000 = 250,000`, with `−` (U+2212) for a negative
-/// bias. widgets.js builds the same string from the same wasm functions.
-pub fn equation(w: f64, size: f64, b: f64, lang: &str) -> String {
-    let f = |x: f64| quiz_wasm::format_number(x, lang);
-    let price = quiz_wasm::predict(w, size, b);
-    let (sign, bias) = if b < 0.0 && f(-b) != "0" {
-        ("−", f(-b))
-    } else {
-        ("+", f(b))
-    };
-    format!("{} × {} {sign} {bias} = {}", f(w), f(size), f(price))
 }
 
 // ------------------------------------------------------------------------------------------

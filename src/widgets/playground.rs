@@ -20,6 +20,8 @@ use crate::diag::{Diagnostic, Pos};
 use crate::markdown::Output;
 use crate::render::widgets::{LossView, PlaygroundView, Reading, ScatterView, Tick};
 use crate::yaml::{self, Spanned, pos_of};
+// Written once in quiz-wasm, for this page without JavaScript and for widgets.js.
+use quiz_wasm::{Frame, line_text};
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
@@ -309,55 +311,6 @@ fn check_fit(
     }
 }
 
-/// A chart's frame: the data ranges and where they land in the SVG's user units.
-struct Frame {
-    x0: f64,
-    x1: f64,
-    y0: f64,
-    y1: f64,
-    left: f64,
-    right: f64,
-    top: f64,
-    bottom: f64,
-}
-
-impl Frame {
-    fn px(&self, x: f64) -> f64 {
-        self.left + (x - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
-    }
-
-    fn py(&self, y: f64) -> f64 {
-        self.bottom - (y - self.y0) / (self.y1 - self.y0) * (self.bottom - self.top)
-    }
-
-    /// The visible part of `y = w·x + b` inside the frame's data box, in SVG units. widgets.js
-    /// clips the same way (`clipLine`).
-    fn line(&self, w: f64, b: f64) -> Option<[f64; 4]> {
-        let (lo, hi) = if w == 0.0 {
-            if b < self.y0 || b > self.y1 {
-                return None;
-            }
-            (self.x0, self.x1)
-        } else {
-            let (xa, xb) = ((self.y0 - b) / w, (self.y1 - b) / w);
-            (self.x0.max(xa.min(xb)), self.x1.min(xa.max(xb)))
-        };
-        // NaN (from an infinite slope) compares as neither: no line either.
-        if lo
-            .partial_cmp(&hi)
-            .is_none_or(|o| o == std::cmp::Ordering::Greater)
-        {
-            return None;
-        }
-        Some([
-            self.px(lo),
-            self.py(w * lo + b),
-            self.px(hi),
-            self.py(w * hi + b),
-        ])
-    }
-}
-
 /// Ticks from 0 (or below, for negative values) past `max` in "nice" steps: `(ticks, low, high)`.
 fn ticks(min: f64, max: f64) -> (Vec<f64>, f64, f64) {
     let (min, max) = (min.min(0.0), max.max(0.0));
@@ -376,17 +329,6 @@ fn ticks(min: f64, max: f64) -> (Vec<f64>, f64, f64) {
 fn u(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
     attr_number(r)
-}
-
-/// `price = 196.5 × size + 52,000`, with `−` for a negative intercept (as widgets.js writes it).
-pub fn line_text(w: f64, b: f64, lang: &str) -> String {
-    let f = |x: f64| quiz_wasm::format_number(x, lang);
-    let (sign, bias) = if b < 0.0 && f(-b) != "0" {
-        ("−", f(-b))
-    } else {
-        ("+", f(b))
-    };
-    format!("price = {} × size {sign} {bias}", f(w))
 }
 
 /// Scatter chart geometry, shared by the markup and the data attributes widgets.js reads.
@@ -668,27 +610,6 @@ mod tests {
         insta::assert_debug_snapshot!(view_of(
             "label: Fit three flats\ndata:\n  - [40, 150000]\n  - [60, 210000]\n  - {size: 90, price: 300000}\nw: 1000\nb: -5000\nlearning-rate: 0.3\nsteps: 10\n"
         ));
-    }
-
-    #[test]
-    fn lines_are_clipped_to_the_chart() {
-        let f = Frame {
-            x0: 0.0,
-            x1: 10.0,
-            y0: 0.0,
-            y1: 10.0,
-            left: 0.0,
-            right: 100.0,
-            top: 0.0,
-            bottom: 100.0,
-        };
-        assert_eq!(f.line(0.0, 5.0), Some([0.0, 50.0, 100.0, 50.0]));
-        assert_eq!(f.line(0.0, 11.0), None);
-        assert_eq!(f.line(2.0, 0.0), Some([0.0, 100.0, 50.0, 0.0]));
-        assert_eq!(f.line(-1.0, 21.0), None);
-        // Touching a corner is still visible.
-        assert_eq!(f.line(-1.0, 20.0), Some([100.0, 0.0, 100.0, 0.0]));
-        assert_eq!(f.line(1e300, 0.0).map(|l| l[0]), Some(0.0));
     }
 
     #[test]

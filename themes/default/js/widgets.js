@@ -16,7 +16,6 @@
 // Rust code that wrote the no-JavaScript numbers at build time, so both always agree. Controls are
 // disabled in the markup and enabled once the WebAssembly is ready.
 
-const MINUS = "\u2212";
 // runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it
 // (and the page one quiz-wasm).
 const { loadWasm, t } = await import(`./runtime.js${new URL(import.meta.url).search}`);
@@ -62,28 +61,6 @@ function reducedMotion() {
 // The calculator.
 // ---------------------------------------------------------------------------------------------
 
-/** The price as src/widgets/calculator.rs `money` writes it: "-$1,500". */
-function money(wasm, x, currency, lang) {
-  const digits = wasm.format_number(x, lang);
-  return digits.startsWith("-") ? `-${currency}${digits.slice(1)}` : `${currency}${digits}`;
-}
-
-/**
- * The worked example as src/widgets/calculator.rs `equation` writes it:
- * "200 × 1,000 + 50,000 = 250,000". A value that is not usable shows as "?".
- */
-function equation(wasm, w, size, b, lang) {
-  const f = (x) => (x === null ? "?" : wasm.format_number(x, lang));
-  const price = w === null || size === null || b === null ? null : wasm.predict(w, size, b);
-  let sign = "+";
-  let bias = f(b);
-  if (b !== null && b < 0 && f(-b) !== "0") {
-    sign = MINUS;
-    bias = f(-b);
-  }
-  return `${f(w)} × ${f(size)} ${sign} ${bias} = ${f(price)}`;
-}
-
 function setupCalculator(root, wasm) {
   const lang = languageOf(root);
   const currency = root.dataset.currency ?? "";
@@ -125,13 +102,13 @@ function setupCalculator(root, wasm) {
       output.dataset.value = "";
       root.dataset.state = "invalid";
       equationLine.textContent =
-        price === null ? equation(wasm, w, size, b, lang) : t("too_large");
+        price === null ? wasm.equation(w ?? NaN, size ?? NaN, b ?? NaN, lang) : t("too_large");
       return;
     }
-    output.textContent = money(wasm, price, currency, lang);
+    output.textContent = wasm.money(price, currency, lang);
     output.dataset.value = String(price);
     root.dataset.state = "ok";
-    equationLine.textContent = equation(wasm, w, size, b, lang);
+    equationLine.textContent = wasm.equation(w, size, b, lang);
   }
 
   for (const field of fields) {
@@ -159,36 +136,6 @@ function numbers(text) {
 function frameOf(svg) {
   const [left, right, top, bottom] = numbers(svg.dataset.frame);
   return { left, right, top, bottom };
-}
-
-/** "price = 198.1 × size + 53,340.54", as src/widgets/playground.rs `line_text` writes it. */
-function lineText(wasm, w, b, lang) {
-  const f = (x) => wasm.format_number(x, lang);
-  const negative = b < 0 && f(-b) !== "0";
-  return `price = ${f(w)} × size ${negative ? MINUS : "+"} ${f(negative ? -b : b)}`;
-}
-
-/**
- * The visible part of y = w·x + b inside the chart's data box, in SVG units, or null when the
- * line misses the chart (src/widgets/playground.rs `Frame::line` clips the same way).
- */
-function clipLine(w, b, box) {
-  let lo;
-  let hi;
-  if (w === 0) {
-    if (b < box.y0 || b > box.y1) return null;
-    lo = box.x0;
-    hi = box.x1;
-  } else {
-    const xa = (box.y0 - b) / w;
-    const xb = (box.y1 - b) / w;
-    lo = Math.max(box.x0, Math.min(xa, xb));
-    hi = Math.min(box.x1, Math.max(xa, xb));
-  }
-  if (!(lo <= hi)) return null;
-  const px = (x) => box.left + ((x - box.x0) / (box.x1 - box.x0)) * (box.right - box.left);
-  const py = (y) => box.bottom - ((y - box.y0) / (box.y1 - box.y0)) * (box.bottom - box.top);
-  return [px(lo), py(w * lo + b), px(hi), py(w * hi + b)];
 }
 
 function round2(x) {
@@ -220,13 +167,9 @@ function setupPlayground(root, wasm) {
   if (!chart || !line || !lossChart || !lossLine || !rate || !stepButton || !runButton || !resetButton) return;
   if (Object.values(out).some((o) => !o) || xs.length === 0 || xs.length !== ys.length) return;
 
-  const box = {
-    x0: Number(chart.dataset.x0),
-    x1: Number(chart.dataset.x1),
-    y0: Number(chart.dataset.y0),
-    y1: Number(chart.dataset.y1),
-    ...frameOf(chart),
-  };
+  // The chart's frame as quiz-wasm's clip_line takes it: data box, then SVG box.
+  const { left, right, top, bottom } = frameOf(chart);
+  const frame = Float64Array.from([chart.dataset.x0, chart.dataset.x1, chart.dataset.y0, chart.dataset.y1, left, right, top, bottom].map(Number));
   const lossFrame = frameOf(lossChart);
   const runSteps = Math.max(1, Number(runButton.dataset.steps) || 25);
   const fit = new wasm.Playground(Float64Array.from(xs), Float64Array.from(ys), Number(root.dataset.w) || 0, Number(root.dataset.b) || 0);
@@ -251,9 +194,10 @@ function setupPlayground(root, wasm) {
   function drawLine() {
     const w = fit.w();
     const b = fit.b();
-    const ends = clipLine(w, b, box);
-    if (ends) {
-      const [x1, y1, x2, y2] = ends.map(round2);
+    // Clipped and rounded in wasm, as the build drew it.
+    const ends = wasm.clip_line(w, b, frame);
+    if (ends.length === 4) {
+      const [x1, y1, x2, y2] = ends;
       line.setAttribute("x1", x1);
       line.setAttribute("y1", y1);
       line.setAttribute("x2", x2);
@@ -263,8 +207,8 @@ function setupPlayground(root, wasm) {
       line.setAttribute("visibility", "hidden");
     }
     if (chartDesc) {
-      const where = ends ? "" : ` ${t("outside_chart")}`;
-      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} ${t("current_line", { line: lineText(wasm, w, b, lang) })}${where}`.trim();
+      const where = ends.length === 4 ? "" : ` ${t("outside_chart")}`;
+      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} ${t("current_line", { line: wasm.line_text(w, b, lang) })}${where}`.trim();
     }
   }
 
