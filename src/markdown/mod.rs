@@ -57,6 +57,8 @@ pub struct Output {
     pub mentioned: Vec<String>,
     /// Quiz ids on the page, with their fingerprints, for the page's data.
     pub quizzes: Vec<String>,
+    /// The page has a calculator or a playground: its template loads widgets.js.
+    pub has_widgets: bool,
     /// HTML shown after the page's own content and key terms (the lesson's quiz file).
     pub appendix: String,
     /// The lesson's `terms:` as glossary entry indices (filled by the site build).
@@ -210,6 +212,7 @@ where
             // The block's body starts on the line after the opening fence.
             let body_line = at(range.start).line;
             let mut out = out.borrow_mut();
+            out.has_widgets |= lang != "quiz";
             let mut widget_out = Output {
                 quizzes: std::mem::take(&mut out.quizzes),
                 ..Output::default()

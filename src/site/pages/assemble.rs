@@ -1,0 +1,335 @@
+//! Every page through its template (in parallel, each written to the staging folder at once),
+//! the generated pages, and the check that needs every page: links into another page's anchors.
+
+use super::Ctx;
+use super::markdown::Rendered;
+use super::views::{Shared, absolutize, book_view, glossary_letters, used_in, version};
+use crate::content::{Course, PageKind};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::{PageView, Renderer};
+use crate::site::output::{SiteFiles, Staging};
+use crate::site::{CONTENTS_URL, GLOSSARY_URL, toc};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A page through its template, kept by `coursebook serve` for the next rebuild.
+#[derive(Clone)]
+pub struct Assembled {
+    bytes: Arc<Vec<u8>>,
+    hash: u64,
+    ids: Arc<HashSet<String>>,
+    /// Already in the staging folder (plain builds): `bytes` is empty.
+    written: bool,
+}
+
+impl Assembled {
+    /// `for_cache`: hash the bytes, so `serve` writes only changed files. `ids`: collect the
+    /// page's anchors, which only pages that some link points into need (always when cached:
+    /// a later edit may add such a link).
+    fn new(html: String, for_cache: bool, ids: bool) -> Self {
+        let ids = Arc::new(if ids || for_cache {
+            collect_ids(&html)
+        } else {
+            HashSet::new()
+        });
+        let bytes = html.into_bytes();
+        let hash = if for_cache {
+            let mut h = DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        } else {
+            0
+        };
+        Assembled {
+            bytes: Arc::new(bytes),
+            hash,
+            ids,
+            written: false,
+        }
+    }
+}
+
+/// What every page's sidebar, pager and title depend on: the course's structure.
+pub(super) fn structure_key(course: &Course, version: &str, templates: u64, shared: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    (version, templates, shared).hash(&mut h);
+    course.toc.hash(&mut h);
+    course.order.hash(&mut h);
+    for p in &course.pages {
+        (&p.url, &p.title, &p.number, &p.front.description, &p.source).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Every page through its template, then the anchor check. With a cache (`coursebook serve`),
+/// a page whose inputs are unchanged is taken from it (`ctx.shared_key` hashes what every page
+/// depends on beyond its own Markdown: configuration, glossary, link table).
+pub fn assemble(
+    ctx: &Ctx<'_>,
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    cache: Option<&mut HashMap<u64, Assembled>>,
+    staging: Option<&Staging>,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
+    let (config, course) = (ctx.config, ctx.course);
+    let shared = Shared {
+        config,
+        course,
+        glossary: ctx.glossary,
+        book: book_view(config, ctx.strings),
+        version: version(&Theme {
+            dir: config.theme_dir.clone(),
+        }),
+        has_glossary: ctx.glossary.is_some(),
+        position: {
+            let mut position = vec![None; course.pages.len()];
+            for (at, &page) in course.order.iter().enumerate() {
+                if position[page].is_none() {
+                    position[page] = Some(at);
+                }
+            }
+            position
+        },
+    };
+    let root = &config.root;
+    // One edited lesson costs one template render: every page's sidebar, pager and title depend
+    // on the course's structure and the templates, and on nothing else beyond its Markdown.
+    let structure = cache.as_ref().map_or(0, |_| {
+        structure_key(
+            course,
+            &shared.version,
+            renderer.fingerprint,
+            ctx.shared_key,
+        )
+    });
+    let previous = cache.as_deref();
+    let key_of = |parts: &dyn Fn(&mut DefaultHasher)| {
+        let mut h = DefaultHasher::new();
+        structure.hash(&mut h);
+        parts(&mut h);
+        h.finish()
+    };
+    // Pages some `#anchor` link points into: only their ids are collected.
+    let targets: HashSet<&String> = rendered
+        .iter()
+        .flat_map(|r| r.out.links.iter().map(|l| &l.page))
+        .collect();
+    // The generated pages (contents, glossary, 404) need the course's structure and every page's
+    // mentions, not the pages' HTML: they are rendered while the pages are.
+    let other_pages = || {
+        let mut out = Vec::new();
+        let key = key_of(&|h| CONTENTS_URL.hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut contents = shared.view(
+                PageKind::Contents,
+                CONTENTS_URL,
+                ctx.strings.get("page", "contents").to_string(),
+            );
+            contents.toc = toc::full(course, CONTENTS_URL);
+            contents.template = "contents.html";
+            contents.lessons = shared.lessons(CONTENTS_URL);
+            contents
+        });
+        out.push((key, CONTENTS_URL, page));
+        if let Some(g) = ctx.glossary {
+            let used = used_in(course, g, rendered);
+            let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));
+            let page = render_uncached(renderer, root, previous, key, &|| {
+                let mut page = shared.view(
+                    PageKind::Glossary,
+                    GLOSSARY_URL,
+                    ctx.strings.get("page", "glossary").to_string(),
+                );
+                page.template = "glossary.html";
+                page.glossary = glossary_letters(&shared, g, &used);
+                page
+            });
+            out.push((key, GLOSSARY_URL, page));
+        }
+        let key = key_of(&|h| "404.html".hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut not_found = shared.view(
+                PageKind::NotFound,
+                "404.html",
+                ctx.strings.get("page", "not_found_title").to_string(),
+            );
+            // Served at any depth, so its links start from the site's own path.
+            not_found.root = config.site_url.clone();
+            not_found.toc = toc::sidebar(course, None, "index.html")
+                .into_iter()
+                .map(|mut e| {
+                    absolutize(&mut e, &config.site_url);
+                    e
+                })
+                .collect();
+            not_found.template = "404.html";
+            not_found
+        });
+        out.push((key, "404.html", page));
+        out
+    };
+    let (results, other_pages) = rayon::join(
+        || {
+            (0..course.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let key = key_of(&|h| (rendered[i].key, i).hash(h));
+                    if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                        return (course.pages[i].url.clone(), key, Ok(hit.clone()));
+                    }
+                    let view = shared.page_view(i, &rendered[i].out);
+                    let url = &course.pages[i].url;
+                    let mut page = renderer.render(&view, root).map(|html| {
+                        Assembled::new(html, previous.is_some(), targets.contains(url))
+                    });
+                    // A plain build writes the page now and keeps only its ids: memory stays flat
+                    // however large the course.
+                    if let (Some(staging), Ok(done)) = (staging, &mut page) {
+                        if let Err(d) = staging.put(url, &done.bytes) {
+                            return (url.clone(), key, Err(d));
+                        }
+                        done.bytes = Arc::new(Vec::new());
+                        done.written = true;
+                    } else if let (None, None, Ok(done)) = (staging, previous, &mut page) {
+                        // Nothing will be written (`check`, or a build that already failed):
+                        // keep the page's ids, not its bytes.
+                        done.bytes = Arc::new(Vec::new());
+                    }
+                    (url.clone(), key, page)
+                })
+                .collect::<Vec<(String, u64, Result<Assembled, Diagnostic>)>>()
+        },
+        other_pages,
+    );
+    let mut kept: HashMap<u64, Assembled> = HashMap::new();
+    let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
+    let mut first_template_error = true;
+    for (url, key, result) in results {
+        match result {
+            Ok(page) => {
+                if previous.is_some() {
+                    kept.insert(key, page.clone());
+                }
+                ids.insert(url.clone(), page.ids);
+                if !page.written {
+                    site.share(url, page.bytes, page.hash);
+                }
+            }
+            Err(d) => {
+                // The same template (or write) error would repeat on every page.
+                if first_template_error {
+                    diags.push(d);
+                    first_template_error = false;
+                }
+            }
+        }
+    }
+    // Generated pages, each also kept while its inputs are unchanged.
+    let mut generated = |key: u64, url: &str, page: Option<Result<Assembled, Diagnostic>>| {
+        let page = match previous.and_then(|c| c.get(&key)).cloned().map(Ok).or(page) {
+            Some(Ok(page)) => page,
+            Some(Err(d)) => return diags.push(d),
+            None => return,
+        };
+        if previous.is_some() {
+            kept.insert(key, page.clone());
+        }
+        site.share(url, page.bytes, page.hash);
+    };
+    for (key, url, page) in other_pages {
+        generated(key, url, page);
+    }
+    if let Some(cache) = cache {
+        *cache = kept;
+    }
+    check_anchors(rendered, &ids, diags);
+}
+
+/// A generated page through its template, unless the cache holds it under `key`.
+pub(super) fn render_uncached<'a>(
+    renderer: &Renderer,
+    root: &Path,
+    previous: Option<&HashMap<u64, Assembled>>,
+    key: u64,
+    view: &dyn Fn() -> PageView<'a>,
+) -> Option<Result<Assembled, Diagnostic>> {
+    previous.is_none_or(|c| !c.contains_key(&key)).then(|| {
+        renderer
+            .render(&view(), root)
+            .map(|html| Assembled::new(html, previous.is_some(), false))
+    })
+}
+
+/// Every `id="…"` in a page, for checking `#anchor` links.
+pub(super) fn collect_ids(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+pub(super) fn check_anchors(
+    rendered: &[Rendered],
+    ids: &HashMap<String, Arc<HashSet<String>>>,
+    diags: &mut Diagnostics,
+) {
+    for out in rendered.iter().map(|r| &r.out) {
+        for link in &out.links {
+            let Some(page_ids) = ids.get(&link.page) else {
+                continue;
+            };
+            if !page_ids.contains(&link.fragment) {
+                let mut near: Vec<&String> = page_ids
+                    .iter()
+                    .filter(|id| !id.starts_with("tip-") && !id.starts_with("fnref"))
+                    .collect();
+                near.sort();
+                let help = if near.is_empty() {
+                    "that page has no anchors".to_string()
+                } else {
+                    let list: Vec<String> = near.iter().take(12).map(|s| format!("#{s}")).collect();
+                    format!("anchors on that page: {}", list.join(", "))
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &link.source,
+                        link.pos,
+                        format!(
+                            "broken anchor: `{}` has no `#{}`",
+                            link.written, link.fragment
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_id_of_a_page_is_an_anchor() {
+        let ids = collect_ids(
+            "<main id=\"main\"><h2 id=\"a&amp;b\">x</h2><p data-id=\"no\" id=\"p\"></p></main>",
+        );
+        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["a&b", "main", "p"]);
+    }
+}

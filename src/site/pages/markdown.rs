@@ -1,0 +1,296 @@
+//! The Markdown step: every page's body to HTML in parallel (serve reuses what did not change,
+//! by key), its quiz file attached, its `terms:` resolved against the glossary, and the title
+//! the template shows dropped from the body.
+
+use super::*;
+use crate::config::{Config, LinkTerms};
+use crate::content::glossary::Glossary;
+use crate::content::{Page, PageKind};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::mentions::{Matcher, Term};
+use crate::markdown::{self, LinkTable, Output, PageContext};
+use crate::site::GLOSSARY_URL;
+use crate::widgets::PageWidgets;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The mention matcher for a glossary: every term with its aliases.
+pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
+    let terms = glossary
+        .entries
+        .iter()
+        .map(|e| Term {
+            id: e.id.clone(),
+            names: std::iter::once(e.term.clone())
+                .chain(e.aliases.iter().cloned())
+                .collect(),
+            definition: markdown::render_inline(&e.definition),
+        })
+        .collect();
+    Matcher::new(terms, config.link_terms == LinkTerms::All, GLOSSARY_URL)
+}
+
+/// What a page's rendered Markdown depends on, hashed: its own file, its quiz file (`data`:
+/// hashes of the course's other files) and `ctx.shared_key` (the link table, the glossary and the
+/// configuration). Equal keys mean the cached output is still right.
+pub(super) fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        ctx.shared_key,
+        &page.url,
+        &page.title,
+        page.hash,
+        page.kind as u8,
+    )
+        .hash(&mut h);
+    if let Some(src) = &page.src_rel {
+        let dir = src.parent().unwrap_or(Path::new(""));
+        let quiz = match &page.front.quiz {
+            Some(named) => dir.join(&named.value),
+            None => src.with_extension("quiz.yaml"),
+        };
+        match data.get(&quiz) {
+            Some(hash) => hash.hash(&mut h),
+            // Not a file the walk found (`..` in its path, say): read it.
+            None => ctx
+                .config
+                .jail
+                .read(&ctx.config.src.join(&quiz))
+                .ok()
+                .hash(&mut h),
+        }
+    }
+    h.finish()
+}
+
+/// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`: outputs by
+/// key, and the hashes of the course's other files), pages whose inputs did not change are not
+/// rendered again.
+pub fn render_all(
+    ctx: &Ctx<'_>,
+    links: &LinkTable,
+    cache: Option<RenderCache<'_>>,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
+    let (cache, data) = match cache {
+        Some((c, d)) => (Some(c), Some(d)),
+        None => (None, None),
+    };
+    let previous = cache.as_deref();
+    let results: Vec<Rendered> = ctx
+        .course
+        .pages
+        .par_iter()
+        .map(|page| {
+            let key = data.map_or(0, |d| page_key(ctx, page, d));
+            if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                return Rendered {
+                    key,
+                    out: Arc::clone(hit),
+                };
+            }
+            let mut out = render_page(ctx, page, links);
+            resolve_terms(ctx, page, &mut out);
+            Rendered {
+                key,
+                out: Arc::new(out),
+            }
+        })
+        .collect();
+    if let Some(cache) = cache {
+        *cache = results
+            .iter()
+            .map(|r| (r.key, Arc::clone(&r.out)))
+            .collect();
+    }
+    for r in &results {
+        diags.extend(r.out.diags.iter().cloned());
+    }
+    results
+}
+
+/// A page's rendered Markdown and the key of everything it was made from.
+pub struct Rendered {
+    pub key: u64,
+    pub out: Arc<Output>,
+}
+
+/// A lesson's `terms:` → glossary entries; an unknown term is an error at its line.
+pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
+    let Some(source) = &page.source else { return };
+    for t in &page.front.terms {
+        let pos = crate::yaml::pos_of(t, 1);
+        match ctx.glossary {
+            Some(g) => match g.find(&t.value) {
+                Some(i) => out.key_terms.push(i),
+                None => out.diags.push(
+                    Diagnostic::error(
+                        source,
+                        pos,
+                        format!("the term \"{}\" is not in the glossary", t.value),
+                    )
+                    .with_help(format!(
+                        "add it to {} or fix the spelling",
+                        ctx.config.glossary.display()
+                    )),
+                ),
+            },
+            None => out.diags.push(
+                Diagnostic::error(
+                    source,
+                    pos,
+                    format!(
+                        "the lesson lists the term \"{}\" but the course has no glossary",
+                        t.value
+                    ),
+                )
+                .with_help(format!(
+                    "create {}/{}",
+                    crate::diag::rel(&ctx.config.root, &ctx.config.src).display(),
+                    ctx.config.glossary.display()
+                )),
+            ),
+        }
+    }
+}
+
+pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
+    let config = ctx.config;
+    let link_terms = ctx.config.link_terms != LinkTerms::None
+        && page.front.link_terms != Some(false)
+        && matches!(page.kind, PageKind::Lesson | PageKind::Chapter);
+    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
+        return Output::default();
+    };
+    let widgets = PageWidgets {
+        source: source.clone(),
+        lang: config.language.clone(),
+        store_prefix: format!(
+            "coursebook:{}:{}:{}",
+            config.site_url,
+            markdown::slugify(&config.title),
+            page.url
+        ),
+        renderer: ctx.renderer,
+    };
+    let ctx = PageContext {
+        source,
+        src_rel,
+        url: &page.url,
+        line_offset: page.body_line,
+        links,
+        widgets: &widgets,
+        mentions: if link_terms { ctx.matcher } else { None },
+    };
+    let mut out = markdown::render(&page.body, &ctx);
+    attach_quiz_file(config, page, source, src_rel, &widgets, &mut out);
+    // The page's title is shown by the template; drop a leading `# Title` that repeats it.
+    let (html, title_id) = strip_leading_h1(&out.html, &page.title);
+    out.html = html;
+    out.title_id = title_id;
+    out
+}
+
+/// The lesson's quiz file: `quiz:` in front matter, else `<stem>.quiz.yaml` beside it.
+pub(super) fn attach_quiz_file(
+    config: &Config,
+    page: &Page,
+    source: &Path,
+    src_rel: &Path,
+    widgets: &PageWidgets,
+    out: &mut Output,
+) {
+    let dir = src_rel.parent().unwrap_or(Path::new(""));
+    let (file, named) = match &page.front.quiz {
+        Some(named) => (dir.join(&named.value), Some(named)),
+        None => {
+            let stem = src_rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (dir.join(format!("{stem}.quiz.yaml")), None)
+        }
+    };
+    let full = config.src.join(&file);
+    // Something that is there but not a file (a folder named like a quiz): read it, so the
+    // refusal is reported rather than the quiz silently missing.
+    let present = std::fs::symlink_metadata(&full).is_ok();
+    if !full.is_file() && !present {
+        if let Some(named) = named {
+            let pos = crate::yaml::pos_of(named, 1);
+            out.diags.push(
+                Diagnostic::error(
+                    source,
+                    pos,
+                    format!("the quiz file {} does not exist", named.value),
+                )
+                .with_help("the path is relative to this lesson's folder"),
+            );
+        }
+        return;
+    }
+    let shown = crate::diag::rel(&config.root, &full);
+    let mut diags = Diagnostics::default();
+    let named_at = named.map(|n| (source, crate::yaml::pos_of(n, 1)));
+    let Some(text) = crate::content::read_named_text(config, &full, named_at, &mut diags) else {
+        out.diags.extend(diags.into_vec());
+        return;
+    };
+    let default_id = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
+        .unwrap_or_default();
+    out.appendix = widgets.quiz_html(
+        &text,
+        &shown,
+        0,
+        crate::content::strip_number(&default_id),
+        out,
+    );
+}
+
+/// Drop a leading `# Title` that repeats the page title, keeping its id for the template's h1
+/// so `#anchor` links to it still work.
+pub(super) fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
+    let trimmed = html.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("<h1")
+        && let Some(end) = rest.find("</h1>")
+    {
+        let inner = &rest[..end];
+        let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
+        if markdown::plain_text(text).trim() == title.trim() {
+            let id = attrs
+                .split_once("id=\"")
+                .and_then(|(_, r)| r.split_once('"'))
+                .map(|(id, _)| id.to_string());
+            return (rest[end + 5..].trim_start().to_string(), id);
+        }
+    }
+    (html.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_title_that_repeats_the_page_title_is_dropped_with_its_id_kept() {
+        let (html, id) = strip_leading_h1(
+            "<h1 id=\"intro\">What is <em>a</em> model?</h1>\n<p>x</p>\n",
+            "What is a model?",
+        );
+        assert_eq!(
+            (html.as_str(), id.as_deref()),
+            ("<p>x</p>\n", Some("intro"))
+        );
+        // Another first heading stays, and so does an h1 with other words.
+        let kept = "<h1 id=\"a\">Another</h1>\n<p>x</p>\n";
+        assert_eq!(strip_leading_h1(kept, "Title"), (kept.to_string(), None));
+        let h2 = "<h2 id=\"t\">Title</h2>\n";
+        assert_eq!(strip_leading_h1(h2, "Title"), (h2.to_string(), None));
+    }
+}

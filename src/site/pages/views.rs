@@ -1,0 +1,302 @@
+//! Views for the page templates: what every page shares (the book, the sidebar, the reading
+//! order), each page's own view, the home page's lesson cards and the glossary page's letters.
+
+use super::markdown::Rendered;
+use crate::config::Config;
+use crate::content::glossary::{self, Glossary};
+use crate::content::{Course, PageKind};
+use crate::i18n::Strings;
+use crate::markdown::links::relative_url;
+use crate::markdown::{self, Output};
+use crate::render::{BookView, LessonCardView, LinkView, PageView};
+use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
+use crate::site::{GLOSSARY_URL, toc};
+use crate::theme::Theme;
+use std::collections::HashMap;
+
+pub(super) fn kind_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "home",
+        PageKind::Chapter => "chapter",
+        PageKind::Lesson => "lesson",
+        PageKind::Glossary => "glossary",
+        PageKind::Contents => "contents",
+        PageKind::NotFound => "not-found",
+    }
+}
+
+pub(super) fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+pub(super) fn book_view(config: &Config, strings: &Strings) -> BookView {
+    BookView {
+        generator: concat!("coursebook ", env!("CARGO_PKG_VERSION")),
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        dir: strings.dir,
+        authors: config.authors.clone(),
+        repository: config.git_repository_url.clone(),
+    }
+}
+
+/// A content hash of the theme files, appended to their URLs so browsers never mix builds.
+pub(super) fn version(theme: &Theme) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, bytes) in theme.static_files().0 {
+        for b in bytes.iter() {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash ^= crate::theme::QUIZ_WASM.len() as u64;
+    format!("{:08x}", hash & 0xffff_ffff)
+}
+
+pub(super) struct Shared<'a> {
+    pub(super) config: &'a Config,
+    pub(super) course: &'a Course,
+    pub(super) glossary: Option<&'a Glossary>,
+    pub(super) book: BookView,
+    pub(super) version: String,
+    pub(super) has_glossary: bool,
+    /// Each page's place in the reading order, for its previous and next links.
+    pub(super) position: Vec<Option<usize>>,
+}
+
+impl Shared<'_> {
+    pub(super) fn view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
+        PageView {
+            book: &self.book,
+            kind: kind_name(kind),
+            title,
+            number: None,
+            description: None,
+            root: root_of(url),
+            objectives: Vec::new(),
+            content: String::new(),
+            appendix: String::new(),
+            title_id: None,
+            key_terms: Vec::new(),
+            toc: toc::sidebar(self.course, None, url),
+            prev: None,
+            next: None,
+            edit_url: None,
+            lessons: Vec::new(),
+            glossary: Vec::new(),
+            has_glossary: self.has_glossary,
+            has_quiz: false,
+            has_widgets: false,
+            version: &self.version,
+            template: "page.html",
+        }
+    }
+
+    pub(super) fn link(&self, from: &str, index: usize) -> LinkView {
+        let page = &self.course.pages[index];
+        LinkView {
+            title: page.title.clone(),
+            href: relative_url(from, &page.url),
+        }
+    }
+
+    pub(super) fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
+        let page = &self.course.pages[index];
+        let mut view = self.view(page.kind, &page.url, page.title.clone());
+        view.number = page.number.clone();
+        view.description = page.front.description.clone();
+        view.objectives = page
+            .front
+            .objectives
+            .iter()
+            .map(|o| markdown::render_inline(o))
+            .collect();
+        view.content = out.html.clone();
+        view.appendix = out.appendix.clone();
+        view.title_id = out.title_id.clone();
+        view.has_quiz = !out.quizzes.is_empty();
+        if let Some(g) = self.glossary {
+            view.key_terms = out
+                .key_terms
+                .iter()
+                .map(|&i| {
+                    let e = &g.entries[i];
+                    KeyTermView {
+                        id: e.id.clone(),
+                        term: e.term.clone(),
+                        definition: markdown::render_inline(&e.definition),
+                        href: format!("{}#term-{}", relative_url(&page.url, GLOSSARY_URL), e.id),
+                    }
+                })
+                .collect();
+        }
+        view.has_widgets = out.has_widgets;
+        view.toc = toc::sidebar(self.course, Some(index), &page.url);
+        if let Some(pos) = self.position[index] {
+            view.prev = pos
+                .checked_sub(1)
+                .map(|p| self.link(&page.url, self.course.order[p]));
+            view.next = self
+                .course
+                .order
+                .get(pos + 1)
+                .map(|&p| self.link(&page.url, p));
+        }
+        if let (Some(template), Some(source)) = (&self.config.edit_url_template, &page.source) {
+            view.edit_url =
+                Some(template.replace("{path}", &source.to_string_lossy().replace('\\', "/")));
+        }
+        if page.kind == PageKind::Home {
+            view.lessons = self.lessons(&page.url);
+        }
+        view
+    }
+
+    pub(super) fn lessons(&self, from: &str) -> Vec<LessonCardView> {
+        self.course
+            .order
+            .iter()
+            .filter(|&&i| i != self.course.home)
+            .map(|&i| {
+                let p = &self.course.pages[i];
+                LessonCardView {
+                    title: p.title.clone(),
+                    number: p.number.clone(),
+                    href: relative_url(from, &p.url),
+                    description: p.front.description.clone(),
+                    depth: p
+                        .number
+                        .as_deref()
+                        .map_or(1, |n| n.matches('.').count().max(1)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How many lessons a glossary entry lists under "Used in".
+pub(super) const USED_IN_SHOWN: usize = 12;
+
+/// For each glossary entry, the pages (in reading order) that list it in `terms:` or mention it.
+/// Linear in the mentions, not pages × terms.
+pub(super) fn used_in(course: &Course, g: &Glossary, rendered: &[Rendered]) -> Vec<Vec<usize>> {
+    let by_id: HashMap<&str, usize> = g
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut used: Vec<Vec<usize>> = vec![Vec::new(); g.entries.len()];
+    for &page in &course.order {
+        let out = &rendered[page].out;
+        let mentioned = out
+            .mentioned
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied());
+        let mut terms: Vec<usize> = out.key_terms.iter().copied().chain(mentioned).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for i in terms {
+            used[i].push(page);
+        }
+    }
+    used
+}
+
+/// The glossary page's entries, alphabetical, grouped by letter, each with the lessons that
+/// list it in `terms:` or mention it.
+pub(super) fn glossary_letters(
+    shared: &Shared<'_>,
+    g: &Glossary,
+    used: &[Vec<usize>],
+) -> Vec<GlossaryLetterView> {
+    let mut order: Vec<usize> = (0..g.entries.len()).collect();
+    order.sort_by_key(|&i| (glossary::sort_key(&g.entries[i].term), i));
+    let mut letters: Vec<GlossaryLetterView> = Vec::new();
+    for i in order {
+        let e = &g.entries[i];
+        let letter: String = glossary::sort_key(&e.term)
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        let entry = GlossaryEntryView {
+            id: e.id.clone(),
+            term: e.term.clone(),
+            aliases: e.aliases.clone(),
+            definition: markdown::render_inline(&e.definition),
+            see: e
+                .see
+                .iter()
+                .filter_map(|id| g.entries.iter().find(|x| &x.id == id))
+                .map(|x| LinkView {
+                    title: x.term.clone(),
+                    href: format!("#term-{}", x.id),
+                })
+                .collect(),
+            // A term used everywhere would list every lesson: the first few say enough, and
+            // keep the page small however large the course.
+            used_in: used[i]
+                .iter()
+                .take(USED_IN_SHOWN)
+                .map(|&p| shared.link(GLOSSARY_URL, p))
+                .collect(),
+            used_in_more: used[i].len().saturating_sub(USED_IN_SHOWN),
+        };
+        match letters.last_mut() {
+            Some(l) if l.letter == letter => l.entries.push(entry),
+            _ => letters.push(GlossaryLetterView {
+                id: format!("letter-{}", markdown::slugify(&letter)),
+                letter,
+                entries: vec![entry],
+            }),
+        }
+    }
+    letters
+}
+
+pub(super) fn absolutize(entry: &mut crate::render::TocEntryView, base: &str) {
+    if let Some(href) = &entry.href {
+        entry.href = Some(format!("{base}{href}"));
+    }
+    for child in &mut entry.children {
+        absolutize(child, base);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_climb_one_level_a_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("foundations/what-is-a-model.html"), "../");
+        assert_eq!(root_of("a/b/c.html"), "../../");
+        assert_eq!(kind_name(PageKind::NotFound), "not-found");
+    }
+
+    #[test]
+    fn absolute_toc_links_for_the_404_page() {
+        let mut entry = crate::render::TocEntryView {
+            kind: "item",
+            title: "A".into(),
+            number: None,
+            href: Some("a.html".into()),
+            current: false,
+            open: false,
+            children: vec![crate::render::TocEntryView {
+                kind: "item",
+                title: "B".into(),
+                number: None,
+                href: Some("a/b.html".into()),
+                current: false,
+                open: false,
+                children: Vec::new(),
+            }],
+        };
+        absolutize(&mut entry, "/academy/");
+        assert_eq!(entry.href.as_deref(), Some("/academy/a.html"));
+        assert_eq!(entry.children[0].href.as_deref(), Some("/academy/a/b.html"));
+    }
+}
