@@ -49,6 +49,9 @@ pub struct Page {
     /// A hash of the Markdown file, for serve's caches (0 for generated pages, and in plain
     /// builds, which do not need it).
     pub hash: u64,
+    /// The lesson's quiz file, parsed and checked (`quiz::attach_lesson_quizzes`); quizzes
+    /// written as ```` ```quiz ```` blocks are parsed with the page's Markdown.
+    pub quiz: Option<std::sync::Arc<quiz::Quiz>>,
 }
 
 #[derive(Clone, Debug, Hash)]
@@ -242,7 +245,9 @@ pub fn load(
     if let (Some(c), Some(key)) = (cache.as_deref(), key)
         && let Some(kept) = c.course(key)
     {
-        return sources::refresh(kept, markdown, diags);
+        let mut course = sources::refresh(kept, markdown, diags);
+        quiz::attach_lesson_quizzes(config, &mut course, diags);
+        return course;
     }
     let mut found = Diagnostics::default();
     match &summary {
@@ -257,6 +262,7 @@ pub fn load(
         c.keep_course(key, &course, &found);
     }
     diags.extend(found);
+    quiz::attach_lesson_quizzes(config, &mut course, diags);
     course
 }
 

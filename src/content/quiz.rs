@@ -2,13 +2,17 @@
 //! mistake deserves, and the answer-key check through quiz-wasm's grader (the same code that
 //! grades in the browser), so a broken key never reaches a learner.
 
-use crate::diag::{Diagnostic, Pos};
+use super::{Course, Page};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::markdown::slugify;
 use crate::yaml::{self, Spanned, pos_of};
 use quiz_wasm::{Key, Tolerance, answer_key_response, grade};
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +56,50 @@ enum Scalar {
     Text(String),
 }
 
+/// A question's type: what it asks for and how it is graded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionKind {
+    Single,
+    Multiple,
+    TrueFalse,
+    Numeric,
+    Text,
+    Order,
+}
+
+impl QuestionKind {
+    const ALL: [QuestionKind; 6] = [
+        QuestionKind::Single,
+        QuestionKind::Multiple,
+        QuestionKind::TrueFalse,
+        QuestionKind::Numeric,
+        QuestionKind::Text,
+        QuestionKind::Order,
+    ];
+
+    /// The name authors write (`type: true-false`), also the markup's `data-type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+            QuestionKind::TrueFalse => "true-false",
+            QuestionKind::Numeric => "numeric",
+            QuestionKind::Text => "text",
+            QuestionKind::Order => "order",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<QuestionKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for QuestionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A checked quiz, ready to render.
 #[derive(Clone, Debug)]
 pub struct Quiz {
@@ -65,7 +113,7 @@ pub struct Quiz {
 #[derive(Clone, Debug)]
 pub struct Question {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: QuestionKind,
     pub prompt: String,
     pub choices: Vec<Choice>,
     /// Order questions: the items in their correct order.
@@ -216,27 +264,22 @@ fn question(
         diags.push(err(pos, format!("{name} has an empty prompt")));
     }
     let kind_pos = pos_of(&q.kind, off);
-    let kind: &'static str = match q.kind.value.trim() {
-        "single" => "single",
-        "multiple" => "multiple",
-        "true-false" => "true-false",
-        "numeric" => "numeric",
-        "text" => "text",
-        "order" => "order",
-        other => {
-            return Err(vec![
-                err(kind_pos, format!("{name}: unknown type \"{other}\""))
-                    .with_help(format!("types: {TYPES}")),
-            ]);
-        }
+    let Some(kind) = QuestionKind::from_name(q.kind.value.trim()) else {
+        return Err(vec![
+            err(
+                kind_pos,
+                format!("{name}: unknown type \"{}\"", q.kind.value.trim()),
+            )
+            .with_help(format!("types: {TYPES}")),
+        ]);
     };
     // Keys that belong to another type are mistakes, not silently ignored.
     let allowed: &[&str] = match kind {
-        "single" | "multiple" => &["choices"],
-        "true-false" => &["answer"],
-        "numeric" => &["answer", "tolerance"],
-        "text" => &["answers", "answer"],
-        _ => &["items"],
+        QuestionKind::Single | QuestionKind::Multiple => &["choices"],
+        QuestionKind::TrueFalse => &["answer"],
+        QuestionKind::Numeric => &["answer", "tolerance"],
+        QuestionKind::Text => &["answers", "answer"],
+        QuestionKind::Order => &["items"],
     };
     for (key, present) in [
         ("choices", q.choices.is_some()),
@@ -256,7 +299,7 @@ fn question(
     let mut items = Vec::new();
     let mut answer_text = String::new();
     let key = match kind {
-        "single" | "multiple" => {
+        QuestionKind::Single | QuestionKind::Multiple => {
             let raw = q.choices.as_deref().unwrap_or(&[]);
             if raw.len() < 2 {
                 diags.push(
@@ -300,10 +343,10 @@ fn question(
                     );
                     Key::Single { correct: 0 }
                 }
-                ("single", 1) => Key::Single {
+                (QuestionKind::Single, 1) => Key::Single {
                     correct: correct[0],
                 },
-                ("single", k) => {
+                (QuestionKind::Single, k) => {
                     diags.push(
                         err(
                             pos,
@@ -321,7 +364,7 @@ fn question(
                 },
             }
         }
-        "true-false" => match q.answer.as_ref().map(|a| &a.value) {
+        QuestionKind::TrueFalse => match q.answer.as_ref().map(|a| &a.value) {
             Some(Scalar::Bool(b)) => {
                 answer_text = if *b { "True".into() } else { "False".into() };
                 Key::TrueFalse { answer: *b }
@@ -334,7 +377,7 @@ fn question(
                 Key::TrueFalse { answer: true }
             }
         },
-        "numeric" => {
+        QuestionKind::Numeric => {
             let answer = match q.answer.as_ref().map(|a| &a.value) {
                 Some(Scalar::Number(n)) if n.is_finite() => *n,
                 // Read as the browser reads a learner's answer (quiz-wasm's reader), so a key
@@ -398,7 +441,7 @@ fn question(
             answer_text = quiz_wasm::format_number(answer, "en");
             Key::Numeric { answer, tolerance }
         }
-        "text" => {
+        QuestionKind::Text => {
             let answers: Vec<String> = match (&q.answers, &q.answer) {
                 (Some(list), _) => list.value.clone(),
                 (None, Some(a)) => match &a.value {
@@ -421,7 +464,7 @@ fn question(
             answer_text = answers.first().cloned().unwrap_or_default();
             Key::Text { answers }
         }
-        _ => {
+        QuestionKind::Order => {
             items = q
                 .items
                 .as_ref()
@@ -474,6 +517,81 @@ fn question(
         })
     } else {
         Err(diags)
+    }
+}
+
+/// Where a lesson's quiz file is, relative to `src`: `quiz:` in its front matter (relative to
+/// the lesson's folder), else `<stem>.quiz.yaml` beside it. The one place that says so: the
+/// build reads it there, and serve hashes it there to know when a page must render again.
+pub fn lesson_quiz_path(src_rel: &Path, named: Option<&Spanned<String>>) -> PathBuf {
+    let dir = src_rel.parent().unwrap_or(Path::new(""));
+    match named {
+        Some(named) => dir.join(&named.value),
+        None => {
+            let stem = src_rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            dir.join(format!("{stem}.quiz.yaml"))
+        }
+    }
+}
+
+/// Read, parse and check every lesson's quiz file (in parallel), into `Page::quiz`; problems
+/// go to `diags` at the quiz file's line (or the front matter's `quiz:` line).
+pub fn attach_lesson_quizzes(config: &Config, course: &mut Course, diags: &mut Diagnostics) {
+    let found: Vec<Vec<Diagnostic>> = course
+        .pages
+        .par_iter_mut()
+        .map(|page| {
+            let mut diags = Vec::new();
+            page.quiz = lesson_quiz(config, page, &mut diags).map(Arc::new);
+            diags
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Option<Quiz> {
+    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
+        return None;
+    };
+    let named = page.front.quiz.as_ref();
+    let file = lesson_quiz_path(src_rel, named);
+    let full = config.src.join(&file);
+    // Something that is there but not a file (a folder named like a quiz): read it, so the
+    // refusal is reported rather than the quiz silently missing.
+    let present = std::fs::symlink_metadata(&full).is_ok();
+    if !full.is_file() && !present {
+        if let Some(named) = named {
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    pos_of(named, 1),
+                    format!("the quiz file {} does not exist", named.value),
+                )
+                .with_help("the path is relative to this lesson's folder"),
+            );
+        }
+        return None;
+    }
+    let shown = crate::diag::rel(&config.root, &full);
+    let mut read = Diagnostics::default();
+    let named_at = named.map(|n| (source.as_path(), pos_of(n, 1)));
+    let Some(text) = super::read_named_text(config, &full, named_at, &mut read) else {
+        diags.extend(read.into_vec());
+        return None;
+    };
+    let default_id = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
+        .unwrap_or_default();
+    match parse(&text, &shown, 0, super::strip_number(&default_id)) {
+        Ok(quiz) => Some(quiz),
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
     }
 }
 

@@ -28,6 +28,7 @@ fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diag
         body: src.body,
         body_line: src.body_line,
         hash: src.hash,
+        quiz: None,
         front,
     }
 }
@@ -90,6 +91,7 @@ fn add_home(
             body: "".into(),
             body_line: 0,
             hash: 0,
+            quiz: None,
         },
     };
     course.home = push_page(course, page);
@@ -208,6 +210,7 @@ fn generated_chapter(sub: &Path, name: &str) -> Page {
         body: "".into(),
         body_line: 0,
         hash: 0,
+        quiz: None,
     }
 }
 

@@ -28,7 +28,7 @@ impl PageWidgets<'_> {
         }
     }
 
-    /// The quiz's HTML (empty when it has errors, which go to `out`).
+    /// A ```` ```quiz ```` block's HTML (empty when it has errors, which go to `out`).
     pub fn quiz_html(
         &self,
         text: &str,
@@ -38,30 +38,33 @@ impl PageWidgets<'_> {
         out: &mut Output,
     ) -> String {
         match quiz_model::parse(text, path, line_offset, default_id) {
-            Ok(q) => {
-                let id = if out.quizzes.contains(&q.id) {
-                    format!("{}-{}", q.id, out.quizzes.len() + 1)
-                } else {
-                    q.id.clone()
-                };
-                let q = quiz_model::Quiz {
-                    id: id.clone(),
-                    ..q
-                };
-                out.quizzes.push(id);
-                let place = quiz::QuizPlace {
-                    store_prefix: &self.store_prefix,
-                };
-                quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
-                    out.diags.push(d);
-                    String::new()
-                })
-            }
+            Ok(q) => self.quiz_markup(&q, out),
             Err(diags) => {
                 out.diags.extend(diags);
                 String::new()
             }
         }
+    }
+
+    /// A checked quiz's markup from the theme's template; its id made unique on the page.
+    pub fn quiz_markup(&self, q: &quiz_model::Quiz, out: &mut Output) -> String {
+        let id = if out.quizzes.contains(&q.id) {
+            format!("{}-{}", q.id, out.quizzes.len() + 1)
+        } else {
+            q.id.clone()
+        };
+        let q = quiz_model::Quiz {
+            id: id.clone(),
+            ..q.clone()
+        };
+        out.quizzes.push(id);
+        let place = quiz::QuizPlace {
+            store_prefix: &self.store_prefix,
+        };
+        quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
+            out.diags.push(d);
+            String::new()
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! legend per question, real labelled inputs), with answer keys and feedback concealed until
 //! the learner checks, so they are neither readable at a glance in the page source nor indexed.
 
-use crate::content::quiz::{Question, Quiz};
+use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::diag::Diagnostic;
 use crate::i18n::Strings;
 use crate::markdown::highlight::escape;
@@ -72,6 +72,20 @@ pub fn render(
     )
 }
 
+/// The answer shown after a check, in the page's language: True/False and numbers are the
+/// interface's to write, choices and text answers the author's.
+fn answer_html(q: &Question, strings: &Strings) -> String {
+    match &q.key {
+        quiz_wasm::Key::TrueFalse { answer } => {
+            escape(strings.get("quiz", if *answer { "true" } else { "false" }))
+        }
+        quiz_wasm::Key::Numeric { answer, .. } => {
+            escape(&quiz_wasm::format_number(*answer, &strings.lang))
+        }
+        _ => render_inline(&q.answer_text),
+    }
+}
+
 /// What `quiz.html` sees: the model with its Markdown rendered and its answers concealed.
 pub fn view(
     quiz: &Quiz,
@@ -119,15 +133,15 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
                 .map(render_block)
                 .unwrap_or_default()
         ),
-        json_string(&render_inline(&q.answer_text)),
+        json_string(&answer_html(q, strings)),
     );
     let (template, input) = match q.kind {
-        "single" | "true-false" => ("choice", "radio"),
-        "multiple" => ("choice", "checkbox"),
-        "numeric" | "text" => ("input", ""),
-        _ => ("order", ""),
+        QuestionKind::Single | QuestionKind::TrueFalse => ("choice", "radio"),
+        QuestionKind::Multiple => ("choice", "checkbox"),
+        QuestionKind::Numeric | QuestionKind::Text => ("input", ""),
+        QuestionKind::Order => ("order", ""),
     };
-    let choices = if q.kind == "true-false" {
+    let choices = if q.kind == QuestionKind::TrueFalse {
         ["true", "false"]
             .into_iter()
             .map(|value| ChoiceView {
@@ -145,7 +159,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
             })
             .collect()
     };
-    let items = if q.kind == "order" {
+    let items = if q.kind == QuestionKind::Order {
         shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id))
             .into_iter()
             .map(|i| {
@@ -165,7 +179,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
         id: q.id.clone(),
         name: format!("{}-{}", quiz.id, q.id),
         number: n + 1,
-        kind: q.kind,
+        kind: q.kind.as_str(),
         template,
         input,
         key: quiz_wasm::conceal(&q.key.encode(), salt),

@@ -89,6 +89,7 @@ mod tests {
                 body: "".into(),
                 body_line: 0,
                 hash: 0,
+                quiz: None,
             });
         }
         let xml = sitemap("https://x.org/c/", &course);

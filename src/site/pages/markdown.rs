@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The mention matcher for a glossary: every term with its aliases.
@@ -48,11 +48,7 @@ pub(super) fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>)
     )
         .hash(&mut h);
     if let Some(src) = &page.src_rel {
-        let dir = src.parent().unwrap_or(Path::new(""));
-        let quiz = match &page.front.quiz {
-            Some(named) => dir.join(&named.value),
-            None => src.with_extension("quiz.yaml"),
-        };
+        let quiz = crate::content::quiz::lesson_quiz_path(src, page.front.quiz.as_ref());
         match data.get(&quiz) {
             Some(hash) => hash.hash(&mut h),
             // Not a file the walk found (`..` in its path, say): read it.
@@ -187,70 +183,15 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         mentions: if link_terms { ctx.matcher } else { None },
     };
     let mut out = markdown::render(&page.body, &ctx);
-    attach_quiz_file(config, page, source, src_rel, &widgets, &mut out);
+    // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
+    if let Some(quiz) = &page.quiz {
+        out.appendix = widgets.quiz_markup(quiz, &mut out);
+    }
     // The page's title is shown by the template; drop a leading `# Title` that repeats it.
     let (html, title_id) = strip_leading_h1(&out.html, &page.title);
     out.html = html;
     out.title_id = title_id;
     out
-}
-
-/// The lesson's quiz file: `quiz:` in front matter, else `<stem>.quiz.yaml` beside it.
-pub(super) fn attach_quiz_file(
-    config: &Config,
-    page: &Page,
-    source: &Path,
-    src_rel: &Path,
-    widgets: &PageWidgets,
-    out: &mut Output,
-) {
-    let dir = src_rel.parent().unwrap_or(Path::new(""));
-    let (file, named) = match &page.front.quiz {
-        Some(named) => (dir.join(&named.value), Some(named)),
-        None => {
-            let stem = src_rel
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            (dir.join(format!("{stem}.quiz.yaml")), None)
-        }
-    };
-    let full = config.src.join(&file);
-    // Something that is there but not a file (a folder named like a quiz): read it, so the
-    // refusal is reported rather than the quiz silently missing.
-    let present = std::fs::symlink_metadata(&full).is_ok();
-    if !full.is_file() && !present {
-        if let Some(named) = named {
-            let pos = crate::yaml::pos_of(named, 1);
-            out.diags.push(
-                Diagnostic::error(
-                    source,
-                    pos,
-                    format!("the quiz file {} does not exist", named.value),
-                )
-                .with_help("the path is relative to this lesson's folder"),
-            );
-        }
-        return;
-    }
-    let shown = crate::diag::rel(&config.root, &full);
-    let mut diags = Diagnostics::default();
-    let named_at = named.map(|n| (source, crate::yaml::pos_of(n, 1)));
-    let Some(text) = crate::content::read_named_text(config, &full, named_at, &mut diags) else {
-        out.diags.extend(diags.into_vec());
-        return;
-    };
-    let default_id = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
-        .unwrap_or_default();
-    out.appendix = widgets.quiz_html(
-        &text,
-        &shown,
-        0,
-        crate::content::strip_number(&default_id),
-        out,
-    );
 }
 
 /// Drop a leading `# Title` that repeats the page title, keeping its id for the template's h1
