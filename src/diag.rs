@@ -181,6 +181,17 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The byte offset of a 1-based line and column (in characters), clamped to the text.
+    pub fn offset(&self, pos: Pos) -> usize {
+        let Some(&start) = self.starts.get(pos.line.max(1) - 1) else {
+            return self.text.len();
+        };
+        self.text[start..]
+            .char_indices()
+            .nth(pos.col.saturating_sub(1))
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+
     pub fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);

@@ -34,6 +34,45 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
+/// The items of a YAML list that did not deserialize as a whole, each on its own, so every
+/// broken item is reported, not only the first (serde stops at the first error). `items` are
+/// the items' positions in `text` (1-based line and column, from a lenient parse that reads
+/// them as anything); each item's text runs to the next item, indented as it was. Returns each
+/// item read or its error (`fix` adds a help line), in order; nothing for a flow list.
+pub fn items_one_by_one<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    line_offset: usize,
+    items: &[Pos],
+    fix: &dyn Fn(Diagnostic) -> Diagnostic,
+) -> Vec<Result<T, Diagnostic>> {
+    // Only a block list, an item a line: flow lists (`[{…}, {…}]`) keep their first error.
+    if items.windows(2).any(|w| w[1].line <= w[0].line) {
+        return Vec::new();
+    }
+    let lines = crate::diag::LineIndex::new(text);
+    let offset_of = |p: Pos| lines.offset(p);
+    let mut found = Vec::new();
+    for (i, &at) in items.iter().enumerate() {
+        let start = offset_of(at);
+        // Up to the start of the line that holds the next item ("  - " and all).
+        let end = items.get(i + 1).map_or(text.len(), |&next| {
+            let next = offset_of(next);
+            text[..next]
+                .rfind('\n')
+                .map_or(next, |nl| nl + 1)
+                .max(start)
+        });
+        let item = format!(
+            "{}{}",
+            " ".repeat(at.col.saturating_sub(1)),
+            &text[start..end]
+        );
+        found.push(parse::<T>(&item, path, line_offset + at.line - 1).map_err(fix));
+    }
+    found
+}
+
 /// The position of a spanned value, shifted by the embedding offset.
 pub fn pos_of<T>(s: &Spanned<T>, line_offset: usize) -> Pos {
     Pos::new(s.referenced.line() as usize, s.referenced.column() as usize).shifted(line_offset)

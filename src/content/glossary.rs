@@ -50,15 +50,37 @@ impl Glossary {
 
 pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let explain = |mut d: Diagnostic| {
+        if d.message.contains("unknown field") {
+            d = d.with_help("glossary entries have: term, id, aliases, definition, see");
+        } else if d.message.contains("missing field") || d.message.contains("invalid type") {
+            d = d.with_help(
+                "the glossary is a list of entries such as `- term: Model` with `definition: …`",
+            );
+        }
+        d
+    };
     let raw: Vec<Spanned<RawEntry>> = match yaml::parse(text, path, 0) {
         Ok(r) => r,
-        Err(mut d) => {
-            if d.message.contains("unknown field") {
-                d = d.with_help("glossary entries have: term, id, aliases, definition, see");
-            } else if d.message.contains("missing field") || d.message.contains("invalid type") {
-                d = d.with_help("the glossary is a list of entries such as `- term: Model` with `definition: …`");
+        Err(d) => {
+            // serde stops at the first mistake: read the entries one by one for the others.
+            let first = explain(d);
+            let positions: Vec<Pos> =
+                yaml::parse::<Vec<Spanned<serde::de::IgnoredAny>>>(text, path, 0)
+                    .map(|l| l.iter().map(|e| pos_of(e, 0)).collect())
+                    .unwrap_or_default();
+            let mut all: Vec<Diagnostic> =
+                yaml::items_one_by_one::<RawEntry>(text, path, 0, &positions, &explain)
+                    .into_iter()
+                    .filter_map(Result::err)
+                    .collect();
+            if !all
+                .iter()
+                .any(|d| (d.line, &d.message) == (first.line, &first.message))
+            {
+                all.push(first);
             }
-            return (Glossary::default(), vec![d]);
+            return (Glossary::default(), all);
         }
     };
     let mut glossary = Glossary::default();
@@ -202,6 +224,18 @@ mod tests {
             .map(|d| d.to_string())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn every_broken_entry_is_reported_not_only_the_first() {
+        let yaml = "- term: Model\n  definition: [1]\n- term: Loss\n  definition: ok\n- {term: X, definition: d, colour: red}\n";
+        let (_, diags) = parse(yaml, Path::new("glossary.yaml"));
+        let lines: Vec<usize> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 5], "{diags:#?}");
+        assert!(
+            diags[1].message.contains("unknown field `colour`"),
+            "{diags:#?}"
+        );
     }
 
     #[test]

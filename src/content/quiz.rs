@@ -23,6 +23,12 @@ struct RawQuiz {
     questions: Spanned<Vec<Spanned<RawQuestion>>>,
 }
 
+/// Where a quiz's questions are, whatever is in them (to report each broken one).
+#[derive(Debug, Deserialize)]
+struct ListedQuestions {
+    questions: Vec<Spanned<serde::de::IgnoredAny>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
@@ -145,7 +151,7 @@ pub fn parse(
     line_offset: usize,
     default_id: &str,
 ) -> Result<Quiz, Vec<Diagnostic>> {
-    let raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|mut d| {
+    let explain = |mut d: Diagnostic| {
         if d.message.contains("unknown field") {
             let keys = if d.message.contains("`questions`")
                 || d.message.contains("`title`") && d.message.contains("`pass`")
@@ -158,7 +164,38 @@ pub fn parse(
         } else if d.message.contains("missing field `questions`") {
             d = d.with_help("a quiz is `questions:` followed by a list of questions");
         }
-        vec![d]
+        d
+    };
+    let raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|d| {
+        // serde stops at the first mistake: read the questions one by one for the others.
+        let first = explain(d);
+        let positions: Vec<Pos> = yaml::parse::<ListedQuestions>(text, path, 0)
+            .map(|l| l.questions.iter().map(|q| pos_of(q, 0)).collect())
+            .unwrap_or_default();
+        let items =
+            yaml::items_one_by_one::<RawQuestion>(text, path, line_offset, &positions, &explain);
+        // The questions that do read get their own checks too (an unknown type, a bad key).
+        let mut all = Vec::new();
+        for (n, (item, &at)) in items.into_iter().zip(&positions).enumerate() {
+            match item {
+                Ok(q) => {
+                    // Its spans count lines from the item's own first line.
+                    let item_offset = line_offset + at.line - 1;
+                    if let Err(mut d) = question(&q, n, path, item_offset, at.shifted(line_offset))
+                    {
+                        all.append(&mut d);
+                    }
+                }
+                Err(d) => all.push(d),
+            }
+        }
+        if !all
+            .iter()
+            .any(|d| (d.line, &d.message) == (first.line, &first.message))
+        {
+            all.push(first);
+        }
+        all
     })?;
     let mut diags = Vec::new();
     let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
@@ -696,6 +733,24 @@ mod tests {
                 "{written}: {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_broken_question_is_reported_not_only_the_first() {
+        let yaml = "title: T\nquestions:\n  - id: a\n    type: single\n    prompt: [1, 2]\n    choices: [{text: x, correct: true}, {text: y}]\n  - id: b\n    type: true-false\n    prompt: P\n    answer: true\n  - {id: c, type: text, prompt: P, answers: [x], colour: red}\n  - id: d\n    type: numeric\n    prompt: P\n    answer: 1\n    tolerance: [5]\n";
+        let diags = parse(yaml, Path::new("q.yaml"), 10, "q")
+            .err()
+            .unwrap_or_default();
+        let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(diags.len(), 3, "{shown:#?}");
+        // Each at its own line (the file starts 10 lines into its page) with its own message.
+        let lines: Vec<usize> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [15, 21, 26], "{shown:#?}");
+        assert!(
+            shown[1].contains("unknown field `colour`")
+                && shown[1].contains("valid keys: id, type"),
+            "{shown:#?}"
+        );
     }
 
     #[test]
