@@ -67,6 +67,12 @@ impl Strings {
 }
 
 impl Strings {
+    /// The `js` section as JSON: `theme/strings.json`, which the page's scripts fetch once
+    /// (runtime.js) instead of every page carrying it.
+    pub fn script_json(&self) -> String {
+        serde_json::to_string(&self.sections.get("js")).unwrap_or_else(|_| "{}".to_string())
+    }
+
     /// `section.key_<form>` for the count `n` (the plural form the language uses, else
     /// `key_other`), with its placeholders filled.
     pub fn plural(&self, section: &str, key: &str, n: u64, values: &[(&str, &str)]) -> String {

@@ -164,7 +164,7 @@ pub fn build_cached(
         &mut site,
         diags,
     );
-    pages::static_files(&config, &course, &theme, &mut site, diags);
+    pages::static_files(&config, &course, &theme, &strings, &mut site, diags);
     if diags.has_errors() {
         // An unfinished staging folder is removed when dropped: the previous site stays.
         return None;

@@ -84,9 +84,12 @@ pub fn assemble(
         course,
         glossary: ctx.glossary,
         book: book_view(config, ctx.strings),
-        version: version(&Theme {
-            dir: config.theme_dir.clone(),
-        }),
+        version: version(
+            &Theme {
+                dir: config.theme_dir.clone(),
+            },
+            ctx.strings,
+        ),
         has_glossary: ctx.glossary.is_some(),
         position: {
             let mut position = vec![None; course.pages.len()];

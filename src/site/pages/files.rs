@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::content::Course;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::i18n::Strings;
 use crate::markdown::{self};
 use crate::site::output::SiteFiles;
 use crate::theme::Theme;
@@ -13,6 +14,7 @@ pub fn static_files(
     config: &Config,
     course: &Course,
     theme: &Theme,
+    strings: &Strings,
     site: &mut SiteFiles,
     diags: &mut Diagnostics,
 ) {
@@ -28,6 +30,8 @@ pub fn static_files(
         ));
     }
     site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
+    // The scripts' strings in the course's language, fetched once and cached (runtime.js).
+    site.add("theme/strings.json", strings.script_json());
     site.add("theme/js/quiz_wasm.js", crate::theme::QUIZ_WASM_JS.to_vec());
     site.add(
         "theme/js/quiz_wasm_bg.wasm",

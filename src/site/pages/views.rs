@@ -42,9 +42,16 @@ pub(super) fn book_view(config: &Config, strings: &Strings) -> BookView {
 }
 
 /// A content hash of the theme files, appended to their URLs so browsers never mix builds.
-pub(super) fn version(theme: &Theme) -> String {
+pub(super) fn version(theme: &Theme, strings: &Strings) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (_, bytes) in theme.static_files().0 {
+    let script_strings = strings.script_json().into_bytes();
+    for bytes in theme
+        .static_files()
+        .0
+        .into_iter()
+        .map(|(_, b)| b)
+        .chain(std::iter::once(script_strings.into()))
+    {
         for b in bytes.iter() {
             hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }

@@ -13,7 +13,8 @@
 // try/catch, so blocked, full or corrupted storage only means nothing is saved.
 
 // runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it.
-const { loadWasm, t, number, percent } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+const { loadWasm, stringsReady, t, number, percent } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+await stringsReady;
 
 const STATES = { correct: "correct", incorrect: "incorrect", unanswered: "unanswered" };
 const CHOICE_TYPES = new Set(["single", "multiple", "true-false"]);

@@ -2,9 +2,10 @@
 // and widgets.js with their own `?v=` (the site's version), so a page holds one instance:
 //   loadWasm()  quiz-wasm, fetched and instantiated once per page, its glue and .wasm always
 //               of this site's version (never a cached glue with a newer .wasm after a deploy);
-//   t(key, …)   an interface string from the page's script[data-strings] (the `js` section of the
-//               theme's i18n/<language>.toml, docs/theming.md), placeholders filled, the plural
-//               form chosen by the page's language;
+//   t(key, …)   an interface string (the `js` section of the theme's i18n/<language>.toml,
+//               docs/theming.md), placeholders filled, the plural form chosen by the page's
+//               language. The strings are theme/strings.json, fetched once and cached by the
+//               browser, not carried by every page: `await stringsReady` before calling t().
 //   number(), percent()  numbers as the page's language writes them.
 
 const version = new URL(import.meta.url).search;
@@ -27,15 +28,20 @@ export function loadWasm() {
   return wasmPromise;
 }
 
-let table = null;
+let table = {};
 
-function strings() {
-  if (table) return table;
+/** Resolves once the strings are loaded (or could not be: t() then shows the key's name). */
+export const stringsReady = (async function loadStrings() {
   try {
-    table = JSON.parse(document.querySelector("script[data-strings]")?.textContent ?? "{}") ?? {};
+    const response = await fetch(new URL(`../strings.json${version}`, import.meta.url));
+    const loaded = response.ok ? await response.json() : null;
+    if (loaded && typeof loaded === "object") table = loaded;
   } catch (err) {
     table = {};
   }
+})();
+
+function strings() {
   return table;
 }
 

@@ -18,7 +18,8 @@
 
 // runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it
 // (and the page one quiz-wasm).
-const { loadWasm, t } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+const { loadWasm, stringsReady, t } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+await stringsReady;
 
 // ---------------------------------------------------------------------------------------------
 // The maths, loaded once for every widget on the page.
