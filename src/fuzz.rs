@@ -1842,6 +1842,7 @@ fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
         line_offset: 0,
         links: link_table(),
         widgets: &widgets,
+        strings: renderer().strings(),
         mentions,
     };
     markdown::render(body, &ctx)
@@ -1862,6 +1863,7 @@ fn run_markdown(input: &(String, String)) {
         line_offset: split.body_line,
         links: link_table(),
         widgets: &widgets,
+        strings: renderer().strings(),
         mentions: Some(seed_matcher()),
     };
     let out = markdown::render(split.body, &ctx);

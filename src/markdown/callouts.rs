@@ -7,20 +7,22 @@
 use super::Ev;
 use super::highlight::escape;
 use super::stream::pass;
+use crate::i18n::Strings;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::VecDeque;
 use std::iter::Peekable;
 
+/// The markers, and the interface strings (`callout.<key>`) of their default titles.
 const KINDS: [(&str, &str); 5] = [
-    ("NOTE", "Note"),
-    ("TIP", "Tip"),
-    ("IMPORTANT", "Important"),
-    ("WARNING", "Warning"),
-    ("CAUTION", "Caution"),
+    ("NOTE", "note"),
+    ("TIP", "tip"),
+    ("IMPORTANT", "important"),
+    ("WARNING", "warning"),
+    ("CAUTION", "caution"),
 ];
 
 /// `(kind, title)` when the quote at `source` starts with a callout marker.
-fn marker(source: &str) -> Option<(&'static str, String)> {
+fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
     let first = source
         .lines()
         .next()?
@@ -33,7 +35,7 @@ fn marker(source: &str) -> Option<(&'static str, String)> {
     let (key, default) = KINDS.iter().find(|(k, _)| *k == kind)?;
     let title = rest[close + 1..].trim();
     let title = if title.is_empty() {
-        (*default).to_string()
+        strings.get("callout", default).to_string()
     } else {
         title.to_string()
     };
@@ -43,6 +45,7 @@ fn marker(source: &str) -> Option<(&'static str, String)> {
 pub fn apply<'a, 's>(
     events: impl Iterator<Item = Ev<'a>> + 's,
     source: &'s str,
+    strings: &'s Strings,
 ) -> impl Iterator<Item = Ev<'a>> + 's
 where
     'a: 's,
@@ -53,7 +56,7 @@ where
         events.peekable(),
         move |(event, range), upstream, queue| match &event {
             Event::Start(Tag::BlockQuote(_)) => {
-                let found = source.get(range.clone()).and_then(marker);
+                let found = source.get(range.clone()).and_then(|s| marker(s, strings));
                 stack.push(found.is_some());
                 let Some((kind, title)) = found else {
                     queue.push_back((event, range));
@@ -109,7 +112,8 @@ mod tests {
 
     fn render(md: &str) -> String {
         let events = Parser::new_ext(md, options()).into_offset_iter();
-        let events = super::apply(events, md);
+        let strings = crate::i18n::Strings::english();
+        let events = super::apply(events, md, &strings);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e));
         html

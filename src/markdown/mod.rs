@@ -44,6 +44,8 @@ pub struct PageContext<'a> {
     pub line_offset: usize,
     pub links: &'a LinkTable,
     pub widgets: &'a dyn Widgets,
+    /// The interface strings (a callout's default title).
+    pub strings: &'a crate::i18n::Strings,
     pub mentions: Option<&'a mentions::Matcher>,
 }
 
@@ -89,7 +91,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
     let events = Parser::new_ext(body, options()).into_offset_iter();
     let events = raw_html::apply(events, ctx.source, &at, &out);
-    let events = callouts::apply(events, body);
+    let events = callouts::apply(events, body, ctx.strings);
     let events = slug::heading_ids(events, slug::explicit_ids(body));
     let events = code_blocks(events, ctx, &at, &out);
     let events = math_pass(events, ctx, &at, &out);

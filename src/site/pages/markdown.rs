@@ -180,6 +180,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         line_offset: page.body_line,
         links,
         widgets: &widgets,
+        strings: ctx.strings,
         mentions: if link_terms { ctx.matcher } else { None },
     };
     let mut out = markdown::render(&page.body, &ctx);
