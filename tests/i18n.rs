@@ -9,7 +9,7 @@ mod support;
 
 use support::{course, coursebook, page, text};
 
-const LESSON: &str = "---\ntitle: Lesson\n---\n\n> [!TIP]\n> A callout with its default title.\n\n```quiz\nquestions:\n  - id: q\n    type: true-false\n    prompt: Yes?\n    answer: true\n  - id: o\n    type: order\n    prompt: Order them\n    items: [a, b]\n```\n";
+const LESSON: &str = "---\ntitle: Lesson\n---\n\n> [!TIP]\n> A callout with its default title.\n\n- [x] a task done\n\n```quiz\nquestions:\n  - id: q\n    type: true-false\n    prompt: Yes?\n    answer: true\n  - id: o\n    type: order\n    prompt: Order them\n    items: [a, b]\n```\n";
 
 fn book(extra: &str) -> String {
     format!("[book]\ntitle = \"Langues\"\n{extra}")
@@ -28,6 +28,7 @@ fn french_pages_speak_french_everywhere_a_learner_reads() {
     assert!(html.contains("<html lang=\"fr\" dir=\"ltr\">"), "{html}");
     for french in [
         ">Astuce<",
+        "aria-label=\"Fait\"",
         "Vérifier les réponses",
         "Table des matières",
         "Vrai",

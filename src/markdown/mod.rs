@@ -96,7 +96,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = code_blocks(events, ctx, &at, &out);
     let events = math_pass(events, ctx, &at, &out);
     let events = links::rewrite(events, ctx, &at, &out);
-    let events = task_list_labels(events);
+    let events = task_list_labels(events, ctx.strings);
     let mut html = String::new();
     match ctx.mentions {
         Some(m) => pulldown_cmark::html::push_html(
@@ -168,14 +168,24 @@ pub fn render_block(text: &str) -> String {
 
 /// Task-list checkboxes are read-only; give each an accessible name so it is not an unlabelled
 /// form control.
-fn task_list_labels<'a>(events: impl Iterator<Item = Ev<'a>>) -> impl Iterator<Item = Ev<'a>> {
-    events.map(|(event, range)| match event {
+fn task_list_labels<'a, 's>(
+    events: impl Iterator<Item = Ev<'a>> + 's,
+    strings: &'s crate::i18n::Strings,
+) -> impl Iterator<Item = Ev<'a>> + 's
+where
+    'a: 's,
+{
+    events.map(move |(event, range)| match event {
         Event::TaskListMarker(done) => {
-            let html = if done {
-                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            let (checked, label) = if done {
+                (" checked", strings.get("page", "task_done"))
             } else {
-                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                ("", strings.get("page", "task_not_done"))
             };
+            let html = format!(
+                "<input type=\"checkbox\" disabled{checked} aria-label=\"{}\"> ",
+                highlight::escape(label)
+            );
             (Event::Html(CowStr::from(html)), range)
         }
         other => (other, range),

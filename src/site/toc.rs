@@ -92,10 +92,12 @@ fn entry(
     }
 }
 
+/// A "12 more…" entry: its title is the count, which the template words
+/// (`page.toc_more`, in the page's language).
 fn more(count: usize, page_url: &str) -> TocEntryView {
     entry(
         "more",
-        format!("{count} more…"),
+        count.to_string(),
         None,
         Some(relative(page_url, super::CONTENTS_URL)),
     )
