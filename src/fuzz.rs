@@ -39,7 +39,7 @@
 use crate::content::{frontmatter, glossary, summary};
 use crate::diag::Diagnostics;
 use crate::markdown::Widgets as _;
-use crate::markdown::mentions::{Matcher, Term};
+use crate::markdown::mentions::Matcher;
 use crate::markdown::{self, LinkTable, Output, PageContext};
 use crate::widgets::PageWidgets;
 use proptest::collection::vec;
@@ -1758,20 +1758,9 @@ fn run_quiz(input: &(String, usize)) {
     show(&out.diags);
 }
 
-/// The mention matcher for a glossary, as `site::pages::matcher` makes it.
+/// The mention matcher for a glossary, as the build makes it.
 fn matcher(g: &glossary::Glossary, all: bool) -> Matcher {
-    let terms = g
-        .entries
-        .iter()
-        .map(|e| Term {
-            id: e.id.clone(),
-            names: std::iter::once(e.term.clone())
-                .chain(e.aliases.iter().cloned())
-                .collect(),
-            definition: markdown::render_inline(&e.definition),
-        })
-        .collect();
-    Matcher::new(terms, all, crate::site::GLOSSARY_URL)
+    crate::site::pages::matcher(g, all)
 }
 
 fn run_glossary(input: &(String, String)) {

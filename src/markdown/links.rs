@@ -2,10 +2,10 @@
 //! `../x/y.html#z`, relative to the page. A link to a missing file is an error at the link;
 //! `#anchors` are checked after every page is rendered (see [`PendingLink`]).
 
+use super::stream::Env;
 use super::{Ev, Output, PageContext};
 use crate::diag::{Diagnostic, Pos};
 use pulldown_cmark::{CowStr, Event, Tag};
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -153,13 +153,12 @@ fn percent_decode(s: &str) -> String {
 
 pub fn rewrite<'a, 'p>(
     events: impl Iterator<Item = Ev<'a>> + 'p,
-    ctx: &'p PageContext<'p>,
-    at: &'p dyn Fn(usize) -> Pos,
-    out: &'p RefCell<Output>,
+    env: &'p Env<'p>,
 ) -> impl Iterator<Item = Ev<'a>> + 'p
 where
     'a: 'p,
 {
+    let Env { ctx, at, out } = *env;
     events.map(move |(event, range)| {
         let event = match event {
             Event::Start(Tag::Link {

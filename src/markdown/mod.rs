@@ -16,12 +16,12 @@ mod stream;
 pub use links::{LinkTable, PendingLink};
 pub use slug::slugify; // used by the glossary
 
-use crate::diag::{Diagnostic, LineIndex, Pos};
+use crate::diag::{Diagnostic, LineIndex};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
-use stream::pass;
+use stream::{Env, pass};
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
@@ -90,12 +90,17 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let lines = LineIndex::new(body);
     let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
     let events = Parser::new_ext(body, options()).into_offset_iter();
-    let events = raw_html::apply(events, ctx.source, &at, &out);
+    let env = Env {
+        ctx,
+        at: &at,
+        out: &out,
+    };
+    let events = raw_html::apply(events, &env);
     let events = callouts::apply(events, body, ctx.strings);
     let events = slug::heading_ids(events, slug::explicit_ids(body));
-    let events = code_blocks(events, ctx, &at, &out);
-    let events = math_pass(events, ctx, &at, &out);
-    let events = links::rewrite(events, ctx, &at, &out);
+    let events = code_blocks(events, &env);
+    let events = math_pass(events, &env);
+    let events = links::rewrite(events, &env);
     let events = task_list_labels(events, ctx.strings);
     let mut html = String::new();
     match ctx.mentions {
@@ -195,13 +200,12 @@ where
 /// Fenced code: widgets go to their renderer, other code is highlighted at build time.
 fn code_blocks<'a, 'p>(
     events: impl Iterator<Item = Ev<'a>> + 'p,
-    ctx: &'p PageContext<'p>,
-    at: &'p dyn Fn(usize) -> Pos,
-    out: &'p RefCell<Output>,
+    env: &'p Env<'p>,
 ) -> impl Iterator<Item = Ev<'a>> + 'p
 where
     'a: 'p,
 {
+    let Env { ctx, at, out } = *env;
     pass(events, move |(event, range), upstream, queue| {
         let Event::Start(Tag::CodeBlock(kind)) = &event else {
             queue.push_back((event, range));
@@ -248,13 +252,12 @@ where
 
 fn math_pass<'a, 'p>(
     events: impl Iterator<Item = Ev<'a>> + 'p,
-    ctx: &'p PageContext<'p>,
-    at: &'p dyn Fn(usize) -> Pos,
-    out: &'p RefCell<Output>,
+    env: &'p Env<'p>,
 ) -> impl Iterator<Item = Ev<'a>> + 'p
 where
     'a: 'p,
 {
+    let Env { ctx, at, out } = *env;
     events.map(move |(event, range)| {
         let (latex, display) = match &event {
             Event::InlineMath(m) => (m.to_string(), false),

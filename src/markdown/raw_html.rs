@@ -3,11 +3,10 @@
 //! whose address would run a script (`javascript:`, `vbscript:`, `data:` other than images) are
 //! errors at their line.
 
-use super::{Ev, Output};
-use crate::diag::{Diagnostic, Pos};
+use super::Ev;
+use super::stream::Env;
+use crate::diag::Diagnostic;
 use pulldown_cmark::{CowStr, Event, Tag};
-use std::cell::RefCell;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether raw HTML passes through. Set from the config before a build renders anything: a
@@ -41,13 +40,13 @@ pub fn is_script_url(url: &str) -> bool {
 /// The page pass: the parser's HTML events become text, script links are refused.
 pub fn apply<'a, 'p>(
     events: impl Iterator<Item = Ev<'a>> + 'p,
-    source: &'p Path,
-    at: &'p dyn Fn(usize) -> Pos,
-    out: &'p RefCell<Output>,
+    env: &'p Env<'p>,
 ) -> impl Iterator<Item = Ev<'a>> + 'p
 where
     'a: 'p,
 {
+    let Env { ctx, at, out } = *env;
+    let source = ctx.source;
     let allowed = allowed();
     let mut warned = false;
     events.map(move |(event, range)| {

@@ -5,8 +5,18 @@
 //! events a pass is looking at are held (a heading's text, a code block's body), and memory is
 //! pulldown-cmark's own tree plus the HTML written.
 
-use super::Ev;
+use super::{Ev, Output, PageContext};
+use crate::diag::Pos;
+use std::cell::RefCell;
 use std::collections::VecDeque;
+
+/// What the passes of one page share: the page, where an offset in its Markdown is in the
+/// file, and the `Output` they record into (each borrows it only while recording).
+pub struct Env<'p> {
+    pub ctx: &'p PageContext<'p>,
+    pub at: &'p dyn Fn(usize) -> Pos,
+    pub out: &'p RefCell<Output>,
+}
 
 /// Runs `step` on each event from `upstream`. The step writes what it makes into the queue
 /// (nothing, the event itself, or several events), and may pull more events from `upstream`

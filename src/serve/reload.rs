@@ -27,7 +27,15 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
     }
     box.textContent = "coursebook: the last build failed; showing the previous site.\n\n" + text;
   }
-  source.addEventListener("reload", function () { window.location.reload(); });
+  // One reload, however many rebuilds finish before the new page arrives: a second
+  // location.reload() would abort the first navigation (two saves in quick succession).
+  var reloading = false;
+  source.addEventListener("reload", function () {
+    if (reloading) { return; }
+    reloading = true;
+    source.close();
+    window.location.reload();
+  });
   source.addEventListener("problems", function (e) { overlay(e.data); });
   source.addEventListener("ok", function () { overlay(""); });
 })();

@@ -2,7 +2,7 @@
 //! the only ones that decide what goes into the site; `output` is the only writer.
 
 pub mod output;
-mod pages;
+pub(crate) mod pages;
 mod toc;
 
 use crate::config::{self, Config};
@@ -302,7 +302,8 @@ fn load_glossary(
     }
     let (glossary, errors) =
         crate::content::glossary::parse(&text, &crate::diag::rel(&config.root, &path));
-    let matcher = Arc::new(pages::matcher(config, &glossary));
+    let all = config.link_terms == crate::config::LinkTerms::All;
+    let matcher = Arc::new(pages::matcher(&glossary, all));
     let glossary = Arc::new(glossary);
     diags.extend(errors.iter().cloned());
     if let Some(c) = cache {

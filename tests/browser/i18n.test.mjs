@@ -9,10 +9,10 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { formatViolations, runAxe } from './lib/axe.mjs';
-import { DESKTOP, PHONE, formatProblems, launchBrowser, openPage } from './lib/browser.mjs';
+import { DESKTOP, PHONE, launchBrowser, openPage } from './lib/browser.mjs';
 import { REPO, buildOrThrow, removeDir, tempDir } from './lib/coursebook.mjs';
 import { serve } from './lib/server.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
 
 const LESSON = 'foundations/what-is-a-model.html';
 
@@ -29,23 +29,8 @@ async function exampleIn(lang) {
   return { dir, server, url: `${server.url}${LESSON}` };
 }
 
-function expectNoProblems(problems) {
-  const text = formatProblems(problems);
-  if (text) assert.fail(text);
-}
 
-async function expectNoAxeViolations(page, where) {
-  const text = formatViolations(await runAxe(page), where);
-  if (text) assert.fail(text);
-}
 
-async function waitInPage(page, fn, arg, what) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: 10_000, polling: 25 });
-  } catch (err) {
-    assert.fail(`timed out waiting for ${what}: ${err.message.split('\n')[0]}`);
-  }
-}
 
 /** Answer the first question (single choice) with its first choice, the second wrongly, and check. */
 async function answerTwoAndCheck(page) {

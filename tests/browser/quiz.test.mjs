@@ -15,6 +15,7 @@ import { CONTRAST_ONLY, formatViolations, runAxe } from './lib/axe.mjs';
 import { DESKTOP, formatProblems, launchBrowser, openPage } from './lib/browser.mjs';
 import { buildOrThrow, makeCourse, removeDir, tempDir } from './lib/coursebook.mjs';
 import { serve } from './lib/server.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
 
 const PREFIX = '/sub/path/';
 const QUIZ_FILE = 'content/01-lesson.quiz.yaml';
@@ -127,14 +128,6 @@ const ALL_IDS = Object.keys(RIGHT);
 
 const LESSON_QUIZ = 'form[data-quiz]:has([data-question="knobs"])';
 
-/** Resolve when `fn` (evaluated in the page with `arg`) is truthy; fail with `what` after 5 s. */
-async function waitInPage(page, fn, arg, what) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: 5_000, polling: 50 });
-  } catch (err) {
-    assert.fail(`timed out waiting for ${what}: ${err.message.split('\n')[0]}`);
-  }
-}
 
 /** Each question's result state, { id: 'correct' | 'incorrect' | 'unanswered' }. */
 function states(page, quiz = LESSON_QUIZ) {
@@ -234,15 +227,7 @@ async function localEntries(page) {
   });
 }
 
-function expectNoProblems(problems) {
-  const text = formatProblems(problems);
-  if (text) assert.fail(text);
-}
 
-async function expectNoAxeViolations(page, where) {
-  const text = formatViolations(await runAxe(page), where);
-  if (text) assert.fail(text);
-}
 
 describe('quizzes in the browser', () => {
   const s = {};

@@ -16,6 +16,7 @@ import { DESKTOP, PHONE, formatProblems, launchBrowser, openPage } from './lib/b
 import { buildOrThrow, makeCourse, removeDir, tempDir } from './lib/coursebook.mjs';
 import { serve } from './lib/server.mjs';
 import { formatVnu, validateHtml } from './lib/vnu.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
 
 const PREFIX = '/w/';
 const DIVERGED = 'The learning rate is too large: the loss is growing. Reset and try a smaller one.';
@@ -88,24 +89,8 @@ const COURSE = {
 const CALC = '[data-widget="calculator"]';
 const PLAY = '[data-widget="playground"]';
 
-/** Resolve when `fn` (evaluated in the page with `arg`) is truthy; fail with `what` after 10 s. */
-async function waitInPage(page, fn, arg, what) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: 10_000, polling: 25 });
-  } catch (err) {
-    assert.fail(`timed out waiting for ${what}: ${err.message.split('\n')[0]}`);
-  }
-}
 
-function expectNoProblems(problems) {
-  const text = formatProblems(problems);
-  if (text) assert.fail(text);
-}
 
-async function expectNoAxeViolations(page, where) {
-  const text = formatViolations(await runAxe(page), where);
-  if (text) assert.fail(text);
-}
 
 /** The built HTML of a served page, as a browser without JavaScript gets it. */
 async function builtHtml(s, url) {

@@ -3,7 +3,7 @@
 //! the template shows dropped from the body.
 
 use super::*;
-use crate::config::{Config, LinkTerms};
+use crate::config::LinkTerms;
 use crate::content::glossary::Glossary;
 use crate::content::{Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -18,8 +18,9 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The mention matcher for a glossary: every term with its aliases.
-pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
+/// The mention matcher for a glossary: every term with its aliases; `all`: link every mention,
+/// not only a page's first (`[course] link-terms = "all"`).
+pub fn matcher(glossary: &Glossary, all: bool) -> Matcher {
     let terms = glossary
         .entries
         .iter()
@@ -31,7 +32,7 @@ pub fn matcher(config: &Config, glossary: &Glossary) -> Matcher {
             definition: markdown::render_inline(&e.definition),
         })
         .collect();
-    Matcher::new(terms, config.link_terms == LinkTerms::All, GLOSSARY_URL)
+    Matcher::new(terms, all, GLOSSARY_URL)
 }
 
 /// What a page's rendered Markdown depends on, hashed: its own file, its quiz file (`data`:
