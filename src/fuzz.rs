@@ -1976,7 +1976,7 @@ fn run_grader(case: &GraderCase) {
                 check_grade(g);
             }
             // The page's one call: whatever the key and response, JSON the script can read.
-            let checked = quiz_wasm::js::check(key, response, key, response);
+            let checked = quiz_wasm::js::check(key, response, response);
             assert!(
                 serde_json::from_str::<serde_json::Value>(&checked).is_ok(),
                 "{checked}"
@@ -2003,7 +2003,7 @@ fn run_grader(case: &GraderCase) {
         }
         GraderCase::Conceal(plain, salt, blob) => {
             let _ = quiz_wasm::reveal(blob, salt);
-            let _ = quiz_wasm::js::check(blob, blob, salt, plain);
+            let _ = quiz_wasm::js::check(blob, salt, plain);
             let hidden = quiz_wasm::conceal(plain, salt);
             assert_eq!(
                 quiz_wasm::reveal(&hidden, salt).as_deref(),

@@ -14,37 +14,56 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::{calc, conceal, fit, grade, text};
 
-/// Check one answer in one call. The question's concealed key and details are revealed with
-/// the quiz's salt, the response graded, and the key forgotten inside the module: it never
-/// reaches the page's script. Returns JSON:
+/// Check one answer in one call. `answer` is the question's concealed payload (its answer key
+/// and the details shown after a check, joined by [`answer_payload`]); it is revealed with the
+/// quiz's salt, the response graded, and the key forgotten inside the module: it never reaches
+/// the page's script. Returns JSON:
 ///
 /// ```text
 /// {"score": 500000000000, "error": "", "details": "{\"feedback\": [...], \"explanation\": \"...\", \"answer\": \"...\"}"}
 /// ```
 ///
-/// `score` is in `0..=1` (`1`: fully correct) times 10¹², or `-1` (times 10¹²) with `error` saying, in English, why
-/// the response cannot be read for that question (`“abc” is not a number`); `details` is the
-/// revealed JSON text the build wrote (what the page shows after a check), as a string the
-/// script parses on its own, so a damaged one cannot spoil the grade; empty when it cannot be
-/// revealed. A key that is not concealed (written as is, as in tests) is used as it is.
+/// `score` is in `0..=1` (`1`: fully correct) times 10¹², or `-1` (times 10¹²) with `error`
+/// saying, in English, why the response cannot be read for that question (`“abc” is not a
+/// number`); `details` is the JSON text the build wrote, as a string the script parses on its
+/// own, so a damaged one cannot spoil the grade; empty when there is none. A payload that is not
+/// concealed is taken as a bare answer key (as the shared test table writes them).
 #[wasm_bindgen]
-pub fn check(key: &str, details: &str, salt: &str, response: &str) -> String {
-    let revealed = conceal::reveal(key, salt);
-    let key = revealed.as_deref().unwrap_or(key);
+pub fn check(answer: &str, salt: &str, response: &str) -> String {
+    let revealed = conceal::reveal(answer, salt);
+    let (key, details) = match revealed.as_deref().and_then(split_payload) {
+        Some((key, details)) => (key, details),
+        None => (revealed.as_deref().unwrap_or(answer), ""),
+    };
     let (score, error) = match grade::grade_encoded(key, response) {
         Ok(g) => (g.score, String::new()),
         Err(e) => (-1.0, e),
     };
-    let details = conceal::reveal(details, salt).unwrap_or_default();
     let mut out = String::with_capacity(details.len() + error.len() + 40);
     out.push_str("{\"score\":");
     out.push_str(&number(score));
     out.push_str(",\"error\":");
     json_string(&error, &mut out);
     out.push_str(",\"details\":");
-    json_string(&details, &mut out);
+    json_string(details, &mut out);
     out.push('}');
     out
+}
+
+/// One question's answer key and details as one text, to conceal as one payload:
+/// `<key length>:<key><details>`. The length prefix needs no escaping whatever the key holds.
+pub fn answer_payload(key: &str, details: &str) -> String {
+    format!("{}:{key}{details}", key.len())
+}
+
+/// The key and details of a payload made by [`answer_payload`].
+fn split_payload(payload: &str) -> Option<(&str, &str)> {
+    let (len, rest) = payload.split_once(':')?;
+    if len.is_empty() || !len.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let len: usize = len.parse().ok()?;
+    Some((rest.get(..len)?, rest.get(len..)?))
 }
 
 /// A score as JSON, in millionths of a millionth (`1` → `1000000000000`, `2/3` →
@@ -193,33 +212,36 @@ mod tests {
 
     #[test]
     fn check_grades_reveals_and_reports_in_one_call() {
-        let (key, details) = (
-            conceal::conceal("single:1", "s"),
-            conceal::conceal("{\"answer\":\"B\"}", "s"),
-        );
+        let answer = conceal::conceal(&answer_payload("single:1", "{\"answer\":\"B\"}"), "s");
         assert_eq!(
-            check(&key, &details, "s", "1"),
+            check(&answer, "s", "1"),
             r#"{"score":1000000000000,"error":"","details":"{\"answer\":\"B\"}"}"#
         );
         assert_eq!(
-            check(&key, &details, "s", "0"),
+            check(&answer, "s", "0"),
             r#"{"score":0,"error":"","details":"{\"answer\":\"B\"}"}"#
         );
+        // A bare key (the shared test table's form).
         assert_eq!(
-            check("multiple:4:0,2", "", "s", "0"),
+            check("multiple:4:0,2", "s", "0"),
             r#"{"score":500000000000,"error":"","details":""}"#
         );
-        // The wrong salt leaves a concealed key unreadable: an error, never a grade.
-        assert!(
-            check(&key, &details, "t", "1").starts_with(r#"{"score":-1000000000000,"error":""#)
-        );
-        let unreadable = check("numeric:1:0", "", "", "one\"\n");
+        // The wrong salt leaves the payload unreadable: an error, never a grade.
+        assert!(check(&answer, "t", "1").starts_with(r#"{"score":-1000000000000,"error":""#));
+        let unreadable = check("numeric:1:0", "", "one\"\n");
         assert!(
             unreadable.starts_with(r#"{"score":-1000000000000,"error":"#),
             "{unreadable}"
         );
         assert!(unreadable.contains("not a number"), "{unreadable}");
         assert!(unreadable.contains(r#"one\"\n"#), "{unreadable}");
+        // A key holding anything, even what looks like a length, splits back exactly.
+        for key in ["text:a%7Cb", "text:3:x", ""] {
+            let payload = answer_payload(key, "{}");
+            assert_eq!(split_payload(&payload), Some((key, "{}")));
+        }
+        assert_eq!(split_payload("single:1"), None);
+        assert_eq!(split_payload("99:short"), None);
         assert_eq!(predict_js(200.0, 1000.0, 50_000.0), 250_000.0);
         assert_eq!(format_number_js(250_000.0, "de"), "250.000");
         assert_eq!(check_input_js("1500", "size", false), "");

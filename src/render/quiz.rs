@@ -31,9 +31,9 @@ pub struct QuestionView {
     pub template: &'static str,
     /// For choices: "radio" or "checkbox".
     pub input: &'static str,
-    /// The concealed answer key and the concealed feedback/explanation/answer payload.
-    pub key: String,
-    pub reveal: String,
+    /// The answer key and what a check reveals (feedback, explanation, the answer), concealed
+    /// together as one payload (base64) that only quiz-wasm's `check` opens.
+    pub answer: String,
     /// Changes when the author edits anything a saved answer depends on.
     pub fingerprint: String,
     pub prompt_html: String,

@@ -182,8 +182,10 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
         kind: q.kind.as_str(),
         template,
         input,
-        key: quiz_wasm::conceal(&q.key.encode(), salt),
-        reveal: quiz_wasm::conceal(&reveal, salt),
+        answer: quiz_wasm::conceal(
+            &quiz_wasm::js::answer_payload(&q.key.encode(), &reveal),
+            salt,
+        ),
         fingerprint: fingerprint(q),
         prompt_html: render_inline(&q.prompt),
         choices,
@@ -219,9 +221,8 @@ mod tests {
         // The view is the reviewable part: what the template gets, concealed fields elided.
         let mut view = view(&quiz, &place, None, &Strings::english());
         for q in &mut view.questions {
-            assert!(!q.key.is_empty() && !q.reveal.is_empty());
-            q.key = "(concealed)".into();
-            q.reveal = "(concealed)".into();
+            assert!(!q.answer.is_empty());
+            q.answer = "(concealed)".into();
         }
         insta::assert_debug_snapshot!(view);
         // And the default theme draws it with nothing given away.

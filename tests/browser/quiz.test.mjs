@@ -275,7 +275,7 @@ describe('quizzes in the browser', () => {
     const html = await readFile(path.join(s.dest, new URL(s.lessonUrl).pathname.slice(PREFIX.length)), 'utf8');
     const types = [...html.matchAll(/data-type="([^"]+)"/g)].map((m) => m[1]);
     assert.deepEqual(types, ['single', 'multiple', 'true-false', 'numeric', 'text', 'order']);
-    for (const attr of ['data-salt', 'data-store', 'data-pass', 'data-key', 'data-reveal', 'data-fingerprint', 'data-result', 'data-score', 'data-retry', 'data-reset']) {
+    for (const attr of ['data-salt', 'data-store', 'data-pass', 'data-answer', 'data-fingerprint', 'data-result', 'data-score', 'data-retry', 'data-reset']) {
       assert.ok(html.includes(attr), `the lesson page has no ${attr}`);
     }
     // Answers and feedback are concealed in the quiz's markup (the page's interface strings

@@ -3,7 +3,7 @@
 //
 // Markup (the theme's templates/quiz.html and question-*.html; docs/theming.md):
 //   form[data-quiz][data-salt][data-store][data-pass]
-//     fieldset[data-question][data-type][data-key][data-reveal][data-fingerprint]
+//     fieldset[data-question][data-type][data-answer][data-fingerprint]
 //       inputs (radio / checkbox / text) or ol.order-list > li[data-item] with button[data-move]
 //       [data-result][data-state]
 //     [data-retry], [data-reset], [data-score] (a polite live region)
@@ -50,7 +50,7 @@ function checkAnswer(grader, question, salt, response) {
   const empty = { feedback: [], explanation: "", answer: "" };
   let parsed;
   try {
-    parsed = JSON.parse(grader.check(question.dataset.key ?? "", question.dataset.reveal ?? "", salt, response));
+    parsed = JSON.parse(grader.check(question.dataset.answer ?? "", salt, response));
   } catch (err) {
     return { score: -1, error: "", details: empty };
   }
