@@ -24,6 +24,8 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "templates/question-order.html",
     "templates/calculator.html",
     "templates/playground.html",
+    "templates/callout.html",
+    "templates/term.html",
     "css/book.css",
     "js/book.js",
     "js/runtime.js",
@@ -58,6 +60,8 @@ pub const TEMPLATES: &[&str] = &[
     "question-order.html",
     "calculator.html",
     "playground.html",
+    "callout.html",
+    "term.html",
 ];
 
 /// A theme file's path inside the theme, and its bytes.

@@ -2,17 +2,18 @@
 //! optional text after the marker as a custom title (`> [!TIP] Key idea`).
 //!
 //! pulldown-cmark's GFM mode does not accept a custom title, so the marker is read from the
-//! source and the quote's first line is replaced by a title.
+//! source and the quote's first line is replaced by a title. The theme's `callout.html` draws
+//! the callout's start and end around the quote's Markdown.
 
-use super::Ev;
-use super::highlight::escape;
-use super::stream::pass;
+use super::stream::{Env, pass};
+use super::{CalloutView, Ev};
 use crate::i18n::Strings;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::VecDeque;
 use std::iter::Peekable;
 
-/// The markers, and the interface strings (`callout.<key>`) of their default titles.
+/// The markers, and their names: the class (`callout-tip`), the template's `c.kind` and the
+/// interface string of the default title (`callout.tip`).
 const KINDS: [(&str, &str); 5] = [
     ("NOTE", "note"),
     ("TIP", "tip"),
@@ -32,48 +33,59 @@ fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
     let rest = first.strip_prefix("[!")?;
     let close = rest.find(']')?;
     let kind = rest[..close].to_ascii_uppercase();
-    let (key, default) = KINDS.iter().find(|(k, _)| *k == kind)?;
+    let (_, name) = KINDS.iter().find(|(k, _)| *k == kind)?;
     let title = rest[close + 1..].trim();
     let title = if title.is_empty() {
-        strings.get("callout", default).to_string()
+        strings.get("callout", name).to_string()
     } else {
         title.to_string()
     };
-    Some(((*key), title))
+    Some((*name, title))
 }
 
 pub fn apply<'a, 's>(
     events: impl Iterator<Item = Ev<'a>> + 's,
     source: &'s str,
-    strings: &'s Strings,
+    env: &'s Env<'s>,
 ) -> impl Iterator<Item = Ev<'a>> + 's
 where
     'a: 's,
 {
-    // One entry per open blockquote: is it a callout?
-    let mut stack: Vec<bool> = Vec::new();
+    let strings = env.ctx.strings;
+    let draw = move |view: &CalloutView<'_>| {
+        let mut diags = Vec::new();
+        let html = env.ctx.widgets.callout(view, &mut diags);
+        env.out.borrow_mut().diags.append(&mut diags);
+        html
+    };
+    // One entry per open blockquote: the callout's kind, when it is one.
+    let mut stack: Vec<Option<&'static str>> = Vec::new();
     pass(
         events.peekable(),
         move |(event, range), upstream, queue| match &event {
             Event::Start(Tag::BlockQuote(_)) => {
                 let found = source.get(range.clone()).and_then(|s| marker(s, strings));
-                stack.push(found.is_some());
+                stack.push(found.as_ref().map(|(kind, _)| *kind));
                 let Some((kind, title)) = found else {
                     queue.push_back((event, range));
                     return;
                 };
-                let class = kind.to_ascii_lowercase();
-                let html = format!(
-                    "<aside class=\"callout callout-{class}\" aria-label=\"{}\">\n<p class=\"callout-title\">{}</p>\n",
-                    escape(&title),
-                    escape(&title)
-                );
+                let html = draw(&CalloutView {
+                    open: true,
+                    kind,
+                    title: &title,
+                });
                 queue.push_back((Event::Html(CowStr::from(html)), range));
                 skip_marker_line(upstream, queue);
             }
             Event::End(TagEnd::BlockQuote(_)) => {
-                if stack.pop() == Some(true) {
-                    queue.push_back((Event::Html(CowStr::from("</aside>\n")), range));
+                if let Some(Some(kind)) = stack.pop() {
+                    let html = draw(&CalloutView {
+                        open: false,
+                        kind,
+                        title: "",
+                    });
+                    queue.push_back((Event::Html(CowStr::from(html)), range));
                 } else {
                     queue.push_back((event, range));
                 }
@@ -107,16 +119,32 @@ fn skip_marker_line<'a>(
 
 #[cfg(test)]
 mod tests {
-    use crate::markdown::options;
-    use pulldown_cmark::Parser;
+    use crate::markdown::{LinkTable, PageContext};
+    use crate::render::Renderer;
+    use crate::widgets::PageWidgets;
+    use std::path::Path;
 
+    /// A page through the whole Markdown step, drawn by the default theme in English.
     fn render(md: &str) -> String {
-        let events = Parser::new_ext(md, options()).into_offset_iter();
-        let strings = crate::i18n::Strings::english();
-        let events = super::apply(events, md, &strings);
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e));
-        html
+        let renderer = Renderer::english_default();
+        let widgets = PageWidgets {
+            source: "content/a.md".into(),
+            lang: "en".into(),
+            store_prefix: "coursebook:/:c:a.html".into(),
+            renderer: &renderer,
+        };
+        let links = LinkTable::default();
+        let ctx = PageContext {
+            source: Path::new("content/a.md"),
+            src_rel: Path::new("a.md"),
+            url: "a.html",
+            line_offset: 0,
+            links: &links,
+            widgets: &widgets,
+            strings: renderer.strings(),
+            mentions: None,
+        };
+        crate::markdown::render(md, &ctx).html
     }
 
     #[test]

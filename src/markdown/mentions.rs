@@ -6,13 +6,11 @@
 //! terms × words. Only prose is touched: headings, links, images, code, math and callout
 //! titles arrive as other events or inside skipped tags.
 
-use super::highlight::escape;
 use super::links::relative_url as relative;
-use super::stream::pass;
-use super::{Ev, Output};
+use super::stream::{Env, pass};
+use super::{Ev, MentionView};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use std::cell::RefCell;
 use std::collections::HashSet;
 
 pub struct Term {
@@ -98,13 +96,13 @@ fn is_word(c: char) -> bool {
 pub fn link<'a, 'p>(
     events: impl Iterator<Item = Ev<'a>> + 'p,
     matcher: &'p Matcher,
-    page_url: &str,
-    out: &'p RefCell<Output>,
+    env: &'p Env<'p>,
 ) -> impl Iterator<Item = Ev<'a>> + 'p
 where
     'a: 'p,
 {
-    let href = relative(page_url, &matcher.glossary_url);
+    let out = env.out;
+    let href = relative(env.ctx.url, &matcher.glossary_url);
     let mut linked: HashSet<usize> = HashSet::new();
     let mut skip_depth = 0usize;
     pass(events, move |(event, range), _, queue| {
@@ -149,12 +147,19 @@ where
                 pieces.push(Event::Text(CowStr::from(text[last..start].to_string())));
             }
             let tip = format!("tip-{}-{}", term.id, start + range.start);
-            pieces.push(Event::Html(CowStr::from(format!(
-                "<span class=\"term\"><a href=\"{href}#term-{id}\" data-term=\"{id}\" aria-describedby=\"{tip}\">{text}</a><span class=\"term-tip\" role=\"tooltip\" id=\"{tip}\">{def}</span></span>",
-                id = escape(&term.id),
-                text = escape(&text[start..end]),
-                def = term.definition,
-            ))));
+            let mut diags = Vec::new();
+            let html = env.ctx.widgets.mention(
+                &MentionView {
+                    id: &term.id,
+                    text: &text[start..end],
+                    href: &format!("{href}#term-{}", term.id),
+                    tip: &tip,
+                    definition_html: &term.definition,
+                },
+                &mut diags,
+            );
+            out.borrow_mut().diags.append(&mut diags);
+            pieces.push(Event::Html(CowStr::from(html)));
             last = end;
         }
         if pieces.is_empty() {

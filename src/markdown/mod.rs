@@ -17,6 +17,7 @@ pub use links::{LinkTable, PendingLink};
 pub use slug::slugify; // used by the glossary
 
 use crate::diag::{Diagnostic, LineIndex};
+pub use crate::render::widgets::{CalloutView, MentionView};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -25,11 +26,15 @@ use stream::{Env, pass};
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
-/// Renders fenced blocks whose info string names a widget (`quiz`, `calculator`, …).
+/// What the theme draws inside a page's Markdown: fenced blocks whose info string names a
+/// widget (`quiz`, `calculator`, …), callouts and glossary mentions. A template error goes to
+/// `diags` (and the element is left out).
 pub trait Widgets: Sync {
     fn is_widget(&self, info: &str) -> bool;
     /// `body_line` is the number of lines in the file before the block's first body line.
     fn render(&self, info: &str, body: &str, body_line: usize, out: &mut Output);
+    fn callout(&self, view: &CalloutView<'_>, diags: &mut Vec<Diagnostic>) -> String;
+    fn mention(&self, view: &MentionView<'_>, diags: &mut Vec<Diagnostic>) -> String;
 }
 
 /// What a page needs to know about the rest of the course.
@@ -96,7 +101,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
         out: &out,
     };
     let events = raw_html::apply(events, &env);
-    let events = callouts::apply(events, body, ctx.strings);
+    let events = callouts::apply(events, body, &env);
     let events = slug::heading_ids(events, slug::explicit_ids(body));
     let events = code_blocks(events, &env);
     let events = math_pass(events, &env);
@@ -106,7 +111,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     match ctx.mentions {
         Some(m) => pulldown_cmark::html::push_html(
             &mut html,
-            mentions::link(events, m, ctx.url, &out).map(|(e, _)| e),
+            mentions::link(events, m, &env).map(|(e, _)| e),
         ),
         None => pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e)),
     }

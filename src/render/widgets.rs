@@ -135,3 +135,26 @@ pub struct LossView {
     pub x_label_y: String,
     pub y_label_y: String,
 }
+
+/// `callout.html`: one part of a callout (its start or its end).
+#[derive(Debug, Serialize)]
+pub struct CalloutView<'a> {
+    pub open: bool,
+    /// note, tip, important, warning or caution.
+    pub kind: &'a str,
+    pub title: &'a str,
+}
+
+/// `term.html`: a glossary term mentioned in prose.
+#[derive(Debug, Serialize)]
+pub struct MentionView<'a> {
+    /// The term's id (its glossary entry is `#term-<id>`).
+    pub id: &'a str,
+    /// The words as the author wrote them.
+    pub text: &'a str,
+    /// The glossary entry, relative to the page.
+    pub href: &'a str,
+    /// The tooltip's element id, unique on the page.
+    pub tip: &'a str,
+    pub definition_html: &'a str,
+}

@@ -7,7 +7,7 @@ pub mod quiz;
 
 use crate::content::quiz as quiz_model;
 use crate::diag::Diagnostic;
-use crate::markdown::{Output, Widgets};
+use crate::markdown::{CalloutView, MentionView, Output, Widgets};
 use crate::render::Renderer;
 use std::path::PathBuf;
 
@@ -69,6 +69,24 @@ impl PageWidgets<'_> {
 }
 
 impl Widgets for PageWidgets<'_> {
+    fn callout(&self, view: &CalloutView<'_>, diags: &mut Vec<Diagnostic>) -> String {
+        self.renderer
+            .render_widget("callout.html", "c", view)
+            .unwrap_or_else(|d| {
+                diags.push(d);
+                String::new()
+            })
+    }
+
+    fn mention(&self, view: &MentionView<'_>, diags: &mut Vec<Diagnostic>) -> String {
+        self.renderer
+            .render_widget("term.html", "m", view)
+            .unwrap_or_else(|d| {
+                diags.push(d);
+                String::new()
+            })
+    }
+
     fn is_widget(&self, info: &str) -> bool {
         matches!(info, "quiz" | "calculator" | "playground")
     }
