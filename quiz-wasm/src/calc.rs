@@ -183,42 +183,16 @@ fn integer_digits(m: f64) -> String {
     digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
-/// What the calculator's fields are called in messages, and what they hold.
-fn describe(name: &str) -> (String, &'static str) {
-    match name {
-        "size" => ("Size".into(), "a number of square feet"),
-        "w" => (
-            "The weight w".into(),
-            "a number (the price per square foot)",
-        ),
-        "b" => ("The bias b".into(), "a number (a price)"),
-        "price" => ("The price".into(), "a number"),
-        other => {
-            // Capitalize an unknown field name for the start of a sentence.
-            // ASCII only: field names are identifiers, and char::to_uppercase
-            // would bring a 12 KB Unicode table into the wasm.
-            let mut label = other.to_string();
-            if let Some(first) = label.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            if label.is_empty() {
-                label = "This value".into();
-            }
-            (label, "a number")
-        }
-    }
-}
-
-/// Read a calculator field. `Ok(value)` for a plain decimal number (spaces
-/// around it are fine, exponents like `2.5e5` too); otherwise a clear English
-/// sentence for the learner, e.g. "Size must be a number of square feet, 0 or
-/// more." `allow_negative: false` rejects values below zero.
-pub fn check_input(text: &str, name: &str, allow_negative: bool) -> Result<f64, String> {
-    let (label, what) = describe(name);
-    let range = if allow_negative { "" } else { ", 0 or more" };
+/// Read a number field (the calculator's, the playground's learning rate). `Ok(value)` for a
+/// plain decimal number (spaces around it are fine, exponents like `2.5e5` too); otherwise
+/// what is wrong, as a code the page words in its language (`input_<code>` in the theme's
+/// strings): `empty`, `separators` (the likeliest slip: "250,000", "1 500", whose meaning
+/// differs by language), `invalid` (not a number, or below zero when `allow_negative` is false)
+/// or `too_large`.
+pub fn check_input(text: &str, allow_negative: bool) -> Result<f64, &'static str> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(format!("{label} is empty: enter {what}{range}."));
+        return Err("empty");
     }
     // The parser also takes "inf" and "NaN", which no learner means.
     let plain = t
@@ -226,22 +200,20 @@ pub fn check_input(text: &str, name: &str, allow_negative: bool) -> Result<f64, 
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     let value = if plain { number::parse_f64(t) } else { None };
     let Some(value) = value else {
-        // Separators are the likeliest slip ("250,000", "1 500"); say so,
-        // because the same keystroke means different things per language.
         let has_separator = t
             .chars()
             .any(|c| c == ',' || c.is_whitespace() || c == '\'' || c == '’');
         return Err(if has_separator {
-            format!("{label} must be {what}{range}: type digits without separators, like 1500.")
+            "separators"
         } else {
-            format!("{label} must be {what}{range}.")
+            "invalid"
         });
     };
     if !value.is_finite() {
-        return Err(format!("{label} is too large: enter {what}{range}."));
+        return Err("too_large");
     }
     if !allow_negative && value < 0.0 {
-        return Err(format!("{label} must be {what}{range}."));
+        return Err("invalid");
     }
     // "-0" is a fine zero, but print it as 0 later.
     Ok(if value == 0.0 { 0.0 } else { value })
@@ -347,58 +319,26 @@ mod tests {
 
     #[test]
     fn check_input_accepts_numbers() {
-        assert_eq!(check_input("1500", "size", false), Ok(1500.0));
-        assert_eq!(check_input("  1500.5 ", "size", false), Ok(1500.5));
-        assert_eq!(check_input("2.5e5", "b", true), Ok(250_000.0));
-        assert_eq!(check_input("-20", "w", true), Ok(-20.0));
-        assert_eq!(check_input("0", "size", false), Ok(0.0));
-        let zero = check_input("-0", "size", false).unwrap();
+        assert_eq!(check_input("1500", false), Ok(1500.0));
+        assert_eq!(check_input("  1500.5 ", false), Ok(1500.5));
+        assert_eq!(check_input("2.5e5", true), Ok(250_000.0));
+        assert_eq!(check_input("-20", true), Ok(-20.0));
+        assert_eq!(check_input("0", false), Ok(0.0));
+        let zero = check_input("-0", false).unwrap();
         assert!(zero == 0.0 && zero.is_sign_positive());
     }
 
     #[test]
-    fn check_input_messages() {
-        assert_eq!(
-            check_input("", "size", false),
-            Err("Size is empty: enter a number of square feet, 0 or more.".into())
-        );
-        assert_eq!(
-            check_input("   ", "w", true),
-            Err("The weight w is empty: enter a number (the price per square foot).".into())
-        );
-        assert_eq!(
-            check_input("-5", "size", false),
-            Err("Size must be a number of square feet, 0 or more.".into())
-        );
-        assert_eq!(
-            check_input("big", "size", false),
-            Err("Size must be a number of square feet, 0 or more.".into())
-        );
-        assert_eq!(
-            check_input("250,000", "b", true),
-            Err(
-                "The bias b must be a number (a price): type digits without separators, like 1500."
-                    .into()
-            )
-        );
-        assert_eq!(
-            check_input("1 500", "size", false),
-            Err("Size must be a number of square feet, 0 or more: type digits without separators, like 1500.".into())
-        );
+    fn check_input_says_what_is_wrong() {
+        assert_eq!(check_input("", false), Err("empty"));
+        assert_eq!(check_input("   ", true), Err("empty"));
+        assert_eq!(check_input("-5", false), Err("invalid"));
+        assert_eq!(check_input("big", false), Err("invalid"));
+        assert_eq!(check_input("250,000", true), Err("separators"));
+        assert_eq!(check_input("1 500", false), Err("separators"));
         for nonsense in ["inf", "NaN", "infinity", "1..2", "--1", "e5", "0x10", "½"] {
-            assert!(check_input(nonsense, "size", true).is_err(), "{nonsense:?}");
+            assert!(check_input(nonsense, true).is_err(), "{nonsense:?}");
         }
-        assert_eq!(
-            check_input("1e999", "size", false),
-            Err("Size is too large: enter a number of square feet, 0 or more.".into())
-        );
-        assert_eq!(
-            check_input("x", "rooms", true),
-            Err("Rooms must be a number.".into())
-        );
-        assert_eq!(
-            check_input("", "", true),
-            Err("This value is empty: enter a number.".into())
-        );
+        assert_eq!(check_input("1e999", false), Err("too_large"));
     }
 }

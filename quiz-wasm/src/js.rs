@@ -148,13 +148,14 @@ pub fn clip_line(w: f64, b: f64, frame: Vec<f64>) -> Vec<f64> {
     frame.line(w, b).map_or_else(Vec::new, |l| l.to_vec())
 }
 
-/// The problem with a calculator field's text, or an empty string when it
-/// holds a usable number (then read it with `Number(text)`).
+/// What is wrong with a number field's text (`empty`, `separators`, `invalid`, `too_large`:
+/// see [`calc::check_input`]), or an empty string when it holds a usable number (then read it
+/// with `Number(text)`).
 #[wasm_bindgen(js_name = check_input)]
-pub fn check_input_js(text: &str, name: &str, allow_negative: bool) -> String {
-    match calc::check_input(text, name, allow_negative) {
+pub fn check_input_js(text: &str, allow_negative: bool) -> String {
+    match calc::check_input(text, allow_negative) {
         Ok(_) => String::new(),
-        Err(e) => e,
+        Err(code) => code.to_string(),
     }
 }
 
@@ -244,11 +245,8 @@ mod tests {
         assert_eq!(split_payload("99:short"), None);
         assert_eq!(predict_js(200.0, 1000.0, 50_000.0), 250_000.0);
         assert_eq!(format_number_js(250_000.0, "de"), "250.000");
-        assert_eq!(check_input_js("1500", "size", false), "");
-        assert_eq!(
-            check_input_js("-1", "size", false),
-            "Size must be a number of square feet, 0 or more."
-        );
+        assert_eq!(check_input_js("1500", false), "");
+        assert_eq!(check_input_js("-1", false), "invalid");
     }
 
     #[test]

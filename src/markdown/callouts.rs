@@ -143,6 +143,7 @@ mod tests {
             widgets: &widgets,
             strings: renderer.strings(),
             mentions: None,
+            title: None,
         };
         crate::markdown::render(md, &ctx).html
     }

@@ -52,6 +52,9 @@ pub struct PageContext<'a> {
     /// The interface strings (a callout's default title).
     pub strings: &'a crate::i18n::Strings,
     pub mentions: Option<&'a mentions::Matcher>,
+    /// The page's title, which its template shows: a leading `# Title` that repeats it is left
+    /// out of the body (its id is kept in `Output::title_id`).
+    pub title: Option<&'a str>,
 }
 
 /// A rendered fragment and what the build must check later.
@@ -103,6 +106,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = raw_html::apply(events, &env);
     let events = callouts::apply(events, body, &env);
     let events = slug::heading_ids(events, slug::explicit_ids(body));
+    let events = leading_title(events, &env);
     let events = code_blocks(events, &env);
     let events = math_pass(events, &env);
     let events = links::rewrite(events, &env);
@@ -199,6 +203,49 @@ where
             (Event::Html(CowStr::from(html)), range)
         }
         other => (other, range),
+    })
+}
+
+/// Leave out a first heading `# Title` that repeats the page's title (the template shows it),
+/// recording its id so `#anchor` links to it still land on the template's `h1`.
+fn leading_title<'a, 'p>(
+    events: impl Iterator<Item = Ev<'a>> + 'p,
+    env: &'p Env<'p>,
+) -> impl Iterator<Item = Ev<'a>> + 'p
+where
+    'a: 'p,
+{
+    let mut first = true;
+    pass(events, move |(event, range), upstream, queue| {
+        let is_first = std::mem::replace(&mut first, false);
+        let (true, Some(title), Event::Start(Tag::Heading { level, id, .. })) =
+            (is_first, env.ctx.title, &event)
+        else {
+            queue.push_back((event, range));
+            return;
+        };
+        if *level != pulldown_cmark::HeadingLevel::H1 {
+            queue.push_back((event, range));
+            return;
+        }
+        let id = id.as_ref().map(ToString::to_string);
+        let mut heading = vec![(event, range)];
+        let mut text = String::new();
+        for (inner, inner_range) in upstream.by_ref() {
+            let end = matches!(inner, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = &inner {
+                text.push_str(t);
+            }
+            heading.push((inner, inner_range));
+            if end {
+                break;
+            }
+        }
+        if text.trim() == title.trim() {
+            env.out.borrow_mut().title_id = id;
+        } else {
+            queue.extend(heading);
+        }
     })
 }
 

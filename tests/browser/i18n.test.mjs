@@ -80,6 +80,12 @@ describe('the interface in the course\'s language', () => {
     // The calculator and the playground are in French too.
     assert.match(await page.locator('[data-widget="calculator"] label').first().textContent(), /Surface/);
     assert.ok(await page.locator('[data-widget="playground"] button[data-action="step"]').isVisible());
+    // A number field's message is the grader's verdict worded in French.
+    await waitInPage(page, () => !document.querySelector('[data-widget="calculator"] input[name="size"]')?.disabled, null, 'the calculator to start');
+    await page.locator('[data-widget="calculator"] input[name="size"]').first().fill('-5');
+    await waitInPage(page, () => (document.querySelector('[data-widget="calculator"] [data-message="size"]')?.textContent ?? '') !== '', null, 'the size message');
+    const sizeMessage = await page.locator('[data-widget="calculator"] [data-message="size"]').first().textContent();
+    assert.match(sizeMessage, /^La surface doit être/, sizeMessage);
     // One page with a quiz, a calculator and a playground: one glue, one module.
     await waitInPage(page, () => !document.querySelector('[data-widget="playground"] button[data-action="step"]')?.disabled, null, 'the playground to start');
     assert.deepEqual(wasm.filter((p) => p.endsWith('.wasm')).length, 1, `the wasm was requested ${JSON.stringify(wasm)}`);

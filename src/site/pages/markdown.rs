@@ -183,57 +183,12 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         widgets: &widgets,
         strings: ctx.strings,
         mentions: if link_terms { ctx.matcher } else { None },
+        title: Some(&page.title),
     };
     let mut out = markdown::render(&page.body, &ctx);
     // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
     if let Some(quiz) = &page.quiz {
         out.appendix = widgets.quiz_markup(quiz, &mut out);
     }
-    // The page's title is shown by the template; drop a leading `# Title` that repeats it.
-    let (html, title_id) = strip_leading_h1(&out.html, &page.title);
-    out.html = html;
-    out.title_id = title_id;
     out
-}
-
-/// Drop a leading `# Title` that repeats the page title, keeping its id for the template's h1
-/// so `#anchor` links to it still work.
-pub(super) fn strip_leading_h1(html: &str, title: &str) -> (String, Option<String>) {
-    let trimmed = html.trim_start();
-    if let Some(rest) = trimmed.strip_prefix("<h1")
-        && let Some(end) = rest.find("</h1>")
-    {
-        let inner = &rest[..end];
-        let (attrs, text) = inner.split_once('>').unwrap_or(("", ""));
-        if markdown::plain_text(text).trim() == title.trim() {
-            let id = attrs
-                .split_once("id=\"")
-                .and_then(|(_, r)| r.split_once('"'))
-                .map(|(id, _)| id.to_string());
-            return (rest[end + 5..].trim_start().to_string(), id);
-        }
-    }
-    (html.to_string(), None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_leading_title_that_repeats_the_page_title_is_dropped_with_its_id_kept() {
-        let (html, id) = strip_leading_h1(
-            "<h1 id=\"intro\">What is <em>a</em> model?</h1>\n<p>x</p>\n",
-            "What is a model?",
-        );
-        assert_eq!(
-            (html.as_str(), id.as_deref()),
-            ("<p>x</p>\n", Some("intro"))
-        );
-        // Another first heading stays, and so does an h1 with other words.
-        let kept = "<h1 id=\"a\">Another</h1>\n<p>x</p>\n";
-        assert_eq!(strip_leading_h1(kept, "Title"), (kept.to_string(), None));
-        let h2 = "<h2 id=\"t\">Title</h2>\n";
-        assert_eq!(strip_leading_h1(h2, "Title"), (h2.to_string(), None));
-    }
 }

@@ -39,6 +39,15 @@ function inputText(input) {
   return input.validity && input.validity.badInput ? "?" : input.value;
 }
 
+/**
+ * quiz-wasm's verdict on a number field (`empty`, `separators`, `invalid`, `too_large`, or "" for
+ * a usable number) worded for the field (`size`, `w`, `b`, `rate`) in the page's language.
+ */
+function inputProblem(code, field) {
+  if (!code) return "";
+  return t(`input_${code}`, { field: t(`field_${field}`), expected: t(`expected_${field}`) });
+}
+
 /** Show or clear an input's inline message (its aria-describedby target). */
 function setProblem(input, message, problem) {
   if (problem) {
@@ -82,7 +91,7 @@ function setupCalculator(root, wasm) {
   /** The field's number, or null after showing why it cannot be used. */
   function read(field) {
     const text = inputText(field.input);
-    const problem = wasm.check_input(text, field.name, field.allowNegative);
+    const problem = inputProblem(wasm.check_input(text, field.allowNegative), field.name);
     setProblem(field.input, field.message, problem);
     return problem ? null : Number(text);
   }
@@ -182,7 +191,7 @@ function setupPlayground(root, wasm) {
   /** The learning rate, or null after showing why it cannot be used. */
   function readRate() {
     const text = inputText(rate);
-    const problem = wasm.check_input(text, "learning rate", false);
+    const problem = inputProblem(wasm.check_input(text, false), "rate");
     setProblem(rate, rateMessage, problem);
     return problem ? null : Number(text);
   }
