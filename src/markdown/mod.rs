@@ -69,6 +69,8 @@ pub struct Output {
     pub quizzes: Vec<String>,
     /// The page has a calculator or a playground: its template loads widgets.js.
     pub has_widgets: bool,
+    /// The page has highlighted code: its template loads highlight.css.
+    pub has_code: bool,
     /// HTML shown after the page's own content and key terms (the lesson's quiz file).
     pub appendix: String,
     /// The lesson's `terms:` as glossary entry indices (filled by the site build).
@@ -290,6 +292,7 @@ where
             out.quizzes = widget_out.quizzes;
             widget_out.html
         } else {
+            out.borrow_mut().has_code = true;
             let (inner, _found) = highlight::highlight(&code, &lang);
             let class = if lang.is_empty() {
                 String::new()

@@ -120,6 +120,8 @@ pub struct PageView<'a> {
     pub has_quiz: bool,
     /// The page has a calculator or playground (loads widgets.js).
     pub has_widgets: bool,
+    /// The page has highlighted code (loads highlight.css).
+    pub has_code: bool,
     /// Cache-busting suffixes for theme files, so a new build is never mixed with an old one.
     pub version: &'a str,
     pub template: &'static str,

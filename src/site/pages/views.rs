@@ -94,6 +94,7 @@ impl Shared<'_> {
             has_glossary: self.has_glossary,
             has_quiz: false,
             has_widgets: false,
+            has_code: false,
             version: &self.version,
             template: "page.html",
         }
@@ -138,6 +139,7 @@ impl Shared<'_> {
                 .collect();
         }
         view.has_widgets = out.has_widgets;
+        view.has_code = out.has_code;
         view.toc = toc::sidebar(self.course, Some(index), &page.url);
         if let Some(pos) = self.position[index] {
             view.prev = pos

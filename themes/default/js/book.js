@@ -23,7 +23,6 @@
       // The label ("Dark theme", in the page's language) is the template's; pressed says if on.
       button.setAttribute("aria-pressed", dark ? "true" : "false");
     }
-    button.hidden = false;
     label();
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";
@@ -49,4 +48,23 @@
       current.scrollIntoView({ block: "nearest" });
     }
   });
+})();
+
+(function glossaryTips() {
+  "use strict";
+  // WCAG 1.4.13: a definition shown on hover or focus can be dismissed without moving the
+  // pointer or the focus. Escape hides it until the pointer or focus leaves the term.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    var shown = document.querySelectorAll(".term:hover, .term:focus-within");
+    for (var i = 0; i < shown.length; i++) { shown[i].classList.add("dismissed"); }
+  });
+  function leave(e) {
+    var term = e.target && e.target.closest ? e.target.closest(".term") : null;
+    if (term && !(e.relatedTarget && term.contains(e.relatedTarget))) {
+      term.classList.remove("dismissed");
+    }
+  }
+  document.addEventListener("pointerout", leave);
+  document.addEventListener("focusout", leave);
 })();

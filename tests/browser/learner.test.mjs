@@ -1,0 +1,195 @@
+// Defects a learner met on the site (issue #14, point 6), each a regression test, in Chromium
+// under a sub-path: the phone width with glossary tooltips, a quiz without JavaScript, the
+// theme button (no layout shift, its state visible and announced), tooltips dismissed with
+// Escape, highlight.css only where there is code, and a draft titled "Coming soon".
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { DESKTOP, launchBrowser, openPage } from './lib/browser.mjs';
+import { buildOrThrow, makeCourse, removeDir } from './lib/coursebook.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
+import { serve } from './lib/server.mjs';
+
+const PREFIX = '/learn/';
+const PHONE_390 = { width: 390, height: 844 };
+
+// Terms near both edges of a phone's line, so a tooltip laid out while hidden would overflow.
+const FILES = {
+  'book.toml': `
+    [book]
+    title = "Learner fixture"
+
+    [output.html]
+    site-url = "${PREFIX}"
+  `,
+  'content/SUMMARY.md': `
+    # Summary
+
+    - [With code](with-code.md)
+    - [Plain](plain.md)
+    - [Coming soon]()
+  `,
+  'content/with-code.md': `
+    # With code
+
+    A model is what we train. Every model has parameters, and a parameter is a number.
+    The last word of this long line is model
+
+    \`\`\`rust
+    fn main() { println!("hi"); }
+    \`\`\`
+
+    \`\`\`quiz
+    questions:
+      - id: n
+        type: numeric
+        prompt: How many?
+        answer: 3
+      - id: t
+        type: text
+        prompt: Which word?
+        answers: [model]
+    \`\`\`
+  `,
+  'content/plain.md': `
+    # Plain
+
+    No code here, only a model.
+  `,
+  'content/glossary.yaml': `
+    - term: Model
+      definition: A function with adjustable parameters that maps inputs to outputs, described at some length so that its tooltip is wide.
+    - term: Parameter
+      definition: A number inside the model, set by training.
+  `,
+};
+
+/** The sum of layout-shift values the page has seen (CLS without the session windows). */
+function layoutShift(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }),
+  );
+}
+
+describe('what a learner met', () => {
+  let dir;
+  let server;
+  let browser;
+
+  before(async () => {
+    dir = await makeCourse(FILES);
+    await buildOrThrow(dir);
+    server = await serve(`${dir}/site`, { prefix: PREFIX });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) await removeDir(dir);
+  });
+
+  test('on a 390 px phone every page is as wide as the screen, tooltips and all', async (t) => {
+    const context = await browser.newContext({ viewport: PHONE_390 });
+    t.after(() => context.close());
+    for (const url of ['with-code.html', 'plain.html', 'glossary.html', 'toc.html', 'index.html']) {
+      const { page, problems } = await openPage(context, `${server.url}${url}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.equal(width, PHONE_390.width, `${url} is ${width}px wide`);
+      expectNoProblems(problems);
+      await page.close();
+    }
+  });
+
+  test('without JavaScript a quiz is questions to read: no buttons, no promise of saving', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${server.url}with-code.html`);
+    const quiz = page.locator('form[data-quiz]');
+    assert.ok(await quiz.locator('.no-js').isVisible(), 'the no-JavaScript notice');
+    assert.ok(await quiz.locator('legend').first().isVisible(), 'the questions');
+    for (const hidden of ['button[type=submit]', 'button[data-reset]', '.saved-notice']) {
+      assert.equal(await quiz.locator(hidden).isVisible(), false, `${hidden} is shown without JavaScript`);
+    }
+    // Enter in an answer field does not send the page away with the answers in its address.
+    await quiz.locator('input[type=text]').first().fill('3');
+    await quiz.locator('input[type=text]').first().press('Enter');
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).search, '', `the page went to ${page.url()}`);
+  });
+
+  test('the theme button is there from the first paint, says its state, and shifts nothing', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}plain.html`);
+    assert.equal(await layoutShift(page), 0, 'the page moved after its first paint');
+    const button = page.locator('.theme-toggle');
+    assert.ok(await button.isVisible());
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    const off = await button.evaluate((b) => getComputedStyle(b).backgroundColor);
+    await button.click();
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    const on = await button.evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.notEqual(on, off, 'pressed and not pressed look the same');
+    // Without JavaScript the button would do nothing: it is not shown.
+    const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${server.url}plain.html`);
+    assert.equal(await plain.locator('.theme-toggle').isVisible(), false);
+    await noJs.close();
+    expectNoProblems(problems);
+  });
+
+  test('Escape dismisses a glossary tooltip; focus moving on brings it back', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}plain.html`);
+    const term = page.locator('.term').first();
+    await term.locator('a').focus();
+    await waitInPage(page, () => getComputedStyle(document.querySelector('.term .term-tip')).display !== 'none', null, 'the tooltip on focus');
+    await expectNoAxeViolations(page, 'a tooltip open');
+    await page.keyboard.press('Escape');
+    assert.equal(await term.locator('.term-tip').isVisible(), false, 'Escape left the tooltip');
+    await page.locator('body').focus();
+    await page.keyboard.press('Shift+Tab');
+    await term.locator('a').focus();
+    assert.ok(await term.locator('.term-tip').isVisible(), 'the tooltip stayed dismissed');
+    expectNoProblems(problems);
+  });
+
+  test('highlight.css is loaded where there is code, and only there', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const loaded = async (url) => {
+      const sheets = [];
+      const page = await context.newPage();
+      page.on('request', (r) => sheets.push(r.url()));
+      await page.goto(`${server.url}${url}`, { waitUntil: 'load' });
+      await page.close();
+      return sheets.some((u) => u.includes('highlight.css'));
+    };
+    assert.equal(await loaded('with-code.html'), true);
+    for (const url of ['plain.html', 'toc.html', 'glossary.html', 'index.html']) {
+      assert.equal(await loaded(url), false, `${url} loads highlight.css`);
+    }
+  });
+
+  test('a draft titled "Coming soon" does not say it twice', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, `${server.url}toc.html`);
+    const text = await page.locator('main').textContent();
+    assert.match(text, /Coming soon/);
+    assert.doesNotMatch(text, /Coming soon\s*\(coming soon\)/i, text);
+  });
+});
