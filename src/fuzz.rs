@@ -1979,7 +1979,7 @@ fn run_grader(case: &GraderCase) {
                 check_grade(g);
             }
             // The page's one call: whatever the key and response, JSON the script can read.
-            let checked = quiz_wasm::js::check(key, response, response);
+            let checked = quiz_wasm::js::check(key, response, response, "fr");
             assert!(
                 serde_json::from_str::<serde_json::Value>(&checked).is_ok(),
                 "{checked}"
@@ -2006,7 +2006,7 @@ fn run_grader(case: &GraderCase) {
         }
         GraderCase::Conceal(plain, salt, blob) => {
             let _ = quiz_wasm::reveal(blob, salt);
-            let _ = quiz_wasm::js::check(blob, salt, plain);
+            let _ = quiz_wasm::js::check(blob, salt, plain, "en");
             let hidden = quiz_wasm::conceal(plain, salt);
             assert_eq!(
                 quiz_wasm::reveal(&hidden, salt).as_deref(),

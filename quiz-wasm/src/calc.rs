@@ -97,6 +97,52 @@ pub fn format_number(x: f64, lang: &str) -> String {
     out
 }
 
+/// A learner's number as the lesson prints it, in plain form for the grader: surrounding
+/// spaces and a leading currency sign dropped, the language's group separators (in groups of
+/// three; a plain space or no-break space counts for languages that group with spaces) and
+/// decimal mark read. `350,000` and `$350,000` are `350000` in English, `350 000` and `1,5` are
+/// `350000` and `1.5` in French. Anything else is returned as it was, for the grader to call
+/// it "not a number": never a guess (`1,5` in English is not 15).
+pub fn plain_number_text(text: &str, lang: &str) -> String {
+    let t = text.trim();
+    let t = t
+        .strip_prefix(|c: char| matches!(c, '$' | '€' | '£' | '¥' | '₹' | '₩' | '₽' | '¢'))
+        .map_or(t, str::trim_start);
+    let (sign, digits) = match t.strip_prefix('-').or_else(|| t.strip_prefix('\u{2212}')) {
+        Some(rest) => ("-", rest),
+        None => ("", t),
+    };
+    let sep = separators(lang);
+    let (int, frac) = match digits.rsplit_once(sep.decimal) {
+        Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()) => {
+            (int, Some(frac))
+        }
+        _ => (digits, None),
+    };
+    let spaced = sep.group != "," && sep.group != ".";
+    let groups: Vec<&str> = int
+        .split(|c: char| {
+            sep.group.contains(c) || (spaced && matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        })
+        .collect();
+    let grouped = groups.len() > 1;
+    let well_formed = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !well_formed || (!grouped && frac.is_none()) {
+        return text.to_string();
+    }
+    let mut plain = String::from(sign);
+    plain.extend(groups);
+    if let Some(frac) = frac {
+        plain.push('.');
+        plain.push_str(frac);
+    }
+    plain
+}
+
 /// The integer digits and up to two decimal digits (trailing zeros dropped)
 /// of a finite, non-negative `m`, rounded half up on the exact binary value
 /// — the same digits as JavaScript's `toFixed(2)`: 1.005 (really 1.00499…)
@@ -315,6 +361,36 @@ mod tests {
         assert_eq!(format_number(f64::NAN, "en"), "NaN");
         assert_eq!(format_number(f64::INFINITY, "en"), "∞");
         assert_eq!(format_number(f64::NEG_INFINITY, "de"), "-∞");
+    }
+
+    #[test]
+    fn learners_numbers_are_read_as_the_lesson_prints_them() {
+        for (text, lang, plain) in [
+            ("350,000", "en", "350000"),
+            (" $350,000 ", "en", "350000"),
+            ("1,234,567.5", "en-GB", "1234567.5"),
+            ("350 000", "fr", "350000"),
+            ("350\u{202f}000", "fr", "350000"),
+            ("1,5", "fr", "1.5"),
+            ("€ 1.234,5", "de", "1234.5"),
+            ("-1,500", "en", "-1500"),
+        ] {
+            assert_eq!(plain_number_text(text, lang), plain, "{text:?} in {lang}");
+        }
+        // Never a guess: what is not the language's way is left for the grader to refuse.
+        for (text, lang) in [
+            ("1,5", "en"),
+            ("35,00", "en"),
+            ("350 000", "en"),
+            ("1.5", "de"),
+            ("abc", "en"),
+            ("1,,000", "en"),
+        ] {
+            assert_eq!(plain_number_text(text, lang), text, "{text:?} in {lang}");
+        }
+        // Plain numbers pass through untouched.
+        assert_eq!(plain_number_text("350000", "en"), "350000");
+        assert_eq!(plain_number_text("2.5e5", "en"), "2.5e5");
     }
 
     #[test]

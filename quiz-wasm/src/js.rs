@@ -27,13 +27,23 @@ use crate::{calc, conceal, fit, grade, text};
 /// saying, in English, why the response cannot be read for that question (`“abc” is not a
 /// number`); `details` is the JSON text the build wrote, as a string the script parses on its
 /// own, so a damaged one cannot spoil the grade; empty when there is none. A payload that is not
-/// concealed is taken as a bare answer key (as the shared test table writes them).
+/// concealed is taken as a bare answer key (as the shared test table writes them). A numeric
+/// answer is read as the page's language `lang` prints numbers (`350,000`, `$350,000`,
+/// `350 000` and `1,5` in French: [`calc::plain_number_text`]); with `lang` empty, only plain
+/// numbers are read (the grader's own rule, as the shared test table checks it).
 #[wasm_bindgen]
-pub fn check(answer: &str, salt: &str, response: &str) -> String {
+pub fn check(answer: &str, salt: &str, response: &str, lang: &str) -> String {
     let revealed = conceal::reveal(answer, salt);
     let (key, details) = match revealed.as_deref().and_then(split_payload) {
         Some((key, details)) => (key, details),
         None => (revealed.as_deref().unwrap_or(answer), ""),
+    };
+    let plain;
+    let response = if key.starts_with("numeric:") && !lang.is_empty() {
+        plain = calc::plain_number_text(response, lang);
+        plain.as_str()
+    } else {
+        response
     };
     let (score, error) = match grade::grade_encoded(key, response) {
         Ok(g) => (g.score, String::new()),
@@ -215,21 +225,26 @@ mod tests {
     fn check_grades_reveals_and_reports_in_one_call() {
         let answer = conceal::conceal(&answer_payload("single:1", "{\"answer\":\"B\"}"), "s");
         assert_eq!(
-            check(&answer, "s", "1"),
+            check(&answer, "s", "1", "en"),
             r#"{"score":1000000000000,"error":"","details":"{\"answer\":\"B\"}"}"#
         );
         assert_eq!(
-            check(&answer, "s", "0"),
+            check(&answer, "s", "0", "en"),
             r#"{"score":0,"error":"","details":"{\"answer\":\"B\"}"}"#
         );
         // A bare key (the shared test table's form).
         assert_eq!(
-            check("multiple:4:0,2", "s", "0"),
+            check("multiple:4:0,2", "s", "0", "en"),
             r#"{"score":500000000000,"error":"","details":""}"#
         );
         // The wrong salt leaves the payload unreadable: an error, never a grade.
-        assert!(check(&answer, "t", "1").starts_with(r#"{"score":-1000000000000,"error":""#));
-        let unreadable = check("numeric:1:0", "", "one\"\n");
+        assert!(check(&answer, "t", "1", "en").starts_with(r#"{"score":-1000000000000,"error":""#));
+        // A numeric answer as the lesson prints it, in the page's language.
+        let key = "numeric:350000:0";
+        assert!(check(key, "", " $350,000 ", "en").starts_with(r#"{"score":1000000000000,"#));
+        assert!(check(key, "", "350 000", "fr").starts_with(r#"{"score":1000000000000,"#));
+        assert!(check(key, "", "350 000", "en").starts_with(r#"{"score":-1000000000000,"#));
+        let unreadable = check("numeric:1:0", "", "one\"\n", "en");
         assert!(
             unreadable.starts_with(r#"{"score":-1000000000000,"error":"#),
             "{unreadable}"

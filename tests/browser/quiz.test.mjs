@@ -115,12 +115,13 @@ const COURSE = {
 };
 
 // The right response per question of the quiz file (the text one uses its second accepted answer,
-// with spaces and capitals; the numeric one is inside the 1% tolerance, not the exact answer).
+// with spaces and capitals; the numeric one is inside the 1% tolerance, not the exact answer,
+// and written as the lesson prints prices: currency sign and group separators).
 const RIGHT = {
   knobs: ['1'],
   'which-parameters': ['0', '2'],
   'training-changes-params': ['false'],
-  'predict-1500': '351000',
+  'predict-1500': '$351,000',
   'inference-name': '  Prediction ',
   'loop-order': ['0', '1', '2', '3'],
 };
@@ -315,7 +316,7 @@ describe('quizzes in the browser', () => {
       knobs: ['0'], // wrong, with feedback
       'which-parameters': ['0'], // half right
       'training-changes-params': ['false'], // right
-      'predict-1500': '350,000', // not a plain number
+      'predict-1500': '350 000', // not how English writes a number
       // inference-name left empty; loop-order left as shuffled (never the right order)
     });
     await check(page);
@@ -355,7 +356,7 @@ describe('quizzes in the browser', () => {
     assert.deepEqual(shown.knobs, []);
     assert.deepEqual(shown['which-parameters'], []);
     assert.deepEqual(shown['training-changes-params'], ['false'], 'retry cleared a correct answer');
-    assert.equal(shown['predict-1500'], '350,000', 'retry cleared an answer that was not incorrect');
+    assert.equal(shown['predict-1500'], '350 000', 'retry cleared an answer that was not incorrect');
     assert.deepEqual(await orderOf(page, 'loop-order'), orderBefore, 'retry did not put the order question back as built');
     assert.equal(await resultText(page, 'knobs'), '');
     assert.ok(await retry.isHidden());

@@ -13,7 +13,7 @@
 // try/catch, so blocked, full or corrupted storage only means nothing is saved.
 
 // runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it.
-const { loadWasm, stringsReady, t, number, percent } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+const { language, loadWasm, stringsReady, t, number, percent } = await import(`./runtime.js${new URL(import.meta.url).search}`);
 await stringsReady;
 
 const STATES = { correct: "correct", incorrect: "incorrect", unanswered: "unanswered" };
@@ -50,7 +50,7 @@ function checkAnswer(grader, question, salt, response) {
   const empty = { feedback: [], explanation: "", answer: "" };
   let parsed;
   try {
-    parsed = JSON.parse(grader.check(question.dataset.answer ?? "", salt, response));
+    parsed = JSON.parse(grader.check(question.dataset.answer ?? "", salt, response, language()));
   } catch (err) {
     return { score: -1, error: "", details: empty };
   }
