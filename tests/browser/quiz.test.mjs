@@ -332,6 +332,14 @@ describe('quizzes in the browser', () => {
     assert.match(knobs, /✗ Not quite/);
     assert.match(knobs, /Those are the output and the input/);
     assert.doesNotMatch(knobs, /w and b/, 'the correct answer shows before the learner asks for it');
+    // Feedback that teaches: the hint opens; the explanation waits for a right answer or "Show answer".
+    assert.doesNotMatch(knobs, /knobs that training sets/, 'the explanation shows after a wrong answer');
+    assert.ok(await question(page, 'knobs').locator('details.hint').evaluate((d) => d.open), 'the hint stays closed after a wrong answer');
+    // The verdict describes the question's inputs, for screen readers.
+    const described = await question(page, 'knobs').locator('input').first().getAttribute('aria-describedby');
+    assert.equal(await page.locator(`[id="${described}"]`).getAttribute('data-result'), '');
+    // The score names the questions to look at again.
+    assert.match(await scoreText(page), /Not right yet: questions 1, 2, 6\./);
     assert.match(await resultText(page, 'which-parameters'), /Partly right \(50%\)/);
     assert.match(await resultText(page, 'predict-1500'), /not a number/);
     assert.match(await resultText(page, 'inference-name'), /Not answered yet\./);
@@ -342,9 +350,10 @@ describe('quizzes in the browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     if (dark) assert.fail(dark);
 
-    // "Show answer" reveals the answer inside the result.
+    // "Show answer" reveals the answer and the explanation inside the result.
     await question(page, 'knobs').getByRole('button', { name: 'Show answer' }).click();
     assert.match(await resultText(page, 'knobs'), /w and b/);
+    assert.match(await resultText(page, 'knobs'), /knobs that training sets/);
 
     // Retry clears the incorrect questions only, and focuses the first of them.
     const retry = page.locator(`${LESSON_QUIZ} [data-retry]`);

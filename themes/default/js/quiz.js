@@ -402,19 +402,29 @@ function renderGraded(question, score, details) {
   else verdict.textContent = t("not_quite");
   const parts = [verdict];
   for (const html of pickedFeedback(question, details)) parts.push(element("div", "feedback", html));
-  if (details.explanation.trim()) parts.push(element("div", "explanation", details.explanation));
-  if (details.answer.trim()) {
-    if (correct) {
-      parts.push(answerParagraph(details));
-    } else {
+  // Feedback that teaches: a wrong answer gets the hint and the chosen choice's feedback, and
+  // another try; the explanation and the right answer come with a right answer, or when the
+  // learner asks for them ("Show answer" gives that question up).
+  const solution = () => {
+    const shown = [];
+    if (details.answer.trim()) shown.push(answerParagraph(details));
+    if (details.explanation.trim()) shown.push(element("div", "explanation", details.explanation));
+    return shown;
+  };
+  const hint = question.querySelector("details.hint");
+  if (correct) {
+    parts.push(...solution());
+  } else {
+    if (hint) hint.open = true;
+    if (details.answer.trim() || details.explanation.trim()) {
       const show = element("button", "secondary show-answer");
       show.type = "button";
       show.textContent = t("show_answer");
       show.addEventListener("click", () => {
-        const p = answerParagraph(details);
-        p.tabIndex = -1;
-        show.replaceWith(p);
-        p.focus();
+        const [first, ...rest] = solution();
+        first.tabIndex = -1;
+        show.replaceWith(first, ...rest);
+        first.focus();
       });
       parts.push(show);
     }
@@ -473,16 +483,22 @@ function updateScore(form) {
   let total = 0;
   let unanswered = 0;
   let incorrect = 0;
-  for (const q of questions) {
+  const wrong = [];
+  for (const [index, q] of questions.entries()) {
     const result = resultOf(q);
     const state = result?.dataset.state;
     if (state === STATES.correct || state === STATES.incorrect) total += checkedScore.get(q) ?? 0;
-    if (state === STATES.incorrect) incorrect += 1;
+    if (state === STATES.incorrect) {
+      incorrect += 1;
+      wrong.push(number(index + 1));
+    }
     if (state !== STATES.correct && state !== STATES.incorrect) unanswered += 1;
   }
   const n = questions.length;
   const fraction = n ? total / n : 0;
   let text = t("score", { score: formatNumber(total), total: number(n), percent: percent(fraction) });
+  // Which ones to look at again, by their numbers in the quiz.
+  if (wrong.length) text += ` ${t("wrong_questions", { list: wrong.join(", ") }, wrong.length)}`;
   if (unanswered) text += ` ${t("unanswered", { count: number(unanswered) }, unanswered)}`;
   const pass = Number.parseFloat(form.dataset.pass ?? "");
   if (form.dataset.pass !== undefined && Number.isFinite(pass)) {
