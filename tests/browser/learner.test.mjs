@@ -192,4 +192,39 @@ describe('what a learner met', () => {
     assert.match(text, /Coming soon/);
     assert.doesNotMatch(text, /Coming soon\s*\(coming soon\)/i, text);
   });
+
+  test('← and → go to the previous and next page, but not from a field', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}with-code.html`);
+    // In an answer field the arrows move the caret, not the page.
+    const field = page.locator('form[data-quiz] input[type=text]').first();
+    await field.fill('12');
+    await field.press('ArrowLeft');
+    assert.match(page.url(), /with-code\.html$/);
+    await page.locator('h1').click();
+    await Promise.all([page.waitForURL(/plain\.html$/), page.keyboard.press('ArrowRight')]);
+    await Promise.all([page.waitForURL(/with-code\.html$/), page.keyboard.press('ArrowLeft')]);
+    expectNoProblems(problems);
+  });
+
+  test('a code block has a copy button that copies its code and says so', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}with-code.html`);
+    const button = page.locator('.code-block .copy-code');
+    assert.equal(await button.count(), 1, 'one code block, one button');
+    await button.click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'fn main() { println!("hi"); }\n');
+    assert.equal(await button.textContent(), 'Copied');
+    await expectNoAxeViolations(page, 'a page with a copy button');
+    expectNoProblems(problems);
+    // Without JavaScript there is no button that could not work.
+    const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${server.url}with-code.html`);
+    assert.equal(await plain.locator('.copy-code').count(), 0);
+    await noJs.close();
+  });
 });

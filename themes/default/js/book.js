@@ -68,3 +68,59 @@
   document.addEventListener("pointerout", leave);
   document.addEventListener("focusout", leave);
 })();
+
+(function pagerKeys() {
+  "use strict";
+  // ← and → go to the previous and next page, unless a field or control wants the arrows (or
+  // a modifier is held). On a right-to-left page the arrows are mirrored.
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") { return; }
+    var target = e.target;
+    if (target && target.closest &&
+        target.closest('input, textarea, select, button, summary, [contenteditable], [tabindex]:not([tabindex="-1"]), .order-list')) {
+      return;
+    }
+    var rtl = document.documentElement.getAttribute("dir") === "rtl";
+    var forward = (e.key === "ArrowRight") !== rtl;
+    var link = document.querySelector(forward ? '.pager a[rel="next"]' : '.pager a[rel="prev"]');
+    if (link) { window.location.href = link.href; }
+  });
+})();
+
+(function copyCode() {
+  "use strict";
+  // A copy button on every highlighted code block (its labels come from the page, in the
+  // page's language); without JavaScript there is none, as it could not work.
+  document.addEventListener("DOMContentLoaded", function () {
+    var label = document.body.getAttribute("data-copy");
+    var done = document.body.getAttribute("data-copied");
+    if (!label || !navigator.clipboard) { return; }
+    var blocks = document.querySelectorAll("pre.code");
+    for (var i = 0; i < blocks.length; i++) {
+      (function (pre) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "copy-code";
+        button.textContent = label;
+        var status = document.createElement("span");
+        status.className = "visually-hidden";
+        status.setAttribute("role", "status");
+        button.addEventListener("click", function () {
+          var code = pre.querySelector("code");
+          navigator.clipboard.writeText((code || pre).textContent).then(function () {
+            button.textContent = done;
+            status.textContent = done;
+            window.setTimeout(function () { button.textContent = label; status.textContent = ""; }, 2000);
+          }, function () { /* refused (permissions): the code can still be selected */ });
+        });
+        var wrap = document.createElement("div");
+        wrap.className = "code-block";
+        pre.parentNode.insertBefore(wrap, pre);
+        wrap.appendChild(pre);
+        wrap.appendChild(button);
+        wrap.appendChild(status);
+      })(blocks[i]);
+    }
+  });
+})();
