@@ -36,6 +36,8 @@ const FILES = {
     A model is what we train. Every model has parameters, and a parameter is a number.
     The last word of this long line is model
 
+    ## A section
+
     \`\`\`rust
     fn main() { println!("hi"); }
     \`\`\`
@@ -226,5 +228,19 @@ describe('what a learner met', () => {
     await plain.goto(`${server.url}with-code.html`);
     assert.equal(await plain.locator('.copy-code').count(), 0);
     await noJs.close();
+  });
+
+  test('every section heading links to itself, named for screen readers, shown on focus', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}with-code.html`);
+    const anchor = page.locator('h2#a-section > a.heading-anchor');
+    assert.equal(await anchor.getAttribute('href'), '#a-section');
+    assert.equal(await anchor.getAttribute('aria-label'), 'Link to this section');
+    assert.equal(await page.locator('h1 a.heading-anchor').count(), 0, 'the title has no anchor');
+    await anchor.focus();
+    assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
+    await expectNoAxeViolations(page, 'a focused heading link');
+    expectNoProblems(problems);
   });
 });

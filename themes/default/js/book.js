@@ -124,3 +124,24 @@
     }
   });
 })();
+
+(function headingLinks() {
+  "use strict";
+  // A link to its own section at the end of every section heading ("#", named for screen
+  // readers), to copy a deep link from. Added here rather than written into every heading:
+  // it is a convenience, and pages stay smaller.
+  document.addEventListener("DOMContentLoaded", function () {
+    var label = document.body.getAttribute("data-heading-link");
+    if (!label) { return; }
+    var headings = document.querySelectorAll("main article :is(h2, h3, h4, h5, h6)[id]");
+    for (var i = 0; i < headings.length; i++) {
+      var a = document.createElement("a");
+      a.className = "heading-anchor";
+      a.href = "#" + headings[i].id;
+      a.setAttribute("aria-label", label);
+      a.textContent = "#";
+      headings[i].appendChild(document.createTextNode(" "));
+      headings[i].appendChild(a);
+    }
+  });
+})();
