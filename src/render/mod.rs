@@ -140,7 +140,7 @@ impl Renderer {
         env.set_formatter(
             |out, state, value| match (state.auto_escape(), value.as_str()) {
                 (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
-                    out.write_str(&escape_html(text)).map_err(|e| {
+                    write_escaped(out, text).map_err(|e| {
                         minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
                     })
                 }
@@ -250,17 +250,28 @@ impl Renderer {
 /// `&`, `<`, `>`, `"` and `'` as entities: what HTML text and quoted attributes need.
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = write_escaped(&mut out, text);
     out
+}
+
+/// [`escape_html`] written as runs of plain text between the characters it replaces: a
+/// character at a time cost 2 % of a build's instructions (every value of every page).
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut plain = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[plain..i])?;
+        out.write_str(entity)?;
+        plain = i + 1;
+    }
+    out.write_str(&text[plain..])
 }
 
 /// `{{ t.page.lesson_number|fill(number=number) }}`: an interface string with its `{name}`
