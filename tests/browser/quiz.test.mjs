@@ -267,9 +267,19 @@ describe('quizzes in the browser', () => {
     t.after(() => context.close());
     if (init) await context.addInitScript(init);
     const opened = await openPage(context, url);
-    // quiz.js hides the no-JS notice (with the hidden attribute) when it has set the quiz up.
+    // quiz.js hides the no-JS notice (with the hidden attribute) when it has set the quiz up,
+    // and marks the quiz data-ready once the grader has loaded and saved results are shown.
     await waitInPage(opened.page, () => [...document.querySelectorAll('form[data-quiz] .no-js')].every((n) => n.hidden), null, 'quiz.js to start');
+    await quizReady(opened.page);
     return { context, ...opened };
+  }
+
+  /** Wait for every quiz of the page to be data-ready (a reload mid-load aborts the wasm). */
+  async function quizReady(page) {
+    await waitInPage(page, () => {
+      const forms = [...document.querySelectorAll('form[data-quiz]')];
+      return forms.length > 0 && forms.every((f) => f.hasAttribute('data-ready'));
+    }, null, 'the grader to load');
   }
 
   test('the build emits the quiz markup the theme relies on', { timeout: 30_000 }, async () => {
@@ -384,6 +394,8 @@ describe('quizzes in the browser', () => {
     const score = await scoreText(page);
 
     await page.reload();
+
+    await quizReady(page);
     await expectStates(page, expected);
     assert.deepEqual(await answersShown(page), before, 'answers after a reload');
     assert.match(await resultText(page, 'knobs'), /✗ Not quite/);
@@ -399,6 +411,7 @@ describe('quizzes in the browser', () => {
     try {
       await buildOrThrow(s.course, { dest: s.dest });
       await page.reload();
+      await quizReady(page);
       await waitInPage(page, () => document.body.textContent.includes('What do we call running a trained model'), null, 'the rebuilt page');
       await expectStates(page, { ...expected, 'inference-name': 'unanswered' });
       const after = await answersShown(page);
@@ -414,6 +427,7 @@ describe('quizzes in the browser', () => {
 
     // Reset clears everything, including what is saved.
     await page.reload();
+    await quizReady(page);
     await page.locator(`${LESSON_QUIZ} [data-reset]`).click();
     const cleared = await answersShown(page);
     for (const id of ALL_IDS.filter((i) => i !== 'loop-order')) assert.equal(String(cleared[id]), '', `${id} not cleared by reset`);
@@ -422,6 +436,7 @@ describe('quizzes in the browser', () => {
     const store = await page.locator(LESSON_QUIZ).getAttribute('data-store');
     assert.deepEqual(Object.keys(await localEntries(page)).filter((k) => k.startsWith(`${store}:`)), [], 'reset left saved answers');
     await page.reload();
+    await quizReady(page);
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
     expectNoProblems(problems);
   });
@@ -554,6 +569,7 @@ describe('quizzes in the browser', () => {
       [store, fp],
     );
     await page.reload();
+    await quizReady(page);
     await waitInPage(page, () => document.querySelector('form[data-quiz] .no-js')?.hidden, null, 'quiz.js to start');
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
     const leftovers = Object.keys(await localEntries(page)).filter((k) => k.startsWith(`${store}:`));
@@ -580,6 +596,7 @@ describe('quizzes in the browser', () => {
     await expectStates(page, { frozen: 'incorrect' }, two);
     await expectStates(page, { frozen: 'correct' }, one);
     await page.reload();
+    await quizReady(page);
     await expectStates(page, { frozen: 'correct' }, one);
     await expectStates(page, { frozen: 'incorrect' }, two);
     await expectNoAxeViolations(page, 'the page with two quizzes');

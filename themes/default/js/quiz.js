@@ -642,9 +642,11 @@ async function main() {
   for (const [form, checked] of restored) {
     if (!grader) {
       setScoreText(form, t("grader_unavailable"));
-      continue;
+    } else {
+      await restoreResults(form, checked);
     }
-    await restoreResults(form, checked);
+    // Set up, grader loaded (or not), saved results shown: what tests and themes can wait for.
+    form.dataset.ready = "";
   }
 }
 
