@@ -5,7 +5,7 @@
 //! source and the quote's first line is replaced by a title. The theme's `callout.html` draws
 //! the callout's start and end around the quote's Markdown.
 
-use super::stream::{Env, pass};
+use super::stream::{Env, Events, pass};
 use super::{CalloutView, Ev};
 use crate::i18n::Strings;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -43,14 +43,11 @@ fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
     Some((*name, title))
 }
 
-pub fn apply<'a, 's>(
-    events: impl Iterator<Item = Ev<'a>> + 's,
+pub fn apply<'a: 's, 's>(
+    events: impl Events<'a> + 's,
     source: &'s str,
     env: &'s Env<'s>,
-) -> impl Iterator<Item = Ev<'a>> + 's
-where
-    'a: 's,
-{
+) -> impl Events<'a> + 's {
     let strings = env.ctx.strings;
     let draw = move |view: &CalloutView<'_>| {
         let mut diags = Vec::new();

@@ -2,8 +2,8 @@
 //! `../x/y.html#z`, relative to the page. A link to a missing file is an error at the link;
 //! `#anchors` are checked after every page is rendered (see [`PendingLink`]).
 
-use super::stream::Env;
-use super::{Ev, Output, PageContext};
+use super::stream::{Env, Events};
+use super::{Output, PageContext};
 use crate::diag::{Diagnostic, Pos};
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::collections::HashMap;
@@ -151,13 +151,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn rewrite<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
-    env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+pub fn rewrite<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
     events.map(move |(event, range)| {
         let event = match event {

@@ -6,9 +6,9 @@
 //! terms × words. Only prose is touched: headings, links, images, code, math and callout
 //! titles arrive as other events or inside skipped tags.
 
+use super::MentionView;
 use super::links::relative_url as relative;
-use super::stream::{Env, pass};
-use super::{Ev, MentionView};
+use super::stream::{Env, Events, pass};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashSet;
@@ -93,14 +93,11 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-pub fn link<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
+pub fn link<'a: 'p, 'p>(
+    events: impl Events<'a> + 'p,
     matcher: &'p Matcher,
     env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+) -> impl Events<'a> + 'p {
     let out = env.out;
     let href = relative(env.ctx.url, &matcher.glossary_url);
     let mut linked: HashSet<usize> = HashSet::new();

@@ -22,7 +22,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
-use stream::{Env, pass};
+use stream::{Env, Events, pass};
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
@@ -184,13 +184,10 @@ pub fn render_block(text: &str) -> String {
 
 /// Task-list checkboxes are read-only; give each an accessible name so it is not an unlabelled
 /// form control.
-fn task_list_labels<'a, 's>(
-    events: impl Iterator<Item = Ev<'a>> + 's,
+fn task_list_labels<'a: 's, 's>(
+    events: impl Events<'a> + 's,
     strings: &'s crate::i18n::Strings,
-) -> impl Iterator<Item = Ev<'a>> + 's
-where
-    'a: 's,
-{
+) -> impl Events<'a> + 's {
     events.map(move |(event, range)| match event {
         Event::TaskListMarker(done) => {
             let (checked, label) = if done {
@@ -210,13 +207,10 @@ where
 
 /// Leave out a first heading `# Title` that repeats the page's title (the template shows it),
 /// recording its id so `#anchor` links to it still land on the template's `h1`.
-fn leading_title<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
+fn leading_title<'a: 'p, 'p>(
+    events: impl Events<'a> + 'p,
     env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+) -> impl Events<'a> + 'p {
     let mut first = true;
     pass(events, move |(event, range), upstream, queue| {
         let is_first = std::mem::replace(&mut first, false);
@@ -252,13 +246,7 @@ where
 }
 
 /// Fenced code: widgets go to their renderer, other code is highlighted at build time.
-fn code_blocks<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
-    env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
     pass(events, move |(event, range), upstream, queue| {
         let Event::Start(Tag::CodeBlock(kind)) = &event else {
@@ -305,13 +293,7 @@ where
     })
 }
 
-fn math_pass<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
-    env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
     events.map(move |(event, range)| {
         let (latex, display) = match &event {

@@ -3,8 +3,7 @@
 //! whose address would run a script (`javascript:`, `vbscript:`, `data:` other than images) are
 //! errors at their line.
 
-use super::Ev;
-use super::stream::Env;
+use super::stream::{Env, Events};
 use crate::diag::Diagnostic;
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,13 +37,7 @@ pub fn is_script_url(url: &str) -> bool {
 }
 
 /// The page pass: the parser's HTML events become text, script links are refused.
-pub fn apply<'a, 'p>(
-    events: impl Iterator<Item = Ev<'a>> + 'p,
-    env: &'p Env<'p>,
-) -> impl Iterator<Item = Ev<'a>> + 'p
-where
-    'a: 'p,
-{
+pub fn apply<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
     let source = ctx.source;
     let allowed = allowed();

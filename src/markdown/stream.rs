@@ -10,6 +10,11 @@ use crate::diag::Pos;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
+/// A page's events as a pass takes and gives them (`impl Events<'a> + 'p` in a signature).
+pub trait Events<'a>: Iterator<Item = Ev<'a>> {}
+
+impl<'a, I: Iterator<Item = Ev<'a>>> Events<'a> for I {}
+
 /// What the passes of one page share: the page, where an offset in its Markdown is in the
 /// file, and the `Output` they record into (each borrows it only while recording).
 pub struct Env<'p> {
