@@ -294,27 +294,9 @@ mod tests {
         assert!(html.starts_with("<span class=\"hl-"), "{}", &html[..80]);
         // The tail after the budget is escaped text, and nothing is lost.
         assert!(html.ends_with(&"?????????????\n".repeat(100)));
-        assert_eq!(plain(&html), code);
+        assert_eq!(crate::markdown::plain_text(&html), code);
         let (short, _) = highlight("let x = 1;\n", "js");
         assert!(short.contains("hl-"));
-    }
-
-    /// The text of highlighted HTML (tags dropped, entities decoded).
-    fn plain(html: &str) -> String {
-        let mut out = String::new();
-        let mut tag = false;
-        for c in html.chars() {
-            match c {
-                '<' => tag = true,
-                '>' if tag => tag = false,
-                c if !tag => out.push(c),
-                _ => {}
-            }
-        }
-        out.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&")
     }
 
     #[test]

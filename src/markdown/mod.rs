@@ -225,22 +225,12 @@ fn leading_title<'a: 'p, 'p>(
             return;
         }
         let id = id.as_ref().map(ToString::to_string);
-        let mut heading = vec![(event, range)];
-        let mut text = String::new();
-        for (inner, inner_range) in upstream.by_ref() {
-            let end = matches!(inner, Event::End(TagEnd::Heading(_)));
-            if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = &inner {
-                text.push_str(t);
-            }
-            heading.push((inner, inner_range));
-            if end {
-                break;
-            }
-        }
+        let (rest, text) = slug::rest_of_heading(upstream);
         if text.trim() == title.trim() {
             env.out.borrow_mut().title_id = id;
         } else {
-            queue.extend(heading);
+            queue.push_back((event, range));
+            queue.extend(rest);
         }
     })
 }

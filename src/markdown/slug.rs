@@ -45,6 +45,24 @@ pub fn explicit_ids(body: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The events of a heading after its start, up to and including its end, and its text (what a
+/// reader sees of it: text, code and math).
+pub fn rest_of_heading<'a>(upstream: &mut impl Iterator<Item = Ev<'a>>) -> (Vec<Ev<'a>>, String) {
+    let mut text = String::new();
+    let mut events = Vec::new();
+    for (event, range) in upstream.by_ref() {
+        let end = matches!(event, Event::End(TagEnd::Heading(_)));
+        if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = &event {
+            text.push_str(t);
+        }
+        events.push((event, range));
+        if end {
+            break;
+        }
+    }
+    (events, text)
+}
+
 /// Give every heading without an id one made from its text, unique on the page (`-1`, `-2`, …
 /// for repeats; `next` remembers each base's counter so 10,000 equal headings stay linear).
 pub fn heading_ids<'a>(
@@ -63,18 +81,7 @@ pub fn heading_ids<'a>(
             queue.push_back((event, range));
             return;
         };
-        let mut text = String::new();
-        let mut inner = Vec::new();
-        for (event, range) in upstream.by_ref() {
-            let end = matches!(event, Event::End(TagEnd::Heading(_)));
-            if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = &event {
-                text.push_str(t);
-            }
-            inner.push((event, range));
-            if end {
-                break;
-            }
-        }
+        let (inner, text) = rest_of_heading(upstream);
         let base = match slugify(&text) {
             s if s.is_empty() => "section".to_string(),
             s => s,
