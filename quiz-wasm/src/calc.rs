@@ -97,6 +97,35 @@ pub fn format_number(x: f64, lang: &str) -> String {
     out
 }
 
+/// A quantity that may be huge (a playground's loss), readable at a glance: as
+/// [`format_number`] below a million, else at most three significant digits times a power of
+/// ten. `format_magnitude(139_883_285_714.29, "en") == "1.4 × 10¹¹"`; `"de"` gives `"1,4 × 10¹¹"`.
+pub fn format_magnitude(x: f64, lang: &str) -> String {
+    if !x.is_finite() || x.abs() < 1e6 {
+        return format_number(x, lang);
+    }
+    let mut exp = x.abs().log10().floor() as i32;
+    let mut mantissa = x / 10f64.powi(exp);
+    // 9.996 would print as 10: carry into the exponent instead.
+    if (mantissa.abs() * 100.0).round() >= 1000.0 {
+        mantissa /= 10.0;
+        exp += 1;
+    }
+    format!("{} × 10{}", format_number(mantissa, lang), superscript(exp))
+}
+
+/// `-12` → `⁻¹²`.
+fn superscript(n: i32) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string()
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => DIGITS[d as usize],
+            None => '⁻',
+        })
+        .collect()
+}
+
 /// A learner's number as the lesson prints it, in plain form for the grader: surrounding
 /// spaces and a leading currency sign dropped, the language's group separators (in groups of
 /// three; a plain space or no-break space counts for languages that group with spaces) and
@@ -275,6 +304,19 @@ mod tests {
         assert_eq!(predict(200.0, 1000.0, 50_000.0), 250_000.0);
         assert_eq!(predict(200.0, 1500.0, 50_000.0), 350_000.0);
         assert_eq!(predict(0.0, 1500.0, -1.0), -1.0);
+    }
+
+    #[test]
+    fn huge_quantities_read_as_powers_of_ten() {
+        assert_eq!(format_magnitude(139_883_285_714.29, "en"), "1.4 × 10¹¹");
+        assert_eq!(format_magnitude(139_883_285_714.29, "de"), "1,4 × 10¹¹");
+        assert_eq!(format_magnitude(-2.5e7, "en"), "-2.5 × 10⁷");
+        assert_eq!(format_magnitude(9.996e8, "en"), "1 × 10⁹");
+        assert_eq!(format_magnitude(999_999.0, "en"), "999,999");
+        assert_eq!(format_magnitude(1.0e6, "en"), "1 × 10⁶");
+        assert_eq!(format_magnitude(f64::INFINITY, "en"), "∞");
+        assert_eq!(format_magnitude(12.345, "en"), "12.35");
+        assert_eq!(superscript(-12), "⁻¹²");
     }
 
     #[test]

@@ -119,6 +119,13 @@ pub fn format_number_js(x: f64, lang: &str) -> String {
     calc::format_number(x, lang)
 }
 
+/// A quantity that may be huge, as a power of ten past a million (see
+/// [`calc::format_magnitude`]).
+#[wasm_bindgen(js_name = format_magnitude)]
+pub fn format_magnitude_js(x: f64, lang: &str) -> String {
+    calc::format_magnitude(x, lang)
+}
+
 /// A price with its currency (see [`text::money`]).
 #[wasm_bindgen(js_name = money)]
 pub fn money_js(x: f64, currency: &str, lang: &str) -> String {

@@ -28,7 +28,7 @@ pub mod text;
 /// The one number reader (see `number`), for the build to read authors' numbers as learners' are read.
 pub use number::parse_f64 as parse_number;
 
-pub use calc::{check_input, format_number, predict};
+pub use calc::{check_input, format_magnitude, format_number, predict};
 pub use conceal::{conceal, reveal};
 pub use fit::{DEFAULT_LEARNING_RATE, Fit, default_houses, gradients, least_squares, mse};
 pub use grade::{

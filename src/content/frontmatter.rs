@@ -8,6 +8,9 @@ use std::path::Path;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// A stable name for the lesson's saved progress: kept, the lesson keeps its learners'
+    /// answers when it is renamed or moved (content::progress).
+    pub id: Option<Spanned<String>>,
     pub title: Option<String>,
     pub description: Option<String>,
     #[serde(default)]
@@ -69,7 +72,7 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
     yaml::parse::<FrontMatter>(yaml_text, path, line_offset).map_err(|mut d| {
         if d.message.contains("unknown field") {
             d = d.with_help(
-                "front matter keys: title, description, objectives, terms, quiz, draft, link-terms",
+                "front matter keys: id, title, description, objectives, terms, quiz, draft, link-terms",
             );
         }
         d

@@ -5,6 +5,7 @@
 
 pub mod frontmatter;
 pub mod glossary;
+pub mod progress;
 pub mod quiz;
 pub mod sources;
 pub mod summary;
@@ -27,6 +28,7 @@ pub enum PageKind {
     Lesson,
     Glossary,
     Contents,
+    Progress,
     NotFound,
 }
 
@@ -246,6 +248,7 @@ pub fn load(
         && let Some(kept) = c.course(key)
     {
         let mut course = sources::refresh(kept, markdown, diags);
+        progress::check_ids(&course, diags);
         quiz::attach_lesson_quizzes(config, &mut course, diags);
         return course;
     }
@@ -262,6 +265,7 @@ pub fn load(
         c.keep_course(key, &course, &found);
     }
     diags.extend(found);
+    progress::check_ids(&course, diags);
     quiz::attach_lesson_quizzes(config, &mut course, diags);
     course
 }

@@ -81,11 +81,29 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
 
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other.
 pub fn check_collisions(course: &Course, diags: &mut Diagnostics) {
+    // The pages the build writes itself (site::CONTENTS_URL and the others).
+    const GENERATED: [(&str, &str); 4] = [
+        ("toc.html", "contents"),
+        ("glossary.html", "glossary"),
+        ("progress.html", "progress"),
+        ("404.html", "page-not-found"),
+    ];
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for page in &course.pages {
         let Some(source) = page.source.as_deref() else {
             continue;
         };
+        if let Some((url, what)) = GENERATED.iter().find(|(url, _)| *url == page.url) {
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    Pos::FILE,
+                    format!("this page would be written to {url}, where coursebook writes the course's {what} page"),
+                )
+                .with_help("rename the file"),
+            );
+            continue;
+        }
         if let Some(first) = seen.insert(&page.url, source) {
             diags.push(
                 Diagnostic::error(

@@ -77,6 +77,8 @@ pub struct Output {
     pub key_terms: Vec<usize>,
     /// The id of a leading `# Title` the site dropped because the template shows the title.
     pub title_id: Option<String>,
+    /// The page's `##` headings, id and text, for "On this page".
+    pub sections: Vec<(String, String)>,
 }
 
 pub fn options() -> Options {
@@ -107,7 +109,9 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     };
     let events = raw_html::apply(events, &env);
     let events = callouts::apply(events, body, &env);
-    let events = slug::heading_ids(events, slug::explicit_ids(body));
+    let events = slug::heading_ids(events, slug::explicit_ids(body), |id, text| {
+        out.borrow_mut().sections.push((id.to_string(), text));
+    });
     let events = leading_title(events, &env);
     let events = code_blocks(events, &env);
     let events = math_pass(events, &env);

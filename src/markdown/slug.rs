@@ -1,8 +1,8 @@
 //! Heading ids: `{#custom}` when given, else a slug of the heading text, unique in the page.
 
-use super::stream::pass;
+use super::stream::{Events, pass};
 use super::{Ev, options};
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
 /// `What is a model?` → `what-is-a-model`. Letters of any script are kept.
@@ -65,15 +65,17 @@ pub fn rest_of_heading<'a>(upstream: &mut impl Iterator<Item = Ev<'a>>) -> (Vec<
 
 /// Give every heading without an id one made from its text, unique on the page (`-1`, `-2`, …
 /// for repeats; `next` remembers each base's counter so 10,000 equal headings stay linear).
-pub fn heading_ids<'a>(
-    events: impl Iterator<Item = Ev<'a>>,
+/// `section` hears of every `##` heading (its id and text), for the page's "On this page".
+pub fn heading_ids<'a: 'p, 'p>(
+    events: impl Events<'a> + 'p,
     mut used: HashSet<String>,
-) -> impl Iterator<Item = Ev<'a>> {
+    mut section: impl FnMut(&str, String) + 'p,
+) -> impl Events<'a> + 'p {
     let mut next: HashMap<String, usize> = HashMap::new();
     pass(events, move |(event, range), upstream, queue| {
         let Event::Start(Tag::Heading {
             level,
-            id: None,
+            id,
             classes,
             attrs,
         }) = event
@@ -81,16 +83,37 @@ pub fn heading_ids<'a>(
             queue.push_back((event, range));
             return;
         };
+        if let Some(given) = &id
+            && level != HeadingLevel::H2
+        {
+            let start = Tag::Heading {
+                level,
+                id: Some(given.clone()),
+                classes,
+                attrs,
+            };
+            queue.push_back((Event::Start(start), range));
+            return;
+        }
         let (inner, text) = rest_of_heading(upstream);
-        let base = match slugify(&text) {
-            s if s.is_empty() => "section".to_string(),
-            s => s,
+        let id = match id {
+            Some(given) => given.to_string(),
+            None => {
+                let base = match slugify(&text) {
+                    s if s.is_empty() => "section".to_string(),
+                    s => s,
+                };
+                let mut id = base.clone();
+                let n = next.entry(base.clone()).or_insert(1);
+                while !used.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    *n += 1;
+                }
+                id
+            }
         };
-        let mut id = base.clone();
-        let n = next.entry(base.clone()).or_insert(1);
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            *n += 1;
+        if level == HeadingLevel::H2 {
+            section(&id, text);
         }
         let start = Tag::Heading {
             level,

@@ -36,6 +36,10 @@ pub struct BookView {
     pub dir: &'static str,
     pub authors: Vec<String>,
     pub repository: Option<String>,
+    /// The course's namespace in the learner's storage (content::progress), for the scripts.
+    pub store: String,
+    /// How many lessons the course's progress counts (every page but the home page).
+    pub lesson_count: usize,
 }
 
 #[derive(Serialize)]
@@ -51,6 +55,8 @@ pub struct TocEntryView {
     pub title: String,
     pub number: Option<String>,
     pub href: Option<String>,
+    /// The lesson's name in the learner's storage, for painting its progress.
+    pub lesson: Option<String>,
     pub current: bool,
     /// The current page is inside this entry.
     pub open: bool,
@@ -72,6 +78,8 @@ pub struct LessonCardView {
     pub href: String,
     pub description: Option<String>,
     pub depth: usize,
+    /// The lesson's name in the learner's storage.
+    pub lesson: String,
 }
 
 #[derive(Serialize)]
@@ -117,6 +125,12 @@ pub struct PageView<'a> {
     pub lessons: Vec<LessonCardView>,
     pub glossary: Vec<GlossaryLetterView>,
     pub has_glossary: bool,
+    /// This page's name in the learner's storage (lessons and chapters), so its visit counts.
+    pub lesson: Option<String>,
+    /// A lesson without a quiz: it offers "Mark as done".
+    pub mark_done: bool,
+    /// The page's sections (its `##` headings), for "On this page".
+    pub sections: Vec<LinkView>,
     pub has_quiz: bool,
     /// The page has a calculator or playground (loads widgets.js).
     pub has_widgets: bool,

@@ -3,6 +3,7 @@
 //! current one plus a link to the full contents page. A page's sidebar therefore stays the same
 //! size however many lessons the course has (total output grows linearly, not quadratically).
 
+use crate::content::progress::lesson_key;
 use crate::content::{Course, TocNode};
 use crate::markdown::links::relative_url as relative;
 use crate::render::TocEntryView;
@@ -59,6 +60,7 @@ fn level(
                     number.clone(),
                     page.map(|p| relative(page_url, &course.pages[p].url)),
                 );
+                e.lesson = page.map(|p| lesson_key(&course.pages[p]));
                 e.current = page.is_some() && *page == current;
                 e.open = open && on_path == Some(i);
                 if open {
@@ -86,6 +88,7 @@ fn entry(
         title,
         number,
         href,
+        lesson: None,
         current: false,
         open: false,
         children: Vec::new(),

@@ -366,7 +366,10 @@ pub fn view(p: &Playground, id: &str, place: &Place<'_>) -> PlaygroundView {
         prices_attr: join(&ys),
         w: reading(fit.w()),
         b: reading(fit.b()),
-        loss: reading(fit.loss()),
+        loss: Reading {
+            attr: attr_number(fit.loss()),
+            text: quiz_wasm::format_magnitude(fit.loss(), lang),
+        },
         learning_rate_attr: attr_number(p.learning_rate),
         steps: p.steps,
         chart: scatter_chart(p, place, &xs, &ys, (best_w, best_b)),
@@ -385,7 +388,13 @@ pub fn view(p: &Playground, id: &str, place: &Place<'_>) -> PlaygroundView {
         best_w_attr: attr_number(best_w),
         best_b_attr: attr_number(best_b),
         best_line: line_text(best_w, best_b, lang),
-        best_loss: reading(quiz_wasm::mse(best_w, best_b, &xs, &ys)),
+        best_loss: {
+            let loss = quiz_wasm::mse(best_w, best_b, &xs, &ys);
+            Reading {
+                attr: attr_number(loss),
+                text: quiz_wasm::format_magnitude(loss, lang),
+            }
+        },
     }
 }
 
@@ -499,7 +508,7 @@ fn loss_chart(place: &Place<'_>, loss: f64) -> LossView {
         description: strings.fill(
             "js",
             "no_steps",
-            &[("loss", &quiz_wasm::format_number(loss, place.lang))],
+            &[("loss", &quiz_wasm::format_magnitude(loss, place.lang))],
         ),
         zero_x: u(left - 5.0),
         zero_y: u(bottom + 4.0),

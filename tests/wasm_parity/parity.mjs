@@ -64,7 +64,7 @@ glue.initSync({ module: fs.readFileSync(wasmPath) });
 // What the page's scripts may call, and nothing more: the grader is one `check` that keeps the
 // answer key inside the module (no `reveal`, no `grade` taking a plain key).
 const exported = Object.keys(glue).filter((name) => !['default', 'initSync'].includes(name)).sort();
-const expectedExports = ['Playground', 'check', 'check_input', 'clip_line', 'equation', 'format_number', 'line_text', 'money', 'predict'];
+const expectedExports = ['Playground', 'check', 'check_input', 'clip_line', 'equation', 'format_magnitude', 'format_number', 'line_text', 'money', 'predict'];
 if (JSON.stringify(exported) !== JSON.stringify(expectedExports)) {
   die(`the module exports ${exported.join(', ')}; expected ${expectedExports.join(', ')}`);
 }

@@ -8,7 +8,7 @@ use crate::content::{Course, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{PageView, Renderer};
 use crate::site::output::{SiteFiles, Staging};
-use crate::site::{CONTENTS_URL, GLOSSARY_URL, toc};
+use crate::site::{CONTENTS_URL, GLOSSARY_URL, PROGRESS_URL, toc};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -83,7 +83,7 @@ pub fn assemble(
         config,
         course,
         glossary: ctx.glossary,
-        book: book_view(config, ctx.strings),
+        book: book_view(config, course, ctx.strings),
         version: version(
             &Theme {
                 dir: config.theme_dir.clone(),
@@ -141,6 +141,20 @@ pub fn assemble(
             contents
         });
         out.push((key, CONTENTS_URL, page));
+        // The progress page: every lesson's row, painted from the learner's storage by
+        // progress.js; the review's quizzes are fetched from their lessons, not carried here.
+        let key = key_of(&|h| PROGRESS_URL.hash(h));
+        let page = render_uncached(renderer, root, previous, key, &|| {
+            let mut progress = shared.view(
+                PageKind::Progress,
+                PROGRESS_URL,
+                ctx.strings.get("progress", "title").to_string(),
+            );
+            progress.template = "progress.html";
+            progress.lessons = shared.lessons(PROGRESS_URL);
+            progress
+        });
+        out.push((key, PROGRESS_URL, page));
         if let Some(g) = ctx.glossary {
             let used = used_in(course, g, rendered);
             let key = key_of(&|h| (GLOSSARY_URL, &used).hash(h));

@@ -167,10 +167,9 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         source: source.clone(),
         lang: config.language.clone(),
         store_prefix: format!(
-            "coursebook:{}:{}:{}",
-            config.site_url,
-            markdown::slugify(&config.title),
-            page.url
+            "{}:{}",
+            crate::content::progress::namespace(config),
+            crate::content::progress::lesson_key(page)
         ),
         renderer: ctx.renderer,
     };

@@ -4,7 +4,7 @@
 use super::markdown::Rendered;
 use crate::config::Config;
 use crate::content::glossary::{self, Glossary};
-use crate::content::{Course, PageKind};
+use crate::content::{Course, PageKind, progress};
 use crate::i18n::Strings;
 use crate::markdown::links::relative_url;
 use crate::markdown::{self, Output};
@@ -21,6 +21,7 @@ pub(super) fn kind_name(kind: PageKind) -> &'static str {
         PageKind::Lesson => "lesson",
         PageKind::Glossary => "glossary",
         PageKind::Contents => "contents",
+        PageKind::Progress => "progress",
         PageKind::NotFound => "not-found",
     }
 }
@@ -29,7 +30,7 @@ pub(super) fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-pub(super) fn book_view(config: &Config, strings: &Strings) -> BookView {
+pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> BookView {
     BookView {
         generator: concat!("coursebook ", env!("CARGO_PKG_VERSION")),
         title: config.title.clone(),
@@ -38,6 +39,8 @@ pub(super) fn book_view(config: &Config, strings: &Strings) -> BookView {
         dir: strings.dir,
         authors: config.authors.clone(),
         repository: config.git_repository_url.clone(),
+        store: progress::namespace(config),
+        lesson_count: course.order.iter().filter(|&&i| i != course.home).count(),
     }
 }
 
@@ -92,6 +95,9 @@ impl Shared<'_> {
             lessons: Vec::new(),
             glossary: Vec::new(),
             has_glossary: self.has_glossary,
+            lesson: None,
+            mark_done: false,
+            sections: Vec::new(),
             has_quiz: false,
             has_widgets: false,
             has_code: false,
@@ -123,6 +129,18 @@ impl Shared<'_> {
         view.appendix = out.appendix.clone();
         view.title_id = out.title_id.clone();
         view.has_quiz = !out.quizzes.is_empty();
+        if matches!(page.kind, PageKind::Lesson | PageKind::Chapter) {
+            view.lesson = Some(progress::lesson_key(page));
+            view.mark_done = !view.has_quiz;
+        }
+        view.sections = out
+            .sections
+            .iter()
+            .map(|(id, title)| LinkView {
+                title: title.clone(),
+                href: format!("#{id}"),
+            })
+            .collect();
         if let Some(g) = self.glossary {
             view.key_terms = out
                 .key_terms
@@ -177,6 +195,7 @@ impl Shared<'_> {
                         .number
                         .as_deref()
                         .map_or(1, |n| n.matches('.').count().max(1)),
+                    lesson: progress::lesson_key(p),
                 }
             })
             .collect()
@@ -292,6 +311,7 @@ mod tests {
             title: "A".into(),
             number: None,
             href: Some("a.html".into()),
+            lesson: None,
             current: false,
             open: false,
             children: vec![crate::render::TocEntryView {
@@ -299,6 +319,7 @@ mod tests {
                 title: "B".into(),
                 number: None,
                 href: Some("a/b.html".into()),
+                lesson: None,
                 current: false,
                 open: false,
                 children: Vec::new(),

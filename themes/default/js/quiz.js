@@ -9,11 +9,14 @@
 //     [data-retry], [data-reset], [data-score] (a polite live region)
 //
 // Grading runs in WebAssembly (quiz-wasm, loaded once per page by runtime.js), the same code that
-// checks every quiz at build time. Answers are saved per question in localStorage; every storage access is in
-// try/catch, so blocked, full or corrupted storage only means nothing is saved.
+// checks every quiz at build time. Answers are saved per question through runtime.js's store, so
+// blocked, full or corrupted storage only means nothing outlives the page. A check is reported to
+// progress.js (the lesson's score and state); the progress page's review mounts the questions a
+// learner missed with `mountQuiz`.
 
 // runtime.js with this module's own ?v=, so quiz.js and widgets.js share one instance of it.
-const { language, loadWasm, stringsReady, t, number, percent } = await import(`./runtime.js${new URL(import.meta.url).search}`);
+const version = new URL(import.meta.url).search;
+const { language, loadWasm, stringsReady, t, number, percent, store, readJson } = await import(`./runtime.js${version}`);
 await stringsReady;
 
 const STATES = { correct: "correct", incorrect: "incorrect", unanswered: "unanswered" };
@@ -75,32 +78,10 @@ function checkAnswer(grader, question, salt, response) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Storage: one entry per question, `${form.dataset.store}:${question id}`.
+// Storage: one entry per question, `${form.dataset.store}:${question id}` (the store is
+// `<course>:<lesson>:<quiz>`, content/progress.rs), holding { fp, response, state, score, t }:
+// t is when the answer last changed, so an import keeps the newer of two answers.
 // ---------------------------------------------------------------------------------------------
-
-/** localStorage, or null where reading it throws (blocked cookies, sandboxed frames). */
-function storage() {
-  try {
-    const s = window.localStorage;
-    return s ?? null;
-  } catch (err) {
-    return null;
-  }
-}
-
-/** Whether this browser lets the page save anything at all. */
-function storageWorks() {
-  const probe = "coursebook:probe";
-  try {
-    const s = storage();
-    if (!s) return false;
-    s.setItem(probe, "1");
-    s.removeItem(probe);
-    return true;
-  } catch (err) {
-    return false;
-  }
-}
 
 /** The prefix of this quiz's entries (data-store; a page-and-quiz fallback if it is missing). */
 function storePrefix(form) {
@@ -112,34 +93,16 @@ function storageKey(form, question) {
 }
 
 function readSaved(key) {
-  try {
-    const raw = storage()?.getItem(key);
-    if (raw === null || raw === undefined) return null;
-    const saved = JSON.parse(raw);
-    if (saved && typeof saved === "object" && typeof saved.fp === "string" && (typeof saved.response === "string" || saved.response === null)) {
-      return saved;
-    }
-  } catch (err) {
-    // Corrupted JSON falls through to removal.
+  const saved = readJson(key);
+  if (saved && typeof saved.fp === "string" && (typeof saved.response === "string" || saved.response === null)) {
+    return saved;
   }
-  forget(key);
+  if (saved) store.remove(key);
   return null;
 }
 
 function forget(key) {
-  try {
-    storage()?.removeItem(key);
-  } catch (err) {
-    // Nothing saved, nothing to forget.
-  }
-}
-
-function remember(key, value) {
-  try {
-    storage()?.setItem(key, JSON.stringify(value));
-  } catch (err) {
-    // QuotaExceededError, SecurityError, private mode: the quiz still works, it just doesn't save.
-  }
+  store.remove(key);
 }
 
 /** Save one question's current answer and result state (nothing when it has no answer). */
@@ -152,29 +115,26 @@ function saveQuestion(form, question) {
     forget(key);
     return;
   }
-  remember(key, {
+  const entry = {
     fp: question.dataset.fingerprint ?? "",
     response,
     state,
     score: checkedScore.get(question) ?? 0,
-  });
+  };
+  // Unchanged (a reload showing saved results again): keep when it was answered.
+  const old = readSaved(key);
+  if (old && old.fp === entry.fp && old.response === entry.response && old.state === entry.state && old.score === entry.score) return;
+  store.set(key, JSON.stringify({ ...entry, t: Date.now() }));
 }
 
 /** Remove this quiz's entries for questions that are no longer on the page. */
 function removeStaleEntries(form) {
+  // A review (progress page) shows some of a quiz's questions: the others are not stale.
+  if (form.dataset.partial !== undefined) return;
   const prefix = storePrefix(form);
   const current = new Set(questionsOf(form).map((q) => storageKey(form, q)));
-  try {
-    const s = storage();
-    if (!s) return;
-    const stale = [];
-    for (let i = 0; i < s.length; i++) {
-      const k = s.key(i);
-      if (k && k.startsWith(prefix) && !current.has(k) && !k.slice(prefix.length).includes(":")) stale.push(k);
-    }
-    stale.forEach(forget);
-  } catch (err) {
-    // Storage unavailable: nothing to clean.
+  for (const k of store.keys(prefix)) {
+    if (!current.has(k) && !k.slice(prefix.length).includes(":")) forget(k);
   }
 }
 
@@ -515,8 +475,8 @@ function updateScore(form) {
 
 
 
-/** Grade every question, show the score, save everything. */
-async function checkQuiz(form) {
+/** Grade every question, show the score, save everything, report the attempt. */
+async function checkQuiz(form, onChecked) {
   const grader = await loadGrader();
   if (!grader) {
     setScoreText(form, t("grader_unavailable"));
@@ -527,6 +487,11 @@ async function checkQuiz(form) {
     saveQuestion(form, q);
   }
   updateScore(form);
+  try {
+    await onChecked?.(form);
+  } catch (err) {
+    // Progress is a convenience: the quiz's own result is shown and saved.
+  }
 }
 
 /** An answer changed: its old result no longer applies; save the new answer. */
@@ -606,9 +571,9 @@ function describeSaving(form, canSave) {
   if (notice && !canSave) notice.textContent = t("not_saved");
 }
 
-function setUpQuiz(form) {
+function setUpQuiz(form, onChecked) {
   form.querySelectorAll(".no-js").forEach((el) => (el.hidden = true));
-  describeSaving(form, storageWorks());
+  describeSaving(form, store.saving);
   for (const q of questionsOf(form)) {
     if (q.dataset.type === "order") wireOrderQuestion(form, q);
   }
@@ -616,7 +581,7 @@ function setUpQuiz(form) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    checkQuiz(form);
+    checkQuiz(form, onChecked);
   });
   form.addEventListener("input", (event) => {
     const q = event.target.closest?.("[data-question]");
@@ -627,27 +592,45 @@ function setUpQuiz(form) {
   return checked;
 }
 
+/**
+ * Make `form` a working quiz: wire it, put saved answers back, load the grader and show saved
+ * results; `onChecked(form)` hears of every check. Sets `data-ready` on the form when done (what
+ * tests and themes can wait for).
+ */
+export async function mountQuiz(form, onChecked) {
+  let checked = [];
+  try {
+    checked = setUpQuiz(form, onChecked);
+  } catch (err) {
+    // One broken quiz must not stop the others.
+  }
+  const grader = await loadGrader();
+  if (!grader) setScoreText(form, t("grader_unavailable"));
+  else await restoreResults(form, checked);
+  form.dataset.ready = "";
+}
+
+/** What progress.js needs of a quiz: where its answers are, its questions and its pass mark. */
+export function describeQuiz(form) {
+  const pass = Number.parseFloat(form.dataset.pass ?? "");
+  return {
+    store: form.dataset.store ?? "",
+    questions: questionsOf(form).map((q) => q.dataset.question),
+    pass: Number.isFinite(pass) ? pass : 1,
+  };
+}
+
 async function main() {
   const forms = [...document.querySelectorAll("form[data-quiz]")];
   if (!forms.length) return;
-  const restored = forms.map((form) => {
-    try {
-      return [form, setUpQuiz(form)];
-    } catch (err) {
-      // One broken quiz must not stop the others.
-      return [form, []];
-    }
-  });
-  const grader = await loadGrader();
-  for (const [form, checked] of restored) {
-    if (!grader) {
-      setScoreText(form, t("grader_unavailable"));
-    } else {
-      await restoreResults(form, checked);
-    }
-    // Set up, grader loaded (or not), saved results shown: what tests and themes can wait for.
-    form.dataset.ready = "";
-  }
+  const lesson = document.body.dataset.lesson;
+  const quizzes = forms.map(describeQuiz);
+  const onChecked = async () => {
+    if (!lesson) return;
+    const progress = await import(`./progress.js${version}`);
+    progress.quizChecked(lesson, quizzes);
+  };
+  await Promise.all(forms.map((form) => mountQuiz(form, onChecked)));
 }
 
 main();

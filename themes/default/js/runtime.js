@@ -7,6 +7,9 @@
 //               language. The strings are theme/strings.json, fetched once and cached by the
 //               browser, not carried by every page: `await stringsReady` before calling t().
 //   number(), percent()  numbers as the page's language writes them.
+//   store       the learner's storage: localStorage where the browser allows it, else (blocked,
+//               full, private mode) memory for the page's life, so nothing breaks; `saving` says
+//               which, and a "coursebook:storage-failed" event on document says when it stops.
 
 const version = new URL(import.meta.url).search;
 let wasmPromise = null;
@@ -87,4 +90,103 @@ export function percent(fraction) {
   } catch (err) {
     return `${Math.round(fraction * 100)}%`;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The learner's storage. Every access is in try/catch: reading localStorage throws where
+// cookies are blocked, writing throws when it is full.
+// ---------------------------------------------------------------------------------------------
+
+const memory = new Map();
+
+function local() {
+  try {
+    return window.localStorage ?? null;
+  } catch (err) {
+    return null;
+  }
+}
+
+let saving = (function probe() {
+  try {
+    const s = local();
+    if (!s) return false;
+    s.setItem("coursebook:probe", "1");
+    s.removeItem("coursebook:probe");
+    return true;
+  } catch (err) {
+    return false;
+  }
+})();
+
+function failed() {
+  if (!saving) return;
+  saving = false;
+  document.dispatchEvent(new CustomEvent("coursebook:storage-failed"));
+}
+
+export const store = {
+  /** Whether what is stored outlives the page. */
+  get saving() {
+    return saving;
+  },
+  /** The text stored under `key`, or null. */
+  get(key) {
+    if (memory.has(key)) return memory.get(key);
+    try {
+      return local()?.getItem(key) ?? null;
+    } catch (err) {
+      return null;
+    }
+  },
+  /** Store `text` under `key`; kept in memory when the browser refuses it. */
+  set(key, text) {
+    if (saving) {
+      try {
+        local().setItem(key, text);
+        memory.delete(key);
+        return;
+      } catch (err) {
+        failed();
+      }
+    }
+    memory.set(key, text);
+  },
+  remove(key) {
+    memory.delete(key);
+    try {
+      local()?.removeItem(key);
+    } catch (err) {
+      // Nothing stored, nothing to remove.
+    }
+  },
+  /** Every key that starts with `prefix`. */
+  keys(prefix) {
+    const found = new Set();
+    try {
+      const s = local();
+      for (let i = 0; s && i < s.length; i++) {
+        const k = s.key(i);
+        if (k && k.startsWith(prefix)) found.add(k);
+      }
+    } catch (err) {
+      // Storage unreadable: only what is in memory.
+    }
+    for (const k of memory.keys()) if (k.startsWith(prefix)) found.add(k);
+    return [...found];
+  },
+};
+
+/** A stored JSON object, or null (a damaged entry is removed). */
+export function readJson(key) {
+  const raw = store.get(key);
+  if (raw === null) return null;
+  try {
+    const value = JSON.parse(raw);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value;
+  } catch (err) {
+    // Damaged: fall through.
+  }
+  store.remove(key);
+  return null;
 }

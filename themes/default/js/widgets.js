@@ -155,6 +155,8 @@ function round2(x) {
 function setupPlayground(root, wasm) {
   const lang = languageOf(root);
   const fmt = (x) => wasm.format_number(x, lang);
+  // Losses reach billions: past a million they read as powers of ten ("1.4 × 10¹¹").
+  const magnitude = (x) => wasm.format_magnitude(x, lang);
   const xs = numbers(root.dataset.sizes);
   const ys = numbers(root.dataset.prices);
   const chart = root.querySelector("svg[data-chart]");
@@ -164,6 +166,10 @@ function setupPlayground(root, wasm) {
   const lossLine = lossChart?.querySelector("[data-loss-line]");
   const lossDesc = lossChart?.querySelector("[data-chart-desc]");
   const lossMax = lossChart?.querySelector("[data-loss-max]");
+  const lossMin = lossChart?.querySelector("[data-loss-min]");
+  const lossAxis = lossChart?.querySelector("[data-loss-axis]");
+  const lossAxisText = lossAxis?.textContent ?? "";
+  const lossMinAt = lossMin ? ["x", "y", "text-anchor"].map((a) => lossMin.getAttribute(a)) : [];
   const stepsMax = lossChart?.querySelector("[data-steps-max]");
   const out = {};
   for (const name of ["w", "b", "loss", "steps"]) out[name] = root.querySelector(`output[name="${name}"]`);
@@ -222,33 +228,56 @@ function setupPlayground(root, wasm) {
     }
   }
 
+  /**
+   * The loss after each step. A loss that spans more than two powers of ten (a learning rate
+   * that diverges, or a fast first step) is drawn on a log scale, so the later steps are not a
+   * flat line at the bottom; the axis says so and its ends carry the smallest and largest loss.
+   */
   function drawLoss() {
     const n = history.length - 1;
     const xMax = Math.max(runSteps, Math.ceil(n / runSteps) * runSteps);
-    const finite = history.filter(Number.isFinite);
+    const finite = history.filter((x) => Number.isFinite(x) && x >= 0);
     const yMax = Math.max(...finite, 0) || 1;
+    const positive = finite.filter((x) => x > 0);
+    const yMin = positive.length ? Math.min(...positive) : yMax;
+    const log = yMax / yMin > 100;
     const { left, right, top, bottom } = lossFrame;
+    const height = (loss) => {
+      if (!Number.isFinite(loss)) return 1;
+      if (!log) return Math.min(loss, yMax) / yMax;
+      return (Math.log10(Math.max(loss, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin));
+    };
     const points = history.map((loss, i) => {
       const x = left + (i / xMax) * (right - left);
-      const y = bottom - (Math.min(loss, yMax) / yMax) * (bottom - top);
+      const y = bottom - height(loss) * (bottom - top);
       return `${round2(x)},${round2(y)}`;
     });
     lossLine.setAttribute("points", points.join(" "));
-    if (lossMax) lossMax.textContent = fmt(yMax);
+    if (lossMax) lossMax.textContent = magnitude(yMax);
+    if (lossMin) {
+      lossMin.textContent = log ? magnitude(yMin) : "0";
+      // A log scale's lower end is a number, not 0: inside the chart, where it has room.
+      const [x, y, anchor] = log ? [left + 4, bottom - 4, "start"] : lossMinAt;
+      lossMin.setAttribute("x", x);
+      lossMin.setAttribute("y", y);
+      lossMin.setAttribute("text-anchor", anchor);
+    }
+    if (lossAxis) lossAxis.textContent = log ? t("loss_axis_log") : lossAxisText;
     if (stepsMax) stepsMax.textContent = fmt(xMax);
     if (lossDesc) {
       const last = history[n];
       lossDesc.textContent =
         n === 0
-          ? t("no_steps", { loss: fmt(last) })
-          : t(last <= history[0] ? "after_steps_down" : "after_steps_up", { count: fmt(n), loss: fmt(last), start: fmt(history[0]) }, n);
+          ? t("no_steps", { loss: magnitude(last) })
+          : t(last <= history[0] ? "after_steps_down" : "after_steps_up", { count: fmt(n), loss: magnitude(last), start: magnitude(history[0]) }, n);
     }
   }
 
   function draw() {
     show(out.w, fit.w());
     show(out.b, fit.b());
-    show(out.loss, fit.loss());
+    out.loss.textContent = magnitude(fit.loss());
+    out.loss.dataset.value = String(fit.loss());
     show(out.steps, fit.iterations());
     drawLine();
     drawLoss();
@@ -259,7 +288,7 @@ function setupPlayground(root, wasm) {
 
   function announce(prefix) {
     if (!announcer || fit.diverged()) return; // the alert speaks for itself
-    announcer.textContent = `${prefix}: w = ${fmt(fit.w())}, b = ${fmt(fit.b())}, loss = ${fmt(fit.loss())}.`;
+    announcer.textContent = `${prefix}: w = ${fmt(fit.w())}, b = ${fmt(fit.b())}, loss = ${magnitude(fit.loss())}.`;
   }
 
   /** One step; false when the fit refused it or has diverged. */

@@ -1,0 +1,415 @@
+// The learner's journey (issue #14, points 1-4), in Chromium under a sub-path across a
+// three-lesson course: states and scores in the sidebar, the contents, the home and the progress
+// pages; the review of missed questions; export, import (and bad files), forget; storage that
+// fails; a renamed lesson that keeps its id; keyboard only, axe-core, a 390 px phone, no layout
+// shift from painting, the wasm module fetched once.
+
+import assert from 'node:assert/strict';
+import { readFile, rename } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+
+import { DESKTOP, launchBrowser, openPage } from './lib/browser.mjs';
+import { buildOrThrow, makeCourse, removeDir } from './lib/coursebook.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
+import { serve } from './lib/server.mjs';
+
+const PREFIX = '/journey/';
+const PHONE_390 = { width: 390, height: 844 };
+
+const FILES = {
+  'book.toml': `
+    [book]
+    title = "Journey fixture"
+
+    [output.html]
+    site-url = "${PREFIX}"
+  `,
+  'content/SUMMARY.md': `
+    # Summary
+
+    - [First steps](first.md)
+      - [Second steps](second.md)
+    - [The end](third.md)
+  `,
+  'content/first.md': `
+    ---
+    quiz: first.quiz.yaml
+    ---
+    # First steps
+
+    ## Reading
+
+    Some text to read.
+
+    ## More reading
+
+    More text.
+  `,
+  'content/first.quiz.yaml': `
+    title: Check yourself
+    pass: 100%
+    questions:
+      - id: colour
+        type: single
+        prompt: Which is a colour?
+        hint: Look up.
+        choices:
+          - text: Blue
+            correct: true
+          - text: Seven
+            feedback: Seven is a number.
+      - id: count
+        type: numeric
+        prompt: How many legs has a cat?
+        answer: 4
+  `,
+  'content/second.md': `
+    ---
+    quiz: second.quiz.yaml
+    ---
+    # Second steps
+
+    Text.
+  `,
+  'content/second.quiz.yaml': `
+    pass: 100%
+    questions:
+      - id: sum
+        type: numeric
+        prompt: What is 2 + 3?
+        answer: 5
+  `,
+  'content/third.md': `
+    ---
+    id: the-end
+    ---
+    # The end
+
+    No quiz here: mark it done.
+  `,
+};
+
+/** The sum of layout-shift values since the page loaded (CLS without session windows). */
+function layoutShift(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }),
+  );
+}
+
+/** Open `url` and wait for progress.js to have painted. */
+async function openPainted(context, url) {
+  const opened = await openPage(context, url);
+  await waitInPage(opened.page, () => document.body.dataset.progressReady !== undefined, null, 'progress.js');
+  return opened;
+}
+
+/** Each lesson link's data-progress in the sidebar (or another list), by its lesson name. */
+function states(page, selector = '.toc a[data-lesson]') {
+  return page.$$eval(selector, (links) => Object.fromEntries(links.map((a) => [a.dataset.lesson, a.dataset.progress])));
+}
+
+/** The progress page's table as text, row by row. */
+function tableText(page) {
+  return page.$$eval('.progress-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim()).join(' | ')));
+}
+
+async function answerFirstQuiz(page, { colour, count }) {
+  const quiz = page.locator('form[data-quiz]');
+  await waitInPage(page, () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined, null, 'the quiz');
+  await quiz.locator(`[data-question="colour"] label:has-text("${colour}")`).click();
+  await quiz.locator('[data-question="count"] input').fill(count);
+  await quiz.locator('button[type=submit]').click();
+  await waitInPage(page, () => document.querySelector('[data-score]')?.textContent.includes('Score'), null, 'the score');
+}
+
+describe('the learner\'s journey', () => {
+  let dir;
+  let server;
+  let browser;
+
+  before(async () => {
+    dir = await makeCourse(FILES);
+    await buildOrThrow(dir);
+    server = await serve(`${dir}/site`, { prefix: PREFIX });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) await removeDir(dir);
+  });
+
+  test('visit, answer wrongly then rightly: states and scores everywhere the course is listed', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const home = (await openPainted(context, `${server.url}index.html`)).page;
+    const go = home.locator('a[data-continue]');
+    assert.equal(await go.textContent(), 'Start the course');
+    assert.match(await go.getAttribute('href'), /first\.html$/);
+    assert.deepEqual(await states(home, '.cards a[data-lesson]'), {
+      'first.html': 'not-started',
+      'second.html': 'not-started',
+      'the-end': 'not-started',
+    });
+    assert.match(await home.locator('[data-course-percent]').textContent(), /^0% of the course done: 0 of 3 lessons\.$/);
+
+    const { page, problems } = await openPainted(context, `${server.url}first.html`);
+    assert.equal((await states(page))['first.html'], 'visited');
+    await answerFirstQuiz(page, { colour: 'Seven', count: '4' });
+    assert.equal((await states(page))['first.html'], 'visited', 'a failed quiz does not make the lesson done');
+    assert.match(await page.locator('.toc a[data-lesson="first.html"]').textContent(), /Visited, best score 50%/);
+    await answerFirstQuiz(page, { colour: 'Blue', count: '4' });
+    await waitInPage(page, () => document.querySelector('.toc a[data-lesson="first.html"]').dataset.progress === 'done', null, 'done in the sidebar');
+    // In text for screen readers, not by an icon alone; the chapter counts its lessons.
+    assert.match(await page.locator('.toc a[data-lesson="first.html"]').textContent(), /Done, best score 100%; 0 of 1 lesson done/);
+    expectNoProblems(problems);
+
+    const contents = (await openPainted(context, `${server.url}toc.html`)).page;
+    assert.deepEqual(await states(contents, '.contents-list a[data-lesson]'), {
+      'first.html': 'done',
+      'second.html': 'not-started',
+      'the-end': 'not-started',
+    });
+    assert.equal(await contents.locator('.contents-list a[data-lesson="first.html"] + [data-note]').textContent(), 'Done, best score 100% · 0 of 1 lesson done');
+
+    await home.reload();
+    await waitInPage(home, () => document.body.dataset.progressReady !== undefined, null, 'progress.js');
+    assert.equal(await go.textContent(), 'Continue: 1.1. Second steps');
+    assert.match(await go.getAttribute('href'), /second\.html$/);
+    assert.match(await home.locator('[data-course-percent]').textContent(), /^33% of the course done: 1 of 3 lessons\.$/);
+    assert.equal(await home.locator('.cards a[data-lesson="first.html"] ~ [data-note]').textContent(), 'Done, best score 100% · 0 of 1 lesson done');
+
+    const progress = (await openPainted(context, `${server.url}progress.html`)).page;
+    const rows = await tableText(progress);
+    assert.match(rows[0], /^1\. First steps \| Done · 0 of 1 lesson done \| 100% \| 100% \| 2 \| \S/);
+    assert.match(rows[1], /^1\.1\. Second steps \| Not started \| — \| — \| 0 \| —$/);
+    assert.equal(await progress.locator('progress.course-meter').evaluate((m) => m.value), 33);
+    assert.equal(await progress.locator('[data-review-status]').textContent(), 'Nothing to review: every answer you last checked is right.');
+  });
+
+  test('a missed question is answered on the progress page, and its lesson is updated', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const wasm = [];
+    context.on('request', (r) => {
+      if (r.url().includes('.wasm')) wasm.push(r.url());
+    });
+    const lesson = (await openPainted(context, `${server.url}second.html`)).page;
+    await waitInPage(lesson, () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined, null, 'the quiz');
+    await lesson.locator('[data-question="sum"] input').fill('6');
+    await lesson.locator('button[type=submit]').click();
+    await waitInPage(lesson, () => document.querySelector('[data-result]')?.dataset.state === 'incorrect', null, 'the wrong answer');
+
+    const { page, problems } = await openPainted(context, `${server.url}progress.html`);
+    await waitInPage(page, () => document.querySelector('[data-review] form[data-quiz]')?.dataset.ready !== undefined, null, 'the review');
+    assert.equal(await page.locator('[data-review-status]').textContent(), '1 question to review.');
+    const review = page.locator('[data-review] form[data-quiz]');
+    assert.equal(await review.locator('[data-question]').count(), 1);
+    assert.equal(await review.locator('[data-question="sum"] input').inputValue(), '6', 'the last answer is shown');
+    assert.equal(await review.locator('[data-result]').getAttribute('data-state'), 'incorrect');
+    assert.match(await page.locator('.review-lesson h3 a').getAttribute('href'), /second\.html$/);
+    await expectNoAxeViolations(page, 'the progress page with a review');
+    await review.locator('[data-question="sum"] input').fill('5');
+    await review.locator('button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('.progress-table a[data-lesson="second.html"]').dataset.progress === 'done', null, 'the lesson done in the table');
+    assert.equal(await review.locator('[data-result]').getAttribute('data-state'), 'correct');
+    assert.match((await tableText(page))[1], /^1\.1\. Second steps \| Done \| 100% \| 100% \| 2 \| /);
+    expectNoProblems(problems);
+
+    await lesson.reload();
+    await waitInPage(lesson, () => document.querySelector('[data-result]')?.dataset.state === 'correct', null, 'the lesson showing the right answer');
+    assert.equal(await lesson.locator('[data-question="sum"] input').inputValue(), '5');
+    assert.equal(new Set(wasm).size, 1, `one wasm module: ${wasm.join(', ')}`);
+    assert.equal(wasm.length, 3, 'fetched once per page that grades (the lesson, the progress page, the lesson again)');
+  });
+
+  test('export, clear, import: the same state; malformed and foreign files change nothing', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    t.after(() => context.close());
+    const lesson = (await openPainted(context, `${server.url}first.html`)).page;
+    await answerFirstQuiz(lesson, { colour: 'Seven', count: '3' });
+    const end = (await openPainted(context, `${server.url}third.html`)).page;
+    await end.locator('[data-mark-done]').click();
+    assert.equal(await end.locator('[data-mark-done]').getAttribute('aria-pressed'), 'true');
+
+    const { page, problems } = await openPainted(context, `${server.url}progress.html`);
+    const before = await tableText(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export]').click()]);
+    assert.match(download.suggestedFilename(), /^journey-fixture-progress\.json$/);
+    const file = await download.path();
+    const data = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(data.format, 'coursebook-progress');
+    assert.equal(data.version, 1);
+    assert.equal(data.course.title, 'Journey fixture');
+    assert.equal(data.answers['first.html:check-yourself:colour'].state, 'incorrect');
+    assert.ok(data.lessons['the-end'].done > 0);
+
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await waitInPage(page, () => document.body.dataset.progressReady !== undefined, null, 'progress.js');
+    assert.match((await tableText(page))[0], /Not started/);
+
+    // Bad files first: each says why, and nothing is lost.
+    const input = page.locator('input[data-import]');
+    const status = page.locator('[data-import-status]');
+    await input.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "coursebook-progress",') });
+    await waitInPage(page, () => document.querySelector('[data-import-status]').textContent !== '', null, 'the message');
+    assert.match(await status.textContent(), /not a coursebook progress file.*Nothing was changed/);
+    const foreign = { ...data, course: { title: 'Another course', id: 'coursebook:/other/:another-course' } };
+    await input.setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(foreign)) });
+    await waitInPage(page, () => document.querySelector('[data-import-status]').textContent.includes('Another'), null, 'the foreign file message');
+    assert.equal(await status.textContent(), 'This file holds the progress of another course, “Another course”. Nothing was changed.');
+    assert.match((await tableText(page))[0], /Not started/);
+
+    await input.setInputFiles(file);
+    await waitInPage(page, () => document.querySelector('[data-import-status]').textContent.startsWith('Imported'), null, 'the import');
+    assert.match(await status.textContent(), /^Imported 2 answers and the progress of 2 lessons\.$/);
+    assert.deepEqual(await tableText(page), before);
+    // The imported wrong answer is in the review, and the lesson shows it.
+    await waitInPage(page, () => document.querySelector('[data-review] form[data-quiz]')?.dataset.ready !== undefined, null, 'the review');
+    await lesson.reload();
+    await waitInPage(lesson, () => document.querySelector('[data-question="colour"] [data-result]')?.dataset.state === 'incorrect', null, 'the answer back on its lesson');
+
+    // Importing the same file again takes nothing new and loses nothing.
+    await input.setInputFiles(file);
+    await waitInPage(page, () => /Imported 0 answers/.test(document.querySelector('[data-import-status]').textContent), null, 'the second import');
+    assert.deepEqual(await tableText(page), before);
+
+    // Forget asks first; Cancel keeps everything.
+    await page.locator('button[data-forget]').click();
+    assert.ok(await page.locator('[data-forget-confirm]').isVisible());
+    await page.locator('[data-forget-no]').click();
+    assert.deepEqual(await tableText(page), before);
+    await page.locator('button[data-forget]').click();
+    await page.locator('[data-forget-yes]').click();
+    assert.match((await tableText(page))[2], /^2\. The end \| Not started/);
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('coursebook:/journey/')).length), 0);
+    expectNoProblems(problems);
+  });
+
+  test('with storage blocked, every page works and says once that progress is not saved', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    await context.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('blocked', 'SecurityError');
+        },
+      });
+    });
+    const { page, problems } = await openPainted(context, `${server.url}first.html`);
+    const notice = page.locator('[data-storage-notice]');
+    assert.ok(await notice.isVisible(), 'the notice');
+    assert.match(await notice.textContent(), /not being saved/);
+    await answerFirstQuiz(page, { colour: 'Blue', count: '4' });
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 2 of 2/);
+    await waitInPage(page, () => document.querySelector('.toc a[data-lesson="first.html"]').dataset.progress === 'done', null, 'done for this page');
+    assert.equal(await page.locator('[data-storage-notice]').count(), 1, 'said once');
+    await notice.locator('button').click();
+    assert.equal(await page.locator('[data-storage-notice]').count(), 0);
+    expectNoProblems(problems);
+    const progress = await openPainted(context, `${server.url}progress.html`);
+    assert.match((await tableText(progress.page))[0], /Not started/);
+    expectNoProblems(progress.problems);
+  });
+
+  test('keyboard only: Continue from the home page, export and forget on the progress page', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    await openPainted(context, `${server.url}first.html`);
+    const { page } = await openPainted(context, `${server.url}index.html`);
+    const go = page.locator('a[data-continue]');
+    for (let i = 0; i < 30 && !(await go.evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press('Tab');
+    assert.ok(await go.evaluate((a) => a === document.activeElement), 'Continue is reached with Tab');
+    await Promise.all([page.waitForURL(/second\.html$/), page.keyboard.press('Enter')]);
+
+    const progress = (await openPainted(context, `${server.url}progress.html`)).page;
+    const forget = progress.locator('button[data-forget]');
+    for (let i = 0; i < 40 && !(await forget.evaluate((b) => b === document.activeElement)); i++) await progress.keyboard.press('Tab');
+    assert.ok(await forget.evaluate((b) => b === document.activeElement), 'Forget is reached with Tab');
+    await progress.keyboard.press('Enter');
+    assert.equal(await forget.getAttribute('aria-expanded'), 'true');
+    assert.ok(await progress.locator('[data-forget-no]').evaluate((b) => b === document.activeElement), 'focus on Cancel');
+    await progress.keyboard.press('Escape');
+    assert.equal(await progress.locator('[data-forget-confirm]').isVisible(), false);
+    assert.ok(await forget.evaluate((b) => b === document.activeElement), 'focus back on Forget');
+    assert.match((await tableText(progress))[0], /Visited/, 'nothing forgotten');
+  });
+
+  test('every new page: no axe violations, as wide as a 390 px phone, and painting shifts nothing', async (t) => {
+    const context = await browser.newContext({ viewport: PHONE_390 });
+    t.after(() => context.close());
+    // Some progress first, so painting has something to change.
+    const lesson = (await openPainted(context, `${server.url}first.html`)).page;
+    await answerFirstQuiz(lesson, { colour: 'Seven', count: '4' });
+    for (const url of ['index.html', 'toc.html', 'progress.html', 'first.html', 'second.html', 'third.html']) {
+      const { page, problems } = await openPainted(context, `${server.url}${url}`);
+      assert.equal(await layoutShift(page), 0, `${url} moved while progress was painted`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.equal(width, PHONE_390.width, `${url} is ${width}px wide`);
+      await expectNoAxeViolations(page, url);
+      expectNoProblems(problems);
+      await page.close();
+    }
+    const wide = await browser.newContext({ viewport: DESKTOP });
+    for (const url of ['index.html', 'toc.html', 'progress.html', 'first.html']) {
+      const { page } = await openPainted(wide, `${server.url}${url}`);
+      assert.equal(await layoutShift(page), 0, `${url} moved on a wide screen`);
+      await expectNoAxeViolations(page, `${url} (wide)`);
+    }
+    await wide.close();
+  });
+
+  test('the last lesson ends with the course\'s progress; a lesson without a quiz is marked done', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPainted(context, `${server.url}third.html`);
+    const end = page.locator('.course-end');
+    assert.ok(await end.isVisible());
+    assert.match(await end.locator('[data-course-percent]').textContent(), /^0% of the course done: 0 of 3 lessons\.$/);
+    assert.match(await end.locator('a').getAttribute('href'), /progress\.html$/);
+    const mark = page.locator('[data-mark-done]');
+    assert.equal(await mark.getAttribute('aria-pressed'), 'false');
+    await mark.click();
+    assert.equal(await mark.getAttribute('aria-pressed'), 'true');
+    assert.match(await end.locator('[data-course-percent]').textContent(), /^33% of the course done: 1 of 3 lessons\.$/);
+    assert.equal((await states(page))['the-end'], 'done');
+    // "On this page" lists a lesson's sections on wide screens.
+    const first = (await openPainted(context, `${server.url}first.html`)).page;
+    assert.deepEqual(await first.$$eval('.on-this-page a', (as) => as.map((a) => a.getAttribute('href'))), ['#reading', '#more-reading']);
+    assert.ok(await first.locator('.on-this-page').isVisible() === false || DESKTOP.width >= 1280);
+    expectNoProblems(problems);
+    // Without JavaScript there is no button that could not work, and no empty progress.
+    const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${server.url}third.html`);
+    assert.equal(await plain.locator('[data-mark-done]').isVisible(), false);
+    await plain.goto(`${server.url}progress.html`);
+    assert.ok(await plain.locator('.no-js-only').isVisible());
+    assert.equal(await plain.locator('button[data-export]').isVisible(), false);
+    await noJs.close();
+  });
+
+  test('a lesson renamed with its id kept keeps its progress', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPainted(context, `${server.url}third.html`);
+    await page.locator('[data-mark-done]').click();
+    await rename(`${dir}/content/third.md`, `${dir}/content/finale.md`);
+    const summary = `${dir}/content/SUMMARY.md`;
+    const text = await readFile(summary, 'utf8');
+    await (await import('node:fs/promises')).writeFile(summary, text.replace('third.md', 'finale.md'));
+    await buildOrThrow(dir);
+    const moved = (await openPainted(context, `${server.url}finale.html`)).page;
+    assert.equal(await moved.locator('[data-mark-done]').getAttribute('aria-pressed'), 'true');
+    assert.equal((await states(moved))['the-end'], 'done');
+  });
+});
