@@ -32,6 +32,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "js/runtime.js",
     "js/quiz.js",
     "js/progress.js",
+    "js/progress-page.js",
     "js/widgets.js",
     "favicon.svg",
     "i18n/en.toml",

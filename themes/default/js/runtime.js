@@ -32,6 +32,7 @@ export function loadWasm() {
 }
 
 let table = {};
+let plurals = null;
 
 /** Resolves once the strings are loaded (or could not be: t() then shows the key's name). */
 export const stringsReady = (async function loadStrings() {
@@ -63,7 +64,8 @@ export function t(key, values = {}, count = undefined) {
   if (count !== undefined) {
     let form = "other";
     try {
-      form = new Intl.PluralRules(language()).select(count);
+      plurals ??= new Intl.PluralRules(language());
+      form = plurals.select(count);
     } catch (err) {
       form = count === 1 ? "one" : "other";
     }
@@ -74,10 +76,22 @@ export function t(key, values = {}, count = undefined) {
   return (text ?? key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
+// Formatters are slow to make (a progress page formats thousands of numbers): one of each.
+const formats = new Map();
+
+function format(key, options) {
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(language(), options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** A number as the page's language writes it, with at most `digits` decimals. */
 export function number(x, digits = 1) {
   try {
-    return new Intl.NumberFormat(language(), { maximumFractionDigits: digits }).format(x);
+    return format(`n${digits}`, { maximumFractionDigits: digits }).format(x);
   } catch (err) {
     return String(Math.round(x * 10 ** digits) / 10 ** digits);
   }
@@ -86,7 +100,7 @@ export function number(x, digits = 1) {
 /** A fraction as a whole percentage in the page's language ("75%", "75 %", "٧٥٪"). */
 export function percent(fraction) {
   try {
-    return new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+    return format("percent", { style: "percent", maximumFractionDigits: 0 }).format(fraction);
   } catch (err) {
     return `${Math.round(fraction * 100)}%`;
   }
