@@ -1223,14 +1223,15 @@ fn summary_grammar() -> S {
 
 #[rustfmt::skip]
 const FRONT_KEYS: &[&str] = &[
-    "title", "description", "objectives", "terms", "quiz", "draft", "link-terms", "link_terms",
-    "titl", "Title", "x", "<<", "? title",
+    "id", "title", "description", "objectives", "terms", "quiz", "draft", "link-terms",
+    "link_terms", "titl", "Title", "x", "<<", "? title",
 ];
 
 #[rustfmt::skip]
 const FRONT_TOKENS: &[&str] = &[
     "---\n", "---", "...\n", "\n", "title: ", "description: ", "objectives:\n  - ", "terms: [", "]",
-    "quiz: ", "draft: true", "link-terms: false", "- ", "  ", ": ", "&a ", "*a", "!!str ",
+    "quiz: ", "draft: true", "link-terms: false", "id: ", "id: a:b", "- ", "  ", ": ", "&a ",
+    "*a", "!!str ",
     "\u{feff}---\n", "# Heading\n", "{", "}", "[", "'", "\"",
 ];
 
@@ -1258,6 +1259,7 @@ fn front_yaml() -> S {
     ];
     mapping(
         vec![
+            ("id", ystr()),
             ("title", ystr()),
             ("description", ystr()),
             (

@@ -62,6 +62,8 @@ pub(super) fn structure_key(course: &Course, version: &str, templates: u64, shar
     course.order.hash(&mut h);
     for p in &course.pages {
         (&p.url, &p.title, &p.number, &p.front.description, &p.source).hash(&mut h);
+        // Lists name each lesson by its id for the learner's progress (data-lesson).
+        p.front.id.as_ref().map(|id| &id.value).hash(&mut h);
     }
     h.finish()
 }

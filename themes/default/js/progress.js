@@ -218,8 +218,9 @@ function paintCards(record) {
   // After the last lesson (or a lesson no longer in the course): the first one not done yet.
   target ??= links.find((a) => stateOf(record.lessons[a.dataset.lesson]) !== "done");
   if (!target) {
+    // Every lesson done: the way on is the progress page (its review).
     go.href = new URL("progress.html", rootUrl()).href;
-    setText(go, t("progress_continue", { title: t("progress_done") }));
+    setText(go, t("progress_see"));
     return;
   }
   go.href = target.href;
