@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DESKTOP, launchBrowser, openPage } from './lib/browser.mjs';
-import { buildOrThrow, makeCourse, removeDir } from './lib/coursebook.mjs';
+import { DESKTOP, layoutShift, openPage } from './lib/browser.mjs';
+import { servedCourse } from './lib/served.mjs';
 import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
-import { serve } from './lib/server.mjs';
 
 const PREFIX = '/learn/';
 const PHONE_390 = { width: 390, height: 844 };
@@ -67,36 +66,18 @@ const FILES = {
   `,
 };
 
-/** The sum of layout-shift values the page has seen (CLS without the session windows). */
-function layoutShift(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 300);
-      }),
-  );
-}
-
 describe('what a learner met', () => {
-  let dir;
+  let site;
   let server;
   let browser;
 
   before(async () => {
-    dir = await makeCourse(FILES);
-    await buildOrThrow(dir);
-    server = await serve(`${dir}/site`, { prefix: PREFIX });
-    browser = await launchBrowser();
+    site = await servedCourse(FILES, PREFIX);
+    ({ server, browser } = site);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) await removeDir(dir);
+    await site?.close();
   });
 
   test('on a 390 px phone every page is as wide as the screen, tooltips and all', async (t) => {

@@ -5,13 +5,13 @@
 // shift from painting, the wasm module fetched once.
 
 import assert from 'node:assert/strict';
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
-import { DESKTOP, launchBrowser, openPage } from './lib/browser.mjs';
-import { buildOrThrow, makeCourse, removeDir } from './lib/coursebook.mjs';
+import { DESKTOP, layoutShift, openPage } from './lib/browser.mjs';
+import { buildOrThrow } from './lib/coursebook.mjs';
+import { servedCourse } from './lib/served.mjs';
 import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
-import { serve } from './lib/server.mjs';
 
 const PREFIX = '/journey/';
 const PHONE_390 = { width: 390, height: 844 };
@@ -89,20 +89,6 @@ const FILES = {
   `,
 };
 
-/** The sum of layout-shift values since the page loaded (CLS without session windows). */
-function layoutShift(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 300);
-      }),
-  );
-}
-
 /** Open `url` and wait for progress.js to have painted. */
 async function openPainted(context, url) {
   const opened = await openPage(context, url);
@@ -130,21 +116,18 @@ async function answerFirstQuiz(page, { colour, count }) {
 }
 
 describe('the learner\'s journey', () => {
+  let site;
   let dir;
   let server;
   let browser;
 
   before(async () => {
-    dir = await makeCourse(FILES);
-    await buildOrThrow(dir);
-    server = await serve(`${dir}/site`, { prefix: PREFIX });
-    browser = await launchBrowser();
+    site = await servedCourse(FILES, PREFIX);
+    ({ dir, server, browser } = site);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) await removeDir(dir);
+    await site?.close();
   });
 
   test('visit, answer wrongly then rightly: states and scores everywhere the course is listed', async (t) => {
@@ -406,7 +389,7 @@ describe('the learner\'s journey', () => {
     await rename(`${dir}/content/third.md`, `${dir}/content/finale.md`);
     const summary = `${dir}/content/SUMMARY.md`;
     const text = await readFile(summary, 'utf8');
-    await (await import('node:fs/promises')).writeFile(summary, text.replace('third.md', 'finale.md'));
+    await writeFile(summary, text.replace('third.md', 'finale.md'));
     await buildOrThrow(dir);
     const moved = (await openPainted(context, `${server.url}finale.html`)).page;
     assert.equal(await moved.locator('[data-mark-done]').getAttribute('aria-pressed'), 'true');

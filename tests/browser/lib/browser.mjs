@@ -117,3 +117,18 @@ export async function openPage(context, url, { origin = new URL(url).origin, all
   }
   return { page, problems, response };
 }
+
+/** The sum of layout-shift values the page has seen, without recent input (CLS without its
+ * session windows): 0 when nothing moved after the first paint. */
+export function layoutShift(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }),
+  );
+}
