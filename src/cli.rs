@@ -28,6 +28,9 @@ pub enum Command {
         /// Write the site here instead of `build-dir` from book.toml.
         #[arg(short, long)]
         dest_dir: Option<PathBuf>,
+        /// Fail on warnings too (for CI): nothing is written if there is any.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Build, serve the site locally, and rebuild and reload open pages on every change.
     Serve {
@@ -58,6 +61,9 @@ pub enum Command {
         /// Also print problems as GitHub Actions annotations (automatic when GITHUB_ACTIONS=true).
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Fail on warnings too (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 

@@ -115,6 +115,8 @@ impl Pos {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// `--deny-warnings` (for CI): a warning fails the build as an error does.
+    deny_warnings: bool,
 }
 
 impl Diagnostics {
@@ -130,15 +132,26 @@ impl Diagnostics {
         self.items.len()
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+    /// Make every warning fail the build (`--deny-warnings`).
+    pub fn deny_warnings(&mut self) {
+        self.deny_warnings = true;
     }
 
+    pub fn denies_warnings(&self) -> bool {
+        self.deny_warnings
+    }
+
+    fn fails(&self, d: &Diagnostic) -> bool {
+        d.severity == Severity::Error || self.deny_warnings
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| self.fails(d))
+    }
+
+    /// The problems that fail the build: errors, and warnings under `--deny-warnings`.
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| self.fails(d)).count()
     }
 
     /// All diagnostics, sorted by file and position so output is stable.

@@ -1827,6 +1827,7 @@ fn seed_matcher() -> &'static Matcher {
 fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
     let widgets = page_widgets(lang);
     let ctx = PageContext {
+        hidelines: &std::collections::BTreeMap::new(),
         source: Path::new("content/01-foundations/02-lesson.md"),
         src_rel: Path::new("01-foundations/02-lesson.md"),
         url: "foundations/lesson.html",
@@ -1850,6 +1851,7 @@ fn run_markdown(input: &(String, String)) {
     }
     let widgets = page_widgets(lang);
     let ctx = PageContext {
+        hidelines: &std::collections::BTreeMap::new(),
         source: Path::new("content/01-foundations/02-lesson.md"),
         src_rel: Path::new("01-foundations/02-lesson.md"),
         url: "foundations/lesson.html",

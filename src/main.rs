@@ -76,10 +76,22 @@ const STACK: usize = 64 << 20;
 
 fn run(cli: cli::Cli) -> bool {
     match cli.command {
-        cli::Command::Build { dir, dest_dir } => {
-            cmd::build::run(&dir, dest_dir.as_deref(), cli.quiet, cli.verbose)
-        }
-        cli::Command::Check { dir, format } => cmd::check::run(&dir, format, cli.quiet),
+        cli::Command::Build {
+            dir,
+            dest_dir,
+            deny_warnings,
+        } => cmd::build::run(
+            &dir,
+            dest_dir.as_deref(),
+            deny_warnings,
+            cli.quiet,
+            cli.verbose,
+        ),
+        cli::Command::Check {
+            dir,
+            format,
+            deny_warnings,
+        } => cmd::check::run(&dir, format, deny_warnings, cli.quiet),
         cli::Command::Serve {
             dir,
             port,

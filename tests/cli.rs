@@ -226,7 +226,9 @@ fn mdbook_tables_are_ignored_not_fatal() {
     let out = run(&["build"], dir.path());
     assert!(out.status.success());
     assert!(
-        stderr(&out).contains("warning: book.toml:3:1: [preprocessor] is an mdBook table"),
+        stderr(&out).contains(
+            "warning: book.toml:3:15: [preprocessor.katex] is not provided by coursebook"
+        ),
         "{}",
         stderr(&out)
     );

@@ -4,8 +4,17 @@ use crate::diag::Diagnostics;
 use crate::site::{self, Mode};
 use std::path::Path;
 
-pub fn run(dir: &Path, dest: Option<&Path>, quiet: bool, verbose: bool) -> bool {
+pub fn run(
+    dir: &Path,
+    dest: Option<&Path>,
+    deny_warnings: bool,
+    quiet: bool,
+    verbose: bool,
+) -> bool {
     let mut diags = Diagnostics::default();
+    if deny_warnings {
+        diags.deny_warnings();
+    }
     let summary = site::build(dir, dest, Mode::Write, &mut diags);
     super::print(&diags, quiet);
     let Some(summary) = summary else { return false };

@@ -5,8 +5,11 @@ use crate::diag::{Diagnostics, Severity};
 use crate::site::{self, Mode};
 use std::path::Path;
 
-pub fn run(dir: &Path, format: Option<Format>, quiet: bool) -> bool {
+pub fn run(dir: &Path, format: Option<Format>, deny_warnings: bool, quiet: bool) -> bool {
     let mut diags = Diagnostics::default();
+    if deny_warnings {
+        diags.deny_warnings();
+    }
     let summary = site::build(dir, None, Mode::Check, &mut diags);
     super::print(&diags, quiet);
     let github = format == Some(Format::Github)

@@ -18,8 +18,13 @@ pub fn print(diags: &Diagnostics, quiet: bool) {
     let errors = diags.error_count();
     if errors > 0 {
         errln!(
-            "error: {errors} problem{} found; nothing was written",
-            if errors == 1 { "" } else { "s" }
+            "error: {errors} problem{} found{}; nothing was written",
+            if errors == 1 { "" } else { "s" },
+            if diags.denies_warnings() {
+                " (--deny-warnings: warnings count)"
+            } else {
+                ""
+            }
         );
     }
 }

@@ -23,6 +23,9 @@ pub struct FrontMatter {
     /// `false` turns off linking of glossary mentions in this lesson.
     #[serde(rename = "link-terms", alias = "link_terms")]
     pub link_terms: Option<bool>,
+    /// mdBook's `{{#title …}}` in the body: the page's `<title>` only (content::directives).
+    #[serde(skip)]
+    pub html_title: Option<String>,
 }
 
 /// A Markdown file split into its front matter and body.

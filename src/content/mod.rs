@@ -3,6 +3,7 @@
 //! Pure data, no HTML. Loading reads `content/` (through SUMMARY.md when there is one, else by
 //! file and folder names), parses front matter, and reports every problem it finds.
 
+mod directives;
 pub mod frontmatter;
 pub mod glossary;
 pub mod progress;

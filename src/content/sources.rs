@@ -30,6 +30,11 @@ pub struct Source {
     pub tree_key: u64,
     /// A warning about the text itself (bidirectional controls), repeated on every build.
     pub warning: Option<Diagnostic>,
+    /// What expanding its `{{#…}}` directives reported (content::directives).
+    pub directive_diags: Vec<Diagnostic>,
+    /// The files included into it (canonical paths): serve re-reads it on every build, as a
+    /// change to an included file does not touch its own.
+    pub includes: Vec<PathBuf>,
 }
 
 /// What identifies a version of a file without reading it.
@@ -187,7 +192,13 @@ pub fn read_all(
         match result {
             Ok(source) => {
                 diags.extend(source.warning.iter().cloned());
-                if let (Some(cache), Some(now), true) = (cache.as_deref_mut(), now, fresh) {
+                diags.extend(source.directive_diags.iter().cloned());
+                if let (Some(cache), Some(now), true, false) = (
+                    cache.as_deref_mut(),
+                    now,
+                    fresh,
+                    !source.includes.is_empty(),
+                ) {
                     cache
                         .files
                         .insert(source.src_rel.clone(), (now, Arc::clone(&source)));
@@ -213,27 +224,47 @@ fn read_one(
     let root_rel = rel(root, file);
     let warning = bidi_warning(&text, &root_rel);
     let split = frontmatter::split(&text);
-    let front = match split.front {
+    let mut front = match split.front {
         Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
         None => Ok(FrontMatter::default()),
     };
+    // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
+    let expanded = super::directives::expand(
+        &crate::confine::Jail::new(root),
+        file,
+        &root_rel,
+        split.body,
+        split.body_line,
+    );
+    if let (Some(title), Ok(front)) = (expanded.as_ref().and_then(|e| e.title.clone()), &mut front)
+    {
+        front.html_title = Some(title);
+    }
     let key = |value: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         value(&mut h);
         h.finish()
     };
+    let (body, directive_diags, includes): (Arc<str>, _, _) = match expanded {
+        Some(e) => (Arc::from(e.text.as_str()), e.diags, e.files),
+        None => (Arc::from(split.body), Vec::new(), Vec::new()),
+    };
+    let included = !includes.is_empty();
+    // The page renders what its includes hold too: their text is part of its hash.
     let (hash, tree_key) = if keyed {
         (
-            key(&|h| text.hash(h)),
-            key(&|h| (format!("{front:?}"), super::tree::first_heading(split.body)).hash(h)),
+            key(&|h| (text.as_str(), included.then_some(&*body)).hash(h)),
+            key(&|h| (format!("{front:?}"), super::tree::first_heading(&body)).hash(h)),
         )
     } else {
         (0, 0)
     };
     Some(Source {
         warning,
+        directive_diags,
+        includes,
         front,
-        body: Arc::from(split.body),
+        body,
         body_line: split.body_line,
         hash,
         tree_key,

@@ -1,5 +1,6 @@
-//! SUMMARY.md in mdBook's syntax: prefix chapters, `# Part` titles, numbered chapters nested by
-//! indentation, separators, suffix chapters and draft chapters `- [Title]()`.
+//! SUMMARY.md in mdBook's syntax: prefix chapters, part titles (a heading of any level),
+//! numbered chapters nested by indentation (`-`, `*`, `+` or `1.` lists), separators, suffix
+//! chapters, draft chapters `- [Title]()`, and HTML comments, which are skipped.
 //!
 //! A line-based parser: SUMMARY.md is a list of links, and reading it line by line gives every
 //! entry its line number for error messages.
@@ -31,6 +32,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     // Numbered chapters of the current list, with their indentation, nested when the list ends.
     let mut list: Vec<(usize, Chapter)> = Vec::new();
     let mut seen_title = false;
+    let text = without_comments(text);
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let trimmed = raw.trim();
@@ -38,7 +40,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             continue;
         }
         let indent = raw.len() - raw.trim_start().len();
-        if let Some(title) = trimmed.strip_prefix("# ") {
+        if let Some(title) = heading(trimmed) {
             if !seen_title && entries.is_empty() && list.is_empty() {
                 seen_title = true; // "# Summary": the document's own title.
                 continue;
@@ -59,10 +61,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             entries.push(Entry::Separator);
             continue;
         }
-        let (numbered, item) = match trimmed
-            .strip_prefix("- ")
-            .or_else(|| trimmed.strip_prefix("* "))
-        {
+        let (numbered, item) = match list_item(trimmed) {
             Some(rest) => (true, rest.trim()),
             None => (false, trimmed),
         };
@@ -99,6 +98,58 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     }
     entries.extend(nest(&mut list));
     (entries, diags)
+}
+
+/// The text with every `<!-- … -->` blanked out (spaces; line breaks kept, so line numbers
+/// stay right). An unclosed comment runs to the end, as in HTML.
+fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("-->").map_or(after.len(), |e| e + 3);
+        out.extend(
+            after[..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' }),
+        );
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// `# Title` … `###### Title` → the title.
+fn heading(line: &str) -> Option<&str> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    line[hashes..]
+        .strip_prefix(' ')
+        .map(|t| t.trim().trim_end_matches('#').trim())
+}
+
+/// A list item's text: after `- `, `* `, `+ `, or `1. ` / `1) `.
+fn list_item(line: &str) -> Option<&str> {
+    if let Some(rest) = line
+        .strip_prefix("- ")
+        .or_else(|| line.strip_prefix("* "))
+        .or_else(|| line.strip_prefix("+ "))
+    {
+        return Some(rest);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    line[digits..]
+        .strip_prefix(". ")
+        .or_else(|| line[digits..].strip_prefix(") "))
 }
 
 /// Turns a run of list items with their indentation into a tree: an item is the child of the
@@ -205,6 +256,38 @@ mod tests {
             unreachable!()
         };
         assert_eq!(a2.target, None);
+    }
+
+    #[test]
+    fn parts_at_any_level_comments_and_ordered_lists() {
+        let text = "# Summary\n\n<!-- a comment\nover lines -->\n[Intro](README.md)\n\n## Part one\n\n1. [A](a.md)\n   + [A1]()\n\n---\n\n### Part two ###\n\n- [B](b.md) <!-- inline -->\n";
+        let (entries, diags) = parse(text, Path::new("SUMMARY.md"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let shape: Vec<String> = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Part { title } => format!("part {title}"),
+                Entry::Separator => "---".into(),
+                Entry::Chapter(c) => format!(
+                    "{} {} {:?} {}",
+                    c.title,
+                    c.numbered,
+                    c.target,
+                    c.children.len()
+                ),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                "Intro false Some(\"README.md\") 0",
+                "part Part one",
+                "A true Some(\"a.md\") 1",
+                "---",
+                "part Part two",
+                "B true Some(\"b.md\") 0",
+            ]
+        );
     }
 
     #[test]

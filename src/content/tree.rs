@@ -225,6 +225,11 @@ pub fn from_summary(
     let summary_rel = rel(&config.root, &config.src.join("SUMMARY.md"));
     let (entries, errors) = summary::parse(text, &summary_rel);
     diags.extend(errors);
+    // Files that pages include (`{{#include part.md}}`) are part of those pages.
+    let included: std::collections::HashSet<PathBuf> = markdown
+        .iter()
+        .flat_map(|s| s.includes.iter().cloned())
+        .collect();
     let mut sources: BTreeMap<PathBuf, Source> = markdown
         .into_iter()
         .map(|s| (s.src_rel.clone(), s))
@@ -248,7 +253,9 @@ pub fn from_summary(
         add_home(config, &mut BTreeMap::new(), course, ctx.diags);
     }
     for key in sources.keys() {
-        if !is_index(key) || key.parent() != Some(Path::new("")) {
+        let is_included = !included.is_empty()
+            && std::fs::canonicalize(config.src.join(key)).is_ok_and(|p| included.contains(&p));
+        if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
             diags.push(Diagnostic::warning(
                 rel(&config.root, &config.src.join(key)),
                 Pos::FILE,

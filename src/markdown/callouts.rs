@@ -132,6 +132,7 @@ mod tests {
         };
         let links = LinkTable::default();
         let ctx = PageContext {
+            hidelines: &std::collections::BTreeMap::new(),
             source: Path::new("content/a.md"),
             src_rel: Path::new("a.md"),
             url: "a.html",

@@ -198,6 +198,25 @@ pub fn rewrite<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
     })
 }
 
+/// The page or file a link's path (relative to src, folded) names, as mdBook resolves it: the
+/// Markdown file (`a.md`), its folder (`a/` → `a/index.md` or `a/README.md`), or the page it
+/// becomes (`a.html` → `a.md`; `a/index.html` → `a/index.md` or `a/README.md`). Returns its URL
+/// and whether it is a page.
+fn find(links: &LinkTable, t: &str) -> Option<(String, bool)> {
+    let page = |p: &str| links.pages.get(p).map(|u| (u.clone(), true));
+    page(t)
+        .or_else(|| page(&format!("{t}/index.md")))
+        .or_else(|| page(&format!("{t}/README.md")))
+        .or_else(|| {
+            let stem = t.strip_suffix(".html")?;
+            page(&format!("{stem}.md")).or_else(|| {
+                let folder = stem.strip_suffix("index")?;
+                page(&format!("{folder}README.md"))
+            })
+        })
+        .or_else(|| links.assets.get(t).map(|u| (u.clone(), false)))
+}
+
 /// The rewritten destination, or `None` to keep it as written.
 fn rewrite_one(
     dest: &str,
@@ -228,22 +247,25 @@ fn rewrite_one(
     }
     let dir = ctx.src_rel.parent().unwrap_or(Path::new(""));
     let decoded = percent_decode(path_part);
-    let target = resolve(dir, &decoded);
-    let found = target.as_ref().and_then(|t| {
-        let t = t.trim_end_matches('/');
-        ctx.links
-            .pages
-            .get(t)
-            .or_else(|| ctx.links.pages.get(&format!("{t}/index.md")))
-            .or_else(|| ctx.links.pages.get(&format!("{t}/README.md")))
-            .map(|u| (u.clone(), true))
-            .or_else(|| ctx.links.assets.get(t).map(|u| (u.clone(), false)))
-    });
+    let Some(target) = resolve(dir, &decoded) else {
+        // Out of the book's folder (`../std/index.html`: a sibling book on the same host, as
+        // mdBook books link): nothing here to check it against, so it stays as written.
+        out.diags.push(
+            Diagnostic::warning(
+                ctx.source,
+                pos,
+                format!("`{dest}` leads out of the book's folder; kept as written, not checked"),
+            )
+            .with_help("it works only where the site is published next to what it links to"),
+        );
+        return None;
+    };
+    let found = find(ctx.links, target.trim_end_matches('/'));
     let Some((url, is_page)) = found else {
         let what = if is_link { "link" } else { "image" };
         out.diags.push(
             Diagnostic::error(ctx.source, pos, format!("broken {what}: `{dest}` is not a page or file of the course"))
-                .with_help("links are relative to this file; link to the Markdown file (`other.md`), not to the .html page"),
+                .with_help("links are relative to this file: to another lesson's Markdown file (`other.md`) or the page it becomes (`other.html`)"),
         );
         return None;
     };

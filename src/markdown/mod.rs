@@ -5,6 +5,7 @@
 //! Problems become diagnostics at the Markdown file's line; rendering always finishes.
 
 mod callouts;
+pub mod hidden;
 pub mod highlight;
 pub mod links;
 pub mod math;
@@ -55,6 +56,9 @@ pub struct PageContext<'a> {
     /// The page's title, which its template shows: a leading `# Title` that repeats it is left
     /// out of the body (its id is kept in `Output::title_id`).
     pub title: Option<&'a str>,
+    /// `[output.html.code.hidelines]`: language → the prefix of its hidden lines (Rust's `#`
+    /// is built in).
+    pub hidelines: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// A rendered fragment and what the build must check later.
@@ -275,13 +279,28 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             widget_out.html
         } else {
             out.borrow_mut().has_code = true;
-            let (inner, _found) = highlight::highlight(&code, &lang);
+            let inner = match hidden::prefix(&info, &lang, ctx.hidelines) {
+                Some(prefix) => hidden::highlight(&code, &lang, &prefix),
+                None => highlight::highlight(&code, &lang).0,
+            };
             let class = if lang.is_empty() {
                 String::new()
             } else {
                 format!(" class=\"language-{}\"", highlight::escape(&lang))
             };
-            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
+            // A block with hidden lines has its button from the first paint (shown only with
+            // JavaScript, which it needs: book.js), so nothing moves when the script runs.
+            let button = if inner.contains("<span class=\"boring\">") {
+                format!(
+                    "<button type=\"button\" class=\"show-hidden-lines\" data-show-hidden aria-pressed=\"false\">{}</button>\n",
+                    highlight::escape(ctx.strings.get("page", "show_hidden_lines"))
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{button}<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n"
+            )
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })

@@ -23,6 +23,32 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// A heading's id as mdBook 0.5 makes it (`id_from_content` in mdbook-html), so deep links into
+/// a migrated book keep working: lowercased, letters, digits, `_` and `-` kept, each space a
+/// `-`, everything else dropped (`` `--passes`: more `` → `--passes-more`); `section` when
+/// nothing is left.
+pub fn heading_id(text: &str) -> String {
+    let id: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c)
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
 /// The ids written as `{#id}` on the page's headings. Automatic ids must not take them, even
 /// when the heading that names one comes later; the pass sees events one by one, so these are
 /// found first, by a second parse only on pages where `{` is followed by `#` at all.
@@ -99,10 +125,7 @@ pub fn heading_ids<'a: 'p, 'p>(
         let id = match id {
             Some(given) => given.to_string(),
             None => {
-                let base = match slugify(&text) {
-                    s if s.is_empty() => "section".to_string(),
-                    s => s,
-                };
+                let base = heading_id(&text);
                 let mut id = base.clone();
                 let n = next.entry(base.clone()).or_insert(1);
                 while !used.insert(id.clone()) {
@@ -129,6 +152,30 @@ pub fn heading_ids<'a: 'p, 'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_are_mdbooks() {
+        // mdBook 0.5.4's own cases (mdbook-html's utils.rs `it_normalizes_ids`).
+        assert_eq!(
+            heading_id("`--passes`: add more rustdoc passes"),
+            "--passes-add-more-rustdoc-passes"
+        );
+        assert_eq!(
+            heading_id("Method-call 🐙 expressions \u{1f47c}"),
+            "method-call--expressions-"
+        );
+        assert_eq!(heading_id("_-_12345"), "_-_12345");
+        assert_eq!(heading_id("12345"), "12345");
+        assert_eq!(heading_id("中文"), "中文");
+        assert_eq!(heading_id("にほんご"), "にほんご");
+        assert_eq!(heading_id("한국어"), "한국어");
+        assert_eq!(heading_id(""), "section");
+        assert_eq!(heading_id("::"), "section");
+        assert_eq!(heading_id("!.():"), "section");
+        assert_eq!(heading_id("   "), "section");
+        assert_eq!(heading_id("中文標題 CJK title"), "中文標題-cjk-title");
+        assert_eq!(heading_id("Über"), "über");
+    }
 
     #[test]
     fn slugs() {

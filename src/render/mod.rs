@@ -107,6 +107,8 @@ pub struct PageView<'a> {
     /// "home", "chapter", "lesson", "glossary", "contents" or "not-found".
     pub kind: &'static str,
     pub title: String,
+    /// The page's `<title>` when it is not its title (mdBook's `{{#title}}`).
+    pub html_title: Option<String>,
     /// The id of the page's h1, when the author gave the title heading one.
     pub title_id: Option<String>,
     pub number: Option<String>,

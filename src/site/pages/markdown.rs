@@ -174,6 +174,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         renderer: ctx.renderer,
     };
     let ctx = PageContext {
+        hidelines: &config.hidelines,
         source,
         src_rel,
         url: &page.url,

@@ -80,6 +80,7 @@ impl Shared<'_> {
             book: &self.book,
             kind: kind_name(kind),
             title,
+            html_title: None,
             number: None,
             description: None,
             root: root_of(url),
@@ -118,6 +119,7 @@ impl Shared<'_> {
         let page = &self.course.pages[index];
         let mut view = self.view(page.kind, &page.url, page.title.clone());
         view.number = page.number.clone();
+        view.html_title = page.front.html_title.clone();
         view.description = page.front.description.clone();
         view.objectives = page
             .front

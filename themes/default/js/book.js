@@ -145,3 +145,19 @@
     }
   });
 })();
+
+(function hiddenLines() {
+  "use strict";
+  // A code block's hidden lines (Rust's `# ` lines) are shown and hidden again by the button
+  // the build put before it.
+  document.addEventListener("click", function (e) {
+    var button = e.target && e.target.closest ? e.target.closest("[data-show-hidden]") : null;
+    if (!button) { return; }
+    var pre = button.nextElementSibling;
+    while (pre && !(pre.matches && pre.matches("pre.code, .code-block"))) { pre = pre.nextElementSibling; }
+    if (pre && !pre.matches("pre")) { pre = pre.querySelector("pre.code"); }
+    if (!pre) { return; }
+    var shown = pre.classList.toggle("show-hidden");
+    button.setAttribute("aria-pressed", shown ? "true" : "false");
+  });
+})();

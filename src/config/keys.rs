@@ -1,0 +1,348 @@
+//! Every key of mdBook 0.5's book.toml, and what coursebook does with it.
+//!
+//! An mdBook book must build unchanged, and nothing may be lost silently: a key coursebook
+//! honours passes quietly, a key it does not is one warning at its line saying what is not done,
+//! and a key close to a known one (a typo) is an error with "did you mean". The keys and their
+//! meaning are mdBook's (`crates/mdbook-core/src/config.rs` in mdBook 0.5.4), plus coursebook's
+//! own `[course]` and `raw-html`.
+
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Pos};
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+
+/// What coursebook does with a key.
+enum Key {
+    /// Honoured.
+    Used,
+    /// Honoured when its value is this boolean (what coursebook always does); the other value
+    /// is a warning saying so.
+    Always(bool, &'static str),
+    /// Not done: a warning with what is not done.
+    Ignored(&'static str),
+    /// A table of these keys.
+    Table(&'static [(&'static str, Key)]),
+    /// A table of names chosen by the author (`[output.<renderer>]`, `[preprocessor.<name>]`).
+    Named,
+    /// A table whose keys are the author's (`redirect`, `hidelines`): not checked one by one.
+    Free,
+}
+
+use Key::{Always, Free, Ignored, Named, Table, Used};
+
+const BOOK: &[(&str, Key)] = &[
+    ("title", Used),
+    ("authors", Used),
+    ("description", Used),
+    ("src", Used),
+    ("language", Used),
+    ("text-direction", Used),
+    (
+        "multilingual",
+        Ignored("mdBook 0.4's key, removed in 0.5; a book has one language"),
+    ),
+];
+
+const BUILD: &[(&str, Key)] = &[
+    ("build-dir", Used),
+    (
+        "create-missing",
+        Always(
+            false,
+            "a chapter whose file is missing is an error, never created",
+        ),
+    ),
+    (
+        "use-default-preprocessors",
+        Always(
+            true,
+            "`{{#include}}` and the other built-in directives are always expanded",
+        ),
+    ),
+    (
+        "extra-watch-dirs",
+        Ignored("`coursebook serve` watches the whole course folder"),
+    ),
+];
+
+const RUST: &[(&str, Key)] = &[(
+    "edition",
+    Ignored("code blocks are highlighted, not compiled or run"),
+)];
+
+const HTML: &[(&str, Key)] = &[
+    ("theme", Used),
+    ("site-url", Used),
+    ("cname", Used),
+    ("git-repository-url", Used),
+    ("edit-url-template", Used),
+    // coursebook's own.
+    ("raw-html", Used),
+    // Same intent, coursebook's way: theme files carry a `?v=` content hash; every lesson
+    // lists its sections ("On this page").
+    ("hash-files", Used),
+    ("sidebar-header-nav", Used),
+    (
+        "default-theme",
+        Ignored(
+            "the reader's system setting chooses light or dark, and the theme button keeps their choice",
+        ),
+    ),
+    (
+        "preferred-dark-theme",
+        Ignored("coursebook has one dark theme"),
+    ),
+    (
+        "smart-punctuation",
+        Always(true, "quotes and dashes are always made typographic"),
+    ),
+    (
+        "definition-lists",
+        Always(true, "definition lists are always on"),
+    ),
+    (
+        "admonitions",
+        Always(true, "`> [!NOTE]` callouts are always on"),
+    ),
+    (
+        "mathjax-support",
+        Ignored(
+            "only `$…$` and `$$…$$` math is rendered (to MathML, at build time); `\\( … \\)` stays text",
+        ),
+    ),
+    (
+        "additional-css",
+        Ignored("the files are not linked: put your CSS in your theme's css/book.css"),
+    ),
+    (
+        "additional-js",
+        Ignored("the files are not linked: coursebook pages load only its own scripts"),
+    ),
+    (
+        "no-section-label",
+        Always(false, "chapter numbers are always shown"),
+    ),
+    (
+        "git-repository-icon",
+        Ignored("the repository link has no icon"),
+    ),
+    (
+        "input-404",
+        Ignored("the page-not-found page is coursebook's own"),
+    ),
+    (
+        "live-reload-endpoint",
+        Ignored("`coursebook serve` has its own live reload"),
+    ),
+    ("redirect", Ignored("no redirect pages are written")),
+    (
+        "fold",
+        Ignored("the sidebar shows the current chapter open and the others closed"),
+    ),
+    (
+        "playground",
+        Ignored("code is not run in the Rust Playground nor edited in the page"),
+    ),
+    (
+        "playpen",
+        Ignored("code is not run in the Rust Playground nor edited in the page"),
+    ),
+    ("code", Table(CODE)),
+    ("print", Ignored("there is no print.html")),
+    ("search", Ignored("there is no search yet")),
+];
+
+const CODE: &[(&str, Key)] = &[("hidelines", Free)];
+
+const TOP: &[(&str, Key)] = &[
+    ("book", Table(BOOK)),
+    ("build", Table(BUILD)),
+    ("rust", Table(RUST)),
+    ("course", Table(COURSE)),
+    ("output", Named),
+    ("preprocessor", Named),
+];
+
+const COURSE: &[(&str, Key)] = &[("glossary", Used), ("link-terms", Used)];
+
+/// The preprocessors coursebook provides: mdBook's own.
+const PREPROCESSORS: &[&str] = &["links", "index"];
+
+/// Check a parsed book.toml against mdBook's keys: warnings for what is not done, errors for
+/// typos. Unknown keys that are not typos are warnings (a newer mdBook may have them).
+pub fn check(root: &DeTable<'_>, text: &str, diags: &mut Diagnostics) {
+    // One index for every key's position: a position counted from the start each time made a
+    // book.toml of 16,000 unknown keys quadratic.
+    let lines = LineIndex::new(text);
+    walk(root, TOP, "", &lines, diags);
+}
+
+fn walk(
+    table: &DeTable<'_>,
+    schema: &[(&str, Key)],
+    path: &str,
+    lines: &LineIndex<'_>,
+    diags: &mut Diagnostics,
+) {
+    let file = Path::new("book.toml");
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        let at = lines.pos(key.span().start);
+        let full = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        let Some((_, rule)) = schema.iter().find(|(k, _)| *k == name) else {
+            unknown(schema, name, &full, path, at, diags);
+            continue;
+        };
+        match (rule, value.get_ref()) {
+            (Used | Free, _) => {}
+            (Always(wanted, what), DeValue::Boolean(given)) if given != wanted => {
+                diags.push(Diagnostic::warning(
+                    file,
+                    at,
+                    format!("`{full} = {given}` is not done by coursebook: {what}; ignored"),
+                ));
+            }
+            (Always(..), _) => {}
+            (Ignored(what), _) => diags.push(Diagnostic::warning(
+                file,
+                at,
+                format!("`{full}` is not done by coursebook: {what}; ignored"),
+            )),
+            (Table(keys), DeValue::Table(inner)) => walk(inner, keys, &full, lines, diags),
+            (Named, DeValue::Table(inner)) if name == "output" => outputs(inner, lines, diags),
+            (Named, DeValue::Table(inner)) if name == "preprocessor" => {
+                preprocessors(inner, lines, diags);
+            }
+            // A table given as something else: the typed reading reports it.
+            _ => {}
+        }
+    }
+}
+
+fn outputs(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnostics) {
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        let at = lines.pos(key.span().start);
+        match (name, value.get_ref()) {
+            ("html", DeValue::Table(inner)) => walk(inner, HTML, "output.html", lines, diags),
+            ("html", _) => {}
+            (other, _) => diags.push(Diagnostic::warning(
+                Path::new("book.toml"),
+                at,
+                format!(
+                    "[output.{other}] is an mdBook renderer coursebook does not implement; ignored"
+                ),
+            )),
+        }
+    }
+}
+
+fn preprocessors(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnostics) {
+    for (key, _) in table {
+        let name: &str = key.get_ref();
+        if PREPROCESSORS.contains(&name) {
+            continue;
+        }
+        diags.push(Diagnostic::warning(
+            Path::new("book.toml"),
+            lines.pos(key.span().start),
+            format!(
+                "[preprocessor.{name}] is not provided by coursebook: what it would add to the pages is missing, and its directives are left as they are"
+            ),
+        ));
+    }
+}
+
+/// A key not in the schema: an error when it looks like a typo of one that is, else a warning.
+fn unknown(
+    schema: &[(&str, Key)],
+    name: &str,
+    full: &str,
+    table: &str,
+    at: Pos,
+    diags: &mut Diagnostics,
+) {
+    let file = Path::new("book.toml");
+    let valid: Vec<&str> = schema.iter().map(|(k, _)| *k).collect();
+    let where_ = if table.is_empty() {
+        "book.toml".to_string()
+    } else {
+        format!("[{table}]")
+    };
+    match closest(name, &valid) {
+        Some(near) => diags.push(
+            Diagnostic::error(
+                file,
+                at,
+                format!("unknown key `{name}` in {where_}; did you mean `{near}`?"),
+            )
+            .with_help(format!("valid keys in {where_}: {}", valid.join(", "))),
+        ),
+        None if table.is_empty() => diags.push(
+            Diagnostic::error(file, at, format!("unknown table `{name}`")).with_help(
+                "valid tables: [book], [build], [rust], [output.html], [preprocessor.*], [course]",
+            ),
+        ),
+        None => diags.push(
+            Diagnostic::warning(
+                file,
+                at,
+                format!("`{full}` is not a key coursebook or mdBook 0.5 knows; ignored"),
+            )
+            .with_help(format!("valid keys in {where_}: {}", valid.join(", "))),
+        ),
+    }
+}
+
+/// The known key `name` is most likely a typo of: equal but for case, `_` and `-`, or at most two
+/// edits away (one for short keys).
+fn closest<'k>(name: &str, valid: &[&'k str]) -> Option<&'k str> {
+    let fold = |s: &str| s.to_lowercase().replace('_', "-");
+    let folded = fold(name);
+    if let Some(k) = valid.iter().find(|k| fold(k) == folded) {
+        return Some(k);
+    }
+    if name.len() > 64 {
+        return None;
+    }
+    valid
+        .iter()
+        .map(|k| (edits(&folded, k), *k))
+        .filter(|(d, k)| *d <= if k.len() <= 4 { 1 } else { 2 })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance (both short: keys of book.toml).
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_are_near_known_keys() {
+        assert_eq!(closest("titel", &["title", "src"]), Some("title"));
+        assert_eq!(closest("site_url", &["site-url"]), Some("site-url"));
+        assert_eq!(closest("Title", &["title"]), Some("title"));
+        assert_eq!(closest("sr", &["src"]), Some("src"));
+        assert_eq!(closest("completely-else", &["title", "src"]), None);
+        assert_eq!(edits("kitten", "sitting"), 3);
+    }
+}

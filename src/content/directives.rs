@@ -1,0 +1,580 @@
+//! mdBook's built-in `links` preprocessor, so a book's `{{#…}}` lines build unchanged:
+//! `{{#include file}}` (whole, `:10:20`, `:10:`, `::20`, `:10` or `:anchor`),
+//! `{{#rustdoc_include file:range}}` (the rest of the file kept as hidden `# ` lines),
+//! `{{#playground file attrs}}` (the file as a Rust code block), `{{#title …}}` and the `\{{#…}}`
+//! escape. Semantics follow mdBook 0.5.4 (`mdbook-driver`'s `links.rs` and `take_lines.rs`),
+//! except that what mdBook only logs is an error here, at the including line: a missing file or
+//! anchor, a loop, a file outside the course. Any other `{{#name …}}` outside code is a warning:
+//! no preprocessor of coursebook expands it, so it is shown as written.
+
+use crate::confine::Jail;
+use crate::diag::{Diagnostic, Pos};
+use std::path::{Path, PathBuf};
+
+/// Includes nest at most this deep (mdBook's limit).
+const MAX_DEPTH: usize = 10;
+/// An expanded page may not grow past this: includes can double a text at each of ten levels.
+const MAX_BYTES: usize = 32 << 20;
+
+/// A page's Markdown with its directives expanded.
+pub struct Expanded {
+    pub text: String,
+    /// `{{#title …}}`: the page's title.
+    pub title: Option<String>,
+    pub diags: Vec<Diagnostic>,
+    /// The files read into it (canonical paths): a cache keyed on the page's own file cannot
+    /// reuse it, and a Markdown file only included is not "unlisted".
+    pub files: Vec<PathBuf>,
+}
+
+/// Expand `text`, the body of `file` (course-relative `shown` for messages), whose first line is
+/// line `line_offset + 1` of the file. `None` when it holds no directive at all.
+pub fn expand(
+    jail: &Jail,
+    file: &Path,
+    shown: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Option<Expanded> {
+    if !text.contains("{{") {
+        return None;
+    }
+    let mut e = Expander {
+        jail,
+        out: Expanded {
+            text: String::with_capacity(text.len()),
+            title: None,
+            diags: Vec::new(),
+            files: Vec::new(),
+        },
+        stack: vec![file.to_path_buf()],
+        budget_exceeded: false,
+    };
+    let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut text_out = String::with_capacity(text.len());
+    e.expand_into(&mut text_out, text, &base, shown, line_offset, 0);
+    if text_out == text && e.out.diags.is_empty() && e.out.title.is_none() {
+        return None;
+    }
+    e.out.text = text_out;
+    Some(e.out)
+}
+
+struct Expander<'j> {
+    jail: &'j Jail,
+    out: Expanded,
+    /// The files being expanded, outermost first, to name a loop.
+    stack: Vec<PathBuf>,
+    budget_exceeded: bool,
+}
+
+/// A directive found in the text.
+struct Found<'t> {
+    start: usize,
+    end: usize,
+    /// `None` for the `\{{#…}}` escape.
+    name: Option<&'t str>,
+    args: &'t str,
+}
+
+impl Expander<'_> {
+    fn expand_into(
+        &mut self,
+        out: &mut String,
+        text: &str,
+        base: &Path,
+        shown: &Path,
+        line_offset: usize,
+        depth: usize,
+    ) {
+        let mut done = 0;
+        let mut code = CodeTracker::default();
+        let mut line = line_offset + 1;
+        let mut counted = 0;
+        let mut search = 0;
+        while let Some(found) = next_directive(text, search) {
+            // Keep the line count and the code state up to the directive.
+            line += text[counted..found.start].matches('\n').count();
+            code.advance(&text[counted..found.start]);
+            counted = found.start;
+            search = found.end;
+            let at = Pos::new(line, column(text, found.start));
+            out.push_str(&text[done..found.start]);
+            done = found.end;
+            let Some(name) = found.name else {
+                // The escape: the directive as written, without its backslash.
+                out.push_str(&text[found.start + 1..found.end]);
+                continue;
+            };
+            let whole = &text[found.start..found.end];
+            match name {
+                "title" if !found.args.trim().is_empty() => {
+                    self.out.title = Some(found.args.trim().to_string());
+                }
+                "include" | "rustdoc_include" | "playground" | "playpen"
+                    if !found.args.trim().is_empty() =>
+                {
+                    // Included lines carry the indentation of the directive's own line (an
+                    // include inside a list item stays in it).
+                    let prefix = out.rsplit('\n').next().unwrap_or("").to_string();
+                    match self.include(name, found.args, base, shown, at, depth) {
+                        Some(included) => {
+                            let mut first = true;
+                            for piece in included.split('\n') {
+                                if !first {
+                                    out.push('\n');
+                                    out.push_str(&prefix);
+                                }
+                                first = false;
+                                out.push_str(piece);
+                            }
+                        }
+                        None => out.push_str(whole),
+                    }
+                }
+                other => {
+                    out.push_str(whole);
+                    if !code.inside(text, found.start) {
+                        self.out.diags.push(
+                            Diagnostic::warning(
+                                shown,
+                                at,
+                                format!("`{{{{#{other} …}}}}` is not expanded: no preprocessor of coursebook provides it; shown as written"),
+                            )
+                            .with_help("write `\\{{#…}}` to show a directive as text on purpose"),
+                        );
+                    }
+                }
+            }
+            if out.len() > MAX_BYTES {
+                if !self.budget_exceeded {
+                    self.budget_exceeded = true;
+                    self.out.diags.push(Diagnostic::error(
+                        shown,
+                        at,
+                        format!(
+                            "the page grows past {} MB with its includes",
+                            MAX_BYTES >> 20
+                        ),
+                    ));
+                }
+                return;
+            }
+        }
+        out.push_str(&text[done..]);
+    }
+
+    /// The text an include-like directive stands for, expanded in turn; `None` after reporting
+    /// why it cannot be (the directive then stays as written).
+    fn include(
+        &mut self,
+        name: &str,
+        args: &str,
+        base: &Path,
+        shown: &Path,
+        at: Pos,
+        depth: usize,
+    ) -> Option<String> {
+        let mut words = args.split_whitespace();
+        let spec = words.next().unwrap_or("");
+        let attrs: Vec<&str> = words.collect();
+        let (path_part, range) = if name == "playground" || name == "playpen" {
+            (spec, None)
+        } else {
+            match spec.split_once(':') {
+                Some((p, r)) => (p, Some(r)),
+                None => (spec, None),
+            }
+        };
+        let error = |this: &mut Self, msg: String| {
+            this.out.diags.push(Diagnostic::error(shown, at, msg));
+            None
+        };
+        if path_part.is_empty() {
+            return error(self, format!("`{{{{#{name}}}}}` names no file"));
+        }
+        let target = base.join(path_part);
+        if depth + 1 >= MAX_DEPTH {
+            return error(
+                self,
+                format!("`{path_part}`: includes nest more than {MAX_DEPTH} deep"),
+            );
+        }
+        let canonical = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+        if self
+            .stack
+            .iter()
+            .any(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()) == canonical)
+        {
+            let chain: Vec<String> = self
+                .stack
+                .iter()
+                .chain(std::iter::once(&target))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            return error(
+                self,
+                format!("`{path_part}` includes itself: {}", chain.join(" → ")),
+            );
+        }
+        let bytes = match self.jail.read(&target) {
+            Ok(b) => b,
+            Err(denied) => {
+                return error(self, format!("cannot include `{path_part}`: {denied}"));
+            }
+        };
+        self.out.files.push(canonical.clone());
+        let content = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let taken = match name {
+            "playground" | "playpen" => {
+                let mut body = content;
+                if !body.ends_with('\n') {
+                    body.push('\n');
+                }
+                let lang = if attrs.is_empty() {
+                    "rust".to_string()
+                } else {
+                    format!("rust,{}", attrs.join(","))
+                };
+                // A code block is not expanded again (mdBook's neither).
+                return Some(format!("```{lang}\n{body}```\n"));
+            }
+            _ => match parse_range(range) {
+                Range::Lines(start, end) => {
+                    if name == "rustdoc_include" {
+                        rustdoc_lines(&content, start, end)
+                    } else {
+                        take_lines(&content, start, end)
+                    }
+                }
+                Range::Anchor(anchor) => {
+                    let got = if name == "rustdoc_include" {
+                        rustdoc_anchor(&content, anchor)
+                    } else {
+                        take_anchor(&content, anchor)
+                    };
+                    match got {
+                        Some(t) => t,
+                        None => {
+                            return error(self, format!("`{path_part}` has no `ANCHOR: {anchor}`"));
+                        }
+                    }
+                }
+            },
+        };
+        // What was included is expanded from its own folder; its messages name its file.
+        let inner_base = target.parent().unwrap_or(Path::new("")).to_path_buf();
+        let inner_shown = shown.parent().unwrap_or(Path::new("")).join(path_part);
+        self.stack.push(target);
+        let mut expanded = String::with_capacity(taken.len());
+        self.expand_into(
+            &mut expanded,
+            &taken,
+            &inner_base,
+            &inner_shown,
+            0,
+            depth + 1,
+        );
+        self.stack.pop();
+        Some(expanded)
+    }
+}
+
+/// The next `{{#name args}}` or `\{{#…}}` at or after `from`.
+fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
+    let mut at = from;
+    while let Some(i) = text[at..].find("{{").map(|i| at + i) {
+        at = i + 2;
+        // The escape: from the backslash to the last `}}` on the line (mdBook's `\\\{\{\#.*\}\}`).
+        if i > 0 && text.as_bytes()[i - 1] == b'\\' && text[i + 2..].starts_with('#') {
+            let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+            if let Some(close) = text[i..line_end].rfind("}}") {
+                return Some(Found {
+                    start: i - 1,
+                    end: i + close + 2,
+                    name: None,
+                    args: "",
+                });
+            }
+            continue;
+        }
+        // `{{\s*#name\s+args}}`, args holding no `}`.
+        let rest = &text[i + 2..];
+        let trimmed = rest.trim_start();
+        let Some(after_hash) = trimmed.strip_prefix('#') else {
+            continue;
+        };
+        let name_len = after_hash
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after_hash.len());
+        if name_len == 0 {
+            continue;
+        }
+        let after_name = &after_hash[name_len..];
+        let name_start = text.len() - after_hash.len();
+        // `{{#toc}}`: no arguments (mdBook's pattern needs some, so it is never expanded, but
+        // a third-party preprocessor's directive it is, to be reported).
+        if after_name.starts_with("}}") {
+            let end = text.len() - after_name.len() + 2;
+            return Some(Found {
+                start: i,
+                end,
+                name: Some(&text[name_start..name_start + name_len]),
+                args: "",
+            });
+        }
+        if !after_name.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let Some(close) = after_name.find('}') else {
+            continue;
+        };
+        if !after_name[close..].starts_with("}}") {
+            continue;
+        }
+        let args_start = text.len() - after_name.len();
+        return Some(Found {
+            start: i,
+            end: args_start + close + 2,
+            name: Some(&text[name_start..name_start + name_len]),
+            args: &text[args_start..args_start + close],
+        });
+    }
+    None
+}
+
+/// The 1-based column of byte `offset` (in characters).
+fn column(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].chars().count() + 1
+}
+
+/// Whether a position is in code, as far as a line scanner can tell: inside a fenced block, or
+/// inside backticks on its own line.
+#[derive(Default)]
+struct CodeTracker {
+    fence: Option<(char, usize)>,
+}
+
+impl CodeTracker {
+    /// Take in whole lines of `passed` (the text between two directives).
+    fn advance(&mut self, passed: &str) {
+        let mut lines = passed.split('\n');
+        // The first piece continues the line of the previous directive; only whole lines
+        // (those after a newline) can open or close a fence.
+        lines.next();
+        for line in lines {
+            let t = line.trim_start();
+            let ch = t.chars().next().unwrap_or(' ');
+            if ch != '`' && ch != '~' {
+                continue;
+            }
+            let run = t.chars().take_while(|&c| c == ch).count();
+            if run < 3 {
+                continue;
+            }
+            match self.fence {
+                None => self.fence = Some((ch, run)),
+                Some((c, n)) if c == ch && run >= n && t[run..].trim().is_empty() => {
+                    self.fence = None;
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn inside(&self, text: &str, offset: usize) -> bool {
+        if self.fence.is_some() {
+            return true;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..offset].matches('`').count() % 2 == 1
+    }
+}
+
+enum Range<'a> {
+    /// 0-based start, exclusive end (`None`: to the end).
+    Lines(usize, Option<usize>),
+    Anchor(&'a str),
+}
+
+/// `:10:20`, `:10:`, `::20`, `:10` (that line only), `:name` (an anchor), or nothing: as
+/// mdBook's `parse_range_or_anchor`.
+fn parse_range(spec: Option<&str>) -> Range<'_> {
+    let mut parts = spec.unwrap_or("").splitn(3, ':');
+    let first = parts.next();
+    let start = match first {
+        Some(s) if s.parse::<usize>().is_ok() => {
+            s.parse::<usize>().ok().map(|n| n.saturating_sub(1))
+        }
+        Some("") | None => None,
+        Some(anchor) => return Range::Anchor(anchor),
+    };
+    let end = parts.next().map(str::parse::<usize>);
+    match (start, end) {
+        (Some(s), Some(Ok(e))) => Range::Lines(s, Some(e)),
+        (Some(s), Some(Err(_))) => Range::Lines(s, None),
+        (Some(s), None) => Range::Lines(s, Some(s + 1)),
+        (None, Some(Ok(e))) => Range::Lines(0, Some(e)),
+        (None, _) => Range::Lines(0, None),
+    }
+}
+
+fn take_lines(s: &str, start: usize, end: Option<usize>) -> String {
+    let lines = s.lines().skip(start);
+    match end {
+        Some(e) => lines
+            .take(e.saturating_sub(start))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => lines.collect::<Vec<_>>().join("\n"),
+    }
+}
+
+fn rustdoc_lines(s: &str, start: usize, end: Option<usize>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.lines().enumerate() {
+        if i < start || end.is_some_and(|e| i >= e) {
+            out.push_str("# ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+/// `ANCHOR: name` / `ANCHOR_END: name` (mdBook's `ANCHOR:\s*([\w_-]+)`), as the name it marks.
+fn anchor_mark<'l>(line: &'l str, mark: &str) -> Option<&'l str> {
+    let i = line.find(mark)?;
+    // `ANCHOR:` must not be the tail of `ANCHOR_END:` when looking for starts.
+    if mark == "ANCHOR:" && line[..i].ends_with('_') {
+        return None;
+    }
+    let rest = line[i + mark.len()..].trim_start();
+    let n = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (n > 0).then(|| &rest[..n])
+}
+
+fn is_mark(line: &str) -> bool {
+    anchor_mark(line, "ANCHOR:").is_some() || anchor_mark(line, "ANCHOR_END:").is_some()
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, without any anchor lines; `None`
+/// when the anchor is not in the file.
+fn take_anchor(s: &str, anchor: &str) -> Option<String> {
+    let mut kept = Vec::new();
+    let mut found = false;
+    for l in s.lines() {
+        if found {
+            if anchor_mark(l, "ANCHOR_END:") == Some(anchor) {
+                break;
+            }
+            if !is_mark(l) {
+                kept.push(l);
+            }
+        } else if anchor_mark(l, "ANCHOR:") == Some(anchor) {
+            found = true;
+        }
+    }
+    found.then(|| kept.join("\n"))
+}
+
+/// The whole file, the anchor's lines as they are and every other line hidden (`# `), anchor
+/// lines dropped; `None` when the anchor is not in the file.
+fn rustdoc_anchor(s: &str, anchor: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut within = false;
+    let mut found = false;
+    for l in s.lines() {
+        if within {
+            if anchor_mark(l, "ANCHOR_END:") == Some(anchor) {
+                within = false;
+            } else if !is_mark(l) {
+                out.push_str(l);
+                out.push('\n');
+            }
+        } else if anchor_mark(l, "ANCHOR:") == Some(anchor) {
+            within = true;
+            found = true;
+        } else if !is_mark(l) {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out.pop();
+    found.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ranges_as_mdbook_takes_them() {
+        let s = "Lorem\nipsum\ndolor\nsit\namet";
+        let lines = |spec: &str| match parse_range(Some(spec)) {
+            Range::Lines(a, b) => take_lines(s, a, b),
+            Range::Anchor(a) => format!("anchor {a}"),
+        };
+        assert_eq!(lines("2:3"), "ipsum\ndolor");
+        assert_eq!(lines("4:"), "sit\namet");
+        assert_eq!(lines(":3"), "Lorem\nipsum\ndolor");
+        assert_eq!(lines("2"), "ipsum");
+        assert_eq!(lines(""), s);
+        assert_eq!(lines("5:4"), "");
+        assert_eq!(lines(":100"), s);
+        assert_eq!(lines("part"), "anchor part");
+        assert_eq!(
+            rustdoc_lines(s, 1, Some(2)),
+            "# Lorem\nipsum\n# dolor\n# sit\n# amet"
+        );
+    }
+
+    #[test]
+    fn anchors_as_mdbook_takes_them() {
+        let s = "a\n// ANCHOR: all\nb\n// ANCHOR: part\nc\n// ANCHOR_END: part\nd\n// ANCHOR_END: all\ne";
+        assert_eq!(take_anchor(s, "part").as_deref(), Some("c"));
+        assert_eq!(take_anchor(s, "all").as_deref(), Some("b\nc\nd"));
+        assert_eq!(take_anchor(s, "none"), None);
+        assert_eq!(
+            rustdoc_anchor(s, "part").as_deref(),
+            Some("# a\n# b\nc\n# d\n# e")
+        );
+    }
+
+    #[test]
+    fn directives_are_found_escaped_or_not() {
+        // An escape runs to the last `}}` of its line, as mdBook's pattern does.
+        let text = "a {{#include x.rs:2}} b \\{{#include y.rs}}\nc {{ #title T }} {{#toc}}";
+        let mut from = 0;
+        let mut seen = Vec::new();
+        while let Some(f) = next_directive(text, from) {
+            seen.push((
+                f.name.map(str::to_string),
+                f.args.trim().to_string(),
+                &text[f.start..f.end],
+            ));
+            from = f.end;
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    Some("include".into()),
+                    "x.rs:2".into(),
+                    "{{#include x.rs:2}}"
+                ),
+                (None, String::new(), "\\{{#include y.rs}}"),
+                (Some("title".into()), "T".into(), "{{ #title T }}"),
+                (Some("toc".into()), String::new(), "{{#toc}}"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! An existing mdBook book builds unchanged (issue #15): small fixture books, one per feature —
+//! book.toml as mdBook reads it, the `links` preprocessor's directives, hidden lines, links and
+//! heading ids as mdBook makes them, SUMMARY.md as mdBook parses it — with snapshots of what
+//! the build says and of the rendered fragments.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+#[path = "support/course.rs"]
+mod support;
+
+use support::{course, coursebook, page, text};
+
+/// A book in mdBook's layout: `src/`, no `content/`.
+fn book(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let mut all: Vec<(&str, &str)> = vec![("book.toml", toml)];
+    all.extend_from_slice(files);
+    course(&all)
+}
+
+/// What the build printed, with the temporary folder's path taken out.
+fn said(dir: &std::path::Path, out: &std::process::Output) -> String {
+    let canonical = dir.canonicalize().unwrap();
+    text(out)
+        .replace(&canonical.display().to_string(), "<book>")
+        .lines()
+        .filter(|l| !l.starts_with("Built "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The page's `<main>`, for snapshots of what a directive became.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap();
+    &html[start..end]
+}
+
+#[test]
+fn every_mdbook_key_is_accepted_with_one_warning_for_what_is_not_done() {
+    let toml = r#"[book]
+authors = ["A"]
+language = "en"
+
+[rust]
+edition = "2021"
+
+[build]
+create-missing = false
+extra-watch-dirs = ["po"]
+
+[output.html]
+smart-punctuation = true
+mathjax-support = true
+hash-files = true
+additional-css = ["theme/x.css"]
+no-section-label = false
+
+[output.html.playpen]
+editable = true
+
+[output.html.fold]
+enable = true
+
+[output.html.code.hidelines]
+python = "~"
+
+[output.html.search]
+limit-results = 20
+
+[output.html.redirect]
+"/old.html" = "new.html"
+
+[preprocessor.gettext]
+after = ["links"]
+
+[preprocessor.links]
+"#;
+    let b = book(
+        toml,
+        &[
+            ("src/SUMMARY.md", "# Summary\n\n- [One](one.md)\n"),
+            ("src/one.md", "# One\n\nText.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    insta::assert_snapshot!(said(b.path(), &out));
+    // No title: the book's folder names it; without `src`, mdBook's `src/` is read.
+    assert!(page(b.path(), "one.html").contains("<h1 id=\"one\">One</h1>"));
+
+    // A typo of a key is still an error, with the key it resembles.
+    let b = book(
+        "[book]\ntitle = \"T\"\n\n[output.html]\ngit-repository-ulr = \"x\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("error: book.toml:5:1: unknown key `git-repository-ulr` in [output.html]; did you mean `git-repository-url`?"),
+        "{}",
+        text(&out)
+    );
+}
+
+const LISTING: &str = "use std::fmt;\n// ANCHOR: body\nfn main() {\n    // ANCHOR: inner\n    println!(\"hi\");\n    // ANCHOR_END: inner\n}\n// ANCHOR_END: body\n";
+
+#[test]
+fn the_links_preprocessors_directives_are_expanded() {
+    let b = book(
+        "[book]\ntitle = \"Links\"\n",
+        &[
+            ("src/SUMMARY.md", "# Summary\n\n- [Includes](includes.md)\n"),
+            (
+                "src/includes.md",
+                "{{#title A better title}}\n# Includes\n\nWhole:\n\n```rust\n{{#include listing.rs}}\n```\n\nLines 3 to 4:\n\n```rust\n{{#include listing.rs:3:4}}\n```\n\nFrom 7, up to 1, line 5:\n\n```text\n{{#include listing.rs:7:}}\n{{#include listing.rs::1}}\n{{#include listing.rs:5}}\n```\n\nAn anchor (its marks dropped):\n\n```rust\n{{#include listing.rs:body}}\n```\n\nRustdoc:\n\n```rust\n{{#rustdoc_include listing.rs:inner}}\n```\n\n{{#playground listing.rs editable}}\n\n- In a list:\n\n  {{#include parts/nested.md}}\n\nShown as written: \\{{#include listing.rs}}\n",
+            ),
+            ("src/listing.rs", LISTING),
+            (
+                "src/parts/nested.md",
+                "Nested, and including in turn:\n{{#include ../listing.rs:1}}\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let html = page(b.path(), "includes.html");
+    assert!(
+        html.contains("<title>A better title · Links</title>"),
+        "{html}"
+    );
+    insta::assert_snapshot!(main_of(&html));
+}
+
+#[test]
+fn a_broken_include_is_an_error_at_its_line_and_unknown_directives_are_warnings() {
+    let b = book(
+        "[book]\ntitle = \"Broken\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            (
+                "src/a.md",
+                "# A\n\n{{#include missing.rs}}\n\n{{#include listing.rs:nope}}\n\n{{#include loop.md}}\n\n{{#include ../../../etc/hostname}}\n\n{{#toc}}\n\n```handlebars\n{{#each items}}\n```\n",
+            ),
+            ("src/listing.rs", LISTING),
+            ("src/loop.md", "Again:\n{{#include a.md}}\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    insta::assert_snapshot!(said(b.path(), &out));
+    assert!(!b.path().join("book").exists() && !b.path().join("site").exists());
+}
+
+#[test]
+fn deny_warnings_fails_a_build_that_only_warns() {
+    let b = book(
+        "[book]\ntitle = \"W\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            ("src/a.md", "# A\n\n{{#toc}}\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let site = b.path().join("site");
+    std::fs::remove_dir_all(&site).unwrap();
+    for cmd in [
+        &["build", "--deny-warnings"][..],
+        &["check", "--deny-warnings"][..],
+    ] {
+        let out = coursebook(cmd, b.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains(
+                "error: 1 problem found (--deny-warnings: warnings count); nothing was written"
+            ),
+            "{}",
+            text(&out)
+        );
+    }
+    assert!(!site.exists(), "nothing written");
+}
+
+#[test]
+fn hidden_lines_links_ids_and_summary_as_mdbook_makes_them() {
+    let b = book(
+        "[book]\ntitle = \"Hidden\"\n\n[output.html.code.hidelines]\npython = \"~\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "# Summary\n\n<!-- The introduction\n     comes first. -->\n[Intro](README.md)\n\n## Basics\n\n1. [Code](code.md)\n   - [Draft]()\n\n---\n\n### More\n\n- [Guide](guide/README.md)\n",
+            ),
+            (
+                "src/README.md",
+                "# Intro\n\nSee [the code](code.html#hidden_lines--here) and [the guide](guide/index.html), and [the standard library](../std/index.html).\n",
+            ),
+            (
+                "src/code.md",
+                "# Code\n\n## Hidden_lines -- here\n\n```rust\n# fn main() {\nlet x = 1;\n## not hidden\n# }\n```\n\n```python\n~import os\nprint(1)\n```\n",
+            ),
+            (
+                "src/guide/README.md",
+                "# Guide\n\nBack to [the intro](../README.md).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    insta::assert_snapshot!("hidden_links_summary_said", said(b.path(), &out));
+    let code = page(b.path(), "code.html");
+    // mdBook's id: underscores and both hyphens kept.
+    assert!(code.contains("<h2 id=\"hidden_lines--here\">"), "{code}");
+    insta::assert_snapshot!("hidden_lines", main_of(&code));
+    // `README.md` is its folder's index page; `.html` links lead to the pages they name.
+    let intro = page(b.path(), "index.html");
+    assert!(
+        intro.contains("href=\"code.html#hidden_lines--here\""),
+        "{intro}"
+    );
+    assert!(intro.contains("href=\"guide/index.html\""), "{intro}");
+    assert!(
+        intro.contains("href=\"../std/index.html\""),
+        "kept as written"
+    );
+    assert!(page(b.path(), "guide/index.html").contains("href=\"../index.html\""));
+    // The draft is listed, unlinked; parts at any heading level.
+    let toc = page(b.path(), "toc.html");
+    assert!(toc.contains("Draft"), "{toc}");
+    assert!(toc.contains(">Basics<") && toc.contains(">More<"), "{toc}");
+}
