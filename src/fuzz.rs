@@ -1711,6 +1711,55 @@ fn run_book_toml(text: &str) {
     show(&diags.sorted());
 }
 
+/// Pages full of mdBook directives (content::directives), expanded against a small book on
+/// disk: included files, a file that includes itself, anchors, ranges, paths leading out.
+#[rustfmt::skip]
+const DIRECTIVE_TOKENS: &[&str] = &[
+    "{{#include a.rs}}", "{{#include a.rs:2:3}}", "{{#include a.rs:2:}}", "{{#include a.rs::2}}",
+    "{{#include a.rs:part}}", "{{#include a.rs:nope}}", "{{#include a.rs:99999999999999999999999}}",
+    "{{#include b.md}}", "{{#include self.md}}", "{{#rustdoc_include a.rs:part}}",
+    "{{#rustdoc_include a.rs:1}}", "{{#playground a.rs editable}}", "{{#playpen a.rs}}",
+    "{{#title T}}", "{{#title}}", "\\{{#include a.rs}}", "{{#toc}}", "{{#", "}}", "{{", "#",
+    "{{ #include a.rs }}", "{{#include\na.rs}}", "```\n", "~~~\n", "`", "\n", "  ", "- ",
+    "{{#include ../../x}}", "{{#include /etc/hostname}}", "{{#include .}}", "{{#include a.rs::}}",
+    "{{#include}}", "{{#include  }}", "{{#include a.rs:2:1}}", "ANCHOR: part", "é", "\r\n",
+];
+
+fn directive_inputs() -> S {
+    soup(
+        prop_oneof![4 => lit(DIRECTIVE_TOKENS), 1 => word(), 1 => nasty()].boxed(),
+        40,
+    )
+}
+
+fn directives_book() -> &'static Path {
+    static BOOK: OnceLock<tempfile::TempDir> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap_or_else(|e| panic!("{e}"));
+        for (name, text) in [
+            (
+                "a.rs",
+                "fn a() {}\n// ANCHOR: part\nlet x = 1;\n// ANCHOR_END: part\n",
+            ),
+            ("b.md", "B {{#include a.rs:part}} and {{#include b.md}}\n"),
+            ("self.md", "{{#include self.md}}{{#include self.md}}"),
+        ] {
+            std::fs::write(src.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        dir
+    })
+    .path()
+}
+
+fn run_directives(text: &str) {
+    let book = directives_book();
+    let jail = crate::confine::Jail::new(book);
+    let page = book.join("src/page.md");
+    let _ = crate::content::directives::expand(&jail, &page, Path::new("src/page.md"), text, 3);
+}
+
 fn run_summary(text: &str) {
     let (entries, diags) = summary::parse(text, Path::new("content/SUMMARY.md"));
     show(&diags);
@@ -2162,6 +2211,11 @@ proptest! {
     #[test]
     fn fuzz_book_toml(text in book_toml()) {
         check(&text, |t: &String| run_book_toml(t))?;
+    }
+
+    #[test]
+    fn fuzz_directives(text in directive_inputs()) {
+        check(&text, |t: &String| run_directives(t))?;
     }
 
     #[test]

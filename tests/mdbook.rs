@@ -80,11 +80,17 @@ after = ["links"]
         &[
             ("src/SUMMARY.md", "# Summary\n\n- [One](one.md)\n"),
             ("src/one.md", "# One\n\nText.\n"),
+            ("theme/x.css", "main { color: teal; }\n"),
         ],
     );
     let out = coursebook(&["build"], b.path());
     assert!(out.status.success(), "{}", text(&out));
     insta::assert_snapshot!(said(b.path(), &out));
+    // additional-css: published at its path and linked after the theme's stylesheet.
+    assert_eq!(page(b.path(), "theme/x.css"), "main { color: teal; }\n");
+    let one = page(b.path(), "one.html");
+    let theirs = one.find("href=\"theme/x.css?v=").unwrap();
+    assert!(one.find("theme/css/book.css").unwrap() < theirs, "{one}");
     // No title: the book's folder names it; without `src`, mdBook's `src/` is read.
     assert!(page(b.path(), "one.html").contains("<h1 id=\"one\">One</h1>"));
 
@@ -231,4 +237,60 @@ fn hidden_lines_links_ids_and_summary_as_mdbook_makes_them() {
     let toc = page(b.path(), "toc.html");
     assert!(toc.contains("Draft"), "{toc}");
     assert!(toc.contains(">Basics<") && toc.contains(">More<"), "{toc}");
+}
+
+#[test]
+fn additional_files_stay_inside_the_course_and_scripts_need_raw_html() {
+    let b = book(
+        "[book]\ntitle = \"Extra\"\n\n[output.html]\nraw-html = false\nadditional-css = [\"../outside.css\", \"theme/css/book.css\", \"missing.css\"]\nadditional-js = [\"x.js\"]\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+            ("theme/css/book.css", "/* mine */\n"),
+            ("x.js", "alert(1)\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    insta::assert_snapshot!(said(b.path(), &out));
+}
+
+#[test]
+fn redirects_send_readers_from_old_paths_without_a_script() {
+    let b = book(
+        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"/format/config.html\" = \"../one.html\"\n\"old.html\" = \"https://example.org/new.html\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let moved = page(b.path(), "format/config.html");
+    assert!(
+        moved.contains("<meta http-equiv=\"refresh\" content=\"0; URL=../one.html\">"),
+        "{moved}"
+    );
+    assert!(moved.contains("<a href=\"../one.html\">"), "{moved}");
+    assert!(!moved.contains("<script"), "{moved}");
+    assert!(page(b.path(), "old.html").contains("URL=https://example.org/new.html"));
+
+    let b = book(
+        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"one.html\" = \"two.html\"\n\"x.html\" = \"javascript:alert(1)\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("redirect: `one.html` is a page of the course"),
+        "{said}"
+    );
+    assert!(
+        said.contains("redirect: `x.html` leads to `javascript:alert(1)`"),
+        "{said}"
+    );
 }

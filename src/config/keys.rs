@@ -109,14 +109,8 @@ const HTML: &[(&str, Key)] = &[
             "only `$…$` and `$$…$$` math is rendered (to MathML, at build time); `\\( … \\)` stays text",
         ),
     ),
-    (
-        "additional-css",
-        Ignored("the files are not linked: put your CSS in your theme's css/book.css"),
-    ),
-    (
-        "additional-js",
-        Ignored("the files are not linked: coursebook pages load only its own scripts"),
-    ),
+    ("additional-css", Used),
+    ("additional-js", Used),
     (
         "no-section-label",
         Always(false, "chapter numbers are always shown"),
@@ -133,7 +127,7 @@ const HTML: &[(&str, Key)] = &[
         "live-reload-endpoint",
         Ignored("`coursebook serve` has its own live reload"),
     ),
-    ("redirect", Ignored("no redirect pages are written")),
+    ("redirect", Free),
     (
         "fold",
         Ignored("the sidebar shows the current chapter open and the others closed"),

@@ -77,6 +77,12 @@ struct RawHtml {
     /// coursebook's own: `false` shows raw HTML in Markdown as text and refuses script links.
     raw_html: Option<bool>,
     code: Option<RawCode>,
+    #[serde(default)]
+    additional_css: Vec<String>,
+    #[serde(default)]
+    additional_js: Vec<String>,
+    #[serde(default)]
+    redirect: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,6 +138,14 @@ pub struct Config {
     pub language_pos: Pos,
     /// `[output.html.code.hidelines]`: language → the prefix of its hidden lines.
     pub hidelines: BTreeMap<String, String>,
+    /// `[output.html] additional-css` and `additional-js`: files of the course (paths relative
+    /// to its folder), published at the same paths and linked from every page after the
+    /// theme's own; with where book.toml names them.
+    pub additional_css: (Vec<String>, Pos),
+    pub additional_js: (Vec<String>, Pos),
+    /// `[output.html.redirect]`: an old page's path → where it moved (as written), with the
+    /// table's position.
+    pub redirect: (BTreeMap<String, String>, Pos),
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -313,6 +327,9 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         link_terms,
         raw_html: html.raw_html.unwrap_or(true),
         hidelines: html.code.map(|c| c.hidelines).unwrap_or_default(),
+        additional_css: (html.additional_css, key_pos(text, "additional-css")),
+        additional_js: (html.additional_js, key_pos(text, "additional-js")),
+        redirect: (html.redirect, key_pos(text, "[output.html.redirect]")),
     })
 }
 

@@ -3,7 +3,7 @@
 //! Pure data, no HTML. Loading reads `content/` (through SUMMARY.md when there is one, else by
 //! file and folder names), parses front matter, and reports every problem it finds.
 
-mod directives;
+pub(crate) mod directives;
 pub mod frontmatter;
 pub mod glossary;
 pub mod progress;
@@ -204,6 +204,9 @@ pub fn load(
     let mut markdown = Vec::new();
     let mut course = Course::default();
     let glossary = config.glossary.clone();
+    // With SUMMARY.md, URLs are the files' own names (mdBook's); without, numeric prefixes
+    // order the course and are dropped.
+    let ordered_by_summary = src.join("SUMMARY.md").is_file();
     for file in files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let src_rel = file.strip_prefix(src).unwrap_or(&file).to_path_buf();
@@ -216,7 +219,11 @@ pub fn load(
         {
             course.data_files.push(src_rel);
         } else {
-            let url = urls::asset_url(&src_rel);
+            let url = if ordered_by_summary {
+                urls::named_asset_url(&src_rel)
+            } else {
+                urls::asset_url(&src_rel)
+            };
             course.assets.push(Asset {
                 source: file,
                 src_rel: src_rel.to_string_lossy().replace('\\', "/"),

@@ -366,6 +366,10 @@ impl SummaryCtx<'_> {
             PageKind::Chapter
         };
         let mut page = make_page(src, kind, &ch.title, self.diags);
+        // SUMMARY.md orders the course: names keep their numbers, as mdBook's URLs do.
+        if let Some(src_rel) = &page.src_rel {
+            page.url = super::urls::named_url(src_rel);
+        }
         if page.front.title.is_none() {
             page.title = ch.title.clone();
         }

@@ -46,6 +46,33 @@ pub fn page_url(src_rel: &Path) -> String {
     parts.join("/")
 }
 
+/// A page's URL as mdBook makes it, for courses ordered by SUMMARY.md (whose names need no
+/// numeric prefix to order them): the file's own path, `.md` → `.html`, `README.md` and
+/// `index.md` → `index.html`. Deep links into a migrated mdBook book keep working.
+pub fn named_url(src_rel: &Path) -> String {
+    let mut parts: Vec<String> = src_rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = src_rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = match stem.as_str() {
+        "index" | "README" => "index".to_string(),
+        other => other.to_string(),
+    };
+    parts.push(format!("{stem}.html"));
+    parts.join("/")
+}
+
+/// A file's URL with its path as it is (a course ordered by SUMMARY.md).
+pub fn named_asset_url(src_rel: &Path) -> String {
+    src_rel.to_string_lossy().replace('\\', "/")
+}
+
 /// Assets keep their file name; only folder names lose their numeric prefix, as pages do.
 pub fn asset_url(src_rel: &Path) -> String {
     let mut parts = url_dirs(src_rel);
@@ -126,6 +153,20 @@ pub fn check_collisions(course: &Course, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_summary_md_urls_are_the_file_names_as_mdbook_makes_them() {
+        assert_eq!(
+            named_url(Path::new("01-foundations/01-what-is-a-model.md")),
+            "01-foundations/01-what-is-a-model.html"
+        );
+        assert_eq!(named_url(Path::new("guide/README.md")), "guide/index.html");
+        assert_eq!(
+            named_url(Path::new("ch01-00-intro.md")),
+            "ch01-00-intro.html"
+        );
+        assert_eq!(named_asset_url(Path::new("01-a/img.png")), "01-a/img.png");
+    }
 
     #[test]
     fn numeric_prefixes_are_dropped() {

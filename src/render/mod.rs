@@ -40,6 +40,9 @@ pub struct BookView {
     pub store: String,
     /// How many lessons the course's progress counts (every page but the home page).
     pub lesson_count: usize,
+    /// `additional-css` and `additional-js`, as paths from the site's root.
+    pub additional_css: Vec<String>,
+    pub additional_js: Vec<String>,
 }
 
 #[derive(Serialize)]

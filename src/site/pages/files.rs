@@ -40,6 +40,8 @@ pub fn static_files(
     for asset in &course.assets {
         site.copy(asset.url.clone(), asset.source.clone());
     }
+    additional_files(config, site, diags);
+    redirects(config, course, site, diags);
     if !site.files.contains_key("favicon.svg")
         && let Some((bytes, _)) = theme.file("favicon.svg")
     {
@@ -54,6 +56,124 @@ pub fn static_files(
     if let Some(base) = &config.absolute_url {
         site.add("sitemap.xml", sitemap(base, course));
     }
+}
+
+/// `additional-css` and `additional-js`: each a file of the course, published at the same path
+/// (as mdBook does) and linked by every page (base.html). Never one of the theme's own files,
+/// never outside the course, and no scripts of the author's when raw HTML is refused.
+fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnostics) {
+    let book = std::path::Path::new("book.toml");
+    for (key, (paths, pos)) in [
+        ("additional-css", &config.additional_css),
+        ("additional-js", &config.additional_js),
+    ] {
+        if key == "additional-js" && !config.raw_html && !paths.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    book,
+                    *pos,
+                    "`additional-js` is refused with `raw-html = false`",
+                )
+                .with_help("a course that refuses raw HTML runs only coursebook's own scripts"),
+            );
+            continue;
+        }
+        for path in paths {
+            let Some(url) = additional_url(path) else {
+                diags.push(
+                    Diagnostic::error(book, *pos, format!("{key}: `{path}` is not a path inside the course folder"))
+                        .with_help("name a file relative to the folder holding book.toml, such as `theme/custom.css`"),
+                );
+                continue;
+            };
+            if url.starts_with("theme/") && site.files.contains_key(&url) {
+                diags.push(
+                    Diagnostic::error(
+                        book,
+                        *pos,
+                        format!("{key}: `{path}` would replace coursebook's own theme file {url}"),
+                    )
+                    .with_help(
+                        "give it another name, or replace the theme file in your theme folder",
+                    ),
+                );
+                continue;
+            }
+            match config.jail.read(&config.root.join(&url)) {
+                Ok(bytes) => site.add(url, bytes),
+                Err(denied) => diags.push(Diagnostic::error(
+                    book,
+                    *pos,
+                    format!("{key}: cannot read `{path}`: {denied}"),
+                )),
+            }
+        }
+    }
+}
+
+/// `[output.html.redirect]`: a page at each old path that sends the reader on, with no script
+/// (a meta refresh, and a link for whoever it does not move).
+fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut Diagnostics) {
+    let (table, pos) = &config.redirect;
+    let book = std::path::Path::new("book.toml");
+    for (old, new) in table {
+        // Keys are paths from the site's root, usually written with a leading `/`.
+        let Some(url) = additional_url(old.trim_start_matches('/')) else {
+            diags.push(Diagnostic::error(
+                book,
+                *pos,
+                format!("redirect: `{old}` is not a path of the site"),
+            ));
+            continue;
+        };
+        let scheme = new.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        if scheme.is_some_and(|s| !matches!(s.as_str(), "http" | "https") && !s.contains('/')) {
+            diags.push(
+                Diagnostic::error(
+                    book,
+                    *pos,
+                    format!("redirect: `{old}` leads to `{new}`, which is not a page address"),
+                )
+                .with_help("redirect to a path of the site or an http(s) address"),
+            );
+            continue;
+        }
+        if course.pages.iter().any(|p| p.url == url) || site.files.contains_key(&url) {
+            diags.push(Diagnostic::error(
+                book,
+                *pos,
+                format!("redirect: `{old}` is a page of the course; a redirect would replace it"),
+            ));
+            continue;
+        }
+        let to = markdown::highlight::escape(new).replace('"', "&quot;");
+        site.add(
+            url,
+            format!(
+                "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{to}</title>\n<meta http-equiv=\"refresh\" content=\"0; URL={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n</head>\n<body>\n<p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n",
+                markdown::highlight::escape(&config.language)
+            ),
+        );
+    }
+}
+
+/// `theme/x.css` → itself; `./a/../b.css` → `b.css`; `None` for absolute paths and paths that
+/// climb out.
+pub(crate) fn additional_url(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    if path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
+        return None;
+    }
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 pub(super) fn sitemap(base: &str, course: &Course) -> String {

@@ -41,7 +41,20 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
         repository: config.git_repository_url.clone(),
         store: progress::namespace(config),
         lesson_count: course.order.iter().filter(|&&i| i != course.home).count(),
+        additional_css: additional(&config.additional_css.0),
+        additional_js: if config.raw_html {
+            additional(&config.additional_js.0)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+fn additional(paths: &[String]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| super::files::additional_url(p))
+        .collect()
 }
 
 /// A content hash of the theme files, appended to their URLs so browsers never mix builds.
