@@ -294,3 +294,33 @@ fn redirects_send_readers_from_old_paths_without_a_script() {
         "{said}"
     );
 }
+
+#[test]
+fn with_summary_md_pages_keep_mdbooks_urls() {
+    let b = book(
+        "[book]\ntitle = \"Urls\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "[Intro](README.md)\n\n- [First](01-part/01-first.md)\n",
+            ),
+            ("src/README.md", "# Intro\n\n![a figure](01-part/img.svg)\n"),
+            ("src/01-part/01-first.md", "# First\n"),
+            (
+                "src/01-part/img.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            ("src/404.md", "# Lost\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    // The numbers stay in the names, as mdBook writes them; the figure is where it was.
+    assert!(page(b.path(), "01-part/01-first.html").contains("<h1 id=\"first\">First</h1>"));
+    assert!(page(b.path(), "index.html").contains("src=\"01-part/img.svg\""));
+    assert!(b.path().join("site/01-part/img.svg").is_file());
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: src/404.md: mdBook's page-not-found page is not used: coursebook writes its own 404.html"
+    );
+}

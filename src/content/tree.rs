@@ -255,7 +255,14 @@ pub fn from_summary(
     for key in sources.keys() {
         let is_included = !included.is_empty()
             && std::fs::canonicalize(config.src.join(key)).is_ok_and(|p| included.contains(&p));
-        if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
+        if key == Path::new("404.md") {
+            // mdBook's page-not-found page (its `input-404` default).
+            diags.push(Diagnostic::warning(
+                rel(&config.root, &config.src.join(key)),
+                Pos::FILE,
+                "mdBook's page-not-found page is not used: coursebook writes its own 404.html",
+            ));
+        } else if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
             diags.push(Diagnostic::warning(
                 rel(&config.root, &config.src.join(key)),
                 Pos::FILE,
