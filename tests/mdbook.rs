@@ -324,3 +324,31 @@ fn with_summary_md_pages_keep_mdbooks_urls() {
         "warning: src/404.md: mdBook's page-not-found page is not used: coursebook writes its own 404.html"
     );
 }
+
+#[test]
+fn mathjax_delimiters_are_math_and_section_labels_can_go() {
+    let b = book(
+        "[book]\ntitle = \"Maths\"\n\n[output.html]\nmathjax-support = true\nno-section-label = true\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n  - [Two](two.md)\n"),
+            (
+                "src/one.md",
+                "# One\n\nInline \\\\( x^2 \\\\) and display:\n\n\\\\[ \\sum_i x_i \\\\]\n\nIn code: `\\\\( no \\\\)`.\n",
+            ),
+            ("src/two.md", "# Two\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let one = page(b.path(), "one.html");
+    assert_eq!(one.matches("<math").count(), 2, "{one}");
+    assert!(one.contains("<math display=\"block\">"), "{one}");
+    assert!(one.contains("<code>\\\\( no \\\\)</code>"), "{one}");
+    // No "1." or "1.1." anywhere.
+    assert!(
+        !one.contains("toc-number") && !one.contains("page-number"),
+        "{one}"
+    );
+    assert!(!page(b.path(), "toc.html").contains("toc-number"));
+}

@@ -103,18 +103,11 @@ const HTML: &[(&str, Key)] = &[
         "admonitions",
         Always(true, "`> [!NOTE]` callouts are always on"),
     ),
-    (
-        "mathjax-support",
-        Ignored(
-            "only `$…$` and `$$…$$` math is rendered (to MathML, at build time); `\\( … \\)` stays text",
-        ),
-    ),
+    // `\\( … \\)` and `\\[ … \\]` are rendered to MathML at build time, as `$…$` is: no MathJax.
+    ("mathjax-support", Used),
     ("additional-css", Used),
     ("additional-js", Used),
-    (
-        "no-section-label",
-        Always(false, "chapter numbers are always shown"),
-    ),
+    ("no-section-label", Used),
     (
         "git-repository-icon",
         Ignored("the repository link has no icon"),

@@ -83,6 +83,10 @@ struct RawHtml {
     additional_js: Vec<String>,
     #[serde(default)]
     redirect: BTreeMap<String, String>,
+    #[serde(default)]
+    no_section_label: bool,
+    #[serde(default)]
+    mathjax_support: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +150,10 @@ pub struct Config {
     /// `[output.html.redirect]`: an old page's path → where it moved (as written), with the
     /// table's position.
     pub redirect: (BTreeMap<String, String>, Pos),
+    /// `[output.html] no-section-label`: chapters are not numbered ("1.2.") anywhere.
+    pub no_section_label: bool,
+    /// `[output.html] mathjax-support`: `\\( … \\)` and `\\[ … \\]` are math too.
+    pub mathjax_support: bool,
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -330,6 +338,8 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         additional_css: (html.additional_css, key_pos(text, "additional-css")),
         additional_js: (html.additional_js, key_pos(text, "additional-js")),
         redirect: (html.redirect, key_pos(text, "[output.html.redirect]")),
+        no_section_label: html.no_section_label,
+        mathjax_support: html.mathjax_support,
     })
 }
 

@@ -266,6 +266,9 @@ pub fn load(
         None => tree::from_names(config, markdown, &mut course, &mut found),
     }
     urls::check_collisions(&course, &mut found);
+    if config.no_section_label {
+        unnumber(&mut course);
+    }
     course.toc_paths = vec![None; course.pages.len()];
     index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
     let found = found.into_vec();
@@ -276,6 +279,25 @@ pub fn load(
     progress::check_ids(&course, diags);
     quiz::attach_lesson_quizzes(config, &mut course, diags);
     course
+}
+
+/// `no-section-label`: no "1.2." before titles, in the sidebar, the lists or the pages.
+fn unnumber(course: &mut Course) {
+    fn walk(nodes: &mut [TocNode]) {
+        for node in nodes {
+            if let TocNode::Item {
+                number, children, ..
+            } = node
+            {
+                *number = None;
+                walk(children);
+            }
+        }
+    }
+    walk(&mut course.toc);
+    for page in &mut course.pages {
+        page.number = None;
+    }
 }
 
 fn index_paths(nodes: &[TocNode], prefix: &mut Vec<usize>, out: &mut Vec<Option<Vec<usize>>>) {

@@ -185,7 +185,13 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         mentions: if link_terms { ctx.matcher } else { None },
         title: Some(&page.title),
     };
-    let mut out = markdown::render(&page.body, &ctx);
+    // mdBook's MathJax delimiters become coursebook's own before the Markdown is read.
+    let body = if config.mathjax_support {
+        markdown::math::mathjax_delimiters(&page.body)
+    } else {
+        std::borrow::Cow::Borrowed(&*page.body)
+    };
+    let mut out = markdown::render(&body, &ctx);
     // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
     if let Some(quiz) = &page.quiz {
         out.appendix = widgets.quiz_markup(quiz, &mut out);
