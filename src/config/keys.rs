@@ -286,7 +286,7 @@ fn unknown(
 
 /// The known key `name` is most likely a typo of: equal but for case, `_` and `-`, or at most two
 /// edits away (one for short keys).
-fn closest<'k>(name: &str, valid: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(name: &str, valid: &[&'k str]) -> Option<&'k str> {
     let fold = |s: &str| s.to_lowercase().replace('_', "-");
     let folded = fold(name);
     if let Some(k) = valid.iter().find(|k| fold(k) == folded) {

@@ -4,7 +4,7 @@
 //! `keys` checks each against what coursebook does with it (a warning for what is not done, an
 //! error with "did you mean" for a typo); the typed reading below takes the ones it honours.
 
-mod keys;
+pub(crate) mod keys;
 
 use crate::confine::{Denied, Jail};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Pos};

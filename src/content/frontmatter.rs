@@ -5,8 +5,9 @@ use crate::yaml::{self, Spanned};
 use serde::Deserialize;
 use std::path::Path;
 
+/// Unknown keys are not refused here: [`key_problems`] makes them warnings (a typo of a known
+/// key stays an error), as mdBook-era books and other tools put keys of their own there.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// A stable name for the lesson's saved progress: kept, the lesson keeps its learners'
     /// answers when it is renamed or moved (content::progress).
@@ -68,23 +69,95 @@ pub fn split(text: &str) -> Split<'_> {
     none
 }
 
+const KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "objectives",
+    "terms",
+    "quiz",
+    "draft",
+    "link-terms",
+    "link_terms",
+];
+
 pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMatter, Diagnostic> {
     if yaml_text.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    yaml::parse::<FrontMatter>(yaml_text, path, line_offset).map_err(|mut d| {
-        if d.message.contains("unknown field") {
-            d = d.with_help(
-                "front matter keys: id, title, description, objectives, terms, quiz, draft, link-terms",
-            );
+    yaml::parse::<FrontMatter>(yaml_text, path, line_offset)
+}
+
+/// The front matter's keys coursebook does not know: a typo of a known key is an error with
+/// "did you mean", any other a warning that it is ignored. Top-level keys are read line by line
+/// (`key:` at the start of a line), which is how front matter is written.
+pub fn key_problems(yaml_text: &str, path: &Path, line_offset: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in yaml_text.lines().enumerate() {
+        if line.starts_with([' ', '\t', '-', '#', '{', '[', '?', '&', '*', '!', '|', '>'])
+            || !line.contains(':')
+        {
+            continue;
         }
-        d
-    })
+        let key = line
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
+        if key.is_empty() || KEYS.contains(&key) {
+            continue;
+        }
+        let pos = crate::diag::Pos::new(line_offset + i + 1, 1);
+        let help =
+            "front matter keys: id, title, description, objectives, terms, quiz, draft, link-terms";
+        out.push(match crate::config::keys::closest(key, KEYS) {
+            Some(near) => Diagnostic::error(
+                path,
+                pos,
+                format!("unknown front matter key `{key}`; did you mean `{near}`?"),
+            )
+            .with_help(help),
+            None => Diagnostic::warning(
+                path,
+                pos,
+                format!("front matter key `{key}` is not one coursebook uses; ignored"),
+            )
+            .with_help(help),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_keys_are_warnings_and_typos_errors() {
+        let d = key_problems(
+            "title: A\ntitel: B\nauthor: me\n  nested: x\nobjectives:\n  - y\n",
+            Path::new("a.md"),
+            1,
+        );
+        let d: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d[0].starts_with(
+                "error: a.md:3:1: unknown front matter key `titel`; did you mean `title`?"
+            ),
+            "{d:?}"
+        );
+        assert!(
+            d[1].starts_with(
+                "warning: a.md:4:1: front matter key `author` is not one coursebook uses; ignored"
+            ),
+            "{d:?}"
+        );
+        // And the known keys are still read.
+        let f = parse("title: A\nauthor: me\n", Path::new("a.md"), 1).unwrap_or_default();
+        assert_eq!(f.title.as_deref(), Some("A"));
+    }
 
     #[test]
     fn splits_front_matter_and_counts_lines() {

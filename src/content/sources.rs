@@ -30,7 +30,8 @@ pub struct Source {
     pub tree_key: u64,
     /// A warning about the text itself (bidirectional controls), repeated on every build.
     pub warning: Option<Diagnostic>,
-    /// What expanding its `{{#…}}` directives reported (content::directives).
+    /// What reading it reported beyond its front matter's errors: unknown front matter keys,
+    /// and what expanding its `{{#…}}` directives found (content::directives).
     pub directive_diags: Vec<Diagnostic>,
     /// The files included into it (canonical paths): serve re-reads it on every build, as a
     /// change to an included file does not touch its own.
@@ -228,6 +229,9 @@ fn read_one(
         Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
         None => Ok(FrontMatter::default()),
     };
+    let key_problems = split.front.map_or_else(Vec::new, |yaml| {
+        frontmatter::key_problems(yaml, &root_rel, split.front_line)
+    });
     // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
     let expanded = super::directives::expand(
         &crate::confine::Jail::new(root),
@@ -245,10 +249,11 @@ fn read_one(
         value(&mut h);
         h.finish()
     };
-    let (body, directive_diags, includes): (Arc<str>, _, _) = match expanded {
+    let (body, mut directive_diags, includes): (Arc<str>, _, _) = match expanded {
         Some(e) => (Arc::from(e.text.as_str()), e.diags, e.files),
         None => (Arc::from(split.body), Vec::new(), Vec::new()),
     };
+    directive_diags.extend(key_problems);
     let included = !includes.is_empty();
     // The page renders what its includes hold too: their text is part of its hash.
     let (hash, tree_key) = if keyed {
