@@ -216,33 +216,38 @@ fn find_closing_bracket(s: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Each top-level entry in a line: title, numbered, target and how many children.
+    fn shape(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| match e {
+                Entry::Part { title } => format!("part {title}"),
+                Entry::Separator => "---".into(),
+                Entry::Chapter(c) => format!(
+                    "{} {} {:?} {}",
+                    c.title,
+                    c.numbered,
+                    c.target,
+                    c.children.len()
+                ),
+            })
+            .collect()
+    }
+
     #[test]
     fn parses_parts_nesting_drafts_and_suffix() {
         let text = "# Summary\n\n[Intro](intro.md)\n\n# Part one\n\n- [A](a.md)\n  - [A1](a/1.md)\n    - [A1x](a/1x.md)\n  - [A2]()\n- [B](b.md)\n\n---\n\n[Credits](credits.md)\n";
         let (entries, diags) = parse(text, Path::new("SUMMARY.md"));
         assert!(diags.is_empty(), "{diags:?}");
-        let shape: Vec<String> = entries
-            .iter()
-            .map(|e| match e {
-                Entry::Part { title } => format!("part {title}"),
-                Entry::Separator => "sep".into(),
-                Entry::Chapter(c) => format!(
-                    "{}{} ({})",
-                    if c.numbered { "- " } else { "" },
-                    c.title,
-                    c.children.len()
-                ),
-            })
-            .collect();
         assert_eq!(
-            shape,
+            shape(&entries),
             [
-                "Intro (0)",
+                "Intro false Some(\"intro.md\") 0",
                 "part Part one",
-                "- A (2)",
-                "- B (0)",
-                "sep",
-                "Credits (0)"
+                "A true Some(\"a.md\") 2",
+                "B true Some(\"b.md\") 0",
+                "---",
+                "Credits false Some(\"credits.md\") 0",
             ]
         );
         let Entry::Chapter(a) = &entries[2] else {
@@ -263,22 +268,8 @@ mod tests {
         let text = "# Summary\n\n<!-- a comment\nover lines -->\n[Intro](README.md)\n\n## Part one\n\n1. [A](a.md)\n   + [A1]()\n\n---\n\n### Part two ###\n\n- [B](b.md) <!-- inline -->\n";
         let (entries, diags) = parse(text, Path::new("SUMMARY.md"));
         assert!(diags.is_empty(), "{diags:?}");
-        let shape: Vec<String> = entries
-            .iter()
-            .map(|e| match e {
-                Entry::Part { title } => format!("part {title}"),
-                Entry::Separator => "---".into(),
-                Entry::Chapter(c) => format!(
-                    "{} {} {:?} {}",
-                    c.title,
-                    c.numbered,
-                    c.target,
-                    c.children.len()
-                ),
-            })
-            .collect();
         assert_eq!(
-            shape,
+            shape(&entries),
             [
                 "Intro false Some(\"README.md\") 0",
                 "part Part one",

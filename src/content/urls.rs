@@ -31,38 +31,34 @@ fn url_dirs(src_rel: &Path) -> Vec<String> {
     parts
 }
 
-/// The page URL (relative to the site root) of a Markdown file relative to src.
+/// The page URL (relative to the site root) of a Markdown file relative to src: numeric
+/// prefixes dropped from its folders and name (they order a course without SUMMARY.md).
 pub fn page_url(src_rel: &Path) -> String {
-    let mut parts = url_dirs(src_rel);
-    let stem = src_rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = match stem.as_str() {
-        "index" | "README" => "index".to_string(),
-        other => strip_number(other).to_string(),
-    };
-    parts.push(format!("{stem}.html"));
-    parts.join("/")
+    html_url(url_dirs(src_rel), src_rel, strip_number)
 }
 
 /// A page's URL as mdBook makes it, for courses ordered by SUMMARY.md (whose names need no
 /// numeric prefix to order them): the file's own path, `.md` → `.html`, `README.md` and
 /// `index.md` → `index.html`. Deep links into a migrated mdBook book keep working.
 pub fn named_url(src_rel: &Path) -> String {
-    let mut parts: Vec<String> = src_rel
+    let dirs = src_rel
         .parent()
         .into_iter()
         .flat_map(|p| p.components())
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    html_url(dirs, src_rel, |name| name)
+}
+
+/// `dirs/<stem>.html`, `README` and `index` both `index.html`, other stems through `name`.
+fn html_url(mut parts: Vec<String>, src_rel: &Path, name: fn(&str) -> &str) -> String {
     let stem = src_rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let stem = match stem.as_str() {
-        "index" | "README" => "index".to_string(),
-        other => other.to_string(),
+        "index" | "README" => "index",
+        other => name(other),
     };
     parts.push(format!("{stem}.html"));
     parts.join("/")
