@@ -352,3 +352,76 @@ fn mathjax_delimiters_are_math_and_section_labels_can_go() {
     );
     assert!(!page(b.path(), "toc.html").contains("toc-number"));
 }
+
+const QUIZ_TOML: &str = r#"[[questions]]
+id = "b230bed3-d6ba-4048-8b06-aa655d837b04"
+type = "MultipleChoice"
+prompt.prompt = "What is 1 + 1?"
+prompt.distractors = ["1", "3"]
+answer.answer = "2"
+context = "Arithmetic."
+
+[[questions]]
+type = "ShortAnswer"
+prompt.prompt = "The keyword that declares a variable?"
+answer.answer = "let"
+
+[[questions]]
+type = "Tracing"
+prompt.program = """
+fn main() {
+    let x = 1;
+    x = 2;
+}
+"""
+answer.doesCompile = false
+answer.lineNumber = 3
+"#;
+
+#[test]
+fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
+    let b = book(
+        "[book]\ntitle = \"Quizzes\"\n\n[preprocessor.quiz]\nfullscreen = true\n",
+        &[
+            ("src/SUMMARY.md", "- [Variables](variables.md)\n"),
+            (
+                "src/variables.md",
+                "# Variables\n\nAnd now, a _quiz_:\n\n{{#quiz ../quizzes/variables.toml}}\n",
+            ),
+            ("quizzes/variables.toml", QUIZ_TOML),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "", "[preprocessor.quiz] is provided");
+    let html = page(b.path(), "variables.html");
+    assert!(html.contains("data-quiz=\"variables\""), "{html}");
+    for (id, kind) in [
+        ("b230bed3-d6ba-4048-8b06-aa655d837b04", "single"),
+        ("q2", "text"),
+        ("q3-compiles", "true-false"),
+        ("q3-line", "numeric"),
+    ] {
+        assert!(
+            html.contains(&format!("data-question=\"{id}\" data-type=\"{kind}\"")),
+            "{id} {kind} in {html}"
+        );
+    }
+
+    // A broken quiz file is an error at the directive's line, naming the file's line.
+    let b = book(
+        "[book]\ntitle = \"Quizzes\"\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            ("src/v.md", "# V\n\n{{#quiz q.toml}}\n"),
+            ("src/q.toml", "[[questions]]\ntype = \"Essay\"\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: src/v.md:3:1: the quiz `q.toml` cannot be read: line "),
+        "{}",
+        text(&out)
+    );
+}

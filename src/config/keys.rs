@@ -151,8 +151,8 @@ const TOP: &[(&str, Key)] = &[
 
 const COURSE: &[(&str, Key)] = &[("glossary", Used), ("link-terms", Used)];
 
-/// The preprocessors coursebook provides: mdBook's own.
-const PREPROCESSORS: &[&str] = &["links", "index"];
+/// The preprocessors coursebook provides: mdBook's own, and mdbook-quiz's (content::mdbook_quiz).
+const PREPROCESSORS: &[&str] = &["links", "index", "quiz"];
 
 /// Check a parsed book.toml against mdBook's keys: warnings for what is not done, errors for
 /// typos. Unknown keys that are not typos are warnings (a newer mdBook may have them).

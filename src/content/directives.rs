@@ -111,6 +111,12 @@ impl Expander<'_> {
                 "title" if !found.args.trim().is_empty() => {
                     self.out.title = Some(found.args.trim().to_string());
                 }
+                "quiz" if !found.args.trim().is_empty() => {
+                    match self.quiz(found.args, base, shown, at) {
+                        Some(block) => out.push_str(&block),
+                        None => out.push_str(whole),
+                    }
+                }
                 "include" | "rustdoc_include" | "playground" | "playpen"
                     if !found.args.trim().is_empty() =>
                 {
@@ -162,6 +168,49 @@ impl Expander<'_> {
             }
         }
         out.push_str(&text[done..]);
+    }
+
+    /// mdbook-quiz's `{{#quiz file.toml}}`: the quiz as a coursebook quiz block
+    /// (content::mdbook_quiz), or `None` after reporting why not.
+    fn quiz(&mut self, args: &str, base: &Path, shown: &Path, at: Pos) -> Option<String> {
+        let path_part = args.split_whitespace().next().unwrap_or("");
+        let target = base.join(path_part);
+        let bytes = match self.jail.read(&target) {
+            Ok(b) => b,
+            Err(denied) => {
+                self.out.diags.push(Diagnostic::error(
+                    shown,
+                    at,
+                    format!("cannot read the quiz `{path_part}`: {denied}"),
+                ));
+                return None;
+            }
+        };
+        self.out
+            .files
+            .push(std::fs::canonicalize(&target).unwrap_or(target.clone()));
+        let text = String::from_utf8_lossy(&bytes);
+        let id = crate::markdown::slugify(
+            &target
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        let id = if id.is_empty() {
+            "quiz".to_string()
+        } else {
+            id
+        };
+        match super::mdbook_quiz::to_quiz_block(&text, &id) {
+            Ok(block) => Some(block),
+            Err(why) => {
+                self.out.diags.push(
+                    Diagnostic::error(shown, at, format!("the quiz `{path_part}` cannot be read: {why}"))
+                        .with_help("mdbook-quiz's format: [[questions]] with type = \"MultipleChoice\", \"ShortAnswer\" or \"Tracing\""),
+                );
+                None
+            }
+        }
     }
 
     /// The text an include-like directive stands for, expanded in turn; `None` after reporting

@@ -1,0 +1,304 @@
+//! mdbook-quiz's quizzes (`{{#quiz file.toml}}`), as coursebook quizzes: the TOML of
+//! `mdbook-quiz-schema` becomes a ```` ```quiz ```` block, so the build checks its answer key,
+//! quiz-wasm grades it in the browser and learners' answers are saved like any other quiz.
+//!
+//! - `MultipleChoice`: one answer → `single`, several → `multiple`; the answer goes at
+//!   `answerIndex`, or all choices are sorted with `sortAnswers`, else it takes a place fixed by
+//!   the prompt (the same for every learner: coursebook does not shuffle per learner yet).
+//! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
+//!   get the same one-line field).
+//! - `Tracing` → two questions: does the program compile (true/false), then its output (`text`)
+//!   or the line of the error (`numeric`).
+//! - `context` → the explanation; a `multipart` group's context opens its first question.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Quiz {
+    questions: Vec<Question>,
+    #[serde(default)]
+    multipart: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum Question {
+    MultipleChoice(Fields<ChoicePrompt, ChoiceAnswer>),
+    ShortAnswer(Fields<TextPrompt, TextAnswer>),
+    Tracing(Fields<TracingPrompt, TracingAnswer>),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Fields<P, A> {
+    id: Option<String>,
+    multipart: Option<String>,
+    prompt: P,
+    answer: A,
+    context: Option<String>,
+    #[allow(
+        dead_code,
+        reason = "mdbook-quiz's telemetry prompt; coursebook asks for none"
+    )]
+    prompt_explanation: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChoicePrompt {
+    prompt: String,
+    #[serde(default)]
+    distractors: Vec<String>,
+    answer_index: Option<usize>,
+    sort_answers: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+struct ChoiceAnswer {
+    answer: OneOrMany,
+}
+
+#[derive(Deserialize)]
+struct TextPrompt {
+    prompt: String,
+    #[allow(dead_code, reason = "short, long or code: all get one text field")]
+    response: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TextAnswer {
+    answer: String,
+    #[serde(default)]
+    alternatives: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct TracingPrompt {
+    program: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TracingAnswer {
+    does_compile: bool,
+    stdout: Option<String>,
+    line_number: Option<u64>,
+}
+
+/// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), or why it cannot be
+/// read (the TOML parser's message, with its line).
+pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
+    let quiz: Quiz = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let message = e.message().trim().to_string();
+        match line {
+            Some(l) => format!("line {l}: {message}"),
+            None => message,
+        }
+    })?;
+    let mut questions = Vec::new();
+    let mut opened: Vec<String> = Vec::new();
+    for (n, q) in quiz.questions.into_iter().enumerate() {
+        let group_context = |group: &Option<String>, opened: &mut Vec<String>| {
+            group
+                .as_ref()
+                .filter(|g| !opened.contains(g))
+                .and_then(|g| {
+                    opened.push(g.clone());
+                    quiz.multipart.get(g).cloned()
+                })
+        };
+        match q {
+            Question::MultipleChoice(f) => {
+                let lead = group_context(&f.multipart, &mut opened);
+                let (correct, multiple) = match f.answer.answer {
+                    OneOrMany::One(a) => (vec![a], false),
+                    OneOrMany::Many(list) => (list, true),
+                };
+                let mut choices: Vec<(String, bool)> = f
+                    .prompt
+                    .distractors
+                    .iter()
+                    .map(|d| (d.clone(), false))
+                    .collect();
+                if f.prompt.sort_answers == Some(true) {
+                    choices.extend(correct.iter().map(|c| (c.clone(), true)));
+                    choices.sort();
+                } else {
+                    // One place for the answer(s), the same for every learner.
+                    let at = f.prompt.answer_index.unwrap_or_else(|| {
+                        (fnv(&f.prompt.prompt) % (choices.len() as u64 + 1)) as usize
+                    });
+                    let at = at.min(choices.len());
+                    for (k, c) in correct.iter().enumerate() {
+                        choices.insert((at + k).min(choices.len()), (c.clone(), true));
+                    }
+                }
+                questions.push(serde_json::json!({
+                    "id": question_id(f.id.as_deref(), n, ""),
+                    "type": if multiple { "multiple" } else { "single" },
+                    "prompt": with_lead(lead, &f.prompt.prompt),
+                    "choices": choices.iter().map(|(text, right)| serde_json::json!({"text": text, "correct": right})).collect::<Vec<_>>(),
+                    "explanation": f.context,
+                }));
+            }
+            Question::ShortAnswer(f) => {
+                let lead = group_context(&f.multipart, &mut opened);
+                let mut answers = vec![f.answer.answer];
+                answers.extend(f.answer.alternatives);
+                questions.push(serde_json::json!({
+                    "id": question_id(f.id.as_deref(), n, ""),
+                    "type": "text",
+                    "prompt": with_lead(lead, &f.prompt.prompt),
+                    "answers": answers,
+                    "explanation": f.context,
+                }));
+            }
+            Question::Tracing(f) => {
+                let lead = group_context(&f.multipart, &mut opened);
+                let program = format!("```rust\n{}\n```", f.prompt.program.trim_end());
+                questions.push(serde_json::json!({
+                    "id": question_id(f.id.as_deref(), n, "-compiles"),
+                    "type": "true-false",
+                    "prompt": with_lead(lead, &format!("Does this program compile?\n\n{program}")),
+                    "answer": f.answer.does_compile,
+                    "explanation": f.context,
+                }));
+                let next = if f.answer.does_compile {
+                    serde_json::json!({
+                        "id": question_id(f.id.as_deref(), n, "-output"),
+                        "type": "text",
+                        "prompt": format!("It compiles. What does it print?\n\n{program}"),
+                        "answers": [f.answer.stdout.unwrap_or_default().trim_end()],
+                    })
+                } else {
+                    serde_json::json!({
+                        "id": question_id(f.id.as_deref(), n, "-line"),
+                        "type": "numeric",
+                        "prompt": format!("It does not compile. On which line is the error?\n\n{program}"),
+                        "answer": f.answer.line_number.unwrap_or(0),
+                    })
+                };
+                questions.push(next);
+            }
+        }
+    }
+    // Drop the explanations that are absent (null is not a string to the quiz schema).
+    for q in &mut questions {
+        if let Some(map) = q.as_object_mut() {
+            map.retain(|_, v| !v.is_null());
+        }
+    }
+    // YAML is a superset of JSON: the block is JSON, so every string is quoted safely.
+    let body = serde_json::json!({ "id": id, "questions": questions });
+    Ok(format!("```quiz\n{body}\n```\n"))
+}
+
+fn with_lead(lead: Option<String>, prompt: &str) -> String {
+    match lead {
+        Some(context) => format!("{}\n\n{prompt}", context.trim_end()),
+        None => prompt.to_string(),
+    }
+}
+
+/// A question's id: mdbook-quiz's own when it has one (a UUID), else its place in the file.
+fn question_id(given: Option<&str>, n: usize, suffix: &str) -> String {
+    let base = given
+        .map(|g| {
+            g.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|g| !g.is_empty())
+        .unwrap_or_else(|| format!("q{}", n + 1));
+    format!("{base}{suffix}")
+}
+
+fn fnv(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::panic, reason = "a test reports failure by panicking")]
+    fn each_question_type_becomes_a_coursebook_question() {
+        let toml = r#"
+[[questions]]
+id = "b230bed3-d6ba-4048-8b06-aa655d837b04"
+type = "MultipleChoice"
+prompt.prompt = "What is 1 + 1?"
+prompt.distractors = ["1", "3"]
+prompt.answerIndex = 1
+answer.answer = "2"
+context = "Arithmetic."
+
+[[questions]]
+type = "MultipleChoice"
+prompt.prompt = "Which are even?"
+prompt.distractors = ["3"]
+prompt.sortAnswers = true
+answer.answer = ["4", "2"]
+
+[[questions]]
+type = "ShortAnswer"
+prompt.prompt = "The keyword?"
+prompt.response = "short"
+answer.answer = "let"
+answer.alternatives = ["let mut"]
+
+[[questions]]
+type = "Tracing"
+prompt.program = "fn main() { println!(\"hi\"); }"
+answer.doesCompile = true
+answer.stdout = "hi"
+"#;
+        let block = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e}"));
+        let json = block
+            .strip_prefix("```quiz\n")
+            .and_then(|b| b.strip_suffix("\n```\n"))
+            .unwrap_or("");
+        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let qs = v["questions"].as_array().cloned().unwrap_or_default();
+        assert_eq!(qs.len(), 5);
+        assert_eq!(qs[0]["type"], "single");
+        assert_eq!(qs[0]["id"], "b230bed3-d6ba-4048-8b06-aa655d837b04");
+        assert_eq!(qs[0]["choices"][1]["text"], "2");
+        assert_eq!(qs[0]["choices"][1]["correct"], true);
+        assert_eq!(qs[0]["explanation"], "Arithmetic.");
+        assert_eq!(qs[1]["type"], "multiple");
+        let texts: Vec<&str> = qs[1]["choices"]
+            .as_array()
+            .map(|c| c.iter().filter_map(|c| c["text"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(texts, ["2", "3", "4"]);
+        assert_eq!(qs[2]["type"], "text");
+        assert_eq!(qs[2]["answers"][1], "let mut");
+        assert_eq!(qs[3]["type"], "true-false");
+        assert_eq!(qs[3]["answer"], true);
+        assert_eq!(qs[4]["answers"][0], "hi");
+    }
+
+    #[test]
+    fn a_broken_file_says_where() {
+        let e = to_quiz_block("[[questions]]\ntype = \"Essay\"\n", "q").err();
+        assert!(e.is_some_and(|e| e.starts_with("line ")));
+    }
+}

@@ -1,0 +1,102 @@
+// An mdBook book's mdbook-quiz quiz (issue #15, point 8), in Chromium: `{{#quiz file.toml}}`
+// with a question of each type, answered (one wrongly), reloaded, retried, and right.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { DESKTOP, openPage } from './lib/browser.mjs';
+import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
+import { servedCourse } from './lib/served.mjs';
+
+const PREFIX = '/rust-book/';
+
+const FILES = {
+  'book.toml': `
+    [book]
+    title = "A book with quizzes"
+
+    [output.html]
+    site-url = "${PREFIX}"
+
+    [preprocessor.quiz]
+  `,
+  'src/SUMMARY.md': `
+    - [Variables](variables.md)
+  `,
+  'src/variables.md': `
+    # Variables
+
+    And now, a _quiz_:
+
+    {{#quiz ../quizzes/variables.toml}}
+  `,
+  'quizzes/variables.toml': `
+    [[questions]]
+    type = "MultipleChoice"
+    prompt.prompt = "What is 1 + 1?"
+    prompt.distractors = ["1", "3"]
+    answer.answer = "2"
+    context = "Arithmetic."
+
+    [[questions]]
+    type = "ShortAnswer"
+    prompt.prompt = "The keyword that declares a variable?"
+    answer.answer = "let"
+
+    [[questions]]
+    type = "Tracing"
+    prompt.program = """
+    fn main() {
+        let x = 1;
+        x = 2;
+    }
+    """
+    answer.doesCompile = false
+    answer.lineNumber = 3
+  `,
+};
+
+const ready = () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined;
+const states = (page) => page.$$eval('[data-question] [data-result]', (rs) => rs.map((r) => r.dataset.state));
+
+describe('an mdbook-quiz quiz', () => {
+  let site;
+
+  before(async () => {
+    site = await servedCourse(FILES, PREFIX);
+  });
+
+  after(async () => {
+    await site?.close();
+  });
+
+  test('each type answered, one wrongly, reloaded, retried and right', async (t) => {
+    const context = await site.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${site.server.url}variables.html`);
+    await waitInPage(page, ready, null, 'the quiz');
+    const q = (id) => page.locator(`[data-question="${id}"]`);
+    await q('q1').locator('label:has-text("2")').click();
+    await q('q2').locator('input').fill('var');
+    await q('q3-compiles').locator('label:has-text("False")').click();
+    await q('q3-line').locator('input').fill('3');
+    await page.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
+    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct']);
+    assert.match(await q('q1').locator('.explanation').textContent(), /Arithmetic/);
+
+    await page.reload();
+    await waitInPage(page, ready, null, 'the quiz after a reload');
+    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct'], 'saved across the reload');
+    assert.equal(await q('q2').locator('input').inputValue(), 'var');
+
+    await page.locator('[data-retry]').click();
+    await q('q2').locator('input').fill('let');
+    await page.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('[data-question="q2"] [data-result]').dataset.state === 'correct', null, 'the retried answer');
+    assert.deepEqual(await states(page), ['correct', 'correct', 'correct', 'correct']);
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 4 of 4/);
+    await expectNoAxeViolations(page, 'an mdbook-quiz quiz');
+    expectNoProblems(problems);
+  });
+});
