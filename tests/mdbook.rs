@@ -202,7 +202,7 @@ fn hidden_lines_links_ids_and_summary_as_mdbook_makes_them() {
             ),
             (
                 "src/README.md",
-                "# Intro\n\nSee [the code](code.html#hidden_lines--here) and [the guide](guide/index.html), and [the standard library](../std/index.html).\n",
+                "# Intro\n\nSee [the code](code.html#hidden_lines--here) and [the guide](guide/index.html), and [the standard library](../std/index.html).\n\nStale links in mdBook's form warn (mdBook never checks them): [gone](gone.html), [moved](code.html#nope).\n",
             ),
             (
                 "src/code.md",

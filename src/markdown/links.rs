@@ -26,6 +26,9 @@ pub struct PendingLink {
     pub fragment: String,
     /// The link as the author wrote it, for the message.
     pub written: String,
+    /// Written to a page's `.html` (mdBook's form): mdBook does not check such links, so a
+    /// missing anchor is a warning, not an error, and an existing book still builds.
+    pub lenient: bool,
 }
 
 fn is_external(dest: &str) -> bool {
@@ -241,6 +244,7 @@ fn rewrite_one(
                 page: ctx.url.to_string(),
                 fragment: percent_decode(f),
                 written: dest.to_string(),
+                lenient: false,
             });
         }
         return None;
@@ -263,10 +267,16 @@ fn rewrite_one(
     let found = find(ctx.links, target.trim_end_matches('/'));
     let Some((url, is_page)) = found else {
         let what = if is_link { "link" } else { "image" };
-        out.diags.push(
-            Diagnostic::error(ctx.source, pos, format!("broken {what}: `{dest}` is not a page or file of the course"))
-                .with_help("links are relative to this file: to another lesson's Markdown file (`other.md`) or the page it becomes (`other.html`)"),
-        );
+        let message = format!("broken {what}: `{dest}` is not a page or file of the course");
+        let help = "links are relative to this file: to another lesson's Markdown file (`other.md`) or the page it becomes (`other.html`)";
+        // A link to a `.html` page is mdBook's form, which mdBook never checks: an existing
+        // book with a stale one still builds, with a warning at the link.
+        let d = if decoded.ends_with(".html") {
+            Diagnostic::warning(ctx.source, pos, message)
+        } else {
+            Diagnostic::error(ctx.source, pos, message)
+        };
+        out.diags.push(d.with_help(help));
         return None;
     };
     let mut rewritten = relative_url(ctx.url, &url);
@@ -278,6 +288,7 @@ fn rewrite_one(
                 page: url.clone(),
                 fragment: percent_decode(f),
                 written: dest.to_string(),
+                lenient: decoded.ends_with(".html"),
             });
         }
         rewritten.push('#');

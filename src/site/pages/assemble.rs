@@ -322,17 +322,16 @@ pub(super) fn check_anchors(
                     let list: Vec<String> = near.iter().take(12).map(|s| format!("#{s}")).collect();
                     format!("anchors on that page: {}", list.join(", "))
                 };
-                diags.push(
-                    Diagnostic::error(
-                        &link.source,
-                        link.pos,
-                        format!(
-                            "broken anchor: `{}` has no `#{}`",
-                            link.written, link.fragment
-                        ),
-                    )
-                    .with_help(help),
+                let message = format!(
+                    "broken anchor: `{}` has no `#{}`",
+                    link.written, link.fragment
                 );
+                let d = if link.lenient {
+                    Diagnostic::warning(&link.source, link.pos, message)
+                } else {
+                    Diagnostic::error(&link.source, link.pos, message)
+                };
+                diags.push(d.with_help(help));
             }
         }
     }
