@@ -425,3 +425,23 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
         text(&out)
     );
 }
+
+#[test]
+fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
+    let b = book(
+        "[book]\ntitle = \"Blocks\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            (
+                "src/a.md",
+                "# A\n\n```mermaid\ngraph TD; A-->B\n```\n\n```toml\n[book]\n```\n\n```text\nplain\n```\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: src/a.md:3:1: a ```mermaid block is shown as plain text: coursebook has no highlighting for `mermaid` and nothing expands it\n  help: name a language coursebook highlights, or `text` for plain text on purpose"
+    );
+}

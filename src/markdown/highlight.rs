@@ -46,6 +46,68 @@ const UNSAFE_GRAMMARS: &[&str] = &["Makefile", "Markdown", "Scala", "C#"];
 /// `fuzz_highlight` in src/fuzz.rs), its first 8 KiB 0.2 s. Listings longer than this are rare.
 const MAX_HIGHLIGHTED: usize = 8 * 1024;
 
+/// Names a block is given to be shown as plain text on purpose (no grammar is wanted), and
+/// real languages syntect has no grammar for: their blocks are code all the same, shown plain.
+const PLAIN: &[&str] = &[
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "console",
+    "output",
+    "none",
+    "nohighlight",
+    "ignore",
+    "shell-session",
+    "log",
+    "raw",
+    "verbatim",
+    "toml",
+    "handlebars",
+    "hbs",
+    "powershell",
+    "ps1",
+    "x86asm",
+    "asm",
+    "nasm",
+    "wasm",
+    "wat",
+    "dockerfile",
+    "nix",
+    "zig",
+    "kotlin",
+    "swift",
+    "elixir",
+    "dart",
+    "graphql",
+    "protobuf",
+    "proto",
+    "vue",
+    "svelte",
+    "ini",
+    "cmake",
+    "gitignore",
+    "diff",
+    "patch",
+    "csv",
+    "tsv",
+    "hcl",
+    "terraform",
+    "solidity",
+    "wgsl",
+    "glsl",
+    "hlsl",
+];
+
+/// Whether a block in `lang` is highlighted or meant as plain text: otherwise it was meant for
+/// something that is not here (a preprocessor's block, a language syntect lacks).
+pub fn knows(lang: &str) -> bool {
+    let lang = alias(lang.trim().to_ascii_lowercase().as_str()).to_string();
+    lang.is_empty()
+        || PLAIN.contains(&lang.as_str())
+        || syntaxes().find_syntax_by_token(&lang).is_some()
+}
+
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     let set = syntaxes();

@@ -279,6 +279,18 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             widget_out.html
         } else {
             out.borrow_mut().has_code = true;
+            if !highlight::knows(&lang) {
+                // Nothing is lost silently: a block for a preprocessor that is not here
+                // (```mermaid```, ```aquascope```) is shown as text, and said so.
+                out.borrow_mut().diags.push(
+                    Diagnostic::warning(
+                        ctx.source,
+                        at(range.start),
+                        format!("a ```{lang} block is shown as plain text: coursebook has no highlighting for `{lang}` and nothing expands it"),
+                    )
+                    .with_help("name a language coursebook highlights, or `text` for plain text on purpose"),
+                );
+            }
             let inner = match hidden::prefix(&info, &lang, ctx.hidelines) {
                 Some(prefix) => hidden::highlight(&code, &lang, &prefix),
                 None => highlight::highlight(&code, &lang).0,
