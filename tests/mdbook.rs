@@ -396,6 +396,8 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
     assert_eq!(said(b.path(), &out), "", "[preprocessor.quiz] is provided");
     let html = page(b.path(), "variables.html");
     assert!(html.contains("data-quiz=\"variables\""), "{html}");
+    // Its choices are shuffled per learner, as mdbook-quiz's are (no answerIndex given).
+    assert!(html.contains("data-shuffle>"), "{html}");
     for (id, kind) in [
         ("b230bed3-d6ba-4048-8b06-aa655d837b04", "single"),
         ("q2", "text"),

@@ -3,8 +3,8 @@
 //! quiz-wasm grades it in the browser and learners' answers are saved like any other quiz.
 //!
 //! - `MultipleChoice`: one answer → `single`, several → `multiple`; the answer goes at
-//!   `answerIndex`, or all choices are sorted with `sortAnswers`, else it takes a place fixed by
-//!   the prompt (the same for every learner: coursebook does not shuffle per learner yet).
+//!   `answerIndex`, or all choices are sorted with `sortAnswers`, else the choices are shuffled
+//!   per learner (`shuffle: true`), as mdbook-quiz does.
 //! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
 //!   get the same one-line field).
 //! - `Tracing` → two questions: does the program compile (true/false), then its output (`text`)
@@ -151,6 +151,8 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
                     "prompt": with_lead(lead, &f.prompt.prompt),
                     "choices": choices.iter().map(|(text, right)| serde_json::json!({"text": text, "correct": right})).collect::<Vec<_>>(),
                     "explanation": f.context,
+                    // mdbook-quiz shuffles unless the author fixed the order.
+                    "shuffle": f.prompt.answer_index.is_none() && f.prompt.sort_answers != Some(true),
                 }));
             }
             Question::ShortAnswer(f) => {

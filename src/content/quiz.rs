@@ -43,6 +43,8 @@ struct RawQuestion {
     items: Option<Spanned<Vec<String>>>,
     explanation: Option<String>,
     hint: Option<String>,
+    /// `single` and `multiple`: each learner sees the choices in an order of their own.
+    shuffle: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +131,8 @@ pub struct Question {
     pub answer_text: String,
     pub explanation: Option<String>,
     pub hint: Option<String>,
+    /// Choices in a per-learner order (quiz.js); their values stay their written positions.
+    pub shuffle: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -540,6 +544,17 @@ fn question(
     {
         diags.push(err(pos, format!("{name}: {message}")));
     }
+    let shuffle = match &q.shuffle {
+        Some(s) if s.value && !matches!(kind, QuestionKind::Single | QuestionKind::Multiple) => {
+            diags.push(err(
+                pos_of(s, off),
+                format!("{name}: `shuffle` is for single and multiple questions"),
+            ));
+            false
+        }
+        Some(s) => s.value,
+        None => false,
+    };
     if diags.is_empty() {
         Ok(Question {
             id,
@@ -551,6 +566,7 @@ fn question(
             answer_text,
             explanation: q.explanation.clone(),
             hint: q.hint.clone(),
+            shuffle,
         })
     } else {
         Err(diags)
@@ -635,6 +651,28 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shuffle_is_for_choice_questions() {
+        let ok = parse(
+            "questions:\n  - type: single\n    prompt: P\n    shuffle: true\n    choices:\n      - text: a\n        correct: true\n      - text: b\n",
+            Path::new("q.yaml"),
+            0,
+            "q",
+        );
+        assert!(ok.is_ok_and(|q| q.questions[0].shuffle));
+        let bad = parse(
+            "questions:\n  - type: text\n    prompt: P\n    shuffle: true\n    answers: [a]\n",
+            Path::new("q.yaml"),
+            0,
+            "q",
+        );
+        let messages: Vec<String> = bad.err().unwrap_or_default().iter().map(|d| d.to_string()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("q.yaml:4:") && m.contains("`shuffle` is for single and multiple questions")),
+            "{messages:?}"
+        );
+    }
 
     fn errors(yaml: &str) -> String {
         match parse(yaml, Path::new("q.quiz.yaml"), 0, "quiz") {

@@ -39,6 +39,8 @@ pub struct QuestionView {
     pub prompt_html: String,
     /// Choices in the order written (true-false: True, then False).
     pub choices: Vec<ChoiceView>,
+    /// quiz.js puts the choices in an order of the learner's own.
+    pub shuffle: bool,
     /// Items to order, already shuffled.
     pub items: Vec<ItemView>,
     pub hint_html: Option<String>,

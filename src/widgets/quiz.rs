@@ -189,6 +189,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
         fingerprint: fingerprint(q),
         prompt_html: render_inline(&q.prompt),
         choices,
+        shuffle: q.shuffle,
         items,
         hint_html: q.hint.as_deref().map(render_block),
     }

@@ -99,4 +99,25 @@ describe('an mdbook-quiz quiz', () => {
     await expectNoAxeViolations(page, 'an mdbook-quiz quiz');
     expectNoProblems(problems);
   });
+
+  test('a shuffled question keeps one learner\'s order, and each learner has their own', async (t) => {
+    const orders = [];
+    for (let learner = 0; learner < 6; learner++) {
+      const context = await site.browser.newContext({ viewport: DESKTOP });
+      const { page } = await openPage(context, `${site.server.url}variables.html`);
+      await waitInPage(page, ready, null, 'the quiz');
+      const order = () => page.$$eval('[data-question="q1"] .choice label', (ls) => ls.map((l) => l.textContent).join(' '));
+      const first = await order();
+      await page.reload();
+      await waitInPage(page, ready, null, 'the quiz again');
+      assert.equal(await order(), first, 'the same learner sees the same order');
+      orders.push(first);
+      // Graded by value, whatever the order: the right answer is right.
+      await page.locator('[data-question="q1"] label:has-text("2")').click();
+      await page.locator('form[data-quiz] button[type=submit]').click();
+      await waitInPage(page, () => document.querySelector('[data-question="q1"] [data-result]').dataset.state === 'correct', null, 'a right answer');
+      await context.close();
+    }
+    assert.ok(new Set(orders).size > 1, `six learners, one order: ${orders[0]}`);
+  });
 });

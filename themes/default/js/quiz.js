@@ -336,8 +336,13 @@ function renderUnanswered(question, message) {
 /** The feedback written for the picked choices (single, multiple and true-false). */
 function pickedFeedback(question, details) {
   if (!CHOICE_TYPES.has(question.dataset.type)) return [];
+  // By each choice's value (its written position), not where it stands: a shuffled question's
+  // choices are in the learner's own order.
   return choiceInputs(question)
-    .map((input, index) => (input.checked ? details.feedback[index] ?? "" : ""))
+    .map((input, index) => {
+      const written = /^\d+$/.test(input.value) ? Number(input.value) : index;
+      return input.checked ? details.feedback[written] ?? "" : "";
+    })
     .filter((html) => html.trim() !== "");
 }
 
@@ -571,9 +576,44 @@ function describeSaving(form, canSave) {
   if (notice && !canSave) notice.textContent = t("not_saved");
 }
 
+/** This learner's own number, kept, so their shuffled choices keep one order across visits. */
+function learnerSeed() {
+  const key = "coursebook:learner";
+  let seed = store.get(key);
+  if (!seed) {
+    seed = Math.random().toString(36).slice(2, 12);
+    store.set(key, seed);
+  }
+  return seed;
+}
+
+function fnv(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * `data-shuffle` questions: the choices in an order of this learner's own. The values (the
+ * written positions, which the grader reads) do not change, only where each choice stands.
+ */
+function shuffleChoices(question) {
+  const choices = [...question.querySelectorAll(":scope > .choice")];
+  if (choices.length < 2) return;
+  const seed = learnerSeed();
+  const anchor = choices[choices.length - 1].nextSibling;
+  const rank = (c) => fnv(`${seed}:${question.dataset.question}:${c.querySelector("input")?.value ?? ""}`);
+  choices.sort((a, b) => rank(a) - rank(b));
+  for (const c of choices) question.insertBefore(c, anchor);
+}
+
 function setUpQuiz(form, onChecked) {
   form.querySelectorAll(".no-js").forEach((el) => (el.hidden = true));
   describeSaving(form, store.saving);
+  form.querySelectorAll("[data-question][data-shuffle]").forEach(shuffleChoices);
   for (const q of questionsOf(form)) {
     if (q.dataset.type === "order") wireOrderQuestion(form, q);
   }
