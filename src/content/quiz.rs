@@ -667,9 +667,15 @@ mod tests {
             0,
             "q",
         );
-        let messages: Vec<String> = bad.err().unwrap_or_default().iter().map(|d| d.to_string()).collect();
+        let messages: Vec<String> = bad
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
         assert!(
-            messages.iter().any(|m| m.contains("q.yaml:4:") && m.contains("`shuffle` is for single and multiple questions")),
+            messages.iter().any(|m| m.contains("q.yaml:4:")
+                && m.contains("`shuffle` is for single and multiple questions")),
             "{messages:?}"
         );
     }
