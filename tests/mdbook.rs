@@ -353,30 +353,8 @@ fn mathjax_delimiters_are_math_and_section_labels_can_go() {
     assert!(!page(b.path(), "toc.html").contains("toc-number"));
 }
 
-const QUIZ_TOML: &str = r#"[[questions]]
-id = "b230bed3-d6ba-4048-8b06-aa655d837b04"
-type = "MultipleChoice"
-prompt.prompt = "What is 1 + 1?"
-prompt.distractors = ["1", "3"]
-answer.answer = "2"
-context = "Arithmetic."
-
-[[questions]]
-type = "ShortAnswer"
-prompt.prompt = "The keyword that declares a variable?"
-answer.answer = "let"
-
-[[questions]]
-type = "Tracing"
-prompt.program = """
-fn main() {
-    let x = 1;
-    x = 2;
-}
-"""
-answer.doesCompile = false
-answer.lineNumber = 3
-"#;
+/// An mdbook-quiz quiz with a question of each type (shared with the browser test).
+const QUIZ_TOML: &str = include_str!("fixtures/mdbook-quiz.toml");
 
 #[test]
 fn mdbook_quiz_quizzes_are_coursebook_quizzes() {

@@ -2,6 +2,7 @@
 // with a question of each type, answered (one wrongly), reloaded, retried, and right.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { DESKTOP, openPage } from './lib/browser.mjs';
@@ -30,30 +31,8 @@ const FILES = {
 
     {{#quiz ../quizzes/variables.toml}}
   `,
-  'quizzes/variables.toml': `
-    [[questions]]
-    type = "MultipleChoice"
-    prompt.prompt = "What is 1 + 1?"
-    prompt.distractors = ["1", "3"]
-    answer.answer = "2"
-    context = "Arithmetic."
-
-    [[questions]]
-    type = "ShortAnswer"
-    prompt.prompt = "The keyword that declares a variable?"
-    answer.answer = "let"
-
-    [[questions]]
-    type = "Tracing"
-    prompt.program = """
-    fn main() {
-        let x = 1;
-        x = 2;
-    }
-    """
-    answer.doesCompile = false
-    answer.lineNumber = 3
-  `,
+  // A question of each type, shared with tests/mdbook.rs.
+  'quizzes/variables.toml': readFileSync(new URL('../fixtures/mdbook-quiz.toml', import.meta.url), 'utf8'),
 };
 
 const ready = () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined;
@@ -76,14 +55,14 @@ describe('an mdbook-quiz quiz', () => {
     const { page, problems } = await openPage(context, `${site.server.url}variables.html`);
     await waitInPage(page, ready, null, 'the quiz');
     const q = (id) => page.locator(`[data-question="${id}"]`);
-    await q('q1').locator('label:has-text("2")').click();
+    await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('label:has-text("2")').click();
     await q('q2').locator('input').fill('var');
     await q('q3-compiles').locator('label:has-text("False")').click();
     await q('q3-line').locator('input').fill('3');
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
     assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct']);
-    assert.match(await q('q1').locator('.explanation').textContent(), /Arithmetic/);
+    assert.match(await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('.explanation').textContent(), /Arithmetic/);
 
     await page.reload();
     await waitInPage(page, ready, null, 'the quiz after a reload');
@@ -106,16 +85,16 @@ describe('an mdbook-quiz quiz', () => {
       const context = await site.browser.newContext({ viewport: DESKTOP });
       const { page } = await openPage(context, `${site.server.url}variables.html`);
       await waitInPage(page, ready, null, 'the quiz');
-      const order = () => page.$$eval('[data-question="q1"] .choice label', (ls) => ls.map((l) => l.textContent).join(' '));
+      const order = () => page.$$eval('[data-question="b230bed3-d6ba-4048-8b06-aa655d837b04"] .choice label', (ls) => ls.map((l) => l.textContent).join(' '));
       const first = await order();
       await page.reload();
       await waitInPage(page, ready, null, 'the quiz again');
       assert.equal(await order(), first, 'the same learner sees the same order');
       orders.push(first);
       // Graded by value, whatever the order: the right answer is right.
-      await page.locator('[data-question="q1"] label:has-text("2")').click();
+      await page.locator('[data-question="b230bed3-d6ba-4048-8b06-aa655d837b04"] label:has-text("2")').click();
       await page.locator('form[data-quiz] button[type=submit]').click();
-      await waitInPage(page, () => document.querySelector('[data-question="q1"] [data-result]').dataset.state === 'correct', null, 'a right answer');
+      await waitInPage(page, () => document.querySelector('[data-question="b230bed3-d6ba-4048-8b06-aa655d837b04"] [data-result]').dataset.state === 'correct', null, 'a right answer');
       await context.close();
     }
     assert.ok(new Set(orders).size > 1, `six learners, one order: ${orders[0]}`);
