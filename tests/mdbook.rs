@@ -380,7 +380,7 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
         ("b230bed3-d6ba-4048-8b06-aa655d837b04", "single"),
         ("q2", "text"),
         ("q3-compiles", "true-false"),
-        ("q3-line", "numeric"),
+        ("q3-result", "text"),
     ] {
         assert!(
             html.contains(&format!("data-question=\"{id}\" data-type=\"{kind}\"")),

@@ -7,8 +7,8 @@
 //!   per learner (`shuffle: true`), as mdbook-quiz does.
 //! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
 //!   get the same one-line field).
-//! - `Tracing` → two questions: does the program compile (true/false), then its output (`text`)
-//!   or the line of the error (`numeric`).
+//! - `Tracing` → two questions: does the program compile (true/false), then one that does not
+//!   give the first away: its output if it compiles, else the line of the error.
 //! - `context` → the explanation; a `multipart` group's context opens its first question.
 
 use serde::Deserialize;
@@ -177,21 +177,19 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
                     "answer": f.answer.does_compile,
                     "explanation": f.context,
                 }));
-                let next = if f.answer.does_compile {
-                    serde_json::json!({
-                        "id": question_id(f.id.as_deref(), n, "-output"),
-                        "type": "text",
-                        "prompt": format!("It compiles. What does it print?\n\n{program}"),
-                        "answers": [f.answer.stdout.unwrap_or_default().trim_end()],
-                    })
+                // The second step must not give the first away: one neutral question, whose
+                // answer is the output when it compiles and the error's line when it does not.
+                let answer = if f.answer.does_compile {
+                    f.answer.stdout.unwrap_or_default().trim_end().to_string()
                 } else {
-                    serde_json::json!({
-                        "id": question_id(f.id.as_deref(), n, "-line"),
-                        "type": "numeric",
-                        "prompt": format!("It does not compile. On which line is the error?\n\n{program}"),
-                        "answer": f.answer.line_number.unwrap_or(0),
-                    })
+                    f.answer.line_number.unwrap_or(0).to_string()
                 };
+                let next = serde_json::json!({
+                    "id": question_id(f.id.as_deref(), n, "-result"),
+                    "type": "text",
+                    "prompt": format!("If it compiles, what does it print? If it does not, on which line is the first error (its number)?\n\n{program}"),
+                    "answers": [answer],
+                });
                 questions.push(next);
             }
         }

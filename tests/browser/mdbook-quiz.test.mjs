@@ -58,7 +58,7 @@ describe('an mdbook-quiz quiz', () => {
     await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('label:has-text("2")').click();
     await q('q2').locator('input').fill('var');
     await q('q3-compiles').locator('label:has-text("False")').click();
-    await q('q3-line').locator('input').fill('3');
+    await q('q3-result').locator('input').fill('3');
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
     assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct']);
