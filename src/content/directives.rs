@@ -9,6 +9,7 @@
 
 use crate::confine::Jail;
 use crate::diag::{Diagnostic, Pos};
+use crate::markdown::fences::Fences;
 use std::path::{Path, PathBuf};
 
 /// Includes nest at most this deep (mdBook's limit).
@@ -405,38 +406,21 @@ fn column(text: &str, offset: usize) -> usize {
 /// inside backticks on its own line.
 #[derive(Default)]
 struct CodeTracker {
-    fence: Option<(char, usize)>,
+    fences: Fences,
 }
 
 impl CodeTracker {
     /// Take in whole lines of `passed` (the text between two directives).
     fn advance(&mut self, passed: &str) {
-        let mut lines = passed.split('\n');
         // The first piece continues the line of the previous directive; only whole lines
         // (those after a newline) can open or close a fence.
-        lines.next();
-        for line in lines {
-            let t = line.trim_start();
-            let ch = t.chars().next().unwrap_or(' ');
-            if ch != '`' && ch != '~' {
-                continue;
-            }
-            let run = t.chars().take_while(|&c| c == ch).count();
-            if run < 3 {
-                continue;
-            }
-            match self.fence {
-                None => self.fence = Some((ch, run)),
-                Some((c, n)) if c == ch && run >= n && t[run..].trim().is_empty() => {
-                    self.fence = None;
-                }
-                Some(_) => {}
-            }
+        for line in passed.split('\n').skip(1) {
+            self.fences.line(line);
         }
     }
 
     fn inside(&self, text: &str, offset: usize) -> bool {
-        if self.fence.is_some() {
+        if self.fences.inside() {
             return true;
         }
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

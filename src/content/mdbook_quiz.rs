@@ -11,6 +11,7 @@
 //!   give the first away: its output if it compiles, else the line of the error.
 //! - `context` → the explanation; a `multipart` group's context opens its first question.
 
+use crate::widgets::quiz::fnv;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -223,14 +224,6 @@ fn question_id(given: Option<&str>, n: usize, suffix: &str) -> String {
         .filter(|g| !g.is_empty())
         .unwrap_or_else(|| format!("q{}", n + 1));
     format!("{base}{suffix}")
-}
-
-fn fnv(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

@@ -84,23 +84,15 @@ pub fn mathjax_delimiters(text: &str) -> std::borrow::Cow<'_, str> {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
-    let mut fence: Option<(char, usize)> = None;
+    let mut fences = super::fences::Fences::default();
     let mut pending = String::new();
     for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        let ch = t.chars().next().unwrap_or(' ');
-        let run = t.chars().take_while(|&c| c == ch).count();
-        if (ch == '`' || ch == '~') && run >= 3 {
+        if fences.line(line) {
             out.push_str(&convert(&std::mem::take(&mut pending)));
-            match fence {
-                None => fence = Some((ch, run)),
-                Some((c, n)) if c == ch && run >= n => fence = None,
-                Some(_) => {}
-            }
             out.push_str(line);
             continue;
         }
-        if fence.is_some() {
+        if fences.inside() {
             out.push_str(line);
             continue;
         }

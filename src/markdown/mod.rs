@@ -5,6 +5,7 @@
 //! Problems become diagnostics at the Markdown file's line; rendering always finishes.
 
 mod callouts;
+pub mod fences;
 pub mod hidden;
 pub mod highlight;
 pub mod links;
