@@ -21,13 +21,15 @@ enum Key {
     Ignored(&'static str),
     /// A table of these keys.
     Table(&'static [(&'static str, Key)]),
-    /// A table of names chosen by the author (`[output.<renderer>]`, `[preprocessor.<name>]`).
-    Named,
+    /// `[output.<renderer>]`: html is checked key by key, other renderers are not done.
+    Outputs,
+    /// `[preprocessor.<name>]`: the ones coursebook provides, the others not done.
+    Preprocessors,
     /// A table whose keys are the author's (`redirect`, `hidelines`): not checked one by one.
     Free,
 }
 
-use Key::{Always, Free, Ignored, Named, Table, Used};
+use Key::{Always, Free, Ignored, Outputs, Preprocessors, Table, Used};
 
 const BOOK: &[(&str, Key)] = &[
     ("title", Used),
@@ -145,8 +147,8 @@ const TOP: &[(&str, Key)] = &[
     ("build", Table(BUILD)),
     ("rust", Table(RUST)),
     ("course", Table(COURSE)),
-    ("output", Named),
-    ("preprocessor", Named),
+    ("output", Outputs),
+    ("preprocessor", Preprocessors),
 ];
 
 const COURSE: &[(&str, Key)] = &[("glossary", Used), ("link-terms", Used)];
@@ -199,8 +201,8 @@ fn walk(
                 format!("`{full}` is not done by coursebook: {what}; ignored"),
             )),
             (Table(keys), DeValue::Table(inner)) => walk(inner, keys, &full, lines, diags),
-            (Named, DeValue::Table(inner)) if name == "output" => outputs(inner, lines, diags),
-            (Named, DeValue::Table(inner)) if name == "preprocessor" => {
+            (Outputs, DeValue::Table(inner)) => outputs(inner, lines, diags),
+            (Preprocessors, DeValue::Table(inner)) => {
                 preprocessors(inner, lines, diags);
             }
             // A table given as something else: the typed reading reports it.
