@@ -2291,3 +2291,15 @@ fn seeds_are_found() {
     }
     assert!(s.widget.iter().any(|w| w.contains("learning-rate")));
 }
+
+/// Inputs the long runs found slow, kept whole: each must pass the fuzz targets' own limits.
+#[test]
+#[allow(clippy::panic, reason = "a test reports failure by panicking")]
+fn found_inputs_stay_fast() {
+    // A Bash block whose 2.5 KB line backtracked in the grammar's regexes for 4.5 s, before
+    // highlight.rs limited Oniguruma's search.
+    let slow = include_str!("../tests/fixtures/fuzz-slow-markdown.md");
+    if let Err(e) = check(&(slow.to_string(), "de".to_string()), run_markdown) {
+        panic!("tests/fixtures/fuzz-slow-markdown.md: {e}");
+    }
+}

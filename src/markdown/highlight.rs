@@ -11,7 +11,34 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(|| {
+        limit_backtracking();
+        SyntaxSet::load_defaults_newlines()
+    })
+}
+
+/// How many backtracking steps one regex search of a grammar may take. Oniguruma's default is
+/// unlimited per search (10 million per start position), so a grammar's pattern meeting
+/// hostile text backtracks for seconds: a 2.5 KB Bash line after an unclosed string took 4.5 s
+/// (`tests/fixtures/fuzz-slow-markdown.md`, found by `fuzz_markdown`). A search over the
+/// limit fails and syntect treats it as no match: that token keeps its context's colour, and
+/// the block's text is untouched. Real code needs a tiny fraction of this: the example course,
+/// Rust by Example and the Rust Book highlight byte for byte as without the limit.
+const RETRY_LIMIT: std::ffi::c_ulong = 100_000;
+
+/// Sets [`RETRY_LIMIT`] for every search made after it (the setting is process-wide and read
+/// when each search starts, so it is set before the first grammar is loaded).
+#[allow(
+    unsafe_code,
+    reason = "the only way to set Oniguruma's search limit (a C global)"
+)]
+fn limit_backtracking() {
+    // SAFETY: both functions only store an integer in a global that Oniguruma reads when a
+    // search begins; this runs once, inside the OnceLock, before any search of ours.
+    unsafe {
+        onig_sys::onig_set_retry_limit_in_search(RETRY_LIMIT);
+        onig_sys::onig_set_retry_limit_in_match(RETRY_LIMIT);
+    }
 }
 
 /// Common names authors write that the default syntax set knows by another token.
