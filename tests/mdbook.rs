@@ -298,7 +298,7 @@ fn redirects_send_readers_from_old_paths_without_a_script() {
 #[test]
 fn with_summary_md_pages_keep_mdbooks_urls() {
     let b = book(
-        "[book]\ntitle = \"Urls\"\n",
+        "[book]\ntitle = \"Urls\"\n[output.html]\nsite-url = \"https://example.org/docs/\"\n",
         &[
             (
                 "src/SUMMARY.md",
@@ -310,7 +310,10 @@ fn with_summary_md_pages_keep_mdbooks_urls() {
                 "src/01-part/img.svg",
                 "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
             ),
-            ("src/404.md", "# Lost\n"),
+            (
+                "src/404.md",
+                "# Lost\n\nTry [the start](README.md) or [the first](01-part/01-first.md#first).\n\n![a figure](01-part/img.svg)\n",
+            ),
         ],
     );
     let out = coursebook(&["build"], b.path());
@@ -319,10 +322,34 @@ fn with_summary_md_pages_keep_mdbooks_urls() {
     assert!(page(b.path(), "01-part/01-first.html").contains("<h1 id=\"first\">First</h1>"));
     assert!(page(b.path(), "index.html").contains("src=\"01-part/img.svg\""));
     assert!(b.path().join("site/01-part/img.svg").is_file());
-    assert_eq!(
-        said(b.path(), &out),
-        "warning: src/404.md: mdBook's page-not-found page is not used: coursebook writes its own 404.html"
-    );
+    assert_eq!(said(b.path(), &out), "");
+    // src/404.md (mdBook's `input-404`) is the page-not-found page, its addresses absolute, as
+    // it is served at any depth; it is not a lesson.
+    let not_found = page(b.path(), "404.html");
+    for wanted in [
+        "<h1 id=\"lost\">Lost</h1>",
+        "href=\"/docs/index.html\"",
+        "href=\"/docs/01-part/01-first.html#first\"",
+        "src=\"/docs/01-part/img.svg\"",
+    ] {
+        assert!(
+            not_found.contains(wanted),
+            "{wanted} missing: {}",
+            main_of(&not_found)
+        );
+    }
+    assert!(!page(b.path(), "toc.html").contains("Lost"));
+    assert!(!page(b.path(), "sitemap.xml").contains("404"));
+    // `input-404` names another file.
+    std::fs::rename(b.path().join("src/404.md"), b.path().join("src/missing.md")).unwrap();
+    std::fs::write(
+        b.path().join("book.toml"),
+        "[book]\ntitle = \"Urls\"\n[output.html]\ninput-404 = \"missing.md\"\n",
+    )
+    .unwrap();
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(page(b.path(), "404.html").contains("<h1 id=\"lost\">Lost</h1>"));
 }
 
 #[test]
@@ -423,5 +450,99 @@ fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
     assert_eq!(
         said(b.path(), &out),
         "warning: src/a.md:3:1: a ```mermaid block is shown as plain text: coursebook has no highlighting for `mermaid` and nothing expands it\n  help: name a language coursebook highlights, or `text` for plain text on purpose"
+    );
+}
+
+#[test]
+fn print_html_holds_the_whole_book_with_links_inside_it() {
+    let summary = "[Intro](README.md)\n\n# Part\n\n- [First](part/first.md)\n  - [Second](part/second.md)\n- [Draft]()\n";
+    let b = book(
+        "[book]\ntitle = \"Print\"\n",
+        &[
+            ("src/SUMMARY.md", summary),
+            (
+                "src/README.md",
+                "# Intro\n\nStart with [the second page](part/second.md#deep) or [the first](part/first.html).\n",
+            ),
+            (
+                "src/part/first.md",
+                "# First\n\n## Setup\n\nSee [below](#setup), a note[^n] and ![a figure](img.svg).\n\n[^n]: The note.\n",
+            ),
+            (
+                "src/part/second.md",
+                "# Second\n\n## Setup\n\n## Deep\n\nBack to [the intro](../README.md).\n\n```quiz\nquestions:\n  - type: single\n    prompt: Pick one.\n    choices:\n      - text: This\n        correct: true\n      - text: That\n```\n",
+            ),
+            (
+                "src/part/img.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let print = page(b.path(), "print.html");
+    // Every page once, in reading order; the draft has no page to print.
+    let order: Vec<usize> = ["id=\"index\"", "id=\"part-first\"", "id=\"part-second\""]
+        .iter()
+        .map(|id| print.find(id).unwrap_or_else(|| panic!("no {id}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(!print.contains("Draft</h2>"));
+    // Links between pages point inside the print page; ids are unique.
+    for wanted in [
+        "href=\"#part-second--deep\"",
+        "href=\"#part-first\"",
+        "href=\"#index\"",
+        "href=\"#part-first--setup\"",
+        "id=\"part-first--setup\"",
+        "id=\"part-second--setup\"",
+        "src=\"part/img.svg\"",
+        "class=\"print-chapter page-break\"",
+        "<meta name=\"robots\" content=\"noindex\">",
+    ] {
+        assert!(print.contains(wanted), "{wanted} missing");
+    }
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "duplicate ids in print.html");
+    // Every in-page link has its target.
+    for href in print.split("href=\"#").skip(1) {
+        let target = &href[..href.find('"').unwrap()];
+        assert!(ids.contains(&target), "#{target} has no target");
+    }
+    // The footnote and its back-reference still find each other.
+    assert!(print.contains("id=\"part-first--n\"") || print.contains("part-first--fn"));
+    assert!(page(b.path(), "toc.html").contains("<p class=\"print-link\"><a href=\"print.html\">"));
+
+    // `enable = false`: no print page, and a chapter may then be called print.md.
+    std::fs::write(
+        b.path().join("book.toml"),
+        "[book]\ntitle = \"Print\"\n[output.html.print]\nenable = false\n",
+    )
+    .unwrap();
+    std::fs::write(b.path().join("src/print.md"), "# Print\n").unwrap();
+    std::fs::write(
+        b.path().join("src/SUMMARY.md"),
+        format!("{summary}- [Print](print.md)\n"),
+    )
+    .unwrap();
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(page(b.path(), "print.html").contains("<h1 id=\"print\">Print</h1>"));
+    assert!(!page(b.path(), "toc.html").contains("print-link"));
+    // With the print page on, that chapter is an error that says how to keep it.
+    std::fs::write(b.path().join("book.toml"), "[book]\ntitle = \"Print\"\n").unwrap();
+    let out = coursebook(&["build"], b.path());
+    assert!(!out.status.success());
+    assert!(
+        said(b.path(), &out).contains("src/print.md: this page would be written to print.html, where coursebook writes the course's print page"),
+        "{}",
+        said(b.path(), &out)
     );
 }

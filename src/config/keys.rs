@@ -114,10 +114,7 @@ const HTML: &[(&str, Key)] = &[
         "git-repository-icon",
         Ignored("the repository link has no icon"),
     ),
-    (
-        "input-404",
-        Ignored("the page-not-found page is coursebook's own"),
-    ),
+    ("input-404", Used),
     (
         "live-reload-endpoint",
         Ignored("`coursebook serve` has its own live reload"),
@@ -136,11 +133,13 @@ const HTML: &[(&str, Key)] = &[
         Ignored("code is not run in the Rust Playground nor edited in the page"),
     ),
     ("code", Table(CODE)),
-    ("print", Ignored("there is no print.html")),
+    ("print", Table(PRINT)),
     ("search", Ignored("there is no search yet")),
 ];
 
 const CODE: &[(&str, Key)] = &[("hidelines", Free)];
+
+const PRINT: &[(&str, Key)] = &[("enable", Used), ("page-break", Used)];
 
 const TOP: &[(&str, Key)] = &[
     ("book", Table(BOOK)),

@@ -87,6 +87,22 @@ struct RawHtml {
     no_section_label: bool,
     #[serde(default)]
     mathjax_support: bool,
+    print: Option<RawPrint>,
+    input_404: Option<String>,
+}
+
+/// `[output.html.print]`, as mdBook reads it: both on unless turned off.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawPrint {
+    #[serde(default = "yes")]
+    enable: bool,
+    #[serde(default = "yes")]
+    page_break: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +170,13 @@ pub struct Config {
     pub no_section_label: bool,
     /// `[output.html] mathjax-support`: `\\( … \\)` and `\\[ … \\]` are math too.
     pub mathjax_support: bool,
+    /// `[output.html.print] enable` (default true, as in mdBook): the whole course on one page,
+    /// `print.html`; `page-break` (default true): each page starts a printed page.
+    pub print: bool,
+    pub print_page_break: bool,
+    /// `[output.html] input-404` (default `404.md`, relative to `src`): when that file is
+    /// there, it is the body of the site's 404.html.
+    pub input_404: String,
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -340,6 +363,9 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         redirect: (html.redirect, key_pos(text, "[output.html.redirect]")),
         no_section_label: html.no_section_label,
         mathjax_support: html.mathjax_support,
+        print: html.print.as_ref().is_none_or(|p| p.enable),
+        print_page_break: html.print.as_ref().is_none_or(|p| p.page_break),
+        input_404: html.input_404.unwrap_or_else(|| "404.md".to_string()),
     })
 }
 

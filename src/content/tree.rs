@@ -65,6 +65,22 @@ fn push_page(course: &mut Course, page: Page) -> usize {
     course.pages.len() - 1
 }
 
+/// mdBook's page-not-found page (`[output.html] input-404`, `404.md` by default): when the
+/// file is there, it is the body of the site's 404.html instead of coursebook's own words. It is
+/// not a lesson: no table of contents, no reading order, no sitemap.
+fn take_not_found(
+    config: &Config,
+    sources: &mut BTreeMap<PathBuf, Source>,
+    course: &mut Course,
+    diags: &mut Diagnostics,
+) {
+    if let Some(src) = sources.remove(Path::new(&config.input_404)) {
+        let mut page = make_page(src, PageKind::NotFound, "", diags);
+        page.url = "404.html".to_string();
+        push_page(course, page);
+    }
+}
+
 /// Add the home page: `index.md` at the top of src, or a generated one.
 fn add_home(
     config: &Config,
@@ -109,6 +125,7 @@ pub fn from_names(
         .into_iter()
         .map(|s| (s.src_rel.clone(), s))
         .collect();
+    take_not_found(config, &mut sources, course, diags);
     add_home(config, &mut sources, course, diags);
     course.order.push(course.home);
     let toc = build_dir(Path::new(""), &mut sources, course, diags, "");
@@ -252,17 +269,11 @@ pub fn from_summary(
     if home_listed && course.pages.is_empty() {
         add_home(config, &mut BTreeMap::new(), course, ctx.diags);
     }
+    take_not_found(config, &mut sources, course, diags);
     for key in sources.keys() {
         let is_included = !included.is_empty()
             && std::fs::canonicalize(config.src.join(key)).is_ok_and(|p| included.contains(&p));
-        if key == Path::new("404.md") {
-            // mdBook's page-not-found page (its `input-404` default).
-            diags.push(Diagnostic::warning(
-                rel(&config.root, &config.src.join(key)),
-                Pos::FILE,
-                "mdBook's page-not-found page is not used: coursebook writes its own 404.html",
-            ));
-        } else if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
+        if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
             diags.push(Diagnostic::warning(
                 rel(&config.root, &config.src.join(key)),
                 Pos::FILE,

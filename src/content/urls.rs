@@ -1,7 +1,7 @@
 //! Where each source file lands in the site: numeric prefixes such as `01-` order files and
 //! folders but are dropped from URLs; `.md` becomes `.html`.
 
-use super::Course;
+use super::{Course, PageKind};
 use crate::config::Config;
 use crate::confine;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
@@ -102,28 +102,42 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
     walk.files
 }
 
-/// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other.
-pub fn check_collisions(course: &Course, diags: &mut Diagnostics) {
-    // The pages the build writes itself (site::CONTENTS_URL and the others).
-    const GENERATED: [(&str, &str); 4] = [
+/// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other, and a
+/// page may not take the URL of a page the build writes itself (site::CONTENTS_URL and the
+/// others; `print.html` only while `[output.html.print]` is on).
+pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
+    const GENERATED: [(&str, &str); 5] = [
         ("toc.html", "contents"),
         ("glossary.html", "glossary"),
         ("progress.html", "progress"),
         ("404.html", "page-not-found"),
+        ("print.html", "print"),
     ];
+    let generated = &GENERATED[..if print { 5 } else { 4 }];
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for page in &course.pages {
         let Some(source) = page.source.as_deref() else {
             continue;
         };
-        if let Some((url, what)) = GENERATED.iter().find(|(url, _)| *url == page.url) {
+        // mdBook's page-not-found page (`input-404`) is the body of 404.html.
+        let generated = if page.kind == PageKind::NotFound {
+            &[][..]
+        } else {
+            generated
+        };
+        if let Some((url, what)) = generated.iter().find(|(url, _)| *url == page.url) {
+            let help = if *url == "print.html" {
+                "rename the file, or set `enable = false` under `[output.html.print]` in book.toml"
+            } else {
+                "rename the file"
+            };
             diags.push(
                 Diagnostic::error(
                     source,
                     Pos::FILE,
                     format!("this page would be written to {url}, where coursebook writes the course's {what} page"),
                 )
-                .with_help("rename the file"),
+                .with_help(help),
             );
             continue;
         }

@@ -43,6 +43,8 @@ pub struct BookView {
     /// `additional-css` and `additional-js`, as paths from the site's root.
     pub additional_css: Vec<String>,
     pub additional_js: Vec<String>,
+    /// The course has a print page (`[output.html.print]`), linked from the contents page.
+    pub print: bool,
 }
 
 #[derive(Serialize)]
@@ -141,9 +143,28 @@ pub struct PageView<'a> {
     pub has_widgets: bool,
     /// The page has highlighted code (loads highlight.css).
     pub has_code: bool,
+    /// The print page's chapters (`print.html`), and whether each starts a printed page.
+    pub chapters: Vec<PrintChapterView>,
+    pub page_break: bool,
     /// Cache-busting suffixes for theme files, so a new build is never mixed with an old one.
     pub version: &'a str,
     pub template: &'static str,
+}
+
+/// One page of the course inside `print.html` (site/pages/print.rs), its ids made unique.
+#[derive(Serialize)]
+pub struct PrintChapterView {
+    /// The chapter's own anchor: links to the page point here.
+    pub id: String,
+    pub heading_id: String,
+    pub title: String,
+    pub number: Option<String>,
+    /// "home", "chapter" or "lesson".
+    pub kind: &'static str,
+    pub description: Option<String>,
+    pub objectives: Vec<String>,
+    /// The page's HTML, its quiz included.
+    pub content: String,
 }
 
 impl Renderer {

@@ -20,6 +20,7 @@ use std::time::Instant;
 pub const CONTENTS_URL: &str = "toc.html";
 pub const GLOSSARY_URL: &str = "glossary.html";
 pub const PROGRESS_URL: &str = "progress.html";
+pub const PRINT_URL: &str = "print.html";
 
 /// What a finished build reports.
 pub struct Summary {

@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, Pos};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// Marks a folder as coursebook output, so a later build may replace it.
@@ -218,6 +219,22 @@ impl Staging {
     pub fn put(&self, url: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.dir.join(checked(url)?);
         fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+    }
+
+    /// Write one file piece by piece, as `fill` writes it (a file too large to hold whole:
+    /// the print page); its folder must exist.
+    pub fn put_with(
+        &self,
+        url: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let target = self.dir.join(checked(url)?);
+        let written = fs::File::create(&target).and_then(|file| {
+            let mut out = io::BufWriter::with_capacity(1 << 16, file);
+            fill(&mut out)?;
+            io::Write::flush(&mut out)
+        });
+        written.map_err(|e| io_error(&target, "write", &e))
     }
 
     /// Write every file of `site`, in parallel.

@@ -241,7 +241,8 @@ describe('quizzes in the browser', () => {
       s.server = await serve(s.dest, { prefix: PREFIX });
       s.browser = await launchBrowser();
       // Find the two pages by their quizzes, not by guessing URLs.
-      const pages = (await readdir(s.dest, { recursive: true })).filter((f) => f.endsWith('.html'));
+      // print.html holds every page's quizzes and widgets too: find the pages themselves.
+      const pages = (await readdir(s.dest, { recursive: true })).filter((f) => f.endsWith('.html') && f !== 'print.html');
       for (const rel of pages) {
         const html = await readFile(path.join(s.dest, rel), 'utf8');
         const url = s.server.url + rel.split(path.sep).join('/');

@@ -135,7 +135,8 @@ describe('widgets in the browser', () => {
       await buildOrThrow(s.course, { dest: s.dest });
       s.server = await serve(s.dest, { prefix: PREFIX });
       s.browser = await launchBrowser();
-      const pages = (await readdir(s.dest, { recursive: true })).filter((f) => f.endsWith('.html'));
+      // print.html holds every page's quizzes and widgets too: find the pages themselves.
+      const pages = (await readdir(s.dest, { recursive: true })).filter((f) => f.endsWith('.html') && f !== 'print.html');
       for (const rel of pages) {
         const html = await readFile(path.join(s.dest, rel), 'utf8');
         const url = s.server.url + rel.split(path.sep).join('/');

@@ -3,12 +3,13 @@
 
 use super::Ctx;
 use super::markdown::Rendered;
+use super::print;
 use super::views::{Shared, absolutize, book_view, glossary_letters, used_in, version};
 use crate::content::{Course, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{PageView, Renderer};
 use crate::site::output::{SiteFiles, Staging};
-use crate::site::{CONTENTS_URL, GLOSSARY_URL, PROGRESS_URL, toc};
+use crate::site::{CONTENTS_URL, GLOSSARY_URL, PRINT_URL, PROGRESS_URL, toc};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -172,6 +173,10 @@ pub fn assemble(
             });
             out.push((key, GLOSSARY_URL, page));
         }
+        // The course's own page-not-found page (`input-404`) is a page of the course.
+        if course.pages.iter().any(|p| p.kind == PageKind::NotFound) {
+            return out;
+        }
         let key = key_of(&|h| "404.html".hash(h));
         let page = render_uncached(renderer, root, previous, key, &|| {
             let mut not_found = shared.view(
@@ -260,15 +265,85 @@ pub fn assemble(
         if previous.is_some() {
             kept.insert(key, page.clone());
         }
-        site.share(url, page.bytes, page.hash);
+        if !page.written {
+            site.share(url, page.bytes, page.hash);
+        }
     };
     for (key, url, page) in other_pages {
         generated(key, url, page);
+    }
+    if config.print {
+        // The whole course on one page: it changes with any page's Markdown.
+        let key = key_of(&|h| {
+            PRINT_URL.hash(h);
+            config.print_page_break.hash(h);
+            rendered.iter().for_each(|r| r.key.hash(h));
+        });
+        let page = print_page(ctx, &shared, rendered, renderer, staging, previous, key);
+        generated(key, PRINT_URL, page);
     }
     if let Some(cache) = cache {
         *cache = kept;
     }
     check_anchors(rendered, &ids, diags);
+}
+
+/// `print.html` (site/pages/print.rs), unless the cache holds it under `key`. A plain build
+/// writes it to the staging folder as it is made; `check` (nothing written, nothing kept)
+/// makes only its template's part, which can fail.
+fn print_page(
+    ctx: &Ctx<'_>,
+    shared: &Shared<'_>,
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    staging: Option<&Staging>,
+    previous: Option<&HashMap<u64, Assembled>>,
+    key: u64,
+) -> Option<Result<Assembled, Diagnostic>> {
+    if previous.is_some_and(|c| c.contains_key(&key)) {
+        return None;
+    }
+    let plan = print::Plan::new(ctx.course);
+    let mut view = shared.view(
+        PageKind::Contents,
+        PRINT_URL,
+        ctx.strings.get("page", "print_title").to_string(),
+    );
+    view.kind = "print";
+    view.template = "print.html";
+    view.chapters = print::chapters(&plan, shared, rendered);
+    view.page_break = ctx.config.print_page_break;
+    view.has_code = rendered.iter().any(|r| r.out.has_code);
+    let html = match renderer.render(&view, &ctx.config.root) {
+        Ok(html) => html,
+        Err(d) => return Some(Err(d)),
+    };
+    drop(view);
+    let fill = |out: &mut dyn std::io::Write| print::write(&html, &plan, ctx.course, rendered, out);
+    Some(match (staging, previous) {
+        (Some(staging), _) => staging.put_with(PRINT_URL, fill).map(|()| Assembled {
+            bytes: Arc::new(Vec::new()),
+            hash: 0,
+            ids: Arc::new(HashSet::new()),
+            written: true,
+        }),
+        (None, Some(_)) => {
+            let mut bytes = Vec::with_capacity(html.len());
+            match fill(&mut bytes) {
+                Ok(()) => Ok(Assembled::new(
+                    String::from_utf8(bytes).unwrap_or_default(),
+                    true,
+                    false,
+                )),
+                Err(e) => Err(Diagnostic::error(
+                    PRINT_URL,
+                    crate::diag::Pos::FILE,
+                    format!("cannot make the print page: {e}"),
+                )),
+            }
+        }
+        (None, None) => Ok(Assembled::new(String::new(), false, false)),
+    })
 }
 
 /// A generated page through its template, unless the cache holds it under `key`.

@@ -180,7 +180,12 @@ pub(super) fn sitemap(base: &str, course: &Course) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut urls: Vec<&str> = course.pages.iter().map(|p| p.url.as_str()).collect();
+    let mut urls: Vec<&str> = course
+        .pages
+        .iter()
+        .filter(|p| p.kind != crate::content::PageKind::NotFound)
+        .map(|p| p.url.as_str())
+        .collect();
     urls.sort_unstable();
     for url in urls {
         let shown = url.strip_suffix("index.html").unwrap_or(url);

@@ -4,11 +4,15 @@
 //! - `views` — the typed views the page templates see;
 //! - `assemble` — pages through their templates into the staging folder, generated pages, the
 //!   anchor check across pages;
+//! - `print` — the whole course on one page (`print.html`), ids and links made to fit
+//!   (`rebase`: rewriting the attributes of a page's HTML, also for 404.html);
 //! - `files` — the site's other files (theme, wasm, assets, sitemap).
 
 mod assemble;
 mod files;
 mod markdown;
+mod print;
+mod rebase;
 mod views;
 
 pub use assemble::{Assembled, assemble};

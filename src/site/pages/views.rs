@@ -47,6 +47,7 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
         } else {
             Vec::new()
         },
+        print: config.print,
     }
 }
 
@@ -115,6 +116,8 @@ impl Shared<'_> {
             has_quiz: false,
             has_widgets: false,
             has_code: false,
+            chapters: Vec::new(),
+            page_break: false,
             version: &self.version,
             template: "page.html",
         }
@@ -190,6 +193,21 @@ impl Shared<'_> {
         }
         if page.kind == PageKind::Home {
             view.lessons = self.lessons(&page.url);
+        }
+        if page.kind == PageKind::NotFound {
+            // mdBook's `input-404` page: served at any depth, so every address starts from
+            // the site's own path, as in coursebook's own 404 page.
+            let site_url = &self.config.site_url;
+            view.root = site_url.clone();
+            view.toc = toc::sidebar(self.course, None, "index.html")
+                .into_iter()
+                .map(|mut e| {
+                    absolutize(&mut e, site_url);
+                    e
+                })
+                .collect();
+            view.content = super::rebase::absolute(&view.content, &page.url, site_url);
+            view.template = "404.html";
         }
         view
     }

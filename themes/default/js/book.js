@@ -161,3 +161,15 @@
     button.setAttribute("aria-pressed", shown ? "true" : "false");
   });
 })();
+
+(function printButton() {
+  "use strict";
+  // The print page's button (print.html): printing is the browser's, so it only shows with
+  // JavaScript; without it the browser's own Print command does the same.
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector("[data-print]");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -1,0 +1,282 @@
+//! `print.html`: the whole course on one page, in reading order, as mdBook's print page is
+//! (`[output.html.print]`). Each page's rendered HTML is carried over with its ids made unique
+//! (`<chapter>--<id>`), links between pages turned into links inside the print page, and other
+//! relative addresses (images, the glossary, files) rebased to the site's root, where the print
+//! page is. The build's own HTML escapes `"` in text, so an ` href="` is always an attribute.
+
+use super::markdown::Rendered;
+use super::rebase::{URL_ATTRS, is_absolute, percent_decode, resolve, rewrite_attributes};
+use super::views::Shared;
+use crate::content::Course;
+use crate::markdown;
+use crate::render::PrintChapterView;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+/// Attributes holding one id, or a list of them, that the page's own ids answer.
+const ID_ATTRS: &[&str] = &[
+    "id",
+    "for",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-details",
+    "aria-errormessage",
+    "headers",
+    "list",
+    "form",
+];
+
+/// Stands for a chapter's content in the template's output, which [`write`] fills in: the
+/// content is written straight to the file, chapter by chapter, so the whole course is never
+/// held in memory twice (the print page of the 1,000-lesson benchmark course is 32 MB). NUL never
+/// reaches the build's HTML.
+const MARK: &str = "\u{0}coursebook-print-chapter\u{0}";
+
+/// The pages the print page holds, in reading order, and each one's id in it.
+pub(super) struct Plan {
+    order: Vec<usize>,
+    ids: Vec<String>,
+}
+
+impl Plan {
+    pub(super) fn new(course: &Course) -> Plan {
+        let order = reading_order(course);
+        let ids = chapter_ids(course, &order);
+        Plan { order, ids }
+    }
+
+    fn by_url<'a>(&'a self, course: &'a Course) -> HashMap<&'a str, &'a str> {
+        self.order
+            .iter()
+            .zip(&self.ids)
+            .map(|(&i, id)| (course.pages[i].url.as_str(), id.as_str()))
+            .collect()
+    }
+}
+
+/// The print page's chapters for its template, each one's content standing as [`MARK`].
+pub(super) fn chapters(
+    plan: &Plan,
+    shared: &Shared<'_>,
+    rendered: &[Rendered],
+) -> Vec<PrintChapterView> {
+    let course = shared.course;
+    let by_url = plan.by_url(course);
+    plan.order
+        .iter()
+        .zip(&plan.ids)
+        .map(|(&i, id)| {
+            let page = &course.pages[i];
+            let out = &rendered[i].out;
+            PrintChapterView {
+                id: id.clone(),
+                heading_id: out
+                    .title_id
+                    .as_ref()
+                    .map_or_else(|| format!("{id}--title"), |t| format!("{id}--{t}")),
+                title: page.title.clone(),
+                number: page.number.clone(),
+                kind: super::views::kind_name(page.kind),
+                description: page.front.description.clone(),
+                objectives: page
+                    .front
+                    .objectives
+                    .iter()
+                    .map(|o| rebase(&markdown::render_inline(o), &page.url, id, &by_url))
+                    .collect(),
+                content: MARK.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The print page: the template's output `html` with each [`MARK`] replaced by its chapter's
+/// HTML, rebased. Chapters are rebased in parallel a batch at a time and written in order.
+pub(super) fn write(
+    html: &str,
+    plan: &Plan,
+    course: &Course,
+    rendered: &[Rendered],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    const BATCH: usize = 64;
+    let by_url = plan.by_url(course);
+    let mut pieces = html.split(MARK);
+    let mut chapters = plan.order.iter().zip(&plan.ids);
+    if let Some(first) = pieces.next() {
+        out.write_all(first.as_bytes())?;
+    }
+    let mut pieces = pieces.peekable();
+    while pieces.peek().is_some() {
+        // As many chapters as the template has marks left (a theme's own template may drop
+        // the content: then there is nothing to fill in).
+        let batch: Vec<(&usize, &String)> = chapters.by_ref().take(BATCH).collect();
+        let filled: Vec<String> = batch
+            .par_iter()
+            .map(|&(&i, id)| {
+                let page = &course.pages[i];
+                let page_out = &rendered[i].out;
+                let mut content = rebase(&page_out.html, &page.url, id, &by_url);
+                content.push_str(&rebase(&page_out.appendix, &page.url, id, &by_url));
+                content
+            })
+            .collect();
+        for content in &filled {
+            let Some(piece) = pieces.next() else {
+                break;
+            };
+            out.write_all(content.as_bytes())?;
+            out.write_all(piece.as_bytes())?;
+        }
+        if batch.is_empty() {
+            // More marks than chapters: only a theme's own template can do that.
+            for piece in pieces.by_ref() {
+                out.write_all(piece.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pages in reading order, each once (a page the table of contents lists twice is printed once).
+fn reading_order(course: &Course) -> Vec<usize> {
+    let mut seen = vec![false; course.pages.len()];
+    course
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| !std::mem::replace(&mut seen[i], true))
+        .collect()
+}
+
+/// Each chapter's id: its URL without `.html`, `/` and other punctuation as single hyphens
+/// (`basics/first-steps.html` → `basics-first-steps`), made unique with a number. Never holds
+/// `--`, which separates a chapter's id from the ids inside it.
+fn chapter_ids(course: &Course, order: &[usize]) -> Vec<String> {
+    let mut taken = HashSet::new();
+    order
+        .iter()
+        .map(|&i| {
+            let url = &course.pages[i].url;
+            let base = url.strip_suffix(".html").unwrap_or(url);
+            let mut slug = String::with_capacity(base.len());
+            for c in base.chars() {
+                if c.is_alphanumeric() || c == '_' {
+                    slug.extend(c.to_lowercase());
+                } else if !slug.is_empty() && !slug.ends_with('-') {
+                    slug.push('-');
+                }
+            }
+            let slug = slug.trim_end_matches('-');
+            let slug = if slug.is_empty() { "page" } else { slug };
+            let mut id = slug.to_string();
+            let mut n = 1;
+            while !taken.insert(id.clone()) {
+                n += 1;
+                id = format!("{slug}-{n}");
+            }
+            id
+        })
+        .collect()
+}
+
+/// One page's HTML as it reads inside the print page: see the module's comment.
+fn rebase(html: &str, page_url: &str, chapter: &str, by_url: &HashMap<&str, &str>) -> String {
+    rewrite_attributes(html, |name, value, out| {
+        if ID_ATTRS.contains(&name) {
+            for (n, id) in value.split_ascii_whitespace().enumerate() {
+                if n > 0 {
+                    out.push(' ');
+                }
+                out.push_str(chapter);
+                out.push_str("--");
+                out.push_str(id);
+            }
+        } else if URL_ATTRS.contains(&name) {
+            out.push_str(&address(value, name == "href", page_url, chapter, by_url));
+        } else {
+            out.push_str(value);
+        }
+    })
+}
+
+/// An address of a page, as seen from the print page (at the site's root).
+fn address(
+    value: &str,
+    link: bool,
+    page_url: &str,
+    chapter: &str,
+    by_url: &HashMap<&str, &str>,
+) -> String {
+    if let Some(fragment) = value.strip_prefix('#') {
+        return if fragment.is_empty() {
+            format!("#{chapter}")
+        } else {
+            format!("#{chapter}--{fragment}")
+        };
+    }
+    if is_absolute(value) {
+        return value.to_string();
+    }
+    let (path, fragment) = value
+        .split_once('#')
+        .map_or((value, None), |(p, f)| (p, Some(f)));
+    let resolved = resolve(page_url, path);
+    if link && !path.contains('?') {
+        let mut target = percent_decode(&resolved);
+        if target.is_empty() || target.ends_with('/') {
+            target.push_str("index.html");
+        }
+        if let Some(id) = by_url.get(target.as_str()) {
+            return match fragment {
+                Some(f) if !f.is_empty() => format!("#{id}--{f}"),
+                _ => format!("#{id}"),
+            };
+        }
+    }
+    match fragment {
+        Some(f) => format!("{resolved}#{f}"),
+        None => resolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_links_and_addresses_are_rebased() {
+        let by_url: HashMap<&str, &str> = [
+            ("index.html", "index"),
+            ("basics/a b.html", "basics-a-b"),
+            ("basics/two.html", "basics-two"),
+        ]
+        .into_iter()
+        .collect();
+        let html = concat!(
+            "<h2 id=\"setup\"><a class=\"heading-link\" href=\"#setup\">Setup</a></h2>\n",
+            "<p>See <a href=\"two.html#deep\">two</a>, <a href=\"a%20b.html\">this</a>, ",
+            "<a href=\"../index.html\">home</a>, <a href=\"../glossary.html#term-x\">x</a>, ",
+            "<a href=\"https://example.org/a.html\">out</a>, <a href=\"../../up.html\">up</a>.</p>\n",
+            "<img src=\"../img/a.png\" alt=\"x=&quot;1&quot;\"><label for=\"q1\">x</label>",
+            "<div aria-labelledby=\"a b\" data-id=\"keep\" class=\"c\"></div>",
+            "<p>text id=&quot;no&quot; and a=\"b\" in prose</p>"
+        );
+        let out = rebase(html, "basics/a b.html", "basics-a-b", &by_url);
+        assert_eq!(
+            out,
+            concat!(
+                "<h2 id=\"basics-a-b--setup\"><a class=\"heading-link\" href=\"#basics-a-b--setup\">Setup</a></h2>\n",
+                "<p>See <a href=\"#basics-two--deep\">two</a>, <a href=\"#basics-a-b\">this</a>, ",
+                "<a href=\"#index\">home</a>, <a href=\"glossary.html#term-x\">x</a>, ",
+                "<a href=\"https://example.org/a.html\">out</a>, <a href=\"../up.html\">up</a>.</p>\n",
+                "<img src=\"img/a.png\" alt=\"x=&quot;1&quot;\"><label for=\"basics-a-b--q1\">x</label>",
+                "<div aria-labelledby=\"basics-a-b--a basics-a-b--b\" data-id=\"keep\" class=\"c\"></div>",
+                "<p>text id=&quot;no&quot; and a=\"b\" in prose</p>"
+            )
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Rewriting the attributes of the build's own HTML: a page's HTML carried into another page
+//! (the print page) or served from anywhere (404.html). The build escapes `"` in text, so an
+//! ` href="` is always an attribute; raw HTML with other quoting is left as written.
+
+/// Attributes holding an address.
+pub(super) const URL_ATTRS: &[&str] = &["href", "src", "poster"];
+
+/// `html` with every double-quoted attribute's value written by `f(name, value, out)`.
+pub(super) fn rewrite_attributes(html: &str, mut f: impl FnMut(&str, &str, &mut String)) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(at) = rest.find("=\"") {
+        let (before, after) = rest.split_at(at);
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .map_or(0, |i| i + 1);
+        let name = &before[name_start..];
+        let is_attr = before[..name_start].ends_with([' ', '\n', '\t']);
+        let after = &after[2..];
+        let Some(end) = after.find('"') else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str("=\"");
+        let value = &after[..end];
+        if is_attr {
+            f(name, value, &mut out);
+        } else {
+            out.push_str(value);
+        }
+        out.push('"');
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Addresses that mean the same from any page: a scheme (`https:`, `mailto:`), `//host`,
+/// `/path`, or nothing.
+pub(super) fn is_absolute(value: &str) -> bool {
+    value.is_empty()
+        || value.starts_with('/')
+        || value
+            .find(':')
+            .is_some_and(|i| !value[..i].contains(['/', '?', '#']))
+}
+
+/// A page's relative addresses made absolute under `site_url` (404.html, served at any depth).
+pub(super) fn absolute(html: &str, page_url: &str, site_url: &str) -> String {
+    rewrite_attributes(html, |name, value, out| {
+        if URL_ATTRS.contains(&name) && !is_absolute(value) && !value.starts_with('#') {
+            out.push_str(site_url);
+            out.push_str(&resolve(page_url, value));
+        } else {
+            out.push_str(value);
+        }
+    })
+}
+
+/// `rel` (relative to the page at `page_url`) as a path from the site's root; one that climbs
+/// above the root keeps its `../`.
+pub(super) fn resolve(page_url: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = page_url.split('/').collect();
+    parts.pop();
+    let mut above = 0;
+    let trailing = rel.ends_with('/') || rel.ends_with("/.") || rel.ends_with("/..");
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = "../".repeat(above);
+    out.push_str(&parts.join("/"));
+    if trailing && !parts.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// `%XX` escapes decoded, to compare an address with the page URLs (which are not encoded).
+pub(super) fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_from_the_page() {
+        assert_eq!(resolve("a/b/c.html", "../d.html"), "a/d.html");
+        assert_eq!(resolve("a.html", "../x/y.png"), "../x/y.png");
+        assert_eq!(resolve("a/b.html", "./c/"), "a/c/");
+        assert_eq!(percent_decode("a%20b%C3%A9%zz"), "a bé%zz");
+    }
+
+    #[test]
+    fn addresses_become_absolute_under_the_site_url() {
+        assert_eq!(
+            absolute(
+                "<a href=\"a/b.html#c\">x</a><img src=\"img.png\"><a href=\"#top\">t</a><a href=\"https://x.org/\">o</a>",
+                "404.html",
+                "/academy/"
+            ),
+            "<a href=\"/academy/a/b.html#c\">x</a><img src=\"/academy/img.png\"><a href=\"#top\">t</a><a href=\"https://x.org/\">o</a>"
+        );
+    }
+}
