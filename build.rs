@@ -53,12 +53,29 @@ fn run() -> Result<(), String> {
     let crate_dir = manifest_dir.join("quiz-wasm");
 
     track_inputs(&manifest_dir, &crate_dir);
+    track_inputs(&manifest_dir, &crate_dir.join("search"));
     record_commit(&manifest_dir);
     ensure_wasm_target()?;
-    let wasm = build_wasm(&manifest_dir)?;
-    generate_glue(&wasm, &out_dir)?;
+    // One nested build makes both modules: the quiz grader (every page with a quiz or widget)
+    // and search's words (loaded only when a learner opens search; quiz-wasm/search).
+    let release = build_wasm(&manifest_dir)?;
+    for name in ["quiz_wasm", "search_wasm"] {
+        let wasm = release.join(format!("{name}.wasm"));
+        if !wasm.is_file() {
+            return Err(format!(
+                "cargo built the wasm modules but {} is missing",
+                wasm.display()
+            ));
+        }
+        generate_glue(&wasm, name, &out_dir)?;
+    }
 
-    for name in ["quiz_wasm.js", "quiz_wasm_bg.wasm"] {
+    for name in [
+        "quiz_wasm.js",
+        "quiz_wasm_bg.wasm",
+        "search_wasm.js",
+        "search_wasm_bg.wasm",
+    ] {
         if !out_dir.join(name).is_file() {
             return Err(format!(
                 "wasm-bindgen did not produce {}",
@@ -237,6 +254,8 @@ fn build_wasm(manifest_dir: &Path) -> Result<PathBuf, String> {
             "build",
             "-p",
             "quiz-wasm",
+            "-p",
+            "search-wasm",
             "--lib",
             "--release",
             "--target",
@@ -265,27 +284,17 @@ fn build_wasm(manifest_dir: &Path) -> Result<PathBuf, String> {
             "building quiz-wasm for {WASM_TARGET} failed (compiler output above)"
         ));
     }
-    let wasm = target_dir
-        .join(WASM_TARGET)
-        .join("release")
-        .join("quiz_wasm.wasm");
-    if !wasm.is_file() {
-        return Err(format!(
-            "cargo built quiz-wasm but {} is missing",
-            wasm.display()
-        ));
-    }
-    Ok(wasm)
+    Ok(target_dir.join(WASM_TARGET).join("release"))
 }
 
-fn generate_glue(wasm: &Path, out_dir: &Path) -> Result<(), String> {
+fn generate_glue(wasm: &Path, name: &str, out_dir: &Path) -> Result<(), String> {
     // cli-support's error type is anyhow's, which it does not re-export;
     // `{:#}` prints its whole context chain on one line.
     let fail =
         |e: &dyn std::fmt::Display| format!("wasm-bindgen failed on {}: {e:#}", wasm.display());
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
-        .out_name("quiz_wasm")
+        .out_name(name)
         .web(true)
         .map_err(|e| fail(&e))?
         .typescript(false)

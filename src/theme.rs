@@ -32,6 +32,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "js/book.js",
     "js/runtime.js",
     "js/quiz.js",
+    "js/search.js",
     "js/progress.js",
     "js/progress-page.js",
     "js/widgets.js",
@@ -49,6 +50,9 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
 /// The wasm module and its wasm-bindgen glue, built from quiz-wasm by build.rs.
 pub const QUIZ_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/quiz_wasm_bg.wasm"));
 pub const QUIZ_WASM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/quiz_wasm.js"));
+/// Search's words (quiz-wasm/search): the same folding and stemming as the index, for queries.
+pub const SEARCH_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm_bg.wasm"));
+pub const SEARCH_WASM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
 
 /// The templates the build renders; all are loaded up front so a broken override is reported
 /// at once.

@@ -134,12 +134,58 @@ const HTML: &[(&str, Key)] = &[
     ),
     ("code", Table(CODE)),
     ("print", Table(PRINT)),
-    ("search", Ignored("there is no search yet")),
+    ("search", Table(SEARCH)),
 ];
 
 const CODE: &[(&str, Key)] = &[("hidelines", Free)];
 
 const PRINT: &[(&str, Key)] = &[("enable", Used), ("page-break", Used)];
+
+/// mdBook's search settings: coursebook's search is its own (site/search.rs), so only `enable`
+/// means something here.
+const SEARCH: &[(&str, Key)] = &[
+    ("enable", Used),
+    (
+        "limit-results",
+        Ignored("coursebook's search shows its own number of results"),
+    ),
+    (
+        "teaser-word-count",
+        Ignored("coursebook's search shows its own excerpts"),
+    ),
+    (
+        "use-boolean-and",
+        Ignored("coursebook's search ranks pages with every word first"),
+    ),
+    (
+        "boost-title",
+        Ignored("coursebook's search ranks its own way (README, \"Search\")"),
+    ),
+    (
+        "boost-hierarchy",
+        Ignored("coursebook's search ranks its own way (README, \"Search\")"),
+    ),
+    (
+        "boost-paragraph",
+        Ignored("coursebook's search ranks its own way (README, \"Search\")"),
+    ),
+    (
+        "expand",
+        Ignored("a word being typed always matches as a prefix"),
+    ),
+    (
+        "heading-split-level",
+        Ignored("coursebook's search splits pages at every heading with an id"),
+    ),
+    (
+        "copy-js",
+        Ignored("coursebook's search script is always part of the theme"),
+    ),
+    (
+        "chapter",
+        Ignored("coursebook leaves a page out of search with `search: false` in its front matter"),
+    ),
+];
 
 const TOP: &[(&str, Key)] = &[
     ("book", Table(BOOK)),

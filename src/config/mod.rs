@@ -89,6 +89,14 @@ struct RawHtml {
     mathjax_support: bool,
     print: Option<RawPrint>,
     input_404: Option<String>,
+    search: Option<RawSearch>,
+}
+
+/// `[output.html.search]`: only `enable` is read (config/keys.rs warns about the others).
+#[derive(Debug, Deserialize)]
+struct RawSearch {
+    #[serde(default = "yes")]
+    enable: bool,
 }
 
 /// `[output.html.print]`, as mdBook reads it: both on unless turned off.
@@ -177,6 +185,8 @@ pub struct Config {
     /// `[output.html] input-404` (default `404.md`, relative to `src`): when that file is
     /// there, it is the body of the site's 404.html.
     pub input_404: String,
+    /// `[output.html.search] enable` (default true): the search box and its index.
+    pub search: bool,
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -366,6 +376,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         print: html.print.as_ref().is_none_or(|p| p.enable),
         print_page_break: html.print.as_ref().is_none_or(|p| p.page_break),
         input_404: html.input_404.unwrap_or_else(|| "404.md".to_string()),
+        search: html.search.as_ref().is_none_or(|s| s.enable),
     })
 }
 

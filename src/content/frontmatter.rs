@@ -21,6 +21,8 @@ pub struct FrontMatter {
     pub quiz: Option<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// `false` leaves the page out of the course's search.
+    pub search: Option<bool>,
     /// `false` turns off linking of glossary mentions in this lesson.
     #[serde(rename = "link-terms", alias = "link_terms")]
     pub link_terms: Option<bool>,
@@ -77,6 +79,7 @@ const KEYS: &[&str] = &[
     "terms",
     "quiz",
     "draft",
+    "search",
     "link-terms",
     "link_terms",
 ];

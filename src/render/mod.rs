@@ -45,6 +45,8 @@ pub struct BookView {
     pub additional_js: Vec<String>,
     /// The course has a print page (`[output.html.print]`), linked from the contents page.
     pub print: bool,
+    /// The course has search (`[output.html.search] enable`): the header's search box.
+    pub search: bool,
 }
 
 #[derive(Serialize)]

@@ -3,6 +3,7 @@
 
 pub mod output;
 pub(crate) mod pages;
+mod search;
 mod toc;
 
 use crate::config::{self, Config};
@@ -167,6 +168,23 @@ pub fn build_cached(
         diags,
     );
     pages::static_files(&config, &course, &theme, &strings, &mut site, diags);
+    if config.search && mode == Mode::Write && !diags.has_errors() {
+        // The search index, from the pages' HTML the build holds (site/search.rs).
+        let html: Vec<[&str; 2]> = rendered
+            .iter()
+            .map(|r| [r.out.html.as_str(), r.out.appendix.as_str()])
+            .collect();
+        for (path, bytes) in search::build(
+            &course,
+            &html,
+            glossary.as_deref(),
+            &config.language,
+            GLOSSARY_URL,
+        ) {
+            site.add(path, bytes.into_bytes());
+        }
+        timings.mark("search");
+    }
     if diags.has_errors() {
         // An unfinished staging folder is removed when dropped: the previous site stays.
         return None;

@@ -37,6 +37,17 @@ pub fn static_files(
         "theme/js/quiz_wasm_bg.wasm",
         crate::theme::QUIZ_WASM.to_vec(),
     );
+    if config.search {
+        // Search's words for the query (quiz-wasm/search): fetched only when search opens.
+        site.add(
+            "theme/js/search_wasm.js",
+            crate::theme::SEARCH_WASM_JS.to_vec(),
+        );
+        site.add(
+            "theme/js/search_wasm_bg.wasm",
+            crate::theme::SEARCH_WASM.to_vec(),
+        );
+    }
     for asset in &course.assets {
         site.copy(asset.url.clone(), asset.source.clone());
     }

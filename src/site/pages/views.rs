@@ -48,6 +48,7 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
             Vec::new()
         },
         print: config.print,
+        search: config.search,
     }
 }
 

@@ -173,3 +173,33 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+(function search() {
+  "use strict";
+  // The header's search box: shown with JavaScript only (without it the contents page is one
+  // link away). Nothing is fetched until the learner opens it: then search.js, its words
+  // module and the index files a query needs (site/search.rs).
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-search]");
+    if (!form) { return; }
+    var input = form.querySelector("input[type=search]");
+    form.hidden = false;
+    var loading = null;
+    function load() {
+      if (!loading) {
+        var url = new URL(form.getAttribute("data-root") + "theme/js/search.js?v=" + form.getAttribute("data-version"), document.baseURI).href;
+        loading = import(url).then(function (m) { m.attach(form); return m; });
+      }
+      return loading;
+    }
+    input.addEventListener("focus", load);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    document.addEventListener("keydown", function (e) {
+      if ((e.key !== "/" && e.key !== "s") || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+      e.preventDefault();
+      input.focus();
+    });
+  });
+})();

@@ -1,0 +1,85 @@
+// Search (issue #16) in Chromium under a sub-path: the example course's index, typed queries,
+// ranked results with marks, keyboard-only use, a result opening at its section, the query
+// kept when coming back, nothing fetched before search opens, no request leaving the site.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.mjs';
+import { serve } from './lib/server.mjs';
+import { REPO, buildOrThrow, tempDir, removeDir } from './lib/coursebook.mjs';
+import { waitInPage } from './lib/expect.mjs';
+
+const PREFIX = '/academy/';
+
+describe('search in the browser', () => {
+  const s = {};
+  before(async () => {
+    s.dest = await tempDir('coursebook-search-site-');
+    await buildOrThrow(REPO, { dest: s.dest });
+    s.server = await serve(s.dest, { prefix: PREFIX });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    if (s.dest) await removeDir(s.dest);
+  });
+
+  async function results(page) {
+    await waitInPage(page, () => !document.querySelector('[data-search-results]').hidden, null, 'search results');
+    return page.$$eval('[data-search-results] [role=option] a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+  }
+
+  test('nothing is fetched before search opens; typing finds the section, marked, and Enter opens it', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const requests = [];
+    context.on('request', (r) => requests.push(r.url()));
+    const { page, problems } = await openPage(context, s.server.url);
+    assert.equal(requests.filter((u) => /search/.test(u)).length, 0, `fetched before search opened: ${requests.filter((u) => /search/.test(u)).join(', ')}`);
+    // `/` opens search from anywhere but a field.
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
+    await page.keyboard.type('hous pric');
+    const found = await results(page);
+    assert.ok(found.length > 0, 'no results for "hous pric"');
+    assert.match(found[0].text, /price/i);
+    assert.ok(await page.$('[data-search-results] mark'), 'no word is marked in the excerpt');
+    const status = await page.textContent('[data-search-status]');
+    assert.match(status, /\d+ results?/);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-0');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.ok(page.url().startsWith(s.server.url), page.url());
+    // Coming back: the query is still there.
+    await page.goBack();
+    await page.focus('input[type=search]');
+    await waitInPage(page, () => document.querySelector('input[type=search]').value === 'hous pric', null, 'the query to come back');
+    // Escape closes the results and keeps focus in the box.
+    await results(page);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('[data-search-results]'), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
+    assert.equal(formatProblems(problems), '');
+    assert.equal(requests.filter((u) => !u.startsWith(s.server.origin)).length, 0, 'a request left the site');
+  });
+
+  test('glossary terms are results, and words are stemmed: "models" finds "model"', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    await page.fill('input[type=search]', 'parameters');
+    const found = await results(page);
+    assert.ok(found.some((r) => /glossary\.html#term-/.test(r.href)), `no glossary entry among ${JSON.stringify(found)}`);
+    await page.fill('input[type=search]', 'zzzznothing');
+    await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no results to be said');
+  });
+
+  test('without JavaScript there is no search box', { timeout: 30_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    assert.equal(await page.isHidden('form[role=search]'), true);
+  });
+});
