@@ -235,20 +235,52 @@ fn find_heading(html: &str) -> Option<usize> {
 }
 
 /// The text of an HTML fragment: tags dropped (a space for each, so words do not run
-/// together), the few entities the build writes decoded.
+/// together), glossary tooltips (`role="tooltip"`: the term's definition, indexed with the
+/// glossary) and SVG (chart labels) left out, the few entities the build writes decoded.
 fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
+    // Inside a left-out element: its name and how deep in it we are.
+    let mut skip: Option<(&str, usize)> = None;
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        if skip.is_none() {
+            out.push_str(&rest[..lt]);
         }
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &after[..=gt];
+        let name: &str = tag[1..]
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or("");
+        let closing = tag.starts_with("</");
+        match &mut skip {
+            Some((skipped, depth)) if name == *skipped => {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skip = None;
+                    }
+                } else if !tag.ends_with("/>") {
+                    *depth += 1;
+                }
+            }
+            Some(_) => {}
+            None if !closing && (name == "svg" || tag.contains(" role=\"tooltip\"")) => {
+                if !tag.ends_with("/>") {
+                    skip = Some((name, 1));
+                }
+            }
+            None => out.push(' '),
+        }
+        rest = &after[gt + 1..];
+    }
+    if skip.is_none() {
+        out.push_str(rest);
     }
     let decoded = out
         .replace("&lt;", "<")
@@ -306,6 +338,10 @@ mod tests {
             ]
         );
         assert!(docs[0].with_title && !docs[1].with_title);
+        assert_eq!(
+            text_of("<p>A <span class=\"term\"><a href=\"g.html\">model</a><span class=\"term-tip\" role=\"tooltip\" id=\"t\">A <span>function</span>.</span></span> fits. <svg><text>axis</text></svg>Done &lt;3</p>"),
+            "A model fits. Done <3"
+        );
     }
 
     #[test]

@@ -6,9 +6,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.mjs';
+
+const PHONE_390 = { width: 390, height: 844 };
 import { serve } from './lib/server.mjs';
 import { REPO, buildOrThrow, tempDir, removeDir } from './lib/coursebook.mjs';
-import { waitInPage } from './lib/expect.mjs';
+import { waitInPage, expectNoAxeViolations } from './lib/expect.mjs';
 
 const PREFIX = '/academy/';
 
@@ -28,7 +30,7 @@ describe('search in the browser', () => {
 
   async function results(page) {
     await waitInPage(page, () => !document.querySelector('[data-search-results]').hidden, null, 'search results');
-    return page.$$eval('[data-search-results] [role=option] a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+    return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
   }
 
   test('nothing is fetched before search opens; typing finds the section, marked, and Enter opens it', { timeout: 60_000 }, async (t) => {
@@ -50,6 +52,8 @@ describe('search in the browser', () => {
     assert.match(status, /\d+ results?/);
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-0');
+    // What went wrong on the page before leaving it (leaving aborts what is still loading).
+    const before = formatProblems(problems);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.ok(page.url().startsWith(s.server.url), page.url());
     // Coming back: the query is still there.
@@ -61,7 +65,7 @@ describe('search in the browser', () => {
     await page.keyboard.press('Escape');
     assert.equal(await page.isHidden('[data-search-results]'), true);
     assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
-    assert.equal(formatProblems(problems), '');
+    assert.equal(before, '');
     assert.equal(requests.filter((u) => !u.startsWith(s.server.origin)).length, 0, 'a request left the site');
   });
 
@@ -74,6 +78,20 @@ describe('search in the browser', () => {
     assert.ok(found.some((r) => /glossary\.html#term-/.test(r.href)), `no glossary entry among ${JSON.stringify(found)}`);
     await page.fill('input[type=search]', 'zzzznothing');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no results to be said');
+  });
+
+  test('on a 390 px phone, in light and dark, the open results pass axe and do not scroll sideways', { timeout: 90_000 }, async (t) => {
+    for (const colorScheme of ['light', 'dark']) {
+      const context = await s.browser.newContext({ viewport: PHONE_390, colorScheme });
+      t.after(() => context.close());
+      const { page } = await openPage(context, s.server.url + 'foundations/what-is-a-model.html');
+      await page.fill('input[type=search]', 'model');
+      await results(page);
+      await page.keyboard.press('ArrowDown');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 390, `the page is ${wide} px wide with the results open (${colorScheme})`);
+      await expectNoAxeViolations(page, `search results open (${colorScheme})`);
+    }
   });
 
   test('without JavaScript there is no search box', { timeout: 30_000 }, async (t) => {

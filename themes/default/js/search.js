@@ -123,6 +123,7 @@ export function attach(form) {
   const input = form.querySelector("input[type=search]");
   const list = form.querySelector("[data-search-results]");
   const status = form.querySelector("[data-search-status]");
+  const combobox = form.querySelector("[data-search-combobox]") || input;
   const root = new URL(form.getAttribute("data-root"), document.baseURI);
   let active = -1;
   let generation = 0;
@@ -130,7 +131,7 @@ export function attach(form) {
 
   function show(open) {
     list.hidden = !open;
-    input.setAttribute("aria-expanded", open ? "true" : "false");
+    combobox.setAttribute("aria-expanded", open ? "true" : "false");
     if (!open) {
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -160,21 +161,21 @@ export function attach(form) {
     const { results = [], prefixes = [] } = found || {};
     list.replaceChildren(
       ...results.map((r, i) => {
-        const option = document.createElement("div");
+        // Each result is a link that is the listbox's option (ARIA allows `a[href]` that role),
+        // so it is a real link for the browser and one option for a screen reader.
+        const option = document.createElement("a");
         option.setAttribute("role", "option");
         option.id = `search-result-${i}`;
         option.setAttribute("aria-selected", "false");
-        const a = document.createElement("a");
-        a.href = new URL(r.href, root).href;
-        a.tabIndex = -1;
+        option.href = new URL(r.href, root).href;
+        option.tabIndex = -1;
         const title = document.createElement("span");
         title.className = "search-title";
         title.textContent = r.heading ? `${r.title} › ${r.heading}` : r.title;
         const excerpt = document.createElement("span");
         excerpt.className = "search-excerpt";
         excerpt.appendChild(marked(r.excerpt, prefixes));
-        a.append(title, excerpt);
-        option.appendChild(a);
+        option.append(title, excerpt);
         return option;
       }),
     );
@@ -190,7 +191,7 @@ export function attach(form) {
     else if (e.key === "Enter") {
       const all = options();
       const pick = all[active >= 0 ? active : 0];
-      if (pick) { e.preventDefault(); pick.querySelector("a").click(); }
+      if (pick) { e.preventDefault(); pick.click(); }
     } else if (e.key === "Escape") {
       if (!list.hidden) { e.preventDefault(); show(false); }
       else { input.value = ""; run(); input.blur(); }
