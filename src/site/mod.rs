@@ -168,6 +168,7 @@ pub fn build_cached(
         diags,
     );
     pages::static_files(&config, &course, &theme, &strings, &mut site, diags);
+    timings.mark("pages");
     if config.search && mode == Mode::Write && !diags.has_errors() {
         // The search index, from the pages' HTML the build holds (site/search.rs).
         let html: Vec<[&str; 2]> = rendered
@@ -189,7 +190,6 @@ pub fn build_cached(
         // An unfinished staging folder is removed when dropped: the previous site stays.
         return None;
     }
-    timings.mark("pages");
     // 7. Write the rest, swapping the new site in whole.
     if mode == Mode::Write {
         let written = match (staging, cache) {

@@ -17,24 +17,50 @@
 
 use crate::content::glossary::Glossary;
 use crate::content::{Course, PageKind};
-use crate::markdown::highlight::escape;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::fmt::Write;
 
-/// Documents per file of `search/d/`: a page of results fetches a few small files.
-pub const CHUNK: usize = 64;
+/// Documents per file of `search/d/`: the ten results a query shows fetch a few small files.
+pub const CHUNK: usize = 32;
+/// About how many bytes of postings a file of `search/t/` holds (a third of that gzipped).
+const TERMS_FILE: usize = 60_000;
+/// The postings kept for a word: its best-weighted documents. A query ranks and shows the
+/// best ten; a word in tens of thousands of sections would otherwise weigh hundreds of KB.
+const MAX_POSTINGS: usize = 1000;
 /// The excerpt kept for each document, in characters.
 const EXCERPT: usize = 220;
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
 
-/// One section or glossary entry.
+/// One section or glossary entry, as results show it.
 struct Doc {
+    href: String,
+    title: String,
+    heading: String,
+    excerpt: String,
+}
+
+/// A section's text before it is counted.
+struct Section {
     href: String,
     title: String,
     heading: String,
     text: String,
     /// The page title's words count for this document (a page's first section).
     with_title: bool,
+}
+
+/// Some pages' documents counted: their words in one string, so that millions of counts are
+/// not millions of allocations (the 10,000-lesson benchmark course has 7 million).
+#[derive(Default)]
+struct Counted {
+    docs: Vec<Doc>,
+    lens: Vec<f32>,
+    /// All the words, one after another; `counts` slices them.
+    arena: String,
+    /// (document within `docs`, word's start and end in `arena`, its weighted count).
+    counts: Vec<(u32, u32, u32, f32)>,
 }
 
 /// The files of the index: path under the site's root → bytes.
@@ -45,129 +71,259 @@ pub fn build(
     language: &str,
     glossary_url: &str,
 ) -> Vec<(String, String)> {
-    let stemmer = search_wasm::stemmer(language);
-    let mut docs: Vec<Doc> = Vec::new();
     let mut seen = vec![false; course.pages.len()];
-    for &i in &course.order {
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        let page = &course.pages[i];
-        if page.kind == PageKind::NotFound || page.front.search == Some(false) {
-            continue;
-        }
-        sections(&page.url, &page.title, pages_html[i], &mut docs);
-    }
+    let pages: Vec<usize> = course
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| !std::mem::replace(&mut seen[i], true))
+        .filter(|&i| {
+            let page = &course.pages[i];
+            page.kind != PageKind::NotFound && page.front.search != Some(false)
+        })
+        .collect();
+    // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words.
+    let mut parts: Vec<Counted> = pages
+        .par_iter()
+        .map_init(
+            || Words::new(language),
+            |words, &i| {
+                let page = &course.pages[i];
+                let mut sections = Vec::new();
+                split_sections(&page.url, &page.title, pages_html[i], &mut sections);
+                let mut counted = Counted::default();
+                for s in sections {
+                    words.count(s, &mut counted);
+                }
+                counted
+            },
+        )
+        .collect();
     if let Some(g) = glossary {
+        let mut words = Words::new(language);
+        let mut counted = Counted::default();
         for e in &g.entries {
-            docs.push(Doc {
+            let s = Section {
                 href: format!("{glossary_url}#term-{}", e.id),
                 title: e.term.clone(),
                 heading: String::new(),
                 text: e.definition.clone(),
                 with_title: true,
-            });
+            };
+            words.count(s, &mut counted);
         }
+        parts.push(counted);
     }
-    // Each document's words by field, and its length.
-    let mut postings: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
-    let mut counts: Vec<(BTreeMap<String, f64>, f64)> = Vec::with_capacity(docs.len());
-    for d in &docs {
-        let mut tf: BTreeMap<String, f64> = BTreeMap::new();
-        let mut len = 0.0;
-        let fields = [
-            (if d.with_title { d.title.as_str() } else { "" }, 3.0),
-            (d.heading.as_str(), 2.0),
-            (d.text.as_str(), 1.0),
-        ];
-        for (text, weight) in fields {
-            for w in search_wasm::words(text, stemmer.as_ref()) {
-                *tf.entry(w.term).or_default() += weight;
-                len += 1.0;
+    // Postings by word, documents in order.
+    let total: usize = parts.iter().map(|p| p.docs.len()).sum();
+    let avg = (parts.iter().flat_map(|p| &p.lens).sum::<f32>() / total.max(1) as f32).max(1.0);
+    let mut ids: FxHashMap<Box<str>, usize> = FxHashMap::default();
+    let mut postings: Vec<(Box<str>, Vec<(u32, u8)>)> = Vec::new();
+    let mut docs: Vec<Doc> = Vec::with_capacity(total);
+    for part in parts {
+        let first = docs.len() as u32;
+        for &(doc, start, end, f) in &part.counts {
+            let term = &part.arena[start as usize..end as usize];
+            let len = part.lens[doc as usize];
+            let norm = K1 * (1.0 - B + B * len / avg);
+            // BM25's term weight for this document, 0..=2.2, kept as hundredths.
+            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0)
+                .round()
+                .clamp(1.0, 255.0) as u8;
+            let id = match ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    ids.insert(term.into(), postings.len());
+                    postings.push((term.into(), Vec::new()));
+                    postings.len() - 1
+                }
+            };
+            postings[id].1.push((first + doc, weight));
+        }
+        docs.extend(part.docs);
+    }
+    drop(ids);
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Each word's entry: how many documents have it, then its best postings in document order,
+    // each document as the difference from the one before (small numbers compress well).
+    let entries: Vec<(String, String)> = postings
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            let term = String::from(term);
+            let df = list.len();
+            if list.len() > MAX_POSTINGS {
+                list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(MAX_POSTINGS);
+                list.sort_unstable_by_key(|p| p.0);
             }
-        }
-        counts.push((tf, len));
-    }
-    let avg = (counts.iter().map(|(_, l)| l).sum::<f64>() / counts.len().max(1) as f64).max(1.0);
-    for (doc, (tf, len)) in counts.into_iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * len / avg);
-        for (term, f) in tf {
-            postings
-                .entry(term)
-                .or_default()
-                .push((doc, f * (K1 + 1.0) / (f + norm)));
-        }
-    }
-    let shards = (postings.len() / 256).clamp(1, 1024);
-    let mut files: BTreeMap<usize, String> = BTreeMap::new();
-    for (term, list) in &postings {
-        let file = files
-            .entry(shard(term, shards))
-            .or_insert_with(|| "{".to_string());
-        if file.len() > 1 {
-            file.push(',');
-        }
-        file.push_str(&json_string(term));
-        file.push_str(":[");
-        for (n, (doc, weight)) in list.iter().enumerate() {
-            if n > 0 {
-                file.push(',');
+            let mut out = String::with_capacity(list.len() * 7 + term.len() + 8);
+            out.push_str(&json_string(&term));
+            let _ = write!(out, ":[{df}");
+            let mut last = 0;
+            for (doc, weight) in list {
+                let _ = write!(out, ",{},{weight}", doc - last);
+                last = doc;
             }
-            file.push_str(&format!("{doc},{}", (weight * 100.0).round() as u32));
-        }
-        file.push(']');
-    }
-    let mut out: Vec<(String, String)> = files
-        .into_iter()
-        .map(|(n, mut body)| {
-            body.push('}');
-            (format!("search/t/{n}.json"), body)
+            out.push(']');
+            (term, out)
         })
         .collect();
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<String> = chunk
-            .iter()
-            .map(|d| {
-                format!(
+    // Words in order, cut into files of about TERMS_FILE bytes; meta.json names each file's
+    // first word, so a query finds a word's file by binary search.
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (term, entry) in entries {
+        if current.is_empty() {
+            firsts.push(term);
+            current.push('{');
+        } else {
+            current.push(',');
+        }
+        current.push_str(&entry);
+        if current.len() >= TERMS_FILE {
+            current.push('}');
+            files.push((
+                format!("search/t/{}.json", files.len()),
+                std::mem::take(&mut current),
+            ));
+        }
+    }
+    if !current.is_empty() {
+        current.push('}');
+        files.push((format!("search/t/{}.json", files.len()), current));
+    }
+    let chunks: Vec<(String, String)> = docs
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut out = String::from("[");
+            for (i, d) in chunk.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(
+                    out,
                     "[{},{},{},{}]",
                     json_string(&d.href),
                     json_string(&d.title),
                     json_string(&d.heading),
-                    json_string(&excerpt(&d.text))
-                )
-            })
-            .collect();
-        out.push((
-            format!("search/d/{n}.json"),
-            format!("[{}]", rows.join(",")),
-        ));
-    }
-    out.push((
+                    json_string(&d.excerpt)
+                );
+            }
+            out.push(']');
+            (format!("search/d/{n}.json"), out)
+        })
+        .collect();
+    files.extend(chunks);
+    let firsts: Vec<String> = firsts.iter().map(|t| json_string(t)).collect();
+    files.push((
         "search/meta.json".to_string(),
         format!(
-            "{{\"version\":1,\"language\":{},\"docs\":{},\"shards\":{shards},\"chunk\":{CHUNK}}}",
+            "{{\"version\":2,\"language\":{},\"docs\":{},\"chunk\":{CHUNK},\"terms\":[{}]}}",
             json_string(language),
-            docs.len()
+            docs.len(),
+            firsts.join(",")
         ),
     ));
-    out
+    files
 }
 
-/// Which file of `search/t/` holds `term`: FNV-1a of its first two characters' UTF-8 bytes
-/// (search.js computes the same, so a word being typed finds its file from two letters).
-pub fn shard(term: &str, shards: usize) -> usize {
-    let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in term[..end].bytes() {
-        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+/// One thread's stemmer, and the terms of the words it has seen (by number, so counting a
+/// section allocates nothing per word).
+struct Words {
+    stemmer: Option<search_wasm::Stemmer>,
+    /// A word as written (lowercase) → its term's number.
+    seen: FxHashMap<String, u32>,
+    /// Term numbers: the term, and its count in the current section.
+    terms: Vec<(String, f32)>,
+    term_ids: FxHashMap<String, u32>,
+    /// The current section's terms, by number.
+    touched: Vec<u32>,
+}
+
+impl Words {
+    fn new(language: &str) -> Words {
+        Words {
+            stemmer: search_wasm::stemmer(language),
+            seen: FxHashMap::default(),
+            terms: Vec::new(),
+            term_ids: FxHashMap::default(),
+            touched: Vec::new(),
+        }
     }
-    hash as usize % shards
+
+    /// The number of `term`, made when new.
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push((term.to_string(), 0.0));
+        self.term_ids.insert(term.to_string(), id);
+        id
+    }
+
+    /// A section counted into `out`: each word's weight by field (title ×3, heading ×2, text
+    /// ×1), and the section's length in words.
+    fn count(&mut self, s: Section, out: &mut Counted) {
+        let doc = out.docs.len() as u32;
+        let mut len = 0.0;
+        let fields = [
+            (if s.with_title { s.title.as_str() } else { "" }, 3.0),
+            (s.heading.as_str(), 2.0),
+            (s.text.as_str(), 1.0),
+        ];
+        if self.seen.len() > 200_000 {
+            // A bound on memory for courses in many scripts; the cache only saves time.
+            self.seen.clear();
+        }
+        for (text, weight) in fields {
+            search_wasm::each_piece(text, |piece| {
+                let id = match piece {
+                    search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
+                        Some(&id) => id,
+                        None => {
+                            let term = search_wasm::term(lower, self.stemmer.as_ref());
+                            let id = self.term_id(&term);
+                            self.seen.insert(lower.to_string(), id);
+                            id
+                        }
+                    },
+                    search_wasm::Piece::Unspaced(pair) => self.term_id(pair),
+                };
+                let entry = &mut self.terms[id as usize].1;
+                if *entry == 0.0 {
+                    self.touched.push(id);
+                }
+                *entry += weight;
+                len += 1.0;
+            });
+        }
+        let (terms, touched) = (&mut self.terms, &mut self.touched);
+        touched.sort_unstable_by(|&a, &b| terms[a as usize].0.cmp(&terms[b as usize].0));
+        for &id in touched.iter() {
+            let (term, f) = &mut terms[id as usize];
+            let start = out.arena.len() as u32;
+            out.arena.push_str(term);
+            out.counts.push((doc, start, out.arena.len() as u32, *f));
+            *f = 0.0;
+        }
+        touched.clear();
+        out.lens.push(len);
+        out.docs.push(Doc {
+            excerpt: excerpt(&s.text),
+            href: s.href,
+            title: s.title,
+            heading: s.heading,
+        });
+    }
 }
 
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has
 /// an id (`<h2 id="…">` … `<h6>`).
-fn sections(url: &str, title: &str, parts: [&str; 2], docs: &mut Vec<Doc>) {
-    let mut doc = Doc {
+fn split_sections(url: &str, title: &str, parts: [&str; 2], docs: &mut Vec<Section>) {
+    let mut doc = Section {
         href: url.to_string(),
         title: title.to_string(),
         heading: String::new(),
@@ -193,7 +349,7 @@ fn sections(url: &str, title: &str, parts: [&str; 2], docs: &mut Vec<Doc>) {
             let heading = text_of(&after[tag_end.min(close)..close]);
             docs.push(std::mem::replace(
                 &mut doc,
-                Doc {
+                Section {
                     href: format!("{url}#{id}"),
                     title: title.to_string(),
                     heading: heading.trim().to_string(),
@@ -282,14 +438,43 @@ fn text_of(html: &str) -> String {
     if skip.is_none() {
         out.push_str(rest);
     }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    decode_and_squeeze(&out)
+}
+
+/// The few entities the build writes decoded, and runs of white space made one space.
+fn decode_and_squeeze(text: &str) -> String {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+        ("&amp;", '&'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c == '&'
+            && let Some((entity, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e))
+        {
+            out.push(*ch);
+            rest = &rest[entity.len()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The start of a section's text, cut at a word.
@@ -306,7 +491,7 @@ fn excerpt(text: &str) -> String {
 
 /// `s` as a JSON string.
 fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", escape(s)))
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
 #[cfg(test)]
@@ -316,7 +501,7 @@ mod tests {
     #[test]
     fn a_page_is_cut_into_sections_at_headings_with_ids() {
         let mut docs = Vec::new();
-        sections(
+        split_sections(
             "a/b.html",
             "Models",
             [
@@ -339,16 +524,16 @@ mod tests {
         );
         assert!(docs[0].with_title && !docs[1].with_title);
         assert_eq!(
-            text_of("<p>A <span class=\"term\"><a href=\"g.html\">model</a><span class=\"term-tip\" role=\"tooltip\" id=\"t\">A <span>function</span>.</span></span> fits. <svg><text>axis</text></svg>Done &lt;3</p>"),
+            text_of(
+                "<p>A <span class=\"term\"><a href=\"g.html\">model</a><span class=\"term-tip\" role=\"tooltip\" id=\"t\">A <span>function</span>.</span></span> fits. <svg><text>axis</text></svg>Done &lt;3</p>"
+            ),
             "A model fits. Done <3"
         );
     }
 
     #[test]
-    fn shards_depend_on_the_first_two_characters() {
-        assert_eq!(shard("model", 97), shard("mo", 97));
-        assert_eq!(shard("機械", 7), shard("機械学", 7));
-        assert!(shard("x", 3) < 3);
+    fn excerpts_are_cut_at_a_word() {
         assert!(excerpt(&"word ".repeat(100)).chars().count() <= EXCERPT + 1);
+        assert_eq!(excerpt("short"), "short");
     }
 }

@@ -6,7 +6,8 @@
 
 mod fold_table;
 
-use rust_stemmers::{Algorithm, Stemmer};
+use rust_stemmers::Algorithm;
+pub use rust_stemmers::Stemmer;
 
 /// The longest word indexed, in bytes: longer runs (hashes, base64) are cut, never dropped.
 const MAX_WORD: usize = 40;
@@ -75,16 +76,30 @@ pub struct Word {
     pub prefix: String,
 }
 
-/// The words of `text`, in order.
-pub fn words(text: &str, stemmer: Option<&Stemmer>) -> Vec<Word> {
-    let mut out = Vec::new();
+/// A piece of text search keeps, before it becomes a term.
+pub enum Piece<'a> {
+    /// A word of a spaced script, lowercased (at most [`MAX_WORD`] bytes): to stem and fold.
+    Word(&'a str),
+    /// A character, or a pair, of a script written without spaces: a term as it is.
+    Unspaced(&'a str),
+}
+
+/// Each piece of `text`, in order, to `f`: words of letters and digits, and runs of unspaced
+/// scripts as overlapping pairs of characters (a lone character as itself).
+pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
     let mut word = String::new();
-    let mut run: Vec<char> = Vec::new();
-    let flush_word = |word: &mut String, out: &mut Vec<Word>| {
+    let mut run = String::new();
+    let mut run_chars = 0;
+    let flush_word = |word: &mut String, f: &mut dyn FnMut(Piece<'_>)| {
         if word.is_empty() {
             return;
         }
-        let mut lower = word.to_lowercase();
+        let mut lower = if word.is_ascii() {
+            word.make_ascii_lowercase();
+            std::mem::take(word)
+        } else {
+            word.to_lowercase()
+        };
         if lower.len() > MAX_WORD {
             let mut end = MAX_WORD;
             while !lower.is_char_boundary(end) {
@@ -92,52 +107,62 @@ pub fn words(text: &str, stemmer: Option<&Stemmer>) -> Vec<Word> {
             }
             lower.truncate(end);
         }
-        let stemmed = match stemmer {
-            Some(s) => s.stem(&lower).into_owned(),
-            None => lower.clone(),
-        };
-        out.push(Word {
-            term: fold(&stemmed),
-            prefix: fold(&lower),
-        });
-        word.clear();
+        f(Piece::Word(&lower));
+        // Keep the buffer for the next word.
+        lower.clear();
+        *word = lower;
     };
-    let flush_run = |run: &mut Vec<char>, out: &mut Vec<Word>| {
-        match run.len() {
-            0 => {}
-            1 => {
-                let s: String = run.iter().collect();
-                out.push(Word {
-                    term: s.clone(),
-                    prefix: s,
-                });
-            }
-            _ => {
-                for pair in run.windows(2) {
-                    let s: String = pair.iter().collect();
-                    out.push(Word {
-                        term: s.clone(),
-                        prefix: s,
-                    });
-                }
+    let flush_run = |run: &mut String, run_chars: &mut usize, f: &mut dyn FnMut(Piece<'_>)| {
+        if *run_chars == 1 {
+            f(Piece::Unspaced(run));
+        } else if *run_chars > 1 {
+            let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+            for pair in starts.windows(2).enumerate() {
+                let end = starts.get(pair.0 + 2).copied().unwrap_or(run.len());
+                f(Piece::Unspaced(&run[pair.1[0]..end]));
             }
         }
         run.clear();
+        *run_chars = 0;
     };
     for c in text.chars() {
         if unspaced(c) {
-            flush_word(&mut word, &mut out);
+            flush_word(&mut word, &mut f);
             run.push(c);
+            run_chars += 1;
         } else if c.is_alphanumeric() {
-            flush_run(&mut run, &mut out);
+            flush_run(&mut run, &mut run_chars, &mut f);
             word.push(c);
         } else {
-            flush_word(&mut word, &mut out);
-            flush_run(&mut run, &mut out);
+            flush_word(&mut word, &mut f);
+            flush_run(&mut run, &mut run_chars, &mut f);
         }
     }
-    flush_word(&mut word, &mut out);
-    flush_run(&mut run, &mut out);
+    flush_word(&mut word, &mut f);
+    flush_run(&mut run, &mut run_chars, &mut f);
+}
+
+/// A word's term: stemmed (when there is a stemmer), then folded.
+pub fn term(lower: &str, stemmer: Option<&Stemmer>) -> String {
+    match stemmer {
+        Some(s) => fold(&s.stem(lower)),
+        None => fold(lower),
+    }
+}
+
+/// The words of `text`, in order.
+pub fn words(text: &str, stemmer: Option<&Stemmer>) -> Vec<Word> {
+    let mut out = Vec::new();
+    each_piece(text, |piece| match piece {
+        Piece::Word(lower) => out.push(Word {
+            term: term(lower, stemmer),
+            prefix: fold(lower),
+        }),
+        Piece::Unspaced(s) => out.push(Word {
+            term: s.to_string(),
+            prefix: s.to_string(),
+        }),
+    });
     out
 }
 

@@ -31,14 +31,26 @@ async function ready() {
   return meta;
 }
 
-/** FNV-1a of a term's first two characters, as site/search.rs `shard`. */
-function shard(term, shards) {
-  const head = [...term].slice(0, 2).join("");
-  let hash = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(head)) {
-    hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+/** Compare two terms by code point, as Rust orders strings (site/search.rs sorts them). */
+function compare(a, b) {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d) return d;
   }
-  return hash % shards;
+  return x.length - y.length;
+}
+
+/** The file of search/t/ whose words include `term`: the last whose first word is not after it. */
+function fileOf(term, firsts) {
+  let lo = 0;
+  let hi = firsts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (compare(firsts[mid], term) <= 0) lo = mid; else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The query's words: [{ term, prefix }], the last one also matched as a prefix. */
@@ -63,21 +75,28 @@ async function search(text) {
   for (let i = 0; i < qs.length; i++) {
     const { term, prefix } = qs[i];
     const last = i === qs.length - 1;
-    const table = (await fetchJson(`t/${shard(term, m.shards)}.json`)) || {};
+    const n = fileOf(term, m.terms);
+    const table = (await fetchJson(`t/${n}.json`)) || {};
     const hits = new Map();
-    const add = (list, factor) => {
-      const idf = Math.log(1 + (m.docs - list.length / 2 + 0.5) / (list.length / 2 + 0.5));
-      for (let j = 0; j < list.length; j += 2) {
-        const s = (list[j + 1] / 100) * idf * factor;
-        if (s > (hits.get(list[j]) || 0)) hits.set(list[j], s);
+    // A word's entry: how many documents have it, then (document − previous, weight) pairs.
+    const add = (entry, factor) => {
+      const df = entry[0];
+      const idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+      let doc = 0;
+      for (let j = 1; j < entry.length; j += 2) {
+        doc += entry[j];
+        const s = (entry[j + 1] / 100) * idf * factor;
+        if (s > (hits.get(doc) || 0)) hits.set(doc, s);
       }
     };
     if (table[term]) add(table[term], 1);
+    // The word being typed also matches the longer words it begins (in its own file only).
     if (last && [...prefix].length >= 2) {
-      const ptable = shard(prefix, m.shards) === shard(term, m.shards) ? table : (await fetchJson(`t/${shard(prefix, m.shards)}.json`)) || {};
-      let n = 0;
+      const p = fileOf(prefix, m.terms);
+      const ptable = p === n ? table : (await fetchJson(`t/${p}.json`)) || {};
+      let count = 0;
       for (const key of Object.keys(ptable)) {
-        if (key !== term && key.startsWith(prefix) && n++ < MAX_EXPANSIONS) add(ptable[key], 0.8);
+        if (key !== term && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(ptable[key], 0.8);
       }
     }
     for (const [doc, s] of hits) {
