@@ -1,0 +1,182 @@
+// Search as a learner meets it, in Chromium (issue #16): what the first query and each further
+// word download (gzip, as a host serves it), how long from a keystroke to the results, and
+// whether the right section comes first, for generated queries whose answer is known.
+//
+//   node tests/bench/search.mjs <built site> [--queries 200] [--seed 1]
+//
+// Queries: for a random lesson section, two adjacent words of its text that are rare in the
+// course (the rarest pair of the section), expecting that section; and glossary terms' names,
+// expecting their glossary entries. Each is typed into the header's search box of a lesson page.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { launchBrowser } from '../browser/lib/browser.mjs';
+import { serve } from '../browser/lib/server.mjs';
+
+const args = process.argv.slice(2);
+const site = args.find((a) => !a.startsWith('--'));
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+if (!site) {
+  console.error('usage: node tests/bench/search.mjs <built site> [--queries 200] [--seed 1]');
+  process.exit(2);
+}
+const QUERIES = opt('queries', 200);
+let seed = opt('seed', 1);
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+
+// --- The course's sections, read from the built pages (the answers, not the index). ---
+function pages(dir, rel = '') {
+  const out = [];
+  for (const name of readdirSync(path.join(dir, rel))) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(path.join(dir, r)).isDirectory()) {
+      if (!['theme', 'search'].includes(name)) out.push(...pages(dir, r));
+    } else if (name.endsWith('.html') && !['print.html', '404.html', 'toc.html', 'progress.html', 'glossary.html', 'index.html'].includes(r)) {
+      out.push(r);
+    }
+  }
+  return out;
+}
+const text = (html) => html.replace(/<span class="term-tip"[^]*?<\/span><\/span>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
+const wordsOf = (t) => (t.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).filter((w) => w.length > 2);
+
+const sections = [];
+for (const url of pages(site)) {
+  const html = readFileSync(path.join(site, url), 'utf8');
+  const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  const parts = main.split(/(?=<h[23] id=")/);
+  for (const part of parts.slice(1)) {
+    const id = part.match(/^<h[23] id="([^"]+)"/)[1];
+    if (/^(objectives|key-terms|course-end|quiz)/.test(id)) continue;
+    sections.push({ href: `${url}#${id}`, words: wordsOf(text(part).slice(0, 4000)) });
+  }
+}
+// How many sections hold each adjacent pair of words: a distinctive pair is in one section.
+const pairs = new Map();
+for (const s of sections) {
+  const seen = new Set();
+  for (let i = 0; i + 1 < s.words.length; i++) seen.add(`${s.words[i]} ${s.words[i + 1]}`);
+  for (const p of seen) pairs.set(p, (pairs.get(p) || 0) + 1);
+}
+const df = new Map();
+for (const s of sections) for (const w of new Set(s.words)) df.set(w, (df.get(w) || 0) + 1);
+const queries = [];
+const glossaryHtml = (() => {
+  try { return readFileSync(path.join(site, 'glossary.html'), 'utf8'); } catch { return ''; }
+})();
+const terms = [...glossaryHtml.matchAll(/<dt id="(term-[^"]+)"[^>]*>([^]*?)<\/dt>/g)].map((m) => ({ q: text(m[2]).trim(), href: `glossary.html#${m[1]}` }));
+const glossaryShare = Math.min(terms.length, Math.round(QUERIES / 10));
+for (let i = 0; i < glossaryShare; i++) queries.push(terms[Math.floor(random() * terms.length)]);
+let tries = 0;
+while (queries.length < QUERIES && sections.length && tries++ < QUERIES * 50) {
+  const s = sections[Math.floor(random() * sections.length)];
+  // The section's pairs found in no other section, rarest words first.
+  let best = null;
+  for (let i = 0; i + 1 < s.words.length; i++) {
+    const pair = `${s.words[i]} ${s.words[i + 1]}`;
+    if (pairs.get(pair) !== 1 || /^\d+$/.test(s.words[i]) || /^\d+$/.test(s.words[i + 1])) continue;
+    const score = (df.get(s.words[i]) || 1) + (df.get(s.words[i + 1]) || 1);
+    if (!best || score < best.score) best = { score, q: pair };
+  }
+  if (best) queries.push({ q: best.q, href: s.href });
+}
+
+// --- The browser. ---
+const server = await serve(site, { prefix: '/' });
+const browser = await launchBrowser();
+const lesson = pages(site)[0];
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+async function fresh() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const fetched = [];
+  page.on('response', async (r) => {
+    try { fetched.push({ url: r.url(), bytes: gz(await r.body()) }); } catch { /* redirects */ }
+  });
+  await page.goto(server.url + lesson, { waitUntil: 'load' });
+  return { context, page, fetched };
+}
+
+/** Type `q` (replacing the box's text) and wait for the results; returns hrefs and ms. */
+async function type(page, q) {
+  return page.evaluate(async (query) => {
+    const input = document.querySelector('form[data-search] input[type=search]');
+    const list = document.querySelector('[data-search-results]');
+    const status = document.querySelector('[data-search-status]');
+    const form = input.form;
+    const before = form.dataset.searchAnswered;
+    const t0 = performance.now();
+    const done = new Promise((resolve) => {
+      const check = () => (form.dataset.searchAnswered !== before ? resolve() : setTimeout(check, 0));
+      check();
+    });
+    input.value = query;
+    input.dispatchEvent(new Event('input'));
+    await done;
+    const ms = performance.now() - t0;
+    const root = new URL(input.form.dataset.root, document.baseURI).href;
+    return { ms, hrefs: [...list.querySelectorAll('a[role=option]')].map((a) => a.href.slice(root.length)) };
+  }, q);
+}
+
+// First query: from opening search (focus) to the results of one word; then a second word.
+const first = await fresh();
+const beforeOpen = first.fetched.length;
+const opened = performance.now();
+await first.page.focus('form[data-search] input[type=search]');
+const word1 = queries.find((q) => !q.href.startsWith('glossary'))?.q.split(' ')[0] ?? 'model';
+const r1 = await type(first.page, word1);
+const firstMs = performance.now() - opened;
+await first.page.waitForTimeout(300);
+const firstBytes = first.fetched.slice(beforeOpen).reduce((n, f) => n + f.bytes, 0);
+const afterFirst = first.fetched.length;
+const word2 = queries.find((q) => !q.href.startsWith('glossary') && !q.q.startsWith(word1))?.q ?? 'training loop';
+await type(first.page, `${word1} ${word2.split(' ')[0]}`);
+await first.page.waitForTimeout(300);
+const furtherBytes = first.fetched.slice(afterFirst).reduce((n, f) => n + f.bytes, 0);
+const beforeOpenBytes = first.fetched.slice(0, beforeOpen).filter((f) => /search/.test(f.url)).length;
+await first.context.close();
+
+// Quality and keystroke-to-results, on one page that has loaded what it needs.
+const ctx = await fresh();
+await ctx.page.focus('form[data-search] input[type=search]');
+let top1 = 0;
+let top5 = 0;
+const times = [];
+const missed = [];
+for (const { q, href } of queries) {
+  await type(ctx.page, q); // loads the files this query needs
+  const { ms, hrefs } = await type(ctx.page, `${q} `); // the same results, everything cached
+  times.push(ms);
+  if (hrefs[0] === href) top1++;
+  if (hrefs.slice(0, 5).includes(href)) top5++;
+  else if (missed.length < 5) missed.push(`${q} → want ${href}, got ${hrefs.slice(0, 3).join(' ')}`);
+}
+await ctx.context.close();
+await browser.close();
+await server.close();
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)] ?? NaN;
+const files = readdirSync(path.join(site, 'search', 't')).length + readdirSync(path.join(site, 'search', 'd')).length;
+console.log(JSON.stringify({
+  site,
+  sections: sections.length,
+  queries: queries.length,
+  search_files: files,
+  fetched_before_opening: beforeOpenBytes,
+  first_query: { word: word1, results: r1.hrefs.length, kb_gzip: +(firstBytes / 1024).toFixed(1), ms_from_opening: Math.round(firstMs) },
+  further_word_kb_gzip: +(furtherBytes / 1024).toFixed(1),
+  keystroke_to_results_ms_median: +median.toFixed(1),
+  top1: +(top1 / queries.length * 100).toFixed(1),
+  top5: +(top5 / queries.length * 100).toFixed(1),
+  missed_examples: missed,
+}, null, 2));
