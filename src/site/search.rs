@@ -238,6 +238,8 @@ struct Words {
     /// Term numbers: the term, and its count in the current section.
     terms: Vec<(String, f32)>,
     term_ids: FxHashMap<String, u32>,
+    /// Two words in a row (their numbers) → the number of the pair's term, `"first second"`.
+    pairs: FxHashMap<(u32, u32), u32>,
     /// The current section's terms, by number.
     touched: Vec<u32>,
 }
@@ -249,6 +251,7 @@ impl Words {
             seen: FxHashMap::default(),
             terms: Vec::new(),
             term_ids: FxHashMap::default(),
+            pairs: FxHashMap::default(),
             touched: Vec::new(),
         }
     }
@@ -264,6 +267,15 @@ impl Words {
         id
     }
 
+    /// Count `weight` more of term `id` in the current section.
+    fn add(&mut self, id: u32, weight: f32) {
+        let entry = &mut self.terms[id as usize].1;
+        if *entry == 0.0 {
+            self.touched.push(id);
+        }
+        *entry += weight;
+    }
+
     /// A section counted into `out`: each word's weight by field (title ×3, heading ×2, text
     /// ×1), and the section's length in words.
     fn count(&mut self, s: Section, out: &mut Counted) {
@@ -274,11 +286,15 @@ impl Words {
             (s.heading.as_str(), 2.0),
             (s.text.as_str(), 1.0),
         ];
-        if self.seen.len() > 200_000 {
-            // A bound on memory for courses in many scripts; the cache only saves time.
+        if self.seen.len() > 200_000 || self.pairs.len() > 1_000_000 {
+            // A bound on memory for large courses; the caches only save time.
             self.seen.clear();
+            self.pairs.clear();
         }
         for (text, weight) in fields {
+            // Two words in a row are a term too ("least squar"): a query's words found side by
+            // side rank first, and a phrase in quotes needs each of its pairs.
+            let mut previous: Option<u32> = None;
             search_wasm::each_piece(text, |piece| {
                 let id = match piece {
                     search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
@@ -292,11 +308,23 @@ impl Words {
                     },
                     search_wasm::Piece::Unspaced(pair) => self.term_id(pair),
                 };
-                let entry = &mut self.terms[id as usize].1;
-                if *entry == 0.0 {
-                    self.touched.push(id);
+                self.add(id, weight);
+                if let Some(before) = previous {
+                    let pair = match self.pairs.get(&(before, id)) {
+                        Some(&pair) => pair,
+                        None => {
+                            let name = format!(
+                                "{} {}",
+                                self.terms[before as usize].0, self.terms[id as usize].0
+                            );
+                            let pair = self.term_id(&name);
+                            self.pairs.insert((before, id), pair);
+                            pair
+                        }
+                    };
+                    self.add(pair, weight);
                 }
-                *entry += weight;
+                previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(id);
                 len += 1.0;
             });
         }

@@ -46,7 +46,7 @@ function pages(dir, rel = '') {
   return out;
 }
 const text = (html) => html.replace(/<span class="term-tip"[^]*?<\/span><\/span>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
-const wordsOf = (t) => (t.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).filter((w) => w.length > 2);
+const wordsOf = (t) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
 
 const sections = [];
 for (const url of pages(site)) {
@@ -82,7 +82,8 @@ while (queries.length < QUERIES && sections.length && tries++ < QUERIES * 50) {
   let best = null;
   for (let i = 0; i + 1 < s.words.length; i++) {
     const pair = `${s.words[i]} ${s.words[i + 1]}`;
-    if (pairs.get(pair) !== 1 || /^\d+$/.test(s.words[i]) || /^\d+$/.test(s.words[i + 1])) continue;
+    const [a, b] = [s.words[i], s.words[i + 1]];
+    if (pairs.get(pair) !== 1 || a.length < 3 || b.length < 3 || /^\d+$/.test(a) || /^\d+$/.test(b)) continue;
     const score = (df.get(s.words[i]) || 1) + (df.get(s.words[i + 1]) || 1);
     if (!best || score < best.score) best = { score, q: pair };
   }

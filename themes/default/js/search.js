@@ -53,16 +53,24 @@ function fileOf(term, firsts) {
   return lo;
 }
 
-/** The query's words: [{ term, prefix }], the last one also matched as a prefix. */
+/**
+ * The query's words: [{ term, prefix, quoted }], in order; `quoted`: inside "…", where each
+ * word must follow the one before (a phrase). The last word is also matched as a prefix.
+ */
 function queryWords(text, language) {
-  return words
-    .query_words(text, language)
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [term, prefix] = line.split("\t");
-      return { term, prefix };
-    });
+  const out = [];
+  text.split('"').forEach((segment, i) => {
+    const inQuotes = i % 2 === 1;
+    words
+      .query_words(segment, language)
+      .split("\n")
+      .filter(Boolean)
+      .forEach((line, j) => {
+        const [term, prefix] = line.split("\t");
+        out.push({ term, prefix, quoted: inQuotes && j > 0 });
+      });
+  });
+  return out;
 }
 
 /** Ranked documents for `text`: BM25 weights × rarity, all words before some. */
@@ -100,13 +108,44 @@ async function search(text) {
       }
     }
     for (const [doc, s] of hits) {
-      const e = scores.get(doc) || { matched: 0, score: 0 };
+      const e = scores.get(doc) || { matched: 0, score: 0, pairs: 0 };
       e.matched += 1;
       e.score += s;
       scores.set(doc, e);
     }
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1].matched - a[1].matched || b[1].score - a[1].score || a[0] - b[0]).slice(0, MAX_RESULTS);
+  // Words side by side: the pair's term (site/search.rs counts every two words in a row). A
+  // document with the pair ranks above one with the words apart; a phrase in quotes needs it.
+  const required = [];
+  for (let i = 1; i < qs.length; i++) {
+    // Also for the word being typed: its pair exists once the word is whole.
+    const pair = `${qs[i - 1].term} ${qs[i].term}`;
+    const table = (await fetchJson(`t/${fileOf(pair, m.terms)}.json`)) || {};
+    const entry = table[pair];
+    const found = new Set();
+    if (entry) {
+      const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+      let doc = 0;
+      for (let j = 1; j < entry.length; j += 2) {
+        doc += entry[j];
+        found.add(doc);
+        // The pair holds both words, even where a common word's list was cut to its best
+        // documents (site/search.rs MAX_POSTINGS).
+        const e = scores.get(doc) || { matched: 0, score: 0, pairs: 0 };
+        e.matched = Math.max(e.matched, 2);
+        e.pairs += 1;
+        e.score += (entry[j + 1] / 100) * idf;
+        scores.set(doc, e);
+      }
+    }
+    if (qs[i].quoted) required.push(found);
+  }
+  for (const set of required) {
+    for (const doc of scores.keys()) if (!set.has(doc)) scores.delete(doc);
+  }
+  const ranked = [...scores.entries()]
+    .sort((a, b) => b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
+    .slice(0, MAX_RESULTS);
   const out = [];
   for (const [doc] of ranked) {
     const chunk = (await fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)) || [];
