@@ -51,17 +51,24 @@ struct Section {
     with_title: bool,
 }
 
-/// Some pages' documents counted: their words in one string, so that millions of counts are
-/// not millions of allocations (the 10,000-lesson benchmark course has 7 million).
+/// Some pages' documents counted: each word's documents (numbered within these pages) with its
+/// weighted count. Merging these by word costs one step per word of a batch of pages, not one
+/// per word of every document (the 10,000-lesson benchmark course has 14 million counts).
 #[derive(Default)]
 struct Counted {
     docs: Vec<Doc>,
     lens: Vec<f32>,
-    /// All the words, one after another; `counts` slices them.
-    arena: String,
-    /// (document within `docs`, word's start and end in `arena`, its weighted count).
-    counts: Vec<(u32, u32, u32, f32)>,
+    postings: FxHashMap<Box<str>, Vec<(u32, f32)>>,
 }
+
+/// Pages counted together by one task.
+const BATCH: usize = 32;
+
+/// Whether two words in a row are indexed as a term too ("least squar"), for phrases in quotes
+/// and for ranking words side by side first. Off for now: on the 1,000-lesson benchmark course
+/// it took the index from 0.2 to 1.2 s and 13 MB, and 10,000 lessons to 1.7 GB of memory (the
+/// issue's budget is 10 % of the build); search.js reads the flag from meta.json.
+const PAIRS: bool = false;
 
 /// The files of the index: path under the site's root → bytes.
 pub fn build(
@@ -84,16 +91,18 @@ pub fn build(
         .collect();
     // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words.
     let mut parts: Vec<Counted> = pages
-        .par_iter()
+        .par_chunks(BATCH)
         .map_init(
             || Words::new(language),
-            |words, &i| {
-                let page = &course.pages[i];
-                let mut sections = Vec::new();
-                split_sections(&page.url, &page.title, pages_html[i], &mut sections);
+            |words, batch| {
                 let mut counted = Counted::default();
-                for s in sections {
-                    words.count(s, &mut counted);
+                for &i in batch {
+                    let page = &course.pages[i];
+                    let mut sections = Vec::new();
+                    split_sections(&page.url, &page.title, pages_html[i], &mut sections);
+                    for s in sections {
+                        words.count(s, &mut counted);
+                    }
                 }
                 counted
             },
@@ -116,41 +125,37 @@ pub fn build(
     }
     // Postings by word, documents in order.
     let total: usize = parts.iter().map(|p| p.docs.len()).sum();
-    let avg = (parts.iter().flat_map(|p| &p.lens).sum::<f32>() / total.max(1) as f32).max(1.0);
-    let mut ids: FxHashMap<Box<str>, usize> = FxHashMap::default();
-    let mut postings: Vec<(Box<str>, Vec<(u32, u8)>)> = Vec::new();
+    let mut lens: Vec<f32> = Vec::with_capacity(total);
     let mut docs: Vec<Doc> = Vec::with_capacity(total);
+    let mut merged: FxHashMap<Box<str>, Vec<(u32, f32)>> = FxHashMap::default();
     for part in parts {
         let first = docs.len() as u32;
-        for &(doc, start, end, f) in &part.counts {
-            let term = &part.arena[start as usize..end as usize];
-            let len = part.lens[doc as usize];
-            let norm = K1 * (1.0 - B + B * len / avg);
-            // BM25's term weight for this document, 0..=2.2, kept as hundredths.
-            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0)
-                .round()
-                .clamp(1.0, 255.0) as u8;
-            let id = match ids.get(term) {
-                Some(&id) => id,
-                None => {
-                    ids.insert(term.into(), postings.len());
-                    postings.push((term.into(), Vec::new()));
-                    postings.len() - 1
-                }
-            };
-            postings[id].1.push((first + doc, weight));
+        for (term, list) in part.postings {
+            let into = merged.entry(term).or_default();
+            into.extend(list.into_iter().map(|(doc, f)| (first + doc, f)));
         }
         docs.extend(part.docs);
+        lens.extend(part.lens);
     }
-    drop(ids);
+    let avg = (lens.iter().sum::<f32>() / total.max(1) as f32).max(1.0);
+    let mut postings: Vec<(Box<str>, Vec<(u32, f32)>)> = merged.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Each word's entry: how many documents have it, then its best postings in document order,
     // each document as the difference from the one before (small numbers compress well).
     let entries: Vec<(String, String)> = postings
         .into_par_iter()
-        .map(|(term, mut list)| {
+        .map(|(term, counts)| {
             let term = String::from(term);
-            let df = list.len();
+            let df = counts.len();
+            // BM25's term weight for each document, 0..=2.2, kept as hundredths.
+            let mut list: Vec<(u32, u8)> = counts
+                .into_iter()
+                .map(|(doc, f)| {
+                    let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
+                    let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round();
+                    (doc, weight.clamp(1.0, 255.0) as u8)
+                })
+                .collect();
             if list.len() > MAX_POSTINGS {
                 list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 list.truncate(MAX_POSTINGS);
@@ -220,7 +225,7 @@ pub fn build(
     files.push((
         "search/meta.json".to_string(),
         format!(
-            "{{\"version\":2,\"language\":{},\"docs\":{},\"chunk\":{CHUNK},\"terms\":[{}]}}",
+            "{{\"version\":2,\"language\":{},\"docs\":{},\"chunk\":{CHUNK},\"pairs\":{PAIRS},\"terms\":[{}]}}",
             json_string(language),
             docs.len(),
             firsts.join(",")
@@ -286,10 +291,13 @@ impl Words {
             (s.heading.as_str(), 2.0),
             (s.text.as_str(), 1.0),
         ];
-        if self.seen.len() > 200_000 || self.pairs.len() > 1_000_000 {
-            // A bound on memory for large courses; the caches only save time.
+        if self.terms.len() > 300_000 {
+            // A bound on memory for large courses: numbers only live for one section (the
+            // postings are kept by word), so the tables are caches and can start again.
             self.seen.clear();
             self.pairs.clear();
+            self.terms.clear();
+            self.term_ids.clear();
         }
         for (text, weight) in fields {
             // Two words in a row are a term too ("least squar"): a query's words found side by
@@ -309,7 +317,7 @@ impl Words {
                     search_wasm::Piece::Unspaced(pair) => self.term_id(pair),
                 };
                 self.add(id, weight);
-                if let Some(before) = previous {
+                if let (true, Some(before)) = (PAIRS, previous) {
                     let pair = match self.pairs.get(&(before, id)) {
                         Some(&pair) => pair,
                         None => {
@@ -329,12 +337,14 @@ impl Words {
             });
         }
         let (terms, touched) = (&mut self.terms, &mut self.touched);
-        touched.sort_unstable_by(|&a, &b| terms[a as usize].0.cmp(&terms[b as usize].0));
         for &id in touched.iter() {
             let (term, f) = &mut terms[id as usize];
-            let start = out.arena.len() as u32;
-            out.arena.push_str(term);
-            out.counts.push((doc, start, out.arena.len() as u32, *f));
+            match out.postings.get_mut(term.as_str()) {
+                Some(list) => list.push((doc, *f)),
+                None => {
+                    out.postings.insert(term.as_str().into(), vec![(doc, *f)]);
+                }
+            }
             *f = 0.0;
         }
         touched.clear();

@@ -69,7 +69,7 @@ describe('search in the browser', () => {
     assert.equal(requests.filter((u) => !u.startsWith(s.server.origin)).length, 0, 'a request left the site');
   });
 
-  test('glossary terms are results, and words are stemmed: "models" finds "model"', { timeout: 60_000 }, async (t) => {
+  test('glossary terms are results, and words are stemmed: "parameters" finds the entry "Parameter"', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
     const { page } = await openPage(context, s.server.url);

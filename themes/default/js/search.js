@@ -117,7 +117,7 @@ async function search(text) {
   // Words side by side: the pair's term (site/search.rs counts every two words in a row). A
   // document with the pair ranks above one with the words apart; a phrase in quotes needs it.
   const required = [];
-  for (let i = 1; i < qs.length; i++) {
+  for (let i = 1; m.pairs && i < qs.length; i++) {
     // Also for the word being typed: its pair exists once the word is whole.
     const pair = `${qs[i - 1].term} ${qs[i].term}`;
     const table = (await fetchJson(`t/${fileOf(pair, m.terms)}.json`)) || {};
@@ -139,6 +139,10 @@ async function search(text) {
       }
     }
     if (qs[i].quoted) required.push(found);
+  }
+  // Without pairs in the index, a phrase in quotes needs each of the query's words.
+  if (!m.pairs && qs.some((q) => q.quoted)) {
+    for (const [doc, e] of scores) if (e.matched < qs.length) scores.delete(doc);
   }
   for (const set of required) {
     for (const doc of scores.keys()) if (!set.has(doc)) scores.delete(doc);

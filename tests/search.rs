@@ -1,0 +1,122 @@
+//! The search index the build writes (issue #16): what is in it and what is not, words folded
+//! and stemmed for the course's language, deterministic, and `[output.html.search] enable`.
+//! `tests/browser/search.test.mjs` searches it in Chromium.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+#[path = "support/course.rs"]
+mod support;
+
+use support::{course, coursebook, page, text};
+
+/// Every word of the index (the keys of `search/t/*.json`), and all documents' addresses.
+fn index(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
+    let site = dir.join("site/search");
+    let mut words = Vec::new();
+    for f in std::fs::read_dir(site.join("t")).unwrap() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+        words.extend(v.as_object().unwrap().keys().cloned());
+    }
+    let mut docs = Vec::new();
+    for f in std::fs::read_dir(site.join("d")).unwrap() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+        for d in v.as_array().unwrap() {
+            docs.push(d[0].as_str().unwrap().to_string());
+        }
+    }
+    words.sort();
+    docs.sort();
+    (words, docs)
+}
+
+const QUIZ: &str = "```quiz\nquestions:\n  - type: single\n    prompt: Which zebrachoice?\n    choices:\n      - text: The zebrachoice\n        correct: true\n        feedback: Right, zebrafeedback.\n      - text: Another\n    explanation: Because zebraexplained.\n```\n";
+
+#[test]
+fn the_index_holds_what_learners_read_and_nothing_else() {
+    let lesson = format!(
+        "---\ntitle: Les modèles\n---\n\nUn modèle apprend.\n\n## Régression {{#fit}}\n\nLes moindres carrés.\n\n{QUIZ}"
+    );
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Recherche\"\nlanguage = \"fr\"\n",
+        ),
+        ("content/01-modeles.md", lesson.as_str()),
+        (
+            "content/02-cache.md",
+            "---\ntitle: Caché\nsearch: false\n---\n\nzebrahidden\n",
+        ),
+        (
+            "content/03-brouillon.md",
+            "---\ntitle: Brouillon\ndraft: true\n---\n\nzebradraft\n",
+        ),
+        ("content/04-japonais.md", "# 日本語\n\n機械学習のモデル\n"),
+        (
+            "content/glossary.yaml",
+            "- term: Paramètre\n  definition: Un nombre zebradefined appris.\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let (words, docs) = index(c.path());
+    let has = |w: &str| words.iter().any(|x| x == w);
+    // French stems, without accents: « modèles », « modèle » and « modele » meet.
+    assert!(has("model"), "{words:?}");
+    assert!(has("regress"), "{words:?}");
+    // Quiz prompts and choices are there; feedback and explanations are not.
+    assert!(has("zebrachoic") || has("zebrachoice"), "{words:?}");
+    for absent in [
+        "zebrafeedback",
+        "zebraexplained",
+        "zebrahidden",
+        "zebradraft",
+    ] {
+        assert!(
+            !words.iter().any(|w| w.starts_with(absent)),
+            "{absent} is in the index"
+        );
+    }
+    // Japanese as pairs of characters; the glossary's definitions.
+    assert!(has("機械") && has("学習"), "{words:?}");
+    assert!(has("zebradefin") || has("zebradefined"), "{words:?}");
+    // Sections by their anchors, the glossary entry by its own.
+    assert!(docs.contains(&"modeles.html#fit".to_string()), "{docs:?}");
+    assert!(
+        docs.iter().any(|d| d.starts_with("glossary.html#term-")),
+        "{docs:?}"
+    );
+    assert!(
+        !docs.iter().any(|d| d.starts_with("cache.html")),
+        "{docs:?}"
+    );
+    // The same index from a second build, byte for byte.
+    let first = std::fs::read_to_string(c.path().join("site/search/meta.json")).unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(index(c.path()), (words, docs));
+    assert_eq!(
+        std::fs::read_to_string(c.path().join("site/search/meta.json")).unwrap(),
+        first
+    );
+    assert!(page(c.path(), "index.html").contains("<form role=\"search\""));
+}
+
+#[test]
+fn search_can_be_turned_off_as_in_mdbook() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"No search\"\n[output.html.search]\nenable = false\nlimit-results = 5\n",
+        ),
+        ("content/01-a.md", "# A\n\nText.\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!c.path().join("site/search").exists());
+    assert!(!c.path().join("site/theme/js/search_wasm_bg.wasm").exists());
+    assert!(!page(c.path(), "index.html").contains("role=\"search\""));
+    // mdBook's other search keys are named as not done.
+    assert!(text(&out).contains("limit-results"), "{}", text(&out));
+}
