@@ -58,8 +58,11 @@ struct Section {
 struct Counted {
     docs: Vec<Doc>,
     lens: Vec<f32>,
-    postings: FxHashMap<Box<str>, Vec<(u32, f32)>>,
+    postings: FxHashMap<Box<str>, Counts>,
 }
+
+/// A word's documents with its weighted count in each.
+type Counts = Vec<(u32, f32)>;
 
 /// Pages counted together by one task.
 const BATCH: usize = 32;
@@ -127,7 +130,7 @@ pub fn build(
     let total: usize = parts.iter().map(|p| p.docs.len()).sum();
     let mut lens: Vec<f32> = Vec::with_capacity(total);
     let mut docs: Vec<Doc> = Vec::with_capacity(total);
-    let mut merged: FxHashMap<Box<str>, Vec<(u32, f32)>> = FxHashMap::default();
+    let mut merged: FxHashMap<Box<str>, Counts> = FxHashMap::default();
     for part in parts {
         let first = docs.len() as u32;
         for (term, list) in part.postings {
@@ -138,7 +141,7 @@ pub fn build(
         lens.extend(part.lens);
     }
     let avg = (lens.iter().sum::<f32>() / total.max(1) as f32).max(1.0);
-    let mut postings: Vec<(Box<str>, Vec<(u32, f32)>)> = merged.into_iter().collect();
+    let mut postings: Vec<(Box<str>, Counts)> = merged.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Each word's entry: how many documents have it, then its best postings in document order,
     // each document as the difference from the one before (small numbers compress well).
