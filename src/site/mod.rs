@@ -50,6 +50,9 @@ pub struct Cache {
     html: HashMap<u64, pages::Assembled>,
     /// What the output folder holds: URL → hash of the bytes written there.
     written: HashMap<String, u64>,
+    /// Each page's words for the search index, by the key of its rendered Markdown: an edit
+    /// counts one page again, not the course (site/search.rs).
+    search: search::Cache,
 }
 
 /// Build the course at `root`. Every problem goes to `diags`; nothing is written unless the
@@ -171,9 +174,9 @@ pub fn build_cached(
     timings.mark("pages");
     if config.search && mode == Mode::Write && !diags.has_errors() {
         // The search index, from the pages' HTML the build holds (site/search.rs).
-        let html: Vec<[&str; 2]> = rendered
+        let html: Vec<(u64, [&str; 2])> = rendered
             .iter()
-            .map(|r| [r.out.html.as_str(), r.out.appendix.as_str()])
+            .map(|r| (r.key, [r.out.html.as_str(), r.out.appendix.as_str()]))
             .collect();
         for (path, bytes) in search::build(
             &course,
@@ -181,6 +184,7 @@ pub fn build_cached(
             glossary.as_deref(),
             &config.language,
             GLOSSARY_URL,
+            cache.as_deref_mut().map(|c| &mut c.search),
         ) {
             site.add(path, bytes.into_bytes());
         }

@@ -20,6 +20,7 @@ use crate::content::{Course, PageKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// Documents per file of `search/d/`: the ten results a query shows fetch a few small files.
 pub const CHUNK: usize = 32;
@@ -34,6 +35,7 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
 /// One section or glossary entry, as results show it.
+#[derive(Clone)]
 struct Doc {
     href: String,
     title: String,
@@ -51,21 +53,22 @@ struct Section {
     with_title: bool,
 }
 
-/// Some pages' documents counted: each word's documents (numbered within these pages) with its
-/// weighted count. Merging these by word costs one step per word of a batch of pages, not one
-/// per word of every document (the 10,000-lesson benchmark course has 14 million counts).
+/// A page's documents counted: each word's documents (numbered within the page) with its
+/// weighted count. Merging these by word costs one step per word of a page, not one per word
+/// of every section.
 #[derive(Default)]
-struct Counted {
+pub struct Counted {
     docs: Vec<Doc>,
     lens: Vec<f32>,
     postings: FxHashMap<Box<str>, Counts>,
 }
 
+/// What `coursebook serve` keeps between builds: each page's counted words, by the key of its
+/// rendered Markdown (which changes with its text, title and URL).
+pub type Cache = std::collections::HashMap<u64, std::sync::Arc<Counted>>;
+
 /// A word's documents with its weighted count in each.
 type Counts = Vec<(u32, f32)>;
-
-/// Pages counted together by one task.
-const BATCH: usize = 32;
 
 /// Whether two words in a row are indexed as a term too ("least squar"), for phrases in quotes
 /// and for ranking words side by side first. Off for now: on the 1,000-lesson benchmark course
@@ -76,10 +79,11 @@ const PAIRS: bool = false;
 /// The files of the index: path under the site's root → bytes.
 pub fn build(
     course: &Course,
-    pages_html: &[[&str; 2]],
+    pages_html: &[(u64, [&str; 2])],
     glossary: Option<&Glossary>,
     language: &str,
     glossary_url: &str,
+    cache: Option<&mut Cache>,
 ) -> Vec<(String, String)> {
     let mut seen = vec![false; course.pages.len()];
     let pages: Vec<usize> = course
@@ -92,25 +96,36 @@ pub fn build(
             page.kind != PageKind::NotFound && page.front.search != Some(false)
         })
         .collect();
-    // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words.
-    let mut parts: Vec<Counted> = pages
-        .par_chunks(BATCH)
+    // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words;
+    // with serve's cache, only pages whose Markdown changed.
+    let previous = cache.as_deref();
+    let mut parts: Vec<Arc<Counted>> = pages
+        .par_iter()
         .map_init(
             || Words::new(language),
-            |words, batch| {
-                let mut counted = Counted::default();
-                for &i in batch {
-                    let page = &course.pages[i];
-                    let mut sections = Vec::new();
-                    split_sections(&page.url, &page.title, pages_html[i], &mut sections);
-                    for s in sections {
-                        words.count(s, &mut counted);
-                    }
+            |words, &i| {
+                let (key, html) = pages_html[i];
+                if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                    return Arc::clone(hit);
                 }
-                counted
+                let page = &course.pages[i];
+                let mut sections = Vec::new();
+                split_sections(&page.url, &page.title, html, &mut sections);
+                let mut counted = Counted::default();
+                for s in sections {
+                    words.count(s, &mut counted);
+                }
+                Arc::new(counted)
             },
         )
         .collect();
+    if let Some(cache) = cache {
+        *cache = pages
+            .iter()
+            .zip(&parts)
+            .map(|(&i, part)| (pages_html[i].0, Arc::clone(part)))
+            .collect();
+    }
     if let Some(g) = glossary {
         let mut words = Words::new(language);
         let mut counted = Counted::default();
@@ -124,22 +139,26 @@ pub fn build(
             };
             words.count(s, &mut counted);
         }
-        parts.push(counted);
+        parts.push(Arc::new(counted));
     }
     // Postings by word, documents in order.
     let total: usize = parts.iter().map(|p| p.docs.len()).sum();
     let mut lens: Vec<f32> = Vec::with_capacity(total);
     let mut docs: Vec<Doc> = Vec::with_capacity(total);
     let mut merged: FxHashMap<Box<str>, Counts> = FxHashMap::default();
-    for part in parts {
+    for part in &parts {
         let first = docs.len() as u32;
-        for (term, list) in part.postings {
-            let into = merged.entry(term).or_default();
-            into.extend(list.into_iter().map(|(doc, f)| (first + doc, f)));
+        for (term, list) in &part.postings {
+            let into = match merged.get_mut(term) {
+                Some(into) => into,
+                None => merged.entry(term.clone()).or_default(),
+            };
+            into.extend(list.iter().map(|&(doc, f)| (first + doc, f)));
         }
-        docs.extend(part.docs);
-        lens.extend(part.lens);
+        docs.extend(part.docs.iter().cloned());
+        lens.extend_from_slice(&part.lens);
     }
+    drop(parts);
     let avg = (lens.iter().sum::<f32>() / total.max(1) as f32).max(1.0);
     let mut postings: Vec<(Box<str>, Counts)> = merged.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -388,7 +388,12 @@ pub(super) fn check_anchors(
             if !page_ids.contains(&link.fragment) {
                 let mut near: Vec<&String> = page_ids
                     .iter()
-                    .filter(|id| !id.starts_with("tip-") && !id.starts_with("fnref"))
+                    // Not the search box's list: the page's frame, not its text.
+                    .filter(|id| {
+                        !id.starts_with("tip-")
+                            && !id.starts_with("fnref")
+                            && id.as_str() != "search-results"
+                    })
                     .collect();
                 near.sort();
                 let help = if near.is_empty() {
