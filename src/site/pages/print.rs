@@ -5,10 +5,11 @@
 //! page is. The build's own HTML escapes `"` in text, so an ` href="` is always an attribute.
 
 use super::markdown::Rendered;
-use super::rebase::{URL_ATTRS, is_absolute, percent_decode, resolve, rewrite_attributes};
+use super::rebase::{URL_ATTRS, is_absolute, resolve, rewrite_attributes};
 use super::views::Shared;
 use crate::content::Course;
 use crate::markdown;
+use crate::markdown::links::percent_decode;
 use crate::render::PrintChapterView;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};

@@ -83,29 +83,6 @@ pub(super) fn resolve(page_url: &str, rel: &str) -> String {
     out
 }
 
-/// `%XX` escapes decoded, to compare an address with the page URLs (which are not encoded).
-pub(super) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,7 +92,6 @@ mod tests {
         assert_eq!(resolve("a/b/c.html", "../d.html"), "a/d.html");
         assert_eq!(resolve("a.html", "../x/y.png"), "../x/y.png");
         assert_eq!(resolve("a/b.html", "./c/"), "a/c/");
-        assert_eq!(percent_decode("a%20b%C3%A9%zz"), "a bé%zz");
     }
 
     #[test]
