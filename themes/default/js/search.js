@@ -21,14 +21,18 @@ function fetchJson(path) {
   return files.get(path);
 }
 
-async function ready() {
-  if (!meta) {
-    const glue = await import(`./search_wasm.js${version}`);
-    await glue.default({ module_or_path: new URL(`./search_wasm_bg.wasm${version}`, import.meta.url) });
-    words = glue;
-    meta = await fetchJson("meta.json");
-  }
-  return meta;
+let loading = null;
+
+/** The words module and meta.json, fetched side by side the first time search is used. */
+function ready() {
+  loading ??= Promise.all([
+    import(`./search_wasm.js${version}`).then(async (glue) => {
+      await glue.default({ module_or_path: new URL(`./search_wasm_bg.wasm${version}`, import.meta.url) });
+      words = glue;
+    }),
+    fetchJson("meta.json").then((m) => { meta = m; }),
+  ]).then(() => meta);
+  return loading;
 }
 
 /** Compare two terms by code point, as Rust orders strings (site/search.rs sorts them). */
@@ -182,6 +186,8 @@ function marked(text, prefixes) {
 export function attach(form) {
   if (form.dataset.searchReady) return;
   form.dataset.searchReady = "";
+  // Opening search starts loading what the first query needs.
+  ready();
   const input = form.querySelector("input[type=search]");
   const list = form.querySelector("[data-search-results]");
   const status = form.querySelector("[data-search-status]");
