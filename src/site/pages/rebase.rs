@@ -11,9 +11,13 @@ pub(super) fn rewrite_attributes(html: &str, mut f: impl FnMut(&str, &str, &mut 
     let mut rest = html;
     while let Some(at) = rest.find("=\"") {
         let (before, after) = rest.split_at(at);
+        // After the last character that cannot be in a name (which may take several bytes:
+        // raw HTML can put `é="` anywhere).
         let name_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &before[name_start..];
         let is_attr = before[..name_start].ends_with([' ', '\n', '\t']);
         let after = &after[2..];
@@ -92,6 +96,14 @@ mod tests {
         assert_eq!(resolve("a/b/c.html", "../d.html"), "a/d.html");
         assert_eq!(resolve("a.html", "../x/y.png"), "../x/y.png");
         assert_eq!(resolve("a/b.html", "./c/"), "a/c/");
+    }
+
+    #[test]
+    fn text_before_an_equals_quote_may_be_any_character() {
+        // Raw HTML passes through: `é="` is not an attribute, and must not be cut in half.
+        let html = "<p>é=\"x\" ü-id=\"y\"</p><a href=\"b.html\">";
+        let out = absolute(html, "a/p.html", "/s/");
+        assert_eq!(out, "<p>é=\"x\" ü-id=\"y\"</p><a href=\"/s/a/b.html\">");
     }
 
     #[test]
