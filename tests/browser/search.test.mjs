@@ -76,6 +76,15 @@ describe('search in the browser', () => {
     await page.fill('input[type=search]', 'parameters');
     const found = await results(page);
     assert.ok(found.some((r) => /glossary\.html#term-/.test(r.href)), `no glossary entry among ${JSON.stringify(found)}`);
+    // Words found apart still answer; a phrase in quotes needs all its words.
+    await page.fill('input[type=search]', 'parameters zzzznothing');
+    assert.ok((await results(page)).length > 0, 'no results for a query with one unknown word');
+    await page.fill('input[type=search]', '"parameters zzzznothing"');
+    await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'a phrase with an unknown word to find nothing');
+    // `s` opens search too.
+    await page.locator('h1').first().click();
+    await page.keyboard.press('s');
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
     await page.fill('input[type=search]', 'zzzznothing');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no results to be said');
   });
