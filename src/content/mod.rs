@@ -95,6 +95,16 @@ pub struct Course {
 }
 
 impl Course {
+    /// Pages in reading order, each once (the table of contents may list a page twice).
+    pub fn reading_order(&self) -> Vec<usize> {
+        let mut seen = vec![false; self.pages.len()];
+        self.order
+            .iter()
+            .copied()
+            .filter(|&i| !std::mem::replace(&mut seen[i], true))
+            .collect()
+    }
+
     pub fn page_by_src(&self, src_rel: &Path) -> Option<usize> {
         self.pages
             .iter()

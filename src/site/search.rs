@@ -85,12 +85,9 @@ pub fn build(
     glossary_url: &str,
     cache: Option<&mut Cache>,
 ) -> Vec<(String, String)> {
-    let mut seen = vec![false; course.pages.len()];
     let pages: Vec<usize> = course
-        .order
-        .iter()
-        .copied()
-        .filter(|&i| !std::mem::replace(&mut seen[i], true))
+        .reading_order()
+        .into_iter()
         .filter(|&i| {
             let page = &course.pages[i];
             page.kind != PageKind::NotFound && page.front.search != Some(false)

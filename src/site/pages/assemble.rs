@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::markdown::Rendered;
 use super::print;
-use super::views::{Shared, absolutize, book_view, glossary_letters, used_in, version};
+use super::views::{Shared, book_view, glossary_letters, used_in, version};
 use crate::content::{Course, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{PageView, Renderer};
@@ -184,16 +184,7 @@ pub fn assemble(
                 "404.html",
                 ctx.strings.get("page", "not_found_title").to_string(),
             );
-            // Served at any depth, so its links start from the site's own path.
-            not_found.root = config.site_url.clone();
-            not_found.toc = toc::sidebar(course, None, "index.html")
-                .into_iter()
-                .map(|mut e| {
-                    absolutize(&mut e, &config.site_url);
-                    e
-                })
-                .collect();
-            not_found.template = "404.html";
+            shared.served_anywhere(&mut not_found);
             not_found
         });
         out.push((key, "404.html", page));

@@ -44,7 +44,7 @@ pub(super) struct Plan {
 
 impl Plan {
     pub(super) fn new(course: &Course) -> Plan {
-        let order = reading_order(course);
+        let order = course.reading_order();
         let ids = chapter_ids(course, &order);
         Plan { order, ids }
     }
@@ -140,17 +140,6 @@ pub(super) fn write(
         }
     }
     Ok(())
-}
-
-/// Pages in reading order, each once (a page the table of contents lists twice is printed once).
-fn reading_order(course: &Course) -> Vec<usize> {
-    let mut seen = vec![false; course.pages.len()];
-    course
-        .order
-        .iter()
-        .copied()
-        .filter(|&i| !std::mem::replace(&mut seen[i], true))
-        .collect()
 }
 
 /// Each chapter's id: its URL without `.html`, `/` and other punctuation as single hyphens

@@ -198,19 +198,25 @@ impl Shared<'_> {
         if page.kind == PageKind::NotFound {
             // mdBook's `input-404` page: served at any depth, so every address starts from
             // the site's own path, as in coursebook's own 404 page.
-            let site_url = &self.config.site_url;
-            view.root = site_url.clone();
-            view.toc = toc::sidebar(self.course, None, "index.html")
-                .into_iter()
-                .map(|mut e| {
-                    absolutize(&mut e, site_url);
-                    e
-                })
-                .collect();
-            view.content = super::rebase::absolute(&view.content, &page.url, site_url);
-            view.template = "404.html";
+            self.served_anywhere(&mut view);
+            view.content = super::rebase::absolute(&view.content, &page.url, &self.config.site_url);
         }
         view
+    }
+
+    /// The 404 page, coursebook's own or the course's: served at any depth, so its links start
+    /// from the site's own path.
+    pub(super) fn served_anywhere(&self, view: &mut PageView<'_>) {
+        let site_url = &self.config.site_url;
+        view.root = site_url.clone();
+        view.toc = toc::sidebar(self.course, None, "index.html")
+            .into_iter()
+            .map(|mut e| {
+                absolutize(&mut e, site_url);
+                e
+            })
+            .collect();
+        view.template = "404.html";
     }
 
     pub(super) fn lessons(&self, from: &str) -> Vec<LessonCardView> {
