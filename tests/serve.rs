@@ -243,6 +243,8 @@ fn serve_rebuilds_what_each_kind_of_change_affects() {
         last = get(port, "/k/a.html").1;
     }
     while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    // The print page, the whole course on one page, follows the edit too.
+    assert!(get(port, "/k/print.html").1.contains("learns 2."));
 
     // The glossary: its page and the lessons' tooltips.
     write(

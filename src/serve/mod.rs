@@ -60,6 +60,11 @@ pub fn run(options: &Options) -> bool {
         crate::cmd::print(&diags, options.quiet);
         return false;
     };
+    // Watch before the first build: a save made while it runs, or before the watcher would
+    // otherwise be ready (a page can already be open on the port), is then never missed.
+    let Some((watcher, events)) = watcher(&config) else {
+        return false;
+    };
     let hub = Arc::new(Hub::default());
     let mut cache = site::Cache::default();
     hub.built(rebuild(&root, options.quiet, &mut cache));
@@ -96,27 +101,25 @@ pub fn run(options: &Options) -> bool {
     if options.open {
         open_browser(&url);
     }
-    watch(&root, &config, &hub, options.quiet, &mut cache)
+    let rebuilt = watch(&root, &config, &events, &hub, options.quiet, &mut cache);
+    drop(watcher);
+    rebuilt
 }
 
-/// Watch book.toml, the source folder and the theme folder; rebuild after each save.
-fn watch(
-    root: &Path,
-    config: &crate::config::Config,
-    hub: &Hub,
-    quiet: bool,
-    cache: &mut site::Cache,
-) -> bool {
+type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// Watch book.toml, the source folder and the theme folder.
+fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher, Events)> {
     let (tx, rx) = channel::<notify::Result<notify::Event>>();
     let mut watcher = match notify::recommended_watcher(tx) {
         Ok(w) => w,
         Err(e) => {
             errln!("error: cannot watch files: {e}");
-            return false;
+            return None;
         }
     };
     let mut paths = vec![
-        (root.join("book.toml"), RecursiveMode::NonRecursive),
+        (config.root.join("book.toml"), RecursiveMode::NonRecursive),
         (config.src.clone(), RecursiveMode::Recursive),
     ];
     if let Some(theme) = &config.theme_dir {
@@ -127,6 +130,18 @@ fn watch(
             errln!("warning: cannot watch {}: {e}", path.display());
         }
     }
+    Some((watcher, rx))
+}
+
+/// Rebuild after each save the watcher reports.
+fn watch(
+    root: &Path,
+    config: &crate::config::Config,
+    rx: &Events,
+    hub: &Hub,
+    quiet: bool,
+    cache: &mut site::Cache,
+) -> bool {
     let out = config
         .build_dir
         .canonicalize()
