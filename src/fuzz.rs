@@ -85,12 +85,16 @@ fn config(cases: u32) -> ProptestConfig {
 
 /// Run `target(input)` on a thread with the build's stack, as the build does; fail on a panic
 /// (its message is printed above by the panic hook), a hang, or more than [`LIMIT`] twice.
+///
+/// Time is the process's CPU time where the system tells it (Linux), not the clock's: a long
+/// run is meant to go at low priority beside other work, and a case starved of the CPU for
+/// 20 s is not a hang (a run at `nice 19` beside a compile called a 0.1 s case one).
 fn check<I: Clone + Send + 'static>(input: &I, target: fn(&I)) -> Result<(), TestCaseError> {
     let mut slow = Duration::ZERO;
     for _ in 0..2 {
         let input = input.clone();
         let (tx, rx) = mpsc::channel();
-        let started = Instant::now();
+        let clock = Clock::start();
         std::thread::Builder::new()
             .name("fuzz-case".into())
             .stack_size(crate::STACK)
@@ -99,16 +103,26 @@ fn check<I: Clone + Send + 'static>(input: &I, target: fn(&I)) -> Result<(), Tes
                 let _ = tx.send(ok);
             })
             .map_err(|e| TestCaseError::fail(format!("cannot start a thread: {e}")))?;
-        match rx.recv_timeout(HANG) {
-            Ok(true) => {}
-            Ok(false) => return Err(TestCaseError::fail("panicked (see the message above)")),
-            Err(_) => {
-                return Err(TestCaseError::fail(format!(
-                    "no result after {HANG:?}: a hang"
-                )));
+        let ok = loop {
+            match rx.recv_timeout(Duration::from_millis(500)) {
+                Ok(ok) => break ok,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break false,
+                // However starved, a case gets 30 times HANG of the clock's time.
+                Err(mpsc::RecvTimeoutError::Timeout)
+                    if clock.used() > HANG || clock.wall() > HANG * 30 =>
+                {
+                    return Err(TestCaseError::fail(format!(
+                        "no result after {:?} of CPU time: a hang",
+                        clock.used()
+                    )));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
+        };
+        if !ok {
+            return Err(TestCaseError::fail("panicked (see the message above)"));
         }
-        let took = started.elapsed();
+        let took = clock.used();
         if took <= LIMIT {
             return Ok(());
         }
@@ -117,6 +131,67 @@ fn check<I: Clone + Send + 'static>(input: &I, target: fn(&I)) -> Result<(), Tes
     Err(TestCaseError::fail(format!(
         "took {slow:?} (twice over the limit of {LIMIT:?})"
     )))
+}
+
+/// A case's time: CPU time used by the process since it started (all its threads, so a case
+/// that runs on rayon's pool counts whole), or the clock's time where CPU time is not known.
+struct Clock {
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            wall: Instant::now(),
+            cpu: process_cpu_time(),
+        }
+    }
+
+    fn wall(&self) -> Duration {
+        self.wall.elapsed()
+    }
+
+    fn used(&self) -> Duration {
+        match (self.cpu, process_cpu_time()) {
+            (Some(before), Some(now)) => now.saturating_sub(before),
+            _ => self.wall(),
+        }
+    }
+}
+
+/// User plus system time of this process, from `/proc/self/stat` (fields 14 and 15, in
+/// clock ticks of 1/100 s, which is USER_HZ on every Linux).
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+#[test]
+fn cpu_time_counts_work_not_waiting() {
+    let clock = Clock::start();
+    std::thread::sleep(Duration::from_millis(300));
+    let waited = clock.used();
+    let mut x = 0u64;
+    let busy = Instant::now();
+    while busy.elapsed() < Duration::from_millis(300) {
+        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+    }
+    let worked = clock.used().saturating_sub(waited);
+    if process_cpu_time().is_some() {
+        assert!(
+            waited < Duration::from_millis(150),
+            "sleeping used {waited:?}"
+        );
+        assert!(
+            worked >= Duration::from_millis(150),
+            "working used {worked:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
