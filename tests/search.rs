@@ -120,3 +120,67 @@ fn search_can_be_turned_off_as_in_mdbook() {
     // mdBook's other search keys are named as not done.
     assert!(text(&out).contains("limit-results"), "{}", text(&out));
 }
+
+/// Every file of `site/search`, by path, as one text.
+fn index_files(dir: &std::path::Path) -> String {
+    let root = dir.join("site/search");
+    let mut files: Vec<std::path::PathBuf> = walk(&root);
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            format!(
+                "== {}\n{}\n",
+                f.strip_prefix(&root).unwrap().display(),
+                std::fs::read_to_string(f).unwrap()
+            )
+        })
+        .collect()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The index format, whole, for a small course: meta.json (documents, files' first words,
+/// pairs on), each word's `[documents, doc − previous, weight, …]` with words stemmed and
+/// pairs as written, and the documents' address, title, heading and excerpt. Built twice: the
+/// same bytes.
+#[test]
+fn a_small_course_s_index() {
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Fit\"\n"),
+        (
+            "content/01-fit.md",
+            "# Fitting a line\n\nA model learns its weights.\n\n## Least squares {#ls}\n\nLeast squares fits the line; the squares of the errors are least.\n",
+        ),
+        (
+            "content/02-loss.md",
+            "# Loss\n\nThe loss measures errors.\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- term: Weight\n  definition: A number the model learns.\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let first = index_files(c.path());
+    insta::assert_snapshot!(first);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        index_files(c.path()),
+        first,
+        "a second build wrote another index"
+    );
+}

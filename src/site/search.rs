@@ -53,28 +53,33 @@ struct Section {
     with_title: bool,
 }
 
-/// A page's documents counted: each word's documents (numbered within the page) with its
-/// weighted count. Merging these by word costs one step per word of a page, not one per word
-/// of every section.
+/// A term's key: the hash of its text, never 0; a pair of words is its two words' keys, a
+/// single word its key and 0. Counting and merging move numbers, not strings: a term's text
+/// is only looked up once, to write it.
+type Key = (u64, u64);
+
+/// A page's documents counted: for each (term, document of the page) its weighted count, and
+/// the text of each word key the page uses.
 #[derive(Default)]
 pub struct Counted {
     docs: Vec<Doc>,
     lens: Vec<f32>,
-    postings: FxHashMap<Box<str>, Counts>,
+    names: Vec<(u64, Arc<str>)>,
+    postings: Vec<(Key, u32, f32)>,
+    /// Where each shard starts in `names` and in `postings`, which are sorted by shard.
+    name_shards: Vec<u32>,
+    shards: Vec<u32>,
 }
 
 /// What `coursebook serve` keeps between builds: each page's counted words, by the key of its
 /// rendered Markdown (which changes with its text, title and URL).
 pub type Cache = std::collections::HashMap<u64, std::sync::Arc<Counted>>;
 
-/// A word's documents with its weighted count in each.
-type Counts = Vec<(u32, f32)>;
-
-/// Whether two words in a row are indexed as a term too ("least squar"), for phrases in quotes
-/// and for ranking words side by side first. Off for now: on the 1,000-lesson benchmark course
-/// it took the index from 0.2 to 1.2 s and 13 MB, and 10,000 lessons to 1.7 GB of memory (the
-/// issue's budget is 10 % of the build); search.js reads the flag from meta.json.
-const PAIRS: bool = false;
+/// Whether two words in a row are indexed as a term too, as written but folded ("least
+/// squares", not stemmed: a pair is how a learner finds the very words of a section): a query's
+/// words found side by side rank first, and a phrase in quotes needs each of its pairs.
+/// search.js reads the flag from meta.json.
+const PAIRS: bool = true;
 
 /// The files of the index: path under the site's root → bytes.
 pub fn build(
@@ -101,18 +106,13 @@ pub fn build(
         .map_init(
             || Words::new(language),
             |words, &i| {
-                let (key, html) = pages_html[i];
-                if let Some(hit) = previous.and_then(|c| c.get(&key)) {
+                if let Some(hit) = previous.and_then(|c| c.get(&pages_html[i].0)) {
                     return Arc::clone(hit);
                 }
                 let page = &course.pages[i];
                 let mut sections = Vec::new();
-                split_sections(&page.url, &page.title, html, &mut sections);
-                let mut counted = Counted::default();
-                for s in sections {
-                    words.count(s, &mut counted);
-                }
-                Arc::new(counted)
+                split_sections(&page.url, &page.title, pages_html[i].1, &mut sections);
+                Arc::new(words.count_page(sections))
             },
         )
         .collect();
@@ -124,74 +124,77 @@ pub fn build(
             .collect();
     }
     if let Some(g) = glossary {
-        let mut words = Words::new(language);
-        let mut counted = Counted::default();
-        for e in &g.entries {
-            let s = Section {
+        let sections = g
+            .entries
+            .iter()
+            .map(|e| Section {
                 href: format!("{glossary_url}#term-{}", e.id),
                 title: e.term.clone(),
                 heading: String::new(),
                 text: e.definition.clone(),
                 with_title: true,
-            };
-            words.count(s, &mut counted);
-        }
-        parts.push(Arc::new(counted));
+            })
+            .collect();
+        parts.push(Arc::new(Words::new(language).count_page(sections)));
     }
-    // Postings by word, documents in order.
-    let total: usize = parts.iter().map(|p| p.docs.len()).sum();
-    let mut lens: Vec<f32> = Vec::with_capacity(total);
-    let mut docs: Vec<Doc> = Vec::with_capacity(total);
-    let mut merged: FxHashMap<Box<str>, Counts> = FxHashMap::default();
+    // Documents numbered across the course, in reading order.
+    let mut lens: Vec<f32> = Vec::new();
+    let mut docs: Vec<&Doc> = Vec::new();
+    let mut firsts: Vec<u32> = Vec::with_capacity(parts.len());
     for part in &parts {
-        let first = docs.len() as u32;
-        for (term, list) in &part.postings {
-            let into = match merged.get_mut(term) {
-                Some(into) => into,
-                None => merged.entry(term.clone()).or_default(),
-            };
-            into.extend(list.iter().map(|&(doc, f)| (first + doc, f)));
-        }
-        docs.extend(part.docs.iter().cloned());
+        firsts.push(docs.len() as u32);
+        docs.extend(&part.docs);
         lens.extend_from_slice(&part.lens);
     }
-    drop(parts);
+    let total = docs.len();
     let avg = (lens.iter().sum::<f32>() / total.max(1) as f32).max(1.0);
-    let mut postings: Vec<(Box<str>, Counts)> = merged.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Each word's entry: how many documents have it, then its best postings in document order,
-    // each document as the difference from the one before (small numbers compress well).
-    let entries: Vec<(String, String)> = postings
+    // Each page's postings and names are sorted by shard (site/search.rs `shard`): a shard's
+    // terms are gathered from every page and written on their own, all shards in parallel,
+    // so no list of every posting of the course is ever made or sorted.
+    let names: Vec<FxHashMap<u64, &str>> = (0..SHARDS)
         .into_par_iter()
-        .map(|(term, counts)| {
-            let term = String::from(term);
-            let df = counts.len();
-            // BM25's term weight for each document, 0..=2.2, kept as hundredths.
-            let mut list: Vec<(u32, u8)> = counts
-                .into_iter()
-                .map(|(doc, f)| {
-                    let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
-                    let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round();
-                    (doc, weight.clamp(1.0, 255.0) as u8)
-                })
-                .collect();
-            if list.len() > MAX_POSTINGS {
-                list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                list.truncate(MAX_POSTINGS);
-                list.sort_unstable_by_key(|p| p.0);
+        .map(|s| {
+            let mut map = FxHashMap::default();
+            for part in &parts {
+                let range = part.name_shards[s] as usize..part.name_shards[s + 1] as usize;
+                for (key, name) in &part.names[range] {
+                    map.entry(*key).or_insert(&**name);
+                }
             }
-            let mut out = String::with_capacity(list.len() * 7 + term.len() + 8);
-            out.push_str(&json_string(&term));
-            let _ = write!(out, ":[{df}");
-            let mut last = 0;
-            for (doc, weight) in list {
-                let _ = write!(out, ",{},{weight}", doc - last);
-                last = doc;
-            }
-            out.push(']');
-            (term, out)
+            map
         })
         .collect();
+    let name = |key: u64| names[shard(key)].get(&key).copied();
+    let mut entries: Vec<(String, String)> = (0..SHARDS)
+        .into_par_iter()
+        .flat_map_iter(|s| {
+            let mut postings: Vec<(Key, u32, f32)> = Vec::new();
+            for (part, &first) in parts.iter().zip(&firsts) {
+                let range = part.shards[s] as usize..part.shards[s + 1] as usize;
+                postings.extend(
+                    part.postings[range]
+                        .iter()
+                        .map(|&(k, d, f)| (k, first + d, f)),
+                );
+            }
+            // Pages come in order, and each page's postings are in document order for a term.
+            postings.sort_by_key(|p| p.0);
+            let mut out = Vec::new();
+            let mut at = 0;
+            while at < postings.len() {
+                let key = postings[at].0;
+                let end = at + postings[at..].iter().take_while(|p| p.0 == key).count();
+                if let Some(entry) = entry(key, &postings[at..end], &name, &lens, avg) {
+                    out.push(entry);
+                }
+                at = end;
+            }
+            out
+        })
+        .collect();
+    // Two different terms cannot share a key but by a 64-bit hash collision; were they to, the
+    // text decides the order all the same.
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     // Words in order, cut into files of about TERMS_FILE bytes; meta.json names each file's
     // first word, so a query finds a word's file by binary search.
     let mut files: Vec<(String, String)> = Vec::new();
@@ -253,19 +256,95 @@ pub fn build(
     files
 }
 
+/// One term's entry of `search/t/`: how many documents have it, then its best postings in
+/// document order, each document as the difference from the one before (small numbers
+/// compress well), with its BM25 weight.
+fn entry<'a>(
+    (a, b): Key,
+    run: &[(Key, u32, f32)],
+    name: &dyn Fn(u64) -> Option<&'a str>,
+    lens: &[f32],
+    avg: f32,
+) -> Option<(String, String)> {
+    let term = match b {
+        0 => name(a)?.to_string(),
+        _ => format!("{} {}", name(a)?, name(b)?),
+    };
+    let df = run.len();
+    // BM25's term weight for each document, 0..=2.2, kept as hundredths.
+    let mut list: Vec<(u32, u8)> = run
+        .iter()
+        .map(|&(_, doc, f)| {
+            let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
+            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round();
+            (doc, weight.clamp(1.0, 255.0) as u8)
+        })
+        .collect();
+    if list.len() > MAX_POSTINGS {
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+        list.sort_unstable_by_key(|p| p.0);
+    }
+    let mut out = String::with_capacity(list.len() * 7 + term.len() + 8);
+    out.push_str(&json_string(&term));
+    let _ = write!(out, ":[{df}");
+    let mut last = 0;
+    for (doc, weight) in list {
+        let _ = write!(out, ",{},{weight}", doc - last);
+        last = doc;
+    }
+    out.push(']');
+    Some((term, out))
+}
+
+/// Postings and names are gathered in this many groups of keys, each on its own.
+const SHARDS: usize = 64;
+
+/// The group of a word key (its top bits: keys are hashes), or of a term's [`Key`].
+fn shard(key: u64) -> usize {
+    (key >> 58) as usize
+}
+
+fn shard_of((a, b): Key) -> usize {
+    shard(a ^ b.rotate_left(29))
+}
+
+/// Where each shard's items start in `items`, sorted by shard (and one past the end).
+fn shard_starts<T>(items: &[T], shard: impl Fn(&T) -> usize) -> Vec<u32> {
+    let mut starts = vec![0u32; SHARDS + 1];
+    for item in items {
+        starts[shard(item) + 1] += 1;
+    }
+    for s in 0..SHARDS {
+        starts[s + 1] += starts[s];
+    }
+    starts
+}
+
+/// A term known to one thread.
+struct Term {
+    name: Arc<str>,
+    key: u64,
+    /// Its weighted count in the current section.
+    count: f32,
+    /// The last page that named it (see [`Words::page`]).
+    named_in: u32,
+}
+
 /// One thread's stemmer, and the terms of the words it has seen (by number, so counting a
 /// section allocates nothing per word).
 struct Words {
     stemmer: Option<search_wasm::Stemmer>,
-    /// A word as written (lowercase) → its term's number.
-    seen: FxHashMap<String, u32>,
-    /// Term numbers: the term, and its count in the current section.
-    terms: Vec<(String, f32)>,
-    term_ids: FxHashMap<String, u32>,
-    /// Two words in a row (their numbers) → the number of the pair's term, `"first second"`.
-    pairs: FxHashMap<(u32, u32), u32>,
+    /// A word as written (lowercase) → the numbers of its term and of its written form.
+    seen: FxHashMap<String, (u32, u32)>,
+    terms: Vec<Term>,
+    term_ids: FxHashMap<Box<str>, u32>,
+    /// The current section's pairs of words in a row (their numbers), with their counts.
+    pairs: FxHashMap<(u32, u32), f32>,
     /// The current section's terms, by number.
     touched: Vec<u32>,
+    /// A number for the page being counted: each term's text is given once a page.
+    page: u32,
 }
 
 impl Words {
@@ -277,6 +356,7 @@ impl Words {
             term_ids: FxHashMap::default(),
             pairs: FxHashMap::default(),
             touched: Vec::new(),
+            page: 0,
         }
     }
 
@@ -286,18 +366,38 @@ impl Words {
             return id;
         }
         let id = self.terms.len() as u32;
-        self.terms.push((term.to_string(), 0.0));
-        self.term_ids.insert(term.to_string(), id);
+        self.terms.push(Term {
+            name: term.into(),
+            key: key_of(term),
+            count: 0.0,
+            named_in: u32::MAX,
+        });
+        self.term_ids.insert(term.into(), id);
         id
     }
 
     /// Count `weight` more of term `id` in the current section.
     fn add(&mut self, id: u32, weight: f32) {
-        let entry = &mut self.terms[id as usize].1;
+        let entry = &mut self.terms[id as usize].count;
         if *entry == 0.0 {
             self.touched.push(id);
         }
         *entry += weight;
+    }
+
+    /// A page's sections counted.
+    fn count_page(&mut self, sections: Vec<Section>) -> Counted {
+        self.page = self.page.wrapping_add(1);
+        let mut out = Counted::default();
+        for s in sections {
+            self.count(s, &mut out);
+        }
+        out.postings
+            .sort_unstable_by_key(|&(key, doc, _)| (shard_of(key), key, doc));
+        out.shards = shard_starts(&out.postings, |p| shard_of(p.0));
+        out.names.sort_unstable_by_key(|n| (shard(n.0), n.0));
+        out.name_shards = shard_starts(&out.names, |n| shard(n.0));
+        out
     }
 
     /// A section counted into `out`: each word's weight by field (title ×3, heading ×2, text
@@ -312,61 +412,67 @@ impl Words {
         ];
         if self.terms.len() > 300_000 {
             // A bound on memory for large courses: numbers only live for one section (the
-            // postings are kept by word), so the tables are caches and can start again.
+            // postings are kept by key), so the tables are caches and can start again.
             self.seen.clear();
-            self.pairs.clear();
             self.terms.clear();
             self.term_ids.clear();
         }
         for (text, weight) in fields {
-            // Two words in a row are a term too ("least squar"): a query's words found side by
-            // side rank first, and a phrase in quotes needs each of its pairs.
             let mut previous: Option<u32> = None;
             search_wasm::each_piece(text, |piece| {
-                let id = match piece {
+                // The word's term (stemmed, for finding it in any form) and its written form
+                // (folded, for pairs: words side by side as written).
+                let (id, written) = match piece {
                     search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
-                        Some(&id) => id,
+                        Some(&ids) => ids,
                         None => {
                             let term = search_wasm::term(lower, self.stemmer.as_ref());
                             let id = self.term_id(&term);
-                            self.seen.insert(lower.to_string(), id);
-                            id
+                            let written = if PAIRS {
+                                self.term_id(&search_wasm::fold(lower))
+                            } else {
+                                id
+                            };
+                            self.seen.insert(lower.to_string(), (id, written));
+                            (id, written)
                         }
                     },
-                    search_wasm::Piece::Unspaced(pair) => self.term_id(pair),
+                    search_wasm::Piece::Unspaced(pair) => {
+                        let id = self.term_id(pair);
+                        (id, id)
+                    }
                 };
                 self.add(id, weight);
                 if let (true, Some(before)) = (PAIRS, previous) {
-                    let pair = match self.pairs.get(&(before, id)) {
-                        Some(&pair) => pair,
-                        None => {
-                            let name = format!(
-                                "{} {}",
-                                self.terms[before as usize].0, self.terms[id as usize].0
-                            );
-                            let pair = self.term_id(&name);
-                            self.pairs.insert((before, id), pair);
-                            pair
-                        }
-                    };
-                    self.add(pair, weight);
+                    *self.pairs.entry((before, written)).or_insert(0.0) += weight;
                 }
-                previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(id);
+                previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(written);
                 len += 1.0;
             });
         }
-        let (terms, touched) = (&mut self.terms, &mut self.touched);
-        for &id in touched.iter() {
-            let (term, f) = &mut terms[id as usize];
-            match out.postings.get_mut(term.as_str()) {
-                Some(list) => list.push((doc, *f)),
-                None => {
-                    out.postings.insert(term.as_str().into(), vec![(doc, *f)]);
+        let page = self.page;
+        for &id in &self.touched {
+            let term = &mut self.terms[id as usize];
+            out.postings.push(((term.key, 0), doc, term.count));
+            term.count = 0.0;
+            if term.named_in != page {
+                term.named_in = page;
+                out.names.push((term.key, term.name.clone()));
+            }
+        }
+        self.touched.clear();
+        for ((a, b), f) in self.pairs.drain() {
+            let mut key = [0; 2];
+            for (k, id) in key.iter_mut().zip([a, b]) {
+                let term = &mut self.terms[id as usize];
+                *k = term.key;
+                if term.named_in != page {
+                    term.named_in = page;
+                    out.names.push((term.key, term.name.clone()));
                 }
             }
-            *f = 0.0;
+            out.postings.push(((key[0], key[1]), doc, f));
         }
-        touched.clear();
         out.lens.push(len);
         out.docs.push(Doc {
             excerpt: excerpt(&s.text),
@@ -375,6 +481,15 @@ impl Words {
             heading: s.heading,
         });
     }
+}
+
+/// A term's key: a hash of its text that is the same in every build (never 0, which marks a
+/// single word in a [`Key`]).
+fn key_of(term: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    term.hash(&mut h);
+    h.finish().max(1)
 }
 
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has

@@ -9,7 +9,7 @@ import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.
 
 const PHONE_390 = { width: 390, height: 844 };
 import { serve } from './lib/server.mjs';
-import { REPO, buildOrThrow, tempDir, removeDir } from './lib/coursebook.mjs';
+import { REPO, buildOrThrow, tempDir, removeDir, makeCourse } from './lib/coursebook.mjs';
 import { waitInPage, expectNoAxeViolations } from './lib/expect.mjs';
 
 const PREFIX = '/academy/';
@@ -108,5 +108,65 @@ describe('search in the browser', () => {
     t.after(() => context.close());
     const { page } = await openPage(context, s.server.url);
     assert.equal(await page.isHidden('form[role=search]'), true);
+  });
+});
+
+describe('search ranks words side by side first', () => {
+  const s = {};
+  before(async () => {
+    // Three sections hold "gradient" and "descent"; only one holds them side by side, as
+    // written, and it is neither the first section nor the one with the most words.
+    s.course = await makeCourse({
+      'book.toml': '[book]\ntitle = "Pairs"\n[output.html]\nsite-url = "/p/"\n',
+      'content/01-a.md': `
+        # Optimisers
+
+        ## Apart {#apart}
+
+        The descent of a slope, and its gradient, and more gradient and descent words.
+
+        ## Together {#together}
+
+        Plain gradient descent takes small steps.
+
+        ## Plural {#plural}
+
+        Gradients descend; the descents of gradients.
+      `,
+      'content/02-b.md': `
+        # Other
+
+        Descent first, gradient last.
+      `,
+    });
+    s.dest = await tempDir('coursebook-search-pairs-');
+    await buildOrThrow(s.course, { dest: s.dest });
+    s.server = await serve(s.dest, { prefix: '/p/' });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+  });
+
+  test('"gradient descent" finds the section with the phrase first; in quotes, only it', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    const hrefs = async () => {
+      await waitInPage(page, () => !document.querySelector('[data-search-results]').hidden, null, 'search results');
+      return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href')));
+    };
+    await page.fill('input[type=search]', 'gradient descent');
+    const found = await hrefs();
+    assert.match(found[0], /a\.html#together$/, JSON.stringify(found));
+    assert.ok(found.length >= 3, `the words apart answer too: ${JSON.stringify(found)}`);
+    await page.fill('input[type=search]', '"gradient descent"');
+    await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length === 1, null, 'one result for the phrase');
+    assert.match((await hrefs())[0], /a\.html#together$/);
+    // The phrase as written: "gradients descend" stems like it, but is not it.
+    await page.fill('input[type=search]', '"descent gradient"');
+    await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no section has "descent gradient"');
   });
 });

@@ -118,12 +118,13 @@ async function search(text) {
       scores.set(doc, e);
     }
   }
-  // Words side by side: the pair's term (site/search.rs counts every two words in a row). A
-  // document with the pair ranks above one with the words apart; a phrase in quotes needs it.
+  // Words side by side, as written (folded, not stemmed): the pair's term (site/search.rs
+  // counts every two words in a row). A document with the pair ranks above one with the
+  // words apart; a phrase in quotes needs it.
   const required = [];
   for (let i = 1; m.pairs && i < qs.length; i++) {
     // Also for the word being typed: its pair exists once the word is whole.
-    const pair = `${qs[i - 1].term} ${qs[i].term}`;
+    const pair = `${qs[i - 1].prefix} ${qs[i].prefix}`;
     const table = (await fetchJson(`t/${fileOf(pair, m.terms)}.json`)) || {};
     const entry = table[pair];
     const found = new Set();
