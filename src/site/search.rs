@@ -23,7 +23,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 /// Documents per file of `search/d/`: the ten results a query shows fetch a few small files.
-pub const CHUNK: usize = 32;
+pub const CHUNK: usize = 16;
 /// About how many bytes of postings a file of `search/t/` holds (a third of that gzipped).
 const TERMS_FILE: usize = 60_000;
 /// The postings kept for a word: its best-weighted documents. A query ranks and shows the

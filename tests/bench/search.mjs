@@ -9,8 +9,9 @@
 // it: search, then each shown result's data; a page's sections are its sub-results, the one
 // holding most matches first).
 //
-// Queries: for a random lesson section, two adjacent words of its text that are rare in the
-// course (the rarest pair of the section), expecting that section; and glossary terms' names,
+// Queries: for a random lesson section, its shortest run of words found nowhere else on the
+// site (a distinctive pair, or else a phrase of three or four words), rarest words first,
+// expecting that section; and glossary terms' names,
 // expecting their glossary entries. Each is typed into the header's search box of a lesson page.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -53,6 +54,10 @@ function pages(dir, rel = '') {
 }
 const text = (html) => html.replace(/<span class="term-tip"[^]*?<\/span><\/span>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
 const wordsOf = (t) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+// A part's words, with '|' where a block (paragraph, heading, list item, cell…) ends: a run
+// of words that learners read together never crosses one.
+const BLOCK = /<\/?(?:p|li|h[1-6]|td|th|pre|div|dt|dd|blockquote|figcaption|summary|details|ul|ol|table|tr|section|aside)\b[^>]*>/;
+const blocksOf = (html) => html.split(BLOCK).flatMap((b) => ['|', ...wordsOf(text(b))]);
 
 // Every part of every page counts for whether a pair is distinctive (its introduction, its
 // objectives, its quiz too); queries come from the lessons' own sections.
@@ -62,10 +67,10 @@ for (const url of pages(site)) {
   const html = readFileSync(path.join(site, url), 'utf8');
   const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
   const parts = main.split(/(?=<h[2-6] id=")/);
-  everywhere.push(wordsOf(text(parts[0])));
+  everywhere.push(blocksOf(parts[0]));
   for (const part of parts.slice(1)) {
     const id = part.match(/^<h[2-6] id="([^"]+)"/)[1];
-    const words = wordsOf(text(part));
+    const words = blocksOf(part);
     everywhere.push(words);
     if (/^(objectives|key-terms|course-end|quiz)/.test(id) || !/^<h[23]/.test(part)) continue;
     sections.push({ href: `${url}#${id}`, words: words.slice(0, 600) });
@@ -74,17 +79,10 @@ for (const url of pages(site)) {
 {
   let glossary = '';
   try { glossary = readFileSync(path.join(site, 'glossary.html'), 'utf8'); } catch { /* none */ }
-  for (const m of glossary.matchAll(/<dd[^>]*>([^]*?)<\/dd>/g)) everywhere.push(wordsOf(text(m[1])));
-}
-// How many parts hold each adjacent pair of words: a distinctive pair is in one section.
-const pairs = new Map();
-for (const words of everywhere) {
-  const seen = new Set();
-  for (let i = 0; i + 1 < words.length; i++) seen.add(`${words[i]} ${words[i + 1]}`);
-  for (const p of seen) pairs.set(p, (pairs.get(p) || 0) + 1);
+  for (const m of glossary.matchAll(/<dd[^>]*>([^]*?)<\/dd>/g)) everywhere.push(blocksOf(m[1]));
 }
 const df = new Map();
-for (const s of sections) for (const w of new Set(s.words)) df.set(w, (df.get(w) || 0) + 1);
+for (const s of sections) for (const w of new Set(s.words)) if (w !== '|') df.set(w, (df.get(w) || 0) + 1);
 const queries = [];
 const glossaryHtml = (() => {
   try { return readFileSync(path.join(site, 'glossary.html'), 'utf8'); } catch { return ''; }
@@ -93,17 +91,36 @@ const glossaryHtml = (() => {
 const terms = [...glossaryHtml.matchAll(/<dt id="(term-[^"]+)"[^>]*>([^]*?)<\/dt>/g)].map((m) => ({ q: text(m[2].replace(/<span class="aliases">[^]*?<\/span>/, '')).trim(), href: `glossary.html#${m[1]}` }));
 const glossaryShare = Math.min(terms.length, Math.round(QUERIES / 10));
 for (let i = 0; i < glossaryShare; i++) queries.push(terms[Math.floor(random() * terms.length)]);
-let tries = 0;
-while (queries.length < QUERIES && sections.length && tries++ < QUERIES * 50) {
-  const s = sections[Math.floor(random() * sections.length)];
-  // The section's pairs found in no other section, rarest words first.
+// Candidate sections, then how many parts of the site hold each of their runs of two, three
+// and four words (only those runs are counted: every run of a 10,000-lesson site would not fit).
+const candidates = [];
+for (let i = 0; i < QUERIES * 3 && sections.length; i++) candidates.push(sections[Math.floor(random() * sections.length)]);
+const runs = (words, n, f) => {
+  for (let i = 0; i + n <= words.length; i++) {
+    const run = words.slice(i, i + n);
+    if (!run.includes('|')) f(run.join(' '), i);
+  }
+};
+const counts = new Map();
+for (const s of candidates) for (const n of [2, 3, 4]) runs(s.words, n, (r) => counts.set(r, 0));
+for (const words of everywhere) {
+  const seen = new Set();
+  for (const n of [2, 3, 4]) runs(words, n, (r) => { if (counts.has(r)) seen.add(r); });
+  for (const r of seen) counts.set(r, counts.get(r) + 1);
+}
+// Each candidate's query: its shortest run of words found nowhere else (a distinctive pair if it
+// has one, else a phrase), of real words (3 letters or more, not numbers), rarest words first.
+for (const s of candidates) {
+  if (queries.length >= QUERIES) break;
   let best = null;
-  for (let i = 0; i + 1 < s.words.length; i++) {
-    const pair = `${s.words[i]} ${s.words[i + 1]}`;
-    const [a, b] = [s.words[i], s.words[i + 1]];
-    if (pairs.get(pair) !== 1 || a.length < 3 || b.length < 3 || /^\d+$/.test(a) || /^\d+$/.test(b)) continue;
-    const score = (df.get(s.words[i]) || 1) + (df.get(s.words[i + 1]) || 1);
-    if (!best || score < best.score) best = { score, q: pair };
+  for (const n of [2, 3, 4]) {
+    runs(s.words, n, (r, i) => {
+      const words = s.words.slice(i, i + n);
+      if (counts.get(r) !== 1 || words.some((w) => w.length < 3 || /^\d+$/.test(w))) return;
+      const score = words.reduce((sum, w) => sum + (df.get(w) || 1), 0);
+      if (!best || score < best.score) best = { score, q: r };
+    });
+    if (best) break;
   }
   if (best) queries.push({ q: best.q, href: s.href });
 }

@@ -112,8 +112,9 @@ async function search(text) {
       }
     }
     for (const [doc, s] of hits) {
-      const e = scores.get(doc) || { matched: 0, score: 0, pairs: 0 };
-      e.matched += 1;
+      const e = scores.get(doc) || { words: new Set(), matched: 0, score: 0, pairs: 0 };
+      e.words.add(i);
+      e.matched = e.words.size;
       e.score += s;
       scores.set(doc, e);
     }
@@ -136,8 +137,9 @@ async function search(text) {
         found.add(doc);
         // The pair holds both words, even where a common word's list was cut to its best
         // documents (site/search.rs MAX_POSTINGS).
-        const e = scores.get(doc) || { matched: 0, score: 0, pairs: 0 };
-        e.matched = Math.max(e.matched, 2);
+        const e = scores.get(doc) || { words: new Set(), matched: 0, score: 0, pairs: 0 };
+        e.words.add(i - 1).add(i);
+        e.matched = e.words.size;
         e.pairs += 1;
         e.score += (entry[j + 1] / 100) * idf;
         scores.set(doc, e);
@@ -161,6 +163,13 @@ async function search(text) {
     const row = chunk[doc % m.chunk];
     if (row) out.push({ href: row[0], title: row[1], heading: row[2], excerpt: row[3] });
   }
+  // A result named exactly as the query (a section's heading, or a glossary term or page
+  // without one) comes first: "Latent pooling" is the glossary's entry before the lessons
+  // about latent poolings. The sort is stable: otherwise the ranking stands.
+  const asWritten = (t) => queryWords(t, m.language).map((q) => q.prefix).join(" ");
+  const query = qs.map((q) => q.prefix).join(" ");
+  const named = (r) => (asWritten(r.heading || r.title) === query ? 1 : 0);
+  out.sort((a, b) => named(b) - named(a));
   return { results: out, prefixes: qs.map((q) => q.prefix) };
 }
 
