@@ -150,11 +150,12 @@ async function pagefind(page, q) {
     const found = await pf.search(query);
     const shown = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
     const ms = performance.now() - t0;
-    const hrefs = [];
-    for (const d of shown) {
-      const subs = [...(d.sub_results || [])].sort((a, b) => (b.locations?.length ?? 0) - (a.locations?.length ?? 0));
-      for (const s of subs.length ? subs : [d]) hrefs.push(s.url.replace(/^\//, ''));
-    }
+    // A result is a page with the three sections its UI shows under it (those holding most
+    // matches): the right section among them counts as found at the page's rank.
+    const hrefs = shown.map((d) => {
+      const subs = [...(d.sub_results || [])].sort((a, b) => (b.locations?.length ?? 0) - (a.locations?.length ?? 0)).slice(0, 3);
+      return [d, ...subs].map((x) => x.url.replace(/^\//, ''));
+    });
     return { ms, hrefs };
   }, q);
 }
@@ -211,9 +212,10 @@ for (const { q, href } of queries) {
   await type(ctx.page, q); // loads the files this query needs
   const { ms, hrefs } = await type(ctx.page, `${q} `); // the same results, everything cached
   times.push(ms);
-  if (hrefs[0] === href) top1++;
+  const at = (r) => (Array.isArray(r) ? r.includes(href) : r === href);
+  if (hrefs[0] && at(hrefs[0])) top1++;
   else if (process.env.SHOW_MISSES) console.error(`miss@1: ${q} → want ${href}, got ${hrefs.slice(0, 3).join(' ')}`);
-  if (hrefs.slice(0, 5).includes(href)) top5++;
+  if (hrefs.slice(0, 5).some(at)) top5++;
   else if (missed.length < 5 || (missed.length < 10 && !href.startsWith("glossary"))) missed.push(`${q} → want ${href}, got ${hrefs.slice(0, 3).join(' ')}`);
 }
 await ctx.context.close();
