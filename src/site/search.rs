@@ -29,6 +29,9 @@ const TERMS_FILE: usize = 60_000;
 /// The postings kept for a word: its best-weighted documents. A query ranks and shows the
 /// best ten; a word in tens of thousands of sections would otherwise weigh hundreds of KB.
 const MAX_POSTINGS: usize = 1000;
+/// Pairs of words in a row are indexed for a page's first this many words: a lesson is a few
+/// thousand; a 6 MB page of random words would otherwise make 800,000 pairs and 450 MB.
+const PAIR_WORDS: usize = 50_000;
 /// The excerpt kept for each document, in characters.
 const EXCERPT: usize = 220;
 const K1: f32 = 1.2;
@@ -345,6 +348,8 @@ struct Words {
     touched: Vec<u32>,
     /// A number for the page being counted: each term's text is given once a page.
     page: u32,
+    /// Words counted so far in the page.
+    page_words: usize,
 }
 
 impl Words {
@@ -357,6 +362,7 @@ impl Words {
             pairs: FxHashMap::default(),
             touched: Vec::new(),
             page: 0,
+            page_words: 0,
         }
     }
 
@@ -388,6 +394,7 @@ impl Words {
     /// A page's sections counted.
     fn count_page(&mut self, sections: Vec<Section>) -> Counted {
         self.page = self.page.wrapping_add(1);
+        self.page_words = 0;
         let mut out = Counted::default();
         for s in sections {
             self.count(s, &mut out);
@@ -443,7 +450,8 @@ impl Words {
                     }
                 };
                 self.add(id, weight);
-                if let (true, Some(before)) = (PAIRS, previous) {
+                self.page_words += 1;
+                if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, previous) {
                     *self.pairs.entry((before, written)).or_insert(0.0) += weight;
                 }
                 previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(written);
