@@ -649,3 +649,33 @@ fn nul_bytes_never_reach_the_page() {
     assert!(!html.contains(&0), "a NUL byte reached the page");
     assert!(String::from_utf8_lossy(&html).contains("text \u{fffd} here"));
 }
+
+/// A JavaScript block that syntect's parser loops on forever (found by `fuzz_highlight`): the
+/// block is shown without colours after a short wait, with a warning at its line; the rest of
+/// the page is highlighted and the build succeeds.
+#[test]
+fn a_block_the_highlighter_loops_on_is_shown_plain_with_a_warning() {
+    let code = format!(
+        "@{{begin($(<?\"\"\"%>.#/0x1F*/=begin+1e5-}}%{{:<!----])%>-'''`'//%>-}}x\n{}\n<?.(*<!--def.^..?$(-\\end@\t::<!--/*+$ /*.::\\\\if|\\\"\\r#\"::a b[T](a.md \"title\")=>\n",
+        "[".repeat(60)
+    );
+    let lesson =
+        format!("# L\n\nText.\n\n```javascript\n{code}```\n\n```rust\nfn main() {{}}\n```\n");
+    let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        all.contains("content/a.md:5:1") && all.contains("shown without colours"),
+        "{all}"
+    );
+    let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(page.contains("[[[[[[[["), "the block's text is on the page");
+    assert!(page.contains("hl-"), "the Rust block is still highlighted");
+}

@@ -296,6 +296,16 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                 Some(prefix) => hidden::highlight(&code, &lang, &prefix),
                 None => highlight::highlight(&code, &lang).0,
             };
+            if highlight::take_ran_out() {
+                out.borrow_mut().diags.push(
+                    Diagnostic::warning(
+                        ctx.source,
+                        at(range.start),
+                        format!("this ```{lang} block is shown without colours: highlighting it did not finish in time"),
+                    )
+                    .with_help("the highlighter loops on some text; tell coursebook's maintainers which block it was"),
+                );
+            }
             let class = if lang.is_empty() {
                 String::new()
             } else {
