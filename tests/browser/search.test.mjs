@@ -138,6 +138,12 @@ describe('search ranks words side by side first', () => {
 
         Descent first, gradient last.
       `,
+      'content/03-c.md': `
+        # Choosing the step size
+
+        Step size matters: step size.
+      `,
+      'content/glossary.yaml': `- term: Step size\n  definition: ${'How far one update moves the weights along the gradient, in units of the loss surface. '.repeat(8)}\n`,
     });
     s.dest = await tempDir('coursebook-search-pairs-');
     await buildOrThrow(s.course, { dest: s.dest });
@@ -150,7 +156,7 @@ describe('search ranks words side by side first', () => {
     for (const d of [s.dest, s.course]) if (d) await removeDir(d);
   });
 
-  test('"gradient descent" finds the section with the phrase first; in quotes, only it', { timeout: 60_000 }, async (t) => {
+  test('"gradient descent" finds the section with the phrase first; in quotes, only it; a glossary term by its name first', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
     const { page } = await openPage(context, s.server.url);
@@ -165,6 +171,11 @@ describe('search ranks words side by side first', () => {
     await page.fill('input[type=search]', '"gradient descent"');
     await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length === 1, null, 'one result for the phrase');
     assert.match((await hrefs())[0], /a\.html#together$/);
+    // A result named as the query comes first: the glossary's entry, not the lesson about
+    // choosing the step size, shorter and saying it twice more.
+    await page.fill('input[type=search]', 'step size');
+    await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length >= 2, null, 'two results for "step size"');
+    assert.match((await hrefs())[0], /glossary\.html#term-step-size$/, JSON.stringify(await hrefs()));
     // The phrase as written: "gradients descend" stems like it, but is not it.
     await page.fill('input[type=search]', '"descent gradient"');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no section has "descent gradient"');
