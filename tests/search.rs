@@ -124,31 +124,19 @@ fn search_can_be_turned_off_as_in_mdbook() {
 /// Every file of `site/search`, by path, as one text.
 fn index_files(dir: &std::path::Path) -> String {
     let root = dir.join("site/search");
-    let mut files: Vec<std::path::PathBuf> = walk(&root);
-    files.sort();
-    files
-        .iter()
-        .map(|f| {
+    walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
             format!(
                 "== {}\n{}\n",
-                f.strip_prefix(&root).unwrap().display(),
-                std::fs::read_to_string(f).unwrap()
+                e.path().strip_prefix(&root).unwrap().display(),
+                std::fs::read_to_string(e.path()).unwrap()
             )
         })
         .collect()
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// The index format, whole, for a small course: meta.json (documents, files' first words,

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -135,9 +135,11 @@ pub fn knows(lang: &str) -> bool {
 
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
-    let guarded = syntax_of(lang).is_some_and(|s| GUARDED_GRAMMARS.contains(&s.name.as_str()));
-    if !guarded {
-        return highlight_now(code, lang);
+    let Some(syntax) = syntax_of(lang) else {
+        return (escape(code), false);
+    };
+    if !GUARDED_GRAMMARS.contains(&syntax.name.as_str()) {
+        return highlight_now(code, syntax);
     }
     let pool = pool();
     if pool.stuck.load(Ordering::Relaxed) >= MAX_STUCK {
@@ -145,12 +147,8 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
         return (escape(code), false);
     }
     let (reply, answer) = mpsc::sync_channel(1);
-    if pool
-        .jobs
-        .send((code.to_string(), lang.to_string(), reply))
-        .is_err()
-    {
-        return highlight_now(code, lang);
+    if pool.jobs.send((code.to_string(), syntax, reply)).is_err() {
+        return highlight_now(code, syntax);
     }
     match answer.recv_timeout(DEADLINE) {
         Ok(done) => done,
@@ -167,7 +165,7 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
 }
 
 /// The grammar a block's language names, unless coursebook leaves it plain.
-fn syntax_of(lang: &str) -> Option<&'static syntect::parsing::SyntaxReference> {
+fn syntax_of(lang: &str) -> Option<&'static SyntaxReference> {
     let lang = alias(lang.trim().to_ascii_lowercase().as_str()).to_string();
     (!lang.is_empty())
         .then(|| syntaxes().find_syntax_by_token(&lang))
@@ -200,7 +198,11 @@ pub fn take_ran_out() -> bool {
     RAN_OUT.with(|r| r.replace(false))
 }
 
-type Job = (String, String, mpsc::SyncSender<(String, bool)>);
+type Job = (
+    String,
+    &'static SyntaxReference,
+    mpsc::SyncSender<(String, bool)>,
+);
 
 struct Pool {
     jobs: mpsc::Sender<Job>,
@@ -236,18 +238,17 @@ fn spawn_worker(queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                     Ok(q) => q.recv(),
                     Err(_) => return,
                 };
-                let Ok((code, lang, reply)) = job else { return };
-                let _ = reply.send(highlight_now(&code, &lang));
+                let Ok((code, syntax, reply)) = job else {
+                    return;
+                };
+                let _ = reply.send(highlight_now(&code, syntax));
             }
         });
 }
 
-/// Highlight on this thread (see [`highlight`]).
-fn highlight_now(code: &str, lang: &str) -> (String, bool) {
+/// Highlight with `syntax` on this thread (see [`highlight`]).
+fn highlight_now(code: &str, syntax: &SyntaxReference) -> (String, bool) {
     let set = syntaxes();
-    let Some(syntax) = syntax_of(lang) else {
-        return (escape(code), false);
-    };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
     let mut done = 0;
     for line in LinesWithEndings::from(code) {

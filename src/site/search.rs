@@ -11,9 +11,12 @@
 //!   Each posting carries that weight (×100); search.js multiplies it by the word's rarity
 //!   (idf, from how many documents have it) and ranks documents matching all the query's words
 //!   above those matching some.
-//! - `search/meta.json` (counts), `search/t/<n>.json` (words → postings, sharded by the hash of
-//!   a word's first two characters, so a query fetches one small file a word) and
-//!   `search/d/<n>.json` (documents, [`CHUNK`] a file: address, page title, heading, excerpt).
+//! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
+//!   and a phrase in quotes needs them.
+//! - `search/meta.json` (counts, each terms file's first term), `search/t/<n>.json` (terms in
+//!   order → postings, about [`TERMS_FILE`] bytes a file, so a query fetches one small file a
+//!   word, found by binary search) and `search/d/<n>.json` (documents, [`CHUNK`] a file:
+//!   address, page title, heading, excerpt).
 
 use crate::content::glossary::Glossary;
 use crate::content::{Course, PageKind};
@@ -334,6 +337,17 @@ struct Term {
     named_in: u32,
 }
 
+impl Term {
+    /// Give the page its text, the first time the page uses it; its key.
+    fn name_once(&mut self, page: u32, out: &mut Counted) -> u64 {
+        if self.named_in != page {
+            self.named_in = page;
+            out.names.push((self.key, Arc::clone(&self.name)));
+        }
+        self.key
+    }
+}
+
 /// One thread's stemmer, and the terms of the words it has seen (by number, so counting a
 /// section allocates nothing per word).
 struct Words {
@@ -463,23 +477,13 @@ impl Words {
             let term = &mut self.terms[id as usize];
             out.postings.push(((term.key, 0), doc, term.count));
             term.count = 0.0;
-            if term.named_in != page {
-                term.named_in = page;
-                out.names.push((term.key, term.name.clone()));
-            }
+            term.name_once(page, out);
         }
         self.touched.clear();
         for ((a, b), f) in self.pairs.drain() {
-            let mut key = [0; 2];
-            for (k, id) in key.iter_mut().zip([a, b]) {
-                let term = &mut self.terms[id as usize];
-                *k = term.key;
-                if term.named_in != page {
-                    term.named_in = page;
-                    out.names.push((term.key, term.name.clone()));
-                }
-            }
-            out.postings.push(((key[0], key[1]), doc, f));
+            let a = self.terms[a as usize].name_once(page, out);
+            let b = self.terms[b as usize].name_once(page, out);
+            out.postings.push(((a, b), doc, f));
         }
         out.lens.push(len);
         out.docs.push(Doc {
