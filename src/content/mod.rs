@@ -190,6 +190,8 @@ pub fn load(
     diags: &mut Diagnostics,
 ) -> Course {
     let src = &config.src;
+    // Quizzes are kept only when the watcher tells what changed (sources.rs `watched`).
+    let watched = cache.as_ref().is_some_and(|c| c.watched);
     if !src.is_dir() {
         diags.push(
             Diagnostic::error(
@@ -268,7 +270,8 @@ pub fn load(
     {
         let mut course = sources::refresh(kept, markdown, diags);
         progress::check_ids(&course, diags);
-        quiz::attach_lesson_quizzes(config, &mut course, diags);
+        let quizzes = cache.map(|c| &mut c.quizzes).filter(|_| watched);
+        quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
         return course;
     }
     let mut found = Diagnostics::default();
@@ -283,12 +286,13 @@ pub fn load(
     course.toc_paths = vec![None; course.pages.len()];
     index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
     let found = found.into_vec();
-    if let (Some(c), Some(key)) = (cache, key) {
+    if let (Some(c), Some(key)) = (cache.as_deref_mut(), key) {
         c.keep_course(key, &course, &found);
     }
     diags.extend(found);
     progress::check_ids(&course, diags);
-    quiz::attach_lesson_quizzes(config, &mut course, diags);
+    let quizzes = cache.map(|c| &mut c.quizzes).filter(|_| watched);
+    quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
     course
 }
 

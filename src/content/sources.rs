@@ -62,6 +62,8 @@ pub struct SourceCache {
     walk: Option<Vec<PathBuf>>,
     /// The course last built from them, its key, and what building it reported.
     course: Option<(u64, Course, Vec<Diagnostic>)>,
+    /// The lessons' quiz files as read and parsed (serve only).
+    pub quizzes: super::quiz::QuizCache,
     /// Set by `coursebook serve`, whose watcher reports every change through
     /// [`SourceCache::invalidate`]: an entry is then reused without even a `stat`.
     pub watched: bool,
@@ -111,6 +113,8 @@ impl SourceCache {
             Some(r) if !r.as_os_str().is_empty() => {
                 self.files.retain(|k, _| !k.starts_with(r));
                 self.data.retain(|k, _| !k.starts_with(r));
+                self.quizzes
+                    .retain(|(quiz, lesson), _| !quiz.starts_with(r) && !lesson.starts_with(r));
             }
             Some(_) => self.clear(),
             // Outside the sources (book.toml, the theme) there is nothing of ours to forget.
@@ -122,6 +126,7 @@ impl SourceCache {
     pub fn clear(&mut self) {
         self.files.clear();
         self.data.clear();
+        self.quizzes.clear();
         self.forget_walk();
     }
 

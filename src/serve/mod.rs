@@ -9,7 +9,7 @@ mod watch;
 use crate::diag::Diagnostics;
 use crate::site::{self, Mode};
 use notify::{RecursiveMode, Watcher};
-use reload::Hub;
+use reload::{Hub, Pages};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, channel};
@@ -24,11 +24,30 @@ pub struct Options {
     pub quiet: bool,
 }
 
-/// Build once; the problems as text when it failed.
-fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache) -> Option<String> {
+/// Build once, and tell the open pages: reload (all of them, or all but print.html once the
+/// pages are written, then print.html once it is), or the problems as text.
+fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache, hub: &Hub) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let summary = site::build_cached(root, None, Mode::Write, &mut diags, Some(cache));
+    let mut told = false;
+    let summary = site::build_cached(
+        root,
+        None,
+        Mode::Write,
+        &mut diags,
+        Some(cache),
+        &mut |stage| match stage {
+            site::Stage::Pages => {
+                told = true;
+                hub.tell(Ok(Pages::AllBut(site::PRINT_URL)));
+            }
+            site::Stage::WholeCourse { print_changed } => {
+                if print_changed {
+                    hub.tell(Ok(Pages::Only(site::PRINT_URL)));
+                }
+            }
+        },
+    );
     crate::cmd::print(&diags, quiet);
     match summary {
         Some(s) => {
@@ -39,17 +58,17 @@ fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache) -> Option<String> 
                     started.elapsed().as_millis()
                 );
             }
-            None
+            if !told {
+                hub.tell(Ok(Pages::All));
+            }
         }
-        None => Some(
-            diags
-                .sorted()
-                .iter()
-                .filter(|d| d.severity == crate::diag::Severity::Error)
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
+        None => hub.tell(Err(diags
+            .sorted()
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"))),
     }
 }
 
@@ -67,7 +86,10 @@ pub fn run(options: &Options) -> bool {
     };
     let hub = Arc::new(Hub::default());
     let mut cache = site::Cache::default();
-    hub.built(rebuild(&root, options.quiet, &mut cache));
+    // The watcher reports every change from now on, so unchanged sources need not even be
+    // looked at again.
+    cache.sources.watched = true;
+    rebuild(&root, options.quiet, &mut cache, &hub);
     let address = format!("{}:{}", options.hostname, options.port);
     let server = match tiny_http::Server::http(&address) {
         Ok(s) => Arc::new(s),
@@ -146,8 +168,6 @@ fn watch(
         .build_dir
         .canonicalize()
         .unwrap_or_else(|_| config.build_dir.clone());
-    // The watcher reports every change, so unchanged sources need not even be looked at.
-    cache.sources.watched = true;
     while let Ok(first) = rx.recv() {
         let mut save = Save::default();
         save.add(first, &out);
@@ -170,7 +190,7 @@ fn watch(
             continue;
         }
         save.forget_in(&mut cache.sources, &config.src);
-        hub.built(rebuild(root, quiet, cache));
+        rebuild(root, quiet, cache, hub);
     }
     true
 }

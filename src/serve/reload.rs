@@ -30,7 +30,12 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
   // One reload, however many rebuilds finish before the new page arrives: a second
   // location.reload() would abort the first navigation (two saves in quick succession).
   var reloading = false;
-  source.addEventListener("reload", function () {
+  // This page's address under the site's root, as the rebuild names pages.
+  var page = window.location.href.split(/[?#]/)[0].slice(here.replace(/livereload\.js.*$/, "").length) || "index.html";
+  source.addEventListener("reload", function (e) {
+    // "but P": every page but P, which is made later (print.html); "only P": P alone.
+    var rule = (e.data || "").split(" ");
+    if ((rule[0] === "but" && rule[1] === page) || (rule[0] === "only" && rule[1] !== page)) { return; }
     if (reloading) { return; }
     reloading = true;
     source.close();
@@ -54,6 +59,13 @@ pub struct Hub {
     problems: Mutex<Option<String>>,
 }
 
+/// Which open pages a successful rebuild reloads (by their address under the site's root).
+pub enum Pages {
+    All,
+    AllBut(&'static str),
+    Only(&'static str),
+}
+
 fn event(name: &str, data: &str) -> String {
     let mut out = format!("event: {name}\n");
     for line in data.lines() {
@@ -69,12 +81,16 @@ fn event(name: &str, data: &str) -> String {
 }
 
 impl Hub {
-    /// A rebuild finished: `None` when it succeeded, else the problems as text.
-    pub fn built(&self, problems: Option<String>) {
-        let message = match &problems {
-            None => event("reload", ""),
-            Some(text) => event("problems", text),
+    /// A rebuild succeeded so far (`Ok`: which pages may reload) or failed (`Err`: the
+    /// problems as text).
+    pub fn tell(&self, news: Result<Pages, String>) {
+        let message = match &news {
+            Ok(Pages::All) => event("reload", ""),
+            Ok(Pages::AllBut(page)) => event("reload", &format!("but {page}")),
+            Ok(Pages::Only(page)) => event("reload", &format!("only {page}")),
+            Err(text) => event("problems", text),
         };
+        let problems = news.err();
         if let Ok(mut p) = self.problems.lock() {
             *p = problems;
         }

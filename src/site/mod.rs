@@ -53,6 +53,18 @@ pub struct Cache {
     /// Each page's words for the search index, by the key of its rendered Markdown: an edit
     /// counts one page again, not the course (site/search.rs).
     search: search::Cache,
+    /// `print.html`, made again only when a page or the course's structure changed.
+    print: Option<(u64, pages::Assembled)>,
+    /// The files of the whole-course step (print.html, the search index) last written: a
+    /// rebuild writes them after the rest (see [`Stage`]).
+    later: std::collections::HashSet<String>,
+}
+
+/// How far a `serve` rebuild has got, for its live reload: the pages are written (open pages
+/// may reload now, but `print.html`), then the whole-course files are (print.html may).
+pub enum Stage {
+    Pages,
+    WholeCourse { print_changed: bool },
 }
 
 /// Build the course at `root`. Every problem goes to `diags`; nothing is written unless the
@@ -63,17 +75,21 @@ pub fn build(
     mode: Mode,
     diags: &mut Diagnostics,
 ) -> Option<Summary> {
-    build_cached(root, dest, mode, diags, None)
+    build_cached(root, dest, mode, diags, None, &mut |_| {})
 }
 
 /// [`build`], reusing and refreshing `cache`: unchanged pages are not rendered again and only
-/// changed files are written (the swap-in-whole guarantee is kept for plain builds).
+/// changed files are written (the swap-in-whole guarantee is kept for plain builds). After the
+/// first build with a cache, the pages are written and `stage` told before the whole-course
+/// files are made: at 1,000 lessons those (print.html, the search index) take longer than the
+/// rest of a rebuild, and an edited lesson need not wait for them.
 pub fn build_cached(
     root: &Path,
     dest: Option<&Path>,
     mode: Mode,
     diags: &mut Diagnostics,
     mut cache: Option<&mut Cache>,
+    stage: &mut dyn FnMut(Stage),
 ) -> Option<Summary> {
     let started = Instant::now();
     // 1. Configuration.
@@ -172,23 +188,44 @@ pub fn build_cached(
     );
     pages::static_files(&config, &course, &theme, &strings, &mut site, diags);
     timings.mark("pages");
-    if config.search && mode == Mode::Write && !diags.has_errors() {
-        // The search index, from the pages' HTML the build holds (site/search.rs).
-        let html: Vec<(u64, [&str; 2])> = rendered
-            .iter()
-            .map(|r| (r.key, [r.out.html.as_str(), r.out.appendix.as_str()]))
-            .collect();
-        for (path, bytes) in search::build(
-            &course,
-            &html,
-            glossary.as_deref(),
-            &config.language,
-            GLOSSARY_URL,
-            cache.as_deref_mut().map(|c| &mut c.search),
-        ) {
-            site.add(path, bytes.into_bytes());
+    let whole_course =
+        |cache: Option<&mut Cache>, staging: Option<&output::Staging>, diags: &mut Diagnostics| {
+            let mut files = SiteFiles::default();
+            let (print, search) = match cache {
+                Some(c) => (Some(&mut c.print), Some(&mut c.search)),
+                None => (None, None),
+            };
+            pages::whole_course(
+                &ctx, &rendered, &renderer, print, staging, &mut files, diags,
+            );
+            if config.search && mode == Mode::Write && !diags.has_errors() {
+                // The search index, from the pages' HTML the build holds (site/search.rs).
+                let html: Vec<(u64, [&str; 2])> = rendered
+                    .iter()
+                    .map(|r| (r.key, [r.out.html.as_str(), r.out.appendix.as_str()]))
+                    .collect();
+                for (path, bytes) in search::build(
+                    &course,
+                    &html,
+                    glossary.as_deref(),
+                    &config.language,
+                    GLOSSARY_URL,
+                    search,
+                ) {
+                    files.add(path, bytes.into_bytes());
+                }
+            }
+            files
+        };
+    // serve after its first build: the whole-course files once the pages are written.
+    let later = mode == Mode::Write && cache.as_ref().is_some_and(|c| !c.written.is_empty());
+    if !later {
+        let files = whole_course(cache.as_deref_mut(), staging.as_ref(), diags);
+        if let Some(c) = cache.as_deref_mut() {
+            c.later = files.files.keys().cloned().collect();
         }
-        timings.mark("search");
+        site.append(files);
+        timings.mark("print, search");
     }
     if diags.has_errors() {
         // An unfinished staging folder is removed when dropped: the previous site stays.
@@ -196,8 +233,14 @@ pub fn build_cached(
     }
     // 7. Write the rest, swapping the new site in whole.
     if mode == Mode::Write {
-        let written = match (staging, cache) {
-            (_, Some(c)) => output::write_changed(&site, &dest, root, &mut c.written),
+        let written = match (staging, cache.as_deref_mut()) {
+            (_, Some(c)) => {
+                let part = match later {
+                    true => output::Part::AllBut(&c.later),
+                    false => output::Part::All,
+                };
+                output::write_changed(&site, &dest, root, &mut c.written, part).map(drop)
+            }
             (Some(staging), None) => staging.put_all(&site).and_then(|()| staging.finish()),
             // A plain build without a staging folder failed to make one: already an error.
             (None, None) => Ok(()),
@@ -208,6 +251,30 @@ pub fn build_cached(
         }
     }
     timings.mark("write");
+    if let (true, Some(c)) = (later, cache) {
+        stage(Stage::Pages);
+        let files = whole_course(Some(&mut *c), None, diags);
+        if diags.has_errors() {
+            return None;
+        }
+        let before = std::mem::replace(&mut c.later, files.files.keys().cloned().collect());
+        match output::write_changed(
+            &files,
+            &dest,
+            root,
+            &mut c.written,
+            output::Part::Only(&before),
+        ) {
+            Ok(changed) => stage(Stage::WholeCourse {
+                print_changed: changed.iter().any(|u| u == PRINT_URL),
+            }),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
+        timings.mark("print, search, write");
+    }
     timings.report();
     Some(Summary {
         pages: rendered.len(),

@@ -4,7 +4,7 @@
 
 use crate::diag::{Diagnostic, Pos};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -36,6 +36,10 @@ impl SiteFiles {
 
     pub fn copy(&mut self, url: impl Into<String>, from: PathBuf) {
         self.files.insert(url.into(), FileData::Copy(from));
+    }
+
+    pub fn append(&mut self, mut other: SiteFiles) {
+        self.files.append(&mut other.files);
     }
 }
 
@@ -355,24 +359,38 @@ fn hash_of(data: &FileData) -> u64 {
     h.finish()
 }
 
+/// Which of the files recorded as written a [`write_changed`] answers for: a file it answers
+/// for and no longer has is removed.
+#[derive(Clone, Copy)]
+pub enum Part<'a> {
+    /// The whole site.
+    All,
+    /// All but these (written in a second part, after the first).
+    AllBut(&'a HashSet<String>),
+    /// These and the files of `site`.
+    Only(&'a HashSet<String>),
+}
+
 /// For `coursebook serve`: write only the files whose bytes changed since the last write
 /// recorded in `written`, and remove the ones that are gone. The first call (an empty record)
-/// writes the whole site the usual way.
+/// writes the whole site the usual way. Returns the URLs written.
 pub fn write_changed(
     site: &SiteFiles,
     dest: &Path,
     course_root: &Path,
-    written: &mut std::collections::HashMap<String, u64>,
-) -> Result<(), Diagnostic> {
-    let hashes: std::collections::HashMap<String, u64> = site
+    written: &mut HashMap<String, u64>,
+    part: Part<'_>,
+) -> Result<Vec<String>, Diagnostic> {
+    let hashes: HashMap<String, u64> = site
         .files
         .iter()
         .map(|(u, d)| (u.clone(), hash_of(d)))
         .collect();
-    if written.is_empty() || !made_by_us(dest) {
+    // A second part never replaces the folder: the first has just written it.
+    if !matches!(part, Part::Only(_)) && (written.is_empty() || !made_by_us(dest)) {
         write(site, dest, course_root)?;
         *written = hashes;
-        return Ok(());
+        return Ok(site.files.keys().cloned().collect());
     }
     let _lock = DestLock::acquire(dest)?;
     let changed: Vec<(&String, &FileData)> = site
@@ -387,11 +405,19 @@ pub fn write_changed(
         }
         put(&target, data)
     })?;
-    for gone in written.keys().filter(|u| !site.files.contains_key(*u)) {
-        if let Some(rel) = safe_relative(gone) {
+    let changed: Vec<String> = changed.into_iter().map(|(u, _)| u.clone()).collect();
+    written.retain(|url, _| {
+        let ours = match part {
+            Part::All => true,
+            Part::AllBut(later) => !later.contains(url),
+            Part::Only(these) => these.contains(url),
+        };
+        let gone = ours && !site.files.contains_key(url);
+        if gone && let Some(rel) = safe_relative(url) {
             let _ = fs::remove_file(dest.join(rel));
         }
-    }
-    *written = hashes;
-    Ok(())
+        !gone
+    });
+    written.extend(hashes);
+    Ok(changed)
 }

@@ -92,6 +92,17 @@ describe('coursebook serve in the browser', () => {
     await context.close();
   });
 
+  test('an open print page follows an edit too (it is made after the other pages)', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const lesson = await openPage(context, `${base}lesson.html`);
+    const print = await openPage(context, `${base}print.html`);
+    await writeFile(path.join(dir, 'content/01-lesson.md'), '# Lesson\n\nPrinted version.\n');
+    for (const { page } of [lesson, print]) {
+      await page.waitForFunction(() => document.querySelector('main')?.textContent.includes('Printed version.'), null, { timeout: 15_000 });
+    }
+    await context.close();
+  });
+
   test('the site is served under its site-url, with 404s for what is outside it', async () => {
     const res = await fetch(base.replace('/live/', '/'), { redirect: 'manual' });
     assert.equal(res.status, 302);

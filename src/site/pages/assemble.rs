@@ -69,20 +69,10 @@ pub(super) fn structure_key(course: &Course, version: &str, templates: u64, shar
     h.finish()
 }
 
-/// Every page through its template, then the anchor check. With a cache (`coursebook serve`),
-/// a page whose inputs are unchanged is taken from it (`ctx.shared_key` hashes what every page
-/// depends on beyond its own Markdown: configuration, glossary, link table).
-pub fn assemble(
-    ctx: &Ctx<'_>,
-    rendered: &[Rendered],
-    renderer: &Renderer,
-    cache: Option<&mut HashMap<u64, Assembled>>,
-    staging: Option<&Staging>,
-    site: &mut SiteFiles,
-    diags: &mut Diagnostics,
-) {
+/// What every page's view shares.
+fn shared<'a>(ctx: &Ctx<'a>) -> Shared<'a> {
     let (config, course) = (ctx.config, ctx.course);
-    let shared = Shared {
+    Shared {
         config,
         course,
         glossary: ctx.glossary,
@@ -103,7 +93,23 @@ pub fn assemble(
             }
             position
         },
-    };
+    }
+}
+
+/// Every page through its template, then the anchor check. With a cache (`coursebook serve`),
+/// a page whose inputs are unchanged is taken from it (`ctx.shared_key` hashes what every page
+/// depends on beyond its own Markdown: configuration, glossary, link table).
+pub fn assemble(
+    ctx: &Ctx<'_>,
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    cache: Option<&mut HashMap<u64, Assembled>>,
+    staging: Option<&Staging>,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
+    let (config, course) = (ctx.config, ctx.course);
+    let shared = shared(ctx);
     let root = &config.root;
     // One edited lesson costs one template render: every page's sidebar, pager and title depend
     // on the course's structure and the templates, and on nothing else beyond its Markdown.
@@ -263,23 +269,65 @@ pub fn assemble(
     for (key, url, page) in other_pages {
         generated(key, url, page);
     }
-    if config.print {
-        // The whole course on one page: it changes with any page's Markdown.
-        let key = key_of(&|h| {
-            PRINT_URL.hash(h);
-            config.print_page_break.hash(h);
-            rendered.iter().for_each(|r| r.key.hash(h));
-        });
-        let page = print_page(ctx, &shared, rendered, renderer, staging, previous, key);
-        generated(key, PRINT_URL, page);
-    }
     if let Some(cache) = cache {
         *cache = kept;
     }
     check_anchors(rendered, &ids, diags);
 }
 
-/// `print.html` (site/pages/print.rs), unless the cache holds it under `key`. A plain build
+/// `print.html` (site/pages/print.rs), when the course has it (`[output.html.print]`), into
+/// `site`. With `cache` (`coursebook serve`, which makes it after the other pages are written
+/// and the open pages reloaded: it is the whole course, 32 MB at 1,000 lessons), it is made
+/// again only when a page's Markdown or the course's structure changed.
+pub fn whole_course(
+    ctx: &Ctx<'_>,
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    cache: Option<&mut Option<(u64, Assembled)>>,
+    staging: Option<&Staging>,
+    site: &mut SiteFiles,
+    diags: &mut Diagnostics,
+) {
+    if !ctx.config.print {
+        return;
+    }
+    let shared = shared(ctx);
+    let key = {
+        let mut h = DefaultHasher::new();
+        if cache.is_some() {
+            structure_key(
+                ctx.course,
+                &shared.version,
+                renderer.fingerprint,
+                ctx.shared_key,
+            )
+            .hash(&mut h);
+        }
+        PRINT_URL.hash(&mut h);
+        ctx.config.print_page_break.hash(&mut h);
+        rendered.iter().for_each(|r| r.key.hash(&mut h));
+        h.finish()
+    };
+    let previous = cache
+        .as_deref()
+        .and_then(|c| c.as_ref())
+        .filter(|(k, _)| *k == key);
+    let page = match previous {
+        Some((_, page)) => page.clone(),
+        None => match print_page(ctx, &shared, rendered, renderer, staging, cache.is_some()) {
+            Ok(page) => page,
+            Err(d) => return diags.push(d),
+        },
+    };
+    if let Some(cache) = cache {
+        *cache = Some((key, page.clone()));
+    }
+    if !page.written {
+        site.share(PRINT_URL, page.bytes, page.hash);
+    }
+}
+
+/// `print.html` made. A plain build
 /// writes it to the staging folder as it is made; `check` (nothing written, nothing kept)
 /// makes only its template's part, which can fail.
 fn print_page(
@@ -288,12 +336,8 @@ fn print_page(
     rendered: &[Rendered],
     renderer: &Renderer,
     staging: Option<&Staging>,
-    previous: Option<&HashMap<u64, Assembled>>,
-    key: u64,
-) -> Option<Result<Assembled, Diagnostic>> {
-    if previous.is_some_and(|c| c.contains_key(&key)) {
-        return None;
-    }
+    for_cache: bool,
+) -> Result<Assembled, Diagnostic> {
     let plan = print::Plan::new(ctx.course);
     let mut view = shared.view(
         PageKind::Contents,
@@ -305,27 +349,30 @@ fn print_page(
     view.chapters = print::chapters(&plan, shared, rendered);
     view.page_break = ctx.config.print_page_break;
     view.has_code = rendered.iter().any(|r| r.out.has_code);
-    let html = match renderer.render(&view, &ctx.config.root) {
-        Ok(html) => html,
-        Err(d) => return Some(Err(d)),
-    };
+    let html = renderer.render(&view, &ctx.config.root)?;
     drop(view);
     let fill = |out: &mut dyn std::io::Write| print::write(&html, &plan, ctx.course, rendered, out);
-    Some(match (staging, previous) {
+    match (staging, for_cache) {
         (Some(staging), _) => staging.put_with(PRINT_URL, fill).map(|()| Assembled {
             bytes: Arc::new(Vec::new()),
             hash: 0,
             ids: Arc::new(HashSet::new()),
             written: true,
         }),
-        (None, Some(_)) => {
+        (None, true) => {
             let mut bytes = Vec::with_capacity(html.len());
             match fill(&mut bytes) {
-                Ok(()) => Ok(Assembled::new(
-                    String::from_utf8(bytes).unwrap_or_default(),
-                    true,
-                    false,
-                )),
+                // No ids: no link points into the print page, and it is 32 MB at 1,000 lessons.
+                Ok(()) => Ok(Assembled {
+                    hash: {
+                        let mut h = DefaultHasher::new();
+                        bytes.hash(&mut h);
+                        h.finish()
+                    },
+                    bytes: Arc::new(bytes),
+                    ids: Arc::new(HashSet::new()),
+                    written: false,
+                }),
                 Err(e) => Err(Diagnostic::error(
                     PRINT_URL,
                     crate::diag::Pos::FILE,
@@ -333,8 +380,8 @@ fn print_page(
                 )),
             }
         }
-        (None, None) => Ok(Assembled::new(String::new(), false, false)),
-    })
+        (None, false) => Ok(Assembled::new(String::new(), false, false)),
+    }
 }
 
 /// A generated page through its template, unless the cache holds it under `key`.

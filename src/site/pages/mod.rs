@@ -15,7 +15,7 @@ mod print;
 mod rebase;
 mod views;
 
-pub use assemble::{Assembled, assemble};
+pub use assemble::{Assembled, assemble, whole_course};
 pub use files::static_files;
 pub use markdown::{matcher, render_all};
 

@@ -105,9 +105,11 @@ export async function openPage(context, url, { origin = new URL(url).origin, all
     inflight += d;
     lastChange = Date.now();
   };
-  page.on('request', () => change(1));
-  page.on('requestfinished', () => change(-1));
-  page.on('requestfailed', () => change(-1));
+  // serve's live-reload stream stays open as long as the page: it is never "in flight".
+  const counted = (r) => !r.url().includes('/__coursebook/events');
+  page.on('request', (r) => counted(r) && change(1));
+  page.on('requestfinished', (r) => counted(r) && change(-1));
+  page.on('requestfailed', (r) => counted(r) && change(-1));
   const response = await page.goto(url, { waitUntil, timeout });
   // Let late work (module imports, wasm fetched by a script) run and report its errors: wait
   // until no request has been in flight for `settle` ms (Playwright's networkidle waits 500 ms).
