@@ -410,3 +410,82 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
     }
     drop(server);
 }
+
+/// serve counts again only the lesson that changed and keeps the terms' numbers between
+/// rebuilds: the index it writes is byte for byte a clean build's.
+#[test]
+fn serve_s_search_index_is_a_clean_build_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    write(
+        "book.toml",
+        "[book]\ntitle = \"Index\"\n[output.html]\nsite-url = \"/s/\"\n",
+    );
+    write(
+        "content/a.md",
+        "# Models\n\nA model maps inputs to outputs.\n\n## Fitting\n\nLeast squares fits a line.\n",
+    );
+    write(
+        "content/b.md",
+        "# Gradients\n\nGradient descent takes small steps.\n",
+    );
+    write(
+        "content/glossary.yaml",
+        "- term: model\n  definition: A function with parameters.\n",
+    );
+    let port = free_port();
+    let _server = start(root, port);
+    let raw = stream(port, "/s/", |name, data| Some(format!("{name}:{data}")));
+    assert_eq!(next_event(&raw), "ok:");
+    for (n, text) in [
+        "# Gradients\n\nGradient descent takes small zebra steps.\n",
+        "# Gradients renamed\n\nA quokka descends.\n\n## New section\n\nLeast squares again.\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        write("content/b.md", text);
+        assert_eq!(next_event(&raw), "reload:but print.html", "edit {n}");
+        assert_eq!(next_event(&raw), "reload:only print.html", "edit {n}");
+    }
+    let clean = tempfile::tempdir().unwrap();
+    for file in [
+        "book.toml",
+        "content/a.md",
+        "content/b.md",
+        "content/glossary.yaml",
+    ] {
+        let to = clean.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root.join(file), to).unwrap();
+    }
+    let status = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build", clean.path().to_str().unwrap()])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let files = |site: &Path| {
+        let mut out = std::collections::BTreeMap::new();
+        for entry in walkdir::WalkDir::new(site.join("search")) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(site).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        out
+    };
+    let served = files(&root.join("site"));
+    assert!(served.values().any(|t| t.contains("quokka")));
+    assert!(
+        !served.values().any(|t| t.contains("zebra")),
+        "a word gone from the lesson stays in the index"
+    );
+    assert_eq!(served, files(&clean.path().join("site")));
+}

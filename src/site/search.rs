@@ -50,36 +50,118 @@ struct Doc {
 }
 
 /// A section's text before it is counted.
-struct Section {
+struct Section<'a> {
     href: String,
     title: String,
     heading: String,
-    text: String,
+    /// Its text: pieces of the page's HTML, or a glossary definition (plain text).
+    parts: Vec<&'a str>,
+    html: bool,
     /// The page title's words count for this document (a page's first section).
     with_title: bool,
 }
 
-/// A term's key: the hash of its text, never 0; a pair of words is its two words' keys, a
-/// single word its key and 0. Counting and merging move numbers, not strings: a term's text
-/// is only looked up once, to write it.
-type Key = (u64, u64);
+/// One term in one document: its words' numbers in the [`Dict`] (`b` is [`NO_WORD`] for a
+/// single word), the document (numbered in its page, then in the course) and the weighted count.
+#[derive(Clone, Copy)]
+struct Posting {
+    a: u32,
+    b: u32,
+    doc: u32,
+    count: f32,
+}
 
-/// A page's documents counted: for each (term, document of the page) its weighted count, and
-/// the text of each word key the page uses.
+/// The second word of a single word's [`Posting`].
+const NO_WORD: u32 = u32::MAX;
+
+/// A page's documents counted: for each (term, document of the page) its weighted count.
 #[derive(Default)]
 pub struct Counted {
     docs: Vec<Doc>,
     lens: Vec<f32>,
-    names: Vec<(u64, Arc<str>)>,
-    postings: Vec<(Key, u32, f32)>,
-    /// Where each shard starts in `names` and in `postings`, which are sorted by shard.
-    name_shards: Vec<u32>,
-    shards: Vec<u32>,
+    postings: Vec<Posting>,
+    /// Where each shard that has postings starts in `postings`, which are sorted by shard.
+    shards: Vec<(u8, u32)>,
+}
+
+impl Counted {
+    /// The page's postings of shard `s`.
+    fn shard(&self, s: u8) -> &[Posting] {
+        match self.shards.binary_search_by_key(&s, |&(shard, _)| shard) {
+            Ok(i) => {
+                let start = self.shards[i].1 as usize;
+                let end = self
+                    .shards
+                    .get(i + 1)
+                    .map_or(self.postings.len(), |&(_, e)| e as usize);
+                &self.postings[start..end]
+            }
+            Err(_) => &[],
+        }
+    }
+}
+
+/// Every term's text by number, shared by the threads that count: postings move numbers, not
+/// strings, and each term's text is stored once for the course. Numbers are handed out in no
+/// fixed order (threads race), so nothing written depends on them: the index is ordered by text.
+#[derive(Default)]
+pub struct Dict {
+    shards: [std::sync::Mutex<DictShard>; DICT_SHARDS],
+}
+
+const DICT_SHARDS: usize = 16;
+
+#[derive(Default)]
+struct DictShard {
+    ids: FxHashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+}
+
+impl Dict {
+    /// The number of `term`, made when new: its shard, and its place there.
+    fn id(&self, term: &str) -> u32 {
+        use std::hash::BuildHasher;
+        let s = (rustc_hash::FxBuildHasher.hash_one(term) >> 60) as usize % DICT_SHARDS;
+        let mut shard = self.shards[s]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&id) = shard.ids.get(term) {
+            return id;
+        }
+        let id = u32::try_from(shard.names.len() * DICT_SHARDS + s).unwrap_or(NO_WORD - 1);
+        let name: Arc<str> = term.into();
+        shard.names.push(Arc::clone(&name));
+        shard.ids.insert(name, id);
+        id
+    }
+
+    /// Every term's text, by number ("" for numbers not handed out).
+    fn names(&mut self) -> Vec<&str> {
+        let longest = self
+            .shards
+            .iter_mut()
+            .map(|s| s.get_mut().map_or(0, |s| s.names.len()))
+            .max()
+            .unwrap_or(0);
+        let mut out = vec![""; longest * DICT_SHARDS];
+        for (s, shard) in self.shards.iter_mut().enumerate() {
+            if let Ok(shard) = shard.get_mut() {
+                for (i, name) in shard.names.iter().enumerate() {
+                    out[i * DICT_SHARDS + s] = name;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What `coursebook serve` keeps between builds: each page's counted words, by the key of its
-/// rendered Markdown (which changes with its text, title and URL).
-pub type Cache = std::collections::HashMap<u64, std::sync::Arc<Counted>>;
+/// rendered Markdown (which changes with its text, title and URL), and the terms they number.
+#[derive(Default)]
+pub struct Cache {
+    pages: std::collections::HashMap<u64, Arc<Counted>>,
+    dict: Dict,
+}
 
 /// Whether two words in a row are indexed as a term too, as written but folded ("least
 /// squares", not stemmed: a pair is how a learner finds the very words of a section): a query's
@@ -104,15 +186,18 @@ pub fn build(
             page.kind != PageKind::NotFound && page.front.search != Some(false)
         })
         .collect();
+    // serve keeps its terms' numbers and its pages' counts; a plain build starts afresh.
+    let mut fresh = Cache::default();
+    let cache = cache.unwrap_or(&mut fresh);
     // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words;
     // with serve's cache, only pages whose Markdown changed.
-    let previous = cache.as_deref();
+    let (previous, dict) = (&cache.pages, &cache.dict);
     let mut parts: Vec<Arc<Counted>> = pages
         .par_iter()
         .map_init(
-            || Words::new(language),
+            || Words::new(language, dict),
             |words, &i| {
-                if let Some(hit) = previous.and_then(|c| c.get(&pages_html[i].0)) {
+                if let Some(hit) = previous.get(&pages_html[i].0) {
                     return Arc::clone(hit);
                 }
                 let page = &course.pages[i];
@@ -122,13 +207,11 @@ pub fn build(
             },
         )
         .collect();
-    if let Some(cache) = cache {
-        *cache = pages
-            .iter()
-            .zip(&parts)
-            .map(|(&i, part)| (pages_html[i].0, Arc::clone(part)))
-            .collect();
-    }
+    cache.pages = pages
+        .iter()
+        .zip(&parts)
+        .map(|(&i, part)| (pages_html[i].0, Arc::clone(part)))
+        .collect();
     if let Some(g) = glossary {
         let sections = g
             .entries
@@ -137,11 +220,12 @@ pub fn build(
                 href: format!("{glossary_url}#term-{}", e.id),
                 title: e.term.clone(),
                 heading: String::new(),
-                text: e.definition.clone(),
+                parts: vec![e.definition.as_str()],
+                html: false,
                 with_title: true,
             })
             .collect();
-        parts.push(Arc::new(Words::new(language).count_page(sections)));
+        parts.push(Arc::new(Words::new(language, dict).count_page(sections)));
     }
     // Documents numbered across the course, in reading order.
     let mut lens: Vec<f32> = Vec::new();
@@ -154,72 +238,80 @@ pub fn build(
     }
     let total = docs.len();
     let avg = (lens.iter().sum::<f32>() / total.max(1) as f32).max(1.0);
-    // Each page's postings and names are sorted by shard (site/search.rs `shard`): a shard's
-    // terms are gathered from every page and written on their own, all shards in parallel,
-    // so no list of every posting of the course is ever made or sorted.
-    let names: Vec<FxHashMap<u64, &str>> = (0..SHARDS)
+    // Terms in the order of their text: a word's place among the words, and a pair after its
+    // first word and before any longer word ("least" < "least squares" < "leastwise": words
+    // hold no character below the space).
+    let names = cache.dict.names();
+    let (order, rank) = {
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.par_sort_unstable_by_key(|&id| names[id as usize]);
+        let mut rank = vec![0u32; names.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        (order, rank)
+    };
+    // A shard is the terms whose first byte is its number, so shards in order hold the terms
+    // in order. Each gathers its postings from every page and writes its entries, in order,
+    // into one string, all shards in parallel: no list of every posting of the course is ever
+    // made or sorted.
+    let shards: Vec<(String, Vec<u32>)> = (0..=u8::MAX)
         .into_par_iter()
         .map(|s| {
-            let mut map = FxHashMap::default();
-            for part in &parts {
-                let range = part.name_shards[s] as usize..part.name_shards[s + 1] as usize;
-                for (key, name) in &part.names[range] {
-                    map.entry(*key).or_insert(&**name);
-                }
-            }
-            map
-        })
-        .collect();
-    let name = |key: u64| names[shard(key)].get(&key).copied();
-    let mut entries: Vec<(String, String)> = (0..SHARDS)
-        .into_par_iter()
-        .flat_map_iter(|s| {
-            let mut postings: Vec<(Key, u32, f32)> = Vec::new();
+            let mut postings: Vec<(u64, u32, f32)> =
+                Vec::with_capacity(parts.iter().map(|p| p.shard(s).len()).sum());
             for (part, &first) in parts.iter().zip(&firsts) {
-                let range = part.shards[s] as usize..part.shards[s + 1] as usize;
-                postings.extend(
-                    part.postings[range]
-                        .iter()
-                        .map(|&(k, d, f)| (k, first + d, f)),
-                );
+                postings.extend(part.shard(s).iter().map(|p| {
+                    let b = if p.b == NO_WORD {
+                        0
+                    } else {
+                        rank[p.b as usize] + 1
+                    };
+                    (
+                        u64::from(rank[p.a as usize]) << 32 | u64::from(b),
+                        first + p.doc,
+                        p.count,
+                    )
+                }));
             }
-            // Pages come in order, and each page's postings are in document order for a term.
-            postings.sort_by_key(|p| p.0);
-            let mut out = Vec::new();
-            let mut at = 0;
-            while at < postings.len() {
-                let key = postings[at].0;
-                let end = at + postings[at..].iter().take_while(|p| p.0 == key).count();
-                if let Some(entry) = entry(key, &postings[at..end], &name, &lens, avg) {
-                    out.push(entry);
-                }
-                at = end;
+            postings.sort_unstable_by_key(|p| (p.0, p.1));
+            let mut out = String::with_capacity(postings.len() * 6);
+            let mut ends = Vec::new();
+            for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
+                let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
+                entry(&mut out, &names, term, run, &lens, avg);
+                ends.push(out.len() as u32);
             }
-            out
+            (out, ends)
         })
         .collect();
-    // Two different terms cannot share a key but by a 64-bit hash collision; were they to, the
-    // text decides the order all the same.
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    // Words in order, cut into files of about TERMS_FILE bytes; meta.json names each file's
-    // first word, so a query finds a word's file by binary search.
+    // Terms in order, cut into files of about TERMS_FILE bytes; meta.json names each file's
+    // first term (the quoted string that starts its first entry), so a query finds a term's
+    // file by binary search.
     let mut files: Vec<(String, String)> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
     let mut current = String::new();
-    for (term, entry) in entries {
-        if current.is_empty() {
-            firsts.push(term);
-            current.push('{');
-        } else {
-            current.push(',');
-        }
-        current.push_str(&entry);
-        if current.len() >= TERMS_FILE {
-            current.push('}');
-            files.push((
-                format!("search/t/{}.json", files.len()),
-                std::mem::take(&mut current),
-            ));
+    for (text, ends) in shards {
+        let mut start = 0;
+        for end in ends {
+            let entry = &text[start..end as usize];
+            start = end as usize;
+            if current.is_empty() {
+                firsts.push(quoted_prefix(entry).to_string());
+                current.reserve(TERMS_FILE + TERMS_FILE / 4);
+                current.push('{');
+            } else {
+                current.push(',');
+            }
+            current.push_str(entry);
+            if current.len() >= TERMS_FILE {
+                current.push('}');
+                files.push((
+                    format!("search/t/{}.json", files.len()),
+                    std::mem::take(&mut current),
+                ));
+            }
         }
     }
     if !current.is_empty() {
@@ -249,7 +341,6 @@ pub fn build(
         })
         .collect();
     files.extend(chunks);
-    let firsts: Vec<String> = firsts.iter().map(|t| json_string(t)).collect();
     files.push((
         "search/meta.json".to_string(),
         format!(
@@ -262,27 +353,44 @@ pub fn build(
     files
 }
 
-/// One term's entry of `search/t/`: how many documents have it, then its best postings in
-/// document order, each document as the difference from the one before (small numbers
-/// compress well), with its BM25 weight.
-fn entry<'a>(
-    (a, b): Key,
-    run: &[(Key, u32, f32)],
-    name: &dyn Fn(u64) -> Option<&'a str>,
+/// The JSON string that starts `entry` (its term), quotes included.
+fn quoted_prefix(entry: &str) -> &str {
+    let mut escaped = false;
+    for (i, c) in entry.char_indices().skip(1) {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return &entry[..=i],
+            _ => escaped = false,
+        }
+    }
+    entry
+}
+
+/// One term's entry of `search/t/`, appended to `out`: how many documents have it, then its
+/// best postings in document order, each document as the difference from the one before
+/// (small numbers compress well), with its BM25 weight.
+fn entry(
+    out: &mut String,
+    names: &[&str],
+    (a, b): (u32, u32),
+    run: &[(u64, u32, f32)],
     lens: &[f32],
     avg: f32,
-) -> Option<(String, String)> {
-    let term = match b {
-        0 => name(a)?.to_string(),
-        _ => format!("{} {}", name(a)?, name(b)?),
-    };
+) {
+    out.push('"');
+    escape_into(out, names[a as usize]);
+    if b != NO_WORD {
+        out.push(' ');
+        escape_into(out, names[b as usize]);
+    }
+    out.push('"');
     let df = run.len();
     // BM25's term weight for each document, 0..=2.2, kept as hundredths.
     let mut list: Vec<(u32, u8)> = run
         .iter()
-        .map(|&(_, doc, f)| {
+        .map(|&(_, doc, count)| {
             let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
-            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round();
+            let weight = (count * (K1 + 1.0) / (count + norm) * 100.0).round();
             (doc, weight.clamp(1.0, 255.0) as u8)
         })
         .collect();
@@ -291,8 +399,6 @@ fn entry<'a>(
         list.truncate(MAX_POSTINGS);
         list.sort_unstable_by_key(|p| p.0);
     }
-    let mut out = String::with_capacity(list.len() * 7 + term.len() + 8);
-    out.push_str(&json_string(&term));
     let _ = write!(out, ":[{df}");
     let mut last = 0;
     for (doc, weight) in list {
@@ -300,105 +406,72 @@ fn entry<'a>(
         last = doc;
     }
     out.push(']');
-    Some((term, out))
 }
 
-/// Postings and names are gathered in this many groups of keys, each on its own.
-const SHARDS: usize = 64;
-
-/// The group of a word key (its top bits: keys are hashes), or of a term's [`Key`].
-fn shard(key: u64) -> usize {
-    (key >> 58) as usize
-}
-
-fn shard_of((a, b): Key) -> usize {
-    shard(a ^ b.rotate_left(29))
-}
-
-/// Where each shard's items start in `items`, sorted by shard (and one past the end).
-fn shard_starts<T>(items: &[T], shard: impl Fn(&T) -> usize) -> Vec<u32> {
-    let mut starts = vec![0u32; SHARDS + 1];
-    for item in items {
-        starts[shard(item) + 1] += 1;
-    }
-    for s in 0..SHARDS {
-        starts[s + 1] += starts[s];
-    }
-    starts
-}
-
-/// A term known to one thread.
-struct Term {
-    name: Arc<str>,
-    key: u64,
-    /// Its weighted count in the current section.
-    count: f32,
-    /// The last page that named it (see [`Words::page`]).
-    named_in: u32,
-}
-
-impl Term {
-    /// Give the page its text, the first time the page uses it; its key.
-    fn name_once(&mut self, page: u32, out: &mut Counted) -> u64 {
-        if self.named_in != page {
-            self.named_in = page;
-            out.names.push((self.key, Arc::clone(&self.name)));
-        }
-        self.key
+/// `text` escaped for the inside of a JSON string, appended to `out`.
+fn escape_into(out: &mut String, text: &str) {
+    if !text.contains(|c: char| c == '"' || c == '\\' || c.is_control()) {
+        out.push_str(text);
+    } else {
+        let quoted = json_string(text);
+        out.push_str(&quoted[1..quoted.len() - 1]);
     }
 }
 
-/// One thread's stemmer, and the terms of the words it has seen (by number, so counting a
-/// section allocates nothing per word).
-struct Words {
+/// One thread's stemmer, and the numbers of the words it has seen (so counting a section
+/// allocates nothing per word).
+struct Words<'d> {
     stemmer: Option<search_wasm::Stemmer>,
+    dict: &'d Dict,
     /// A word as written (lowercase) → the numbers of its term and of its written form.
     seen: FxHashMap<String, (u32, u32)>,
-    terms: Vec<Term>,
-    term_ids: FxHashMap<Box<str>, u32>,
+    /// Each term's weighted count in the current section, by number.
+    counts: Vec<f32>,
     /// The current section's pairs of words in a row (their numbers), with their counts.
     pairs: FxHashMap<(u32, u32), f32>,
     /// The current section's terms, by number.
     touched: Vec<u32>,
-    /// A number for the page being counted: each term's text is given once a page.
-    page: u32,
     /// Words counted so far in the page.
     page_words: usize,
+    /// Where a page's postings are counted.
+    buffer: Vec<Posting>,
+    /// The first byte of each term's text, by number: its shard.
+    first: Vec<u8>,
 }
 
-impl Words {
-    fn new(language: &str) -> Words {
+impl<'d> Words<'d> {
+    fn new(language: &str, dict: &'d Dict) -> Words<'d> {
         Words {
             stemmer: search_wasm::stemmer(language),
+            dict,
             seen: FxHashMap::default(),
-            terms: Vec::new(),
-            term_ids: FxHashMap::default(),
+            counts: Vec::new(),
             pairs: FxHashMap::default(),
             touched: Vec::new(),
-            page: 0,
             page_words: 0,
+            buffer: Vec::new(),
+            first: Vec::new(),
         }
     }
 
-    /// The number of `term`, made when new.
-    fn term_id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.term_ids.get(term) {
-            return id;
+    /// The number of `term`, its shard noted.
+    fn id(&mut self, term: &str) -> u32 {
+        let id = self.dict.id(term);
+        let at = id as usize;
+        if at >= self.first.len() {
+            self.first.resize(at + 1024, 0);
         }
-        let id = self.terms.len() as u32;
-        self.terms.push(Term {
-            name: term.into(),
-            key: key_of(term),
-            count: 0.0,
-            named_in: u32::MAX,
-        });
-        self.term_ids.insert(term.into(), id);
+        self.first[at] = term.as_bytes().first().copied().unwrap_or(0);
         id
     }
 
     /// Count `weight` more of term `id` in the current section.
     fn add(&mut self, id: u32, weight: f32) {
-        let entry = &mut self.terms[id as usize].count;
+        let at = id as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1024, 0.0);
+        }
+        let entry = &mut self.counts[at];
         if *entry == 0.0 {
             self.touched.push(id);
         }
@@ -407,117 +480,129 @@ impl Words {
 
     /// A page's sections counted.
     fn count_page(&mut self, sections: Vec<Section>) -> Counted {
-        self.page = self.page.wrapping_add(1);
         self.page_words = 0;
-        let mut out = Counted::default();
+        // Postings are counted into the thread's buffer and kept at their exact size: the
+        // course's postings are most of the index's memory, and new memory is slow to touch.
+        let mut out = Counted {
+            postings: std::mem::take(&mut self.buffer),
+            ..Counted::default()
+        };
         for s in sections {
             self.count(s, &mut out);
         }
+        // By shard (the first byte of the term's text), then term and document.
+        let first = &self.first;
         out.postings
-            .sort_unstable_by_key(|&(key, doc, _)| (shard_of(key), key, doc));
-        out.shards = shard_starts(&out.postings, |p| shard_of(p.0));
-        out.names.sort_unstable_by_key(|n| (shard(n.0), n.0));
-        out.name_shards = shard_starts(&out.names, |n| shard(n.0));
+            .sort_unstable_by_key(|p| (first[p.a as usize], p.a, p.b, p.doc));
+        for (i, p) in out.postings.iter().enumerate() {
+            let shard = first[p.a as usize];
+            if out.shards.last().is_none_or(|&(s, _)| s != shard) {
+                out.shards.push((shard, i as u32));
+            }
+        }
+        let exact = out.postings.to_vec();
+        self.buffer = std::mem::replace(&mut out.postings, exact);
+        self.buffer.clear();
         out
     }
 
     /// A section counted into `out`: each word's weight by field (title ×3, heading ×2, text
     /// ×1), and the section's length in words.
-    fn count(&mut self, s: Section, out: &mut Counted) {
+    fn count(&mut self, s: Section<'_>, out: &mut Counted) {
         let doc = out.docs.len() as u32;
         let mut len = 0.0;
-        let fields = [
-            (if s.with_title { s.title.as_str() } else { "" }, 3.0),
-            (s.heading.as_str(), 2.0),
-            (s.text.as_str(), 1.0),
-        ];
-        if self.terms.len() > 300_000 {
-            // A bound on memory for large courses: numbers only live for one section (the
-            // postings are kept by key), so the tables are caches and can start again.
+        if self.seen.len() > 300_000 {
+            // A bound on memory for large courses: this is a cache of the dictionary.
             self.seen.clear();
-            self.terms.clear();
-            self.term_ids.clear();
         }
-        for (text, weight) in fields {
-            let mut previous: Option<u32> = None;
-            search_wasm::each_piece(text, |piece| {
-                // The word's term (stemmed, for finding it in any form) and its written form
-                // (folded, for pairs: words side by side as written).
-                let (id, written) = match piece {
-                    search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
-                        Some(&ids) => ids,
-                        None => {
-                            let term = search_wasm::term(lower, self.stemmer.as_ref());
-                            let id = self.term_id(&term);
-                            let written = if PAIRS {
-                                self.term_id(&search_wasm::fold(lower))
-                            } else {
-                                id
-                            };
-                            self.seen.insert(lower.to_string(), (id, written));
-                            (id, written)
-                        }
-                    },
-                    search_wasm::Piece::Unspaced(pair) => {
-                        let id = self.term_id(pair);
-                        (id, id)
-                    }
-                };
-                self.add(id, weight);
-                self.page_words += 1;
-                if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, previous) {
-                    *self.pairs.entry((before, written)).or_insert(0.0) += weight;
-                }
-                previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(written);
-                len += 1.0;
+        if s.with_title {
+            self.words(&s.title, 3.0, &mut None, &mut len);
+        }
+        self.words(&s.heading, 2.0, &mut None, &mut len);
+        // The text straight from the HTML, run by run between tags and entities (which words
+        // never span): it is never built as a string, but for the excerpt's first words.
+        let mut previous = None;
+        for part in &s.parts {
+            if s.html {
+                each_run(part, |run| self.words(run, 1.0, &mut previous, &mut len));
+            } else {
+                self.words(part, 1.0, &mut previous, &mut len);
+            }
+        }
+        for &id in &self.touched {
+            let count = std::mem::take(&mut self.counts[id as usize]);
+            out.postings.push(Posting {
+                a: id,
+                b: NO_WORD,
+                doc,
+                count,
             });
         }
-        let page = self.page;
-        for &id in &self.touched {
-            let term = &mut self.terms[id as usize];
-            out.postings.push(((term.key, 0), doc, term.count));
-            term.count = 0.0;
-            term.name_once(page, out);
-        }
         self.touched.clear();
-        for ((a, b), f) in self.pairs.drain() {
-            let a = self.terms[a as usize].name_once(page, out);
-            let b = self.terms[b as usize].name_once(page, out);
-            out.postings.push(((a, b), doc, f));
+        for ((a, b), count) in self.pairs.drain() {
+            out.postings.push(Posting { a, b, doc, count });
         }
         out.lens.push(len);
         out.docs.push(Doc {
-            excerpt: excerpt(&s.text),
+            excerpt: excerpt_of(&s.parts, s.html),
             href: s.href,
             title: s.title,
             heading: s.heading,
         });
     }
-}
 
-/// A term's key: a hash of its text that is the same in every build (never 0, which marks a
-/// single word in a [`Key`]).
-fn key_of(term: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    term.hash(&mut h);
-    h.finish().max(1)
+    /// The words of `text` counted with `weight`; `previous` is the written form of the word
+    /// before (for pairs), `len` the section's length in words.
+    fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
+        search_wasm::each_piece(text, |piece| {
+            // The word's term (stemmed, for finding it in any form) and its written form
+            // (folded, for pairs: words side by side as written).
+            let (id, written) = match piece {
+                search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
+                    Some(&ids) => ids,
+                    None => {
+                        let term = search_wasm::term(lower, self.stemmer.as_ref());
+                        let id = self.id(&term);
+                        let written = if PAIRS {
+                            self.id(&search_wasm::fold(lower))
+                        } else {
+                            id
+                        };
+                        self.seen.insert(lower.to_string(), (id, written));
+                        (id, written)
+                    }
+                },
+                search_wasm::Piece::Unspaced(pair) => {
+                    let id = self.id(pair);
+                    (id, id)
+                }
+            };
+            self.add(id, weight);
+            self.page_words += 1;
+            if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, *previous) {
+                *self.pairs.entry((before, written)).or_insert(0.0) += weight;
+            }
+            *previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(written);
+            *len += 1.0;
+        });
+    }
 }
 
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has
 /// an id (`<h2 id="…">` … `<h6>`).
-fn split_sections(url: &str, title: &str, parts: [&str; 2], docs: &mut Vec<Section>) {
+fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Vec<Section<'a>>) {
     let mut doc = Section {
         href: url.to_string(),
         title: title.to_string(),
         heading: String::new(),
-        text: String::new(),
+        parts: Vec::new(),
+        html: true,
         with_title: true,
     };
     for html in parts {
         let mut rest = html;
         while let Some(at) = find_heading(rest) {
-            add_text(&mut doc.text, &rest[..at]);
+            doc.parts.push(&rest[..at]);
             let after = &rest[at..];
             let id_start = after.find(" id=\"").map(|i| i + 5);
             let tag_end = after.find('>').map_or(after.len(), |i| i + 1);
@@ -537,26 +622,128 @@ fn split_sections(url: &str, title: &str, parts: [&str; 2], docs: &mut Vec<Secti
                     href: format!("{url}#{id}"),
                     title: title.to_string(),
                     heading: heading.trim().to_string(),
-                    text: String::new(),
+                    parts: Vec::new(),
+                    html: true,
                     with_title: false,
                 },
             ));
             rest = &after[close..];
         }
-        add_text(&mut doc.text, rest);
+        doc.parts.push(rest);
     }
     docs.push(doc);
 }
 
-/// Append the text of an HTML fragment, a space between it and what came before.
-fn add_text(text: &mut String, html: &str) {
-    let more = text_of(html);
-    if !more.is_empty() {
-        if !text.is_empty() {
-            text.push(' ');
+/// The text of a section's parts (HTML or plain), as [`text_of`] makes it, pieces joined by a
+/// space.
+fn joined_text(parts: &[&str], html: bool) -> String {
+    let mut text = String::new();
+    for part in parts {
+        let more = if html {
+            text_of(part)
+        } else {
+            part.to_string()
+        };
+        if !more.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&more);
         }
-        text.push_str(&more);
     }
+    text
+}
+
+/// A section's excerpt, from the start of its text only: the text of a prefix of its HTML is
+/// a prefix of its text but for its last few characters (an entity or a tag cut in two).
+fn excerpt_of(parts: &[&str], html: bool) -> String {
+    let mut budget = 4 * EXCERPT;
+    loop {
+        let mut cut: Vec<&str> = Vec::with_capacity(parts.len());
+        let mut left = budget;
+        for part in parts {
+            let mut end = part.len().min(left);
+            while !part.is_char_boundary(end) {
+                end -= 1;
+            }
+            cut.push(&part[..end]);
+            left -= end;
+            if end < part.len() {
+                break;
+            }
+        }
+        let whole = cut.len() == parts.len() && cut.last() == parts.last();
+        let text = joined_text(&cut, html);
+        if whole || text.chars().count() > EXCERPT + 16 {
+            return excerpt(&text);
+        }
+        budget *= 4;
+    }
+}
+
+/// The text of an HTML fragment run by run (what [`text_of`] keeps: tags, tooltips and SVG
+/// left out), each run cut at the entities the build writes: for counting words, which never
+/// span a tag or an entity, without building the text.
+fn each_run(html: &str, mut f: impl FnMut(&str)) {
+    let mut skip: Option<(&str, usize)> = None;
+    let mut rest = html;
+    loop {
+        let lt = rest.find('<');
+        if skip.is_none() {
+            let mut text = &rest[..lt.unwrap_or(rest.len())];
+            while let Some(amp) = text.find('&') {
+                f(&text[..amp]);
+                let after = &text[amp..];
+                let entity = ENTITIES
+                    .iter()
+                    .find(|(e, _)| after.starts_with(e))
+                    .map_or(1, |(e, _)| e.len());
+                text = &after[entity..];
+            }
+            f(text);
+        }
+        let Some(lt) = lt else { return };
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else { return };
+        skip = skipping(skip, &after[..=gt]);
+        rest = &after[gt + 1..];
+    }
+}
+
+/// Whether the text after `tag` is left out: inside an SVG or a glossary tooltip
+/// (`role="tooltip"`: the term's definition, indexed with the glossary), with its element's
+/// name and how deep in it we are.
+fn skipping<'t>(skip: Option<(&'t str, usize)>, tag: &'t str) -> Option<(&'t str, usize)> {
+    let name = tag_name(tag);
+    let closing = tag.starts_with("</");
+    match skip {
+        Some((skipped, depth)) if name == skipped => {
+            if closing {
+                (depth > 1).then_some((skipped, depth - 1))
+            } else if !tag.ends_with("/>") {
+                Some((skipped, depth + 1))
+            } else {
+                skip
+            }
+        }
+        Some(_) => skip,
+        None if left_out(tag) => (!tag.ends_with("/>")).then_some((name, 1)),
+        None => None,
+    }
+}
+
+/// Whether `tag` opens an element whose text is left out (SVG, a glossary tooltip).
+fn left_out(tag: &str) -> bool {
+    !tag.starts_with("</") && (tag_name(tag) == "svg" || tag.contains(" role=\"tooltip\""))
+}
+
+/// The element name of a tag (`<a href>`, `</a>`, `<br/>`).
+fn tag_name(tag: &str) -> &str {
+    tag[1..]
+        .trim_start_matches('/')
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .next()
+        .unwrap_or("")
 }
 
 /// Where the next `<h2`…`<h6` starts.
@@ -575,11 +762,10 @@ fn find_heading(html: &str) -> Option<usize> {
 }
 
 /// The text of an HTML fragment: tags dropped (a space for each, so words do not run
-/// together), glossary tooltips (`role="tooltip"`: the term's definition, indexed with the
-/// glossary) and SVG (chart labels) left out, the few entities the build writes decoded.
+/// together), glossary tooltips and SVG (chart labels) left out (see [`skipping`]), the few
+/// entities the build writes decoded.
 fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
-    // Inside a left-out element: its name and how deep in it we are.
     let mut skip: Option<(&str, usize)> = None;
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -592,31 +778,10 @@ fn text_of(html: &str) -> String {
             break;
         };
         let tag = &after[..=gt];
-        let name: &str = tag[1..]
-            .trim_start_matches('/')
-            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .next()
-            .unwrap_or("");
-        let closing = tag.starts_with("</");
-        match &mut skip {
-            Some((skipped, depth)) if name == *skipped => {
-                if closing {
-                    *depth -= 1;
-                    if *depth == 0 {
-                        skip = None;
-                    }
-                } else if !tag.ends_with("/>") {
-                    *depth += 1;
-                }
-            }
-            Some(_) => {}
-            None if !closing && (name == "svg" || tag.contains(" role=\"tooltip\"")) => {
-                if !tag.ends_with("/>") {
-                    skip = Some((name, 1));
-                }
-            }
-            None => out.push(' '),
+        if skip.is_none() && !left_out(tag) {
+            out.push(' ');
         }
+        skip = skipping(skip, tag);
         rest = &after[gt + 1..];
     }
     if skip.is_none() {
@@ -625,16 +790,18 @@ fn text_of(html: &str) -> String {
     decode_and_squeeze(&out)
 }
 
+/// The entities the build writes, and what they stand for.
+const ENTITIES: [(&str, char); 6] = [
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&#x27;", '\''),
+    ("&amp;", '&'),
+];
+
 /// The few entities the build writes decoded, and runs of white space made one space.
 fn decode_and_squeeze(text: &str) -> String {
-    const ENTITIES: [(&str, char); 6] = [
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-        ("&#x27;", '\''),
-        ("&amp;", '&'),
-    ];
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     let mut rest = text;
@@ -694,16 +861,23 @@ mod tests {
             ],
             &mut docs,
         );
-        let got: Vec<(&str, &str, &str)> = docs
+        let got: Vec<(&str, &str, String)> = docs
             .iter()
-            .map(|d| (d.href.as_str(), d.heading.as_str(), d.text.as_str()))
+            .map(|d| {
+                let text = joined_text(&d.parts, d.html);
+                (d.href.as_str(), d.heading.as_str(), text)
+            })
             .collect();
         assert_eq!(
             got,
             [
-                ("a/b.html", "", "Intro & more"),
-                ("a/b.html#fit", "Fitting lines", "Least squares. No id x"),
-                ("a/b.html#quiz", "Check yourself", "Pick one"),
+                ("a/b.html", "", "Intro & more".to_string()),
+                (
+                    "a/b.html#fit",
+                    "Fitting lines",
+                    "Least squares. No id x".to_string()
+                ),
+                ("a/b.html#quiz", "Check yourself", "Pick one".to_string()),
             ]
         );
         assert!(docs[0].with_title && !docs[1].with_title);
@@ -713,6 +887,56 @@ mod tests {
             ),
             "A model fits. Done <3"
         );
+    }
+
+    #[test]
+    fn words_are_counted_from_the_html_as_from_its_text() {
+        let html = "<p>A <span class=\"term\"><a href=\"g.html\">model</a><span role=\"tooltip\">A <span>function</span>.</span></span> fits&amp;learns &lt;3 <svg><g><text>axis</text></g></svg>don&#39;t<br/>stop</p><svg/>中<em>文</em>";
+        fn words(runs: &[&str]) -> Vec<String> {
+            let mut out = Vec::new();
+            for run in runs {
+                search_wasm::each_piece(run, |p| {
+                    out.push(match p {
+                        search_wasm::Piece::Word(w) | search_wasm::Piece::Unspaced(w) => {
+                            w.to_string()
+                        }
+                    })
+                });
+            }
+            out
+        }
+        let mut runs = Vec::new();
+        each_run(html, |run| runs.push(run.to_string()));
+        let runs: Vec<&str> = runs.iter().map(String::as_str).collect();
+        let from_runs = words(&runs);
+        let from_text = words(&[&text_of(html)]);
+        assert_eq!(from_runs, from_text);
+        assert_eq!(
+            from_text,
+            [
+                "a", "model", "fits", "learns", "3", "don", "t", "stop", "中", "文"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_excerpt_is_made_from_the_start_of_the_html_alone() {
+        for cut in 0..40 {
+            let long = format!(
+                "<p>{}&amp;{}</p><p>{}</p>",
+                "w".repeat(EXCERPT * 4 - cut),
+                "more words ".repeat(40),
+                "end ".repeat(400)
+            );
+            let parts = ["<p>intro</p>", long.as_str(), "<p>tail</p>"];
+            assert_eq!(
+                excerpt_of(&parts, true),
+                excerpt(&joined_text(&parts, true))
+            );
+        }
+        let short = ["<p>Short &amp; sweet</p>", "<p>done</p>"];
+        assert_eq!(excerpt_of(&short, true), "Short & sweet done");
+        assert_eq!(excerpt_of(&["a < b"], false), "a < b");
     }
 
     #[test]
