@@ -14,6 +14,9 @@ pub struct Cli {
     /// Print more about what the build does.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Neither read nor write the cache of highlighted code blocks (`[build] cache-dir`).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -75,6 +75,7 @@ fn main() -> ExitCode {
 const STACK: usize = 64 << 20;
 
 fn run(cli: cli::Cli) -> bool {
+    markdown::block_cache::DISABLED.store(cli.no_cache, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         cli::Command::Build {
             dir,

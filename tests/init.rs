@@ -239,6 +239,7 @@ fn the_workflow_publishes_with_github_pages_actions() {
         "cancel-in-progress: false",
         "actions/checkout@v6",
         "actions/cache@v5",
+        "path: ~/.cache/coursebook/blocks",
         "rustup target add wasm32-unknown-unknown",
         "cargo install --git",
         "--locked coursebook",

@@ -46,6 +46,7 @@ const BOOK: &[(&str, Key)] = &[
 
 const BUILD: &[(&str, Key)] = &[
     ("build-dir", Used),
+    ("cache-dir", Used),
     (
         "create-missing",
         Always(

@@ -49,6 +49,7 @@ struct RawBook {
 )]
 struct RawBuild {
     build_dir: Option<String>,
+    cache_dir: Option<String>,
     // mdBook keys accepted for compatibility.
     create_missing: Option<bool>,
     use_default_preprocessors: Option<bool>,
@@ -147,6 +148,9 @@ pub struct Config {
     pub language: String,
     pub src: PathBuf,
     pub build_dir: PathBuf,
+    /// `[build] cache-dir`: where highlighted code blocks are kept between builds (checked to
+    /// be inside the course, outside its sources and site); `None`: the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
     pub theme_dir: Option<PathBuf>,
     /// Always starts and ends with `/`.
     pub site_url: String,
@@ -190,9 +194,43 @@ pub struct Config {
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
-const BUILD_KEYS: &str = "build-dir, create-missing, use-default-preprocessors, extra-watch-dirs";
+const BUILD_KEYS: &str =
+    "build-dir, cache-dir, create-missing, use-default-preprocessors, extra-watch-dirs";
 const HTML_KEYS: &str = "theme, site-url, cname, git-repository-url, edit-url-template, default-theme, preferred-dark-theme, raw-html";
 const COURSE_KEYS: &str = "glossary, link-terms";
+
+/// Why `cache-dir` may not be `dir`, if it may not: the build writes there, so it must be a
+/// plain relative path inside the course (no `..`, no link leading out), and neither in the
+/// sources (it would be published) nor in the site (replaced on every build).
+fn cache_dir_refused(
+    root: &Path,
+    jail: &Jail,
+    dir: &str,
+    src: &Path,
+    build_dir: &Path,
+) -> Option<String> {
+    use std::path::Component;
+    let rel = Path::new(dir);
+    if dir.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Some("it must be a folder inside the course, without `..`".to_string());
+    }
+    let full = root.join(rel);
+    if full.starts_with(src) || src.starts_with(&full) {
+        return Some("it would be inside the course's sources, or hold them".to_string());
+    }
+    if full.starts_with(build_dir) || build_dir.starts_with(&full) {
+        return Some("it would be inside the built site, or hold it".to_string());
+    }
+    // The part that exists must not lead out of the course through a link.
+    let mut existing = full.as_path();
+    while !existing.exists() {
+        existing = existing.parent()?;
+    }
+    match jail.resolve_dir(existing) {
+        Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => Some(denied.to_string()),
+        _ => None,
+    }
+}
 
 /// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
@@ -339,6 +377,26 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     if src_refused {
         return None;
     }
+    let build_dir = root.join(build.build_dir.unwrap_or_else(|| "site".to_string()));
+    let cache_dir = match build.cache_dir {
+        Some(dir) => match cache_dir_refused(root, &jail, &dir, &src, &build_dir) {
+            None => Some(root.join(dir)),
+            Some(why) => {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        key_pos(text, "cache-dir"),
+                        format!("`cache-dir` is refused: {why}"),
+                    )
+                    .with_help(
+                        "name a folder inside the course folder, outside `src` and `build-dir` (or leave `cache-dir` out: the user's cache folder is used)",
+                    ),
+                );
+                None
+            }
+        },
+        None => None,
+    };
     Some(Config {
         root: root.to_path_buf(),
         jail,
@@ -353,7 +411,8 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         language,
         text_direction,
         src,
-        build_dir: root.join(build.build_dir.unwrap_or_else(|| "site".to_string())),
+        build_dir,
+        cache_dir,
         theme_dir,
         site_url,
         absolute_url,

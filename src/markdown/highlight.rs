@@ -138,6 +138,24 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     let Some(syntax) = syntax_of(lang) else {
         return (escape(code), false);
     };
+    // The persistent cache of highlighted blocks (block_cache.rs): a block highlighted by an
+    // earlier build is not highlighted again. A block that ran out of time is not kept, so
+    // that the next build tries, and warns, again.
+    let cache = super::block_cache::current();
+    if let Some(hit) = cache.as_ref().and_then(|c| c.get(&syntax.name, code)) {
+        return hit;
+    }
+    let out = highlight_with(code, syntax);
+    if let Some(cache) = cache
+        && !RAN_OUT.with(std::cell::Cell::get)
+    {
+        cache.put(&syntax.name, code, &out.0, out.1);
+    }
+    out
+}
+
+/// [`highlight`] without the cache.
+fn highlight_with(code: &str, syntax: &'static SyntaxReference) -> (String, bool) {
     if !GUARDED_GRAMMARS.contains(&syntax.name.as_str()) {
         return highlight_now(code, syntax);
     }

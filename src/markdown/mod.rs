@@ -4,6 +4,7 @@
 //! ids, code and widgets, math, links, glossary mentions), instead of one loop full of flags.
 //! Problems become diagnostics at the Markdown file's line; rendering always finishes.
 
+pub mod block_cache;
 mod callouts;
 pub mod fences;
 pub mod hidden;

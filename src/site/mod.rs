@@ -10,6 +10,7 @@ use crate::config::{self, Config};
 use crate::content::{self, Course};
 use crate::diag::{Diagnostics, Pos};
 use crate::markdown::LinkTable;
+use crate::markdown::block_cache::BlockCache;
 use crate::render::Renderer;
 use crate::theme::Theme;
 use output::SiteFiles;
@@ -55,6 +56,8 @@ pub struct Cache {
     search: search::Cache,
     /// `print.html`, made again only when a page or the course's structure changed.
     print: Option<(u64, pages::Assembled)>,
+    /// The cache of highlighted code blocks, opened by the first build (`None` inside: off).
+    blocks: Option<Option<Arc<BlockCache>>>,
     /// The files of the whole-course step (print.html, the search index) last written: a
     /// rebuild writes them after the rest (see [`Stage`]).
     later: std::collections::HashSet<String>,
@@ -95,6 +98,9 @@ pub fn build_cached(
     // 1. Configuration.
     let config = config::load(root, diags)?;
     crate::markdown::raw_html::set_allowed(config.raw_html);
+    // Highlighted code blocks kept between builds (markdown/block_cache.rs); serve opens the
+    // cache once. Flushed when this build ends, whichever way it ends.
+    let _blocks = UsingBlocks::open(&config, cache.as_deref_mut().map(|c| &mut c.blocks), diags);
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
@@ -282,6 +288,44 @@ pub fn build_cached(
         dest,
         millis: started.elapsed().as_millis(),
     })
+}
+
+/// The block cache in use for one build: installed for the highlighter, flushed and taken
+/// away when the build ends.
+struct UsingBlocks(Option<Arc<BlockCache>>);
+
+impl UsingBlocks {
+    fn open(
+        config: &Config,
+        kept: Option<&mut Option<Option<Arc<BlockCache>>>>,
+        diags: &mut Diagnostics,
+    ) -> UsingBlocks {
+        let open = |diags: &mut Diagnostics| {
+            if crate::markdown::block_cache::DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let dir = crate::markdown::block_cache::folder(config.cache_dir.as_deref())?;
+            let mut problems = Vec::new();
+            let cache = BlockCache::open(&dir, &mut problems);
+            diags.extend(problems);
+            cache.map(Arc::new)
+        };
+        let cache = match kept {
+            Some(kept) => kept.get_or_insert_with(|| open(diags)).clone(),
+            None => open(diags),
+        };
+        crate::markdown::block_cache::install(cache.clone());
+        UsingBlocks(cache)
+    }
+}
+
+impl Drop for UsingBlocks {
+    fn drop(&mut self) {
+        crate::markdown::block_cache::install(None);
+        if let Some(cache) = &self.0 {
+            cache.flush();
+        }
+    }
 }
 
 /// Per-step durations, printed to stderr when `COURSEBOOK_TIMINGS` is set (for profiling).

@@ -1,0 +1,573 @@
+//! The persistent cache of highlighted code blocks: highlighting is most of a code-heavy
+//! course's build, and most blocks are the same from one build to the next.
+//!
+//! - An entry is a block's grammar, its code and the highlighter's HTML for it. It is found by a
+//!   hash of the grammar and code, and used only if the grammar and code it holds are the
+//!   block's own (no hash is trusted), under a checksum of the whole entry.
+//! - The cache is a folder of segment files (`blocks-*.cbhl`): a build reads them all when it
+//!   starts, and writes the entries it made as one new segment when it ends (a new name, written
+//!   aside and renamed into place), so builds running at once never see half a file and never
+//!   write the same one. Entries from another version of coursebook (whose highlighting may
+//!   differ) are ignored.
+//! - Bounded: past [`MAX_BYTES`] or [`MAX_SEGMENTS`], a build writes the most recently used
+//!   entries (its own first) as one segment, up to half the bound, and removes the segments it
+//!   read. A hit on an entry not refreshed for a day is written again with the new time.
+//! - A segment that is not what it should be (cut short, a bad checksum) is a warning and is
+//!   removed; a file that is not a segment is left alone.
+//!
+//! Where: `[build] cache-dir` (inside the course, outside its sources and site), else
+//! `$COURSEBOOK_CACHE_DIR`, else the user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`,
+//! `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) under `coursebook/blocks`.
+//! `--no-cache` turns it off.
+
+use crate::diag::{Diagnostic, Pos};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The most bytes of segments the cache keeps.
+pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// The most segments before they are merged into one (each build with new blocks adds one).
+const MAX_SEGMENTS: usize = 16;
+/// A hit on an entry older than this is written again, so that it counts as recently used.
+const REFRESH_SECS: u64 = 24 * 60 * 60;
+const MAGIC: &[u8; 8] = b"CBHL\x001\n\x00";
+const EXTENSION: &str = "cbhl";
+
+/// `--no-cache`: set once by `main`, before any build.
+pub static DISABLED: AtomicBool = AtomicBool::new(false);
+
+/// What the highlighter's output depends on besides a block's grammar and code: coursebook's
+/// version, the highlighting code, and the libraries' versions (Cargo.lock).
+fn identity() -> &'static [u8] {
+    static ID: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            env!("CARGO_PKG_VERSION"),
+            include_str!("highlight.rs"),
+            include_str!("../../Cargo.lock"),
+        )
+            .hash(&mut h);
+        format!(
+            "coursebook {} {:016x}",
+            env!("CARGO_PKG_VERSION"),
+            h.finish()
+        )
+        .into_bytes()
+    })
+}
+
+struct Entry {
+    grammar: Arc<str>,
+    code: Arc<str>,
+    html: Arc<str>,
+    found: bool,
+    used: u64,
+}
+
+/// A cache folder opened for one build (or one `serve`).
+pub struct BlockCache {
+    dir: PathBuf,
+    /// The most bytes of segments kept ([`MAX_BYTES`]).
+    max_bytes: u64,
+    /// Entries by the hash of grammar and code.
+    known: RwLock<HashMap<u64, Vec<Entry>>>,
+    /// Segments read or written, with their sizes: merged away past the bounds.
+    read: Mutex<Vec<(PathBuf, u64)>>,
+    /// Entries made (or refreshed) since the last [`BlockCache::flush`].
+    fresh: Mutex<Vec<Entry>>,
+    /// Hashes of the entries this build used.
+    hits: Mutex<std::collections::HashSet<u64>>,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn key(grammar: &str, code: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (grammar, code).hash(&mut h);
+    h.finish()
+}
+
+fn checksum(parts: &[&[u8]]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for part in parts {
+        part.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The cache folder to use: `configured` (book.toml's `cache-dir`, already checked), else
+/// `$COURSEBOOK_CACHE_DIR`, else the user's cache folder.
+pub fn folder(configured: Option<&Path>) -> Option<PathBuf> {
+    if let Some(dir) = configured {
+        return Some(dir.to_path_buf());
+    }
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = env("COURSEBOOK_CACHE_DIR") {
+        return Some(dir);
+    }
+    let base = if cfg!(windows) {
+        env("LOCALAPPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Caches"))
+    } else {
+        env("XDG_CACHE_HOME").or_else(|| env("HOME").map(|h| h.join(".cache")))
+    };
+    base.map(|b| b.join("coursebook").join("blocks"))
+}
+
+impl BlockCache {
+    /// Open (and make) the cache folder and read its segments. Damaged segments are warnings
+    /// in `problems`; `None` when the folder cannot be made or read (no cache, silently: a
+    /// read-only home must not fail a build).
+    pub fn open(dir: &Path, problems: &mut Vec<Diagnostic>) -> Option<BlockCache> {
+        std::fs::create_dir_all(dir).ok()?;
+        let mut cache = BlockCache {
+            dir: dir.to_path_buf(),
+            max_bytes: MAX_BYTES,
+            known: RwLock::new(HashMap::new()),
+            read: Mutex::new(Vec::new()),
+            fresh: Mutex::new(Vec::new()),
+            hits: Mutex::new(std::collections::HashSet::new()),
+        };
+        let mut segments: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == EXTENSION)
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("blocks-"))
+            })
+            .collect();
+        segments.sort();
+        for path in segments {
+            // Only regular files: a link in the cache folder is not ours.
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let read = cache.read.get_mut().unwrap_or_else(PoisonError::into_inner);
+            match load(
+                &bytes,
+                cache
+                    .known
+                    .get_mut()
+                    .unwrap_or_else(PoisonError::into_inner),
+            ) {
+                Ok(()) => read.push((path, meta.len())),
+                Err(Damage::Foreign) => problems.push(
+                    Diagnostic::warning(
+                        &path,
+                        Pos::FILE,
+                        "this file in the highlight cache is not a cache segment: it was ignored",
+                    )
+                    .with_help("remove it, or choose another `cache-dir`"),
+                ),
+                Err(Damage::OtherVersion) => read.push((path, meta.len())),
+                Err(Damage::Broken(why)) => {
+                    problems.push(
+                        Diagnostic::warning(
+                            &path,
+                            Pos::FILE,
+                            format!(
+                                "a damaged highlight cache segment ({why}) was discarded; its blocks are highlighted again"
+                            ),
+                        ),
+                    );
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        Some(cache)
+    }
+}
+
+/// Read one segment's entries into `known`.
+fn load(bytes: &[u8], known: &mut HashMap<u64, Vec<Entry>>) -> Result<(), Damage> {
+    {
+        let mut at = Reader { bytes, at: 0 };
+        if at.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
+            return Err(Damage::Foreign);
+        }
+        let id = at.chunk().ok_or(Damage::Broken("cut short"))?;
+        if id != identity() {
+            return Err(Damage::OtherVersion);
+        }
+        let mut entries = Vec::new();
+        while at.at < bytes.len() {
+            let grammar = at.chunk().ok_or(Damage::Broken("cut short"))?;
+            let code = at.chunk().ok_or(Damage::Broken("cut short"))?;
+            let html = at.chunk().ok_or(Damage::Broken("cut short"))?;
+            let rest = at.take(17).ok_or(Damage::Broken("cut short"))?;
+            let found = rest[0] == 1;
+            let used = u64::from_le_bytes(rest[1..9].try_into().unwrap_or_default());
+            let sum = u64::from_le_bytes(rest[9..17].try_into().unwrap_or_default());
+            if sum != checksum(&[grammar, code, html, &rest[..9]]) {
+                return Err(Damage::Broken("a checksum does not match"));
+            }
+            let text = |b: &[u8]| std::str::from_utf8(b).map(Arc::<str>::from);
+            let (Ok(grammar), Ok(code), Ok(html)) = (text(grammar), text(code), text(html)) else {
+                return Err(Damage::Broken("text that is not UTF-8"));
+            };
+            entries.push(Entry {
+                grammar,
+                code,
+                html,
+                found,
+                used,
+            });
+        }
+        for entry in entries {
+            let slot = known.entry(key(&entry.grammar, &entry.code)).or_default();
+            match slot
+                .iter_mut()
+                .find(|e| e.grammar == entry.grammar && e.code == entry.code)
+            {
+                Some(e) => e.used = e.used.max(entry.used),
+                None => slot.push(entry),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl BlockCache {
+    /// The highlighted HTML of `code` in `grammar`, and whether the grammar was found, if
+    /// cached.
+    pub fn get(&self, grammar: &str, code: &str) -> Option<(String, bool)> {
+        let k = key(grammar, code);
+        let known = self.known.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = known
+            .get(&k)?
+            .iter()
+            .find(|e| &*e.grammar == grammar && &*e.code == code)?;
+        let first = self
+            .hits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(k);
+        if first && entry.used + REFRESH_SECS < now() {
+            self.put_entry(Entry {
+                used: now(),
+                ..Entry::clone_of(entry)
+            });
+        }
+        Some((entry.html.to_string(), entry.found))
+    }
+
+    /// Keep the highlighter's output for `code` in `grammar`.
+    pub fn put(&self, grammar: &str, code: &str, html: &str, found: bool) {
+        self.put_entry(Entry {
+            grammar: grammar.into(),
+            code: code.into(),
+            html: html.into(),
+            found,
+            used: now(),
+        });
+    }
+
+    fn put_entry(&self, entry: Entry) {
+        self.fresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(entry);
+    }
+
+    /// Write what this build made as a new segment; past the bounds, merge the cache into one.
+    /// Errors are left unsaid: a cache that cannot be written is a slower next build.
+    pub fn flush(&self) {
+        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut known = self.known.write().unwrap_or_else(PoisonError::into_inner);
+        let total: u64 =
+            read.iter().map(|(_, n)| n).sum::<u64>() + fresh.iter().map(Entry::size).sum::<u64>();
+        if total <= self.max_bytes && read.len() < MAX_SEGMENTS {
+            if !fresh.is_empty()
+                && let Some(written) = self.write_segment(&fresh)
+            {
+                read.push(written);
+                remember(&mut known, fresh);
+            }
+            return;
+        }
+        // Merge: this build's entries and hits first, then the most recently used, up to half
+        // the bound.
+        let hits = std::mem::take(&mut *self.hits.lock().unwrap_or_else(PoisonError::into_inner));
+        let stamp = now();
+        remember(&mut known, fresh);
+        let recency = |e: &Entry| {
+            if hits.contains(&key(&e.grammar, &e.code)) {
+                stamp
+            } else {
+                e.used
+            }
+        };
+        let mut all: Vec<&Entry> = known.values().flatten().collect();
+        all.sort_by_key(|e| std::cmp::Reverse(recency(e)));
+        let mut kept = Vec::new();
+        let mut size = 0u64;
+        for e in all {
+            size += e.size();
+            if size > self.max_bytes / 2 {
+                break;
+            }
+            kept.push(Entry {
+                used: recency(e),
+                ..Entry::clone_of(e)
+            });
+        }
+        if let Some(written) = self.write_segment(&kept) {
+            for (old, _) in read.drain(..) {
+                let _ = std::fs::remove_file(old);
+            }
+            read.push(written);
+            known.clear();
+            remember(&mut known, kept);
+        }
+    }
+
+    /// Write `entries` as a new segment: aside under a name of this process's, then renamed.
+    /// Its path and size.
+    fn write_segment(&self, entries: &[Entry]) -> Option<(PathBuf, u64)> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("blocks-{nanos:032}-{}", std::process::id());
+        let aside = self.dir.join(format!(".{name}.tmp"));
+        let path = self.dir.join(format!("{name}.{EXTENSION}"));
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        chunk(&mut out, identity());
+        for e in entries {
+            chunk(&mut out, e.grammar.as_bytes());
+            chunk(&mut out, e.code.as_bytes());
+            chunk(&mut out, e.html.as_bytes());
+            let mut rest = [0u8; 9];
+            rest[0] = u8::from(e.found);
+            rest[1..9].copy_from_slice(&e.used.to_le_bytes());
+            let sum = checksum(&[
+                e.grammar.as_bytes(),
+                e.code.as_bytes(),
+                e.html.as_bytes(),
+                &rest,
+            ]);
+            out.extend_from_slice(&rest);
+            out.extend_from_slice(&sum.to_le_bytes());
+        }
+        let written = std::fs::File::create_new(&aside)
+            .and_then(|mut f| f.write_all(&out))
+            .and_then(|()| std::fs::rename(&aside, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&aside);
+            return None;
+        }
+        Some((path, out.len() as u64))
+    }
+}
+
+/// Add `entries` to `known`, each in place of an older one for the same block.
+fn remember(known: &mut HashMap<u64, Vec<Entry>>, entries: Vec<Entry>) {
+    for entry in entries {
+        let slot = known.entry(key(&entry.grammar, &entry.code)).or_default();
+        slot.retain(|e| !(e.grammar == entry.grammar && e.code == entry.code));
+        slot.push(entry);
+    }
+}
+
+impl Entry {
+    /// Its bytes in a segment.
+    fn size(&self) -> u64 {
+        (self.grammar.len() + self.code.len() + self.html.len() + 3 * 8 + 17) as u64
+    }
+
+    fn clone_of(e: &Entry) -> Entry {
+        Entry {
+            grammar: Arc::clone(&e.grammar),
+            code: Arc::clone(&e.code),
+            html: Arc::clone(&e.html),
+            found: e.found,
+            used: e.used,
+        }
+    }
+}
+
+enum Damage {
+    Foreign,
+    OtherVersion,
+    Broken(&'static str),
+}
+
+fn chunk(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn chunk(&mut self) -> Option<&'a [u8]> {
+        let len = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
+        self.take(usize::try_from(len).ok()?)
+    }
+}
+
+/// The cache the current build highlights through (none: every block is highlighted).
+static CURRENT: RwLock<Option<Arc<BlockCache>>> = RwLock::new(None);
+
+/// Use `cache` for the blocks highlighted from now on.
+pub fn install(cache: Option<Arc<BlockCache>>) {
+    *CURRENT.write().unwrap_or_else(PoisonError::into_inner) = cache;
+}
+
+/// The cache in use, if any.
+pub fn current() -> Option<Arc<BlockCache>> {
+    CURRENT
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn entries_survive_a_reopen_and_damage_is_discarded_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut problems = Vec::new();
+        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        assert!(cache.get("Rust", "fn main() {}").is_none());
+        cache.put("Rust", "fn main() {}", "<span>fn</span>", true);
+        cache.flush();
+        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        assert_eq!(
+            cache.get("Rust", "fn main() {}"),
+            Some(("<span>fn</span>".to_string(), true))
+        );
+        assert!(cache.get("Rust", "fn main() { }").is_none(), "other code");
+        assert!(
+            cache.get("Python", "fn main() {}").is_none(),
+            "other grammar"
+        );
+        assert!(problems.is_empty());
+
+        // A flipped byte in the HTML: the checksum catches it, the segment goes.
+        let segment = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == EXTENSION))
+            .unwrap();
+        let mut bytes = std::fs::read(&segment).unwrap();
+        let at = bytes.windows(4).position(|w| w == b"<spa").unwrap();
+        bytes[at + 1] = b'S';
+        std::fs::write(&segment, &bytes).unwrap();
+        std::fs::write(dir.path().join("blocks-notes.cbhl"), "not a segment").unwrap();
+        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        assert!(cache.get("Rust", "fn main() {}").is_none());
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("checksum")),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.contains("not a cache segment")));
+        assert!(!segment.exists(), "the damaged segment is removed");
+        assert!(
+            dir.path().join("blocks-notes.cbhl").exists(),
+            "a foreign file is left alone"
+        );
+
+        // Cut short.
+        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        cache.put("Rust", "let x = 1;", "<b>let</b>", true);
+        cache.flush();
+        let segment = cache.read.lock().unwrap().last().unwrap().0.clone();
+        let bytes = std::fs::read(&segment).unwrap();
+        std::fs::write(&segment, &bytes[..bytes.len() - 3]).unwrap();
+        let mut problems = Vec::new();
+        BlockCache::open(dir.path(), &mut problems).unwrap();
+        assert!(problems.iter().any(|d| d.to_string().contains("cut short")));
+    }
+
+    #[test]
+    fn segments_are_merged_and_the_least_recently_used_go_first() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..MAX_SEGMENTS + 2 {
+            let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+            cache.put("Rust", &format!("let x = {n};"), "<b>let</b>", true);
+            cache.flush();
+        }
+        let segments = std::fs::read_dir(dir.path()).unwrap().count();
+        assert!(segments <= MAX_SEGMENTS, "{segments} segments");
+        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        for n in 0..MAX_SEGMENTS + 2 {
+            assert!(cache.get("Rust", &format!("let x = {n};")).is_some(), "{n}");
+        }
+
+        // Over the bound in bytes: what this build used stays, then the most recently used.
+        let dir = tempfile::tempdir().unwrap();
+        let big = "x".repeat(1000);
+        let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        cache.max_bytes = 7_000;
+        for n in 0..6 {
+            cache.put_entry(Entry {
+                grammar: "Rust".into(),
+                code: format!("old {n}").into(),
+                html: big.as_str().into(),
+                found: true,
+                used: 1_000 + n,
+            });
+        }
+        cache.flush();
+        let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        cache.max_bytes = 7_000;
+        assert!(cache.get("Rust", "old 0").is_some(), "used by this build");
+        cache.put("Rust", "new", &big, true);
+        cache.flush();
+        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let kept: Vec<bool> = (0..6)
+            .map(|n| cache.get("Rust", &format!("old {n}")).is_some())
+            .collect();
+        assert!(cache.get("Rust", "new").is_some());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "merged into one"
+        );
+        assert_eq!(
+            kept,
+            [true, false, false, false, false, true],
+            "least recently used out"
+        );
+    }
+}
