@@ -157,6 +157,83 @@ python3 train.py --epochs 10 --lr 0.01 | tee train.log
 grep -c "loss" train.log""",
 ]
 
+# The code-heavy variant's other languages (--code-heavy): every one highlighted by syntect,
+# highlight.js (mdBook) and Chroma (Hugo).
+JS_SNIPPETS = [
+    """// Fit a line by gradient descent
+function fit(xs, ys, steps = 1000, lr = 0.01) {
+  let w = 0, b = 0;
+  for (let i = 0; i < steps; i++) {
+    const grads = xs.map((x, j) => (w * x + b - ys[j]));
+    w -= lr * grads.reduce((s, g, j) => s + g * xs[j], 0) / xs.length;
+    b -= lr * grads.reduce((s, g) => s + g, 0) / xs.length;
+  }
+  return { w, b };
+}""",
+    """export async function load(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return (await res.json()).rows.filter((r) => r.size > 0);
+}""",
+]
+JSON_SNIPPETS = [
+    """{
+  "model": "linear",
+  "weights": [0.25, -1.5, 3.0],
+  "bias": 0.1,
+  "trained": true,
+  "epochs": 10
+}""",
+    """[
+  {"size": 50, "price": 160000},
+  {"size": 80, "price": 245000},
+  {"size": 120, "price": 330000}
+]""",
+]
+GO_SNIPPETS = [
+    """package main
+
+import "fmt"
+
+func predict(w, b, x float64) float64 {
+	return w*x + b
+}
+
+func main() {
+	fmt.Println(predict(2.0, 1.0, 3.0))
+}""",
+    """type Point struct{ X, Y float64 }
+
+func mean(ps []Point) (mx, my float64) {
+	for _, p := range ps {
+		mx += p.X
+		my += p.Y
+	}
+	n := float64(len(ps))
+	return mx / n, my / n
+}""",
+]
+C_SNIPPETS = [
+    """#include <stdio.h>
+
+double predict(double w, double b, double x) {
+    return w * x + b;
+}
+
+int main(void) {
+    printf("%f\\n", predict(2.0, 1.0, 3.0));
+    return 0;
+}""",
+    """static double mse(const double *pred, const double *y, int n) {
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double d = pred[i] - y[i];
+        sum += d * d;
+    }
+    return sum / n;
+}""",
+]
+
 FENCE = "```"
 
 
@@ -287,7 +364,7 @@ def make_quiz(rng: random.Random, lesson_title: str, terms: list[Term]) -> list[
     ]
 
 
-def make_course(n: int, seed: int) -> Course:
+def make_course(n: int, seed: int, code_heavy: bool = False) -> Course:
     rng = random.Random(f"coursebook-bench-{seed}")
     terms = make_glossary(rng)
     rng = random.Random(f"coursebook-bench-{seed}-{n}")
@@ -313,6 +390,8 @@ def make_course(n: int, seed: int) -> Course:
         lessons.append(lesson)
     for lesson in lessons:
         lesson.body = make_body(rng, lesson, lessons, terms)
+        if code_heavy:
+            add_code(rng, lesson)
     return Course(n=n, title=f"Synthetic course ({n} lessons)", terms=terms, chapters=chapters,
                   lessons=lessons)
 
@@ -371,6 +450,19 @@ def make_body(rng: random.Random, lesson: Lesson, lessons: list[Lesson], terms: 
         ("p", paras[9]),
     ]
     return blocks
+
+
+def add_code(rng: random.Random, lesson: Lesson) -> None:
+    """The code-heavy variant: about three times the lesson's code blocks, in six languages, each
+    after one of its paragraphs."""
+    langs = [("rust", RUST_SNIPPETS), ("python", PYTHON_SNIPPETS), ("bash", BASH_SNIPPETS),
+             ("javascript", JS_SNIPPETS), ("json", JSON_SNIPPETS), ("go", GO_SNIPPETS), ("c", C_SNIPPETS)]
+    have = sum(1 for b in lesson.body if b[0] == "code")
+    paragraphs = [i for i, b in enumerate(lesson.body) if b[0] == "p"]
+    extra = sorted(rng.sample(paragraphs, min(len(paragraphs), 2 * have)), reverse=True)
+    for i in extra:
+        lang, snippets = rng.choice(langs)
+        lesson.body.insert(i + 1, ("code", lang, rng.choice(snippets)))
 
 
 def rel_path(from_lesson_chapter: Chapter, to: Lesson, chapters: list[Chapter], ext: str = ".md") -> str:
@@ -717,11 +809,12 @@ class Sample:
     rss_mb: float
 
 
-def measure(cmd: list[str], cwd: Path, logfile: Path) -> Sample:
+def measure(cmd: list[str], cwd: Path, logfile: Path, env: dict | None = None) -> Sample:
     """Run cmd to completion; wall time, user+sys CPU and peak RSS of it and its children."""
     with open(logfile, "ab") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -754,6 +847,9 @@ class Tool:
     samples: list[Sample] = field(default_factory=list)
     bytes: int = 0
     pages: int = 0
+    env: dict = field(default_factory=dict)
+    # Folders removed before each run (coursebook's cache, for a clean build).
+    fresh: list = field(default_factory=list)
 
 
 def contains_all(pages: list[Path], needles: dict[str, str]) -> list[str]:
@@ -870,11 +966,16 @@ def fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
+def work_name(n: int, args) -> str:
+    """The size's work folder: n1000, or n1000-code for the code-heavy variant."""
+    return f"n{n}-code" if args.code_heavy else f"n{n}"
+
+
 def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict]:
-    work = args.work / f"n{n}"
+    work = args.work / work_name(n, args)
     log(f"\n== {n} lessons: generating in {work}")
     t0 = time.perf_counter()
-    course = make_course(n, args.seed)
+    course = make_course(n, args.seed, args.code_heavy)
     for sub in ("coursebook", "mdbook", "hugo"):
         shutil.rmtree(work / sub, ignore_errors=True)
     write_coursebook(course, work / "coursebook")
@@ -886,10 +987,20 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     chapters = len(course.chapters)
     tools: list[Tool] = []
     if "coursebook" in args.tools:
-        # lessons + chapter pages + home + glossary + contents (toc.html) + 404
+        # lessons + chapter pages + home + glossary + contents (toc.html) + 404. Clean: the cache
+        # of highlighted blocks starts empty each run (and is written, as a first build's is);
+        # warm: it holds every block, from a build before the runs.
+        cmd = [str(bins["coursebook"]), "build", ".", "-d", str(work / "out-coursebook"), "-q"]
+        cold, warm = work / "cache-clean", work / "cache-warm"
         tools.append(Tool("coursebook", versions["coursebook"], work / "coursebook", work / "out-coursebook",
-                          [str(bins["coursebook"]), "build", ".", "-d", str(work / "out-coursebook"), "-q"],
-                          n + chapters + 4, coursebook_check(course)))
+                          cmd, n + chapters + 4, coursebook_check(course),
+                          env={"COURSEBOOK_CACHE_DIR": str(cold)}, fresh=[cold]))
+        if "warm" in args.tools:
+            shutil.rmtree(warm, ignore_errors=True)
+            measure(cmd, work / "coursebook", work / "warm-up.log", {"COURSEBOOK_CACHE_DIR": str(warm)})
+            tools.append(Tool("coursebook, warm cache", versions["coursebook"], work / "coursebook",
+                              work / "out-coursebook", cmd, n + chapters + 4, coursebook_check(course),
+                              env={"COURSEBOOK_CACHE_DIR": str(warm)}))
     if "mdbook" in args.tools and bins.get("mdbook"):
         # lessons + chapter pages + index.html (the introduction) + glossary + print.html + 404 + toc.html
         tools.append(Tool("mdBook", versions["mdbook"], work / "mdbook", work / "out-mdbook",
@@ -919,7 +1030,9 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
             shutil.rmtree(tool.output, ignore_errors=True)
             # Hugo keeps a lock file and resources/ in the source: start from clean each time.
             shutil.rmtree(tool.source / "resources", ignore_errors=True)
-            sample = measure(tool.cmd, tool.source, logs / f"{slugify(tool.name)}.log")
+            for folder in tool.fresh:
+                shutil.rmtree(folder, ignore_errors=True)
+            sample = measure(tool.cmd, tool.source, logs / f"{slugify(tool.name)}.log", tool.env)
             tool.samples.append(sample)
             log(f"   run {run + 1}/{runs} {tool.name:34} wall {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  rss {sample.rss_mb:7.1f} MB")
             if run == 0:
@@ -982,8 +1095,12 @@ def main() -> None:
                         help=f"builds per tool for sizes of {LARGE:,} lessons or more (default: --runs)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--json", type=Path, help="also write every sample as JSON here")
-    parser.add_argument("--tools", default="coursebook,mdbook,hugo,floor",
-                        help="which to run (default coursebook,mdbook,hugo,floor)")
+    parser.add_argument("--tools", default="coursebook,warm,mdbook,hugo,floor",
+                        help="which to run (default coursebook,warm,mdbook,hugo,floor; warm: "
+                             "coursebook again with its cache of highlighted blocks filled)")
+    parser.add_argument("--code-heavy", action="store_true",
+                        help="the code-heavy variant: about three times the code a lesson, in "
+                             "seven languages (work folder n<N>-code)")
     parser.add_argument("--coursebook", type=Path, help="the binary (default target/dist/coursebook, built with cargo build --profile dist)")
     parser.add_argument("--work", type=Path, default=BENCH / "work", help="work folder (default tests/bench/work)")
     parser.add_argument("--seed", type=int, default=1, help="course generator seed (default 1)")
@@ -1001,13 +1118,14 @@ def main() -> None:
 
     if args.generate_only:
         for n in sizes:
-            course = make_course(n, args.seed)
+            course = make_course(n, args.seed, args.code_heavy)
+            work = args.work / work_name(n, args)
             for sub in ("coursebook", "mdbook", "hugo"):
-                shutil.rmtree(args.work / f"n{n}" / sub, ignore_errors=True)
-            write_coursebook(course, args.work / f"n{n}" / "coursebook")
-            write_mdbook(course, args.work / f"n{n}" / "mdbook")
-            write_hugo(course, args.work / f"n{n}" / "hugo")
-            log(f"wrote {args.work / f'n{n}'}")
+                shutil.rmtree(work / sub, ignore_errors=True)
+            write_coursebook(course, work / "coursebook")
+            write_mdbook(course, work / "mdbook")
+            write_hugo(course, work / "hugo")
+            log(f"wrote {work}")
         return
 
     bins: dict = {}

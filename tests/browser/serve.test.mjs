@@ -40,6 +40,18 @@ async function waitForPort(port, ms = 20_000) {
   throw new Error(`coursebook serve did not listen on ${port}`);
 }
 
+/** Open `url` and wait until its live-reload stream is open (the server has answered it):
+ * only then is an edit sure to reach the page. */
+async function openLive(context, url) {
+  const streaming = context.waitForEvent('response', {
+    predicate: (r) => r.url().includes('/__coursebook/events') && r.frame().url().startsWith(url),
+    timeout: 15_000,
+  });
+  const opened = await openPage(context, url);
+  await streaming;
+  return opened;
+}
+
 describe('coursebook serve in the browser', () => {
   let dir, child, browser, base;
   before(async () => {
@@ -62,7 +74,7 @@ describe('coursebook serve in the browser', () => {
 
   test('good edits reload, bad ones show an overlay over the last good page', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
-    const { page, problems } = await openPage(context, `${base}lesson.html`);
+    const { page, problems } = await openLive(context, `${base}lesson.html`);
     assert.match(await page.locator('main').textContent(), /First version\./);
 
     const started = Date.now();
@@ -78,7 +90,7 @@ describe('coursebook serve in the browser', () => {
     assert.equal(await overlay.getAttribute('role'), 'alert');
 
     // A page opened while the build is broken shows the problems too.
-    const second = await openPage(context, `${base}lesson.html`);
+    const second = await openLive(context, `${base}lesson.html`);
     await second.page.locator('#coursebook-problems').waitFor({ state: 'visible', timeout: 15_000 });
 
     await writeFile(path.join(dir, 'content/01-lesson.quiz.yaml'), GOOD_QUIZ.replace('served', 'still served'));
@@ -94,8 +106,8 @@ describe('coursebook serve in the browser', () => {
 
   test('an open print page follows an edit too (it is made after the other pages)', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
-    const lesson = await openPage(context, `${base}lesson.html`);
-    const print = await openPage(context, `${base}print.html`);
+    const lesson = await openLive(context, `${base}lesson.html`);
+    const print = await openLive(context, `${base}print.html`);
     await writeFile(path.join(dir, 'content/01-lesson.md'), '# Lesson\n\nPrinted version.\n');
     for (const { page } of [lesson, print]) {
       await page.waitForFunction(() => document.querySelector('main')?.textContent.includes('Printed version.'), null, { timeout: 15_000 });
