@@ -234,15 +234,18 @@ fn reloaded_with(rx: &Receiver<String>, port: u16, path: &str, text: &str) {
     );
 }
 
+/// Write `text` to `path` under `root`, making its folders.
+fn write_file(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, text).unwrap();
+}
+
 #[test]
 fn serve_rebuilds_what_each_kind_of_change_affects() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |path: &str, text: &str| {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "book.toml",
         "[book]\ntitle = \"Kinds\"\n[output.html]\nsite-url = \"/k/\"\ntheme = \"mytheme\"\n",
@@ -417,11 +420,7 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
 fn serve_s_search_index_is_a_clean_build_s() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |path: &str, text: &str| {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "book.toml",
         "[book]\ntitle = \"Index\"\n[output.html]\nsite-url = \"/s/\"\n",
