@@ -987,19 +987,19 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     chapters = len(course.chapters)
     tools: list[Tool] = []
     if "coursebook" in args.tools:
-        # lessons + chapter pages + home + glossary + contents (toc.html) + 404. Clean: the cache
-        # of highlighted blocks starts empty each run (and is written, as a first build's is);
-        # warm: it holds every block, from a build before the runs.
+        # lessons + chapter pages + home + glossary + contents (toc.html) + progress + print + 404.
+        # Clean: the cache of highlighted blocks starts empty each run (and is written, as a first
+        # build's is); warm: it holds every block, from a build before the runs.
         cmd = [str(bins["coursebook"]), "build", ".", "-d", str(work / "out-coursebook"), "-q"]
         cold, warm = work / "cache-clean", work / "cache-warm"
         tools.append(Tool("coursebook", versions["coursebook"], work / "coursebook", work / "out-coursebook",
-                          cmd, n + chapters + 4, coursebook_check(course),
+                          cmd, n + chapters + 6, coursebook_check(course),
                           env={"COURSEBOOK_CACHE_DIR": str(cold)}, fresh=[cold]))
         if "warm" in args.tools:
             shutil.rmtree(warm, ignore_errors=True)
             measure(cmd, work / "coursebook", work / "warm-up.log", {"COURSEBOOK_CACHE_DIR": str(warm)})
             tools.append(Tool("coursebook, warm cache", versions["coursebook"], work / "coursebook",
-                              work / "out-coursebook", cmd, n + chapters + 4, coursebook_check(course),
+                              work / "out-coursebook", cmd, n + chapters + 6, coursebook_check(course),
                               env={"COURSEBOOK_CACHE_DIR": str(warm)}))
     if "mdbook" in args.tools and bins.get("mdbook"):
         # lessons + chapter pages + index.html (the introduction) + glossary + print.html + 404 + toc.html
