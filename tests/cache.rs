@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use support::{course, page, text};
 
-const LESSON: &str = "# Code\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n```python\ndef f(x):\n    return x * 2\n```\n";
+const LESSON: &str = "# Code\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n```python\ndef f(x):\n    return x * 2 if x < 3 and x != 'a' else \"b\" & 1\n```\n\n```c++\nstd::vector<int> v{1, 2};\n```\n\n```js\nconst s = `a ${b}` && '<x>';\n```\n\n```json\n{\"a\": [1, \"<b>\"]}\n```\n\n```bash\necho \"$HOME\" > /dev/null 2>&1\n```\n";
 
 /// Build `dir` with the cache in `cache` (through `COURSEBOOK_CACHE_DIR`).
 fn build(dir: &Path, cache: &Path, extra: &[&str]) -> Output {

@@ -228,6 +228,11 @@ fn load(bytes: &[u8], known: &mut HashMap<u64, Vec<Entry>>) -> Result<(), Damage
             let (Ok(grammar), Ok(code), Ok(html)) = (text(grammar), text(code), text(html)) else {
                 return Err(Damage::Broken("text that is not UTF-8"));
             };
+            // A cache folder inside the course is the course's to write: an entry is used only
+            // if its HTML is what the highlighter makes, the code itself in class spans.
+            if !highlighted_from(&html, &code) {
+                return Err(Damage::Broken("HTML that is not its code highlighted"));
+            }
             entries.push(Entry {
                 grammar,
                 code,
@@ -384,6 +389,54 @@ impl BlockCache {
     }
 }
 
+/// Whether `html` is `code` as the highlighter writes it: the code's text, escaped, in
+/// `<span class="…">` elements (scope names: no quote, `<`, `>` or `&` in them), and nothing
+/// else.
+fn highlighted_from(html: &str, code: &str) -> bool {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+    ];
+    let mut text = String::with_capacity(code.len());
+    let mut depth = 0usize;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("<span class=\"") {
+            let Some(end) = after.find("\">") else {
+                return false;
+            };
+            let class = &after[..end];
+            if class.contains(['<', '>', '&', '\n']) {
+                return false;
+            }
+            depth += 1;
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix("</span>") {
+            let Some(less) = depth.checked_sub(1) else {
+                return false;
+            };
+            depth = less;
+            rest = after;
+        } else if c == '&' {
+            let Some((entity, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) else {
+                return false;
+            };
+            text.push(*ch);
+            rest = &rest[entity.len()..];
+        } else if c == '<' || c == '>' {
+            return false;
+        } else {
+            text.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    depth == 0 && text == code
+}
+
 /// Add `entries` to `known`, each in place of an older one for the same block.
 fn remember(known: &mut HashMap<u64, Vec<Entry>>, entries: Vec<Entry>) {
     for entry in entries {
@@ -467,12 +520,17 @@ mod tests {
         let mut problems = Vec::new();
         let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
         assert!(cache.get("Rust", "fn main() {}").is_none());
-        cache.put("Rust", "fn main() {}", "<span>fn</span>", true);
+        cache.put(
+            "Rust",
+            "fn main() {}",
+            "<span class=\"hl-k\">fn</span> main() {}",
+            true,
+        );
         cache.flush();
         let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
         assert_eq!(
             cache.get("Rust", "fn main() {}"),
-            Some(("<span>fn</span>".to_string(), true))
+            Some(("<span class=\"hl-k\">fn</span> main() {}".to_string(), true))
         );
         assert!(cache.get("Rust", "fn main() { }").is_none(), "other code");
         assert!(
@@ -509,7 +567,7 @@ mod tests {
 
         // Cut short.
         let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
-        cache.put("Rust", "let x = 1;", "<b>let</b>", true);
+        cache.put("Rust", "let x = 1;", "let x = 1;", true);
         cache.flush();
         let segment = cache.read.lock().unwrap().last().unwrap().0.clone();
         let bytes = std::fs::read(&segment).unwrap();
@@ -520,11 +578,40 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_is_used_only_if_its_html_is_its_code_highlighted() {
+        let code = "a < b && c\n";
+        assert!(highlighted_from(
+            "<span class=\"hl-source hl-rust\">a &lt; b <span class=\"hl-op\">&amp;&amp;</span> c\n</span>",
+            code
+        ));
+        for bad in [
+            "<script>alert(1)</script>a &lt; b &amp;&amp; c\n",
+            "<span class=\"x\" onclick=\"y\">a &lt; b &amp;&amp; c\n</span>",
+            "<span class=\"hl\">a &lt; b &amp;&amp; c\n",
+            "a &lt; b &amp;&amp; c\n<img src=x>",
+            "a &lt; b &amp;&amp; c",
+            "a < b &amp;&amp; c\n",
+        ] {
+            assert!(!highlighted_from(bad, code), "{bad}");
+        }
+        // Planted in a segment with a valid checksum: refused as damaged.
+        let dir = tempfile::tempdir().unwrap();
+        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        cache.put("Rust", "x", "<img src=x onerror=alert(1)>x", true);
+        cache.flush();
+        let mut problems = Vec::new();
+        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        assert!(cache.get("Rust", "x").is_none());
+        assert!(problems[0].to_string().contains("not its code highlighted"));
+    }
+
+    #[test]
     fn segments_are_merged_and_the_least_recently_used_go_first() {
         let dir = tempfile::tempdir().unwrap();
         for n in 0..MAX_SEGMENTS + 2 {
             let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
-            cache.put("Rust", &format!("let x = {n};"), "<b>let</b>", true);
+            let code = format!("let x = {n};");
+            cache.put("Rust", &code, &code, true);
             cache.flush();
         }
         let segments = std::fs::read_dir(dir.path()).unwrap().count();
@@ -538,27 +625,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = "x".repeat(1000);
         let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
-        cache.max_bytes = 7_000;
+        cache.max_bytes = 13_000;
         for n in 0..6 {
+            let code: Arc<str> = format!("old {n} {big}").into();
             cache.put_entry(Entry {
                 grammar: "Rust".into(),
-                code: format!("old {n}").into(),
-                html: big.as_str().into(),
+                code: Arc::clone(&code),
+                html: code,
                 found: true,
                 used: 1_000 + n,
             });
         }
         cache.flush();
         let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
-        cache.max_bytes = 7_000;
-        assert!(cache.get("Rust", "old 0").is_some(), "used by this build");
-        cache.put("Rust", "new", &big, true);
+        cache.max_bytes = 13_000;
+        assert!(
+            cache.get("Rust", &format!("old 0 {big}")).is_some(),
+            "used by this build"
+        );
+        let new = format!("new {big}");
+        cache.put("Rust", &new, &new, true);
         cache.flush();
         let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
         let kept: Vec<bool> = (0..6)
-            .map(|n| cache.get("Rust", &format!("old {n}")).is_some())
+            .map(|n| cache.get("Rust", &format!("old {n} {big}")).is_some())
             .collect();
-        assert!(cache.get("Rust", "new").is_some());
+        assert!(cache.get("Rust", &new).is_some());
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,
