@@ -410,7 +410,7 @@ fn highlighted_from(html: &str, code: &str) -> bool {
                 return false;
             };
             let class = &after[..end];
-            if class.contains(['<', '>', '&', '\n']) {
+            if class.contains(['"', '<', '>', '&', '\n']) {
                 return false;
             }
             depth += 1;
