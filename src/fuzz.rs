@@ -916,7 +916,8 @@ const HTML: &[&str] = &[
     "<![CDATA[x]]>", "<x-y>", "&nbsp;", "&#x0;", "&bogus;",
 ];
 
-/// A token for every grammar in syntect's default set, and common names.
+/// A token for every grammar in syntect's default set (the highlighter coursebook had before
+/// syntaxmate), and common names of syntaxmate's.
 #[rustfmt::skip]
 const SYNTAX_TOKENS: &[&str] = &[
     "txt", "asa", "asp", "as", "applescript", "bat", "build", "cs", "cpp", "c", "css", "clj", "d",
@@ -924,7 +925,9 @@ const SYNTAX_TOKENS: &[&str] = &[
     "json", "js", "bib", "tex", "sty", "lisp", "lua", "make", "makefile", "md", "matlab", "ml",
     "mll", "mly", "mm", "m", "php", "pas", "pl", "py", "r", "rd", "rails", "haml", "rxml", "erbsql",
     "re", "rst", "rb", "rs", "sql", "scala", "sh", "bash", "adp", "tcl", "textile", "xml", "yaml",
-    "python", "rust", "javascript", "latex", "perl", "ruby", "markdown",
+    "python", "rust", "javascript", "latex", "perl", "ruby", "markdown", "toml", "console",
+    "shellsession", "typescript", "tsx", "kotlin", "swift", "zig", "dockerfile", "nix", "cpp",
+    "csharp", "hcl", "powershell", "elixir", "haskell", "ocaml", "jsonc", "vue", "svelte", "php",
 ];
 
 #[rustfmt::skip]

@@ -39,9 +39,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 // The build allocates many small strings on every core at once; glibc's malloc spent ~15 % of a
-// large build's CPU in its own bookkeeping (perf), mimalloc's per-thread heaps much less. The
-// `override` feature also serves Oniguruma's (C) allocations, one per regex search in syntect:
-// 7 % fewer instructions overall in callgrind (mimalloc v2; v3 was no better than glibc there).
+// large build's CPU in its own bookkeeping (perf), mimalloc's per-thread heaps much less
+// (mimalloc v2; v3 was no better than glibc there).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -441,7 +441,7 @@ fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
             ("src/SUMMARY.md", "- [A](a.md)\n"),
             (
                 "src/a.md",
-                "# A\n\n```mermaid\ngraph TD; A-->B\n```\n\n```toml\n[book]\n```\n\n```text\nplain\n```\n",
+                "# A\n\n```mermaid\ngraph TD; A-->B\n```\n\n```toml\n[book]\n```\n\n```text\nplain\n```\n\n```klingon\nQapla'\n```\n",
             ),
         ],
     );
@@ -449,7 +449,19 @@ fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
         said(b.path(), &out),
-        "warning: src/a.md:3:1: a ```mermaid block is shown as plain text: coursebook has no highlighting for `mermaid` and nothing expands it\n  help: name a language coursebook highlights, or `text` for plain text on purpose"
+        "warning: src/a.md:3:1: a ```mermaid block is shown as code: in mdBook a preprocessor draws it, and coursebook has none for `mermaid`\n  help: draw it beforehand and include the image, or name it `text` to show the code on purpose\nwarning: src/a.md:15:1: a ```klingon block is shown as plain text: coursebook has no highlighting for `klingon` and nothing expands it\n  help: name a language coursebook highlights, or `text` for plain text on purpose"
+    );
+    // TOML is highlighted (syntect had no grammar for it), a drawing's code is shown as code,
+    // and `text` stays plain.
+    let page = std::fs::read_to_string(b.path().join("site/a.html")).unwrap();
+    assert!(
+        page.contains("<code class=\"language-toml\"><span class=\"hl-source hl-toml\">"),
+        "{page}"
+    );
+    assert!(page.contains("<code class=\"language-mermaid\">"), "{page}");
+    assert!(
+        page.contains("<code class=\"language-text\">plain\n</code>"),
+        "{page}"
     );
 }
 

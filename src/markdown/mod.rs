@@ -13,6 +13,9 @@ pub mod links;
 pub mod math;
 pub mod mentions;
 pub mod raw_html;
+pub mod scope_spans;
+#[cfg(test)]
+mod token_kinds;
 mod slug;
 mod stream;
 
@@ -281,9 +284,18 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             widget_out.html
         } else {
             out.borrow_mut().has_code = true;
-            if !highlight::knows(&lang) {
+            if highlight::drawn_by_preprocessor(&lang) {
                 // Nothing is lost silently: a block for a preprocessor that is not here
-                // (```mermaid```, ```aquascope```) is shown as text, and said so.
+                // (```mermaid```, ```aquascope```) is shown as its code, and said so.
+                out.borrow_mut().diags.push(
+                    Diagnostic::warning(
+                        ctx.source,
+                        at(range.start),
+                        format!("a ```{lang} block is shown as code: in mdBook a preprocessor draws it, and coursebook has none for `{lang}`"),
+                    )
+                    .with_help("draw it beforehand and include the image, or name it `text` to show the code on purpose"),
+                );
+            } else if !highlight::knows(&lang) {
                 out.borrow_mut().diags.push(
                     Diagnostic::warning(
                         ctx.source,
@@ -297,16 +309,6 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                 Some(prefix) => hidden::highlight(&code, &lang, &prefix),
                 None => highlight::highlight(&code, &lang).0,
             };
-            if highlight::take_ran_out() {
-                out.borrow_mut().diags.push(
-                    Diagnostic::warning(
-                        ctx.source,
-                        at(range.start),
-                        format!("this ```{lang} block is shown without colours: highlighting it did not finish in time"),
-                    )
-                    .with_help("the highlighter loops on some text; tell coursebook's maintainers which block it was"),
-                );
-            }
             let class = if lang.is_empty() {
                 String::new()
             } else {

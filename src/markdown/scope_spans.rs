@@ -1,0 +1,92 @@
+//! A tokenized code block as HTML: one `<span>` per TextMate scope, nested as the scopes are,
+//! each atom of a scope a class of its own with the `hl-` prefix (`keyword.control.rust` →
+//! `class="hl-keyword hl-control hl-rust"`). This is the class style coursebook wrote with
+//! syntect, so the stylesheets made from syntect's themes (code-themes/) apply unchanged:
+//! their selector `.hl-keyword.hl-control` is TextMate's prefix match.
+//!
+//! Self-contained on purpose (syntaxmate and std only): the benchmark's floor and the
+//! highlighter comparison in tests/bench include this file, so they measure the same output.
+
+use syntaxmate::TokenizedDocument;
+
+/// Append `text` to `out` with `& < > "` escaped.
+pub fn escape_into(text: &str, out: &mut String) {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+/// Append the HTML of `doc`, the tokens of `code`, to `out`. Spans stay open across lines
+/// while their scope does (a block comment is one span), as syntect's were; every byte of
+/// `code` is written once, escaped, whatever the tokens cover.
+pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
+    // The scopes of the spans open now, outermost first.
+    let mut open: Vec<&str> = Vec::new();
+    let mut lines = code.split_inclusive('\n');
+    for line in doc.lines() {
+        let text = lines.next().unwrap_or("");
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let mut at = 0;
+        for token in line.tokens() {
+            // Tokens come in byte order without overlap; were one not to, or to end off a
+            // character boundary, its text is still written (with the line's rest).
+            let range = token.range();
+            let start = range.start.max(at);
+            let end = range.end.max(start);
+            let (Some(gap), Some(piece)) = (body.get(at..start), body.get(start..end)) else {
+                continue;
+            };
+            escape_into(gap, out);
+            let mut depth = 0;
+            let mut scopes = token.scopes();
+            let mut next = scopes.next();
+            while let (Some(scope), Some(same)) = (next, open.get(depth))
+                && scope == *same
+            {
+                depth += 1;
+                next = scopes.next();
+            }
+            for _ in depth..open.len() {
+                out.push_str("</span>");
+            }
+            open.truncate(depth);
+            while let Some(scope) = next {
+                out.push_str("<span class=\"");
+                for (i, atom) in scope.split('.').enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str("hl-");
+                    escape_into(atom, out);
+                }
+                out.push_str("\">");
+                open.push(scope);
+                next = scopes.next();
+            }
+            escape_into(piece, out);
+            at = end;
+        }
+        // What no token covered, and the line's end, inside the spans still open.
+        escape_into(body.get(at..).unwrap_or(""), out);
+        escape_into(&text[body.len()..], out);
+    }
+    // Lines the document did not return (none expected) are text all the same.
+    for rest in lines {
+        escape_into(rest, out);
+    }
+    for _ in 0..open.len() {
+        out.push_str("</span>");
+    }
+}
