@@ -430,7 +430,10 @@ mod tests {
             for (token, kind, ok, classes) in super::super::token_kinds::check(case, &html) {
                 checked += 1;
                 if !ok {
-                    wrong.push(format!("{}: `{token}` is not {kind} ({classes})", case.lang));
+                    wrong.push(format!(
+                        "{}: `{token}` is not {kind} ({classes})",
+                        case.lang
+                    ));
                 }
             }
         }

@@ -14,10 +14,10 @@ pub mod math;
 pub mod mentions;
 pub mod raw_html;
 pub mod scope_spans;
-#[cfg(test)]
-mod token_kinds;
 mod slug;
 mod stream;
+#[cfg(test)]
+mod token_kinds;
 
 pub use links::{LinkTable, PendingLink};
 pub use slug::slugify; // used by the glossary

@@ -108,7 +108,10 @@ fn kind_classes(kind: &str) -> &'static [&'static [&'static str]] {
             &["hl-support", "hl-type"],
             &["hl-support", "hl-class"],
         ],
-        "section" => &[&["hl-entity", "hl-name", "hl-section"], &["hl-entity", "hl-name", "hl-table"]],
+        "section" => &[
+            &["hl-entity", "hl-name", "hl-section"],
+            &["hl-entity", "hl-name", "hl-table"],
+        ],
         "key" => &[
             &["hl-support", "hl-type", "hl-property-name"],
             &["hl-meta", "hl-mapping", "hl-key"],
@@ -142,8 +145,9 @@ pub fn check(case: &Case, html: &str) -> Vec<(String, String, bool, String)> {
                 .filter(|(i, _)| {
                     let before = case.code[..*i].chars().next_back();
                     let after = case.code[i + token.len()..].chars().next();
-                    !(token.starts_with(word) && before.is_some_and(word))
-                        && !(token.ends_with(word) && after.is_some_and(word))
+                    let joined_before = token.starts_with(word) && before.is_some_and(word);
+                    let joined_after = token.ends_with(word) && after.is_some_and(word);
+                    !joined_before && !joined_after
                 })
                 .nth(nth.saturating_sub(1))
                 .map(|(i, _)| i);

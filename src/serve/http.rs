@@ -104,9 +104,13 @@ pub fn resolve(site: &Site, url: &str) -> Target {
     }
 }
 
-/// Add the live-reload script to an HTML page.
-fn inject(html: Vec<u8>, prefix: &str) -> Vec<u8> {
-    let tag = format!("<script src=\"{prefix}__coursebook/livereload.js\"></script>");
+/// Add the live-reload script to an HTML page read after `written` rebuild stages had written
+/// their files: the page's event stream says so, and is told to reload at once if a stage has
+/// written since (a page that was reloading when that stage's news went out would otherwise
+/// keep the older file: print.html, written after the other pages).
+fn inject(html: Vec<u8>, prefix: &str, written: u64) -> Vec<u8> {
+    let tag =
+        format!("<script src=\"{prefix}__coursebook/livereload.js?since={written}\"></script>");
     let text = String::from_utf8_lossy(&html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -154,7 +158,10 @@ fn redirect(request: Request, to: &str) {
 
 pub fn handle(request: Request, site: &Site, hub: &Hub) {
     match resolve(site, request.url()) {
-        Target::Events => hub.stream(request.into_writer()),
+        Target::Events => {
+            let (since, page) = since(request.url());
+            hub.stream(request.into_writer(), since, &page);
+        }
         Target::Script => send(
             request,
             200,
@@ -162,21 +169,41 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
             "text/javascript; charset=utf-8",
         ),
         Target::Redirect(to) => redirect(request, &to),
-        Target::File(path) => match fs::read(&path) {
-            Ok(bytes) if mime(&path).starts_with("text/html") => {
-                send(request, 200, inject(bytes, &site.prefix), mime(&path))
+        Target::File(path) => {
+            // Counted before the file is read: a stage that writes in between makes the page
+            // reload once more, never once less.
+            let page = path.strip_prefix(&site.dir).unwrap_or(&path);
+            let written = hub.written(&page.to_string_lossy());
+            match fs::read(&path) {
+                Ok(bytes) if mime(&path).starts_with("text/html") => send(
+                    request,
+                    200,
+                    inject(bytes, &site.prefix, written),
+                    mime(&path),
+                ),
+                Ok(bytes) => send(request, 200, bytes, mime(&path)),
+                Err(_) => not_found(request, site, hub),
             }
-            Ok(bytes) => send(request, 200, bytes, mime(&path)),
-            Err(_) => not_found(request, site),
-        },
-        Target::NotFound => not_found(request, site),
+        }
+        Target::NotFound => not_found(request, site, hub),
     }
 }
 
-fn not_found(request: Request, site: &Site) {
+/// An event stream's `since` and `page`: how many rebuild stages had written its page when it
+/// was read, and the page's address under the site's root.
+fn since(url: &str) -> (Option<u64>, String) {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let value = |key: &str| query.split('&').find_map(|pair| pair.strip_prefix(key));
+    let since = value("since=").and_then(|n| n.parse().ok());
+    let page = value("page=").and_then(percent_decode).unwrap_or_default();
+    (since, page)
+}
+
+fn not_found(request: Request, site: &Site, hub: &Hub) {
+    let written = hub.written("404.html");
     let body = fs::read(site.dir.join("404.html")).map_or_else(
         |_| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(),
-        |b| inject(b, &site.prefix),
+        |b| inject(b, &site.prefix, written),
     );
     send(request, 404, body, "text/html; charset=utf-8");
 }
@@ -184,6 +211,35 @@ fn not_found(request: Request, site: &Site) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_and_its_event_stream_carry_the_stages_written() {
+        let page = inject(b"<p>x</p></body>".to_vec(), "/academy/", 7);
+        assert_eq!(
+            String::from_utf8_lossy(&page),
+            "<p>x</p><script src=\"/academy/__coursebook/livereload.js?since=7\"></script></body>"
+        );
+        assert_eq!(
+            since("/academy/__coursebook/events?since=7&page=print.html"),
+            (Some(7), "print.html".to_string())
+        );
+        assert_eq!(
+            since("/academy/__coursebook/events?since=7&page=part%2Fa.html"),
+            (Some(7), "part/a.html".to_string())
+        );
+        assert_eq!(since("/academy/__coursebook/events"), (None, String::new()));
+        assert_eq!(since("/academy/__coursebook/events?since=x").0, None);
+        assert_eq!(
+            resolve(
+                &Site {
+                    dir: PathBuf::from("/nonexistent"),
+                    prefix: "/academy/".into()
+                },
+                "/academy/__coursebook/events?since=7"
+            ),
+            Target::Events
+        );
+    }
 
     #[test]
     fn traversal_and_prefixes() {

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The script injected into served pages (a file, not inline, so CSP `script-src 'self'` holds).
@@ -12,7 +13,12 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   if (!here || !window.EventSource) { return; }
-  var source = new EventSource(here.replace(/livereload\.js.*$/, "events"));
+  // This page's address under the site's root, as the rebuild names pages.
+  var page = window.location.href.split(/[?#]/)[0].slice(here.replace(/livereload\.js.*$/, "").length) || "index.html";
+  // `since`: how many rebuild stages had written this page when it was read (the server's count).
+  var since = (here.match(/[?&]since=(\d+)/) || [])[1];
+  var source = new EventSource(here.replace(/livereload\.js.*$/, "events") +
+    (since ? "?since=" + since + "&page=" + encodeURIComponent(page) : ""));
   function overlay(text) {
     var box = document.getElementById("coursebook-problems");
     if (!text) { if (box) { box.remove(); } return; }
@@ -30,8 +36,6 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
   // One reload, however many rebuilds finish before the new page arrives: a second
   // location.reload() would abort the first navigation (two saves in quick succession).
   var reloading = false;
-  // This page's address under the site's root, as the rebuild names pages.
-  var page = window.location.href.split(/[?#]/)[0].slice(here.replace(/livereload\.js.*$/, "").length) || "index.html";
   source.addEventListener("reload", function (e) {
     // "but P": every page but P, which is made later (print.html); "only P": P alone.
     var rule = (e.data || "").split(" ");
@@ -57,6 +61,10 @@ const MAX_PAGES: usize = 256;
 pub struct Hub {
     clients: Mutex<Vec<Box<dyn Write + Send>>>,
     problems: Mutex<Option<String>>,
+    /// How many rebuild stages have written the pages other than the one made last
+    /// (print.html, `Pages::Only`'s), and how many have written that one.
+    written: AtomicU64,
+    written_last: AtomicU64,
 }
 
 /// Which open pages a successful rebuild reloads (by their address under the site's root).
@@ -90,11 +98,32 @@ impl Hub {
             Ok(Pages::Only(page)) => event("reload", &format!("only {page}")),
             Err(text) => event("problems", text),
         };
+        let (others, last) = match &news {
+            Ok(Pages::All) => (true, true),
+            Ok(Pages::AllBut(_)) => (true, false),
+            Ok(Pages::Only(_)) => (false, true),
+            Err(_) => (false, false),
+        };
+        if others {
+            self.written.fetch_add(1, Ordering::SeqCst);
+        }
+        if last {
+            self.written_last.fetch_add(1, Ordering::SeqCst);
+        }
         let problems = news.err();
         if let Ok(mut p) = self.problems.lock() {
             *p = problems;
         }
         self.send_all(&message);
+    }
+
+    /// How many rebuild stages have written `page` (its address under the site's root) so far.
+    pub fn written(&self, page: &str) -> u64 {
+        if page == crate::site::PRINT_URL {
+            self.written_last.load(Ordering::SeqCst)
+        } else {
+            self.written.load(Ordering::SeqCst)
+        }
     }
 
     /// Write `message` to every open page, forgetting the ones that went away.
@@ -109,16 +138,20 @@ impl Hub {
     }
 
     /// Start one page's event stream: the head and the last build's state now, the rest as
-    /// builds finish.
-    pub fn stream(&self, mut out: Box<dyn Write + Send>) {
-        let first = match self.problems.lock().ok().and_then(|p| p.clone()) {
-            Some(text) => event("problems", &text),
-            None => event("ok", ""),
-        };
+    /// builds finish. `since`: how many stages had written `page` when it was read; if more
+    /// have since, the page missed a reload (it was itself reloading then) and gets one now.
+    pub fn stream(&self, mut out: Box<dyn Write + Send>, since: Option<u64>, page: &str) {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-        // Under the lock, so no rebuild's news falls between the first event and the list.
+        // The first event is chosen and the page listed under one lock: `tell` counts a stage
+        // and sets the problems before it takes this lock to send, so a page either reads the
+        // new state here or is listed before the news goes out.
         let Ok(mut clients) = self.clients.lock() else {
             return;
+        };
+        let first = match self.problems.lock().ok().and_then(|p| p.clone()) {
+            Some(text) => event("problems", &text),
+            None if since.is_some_and(|s| s < self.written(page)) => event("reload", ""),
+            None => event("ok", ""),
         };
         if clients.len() >= MAX_PAGES {
             let _ = out.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -141,5 +174,72 @@ impl Hub {
             std::thread::sleep(Duration::from_secs(15));
             self.send_all(": ping\n\n");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// An event stream's bytes, kept where the test can read them.
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut b) = self.0.lock() {
+                b.extend_from_slice(buf);
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink {
+        fn text(&self) -> String {
+            self.0
+                .lock()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn a_page_read_before_the_last_write_is_reloaded_when_it_connects() {
+        let hub = Hub::default();
+        hub.tell(Ok(Pages::AllBut("print.html")));
+        hub.tell(Ok(Pages::Only("print.html")));
+        assert_eq!((hub.written("a.html"), hub.written("print.html")), (1, 1));
+        // print.html read before its stage, connected after: it missed "only print.html".
+        let late = Sink::default();
+        hub.stream(Box::new(late.clone()), Some(0), "print.html");
+        assert!(
+            late.text().ends_with("event: reload\ndata: \n\n"),
+            "{}",
+            late.text()
+        );
+        // A lesson read after the pages' stage: print.html's stage is not its news.
+        let current = Sink::default();
+        hub.stream(Box::new(current.clone()), Some(1), "a.html");
+        assert!(
+            current.text().ends_with("event: ok\ndata: \n\n"),
+            "{}",
+            current.text()
+        );
+        // A failed build's problems come first whatever the page's age.
+        hub.tell(Err("a.md:1:1: bad".into()));
+        let failing = Sink::default();
+        hub.stream(Box::new(failing.clone()), Some(0), "a.html");
+        assert!(
+            failing
+                .text()
+                .contains("event: problems\ndata: a.md:1:1: bad\n")
+        );
+        // A later stage reaches the pages listed.
+        hub.tell(Ok(Pages::All));
+        assert!(current.text().ends_with("event: reload\ndata: \n\n"));
     }
 }

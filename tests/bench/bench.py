@@ -8,7 +8,7 @@ coursebook's layout, converts it to mdBook's and Hugo's, builds each tool from a
 folder several times (the tools take turns, run after run), and reports median wall time, CPU
 time (user + sys of the child and its children), peak RSS, output size and HTML page count, plus
 the coursebook ÷ tool ratios taken run by run. Two floors render the same Markdown on one
-thread: pulldown-cmark alone, and pulldown-cmark + syntect highlighting (tests/bench/floor).
+thread: pulldown-cmark alone, and pulldown-cmark + syntaxmate highlighting (tests/bench/floor).
 
 Every build is checked: the expected number of HTML pages, and in coursebook's lesson pages
 highlighted code (hl-), MathML (<math), glossary links (data-term=) and quizzes (data-quiz=).
@@ -157,7 +157,7 @@ python3 train.py --epochs 10 --lr 0.01 | tee train.log
 grep -c "loss" train.log""",
 ]
 
-# The code-heavy variant's other languages (--code-heavy): every one highlighted by syntect,
+# The code-heavy variant's other languages (--code-heavy): every one highlighted by syntaxmate,
 # highlight.js (mdBook) and Chroma (Hugo).
 JS_SNIPPETS = [
     """// Fit a line by gradient descent
@@ -953,7 +953,7 @@ def floor_versions() -> str:
     found = {}
     if lock.exists():
         text = lock.read_text()
-        for name in ("pulldown-cmark", "syntect"):
+        for name in ("pulldown-cmark", "syntaxmate"):
             m = re.search(rf'name = "{name}"\nversion = "([^"]+)"', text)
             if m:
                 found[name] = m.group(1)
@@ -1017,7 +1017,7 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
         tools.append(Tool("floor: pulldown-cmark", versions["floor"], work, work / "out-floor-md",
                           [str(bins["floor"]), "md", src, str(work / "out-floor-md")], md_count,
                           floor_check(False, course)))
-        tools.append(Tool("floor: pulldown-cmark + syntect", versions["floor"], work, work / "out-floor-hl",
+        tools.append(Tool("floor: pulldown-cmark + syntaxmate", versions["floor"], work, work / "out-floor-hl",
                           [str(bins["floor"]), "md+hl", src, str(work / "out-floor-hl")], md_count,
                           floor_check(True, course)))
     logs = work / "logs"

@@ -2,18 +2,17 @@
 //!
 //! Renders every `.md` file under SRC_DIR (front matter stripped) to `OUT_DIR/<same path>.html`,
 //! one file after another on one thread, with coursebook's pulldown-cmark options.
-//! MODE `md`: pulldown-cmark alone. MODE `md+hl`: fenced code is highlighted by syntect exactly
-//! as coursebook's src/markdown/highlight.rs does (ClassedHTMLGenerator, "hl-" spaced prefix,
-//! the default newline syntax set loaded once).
+//! MODE `md`: pulldown-cmark alone. MODE `md+hl`: fenced code is highlighted by syntaxmate as
+//! coursebook's src/markdown/highlight.rs does (its tokens written by coursebook's own
+//! src/markdown/scope_spans.rs, included here; the bundled grammars, each prepared once).
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
+use syntaxmate::Highlighter;
 
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+#[path = "../../../../src/markdown/scope_spans.rs"]
+mod scope_spans;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -51,36 +50,20 @@ fn strip_front_matter(text: &str) -> &str {
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    pulldown_cmark_escape(text, &mut out);
+    scope_spans::escape_into(text, &mut out);
     out
 }
 
-fn pulldown_cmark_escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-}
-
-fn highlight(set: &SyntaxSet, code: &str, lang: &str) -> String {
-    let Some(syntax) = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten() else {
+fn highlight(highlighter: &Highlighter, code: &str, lang: &str) -> String {
+    let Ok(doc) = highlighter.tokenize(lang, code) else {
         return escape(code);
     };
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
-    for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-            return escape(code);
-        }
-    }
-    generator.finalize()
+    let mut html = String::with_capacity(code.len() * 3);
+    scope_spans::render(code, &doc, &mut html);
+    html
 }
 
-fn render(body: &str, set: Option<&SyntaxSet>) -> String {
+fn render(body: &str, set: Option<&Highlighter>) -> String {
     let mut html = String::with_capacity(body.len() * 2);
     let parser = Parser::new_ext(body, options());
     let Some(set) = set else {
@@ -116,7 +99,7 @@ fn render(body: &str, set: Option<&SyntaxSet>) -> String {
 fn run(mode: &str, src: &Path, out: &Path) -> std::io::Result<usize> {
     let set = match mode {
         "md" => None,
-        "md+hl" => Some(SyntaxSet::load_defaults_newlines()),
+        "md+hl" => Some(Highlighter::bundled().map_err(std::io::Error::other)?),
         _ => return Err(std::io::Error::other(format!("unknown mode {mode}: use md or md+hl"))),
     };
     let mut files = Vec::new();
