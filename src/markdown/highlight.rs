@@ -442,6 +442,102 @@ mod tests {
     }
 
     #[test]
+    fn every_alias_and_common_name_has_a_grammar() {
+        for name in [
+            "zsh",
+            "python3",
+            "py3",
+            "pyi",
+            "pyw",
+            "mjs",
+            "cjs",
+            "h",
+            "cxx",
+            "hpp",
+            "hh",
+            "hxx",
+            "h++",
+            "cp",
+            "inl",
+            "ipp",
+            "pl",
+            "pm",
+            "m",
+            "mm",
+            "htm",
+            "xhtml",
+            "shtml",
+            "svg",
+            "xsd",
+            "rss",
+            "patch",
+            "mk",
+            "mak",
+            "gnumakefile",
+            "sty",
+            "ltx",
+            "rest",
+            "sbt",
+            "gvy",
+            "phtml",
+            "csx",
+            "pas",
+            "rhtml", // the aliases
+            "rust",
+            "rs",
+            "python",
+            "py",
+            "bash",
+            "sh",
+            "shell",
+            "console",
+            "js",
+            "javascript",
+            "ts",
+            "tsx",
+            "json",
+            "toml",
+            "yaml",
+            "yml",
+            "c",
+            "c++",
+            "cpp",
+            "go",
+            "java",
+            "kotlin",
+            "swift",
+            "ruby",
+            "rb",
+            "php",
+            "sql",
+            "html",
+            "css",
+            "xml",
+            "diff",
+            "dockerfile",
+            "makefile",
+            "markdown",
+            "md",
+            "latex",
+            "tex",
+            "haskell",
+            "scala",
+            "zig",
+            "nix",
+            "Rust",
+        ] {
+            assert!(grammar_of(name).is_some(), "{name} has no grammar");
+            assert!(knows(name), "{name}");
+        }
+        for plain in ["text", "txt", "", "output", "ignore", "x86asm"] {
+            assert!(grammar_of(plain).is_none(), "{plain}");
+            assert!(knows(plain), "{plain}");
+        }
+        assert!(!knows("klingon") && !knows("mermaid-ish"));
+        assert!(drawn_by_preprocessor("mermaid") && drawn_by_preprocessor("Dot"));
+    }
+
+    #[test]
     fn dark_rules_are_scoped() {
         let css = stylesheet();
         assert!(css.contains(":root[data-theme=dark] .hl-"));
