@@ -34,7 +34,8 @@ pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
     // The scopes of the spans open now, outermost first.
     let mut open: Vec<&str> = Vec::new();
     let mut lines = code.split_inclusive('\n');
-    for line in doc.lines() {
+    let mut tokenized = doc.lines().iter().peekable();
+    while let Some(line) = tokenized.next() {
         let text = lines.next().unwrap_or("");
         let body = text.strip_suffix('\n').unwrap_or(text);
         let body = body.strip_suffix('\r').unwrap_or(body);
@@ -78,8 +79,26 @@ pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
             escape_into(piece, out);
             at = end;
         }
-        // What no token covered, and the line's end, inside the spans still open.
+        // What no token covered, inside the spans still open.
         escape_into(body.get(at..).unwrap_or(""), out);
+        // The line's end goes outside the spans the next line does not continue (a keyword's
+        // span holds `then`, not `then` and a newline), as syntect wrote it.
+        let next = tokenized
+            .peek()
+            .and_then(|l| l.tokens().first())
+            .map(|t| t.scopes());
+        let mut keep = 0;
+        if let Some(mut scopes) = next {
+            while let (Some(scope), Some(same)) = (scopes.next(), open.get(keep))
+                && scope == *same
+            {
+                keep += 1;
+            }
+        }
+        for _ in keep..open.len() {
+            out.push_str("</span>");
+        }
+        open.truncate(keep);
         escape_into(&text[body.len()..], out);
     }
     // Lines the document did not return (none expected) are text all the same.
