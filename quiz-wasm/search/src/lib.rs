@@ -125,7 +125,30 @@ pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
         run.clear();
         *run_chars = 0;
     };
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, most of any text, a run at a time: letters and digits are a word's, nothing
+        // else is (no ASCII character is of an unspaced script).
+        if bytes[i].is_ascii() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i > start {
+                flush_run(&mut run, &mut run_chars, &mut f);
+                word.push_str(&text[start..i]);
+            } else {
+                flush_word(&mut word, &mut f);
+                flush_run(&mut run, &mut run_chars, &mut f);
+                i += 1;
+            }
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if unspaced(c) {
             flush_word(&mut word, &mut f);
             run.push(c);
@@ -194,6 +217,71 @@ mod tests {
             .into_iter()
             .map(|w| w.term)
             .collect()
+    }
+
+    /// The pieces as `each_piece` made them a character at a time, before its ASCII fast path.
+    fn pieces_char_by_char(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let (mut word, mut run) = (String::new(), Vec::<char>::new());
+        let flush = |word: &mut String, run: &mut Vec<char>, out: &mut Vec<String>| {
+            if !word.is_empty() {
+                let mut lower = word.to_lowercase();
+                while lower.len() > MAX_WORD {
+                    lower.pop();
+                }
+                out.push(format!("w:{lower}"));
+                word.clear();
+            }
+            match run.len() {
+                0 => {}
+                1 => out.push(format!("u:{}", run[0])),
+                _ => out.extend(run.windows(2).map(|p| format!("u:{}{}", p[0], p[1]))),
+            }
+            run.clear();
+        };
+        for c in text.chars() {
+            if unspaced(c) {
+                if !word.is_empty() {
+                    let mut none = Vec::new();
+                    flush(&mut word, &mut none, &mut out);
+                }
+                run.push(c);
+            } else if c.is_alphanumeric() {
+                if !run.is_empty() {
+                    let mut none = String::new();
+                    flush(&mut none, &mut run, &mut out);
+                }
+                word.push(c);
+            } else {
+                flush(&mut word, &mut run, &mut out);
+            }
+        }
+        flush(&mut word, &mut run, &mut out);
+        out
+    }
+
+    #[test]
+    fn pieces_are_the_same_with_the_ascii_fast_path() {
+        let long = "x".repeat(MAX_WORD + 5);
+        for text in [
+            "",
+            "Gradient descent, step by step: w = w - 0.01 * g.",
+            "Café naïve ÉCOLE über-fast x2 3d",
+            "日本語のテキストとEnglish mixed 中文",
+            "한국어 텍스트, and 1,000 words; 模型a模型",
+            "ﬁ ǅ İstanbul ΣΊΣΥΦΟΣ",
+            long.as_str(),
+            "a\u{0}b\tc\u{202e}d — e",
+        ] {
+            let mut fast = Vec::new();
+            each_piece(text, |p| {
+                fast.push(match p {
+                    Piece::Word(w) => format!("w:{w}"),
+                    Piece::Unspaced(u) => format!("u:{u}"),
+                });
+            });
+            assert_eq!(fast, pieces_char_by_char(text), "{text}");
+        }
     }
 
     #[test]
