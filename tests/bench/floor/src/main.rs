@@ -76,7 +76,9 @@ fn render(body: &str, set: Option<&Highlighter>) -> String {
         match (&mut code, event) {
             (None, Event::Start(Tag::CodeBlock(kind))) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
@@ -84,8 +86,14 @@ fn render(body: &str, set: Option<&Highlighter>) -> String {
             (Some((_, text)), Event::Text(t)) => text.push_str(&t),
             (Some((lang, text)), Event::End(TagEnd::CodeBlock)) => {
                 let inner = highlight(set, text, lang);
-                let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
-                events.push(Event::Html(CowStr::from(format!("<pre class=\"code\"><code{class}>{inner}</code></pre>\n"))));
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape(lang))
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\"><code{class}>{inner}</code></pre>\n"
+                ))));
                 code = None;
             }
             (Some(_), _) => {}
@@ -100,7 +108,11 @@ fn run(mode: &str, src: &Path, out: &Path) -> std::io::Result<usize> {
     let set = match mode {
         "md" => None,
         "md+hl" => Some(Highlighter::bundled().map_err(std::io::Error::other)?),
-        _ => return Err(std::io::Error::other(format!("unknown mode {mode}: use md or md+hl"))),
+        _ => {
+            return Err(std::io::Error::other(format!(
+                "unknown mode {mode}: use md or md+hl"
+            )));
+        }
     };
     let mut files = Vec::new();
     markdown_files(src, &mut files)?;

@@ -281,7 +281,11 @@ fn main() {
                 score[0] += usize::from(a.2);
                 score[1] += usize::from(b.2);
                 let mark = |ok: bool, classes: &str| {
-                    format!("{} `{}`", if ok { "✓" } else { "✗" }, classes.replace("hl-", ""))
+                    format!(
+                        "{} `{}`",
+                        if ok { "✓" } else { "✗" },
+                        classes.replace("hl-", "")
+                    )
                 };
                 println!(
                     "{} | `{}` | {} | {} | {}",
@@ -293,7 +297,10 @@ fn main() {
                 );
             }
         }
-        println!("**all** | {total} tokens | | {} right | {} right", score[0], score[1]);
+        println!(
+            "**all** | {total} tokens | | {} right | {} right",
+            score[0], score[1]
+        );
         return;
     }
     // `--languages`: every name syntect finds a grammar by (its syntaxes' names and file
@@ -302,16 +309,30 @@ fn main() {
         let set = SyntaxSet::load_defaults_newlines();
         let catalog = syntaxmate::Catalog::bundled();
         for syntax in set.syntaxes() {
-            let names = std::iter::once(syntax.name.to_ascii_lowercase())
-                .chain(syntax.file_extensions.iter().map(|e| e.to_ascii_lowercase()));
+            let names = std::iter::once(syntax.name.to_ascii_lowercase()).chain(
+                syntax
+                    .file_extensions
+                    .iter()
+                    .map(|e| e.to_ascii_lowercase()),
+            );
             let missing: Vec<String> = names
                 .filter(|n| catalog.canonical_language(n).is_none())
                 .collect();
             let known: Vec<&str> = std::iter::once(syntax.name.to_ascii_lowercase())
-                .chain(syntax.file_extensions.iter().map(|e| e.to_ascii_lowercase()))
+                .chain(
+                    syntax
+                        .file_extensions
+                        .iter()
+                        .map(|e| e.to_ascii_lowercase()),
+                )
                 .filter_map(|n| catalog.canonical_language(&n).map(|_| ""))
                 .collect();
-            println!("{} | known by {} names | missing: {}", syntax.name, known.len(), missing.join(" "));
+            println!(
+                "{} | known by {} names | missing: {}",
+                syntax.name,
+                known.len(),
+                missing.join(" ")
+            );
         }
         println!("syntaxmate: {}", catalog.languages().join(" "));
         return;
