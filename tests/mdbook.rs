@@ -455,7 +455,7 @@ fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
     // and `text` stays plain.
     let page = std::fs::read_to_string(b.path().join("site/a.html")).unwrap();
     assert!(
-        page.contains("<code class=\"language-toml\"><span class=\"hl-source hl-toml\">"),
+        page.contains("<span class=\"hl-entity hl-name hl-section hl-toml\">book</span>"),
         "{page}"
     );
     assert!(page.contains("<code class=\"language-mermaid\">"), "{page}");

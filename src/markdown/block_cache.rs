@@ -42,8 +42,8 @@ const EXTENSION: &str = "cbhl";
 pub static DISABLED: AtomicBool = AtomicBool::new(false);
 
 /// What the highlighter's output depends on besides a block's grammar and code: coursebook's
-/// version, the highlighting code (the grammar's choice and the spans' writing), and the
-/// libraries' versions (Cargo.lock).
+/// version, the highlighting code (the grammar's choice and the spans' writing), the code
+/// themes (which scopes get a span), and the libraries' versions (Cargo.lock).
 fn identity() -> &'static [u8] {
     static ID: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
@@ -52,6 +52,8 @@ fn identity() -> &'static [u8] {
             env!("CARGO_PKG_VERSION"),
             include_str!("highlight.rs"),
             include_str!("scope_spans.rs"),
+            include_str!("code-themes/InspiredGitHub.css"),
+            include_str!("code-themes/base16-ocean.dark.css"),
             include_str!("../../Cargo.lock"),
         )
             .hash(&mut h);

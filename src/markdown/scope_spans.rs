@@ -7,7 +7,71 @@
 //! Self-contained on purpose (syntaxmate and std only): the benchmark's floor and the
 //! highlighter comparison in tests/bench include this file, so they measure the same output.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
 use syntaxmate::TokenizedDocument;
+
+/// Which scopes get a span: those the stylesheets can colour. A span nobody styles only costs
+/// bytes (the VS Code grammars nest `meta.*` scopes deeply: 8 % of a code-heavy page's bytes).
+/// A scope gets a span if its atoms hold every atom of some compound selector (`.hl-a.hl-b`)
+/// of the stylesheets that is the element a rule styles, or that has two atoms or more; a lone
+/// ancestor compound (`.hl-meta` twenty deep in InspiredGitHub's JSON rules) keeps nothing.
+pub struct Styled {
+    compounds: Vec<Vec<String>>,
+    known: RwLock<HashMap<String, bool>>,
+}
+
+impl Styled {
+    /// From class stylesheets (`hl-` prefix, as code-themes/ holds them).
+    pub fn from_css(sheets: &[&str]) -> Styled {
+        let mut compounds: Vec<Vec<String>> = Vec::new();
+        for sheet in sheets {
+            for block in sheet.split('}') {
+                let Some((selectors, _)) = block.split_once('{') else {
+                    continue;
+                };
+                // Comments hold no `.hl-` words that matter: only words with the prefix count.
+                for selector in selectors.rsplit("*/").next().unwrap_or("").split(',') {
+                    let parts: Vec<&str> = selector.split_whitespace().collect();
+                    for (i, part) in parts.iter().enumerate() {
+                        let atoms: Vec<String> = part
+                            .split('.')
+                            .filter_map(|a| a.strip_prefix("hl-"))
+                            .map(str::to_string)
+                            .collect();
+                        if !atoms.is_empty() && (i + 1 == parts.len() || atoms.len() >= 2) {
+                            compounds.push(atoms);
+                        }
+                    }
+                }
+            }
+        }
+        compounds.sort();
+        compounds.dedup();
+        Styled {
+            compounds,
+            known: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `scope` gets a span.
+    pub fn keeps(&self, scope: &str) -> bool {
+        if let Ok(known) = self.known.read()
+            && let Some(&keep) = known.get(scope)
+        {
+            return keep;
+        }
+        let atoms: Vec<&str> = scope.split('.').collect();
+        let keep = self
+            .compounds
+            .iter()
+            .any(|c| c.iter().all(|a| atoms.contains(&a.as_str())));
+        if let Ok(mut known) = self.known.write() {
+            known.insert(scope.to_string(), keep);
+        }
+        keep
+    }
+}
 
 /// Append `text` to `out` with `& < > "` escaped.
 pub fn escape_into(text: &str, out: &mut String) {
@@ -27,10 +91,10 @@ pub fn escape_into(text: &str, out: &mut String) {
     out.push_str(&text[start..]);
 }
 
-/// Append the HTML of `doc`, the tokens of `code`, to `out`. Spans stay open across lines
-/// while their scope does (a block comment is one span), as syntect's were; every byte of
-/// `code` is written once, escaped, whatever the tokens cover.
-pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
+/// Append the HTML of `doc`, the tokens of `code`, to `out`, a span for each scope `styled`
+/// keeps. Spans stay open across lines while their scope does (a block comment is one span),
+/// as syntect's were; every byte of `code` is written once, escaped, whatever the tokens cover.
+pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut String) {
     // The scopes of the spans open now, outermost first.
     let mut open: Vec<&str> = Vec::new();
     let mut lines = code.split_inclusive('\n');
@@ -51,7 +115,7 @@ pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
             };
             escape_into(gap, out);
             let mut depth = 0;
-            let mut scopes = token.scopes();
+            let mut scopes = token.scopes().filter(|s| styled.keeps(s));
             let mut next = scopes.next();
             while let (Some(scope), Some(same)) = (next, open.get(depth))
                 && scope == *same
@@ -86,7 +150,7 @@ pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
         let next = tokenized
             .peek()
             .and_then(|l| l.tokens().first())
-            .map(|t| t.scopes());
+            .map(|t| t.scopes().filter(|s| styled.keeps(s)));
         let mut keep = 0;
         if let Some(mut scopes) = next {
             while let (Some(scope), Some(same)) = (scopes.next(), open.get(keep))
@@ -107,5 +171,29 @@ pub fn render(code: &str, doc: &TokenizedDocument, out: &mut String) {
     }
     for _ in 0..open.len() {
         out.push_str("</span>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_gets_a_span_when_a_rule_can_colour_it() {
+        let styled = Styled::from_css(&[
+            "/* a theme */\n.hl-comment {\n color: #111;\n}\n",
+            ".hl-string.hl-regexp .hl-punctuation, .hl-meta .hl-meta .hl-string.hl-json { color: #222; }",
+        ]);
+        assert!(styled.keeps("comment.line.double-slash.rust"));
+        assert!(styled.keeps("punctuation.definition.string.begin.rust"));
+        // An ancestor of two atoms or more: kept, so the rule under it can match.
+        assert!(styled.keeps("string.regexp.js"));
+        assert!(styled.keeps("string.json"));
+        // Nothing colours these: no span (a lone `.hl-meta` ancestor keeps nothing).
+        assert!(!styled.keeps("meta.function.definition.rust"));
+        assert!(!styled.keeps("source.rust"));
+        assert!(!styled.keeps("string.quoted.double.rust"));
+        // Asked again: the same answer, from what it knows.
+        assert!(styled.keeps("comment.line.double-slash.rust"));
     }
 }

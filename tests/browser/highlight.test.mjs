@@ -75,9 +75,9 @@ describe('highlighted code', () => {
       for (const block of found) {
         assert.ok(block.colours >= 3, `${block.lang}: only ${block.colours} colours`);
       }
-      // Keywords, strings and comments stand out from the code's plain text.
+      // Keywords, types, strings and literals stand out from the code's plain text.
       const plain = found[0].plain;
-      for (const [index, text] of [[0, 'fn'], [0, '"{} distinct"'], [1, 'def'], [2, 'then'], [3, 'const'], [4, 'null'], [5, 'true']]) {
+      for (const [index, text] of [[0, 'fn'], [0, 'str'], [0, '"{} distinct"'], [1, 'def'], [2, 'then'], [3, 'const'], [4, 'null'], [5, 'true']]) {
         const colour = await tokenColour(page, index, text);
         assert.ok(colour, `${blocks[index][0]}: no span holds exactly ${text}`);
         assert.notEqual(colour, plain, `${blocks[index][0]}: ${text} looks like plain text`);
