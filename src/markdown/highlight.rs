@@ -177,16 +177,10 @@ fn highlight_with(highlighter: &Highlighter, grammar: &str, code: &str) -> (Stri
         return (escape(code), false);
     };
     let mut html = String::with_capacity(code.len() * 3);
-    scope_spans::render(&code[..cut], &doc, styled(), &mut html);
+    scope_spans::render(&code[..cut], &doc, scope_spans::themes(), &mut html);
     // The rest of a long block is plain text (see MAX_HIGHLIGHTED).
     scope_spans::escape_into(&code[cut..], &mut html);
     (html, true)
-}
-
-/// The scopes the code themes colour (see [`scope_spans::Styled`]).
-fn styled() -> &'static scope_spans::Styled {
-    static STYLED: OnceLock<scope_spans::Styled> = OnceLock::new();
-    STYLED.get_or_init(|| scope_spans::Styled::from_css(&[LIGHT_THEME, DARK_THEME]))
 }
 
 /// The end of the last whole line within the first `max` bytes of `code` (all of it if short).

@@ -8,7 +8,7 @@
 //! highlighter comparison in tests/bench include this file, so they measure the same output.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 use syntaxmate::TokenizedDocument;
 
 /// Which scopes get a span: those the stylesheets can colour. A span nobody styles only costs
@@ -89,6 +89,17 @@ pub fn escape_into(text: &str, out: &mut String) {
         start = i + 1;
     }
     out.push_str(&text[start..]);
+}
+
+/// The scopes coursebook's own code themes (code-themes/) colour.
+pub fn themes() -> &'static Styled {
+    static STYLED: OnceLock<Styled> = OnceLock::new();
+    STYLED.get_or_init(|| {
+        Styled::from_css(&[
+            include_str!("code-themes/InspiredGitHub.css"),
+            include_str!("code-themes/base16-ocean.dark.css"),
+        ])
+    })
 }
 
 /// Append the HTML of `doc`, the tokens of `code`, to `out`, a span for each scope `styled`

@@ -14,17 +14,6 @@ use syntaxmate::Highlighter;
 #[path = "../../../../src/markdown/scope_spans.rs"]
 mod scope_spans;
 
-/// The scopes coursebook's code themes colour, as src/markdown/highlight.rs reads them.
-fn styled() -> &'static scope_spans::Styled {
-    static STYLED: std::sync::OnceLock<scope_spans::Styled> = std::sync::OnceLock::new();
-    STYLED.get_or_init(|| {
-        scope_spans::Styled::from_css(&[
-            include_str!("../../../../src/markdown/code-themes/InspiredGitHub.css"),
-            include_str!("../../../../src/markdown/code-themes/base16-ocean.dark.css"),
-        ])
-    })
-}
-
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -70,7 +59,7 @@ fn highlight(highlighter: &Highlighter, code: &str, lang: &str) -> String {
         return escape(code);
     };
     let mut html = String::with_capacity(code.len() * 3);
-    scope_spans::render(code, &doc, styled(), &mut html);
+    scope_spans::render(code, &doc, scope_spans::themes(), &mut html);
     html
 }
 

@@ -123,16 +123,6 @@ fn escape_into(text: &str, out: &mut String) {
 #[path = "../../../../src/markdown/scope_spans.rs"]
 mod scope_spans;
 
-/// The scopes coursebook's code themes colour, as src/markdown/highlight.rs reads them.
-fn styled() -> &'static scope_spans::Styled {
-    static STYLED: std::sync::OnceLock<scope_spans::Styled> = std::sync::OnceLock::new();
-    STYLED.get_or_init(|| {
-        scope_spans::Styled::from_css(&[
-            include_str!("../../../../src/markdown/code-themes/InspiredGitHub.css"),
-            include_str!("../../../../src/markdown/code-themes/base16-ocean.dark.css"),
-        ])
-    })
-}
 #[path = "../../../../src/markdown/token_kinds.rs"]
 mod token_kinds;
 
@@ -141,7 +131,7 @@ fn syntaxmate_html(hl: &syntaxmate::Highlighter, lang: &str, code: &str) -> Opti
     let code = cut(code);
     let doc = hl.tokenize(lang, code).ok()?;
     let mut out = String::with_capacity(code.len() * 3);
-    scope_spans::render(code, &doc, styled(), &mut out);
+    scope_spans::render(code, &doc, scope_spans::themes(), &mut out);
     Some(out)
 }
 
