@@ -91,15 +91,16 @@ pub fn escape_into(text: &str, out: &mut String) {
     out.push_str(&text[start..]);
 }
 
-/// The scopes coursebook's own code themes (code-themes/) colour.
+/// coursebook's code themes, light and dark: syntect's InspiredGitHub and base16-ocean.dark as
+/// class stylesheets (made once by `tests/bench/highlighters --theme-css NAME`; their licences
+/// are in code-themes/README.md).
+pub const LIGHT_THEME: &str = include_str!("code-themes/InspiredGitHub.css");
+pub const DARK_THEME: &str = include_str!("code-themes/base16-ocean.dark.css");
+
+/// The scopes coursebook's own code themes colour.
 pub fn themes() -> &'static Styled {
     static STYLED: OnceLock<Styled> = OnceLock::new();
-    STYLED.get_or_init(|| {
-        Styled::from_css(&[
-            include_str!("code-themes/InspiredGitHub.css"),
-            include_str!("code-themes/base16-ocean.dark.css"),
-        ])
-    })
+    STYLED.get_or_init(|| Styled::from_css(&[LIGHT_THEME, DARK_THEME]))
 }
 
 /// Append the HTML of `doc`, the tokens of `code`, to `out`, a span for each scope `styled`
@@ -125,20 +126,9 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
                 continue;
             };
             escape_into(gap, out);
-            let mut depth = 0;
-            let mut scopes = token.scopes().filter(|s| styled.keeps(s));
-            let mut next = scopes.next();
-            while let (Some(scope), Some(same)) = (next, open.get(depth))
-                && scope == *same
-            {
-                depth += 1;
-                next = scopes.next();
-            }
-            for _ in depth..open.len() {
-                out.push_str("</span>");
-            }
-            open.truncate(depth);
-            while let Some(scope) = next {
+            let mut scopes = token.scopes().filter(|s| styled.keeps(s)).peekable();
+            close_to(shared(&mut open, &mut scopes), &mut open, out);
+            for scope in scopes {
                 out.push_str("<span class=\"");
                 for (i, atom) in scope.split('.').enumerate() {
                     if i > 0 {
@@ -149,7 +139,6 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
                 }
                 out.push_str("\">");
                 open.push(scope);
-                next = scopes.next();
             }
             escape_into(piece, out);
             at = end;
@@ -158,31 +147,42 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
         escape_into(body.get(at..).unwrap_or(""), out);
         // The line's end goes outside the spans the next line does not continue (a keyword's
         // span holds `then`, not `then` and a newline), as syntect wrote it.
-        let next = tokenized
-            .peek()
-            .and_then(|l| l.tokens().first())
-            .map(|t| t.scopes().filter(|s| styled.keeps(s)));
-        let mut keep = 0;
-        if let Some(mut scopes) = next {
-            while let (Some(scope), Some(same)) = (scopes.next(), open.get(keep))
-                && scope == *same
-            {
-                keep += 1;
-            }
-        }
-        for _ in keep..open.len() {
-            out.push_str("</span>");
-        }
-        open.truncate(keep);
+        let keep = match tokenized.peek().and_then(|l| l.tokens().first()) {
+            Some(t) => shared(
+                &mut open,
+                &mut t.scopes().filter(|s| styled.keeps(s)).peekable(),
+            ),
+            None => 0,
+        };
+        close_to(keep, &mut open, out);
         escape_into(&text[body.len()..], out);
     }
     // Lines the document did not return (none expected) are text all the same.
     for rest in lines {
         escape_into(rest, out);
     }
-    for _ in 0..open.len() {
+    close_to(0, &mut open, out);
+}
+
+/// How many of the spans open now (outermost first) `scopes` continues; the scopes it shares
+/// are taken from it, so what is left are the spans to open.
+fn shared<'a>(
+    open: &mut [&'a str],
+    scopes: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
+) -> usize {
+    let mut depth = 0;
+    while depth < open.len() && scopes.next_if(|s| *s == open[depth]).is_some() {
+        depth += 1;
+    }
+    depth
+}
+
+/// Close the open spans past the first `depth`.
+fn close_to(depth: usize, open: &mut Vec<&str>, out: &mut String) {
+    for _ in depth..open.len() {
         out.push_str("</span>");
     }
+    open.truncate(depth);
 }
 
 #[cfg(test)]

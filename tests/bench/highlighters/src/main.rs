@@ -90,7 +90,7 @@ fn syntect_html(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String
     for line in LinesWithEndings::from(code) {
         if done + line.len() > MAX_HIGHLIGHTED {
             let mut html = generator.finalize();
-            escape_into(&code[done..], &mut html);
+            scope_spans::escape_into(&code[done..], &mut html);
             return html;
         }
         if generator
@@ -98,24 +98,12 @@ fn syntect_html(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String
             .is_err()
         {
             let mut html = String::new();
-            escape_into(code, &mut html);
+            scope_spans::escape_into(code, &mut html);
             return html;
         }
         done += line.len();
     }
     generator.finalize()
-}
-
-fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// coursebook's renderer (src/markdown/scope_spans.rs) and its table of token kinds
