@@ -45,6 +45,12 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // mimalloc asks the kernel for transparent huge pages (madvise), and the first touch of each
+    // zeroes 2 MB. A build is short and touches its memory sparsely: on the code-heavy
+    // 1,000-lesson benchmark course, turning them off took the kernel's share from 2.0 to 1.1 s
+    // of CPU and peak memory from 217 to 164 MB. Inherited by anything serve starts; harmless.
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true);
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -8,8 +8,9 @@
 //! highlighter comparison in tests/bench include this file, so they measure the same output.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{OnceLock, RwLock};
-use syntaxmate::TokenizedDocument;
+use syntaxmate::{ScopeStackId, Token, TokenizedDocument};
 
 /// Which scopes get a span: those the stylesheets can colour. A span nobody styles only costs
 /// bytes (the VS Code grammars nest `meta.*` scopes deeply: 8 % of a code-heavy page's bytes).
@@ -109,6 +110,7 @@ pub fn themes() -> &'static Styled {
 pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut String) {
     // The scopes of the spans open now, outermost first.
     let mut open: Vec<&str> = Vec::new();
+    let mut stacks = Stacks::default();
     let mut lines = code.split_inclusive('\n');
     let mut tokenized = doc.lines().iter().peekable();
     while let Some(line) = tokenized.next() {
@@ -126,9 +128,10 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
                 continue;
             };
             escape_into(gap, out);
-            let mut scopes = token.scopes().filter(|s| styled.keeps(s)).peekable();
-            close_to(shared(&mut open, &mut scopes), &mut open, out);
-            for scope in scopes {
+            let scopes = stacks.kept(token, styled);
+            let depth = shared(&open, scopes);
+            close_to(depth, &mut open, out);
+            for scope in &scopes[depth..] {
                 out.push_str("<span class=\"");
                 for (i, atom) in scope.split('.').enumerate() {
                     if i > 0 {
@@ -148,10 +151,7 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
         // The line's end goes outside the spans the next line does not continue (a keyword's
         // span holds `then`, not `then` and a newline), as syntect wrote it.
         let keep = match tokenized.peek().and_then(|l| l.tokens().first()) {
-            Some(t) => shared(
-                &mut open,
-                &mut t.scopes().filter(|s| styled.keeps(s)).peekable(),
-            ),
+            Some(t) => shared(&open, stacks.kept(t, styled)),
             None => 0,
         };
         close_to(keep, &mut open, out);
@@ -164,17 +164,53 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
     close_to(0, &mut open, out);
 }
 
-/// How many of the spans open now (outermost first) `scopes` continues; the scopes it shares
-/// are taken from it, so what is left are the spans to open.
-fn shared<'a>(
-    open: &mut [&'a str],
-    scopes: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
-) -> usize {
-    let mut depth = 0;
-    while depth < open.len() && scopes.next_if(|s| *s == open[depth]).is_some() {
-        depth += 1;
+/// The kept scopes of each scope stack of one document, found once per stack: a block has a
+/// few dozen stacks and thousands of tokens, and asking [`Styled`] for every scope of every
+/// token cost more than the tokenizer did (perf, code-heavy benchmark course).
+#[derive(Default)]
+struct Stacks<'a> {
+    index: HashMap<ScopeStackId, usize, BuildHasherDefault<IdHasher>>,
+    lists: Vec<Vec<&'a str>>,
+}
+
+impl<'a> Stacks<'a> {
+    fn kept(&mut self, token: &'a Token, styled: &Styled) -> &[&'a str] {
+        let list = |token: &'a Token| token.scopes().filter(|s| styled.keeps(s)).collect();
+        let i = match token.scope_stack() {
+            Some(id) => *self.index.entry(id).or_insert_with(|| {
+                self.lists.push(list(token));
+                self.lists.len() - 1
+            }),
+            None => {
+                self.lists.push(list(token));
+                self.lists.len() - 1
+            }
+        };
+        &self.lists[i]
     }
-    depth
+}
+
+/// A stack id is a small number already: hashing it through SipHash for every token was waste.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// How many of the spans open now (outermost first) `scopes` continues.
+fn shared(open: &[&str], scopes: &[&str]) -> usize {
+    open.iter().zip(scopes).take_while(|(a, b)| a == b).count()
 }
 
 /// Close the open spans past the first `depth`.
