@@ -176,7 +176,10 @@ fn chapter_ids(course: &Course, order: &[usize]) -> Vec<String> {
 /// One page's HTML as it reads inside the print page: see the module's comment.
 fn rebase(html: &str, page_url: &str, chapter: &str, by_url: &HashMap<&str, &str>) -> String {
     rewrite_attributes(html, |name, value, out| {
-        if ID_ATTRS.contains(&name) {
+        // Most attributes are a code token's class.
+        if name == "class" {
+            out.push_str(value);
+        } else if ID_ATTRS.contains(&name) {
             for (n, id) in value.split_ascii_whitespace().enumerate() {
                 if n > 0 {
                     out.push(' ');
