@@ -936,7 +936,7 @@ mod tests {
         for doc in 0..2_000u32 {
             for _ in 0..(doc % 5) {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let term = (seed >> 40) % 300 << 32 | (seed >> 20) % 3;
+                let term = (((seed >> 40) % 300) << 32) | ((seed >> 20) % 3);
                 if !postings
                     .iter()
                     .any(|p: &(u64, u32, f32)| p.0 == term && p.1 == doc)
