@@ -58,6 +58,30 @@ const LIMIT: Duration = Duration::from_secs(2);
 const HANG: Duration = Duration::from_secs(20);
 /// Inputs are cut to this size, except the deep-nesting strategies'.
 const MAX_INPUT: usize = 64 * 1024;
+/// The most memory one case may add to the process's, in MB (issue #12's bound). Checked in
+/// long runs (`COURSEBOOK_FUZZ_CASES` set), where one target runs at a time: the test
+/// command runs targets side by side, and the process's peak is theirs together.
+const MEMORY_MB: u64 = 500;
+
+/// Linux's peak resident memory of this process (`VmHWM`) and its resident memory now
+/// (`VmRSS`), in MB.
+fn memory_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line.split_whitespace()
+            .nth(1)?
+            .parse::<u64>()
+            .ok()
+            .map(|kb| kb / 1024)
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+/// The peak reset to the memory in use now (Linux 4.0+): a case's own peak can then be read.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
 
 type S = BoxedStrategy<String>;
 
@@ -90,10 +114,21 @@ fn config(cases: u32) -> ProptestConfig {
 /// run is meant to go at low priority beside other work, and a case starved of the CPU for
 /// 20 s is not a hang (a run at `nice 19` beside a compile called a 0.1 s case one).
 fn check<I: Clone + Send + 'static>(input: &I, target: fn(&I)) -> Result<(), TestCaseError> {
+    let long_run = std::env::var_os("COURSEBOOK_FUZZ_CASES").is_some();
+    check_with(input, target, long_run)
+}
+
+/// [`check`], with the memory bound checked or not.
+fn check_with<I: Clone + Send + 'static>(
+    input: &I,
+    target: fn(&I),
+    memory: bool,
+) -> Result<(), TestCaseError> {
     let mut slow = Duration::ZERO;
     for _ in 0..2 {
         let input = input.clone();
         let (tx, rx) = mpsc::channel();
+        let before = (memory && reset_peak()).then(memory_mb).flatten();
         let clock = Clock::start();
         std::thread::Builder::new()
             .name("fuzz-case".into())
@@ -121,6 +156,14 @@ fn check<I: Clone + Send + 'static>(input: &I, target: fn(&I)) -> Result<(), Tes
         };
         if !ok {
             return Err(TestCaseError::fail("panicked (see the message above)"));
+        }
+        if let (Some((_, rss)), Some((peak, _))) = (before, memory_mb())
+            && peak.saturating_sub(rss) > MEMORY_MB
+        {
+            return Err(TestCaseError::fail(format!(
+                "took {} MB of memory (the bound is {MEMORY_MB} MB)",
+                peak - rss
+            )));
         }
         let took = clock.used();
         if took <= LIMIT {
@@ -2351,6 +2394,23 @@ proptest! {
         let _ = rayon::ThreadPoolBuilder::new().stack_size(crate::STACK).build_global();
         check(&course, run_build)?;
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_case_that_takes_too_much_memory_fails() {
+    fn greedy(_: &()) {
+        // Touched, so resident: 600 MB, over the 500 MB bound.
+        let v = vec![1u8; 600 << 20];
+        std::hint::black_box(&v);
+    }
+    fn frugal(_: &()) {
+        let v = vec![1u8; 10 << 20];
+        std::hint::black_box(&v);
+    }
+    let err = check_with(&(), greedy, true).expect_err("600 MB passed");
+    assert!(err.to_string().contains("MB of memory"), "{err}");
+    assert!(check_with(&(), frugal, true).is_ok());
 }
 
 #[test]

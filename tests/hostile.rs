@@ -336,6 +336,47 @@ fn a_huge_table_needs_memory_in_proportion() {
     assert_eq!(html.matches("<td>a</td>").count(), 50 * 30_000);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
+    // 60 KB of definition, 60 KB of lesson saying the term 10,000 times, every mention linked:
+    // with a tooltip each, the page was 1.2 GB and the build took 3.6 GB of memory.
+    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\nlink-terms = \"all\"\n");
+    let glossary = format!(
+        "- term: Model\n  definition: \"{}\"\n",
+        "word ".repeat(12_000)
+    );
+    let lesson = format!("# L\n\n{}\n", "model ".repeat(10_000));
+    let c = course(&[
+        ("book.toml", &book),
+        ("content/glossary.yaml", &glossary),
+        ("content/a.md", &lesson),
+    ]);
+    let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build"])
+        .current_dir(c.path())
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, peak) = peak_memory_mb(child);
+    assert!(status.success());
+    assert!(peak > 0, "no reading of the child's memory");
+    assert!(peak < 200, "the build took {peak} MB");
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.len() < 4 << 20, "a.html is {} bytes", html.len());
+    // Every mention is still a link; the first carries the definition.
+    assert_eq!(html.matches("data-term=\"model\"").count(), 10_000);
+    assert!(html.contains("role=\"tooltip\""));
+    // And the author is told, at the lesson.
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(
+        all.contains("content/a.md:3:") && all.contains("glossary tooltips stop here"),
+        "{all}"
+    );
+}
+
 /// A previous site and the bytes of every file in it, to compare after a refused build.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();

@@ -9,6 +9,7 @@
 use super::MentionView;
 use super::links::relative_url as relative;
 use super::stream::{Env, Events, pass};
+use crate::diag::Diagnostic;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashSet;
@@ -93,14 +94,24 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The definitions a page carries as tooltips, in bytes: this much, plus four times the
+/// page's Markdown. Each mention carries its term's definition, so without a bound a 60 KB
+/// lesson saying one word 10,000 times (`link-terms = "all"`) and a 60 KB definition made a
+/// 1.2 GB page and took 3.6 GB of memory. Past it, mentions still link to the glossary, without
+/// a tooltip, and the page gets a warning where that starts.
+const TIP_BYTES: usize = 16 * 1024;
+
 pub fn link<'a: 'p, 'p>(
     events: impl Events<'a> + 'p,
     matcher: &'p Matcher,
     env: &'p Env<'p>,
+    source_len: usize,
 ) -> impl Events<'a> + 'p {
     let out = env.out;
     let href = relative(env.ctx.url, &matcher.glossary_url);
     let mut linked: HashSet<usize> = HashSet::new();
+    let mut tips_left = TIP_BYTES.saturating_add(source_len.saturating_mul(4));
+    let mut warned = false;
     let mut skip_depth = 0usize;
     pass(events, move |(event, range), _, queue| {
         match &event {
@@ -145,13 +156,38 @@ pub fn link<'a: 'p, 'p>(
             }
             let tip = format!("tip-{}-{}", term.id, start + range.start);
             let mut diags = Vec::new();
+            let definition = match tips_left.checked_sub(term.definition.len()) {
+                Some(left) => {
+                    tips_left = left;
+                    term.definition.as_str()
+                }
+                None => {
+                    if !warned {
+                        warned = true;
+                        diags.push(
+                            Diagnostic::warning(
+                                env.ctx.source,
+                                (env.at)((range.start + start).min(range.end)),
+                                "glossary tooltips stop here: this page already carries as many \
+                                 definitions as it may (16 KB and four times its Markdown); \
+                                 later mentions link to the glossary without one",
+                            )
+                            .with_help(
+                                "set `link-terms = \"first\"` under [course], or mention the \
+                                 term less often",
+                            ),
+                        );
+                    }
+                    ""
+                }
+            };
             let html = env.ctx.widgets.mention(
                 &MentionView {
                     id: &term.id,
                     text: &text[start..end],
                     href: &format!("{href}#term-{}", term.id),
                     tip: &tip,
-                    definition_html: &term.definition,
+                    definition_html: definition,
                 },
                 &mut diags,
             );

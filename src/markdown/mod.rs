@@ -130,7 +130,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     match ctx.mentions {
         Some(m) => pulldown_cmark::html::push_html(
             &mut html,
-            mentions::link(events, m, &env).map(|(e, _)| e),
+            mentions::link(events, m, &env, body.len()).map(|(e, _)| e),
         ),
         None => pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e)),
     }
