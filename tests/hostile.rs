@@ -377,6 +377,36 @@ fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
     );
 }
 
+#[test]
+fn a_key_term_listed_ten_thousand_times_is_shown_once() {
+    // Each key term carries its definition: 10,000 of one 60 KB definition made a 574 MB page.
+    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n");
+    let glossary = format!(
+        "- term: Model\n  definition: \"{}\"\n",
+        "word ".repeat(12_000)
+    );
+    let lesson = format!(
+        "---\nterms: [{}]\n---\n\n# L\n\nText.\n",
+        vec!["model"; 10_000].join(", ")
+    );
+    let c = course(&[
+        ("book.toml", &book),
+        ("content/glossary.yaml", &glossary),
+        ("content/a.md", &lesson),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert_eq!(
+        all.matches("is listed twice in `terms`").count(),
+        1,
+        "one warning, at the first repeat: {all}"
+    );
+    assert!(all.contains("content/a.md:2:"), "{all}");
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.len() < 1 << 20, "a.html is {} bytes", html.len());
+}
+
 /// A previous site and the bytes of every file in it, to compare after a refused build.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();

@@ -119,10 +119,26 @@ pub struct Rendered {
 /// A lesson's `terms:` → glossary entries; an unknown term is an error at its line.
 pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
     let Some(source) = &page.source else { return };
+    let mut listed = std::collections::HashSet::new();
+    let mut repeated = std::collections::HashSet::new();
     for t in &page.front.terms {
         let pos = crate::yaml::pos_of(t, 1);
         match ctx.glossary {
             Some(g) => match g.find(&t.value) {
+                // A term listed twice (or by two of its names) is shown once: each carries its
+                // definition, and 10,000 of one term made a 574 MB page.
+                Some(i) if !listed.insert(i) => {
+                    if repeated.insert(i) {
+                        out.diags.push(
+                            Diagnostic::warning(
+                                source,
+                                pos,
+                                format!("the term \"{}\" is listed twice in `terms`", t.value),
+                            )
+                            .with_help("list each key term once"),
+                        );
+                    }
+                }
                 Some(i) => out.key_terms.push(i),
                 None => out.diags.push(
                     Diagnostic::error(
