@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use syntaxmate::{ScopeStackId, Token, TokenizedDocument};
 
 /// Which scopes get a span: those the stylesheets can colour. A span nobody styles only costs
@@ -19,7 +19,8 @@ use syntaxmate::{ScopeStackId, Token, TokenizedDocument};
 /// ancestor compound (`.hl-meta` twenty deep in InspiredGitHub's JSON rules) keeps nothing.
 pub struct Styled {
     compounds: Vec<Vec<String>>,
-    known: RwLock<HashMap<String, bool>>,
+    /// Scopes seen so far → the opening tag of their span, if they get one.
+    known: RwLock<HashMap<String, Option<Arc<str>>, BuildHasherDefault<FastHasher>>>,
 }
 
 impl Styled {
@@ -51,26 +52,45 @@ impl Styled {
         compounds.dedup();
         Styled {
             compounds,
-            known: RwLock::new(HashMap::new()),
+            known: RwLock::new(HashMap::default()),
         }
     }
 
     /// Whether `scope` gets a span.
+    #[cfg(test)]
     pub fn keeps(&self, scope: &str) -> bool {
+        self.tag(scope).is_some()
+    }
+
+    /// The opening tag of `scope`'s span (`<span class="hl-keyword hl-control hl-rust">`), if
+    /// it gets one: made once per scope name, not once per span.
+    pub fn tag(&self, scope: &str) -> Option<Arc<str>> {
         if let Ok(known) = self.known.read()
-            && let Some(&keep) = known.get(scope)
+            && let Some(tag) = known.get(scope)
         {
-            return keep;
+            return tag.clone();
         }
         let atoms: Vec<&str> = scope.split('.').collect();
         let keep = self
             .compounds
             .iter()
             .any(|c| c.iter().all(|a| atoms.contains(&a.as_str())));
+        let tag: Option<Arc<str>> = keep.then(|| {
+            let mut tag = String::from("<span class=\"");
+            for (i, atom) in atoms.iter().enumerate() {
+                if i > 0 {
+                    tag.push(' ');
+                }
+                tag.push_str("hl-");
+                escape_into(atom, &mut tag);
+            }
+            tag.push_str("\">");
+            tag.into()
+        });
         if let Ok(mut known) = self.known.write() {
-            known.insert(scope.to_string(), keep);
+            known.insert(scope.to_string(), tag.clone());
         }
-        keep
+        tag
     }
 }
 
@@ -132,16 +152,8 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
             let depth = shared(&open, scopes);
             close_to(depth, &mut open, out);
             for scope in &scopes[depth..] {
-                out.push_str("<span class=\"");
-                for (i, atom) in scope.split('.').enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str("hl-");
-                    escape_into(atom, out);
-                }
-                out.push_str("\">");
-                open.push(scope);
+                out.push_str(&scope.tag);
+                open.push(scope.name);
             }
             escape_into(piece, out);
             at = end;
@@ -169,13 +181,24 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
 /// token cost more than the tokenizer did (perf, code-heavy benchmark course).
 #[derive(Default)]
 struct Stacks<'a> {
-    index: HashMap<ScopeStackId, usize, BuildHasherDefault<IdHasher>>,
-    lists: Vec<Vec<&'a str>>,
+    index: HashMap<ScopeStackId, usize, BuildHasherDefault<FastHasher>>,
+    lists: Vec<Vec<Kept<'a>>>,
+}
+
+/// A scope that gets a span, and the span's opening tag.
+struct Kept<'a> {
+    name: &'a str,
+    tag: Arc<str>,
 }
 
 impl<'a> Stacks<'a> {
-    fn kept(&mut self, token: &'a Token, styled: &Styled) -> &[&'a str] {
-        let list = |token: &'a Token| token.scopes().filter(|s| styled.keeps(s)).collect();
+    fn kept(&mut self, token: &'a Token, styled: &Styled) -> &[Kept<'a>] {
+        let list = |token: &'a Token| {
+            token
+                .scopes()
+                .filter_map(|name| styled.tag(name).map(|tag| Kept { name, tag }))
+                .collect()
+        };
         let i = match token.scope_stack() {
             Some(id) => *self.index.entry(id).or_insert_with(|| {
                 self.lists.push(list(token));
@@ -190,14 +213,18 @@ impl<'a> Stacks<'a> {
     }
 }
 
-/// A stack id is a small number already: hashing it through SipHash for every token was waste.
+/// FNV-1a for scope names, and a stack id (a small number already) as it is: SipHash for
+/// every token's stack and every stack's scopes was most of this renderer's time.
 #[derive(Default)]
-struct IdHasher(u64);
+struct FastHasher(u64);
 
-impl Hasher for IdHasher {
+impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
+        if self.0 == 0 {
+            self.0 = 0xcbf2_9ce4_8422_2325;
+        }
         for &b in bytes {
-            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
     fn write_u32(&mut self, n: u32) {
@@ -209,8 +236,11 @@ impl Hasher for IdHasher {
 }
 
 /// How many of the spans open now (outermost first) `scopes` continues.
-fn shared(open: &[&str], scopes: &[&str]) -> usize {
-    open.iter().zip(scopes).take_while(|(a, b)| a == b).count()
+fn shared(open: &[&str], scopes: &[Kept<'_>]) -> usize {
+    open.iter()
+        .zip(scopes)
+        .take_while(|(a, b)| **a == b.name)
+        .count()
 }
 
 /// Close the open spans past the first `depth`.
