@@ -336,22 +336,28 @@ fn a_huge_table_needs_memory_in_proportion() {
     assert_eq!(html.matches("<td>a</td>").count(), 50 * 30_000);
 }
 
+/// A course whose glossary has one term, "Model", with a 60 KB definition, and one lesson,
+/// `content/a.md`; `course_keys` go under [course].
+fn long_definition_course(course_keys: &str, lesson: &str) -> TempDir {
+    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n{course_keys}");
+    let glossary = format!(
+        "- term: Model\n  definition: \"{}\"\n",
+        "word ".repeat(12_000)
+    );
+    course(&[
+        ("book.toml", book.as_str()),
+        ("content/glossary.yaml", glossary.as_str()),
+        ("content/a.md", lesson),
+    ])
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
     // 60 KB of definition, 60 KB of lesson saying the term 10,000 times, every mention linked:
     // with a tooltip each, the page was 1.2 GB and the build took 3.6 GB of memory.
-    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\nlink-terms = \"all\"\n");
-    let glossary = format!(
-        "- term: Model\n  definition: \"{}\"\n",
-        "word ".repeat(12_000)
-    );
     let lesson = format!("# L\n\n{}\n", "model ".repeat(10_000));
-    let c = course(&[
-        ("book.toml", &book),
-        ("content/glossary.yaml", &glossary),
-        ("content/a.md", &lesson),
-    ]);
+    let c = long_definition_course("link-terms = \"all\"\n", &lesson);
     let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
         .args(["build"])
         .current_dir(c.path())
@@ -380,20 +386,11 @@ fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
 #[test]
 fn a_key_term_listed_ten_thousand_times_is_shown_once() {
     // Each key term carries its definition: 10,000 of one 60 KB definition made a 574 MB page.
-    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n");
-    let glossary = format!(
-        "- term: Model\n  definition: \"{}\"\n",
-        "word ".repeat(12_000)
-    );
     let lesson = format!(
         "---\nterms: [{}]\n---\n\n# L\n\nText.\n",
         vec!["model"; 10_000].join(", ")
     );
-    let c = course(&[
-        ("book.toml", &book),
-        ("content/glossary.yaml", &glossary),
-        ("content/a.md", &lesson),
-    ]);
+    let c = long_definition_course("", &lesson);
     let out = coursebook(&["build"], c.path());
     let all = text(&out);
     assert!(out.status.success(), "{all}");
