@@ -404,6 +404,16 @@ fn a_key_term_listed_ten_thousand_times_is_shown_once() {
     assert!(html.len() < 1 << 20, "a.html is {} bytes", html.len());
 }
 
+#[test]
+fn a_file_name_that_is_not_utf8_is_an_error_not_a_raw_copy() {
+    use std::os::unix::ffi::OsStrExt;
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let name = std::ffi::OsStr::from_bytes(b"b\xffd.md");
+    fs::write(c.path().join("content").join(name), "# B\n").unwrap();
+    let all = refused(c.path(), &["content/b", "not valid UTF-8"]);
+    assert!(all.contains("rename the file"), "{all}");
+}
+
 /// A previous site and the bytes of every file in it, to compare after a refused build.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();

@@ -99,7 +99,23 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         }
         diags.push(d);
     }
-    walk.files
+    // A name that is not UTF-8 has no URL: the lesson would have been published as a file
+    // under a mangled name, its Markdown unrendered.
+    let (files, unnamed): (Vec<PathBuf>, Vec<PathBuf>) = walk
+        .files
+        .into_iter()
+        .partition(|f| f.strip_prefix(&config.root).unwrap_or(f).to_str().is_some());
+    for path in unnamed {
+        diags.push(
+            Diagnostic::error(
+                rel(&config.root, &path),
+                Pos::FILE,
+                "the file's name is not valid UTF-8, so it cannot become a page or an address",
+            )
+            .with_help("rename the file (or its folder) with UTF-8 characters"),
+        );
+    }
+    files
 }
 
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other, and a
