@@ -423,28 +423,37 @@ fn entry(
     out.push('"');
     let df = run.len();
     // BM25's term weight for each document, 0..=2.2, kept as hundredths.
-    let mut list: Vec<(u32, u8)> = run
-        .iter()
-        .map(|&(_, doc, count)| {
-            let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
-            let weight = (count * (K1 + 1.0) / (count + norm) * 100.0).round();
-            (doc, weight.clamp(1.0, 255.0) as u8)
-        })
-        .collect();
-    if list.len() > MAX_POSTINGS {
-        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_POSTINGS);
-        list.sort_unstable_by_key(|p| p.0);
-    }
+    let weight = |doc: u32, count: f32| {
+        let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
+        let weight = (count * (K1 + 1.0) / (count + norm) * 100.0).round();
+        weight.clamp(1.0, 255.0) as u8
+    };
     out.push_str(":[");
     push_number(out, df as u64);
     let mut last = 0;
-    for (doc, weight) in list {
+    let mut posting = |out: &mut String, doc: u32, weight: u8| {
         out.push(',');
         push_number(out, u64::from(doc - last));
         out.push(',');
         push_number(out, u64::from(weight));
         last = doc;
+    };
+    if df > MAX_POSTINGS {
+        let mut list: Vec<(u32, u8)> = run
+            .iter()
+            .map(|&(_, doc, count)| (doc, weight(doc, count)))
+            .collect();
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+        list.sort_unstable_by_key(|p| p.0);
+        for (doc, w) in list {
+            posting(out, doc, w);
+        }
+    } else {
+        // Most terms: written straight from the run, no list made.
+        for &(_, doc, count) in run {
+            posting(out, doc, weight(doc, count));
+        }
     }
     out.push(']');
 }
