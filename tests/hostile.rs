@@ -282,6 +282,28 @@ fn a_template_that_loops_forever_runs_out_of_fuel() {
 }
 
 #[test]
+fn a_template_that_includes_itself_is_one_short_error() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("theme/templates/page.html", "{% include \"page.html\" %}\n"),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "theme/templates/page.html:1:",
+            "recursion limit",
+            "includes from page.html:1",
+        ],
+    );
+    // One line that says it, not one wrapper a level (the message was 40 KB).
+    assert!(all.len() < 2_000, "{} bytes:\n{all}", all.len());
+}
+
+#[test]
 fn ten_thousand_equal_headings_get_distinct_ids() {
     let lesson = "## Same\n\n".repeat(10_000);
     let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
