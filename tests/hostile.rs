@@ -304,6 +304,25 @@ fn a_template_that_includes_itself_is_one_short_error() {
 }
 
 #[test]
+fn summary_nested_thousands_deep_is_an_error_at_its_line() {
+    // 5,000 levels took 23 s and 409 MB, then failed in the default theme's sidebar.
+    let mut summary = String::from("# Summary\n\n");
+    let mut files = Vec::new();
+    for i in 0..2_000 {
+        summary.push_str(&format!("{}- [L{i}](l{i}.md)\n", "  ".repeat(i)));
+        files.push((format!("src/l{i}.md"), format!("# L{i}\n")));
+    }
+    let mut all: Vec<(&str, &str)> = vec![("book.toml", BOOK), ("src/SUMMARY.md", &summary)];
+    all.extend(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let c = course(&all);
+    let said = refused(
+        c.path(),
+        &["src/SUMMARY.md:19:", "nested more than 16 levels deep"],
+    );
+    assert!(!said.contains("template error"), "{said}");
+}
+
+#[test]
 fn ten_thousand_equal_headings_get_distinct_ids() {
     let lesson = "## Same\n\n".repeat(10_000);
     let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
