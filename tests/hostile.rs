@@ -323,6 +323,31 @@ fn summary_nested_thousands_deep_is_an_error_at_its_line() {
 }
 
 #[test]
+fn a_huge_lesson_or_included_file_is_refused_before_it_is_read() {
+    // 700 MB (sparse: no disk used). Parsed, such a lesson took 21 GB of memory and 107 s.
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n{{#include big.txt}}\n"),
+    ]);
+    let huge = |name: &str| {
+        fs::File::create(c.path().join("content").join(name))
+            .and_then(|f| f.set_len(700 << 20))
+            .unwrap();
+    };
+    huge("big.txt");
+    huge("b.md");
+    let said = refused(
+        c.path(),
+        &[
+            "content/a.md:3:1: cannot include `big.txt`: it is 700.0 MB",
+            "content/b.md: cannot read the file: it is 700.0 MB",
+            "up to 16 MB",
+        ],
+    );
+    assert!(said.contains("2 problems"), "{said}");
+}
+
+#[test]
 fn ten_thousand_equal_headings_get_distinct_ids() {
     let lesson = "## Same\n\n".repeat(10_000);
     let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);

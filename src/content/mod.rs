@@ -116,6 +116,22 @@ impl Course {
 /// non-UTF-8 files at their path.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let shown = rel(root, path);
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > crate::confine::MAX_TEXT
+    {
+        diags.push(
+            Diagnostic::error(
+                shown,
+                Pos::FILE,
+                format!(
+                    "cannot read the file: {}",
+                    crate::confine::Denied::TooLarge(meta.len())
+                ),
+            )
+            .with_help("split it into several lessons"),
+        );
+        return None;
+    }
     match std::fs::read(path) {
         Ok(bytes) => decode(shown, bytes, diags),
         Err(e) => {
