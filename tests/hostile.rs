@@ -348,6 +348,26 @@ fn a_huge_lesson_or_included_file_is_refused_before_it_is_read() {
 }
 
 #[test]
+fn many_broken_anchors_to_a_page_of_many_headings_are_reported_in_linear_time() {
+    // Every broken link listed (and sorted) the page's anchors again: 30,000 links to a page of
+    // 30,000 headings took minutes.
+    let lesson = format!("# A\n\n{}", "## H\n\n[x](#nowhere)\n\n".repeat(30_000));
+    let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
+    let started = Instant::now();
+    let said = refused(c.path(), &["broken anchor", "anchors on that page: #a, "]);
+    assert!(
+        said.contains("30000 problems"),
+        "{}",
+        &said[said.len().saturating_sub(300)..]
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn ten_thousand_equal_headings_get_distinct_ids() {
     let lesson = "## Same\n\n".repeat(10_000);
     let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);

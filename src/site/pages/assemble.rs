@@ -418,28 +418,34 @@ pub(super) fn check_anchors(
     ids: &HashMap<String, Arc<HashSet<String>>>,
     diags: &mut Diagnostics,
 ) {
+    // The anchors a page offers, listed once per page: listed (and sorted) again for every
+    // broken link, 100,000 links to a page of 50,000 headings never finished.
+    let mut offered: HashMap<&str, String> = HashMap::new();
     for out in rendered.iter().map(|r| &r.out) {
         for link in &out.links {
             let Some(page_ids) = ids.get(&link.page) else {
                 continue;
             };
             if !page_ids.contains(&link.fragment) {
-                let mut near: Vec<&String> = page_ids
-                    .iter()
-                    // Not the search box's list: the page's frame, not its text.
-                    .filter(|id| {
-                        !id.starts_with("tip-")
-                            && !id.starts_with("fnref")
-                            && id.as_str() != "search-results"
-                    })
-                    .collect();
-                near.sort();
-                let help = if near.is_empty() {
-                    "that page has no anchors".to_string()
-                } else {
-                    let list: Vec<String> = near.iter().take(12).map(|s| format!("#{s}")).collect();
-                    format!("anchors on that page: {}", list.join(", "))
-                };
+                let help = offered.entry(link.page.as_str()).or_insert_with(|| {
+                    let mut near: Vec<&String> = page_ids
+                        .iter()
+                        // Not the search box's list: the page's frame, not its text.
+                        .filter(|id| {
+                            !id.starts_with("tip-")
+                                && !id.starts_with("fnref")
+                                && id.as_str() != "search-results"
+                        })
+                        .collect();
+                    near.sort();
+                    if near.is_empty() {
+                        "that page has no anchors".to_string()
+                    } else {
+                        let list: Vec<String> =
+                            near.iter().take(12).map(|s| format!("#{s}")).collect();
+                        format!("anchors on that page: {}", list.join(", "))
+                    }
+                });
                 let message = format!(
                     "broken anchor: `{}` has no `#{}`",
                     link.written, link.fragment
@@ -449,7 +455,7 @@ pub(super) fn check_anchors(
                 } else {
                     Diagnostic::error(&link.source, link.pos, message)
                 };
-                diags.push(d.with_help(help));
+                diags.push(d.with_help(help.clone()));
             }
         }
     }
