@@ -2408,6 +2408,11 @@ fn a_case_that_takes_too_much_memory_fails() {
         let v = vec![1u8; 10 << 20];
         std::hint::black_box(&v);
     }
+    if !reset_peak() {
+        // A sandbox that hides /proc/self/clear_refs: the bound cannot be checked there.
+        eprintln!("skipped: /proc/self/clear_refs cannot be written here");
+        return;
+    }
     let err = check_with(&(), greedy, true).expect_err("600 MB passed");
     assert!(err.to_string().contains("MB of memory"), "{err}");
     assert!(check_with(&(), frugal, true).is_ok());
