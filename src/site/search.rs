@@ -275,7 +275,9 @@ pub fn build(
                 }));
             }
             let postings = in_term_order(&postings);
-            let mut out = String::with_capacity(postings.len() * 6);
+            // Bytes, made a string once: the entries are ASCII digits and commas but for the
+            // terms, copied from strings.
+            let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
             let mut ends = Vec::new();
             for run in postings.chunk_by(|x, y| x.0 == y.0) {
                 let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
@@ -283,6 +285,8 @@ pub fn build(
                 entry(&mut out, &names, term, run, &lens, avg);
                 ends.push(out.len() as u32);
             }
+            let out = String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             (out, ends)
         })
         .collect();
@@ -407,20 +411,20 @@ fn quoted_prefix(entry: &str) -> &str {
 /// best postings in document order, each document as the difference from the one before
 /// (small numbers compress well), with its BM25 weight.
 fn entry(
-    out: &mut String,
+    out: &mut Vec<u8>,
     names: &[&str],
     (a, b): (u32, u32),
     run: &[(u64, u32, f32)],
     lens: &[f32],
     avg: f32,
 ) {
-    out.push('"');
+    out.push(b'"');
     escape_into(out, names[a as usize]);
     if b != NO_WORD {
-        out.push(' ');
+        out.push(b' ');
         escape_into(out, names[b as usize]);
     }
-    out.push('"');
+    out.push(b'"');
     let df = run.len();
     // BM25's term weight for each document, 0..=2.2, kept as hundredths.
     let weight = |doc: u32, count: f32| {
@@ -428,13 +432,13 @@ fn entry(
         let weight = (count * (K1 + 1.0) / (count + norm) * 100.0).round();
         weight.clamp(1.0, 255.0) as u8
     };
-    out.push_str(":[");
+    out.extend_from_slice(b":[");
     push_number(out, df as u64);
     let mut last = 0;
-    let mut posting = |out: &mut String, doc: u32, weight: u8| {
-        out.push(',');
+    let mut posting = |out: &mut Vec<u8>, doc: u32, weight: u8| {
+        out.push(b',');
         push_number(out, u64::from(doc - last));
-        out.push(',');
+        out.push(b',');
         push_number(out, u64::from(weight));
         last = doc;
     };
@@ -455,15 +459,22 @@ fn entry(
             posting(out, doc, weight(doc, count));
         }
     }
-    out.push(']');
+    out.push(b']');
 }
 
 /// Append `n` in decimal. The index writes two numbers a posting, hundreds of thousands of
 /// them, most below 100: through `write!` they were 8 % of a whole build's instructions, and
 /// checking the digits as UTF-8 half of what was left (callgrind).
-fn push_number(out: &mut String, mut n: u64) {
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    /// 00 to 99: most numbers written are below 100 (gaps between documents, weights).
+    const PAIRS: &[u8] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
     if n < 10 {
-        out.push(char::from(b'0' + n as u8));
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        let at = 2 * n as usize;
+        out.extend_from_slice(&PAIRS[at..at + 2]);
         return;
     }
     let mut digits = [0u8; 20];
@@ -473,18 +484,17 @@ fn push_number(out: &mut String, mut n: u64) {
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `text` escaped for the inside of a JSON string, appended to `out`.
-fn escape_into(out: &mut String, text: &str) {
-    if !text.contains(|c: char| c == '"' || c == '\\' || c.is_control()) {
-        out.push_str(text);
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    // What JSON escapes: quotes, backslashes, control characters below the space.
+    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < b' ') {
+        out.extend_from_slice(text.as_bytes());
     } else {
         let quoted = json_string(text);
-        out.push_str(&quoted[1..quoted.len() - 1]);
+        out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
     }
 }
 
@@ -612,7 +622,12 @@ impl<'d> Words<'d> {
         let mut previous = None;
         for part in &s.parts {
             if s.html {
-                each_run(part, |run| self.words(run, 1.0, &mut previous, &mut len));
+                each_bit(part, |bit| {
+                    if let Bit::Text(run) = bit {
+                        self.words(run, 1.0, &mut previous, &mut len);
+                    }
+                    false
+                });
             } else {
                 self.words(part, 1.0, &mut previous, &mut len);
             }
@@ -742,59 +757,130 @@ fn joined_text(parts: &[&str], html: bool) -> String {
     text
 }
 
-/// A section's excerpt, from the start of its text only: the text of a prefix of its HTML is
-/// a prefix of its text but for its last few characters (an entity or a tag cut in two).
+/// A section's excerpt: the start of its text as [`joined_text`] makes it, cut by
+/// [`excerpt`]. HTML is read only as far as the excerpt needs, in one pass (making the whole
+/// text, or a prefix too long, was a fifth of the index's time).
 fn excerpt_of(parts: &[&str], html: bool) -> String {
-    let mut budget = 4 * EXCERPT;
-    loop {
-        let mut cut: Vec<&str> = Vec::with_capacity(parts.len());
-        let mut left = budget;
-        for part in parts {
-            let mut end = part.len().min(left);
-            while !part.is_char_boundary(end) {
-                end -= 1;
-            }
-            cut.push(&part[..end]);
-            left -= end;
-            if end < part.len() {
-                break;
-            }
+    if !html {
+        return excerpt(&joined_text(parts, false));
+    }
+    let mut text = Squeezed::default();
+    for part in parts {
+        let mut full = false;
+        each_bit(part, |bit| {
+            let mut one = [0u8; 4];
+            full = match bit {
+                Bit::Text(run) => text.push(run),
+                Bit::Entity(c) => text.push(c.encode_utf8(&mut one)),
+                Bit::Tag => text.push(" "),
+            };
+            full
+        });
+        if full || text.push(" ") {
+            break;
         }
-        let whole = cut.len() == parts.len() && cut.last() == parts.last();
-        let text = joined_text(&cut, html);
-        if whole || text.chars().count() > EXCERPT + 16 {
-            return excerpt(&text);
+    }
+    excerpt(&text.out)
+}
+
+/// Text with runs of white space made one space (none at the start or the end), as
+/// [`decode_and_squeeze`] makes it, kept up to one character past an excerpt (to know whether
+/// the excerpt is cut).
+#[derive(Default)]
+struct Squeezed {
+    out: String,
+    chars: usize,
+    space: bool,
+}
+
+impl Squeezed {
+    /// Append `text`; true when there is enough.
+    fn push(&mut self, text: &str) -> bool {
+        for c in text.chars() {
+            if self.chars > EXCERPT {
+                return true;
+            }
+            if c.is_whitespace() {
+                self.space = !self.out.is_empty();
+                continue;
+            }
+            if self.space {
+                self.out.push(' ');
+                self.chars += 1;
+                self.space = false;
+                if self.chars > EXCERPT {
+                    return true;
+                }
+            }
+            self.out.push(c);
+            self.chars += 1;
         }
-        budget *= 4;
+        self.chars > EXCERPT
     }
 }
 
-/// The text of an HTML fragment run by run (what [`text_of`] keeps: tags, tooltips and SVG
-/// left out), each run cut at the entities the build writes: for counting words, which never
-/// span a tag or an entity, without building the text.
-fn each_run(html: &str, mut f: impl FnMut(&str)) {
+/// What [`each_bit`] finds in HTML.
+enum Bit<'h> {
+    /// Text between tags and entities.
+    Text(&'h str),
+    /// An entity the build writes, decoded.
+    Entity(char),
+    /// A tag that [`text_of`] turns into a space (not one that starts or ends left-out text).
+    Tag,
+}
+
+/// The text of an HTML fragment bit by bit (what [`text_of`] keeps: tags, tooltips and SVG
+/// left out; entities the build writes decoded), until `f` returns true: for counting words,
+/// which never span a tag or an entity, and for excerpts, without building the text.
+fn each_bit(html: &str, mut f: impl FnMut(Bit<'_>) -> bool) {
+    let bytes = html.as_bytes();
     let mut skip: Option<(&str, usize)> = None;
-    let mut rest = html;
-    loop {
-        let lt = rest.find('<');
-        if skip.is_none() {
-            let mut text = &rest[..lt.unwrap_or(rest.len())];
-            while let Some(amp) = text.find('&') {
-                f(&text[..amp]);
-                let after = &text[amp..];
-                let entity = ENTITIES
-                    .iter()
-                    .find(|(e, _)| after.starts_with(e))
-                    .map_or(1, |(e, _)| e.len());
-                text = &after[entity..];
+    let mut at = 0;
+    while at < bytes.len() {
+        let next = if skip.is_none() {
+            memchr::memchr2(b'<', b'&', &bytes[at..])
+        } else {
+            memchr::memchr(b'<', &bytes[at..])
+        };
+        let Some(next) = next.map(|n| at + n) else {
+            if skip.is_none() {
+                f(Bit::Text(&html[at..]));
             }
-            f(text);
+            return;
+        };
+        if skip.is_none() && next > at && f(Bit::Text(&html[at..next])) {
+            return;
         }
-        let Some(lt) = lt else { return };
-        let after = &rest[lt..];
-        let Some(gt) = after.find('>') else { return };
-        skip = skipping(skip, &after[..=gt]);
-        rest = &after[gt + 1..];
+        if bytes[next] == b'&' {
+            let after = &html[next..];
+            match ENTITIES.iter().find(|(e, _)| after.starts_with(e)) {
+                Some((e, c)) => {
+                    at = next + e.len();
+                    if f(Bit::Entity(*c)) {
+                        return;
+                    }
+                }
+                None => {
+                    at = next + 1;
+                    if f(Bit::Text("&")) {
+                        return;
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(gt) = memchr::memchr(b'>', &bytes[next..]) else {
+            return;
+        };
+        let tag = &html[next..=next + gt];
+        at = next + gt + 1;
+        // Closing tags outside left-out text are most tags: no need to look further.
+        let plain = skip.is_none() && (bytes.get(next + 1) == Some(&b'/') || !left_out(tag));
+        if !plain {
+            skip = skipping(skip, tag);
+        } else if f(Bit::Tag) {
+            return;
+        }
     }
 }
 
@@ -822,7 +908,12 @@ fn skipping<'t>(skip: Option<(&'t str, usize)>, tag: &'t str) -> Option<(&'t str
 
 /// Whether `tag` opens an element whose text is left out (SVG, a glossary tooltip).
 fn left_out(tag: &str) -> bool {
-    !tag.starts_with("</") && (tag_name(tag) == "svg" || tag.contains(" role=\"tooltip\""))
+    let b = tag.as_bytes();
+    // Looked at for every opening tag: bytes, not `tag_name` (a split) or `str::contains`.
+    let svg = b.get(1..4) == Some(b"svg")
+        && matches!(b.get(4), Some(b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r'));
+    b.get(1) != Some(&b'/')
+        && (svg || (b.len() > 15 && memchr::memmem::find(b, b" role=\"tooltip\"").is_some()))
 }
 
 /// The element name of a tag (`<a href>`, `</a>`, `<br/>`).
@@ -967,11 +1058,11 @@ mod tests {
 
     #[test]
     fn numbers_are_written_in_decimal() {
-        let mut out = String::new();
-        for n in [0, 7, 10, 255, 65_536, u64::from(u32::MAX), u64::MAX] {
+        let mut out = Vec::new();
+        for n in (0..1000).chain([65_536, u64::from(u32::MAX), u64::MAX]) {
             out.clear();
             push_number(&mut out, n);
-            assert_eq!(out, n.to_string());
+            assert_eq!(out, n.to_string().as_bytes());
         }
     }
 
@@ -1032,7 +1123,12 @@ mod tests {
             out
         }
         let mut runs = Vec::new();
-        each_run(html, |run| runs.push(run.to_string()));
+        each_bit(html, |bit| {
+            if let Bit::Text(run) = bit {
+                runs.push(run.to_string());
+            }
+            false
+        });
         let runs: Vec<&str> = runs.iter().map(String::as_str).collect();
         let from_runs = words(&runs);
         let from_text = words(&[&text_of(html)]);

@@ -137,7 +137,17 @@ pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
             }
             if i > start {
                 flush_run(&mut run, &mut run_chars, &mut f);
-                word.push_str(&text[start..i]);
+                // Most words: the whole word is this run, already lowercase and not too long,
+                // so it is handed over as it is, not copied.
+                let whole = word.is_empty() && bytes.get(i).is_none_or(u8::is_ascii);
+                if whole
+                    && i - start <= MAX_WORD
+                    && !bytes[start..i].iter().any(u8::is_ascii_uppercase)
+                {
+                    f(Piece::Word(&text[start..i]));
+                } else {
+                    word.push_str(&text[start..i]);
+                }
             } else {
                 flush_word(&mut word, &mut f);
                 flush_run(&mut run, &mut run_chars, &mut f);
@@ -263,7 +273,10 @@ mod tests {
     #[test]
     fn pieces_are_the_same_with_the_ascii_fast_path() {
         let long = "x".repeat(MAX_WORD + 5);
+        let just = format!("{} {}", "y".repeat(MAX_WORD), "Z".repeat(MAX_WORD + 1));
         for text in [
+            "lower UPPER Mixed abcé éabc x中y a1b2 end",
+            just.as_str(),
             "",
             "Gradient descent, step by step: w = w - 0.01 * g.",
             "Café naïve ÉCOLE über-fast x2 3d",
