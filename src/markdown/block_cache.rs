@@ -4,16 +4,21 @@
 //! - An entry is a block's grammar, its code and the highlighter's HTML for it. It is found by a
 //!   hash of the grammar and code, and used only if the grammar and code it holds are the
 //!   block's own (no hash is trusted), under a checksum of the whole entry.
-//! - The cache is a folder of segment files (`blocks-*.cbhl`): a build reads them all when it
-//!   starts, and writes the entries it made as one new segment when it ends (a new name, written
-//!   aside and renamed into place), so builds running at once never see half a file and never
-//!   write the same one. Entries from another version of coursebook (whose highlighting may
-//!   differ) are ignored.
+//! - The cache is a folder of segment files (`blocks-*.cbhl`): a build reads them all at its
+//!   first code block (a course without code reads none; the folder is shared by every course
+//!   built on the machine), and writes the entries it made as one new segment when it ends (a
+//!   new name, written aside and renamed into place), so builds running at once never see half a
+//!   file and never write the same one. Entries from another version of coursebook (whose
+//!   highlighting may differ) are ignored.
+//! - An entry is checked (checksum, HTML) when it is first used, not when its segment is read:
+//!   checking every entry of a 33 MB cache cost 150 ms before each build, more than
+//!   highlighting a course's blocks again.
 //! - Bounded: past [`MAX_BYTES`] or [`MAX_SEGMENTS`], a build writes the most recently used
 //!   entries (its own first) as one segment, up to half the bound, and removes the segments it
 //!   read. A hit on an entry not refreshed for a day is written again with the new time.
 //! - A segment that is not what it should be (cut short, a bad checksum) is a warning and is
-//!   removed; a file that is not a segment is left alone.
+//!   removed when the build ends (the entries that build used are written again); a file that
+//!   is not a segment is left alone.
 //!
 //! Where: `[build] cache-dir` (inside the course, outside its sources and site), else
 //! `$COURSEBOOK_CACHE_DIR`, else the user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`,
@@ -79,8 +84,15 @@ pub struct BlockCache {
     dir: PathBuf,
     /// The most bytes of segments kept ([`MAX_BYTES`]).
     max_bytes: u64,
-    /// Entries by the hash of grammar and code.
+    /// Entries made or used since the cache was opened, checked, by the hash of grammar and
+    /// code.
     known: RwLock<HashMap<u64, Vec<Entry>>>,
+    /// The segments there were when the cache was opened, read at the first lookup.
+    stored: std::sync::OnceLock<Stored>,
+    /// Warnings not yet reported (damaged or foreign segments).
+    problems: Mutex<Vec<Diagnostic>>,
+    /// Segments found damaged, removed by the next [`BlockCache::flush`].
+    damaged: Mutex<std::collections::HashSet<PathBuf>>,
     /// Segments read or written, with their sizes: merged away past the bounds.
     read: Mutex<Vec<(PathBuf, u64)>>,
     /// Entries made (or refreshed) since the last [`BlockCache::flush`].
@@ -134,19 +146,11 @@ pub fn folder(configured: Option<&Path>) -> Option<PathBuf> {
 }
 
 impl BlockCache {
-    /// Open (and make) the cache folder and read its segments. Damaged segments are warnings
-    /// in `problems`; `None` when the folder cannot be made or read (no cache, silently: a
+    /// Open (and make) the cache folder and list its segments, read when a block is first
+    /// looked up. `None` when the folder cannot be made or read (no cache, silently: a
     /// read-only home must not fail a build).
-    pub fn open(dir: &Path, problems: &mut Vec<Diagnostic>) -> Option<BlockCache> {
+    pub fn open(dir: &Path) -> Option<BlockCache> {
         std::fs::create_dir_all(dir).ok()?;
-        let mut cache = BlockCache {
-            dir: dir.to_path_buf(),
-            max_bytes: MAX_BYTES,
-            known: RwLock::new(HashMap::new()),
-            read: Mutex::new(Vec::new()),
-            fresh: Mutex::new(Vec::new()),
-            hits: Mutex::new(std::collections::HashSet::new()),
-        };
         let mut segments: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -158,105 +162,206 @@ impl BlockCache {
             })
             .collect();
         segments.sort();
-        for path in segments {
-            // Only regular files: a link in the cache folder is not ours.
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
-                continue;
-            };
-            if !meta.is_file() {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            let read = cache.read.get_mut().unwrap_or_else(PoisonError::into_inner);
-            match load(
-                &bytes,
-                cache
-                    .known
-                    .get_mut()
-                    .unwrap_or_else(PoisonError::into_inner),
-            ) {
-                Ok(()) => read.push((path, meta.len())),
-                Err(Damage::Foreign) => problems.push(
-                    Diagnostic::warning(
-                        &path,
-                        Pos::FILE,
-                        "this file in the highlight cache is not a cache segment: it was ignored",
-                    )
-                    .with_help("remove it, or choose another `cache-dir`"),
-                ),
-                Err(Damage::OtherVersion) => read.push((path, meta.len())),
-                Err(Damage::Broken(why)) => {
-                    problems.push(
+        let read = segments
+            .into_iter()
+            .filter_map(|path| {
+                // Only regular files: a link in the cache folder is not ours.
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                meta.is_file().then(|| (path, meta.len()))
+            })
+            .collect();
+        Some(BlockCache {
+            dir: dir.to_path_buf(),
+            max_bytes: MAX_BYTES,
+            known: RwLock::new(HashMap::new()),
+            stored: std::sync::OnceLock::new(),
+            problems: Mutex::new(Vec::new()),
+            damaged: Mutex::new(std::collections::HashSet::new()),
+            read: Mutex::new(read),
+            fresh: Mutex::new(Vec::new()),
+            hits: Mutex::new(std::collections::HashSet::new()),
+        })
+    }
+
+    /// The warnings found since the last call.
+    pub fn take_problems(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.problems.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The segments listed when the cache was opened, read (once).
+    fn stored(&self) -> &Stored {
+        self.stored.get_or_init(|| {
+            let paths: Vec<PathBuf> = self
+                .read
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .map(|(p, _)| p.clone())
+                .collect();
+            let mut stored = Stored::default();
+            for path in paths {
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                match index(&bytes) {
+                    Ok(entries) => {
+                        let file = stored.files.len();
+                        for (k, at) in entries {
+                            stored.index.entry(k).or_default().push((file, at));
+                        }
+                        stored.files.push((path, bytes));
+                    }
+                    Err(Damage::Foreign) => self.warn(
                         Diagnostic::warning(
                             &path,
                             Pos::FILE,
-                            format!(
-                                "a damaged highlight cache segment ({why}) was discarded; its blocks are highlighted again"
-                            ),
-                        ),
-                    );
-                    let _ = std::fs::remove_file(&path);
+                            "this file in the highlight cache is not a cache segment: it was ignored",
+                        )
+                        .with_help("remove it, or choose another `cache-dir`"),
+                    ),
+                    Err(Damage::OtherVersion) => {}
+                    Err(Damage::Broken(why)) => self.damage(&path, why),
+                }
+            }
+            stored
+        })
+    }
+
+    fn warn(&self, d: Diagnostic) {
+        self.problems
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(d);
+    }
+
+    /// A damaged segment: said once, and removed by the next flush.
+    fn damage(&self, path: &Path, why: &str) {
+        let first = self
+            .damaged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf());
+        if first {
+            self.warn(Diagnostic::warning(
+                path,
+                Pos::FILE,
+                format!(
+                    "a damaged highlight cache segment ({why}) was discarded; its blocks are highlighted again"
+                ),
+            ));
+        }
+    }
+
+    /// The stored entry for `grammar` and `code`, checked, if a segment holds one.
+    fn stored_entry(&self, k: u64, grammar: &str, code: &str) -> Option<Entry> {
+        let stored = self.stored();
+        for &(file, at) in stored.index.get(&k)? {
+            let (path, bytes) = &stored.files[file];
+            let Some(raw) = Raw::at(bytes, at) else {
+                continue;
+            };
+            if raw.grammar != grammar.as_bytes() || raw.code != code.as_bytes() {
+                continue;
+            }
+            match raw.checked() {
+                Ok(entry) => return Some(entry),
+                Err(why) => {
+                    self.damage(path, why);
+                    return None;
                 }
             }
         }
-        Some(cache)
+        None
     }
 }
 
-/// Read one segment's entries into `known`.
-fn load(bytes: &[u8], known: &mut HashMap<u64, Vec<Entry>>) -> Result<(), Damage> {
-    {
-        let mut at = Reader { bytes, at: 0 };
-        if at.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
-            return Err(Damage::Foreign);
-        }
-        let id = at.chunk().ok_or(Damage::Broken("cut short"))?;
-        if id != identity() {
-            return Err(Damage::OtherVersion);
-        }
-        let mut entries = Vec::new();
-        while at.at < bytes.len() {
-            let grammar = at.chunk().ok_or(Damage::Broken("cut short"))?;
-            let code = at.chunk().ok_or(Damage::Broken("cut short"))?;
-            let html = at.chunk().ok_or(Damage::Broken("cut short"))?;
-            let rest = at.take(17).ok_or(Damage::Broken("cut short"))?;
-            let found = rest[0] == 1;
-            let used = u64::from_le_bytes(rest[1..9].try_into().unwrap_or_default());
-            let sum = u64::from_le_bytes(rest[9..17].try_into().unwrap_or_default());
-            if sum != checksum(&[grammar, code, html, &rest[..9]]) {
-                return Err(Damage::Broken("a checksum does not match"));
-            }
-            let text = |b: &[u8]| std::str::from_utf8(b).map(Arc::<str>::from);
-            let (Ok(grammar), Ok(code), Ok(html)) = (text(grammar), text(code), text(html)) else {
-                return Err(Damage::Broken("text that is not UTF-8"));
-            };
-            // A cache folder inside the course is the course's to write: an entry is used only
-            // if its HTML is what the highlighter makes, the code itself in class spans.
-            if !highlighted_from(&html, &code) {
-                return Err(Damage::Broken("HTML that is not its code highlighted"));
-            }
-            entries.push(Entry {
-                grammar,
-                code,
-                html,
-                found,
-                used,
-            });
-        }
-        for entry in entries {
-            let slot = known.entry(key(&entry.grammar, &entry.code)).or_default();
-            match slot
-                .iter_mut()
-                .find(|e| e.grammar == entry.grammar && e.code == entry.code)
-            {
-                Some(e) => e.used = e.used.max(entry.used),
-                None => slot.push(entry),
-            }
-        }
-        Ok(())
+/// The segments a cache read: their bytes, and where each entry starts by its key.
+#[derive(Default)]
+struct Stored {
+    files: Vec<(PathBuf, Vec<u8>)>,
+    index: HashMap<u64, Vec<(usize, usize)>>,
+}
+
+/// One entry of a segment, as bytes, not yet checked.
+struct Raw<'a> {
+    grammar: &'a [u8],
+    code: &'a [u8],
+    html: &'a [u8],
+    /// Whether the grammar was found, and when the entry was last used.
+    rest: &'a [u8],
+    sum: u64,
+}
+
+impl<'a> Raw<'a> {
+    /// The entry that starts at `at`.
+    fn at(bytes: &'a [u8], at: usize) -> Option<Raw<'a>> {
+        let mut r = Reader { bytes, at };
+        Raw::read(&mut r)
     }
+
+    fn read(r: &mut Reader<'a>) -> Option<Raw<'a>> {
+        let grammar = r.chunk()?;
+        let code = r.chunk()?;
+        let html = r.chunk()?;
+        let rest = r.take(17)?;
+        Some(Raw {
+            grammar,
+            code,
+            html,
+            rest: &rest[..9],
+            sum: u64::from_le_bytes(rest[9..17].try_into().ok()?),
+        })
+    }
+
+    /// The entry, if its checksum matches and its HTML is its code highlighted.
+    fn checked(&self) -> Result<Entry, &'static str> {
+        if self.sum != checksum(&[self.grammar, self.code, self.html, self.rest]) {
+            return Err("a checksum does not match");
+        }
+        let text = |b: &[u8]| std::str::from_utf8(b).map(Arc::<str>::from);
+        let (Ok(grammar), Ok(code), Ok(html)) =
+            (text(self.grammar), text(self.code), text(self.html))
+        else {
+            return Err("text that is not UTF-8");
+        };
+        // A cache folder inside the course is the course's to write: an entry is used only
+        // if its HTML is what the highlighter makes, the code itself in class spans.
+        if !highlighted_from(&html, &code) {
+            return Err("HTML that is not its code highlighted");
+        }
+        Ok(Entry {
+            grammar,
+            code,
+            html,
+            found: self.rest[0] == 1,
+            used: u64::from_le_bytes(self.rest[1..9].try_into().unwrap_or_default()),
+        })
+    }
+}
+
+/// Where each entry of a segment starts, with its key; the entries are checked when used.
+fn index(bytes: &[u8]) -> Result<Vec<(u64, usize)>, Damage> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
+        return Err(Damage::Foreign);
+    }
+    let id = r.chunk().ok_or(Damage::Broken("cut short"))?;
+    if id != identity() {
+        return Err(Damage::OtherVersion);
+    }
+    let mut entries = Vec::new();
+    while r.at < bytes.len() {
+        let at = r.at;
+        let raw = Raw::read(&mut r).ok_or(Damage::Broken("cut short"))?;
+        let (Ok(grammar), Ok(code)) = (
+            std::str::from_utf8(raw.grammar),
+            std::str::from_utf8(raw.code),
+        ) else {
+            return Err(Damage::Broken("text that is not UTF-8"));
+        };
+        entries.push((key(grammar, code), at));
+    }
+    Ok(entries)
 }
 
 impl BlockCache {
@@ -264,11 +369,28 @@ impl BlockCache {
     /// cached.
     pub fn get(&self, grammar: &str, code: &str) -> Option<(String, bool)> {
         let k = key(grammar, code);
-        let known = self.known.read().unwrap_or_else(PoisonError::into_inner);
-        let entry = known
-            .get(&k)?
-            .iter()
-            .find(|e| &*e.grammar == grammar && &*e.code == code)?;
+        let found = {
+            let known = self.known.read().unwrap_or_else(PoisonError::into_inner);
+            known
+                .get(&k)
+                .and_then(|slot| {
+                    slot.iter()
+                        .find(|e| &*e.grammar == grammar && &*e.code == code)
+                })
+                .map(Entry::clone_of)
+        };
+        let entry = match found {
+            Some(entry) => entry,
+            None => {
+                // Not used yet: from a segment, checked, and kept with the checked entries.
+                let entry = self.stored_entry(k, grammar, code)?;
+                remember(
+                    &mut self.known.write().unwrap_or_else(PoisonError::into_inner),
+                    vec![Entry::clone_of(&entry)],
+                );
+                entry
+            }
+        };
         let first = self
             .hits
             .lock()
@@ -277,7 +399,7 @@ impl BlockCache {
         if first && entry.used + REFRESH_SECS < now() {
             self.put_entry(Entry {
                 used: now(),
-                ..Entry::clone_of(entry)
+                ..Entry::clone_of(&entry)
             });
         }
         Some((entry.html.to_string(), entry.found))
@@ -304,9 +426,34 @@ impl BlockCache {
     /// Write what this build made as a new segment; past the bounds, merge the cache into one.
     /// Errors are left unsaid: a cache that cannot be written is a slower next build.
     pub fn flush(&self) {
-        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(PoisonError::into_inner));
+        // Read before the locks below are taken (reading lists `read`), if a merge may need it.
+        let damaged_any = !self
+            .damaged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty();
+        let stored = (self.stored.get().is_some() || damaged_any || self.over_bounds())
+            .then(|| self.stored());
+        let mut fresh =
+            std::mem::take(&mut *self.fresh.lock().unwrap_or_else(PoisonError::into_inner));
+        let damaged =
+            std::mem::take(&mut *self.damaged.lock().unwrap_or_else(PoisonError::into_inner));
         let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
         let mut known = self.known.write().unwrap_or_else(PoisonError::into_inner);
+        if !damaged.is_empty() {
+            // Damaged segments go; the entries this build used (checked) are written again.
+            read.retain(|(path, _)| !damaged.contains(path));
+            for path in &damaged {
+                let _ = std::fs::remove_file(path);
+            }
+            let hits = self.hits.lock().unwrap_or_else(PoisonError::into_inner);
+            fresh.extend(
+                known
+                    .iter()
+                    .filter(|(k, _)| hits.contains(*k))
+                    .flat_map(|(_, slot)| slot.iter().map(Entry::clone_of)),
+            );
+        }
         let total: u64 =
             read.iter().map(|(_, n)| n).sum::<u64>() + fresh.iter().map(Entry::size).sum::<u64>();
         if total <= self.max_bytes && read.len() < MAX_SEGMENTS {
@@ -319,7 +466,30 @@ impl BlockCache {
             return;
         }
         // Merge: this build's entries and hits first, then the most recently used, up to half
-        // the bound.
+        // the bound. Every stored entry is checked first: a damaged one is not written again
+        // under a new checksum.
+        for (k, places) in stored.iter().flat_map(|s| &s.index) {
+            for &(file, at) in places {
+                let Some((path, bytes)) = stored.map(|s| &s.files[file]) else {
+                    continue;
+                };
+                let Some(raw) = Raw::at(bytes, at) else {
+                    continue;
+                };
+                let slot = known.get(k);
+                if slot.is_some_and(|slot| {
+                    slot.iter().any(|e| {
+                        e.grammar.as_bytes() == raw.grammar && e.code.as_bytes() == raw.code
+                    })
+                }) {
+                    continue;
+                }
+                match raw.checked() {
+                    Ok(entry) => remember(&mut known, vec![entry]),
+                    Err(why) => self.damage(path, why),
+                }
+            }
+        }
         let hits = std::mem::take(&mut *self.hits.lock().unwrap_or_else(PoisonError::into_inner));
         let stamp = now();
         remember(&mut known, fresh);
@@ -352,6 +522,20 @@ impl BlockCache {
             known.clear();
             remember(&mut known, kept);
         }
+    }
+
+    /// Whether the next flush merges (see [`BlockCache::flush`]).
+    fn over_bounds(&self) -> bool {
+        let fresh: u64 = self
+            .fresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(Entry::size)
+            .sum();
+        let read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        read.iter().map(|(_, n)| n).sum::<u64>() + fresh > self.max_bytes
+            || read.len() >= MAX_SEGMENTS
     }
 
     /// Write `entries` as a new segment: aside under a name of this process's, then renamed.
@@ -397,48 +581,59 @@ impl BlockCache {
 /// `<span class="…">` elements (scope names: no quote, `<`, `>` or `&` in them), and nothing
 /// else.
 fn highlighted_from(html: &str, code: &str) -> bool {
-    const ENTITIES: [(&str, char); 6] = [
-        ("&amp;", '&'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-        ("&#x27;", '\''),
+    const ENTITIES: [(&str, u8); 6] = [
+        ("&amp;", b'&'),
+        ("&lt;", b'<'),
+        ("&gt;", b'>'),
+        ("&quot;", b'"'),
+        ("&#39;", b'\''),
+        ("&#x27;", b'\''),
     ];
-    let mut text = String::with_capacity(code.len());
-    let mut depth = 0usize;
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
+    // Checked against the code as it goes, a run of text at a time: every hit of a warm build
+    // is checked, and building the text to compare was most of a warm build's cost.
+    let (h, c) = (html.as_bytes(), code.as_bytes());
+    let (mut at, mut done, mut depth) = (0, 0, 0usize);
+    loop {
+        let next = memchr::memchr3(b'<', b'&', b'>', &h[at..]).map_or(h.len(), |n| at + n);
+        let run = &h[at..next];
+        if c.get(done..done + run.len()) != Some(run) {
+            return false;
+        }
+        done += run.len();
+        at = next;
+        let rest = &html[at..];
+        if rest.is_empty() {
+            return depth == 0 && done == c.len();
+        }
         if let Some(after) = rest.strip_prefix("<span class=\"") {
             let Some(end) = after.find("\">") else {
                 return false;
             };
-            let class = &after[..end];
-            if class.contains(['"', '<', '>', '&', '\n']) {
+            if after[..end].contains(['"', '<', '>', '&', '\n']) {
                 return false;
             }
             depth += 1;
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix("</span>") {
+            at += "<span class=\"".len() + end + 2;
+        } else if rest.starts_with("</span>") {
             let Some(less) = depth.checked_sub(1) else {
                 return false;
             };
             depth = less;
-            rest = after;
-        } else if c == '&' {
-            let Some((entity, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) else {
+            at += "</span>".len();
+        } else if rest.starts_with('&') {
+            let Some((entity, byte)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) else {
                 return false;
             };
-            text.push(*ch);
-            rest = &rest[entity.len()..];
-        } else if c == '<' || c == '>' {
-            return false;
+            if c.get(done) != Some(byte) {
+                return false;
+            }
+            done += 1;
+            at += entity.len();
         } else {
-            text.push(c);
-            rest = &rest[c.len_utf8()..];
+            // `<` not opening or closing a span, or a bare `>`.
+            return false;
         }
     }
-    depth == 0 && text == code
 }
 
 /// Add `entries` to `known`, each in place of an older one for the same block.
@@ -521,8 +716,7 @@ mod tests {
     #[test]
     fn entries_survive_a_reopen_and_damage_is_discarded_with_a_warning() {
         let dir = tempfile::tempdir().unwrap();
-        let mut problems = Vec::new();
-        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         assert!(cache.get("Rust", "fn main() {}").is_none());
         cache.put(
             "Rust",
@@ -531,7 +725,7 @@ mod tests {
             true,
         );
         cache.flush();
-        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         assert_eq!(
             cache.get("Rust", "fn main() {}"),
             Some(("<span class=\"hl-k\">fn</span> main() {}".to_string(), true))
@@ -541,7 +735,7 @@ mod tests {
             cache.get("Python", "fn main() {}").is_none(),
             "other grammar"
         );
-        assert!(problems.is_empty());
+        assert!(cache.take_problems().is_empty());
 
         // A flipped byte in the HTML: the checksum catches it, the segment goes.
         let segment = std::fs::read_dir(dir.path())
@@ -554,9 +748,15 @@ mod tests {
         bytes[at + 1] = b'S';
         std::fs::write(&segment, &bytes).unwrap();
         std::fs::write(dir.path().join("blocks-notes.cbhl"), "not a segment").unwrap();
-        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         assert!(cache.get("Rust", "fn main() {}").is_none());
-        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(segment.exists(), "removed when the build ends");
+        cache.flush();
+        let messages: Vec<String> = cache
+            .take_problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages.iter().any(|m| m.contains("checksum")),
@@ -570,14 +770,15 @@ mod tests {
         );
 
         // Cut short.
-        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         cache.put("Rust", "let x = 1;", "let x = 1;", true);
         cache.flush();
         let segment = cache.read.lock().unwrap().last().unwrap().0.clone();
         let bytes = std::fs::read(&segment).unwrap();
         std::fs::write(&segment, &bytes[..bytes.len() - 3]).unwrap();
-        let mut problems = Vec::new();
-        BlockCache::open(dir.path(), &mut problems).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
+        assert!(cache.get("Rust", "let x = 1;").is_none());
+        let problems = cache.take_problems();
         assert!(problems.iter().any(|d| d.to_string().contains("cut short")));
     }
 
@@ -588,6 +789,13 @@ mod tests {
             "<span class=\"hl-source hl-rust\">a &lt; b <span class=\"hl-op\">&amp;&amp;</span> c\n</span>",
             code
         ));
+        assert!(highlighted_from(
+            "<span class=\"a\">é &lt; <span class=\"b c\">ü</span></span>&#39;",
+            "é < ü'"
+        ));
+        assert!(!highlighted_from("é &lt; ü", "é < üx"));
+        assert!(!highlighted_from("<span class=\"a\">x</span></span>", "x"));
+        assert!(!highlighted_from("x&nbsp;", "x\u{a0}"));
         for bad in [
             "<script>alert(1)</script>a &lt; b &amp;&amp; c\n",
             "<span class=\"x\" onclick=\"y\">a &lt; b &amp;&amp; c\n</span>",
@@ -600,12 +808,12 @@ mod tests {
         }
         // Planted in a segment with a valid checksum: refused as damaged.
         let dir = tempfile::tempdir().unwrap();
-        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         cache.put("Rust", "x", "<img src=x onerror=alert(1)>x", true);
         cache.flush();
-        let mut problems = Vec::new();
-        let cache = BlockCache::open(dir.path(), &mut problems).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         assert!(cache.get("Rust", "x").is_none());
+        let problems = cache.take_problems();
         assert!(problems[0].to_string().contains("not its code highlighted"));
     }
 
@@ -613,14 +821,14 @@ mod tests {
     fn segments_are_merged_and_the_least_recently_used_go_first() {
         let dir = tempfile::tempdir().unwrap();
         for n in 0..MAX_SEGMENTS + 2 {
-            let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+            let cache = BlockCache::open(dir.path()).unwrap();
             let code = format!("let x = {n};");
             cache.put("Rust", &code, &code, true);
             cache.flush();
         }
         let segments = std::fs::read_dir(dir.path()).unwrap().count();
         assert!(segments <= MAX_SEGMENTS, "{segments} segments");
-        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         for n in 0..MAX_SEGMENTS + 2 {
             assert!(cache.get("Rust", &format!("let x = {n};")).is_some(), "{n}");
         }
@@ -628,7 +836,7 @@ mod tests {
         // Over the bound in bytes: what this build used stays, then the most recently used.
         let dir = tempfile::tempdir().unwrap();
         let big = "x".repeat(1000);
-        let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let mut cache = BlockCache::open(dir.path()).unwrap();
         cache.max_bytes = 13_000;
         for n in 0..6 {
             let code: Arc<str> = format!("old {n} {big}").into();
@@ -641,7 +849,7 @@ mod tests {
             });
         }
         cache.flush();
-        let mut cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let mut cache = BlockCache::open(dir.path()).unwrap();
         cache.max_bytes = 13_000;
         assert!(
             cache.get("Rust", &format!("old 0 {big}")).is_some(),
@@ -650,7 +858,7 @@ mod tests {
         let new = format!("new {big}");
         cache.put("Rust", &new, &new, true);
         cache.flush();
-        let cache = BlockCache::open(dir.path(), &mut Vec::new()).unwrap();
+        let cache = BlockCache::open(dir.path()).unwrap();
         let kept: Vec<bool> = (0..6)
             .map(|n| cache.get("Rust", &format!("old {n} {big}")).is_some())
             .collect();

@@ -100,7 +100,7 @@ pub fn build_cached(
     crate::markdown::raw_html::set_allowed(config.raw_html);
     // Highlighted code blocks kept between builds (markdown/block_cache.rs); serve opens the
     // cache once. Flushed when this build ends, whichever way it ends.
-    let _blocks = UsingBlocks::open(&config, cache.as_deref_mut().map(|c| &mut c.blocks), diags);
+    let blocks = UsingBlocks::open(&config, cache.as_deref_mut().map(|c| &mut c.blocks));
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
@@ -165,6 +165,7 @@ pub fn build_cached(
             .zip(data.as_ref()),
         diags,
     );
+    blocks.report(diags);
     timings.mark("markdown");
     // 6. Pages through templates, plus the site's other files. A plain build streams each page
     // into a staging folder as soon as it is rendered; serve keeps them to write what changed.
@@ -318,27 +319,27 @@ pub fn build_cached(
 struct UsingBlocks(Option<Arc<BlockCache>>);
 
 impl UsingBlocks {
-    fn open(
-        config: &Config,
-        kept: Option<&mut Option<Option<Arc<BlockCache>>>>,
-        diags: &mut Diagnostics,
-    ) -> UsingBlocks {
-        let open = |diags: &mut Diagnostics| {
+    fn open(config: &Config, kept: Option<&mut Option<Option<Arc<BlockCache>>>>) -> UsingBlocks {
+        let open = || {
             if crate::markdown::block_cache::DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
                 return None;
             }
             let dir = crate::markdown::block_cache::folder(config.cache_dir.as_deref())?;
-            let mut problems = Vec::new();
-            let cache = BlockCache::open(&dir, &mut problems);
-            diags.extend(problems);
-            cache.map(Arc::new)
+            BlockCache::open(&dir).map(Arc::new)
         };
         let cache = match kept {
-            Some(kept) => kept.get_or_insert_with(|| open(diags)).clone(),
-            None => open(diags),
+            Some(kept) => kept.get_or_insert_with(open).clone(),
+            None => open(),
         };
         crate::markdown::block_cache::install(cache.clone());
         UsingBlocks(cache)
+    }
+
+    /// What the cache found wrong so far (a damaged or foreign segment), as warnings.
+    fn report(&self, diags: &mut Diagnostics) {
+        if let Some(cache) = &self.0 {
+            diags.extend(cache.take_problems());
+        }
     }
 }
 
