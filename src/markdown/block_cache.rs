@@ -167,7 +167,7 @@ impl BlockCache {
             .filter_map(|path| {
                 // Only regular files: a link in the cache folder is not ours.
                 let meta = std::fs::symlink_metadata(&path).ok()?;
-                meta.is_file().then(|| (path, meta.len()))
+                meta.is_file().then_some((path, meta.len()))
             })
             .collect();
         Some(BlockCache {
