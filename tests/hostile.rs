@@ -844,3 +844,29 @@ fn a_block_that_looped_the_old_highlighter_is_highlighted_at_once() {
     );
     assert!(page.contains("hl-"), "the Rust block is still highlighted");
 }
+
+#[test]
+fn includes_that_fan_out_are_bounded_by_their_count() {
+    // Each file includes the next ten times: eight levels are 10^8 includes of a few bytes,
+    // far under the size bound (at about 40 µs an include, hours); six took 42 s.
+    let mut files: Vec<(String, String)> = (0..8)
+        .map(|i| {
+            (
+                format!("content/i{i}.txt"),
+                format!("{{{{#include i{}.txt}}}}\n", i + 1).repeat(10),
+            )
+        })
+        .collect();
+    files.push(("content/i8.txt".into(), "boom\n".into()));
+    files.push(("content/a.md".into(), "# A\n\n{{#include i0.txt}}\n".into()));
+    files.push(("book.toml".into(), BOOK.into()));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let started = Instant::now();
+    let said = refused(c.path(), &["more than 10000 includes"]);
+    assert!(said.contains("content/i7.txt:"), "{said}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{said}");
+}

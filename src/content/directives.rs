@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 const MAX_DEPTH: usize = 10;
 /// An expanded page may not grow past this: includes can double a text at each of ten levels.
 const MAX_BYTES: usize = 32 << 20;
+/// Nor hold more includes than this: ten files each including the next ten times are a million
+/// includes in 5 MB (42 s at six levels, hours at eight), long before [`MAX_BYTES`].
+const MAX_INCLUDES: usize = 10_000;
 
 /// A page's Markdown with its directives expanded.
 pub struct Expanded {
@@ -50,6 +53,7 @@ pub fn expand(
         },
         stack: vec![file.to_path_buf()],
         budget_exceeded: false,
+        includes: 0,
     };
     let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut text_out = String::with_capacity(text.len());
@@ -67,6 +71,8 @@ struct Expander<'j> {
     /// The files being expanded, outermost first, to name a loop.
     stack: Vec<PathBuf>,
     budget_exceeded: bool,
+    /// Includes expanded so far, at any depth.
+    includes: usize,
 }
 
 /// A directive found in the text.
@@ -94,6 +100,9 @@ impl Expander<'_> {
         let mut counted = 0;
         let mut search = 0;
         while let Some(found) = next_directive(text, search) {
+            if self.budget_exceeded {
+                return;
+            }
             // Keep the line count and the code state up to the directive.
             line += text[counted..found.start].matches('\n').count();
             code.advance(&text[counted..found.start]);
@@ -124,6 +133,19 @@ impl Expander<'_> {
                     // Included lines carry the indentation of the directive's own line (an
                     // include inside a list item stays in it).
                     let prefix = out.rsplit('\n').next().unwrap_or("").to_string();
+                    self.includes += 1;
+                    if self.includes > MAX_INCLUDES {
+                        self.budget_exceeded = true;
+                        self.out.diags.push(
+                            Diagnostic::error(
+                                shown,
+                                at,
+                                format!("the page has more than {MAX_INCLUDES} includes, counting the includes of included files"),
+                            )
+                            .with_help("include fewer, larger files"),
+                        );
+                        return;
+                    }
                     match self.include(name, found.args, base, shown, at, depth) {
                         Some(included) => {
                             let mut first = true;
