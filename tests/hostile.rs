@@ -870,3 +870,71 @@ fn includes_that_fan_out_are_bounded_by_their_count() {
     assert!(said.contains("content/i7.txt:"), "{said}");
     assert!(started.elapsed() < Duration::from_secs(20), "{said}");
 }
+
+#[test]
+fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
+    let outside = secret();
+    let target = outside.path().join("site");
+    let book = format!(
+        "[book]\ntitle = \"Hostile\"\n[build]\nbuild-dir = \"{}\"\n",
+        target.display()
+    );
+    let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+    let out = coursebook(&["build"], c.path());
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("book.toml:4:1: `build-dir` is refused"),
+        "{said}"
+    );
+    assert!(!target.exists(), "nothing written outside");
+    for dir in ["../../elsewhere", "lnk/site"] {
+        symlink(outside.path(), c.path().join("lnk")).ok();
+        let book = format!("[book]\ntitle = \"Hostile\"\n[build]\nbuild-dir = \"{dir}\"\n");
+        fs::write(c.path().join("book.toml"), book).unwrap();
+        let out = coursebook(&["build"], c.path());
+        assert_eq!(out.status.code(), Some(1), "{dir}: {}", text(&out));
+        assert!(
+            text(&out).contains("`build-dir` is refused"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert!(!outside.path().join("site").exists());
+    // The CI's own choice, on the command line, is followed.
+    let dest = tempfile::tempdir().unwrap();
+    let out = coursebook(
+        &[
+            "build",
+            "--dest-dir",
+            dest.path().join("s").to_str().unwrap(),
+        ],
+        c.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(dest.path().join("s/a.html").exists());
+}
+
+#[test]
+fn an_empty_planted_marker_does_not_make_a_folder_replaceable() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[build]\nbuild-dir = \"victim\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("victim/important.txt", "keep"),
+        ("victim/.coursebook", ""),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("was not made by coursebook"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(c.path().join("victim/important.txt")).unwrap(),
+        "keep"
+    );
+}

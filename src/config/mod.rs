@@ -148,6 +148,9 @@ pub struct Config {
     pub language: String,
     pub src: PathBuf,
     pub build_dir: PathBuf,
+    /// Why `build-dir` may not be written (outside the course), and where it is set: an error
+    /// unless the command line names the destination (`--dest-dir`, the CI's own choice).
+    pub build_dir_refused: Option<Diagnostic>,
     /// `[build] cache-dir`: where highlighted code blocks are kept between builds (checked to
     /// be inside the course, outside its sources and site); `None`: the user's cache folder.
     pub cache_dir: Option<PathBuf>,
@@ -230,6 +233,28 @@ fn cache_dir_refused(
         Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => Some(denied.to_string()),
         _ => None,
     }
+}
+
+/// Why `build-dir` may not be `dir`, if it may not: a course's book.toml must not write (and
+/// replace) a folder outside the course, as `../..`, an absolute path or a link leading out.
+fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
+    use std::path::Component;
+    let rel = Path::new(dir);
+    if dir.is_empty()
+        || !rel
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Some("it must be a folder inside the course, without `..`".to_string());
+    }
+    // The part that exists must not lead out of the course through a link.
+    let mut existing = root.join(rel);
+    while std::fs::symlink_metadata(&existing).is_err() {
+        existing = existing.parent()?.to_path_buf();
+    }
+    jail.resolve(&existing)
+        .err()
+        .map(|denied| denied.to_string())
 }
 
 /// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
@@ -377,6 +402,14 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     if src_refused {
         return None;
     }
+    let build_dir_refused = build
+        .build_dir
+        .as_deref()
+        .and_then(|dir| build_dir_refused(&jail, root, dir))
+        .map(|why| {
+            Diagnostic::error(path, key_pos(text, "build-dir"), format!("`build-dir` is refused: {why}"))
+                .with_help("name a folder inside the course folder; to build elsewhere, pass `--dest-dir` on the command line (a course's own book.toml may not choose where outside it the site is written)")
+        });
     let build_dir = root.join(build.build_dir.unwrap_or_else(|| "site".to_string()));
     let cache_dir = match build.cache_dir {
         Some(dir) => match cache_dir_refused(root, &jail, &dir, &src, &build_dir) {
@@ -412,6 +445,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         text_direction,
         src,
         build_dir,
+        build_dir_refused,
         cache_dir,
         theme_dir,
         site_url,

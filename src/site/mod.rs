@@ -97,6 +97,10 @@ pub fn build_cached(
     let started = Instant::now();
     // 1. Configuration.
     let config = config::load(root, diags)?;
+    if let (None, Some(refused)) = (dest, &config.build_dir_refused) {
+        diags.push(refused.clone());
+        return None;
+    }
     crate::markdown::raw_html::set_allowed(config.raw_html);
     // Highlighted code blocks kept between builds (markdown/block_cache.rs); serve opens the
     // cache once. Flushed when this build ends, whichever way it ends.

@@ -102,9 +102,15 @@ pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnost
     }
 }
 
-/// A folder that carries coursebook's marker (as a regular file, not a link to one).
+/// What the marker says.
+const MARKER_TEXT: &str = "This folder was made by coursebook; a new build replaces it whole.\n";
+
+/// A folder that carries coursebook's marker (as a regular file, not a link to one, saying
+/// what coursebook writes in it: an empty `.coursebook` is not one).
 fn made_by_us(dir: &Path) -> bool {
-    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+    let marker = dir.join(MARKER);
+    fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file() && m.len() == MARKER_TEXT.len() as u64)
+        && fs::read(&marker).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
 }
 
 /// Holds a lock for as long as a build writes to `dest`: a second build (or `serve` and
@@ -197,11 +203,8 @@ impl Staging {
         };
         fs::create_dir(&staging.dir)
             .map_err(|e| io_error(&staging.dir, "create the folder", &e))?;
-        fs::write(
-            staging.dir.join(MARKER),
-            "This folder was made by coursebook; a new build replaces it whole.\n",
-        )
-        .map_err(|e| io_error(&staging.dir, "write", &e))?;
+        fs::write(staging.dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error(&staging.dir, "write", &e))?;
         Ok(staging)
     }
 
