@@ -937,4 +937,27 @@ fn an_empty_planted_marker_does_not_make_a_folder_replaceable() {
         fs::read_to_string(c.path().join("victim/important.txt")).unwrap(),
         "keep"
     );
+
+/// math-core's parser recurses once per `\left…\right` and `\begin…\end` level: 40,000 of them
+/// overflowed the stack (exit 134) and 20,000 built silently. Both are now the nesting error at
+/// the formula's line.
+#[test]
+fn deep_left_right_and_environments_in_math_are_an_error_not_a_crash() {
+    for n in [20_000, 40_000] {
+        for (open, close) in [
+            (r"\left(", r"\right)"),
+            (r"\begin{matrix}", r"\end{matrix}"),
+        ] {
+            let lesson = format!("# A\n\n$${}x{}$$\n", open.repeat(n), close.repeat(n));
+            let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+            refused(
+                c.path(),
+                &[
+                    "content/a.md:3:",
+                    &format!("the formula nests {}", n / 1000),
+                    "levels deep; coursebook renders at most 100",
+                ],
+            );
+        }
+    }
 }

@@ -11,39 +11,105 @@ fn converter() -> Option<&'static LatexToMathML> {
         .as_ref()
 }
 
-/// How deep braces may nest in one formula. The renderer recurses once per level, and a few
-/// thousand levels (a 10 KB lesson) would overflow the stack and abort the build; real formulas
-/// stay under ten.
+/// How deep one formula may nest (see [`nesting`]). The renderer recurses once per level, and
+/// a few thousand levels (a 10 KB lesson) would overflow the stack and abort the build; real
+/// formulas stay under ten.
 const MAX_DEPTH: usize = 100;
 
-/// The deepest nesting of `{…}` groups and of commands whose argument is another command
-/// (`\sqrt\sqrt…`), whichever is larger.
+/// How deep one formula nests: `{…}` groups, `\left…\right`, `\begin…\end`, `\sqrt[…]`-style
+/// optional arguments, style switches (`\displaystyle`, `\color`: each wraps the rest of its
+/// group), and commands whose argument is another command (`\sqrt\sqrt…`), whichever is
+/// deepest. These are exactly what math-core's parser recurses on (one Rust call per level), so
+/// this count is what bounds its stack. One pass, linear in the formula.
 fn nesting(latex: &str) -> usize {
+    // What closes each open level, with the style switches met inside it: those end with it.
+    #[derive(PartialEq)]
+    enum Closer {
+        Brace,
+        Right,
+        End,
+        Bracket,
+    }
+    let mut open: Vec<(Closer, usize)> = Vec::new();
     let (mut depth, mut deepest, mut chain) = (0usize, 0usize, 0usize);
-    let mut chars = latex.chars().peekable();
-    while let Some(c) = chars.next() {
+    let close = |open: &mut Vec<(Closer, usize)>, depth: &mut usize, kind: Closer| {
+        // A closer that matches nothing open (a math-core error anyway) closes nothing.
+        if open.last().is_some_and(|(k, _)| *k == kind)
+            && let Some((_, styles)) = open.pop()
+        {
+            *depth = depth.saturating_sub(1 + styles);
+        }
+    };
+    let mut chars = latex.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
             '\\' => {
                 // `\{` and `\}` are literal braces; a command name runs on to the next non-letter.
                 match chars.peek() {
-                    Some('{' | '}' | '\\') => {
+                    Some((_, '{' | '}' | '\\' | '[' | ']')) => {
                         chars.next();
                         chain = 0;
                     }
                     _ => {
-                        while chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                        let start = i + 1;
+                        let mut end = start;
+                        while let Some(&(j, c)) = chars.peek() {
+                            if !c.is_ascii_alphabetic() {
+                                break;
+                            }
+                            end = j + c.len_utf8();
                             chars.next();
                         }
+                        let name = &latex[start..end.max(start)];
                         chain += 1;
+                        match name {
+                            "left" | "begin" => {
+                                let kind = if name == "left" {
+                                    Closer::Right
+                                } else {
+                                    Closer::End
+                                };
+                                open.push((kind, 0));
+                                depth += 1;
+                            }
+                            "right" => close(&mut open, &mut depth, Closer::Right),
+                            "end" => close(&mut open, &mut depth, Closer::End),
+                            "displaystyle" | "textstyle" | "scriptstyle" | "scriptscriptstyle"
+                            | "color" => {
+                                // At the top level only the formula's end closes them.
+                                if let Some((_, styles)) = open.last_mut() {
+                                    *styles += 1;
+                                }
+                                depth += 1;
+                            }
+                            _ => {}
+                        }
+                        // An optional argument in brackets (`\sqrt[3]`, `\xrightarrow[a]`) is
+                        // parsed as a nested sequence up to its `]`.
+                        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                            chars.next();
+                        }
+                        if (name == "sqrt" || name.starts_with('x'))
+                            && chars.peek().is_some_and(|(_, c)| *c == '[')
+                        {
+                            chars.next();
+                            open.push((Closer::Bracket, 0));
+                            depth += 1;
+                        }
                     }
                 }
             }
             '{' => {
+                open.push((Closer::Brace, 0));
                 depth += 1;
                 chain = 0;
             }
             '}' => {
-                depth = depth.saturating_sub(1);
+                close(&mut open, &mut depth, Closer::Brace);
+                chain = 0;
+            }
+            ']' => {
+                close(&mut open, &mut depth, Closer::Bracket);
                 chain = 0;
             }
             c if c.is_whitespace() => {}
@@ -183,5 +249,29 @@ mod tests {
         assert!(html.starts_with("<math"), "{html}");
         assert!(html.contains("<mfrac>"));
         assert!(render(r"\frac{1}{", false).is_err());
+    }
+
+    #[test]
+    fn left_right_begin_end_and_styles_count_as_levels() {
+        assert_eq!(nesting(r"\left( x \right)"), 1);
+        // The environment's name is a brace group inside the level it opens.
+        assert_eq!(nesting(r"\begin{matrix} a & b \end{matrix}"), 2);
+        let deep = format!("{}x{}", r"\left(".repeat(150), r"\right)".repeat(150));
+        assert_eq!(nesting(&deep), 150);
+        let deep = format!(
+            "{}x{}",
+            r"\begin{matrix}".repeat(150),
+            r"\end{matrix}".repeat(150)
+        );
+        assert_eq!(nesting(&deep), 151);
+        assert_eq!(nesting(&r"\displaystyle x ".repeat(150)), 150);
+        assert_eq!(
+            nesting(&format!("{}x{}", r"\sqrt[".repeat(150), "]".repeat(150))),
+            150
+        );
+        // Styles end with their group.
+        assert_eq!(nesting(&r"{\displaystyle x} ".repeat(150)), 2);
+        assert!(render(&deep, true).is_err());
+        assert!(render(r"\left( \frac{1}{2} \right)", true).is_ok());
     }
 }
