@@ -961,3 +961,31 @@ fn deep_left_right_and_environments_in_math_are_an_error_not_a_crash() {
         }
     }
 }
+
+/// pulldown-cmark matched every open blockquote on every line: `>` × 400,000 took 5 s and
+/// `> - ` × 400,000 took 20 s. Past 100 levels the lesson is refused at the line, in a moment.
+#[test]
+fn blockquotes_and_lists_nested_past_100_are_refused_quickly() {
+    for marker in [">", "> - "] {
+        let lesson = format!("# A\n\nText.\n\n{} x\n", marker.repeat(400_000));
+        let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+        let started = Instant::now();
+        refused(
+            c.path(),
+            &[
+                "content/a.md:5:1",
+                "blockquotes and lists nested more than 100 deep",
+            ],
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    // A hundred levels are still fine.
+    let lesson = format!("# A\n\n{} x\n", ">".repeat(100));
+    let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+}

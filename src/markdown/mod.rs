@@ -6,6 +6,7 @@
 
 pub mod block_cache;
 mod callouts;
+pub mod containers;
 pub mod fences;
 pub mod hidden;
 pub mod highlight;
@@ -110,6 +111,22 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let out = RefCell::new(Output::default());
     let lines = LineIndex::new(body);
     let at = |offset: usize| lines.pos(offset).shifted(ctx.line_offset);
+    // Too deep a nesting would make parsing quadratic (see `containers`): the page is refused
+    // with nothing rendered, before the parser sees it.
+    if let Some((offset, depth)) = containers::too_deep(body) {
+        out.borrow_mut().diags.push(
+            Diagnostic::error(
+                ctx.source,
+                at(offset),
+                format!(
+                    "blockquotes and lists nested more than {} deep ({depth} on this line); the page is not rendered",
+                    containers::MAX_CONTAINERS
+                ),
+            )
+            .with_help("no course needs this many levels: take the `>` and list markers down to a few"),
+        );
+        return out.into_inner();
+    }
     let events = Parser::new_ext(body, options()).into_offset_iter();
     let env = Env {
         ctx,
