@@ -989,3 +989,24 @@ fn blockquotes_and_lists_nested_past_100_are_refused_quickly() {
     let out = coursebook(&["build", "-q"], c.path());
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// Math with unbalanced braces is not math to pulldown-cmark, so it was published as literal
+/// text with no word; it is now the math error at its line. Prices and `\$` stay text.
+#[test]
+fn math_with_unbalanced_braces_is_an_error_at_its_line() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nbad $\\frac{x$ here\n\n$$\n\\frac{}{\n$$\n\nok $5 and $6, \\$a{ and \\$b, $x^{2}$.\n",
+        ),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "content/a.md:3:5: cannot render math `\\frac{x`: its braces are unbalanced",
+            "content/a.md:5:1: cannot render math",
+        ],
+    );
+    assert!(!all.contains("content/a.md:9"), "{all}");
+}

@@ -141,6 +141,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = leading_title(events, &env);
     let events = code_blocks(events, &env);
     let events = math_pass(events, &env);
+    let events = unbalanced_math(events, body, &env);
     let events = links::rewrite(events, &env);
     let events = task_list_labels(events, ctx.strings);
     let mut html = String::new();
@@ -369,6 +370,112 @@ fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl
         };
         (Event::Html(CowStr::from(html)), range)
     })
+}
+
+/// Math with unbalanced braces is not math to pulldown-cmark (its `$` must close at the brace
+/// depth it opened at), so `$\frac{x$` reached the page as literal text with no word, while
+/// `$\foo{x}$` was an error. Here the dollars left as text are paired as pulldown-cmark pairs them
+/// (`$…$` opened before a non-space, closed after one and not before a digit; `$$…$$` anywhere
+/// in a block), and a pair whose source has unbalanced braces is the same error as other math.
+/// One pass; only the balance and a short quote are kept.
+fn unbalanced_math<'a: 'p, 'p>(
+    events: impl Events<'a> + 'p,
+    body: &'p str,
+    env: &'p Env<'p>,
+) -> impl Events<'a> + 'p {
+    let Env { ctx, at, out } = *env;
+    // The open candidate: its delimiter's length, where it starts, the brace balance so far and
+    // the first characters of its source.
+    let mut open: Option<(usize, usize, i64, String)> = None;
+    let mut skip = false;
+    events.map(move |(event, range)| {
+        let raw = body.get(range.clone()).unwrap_or("");
+        match &event {
+            Event::Text(text) => {
+                // pulldown-cmark gives each `$` as its own event: `$$` is one followed by
+                // another, and the second is skipped once the first is taken.
+                let dollar = raw == "$";
+                if dollar && std::mem::take(&mut skip) {
+                    return (event, range);
+                }
+                let (head, tail) = (
+                    body.get(..range.start).unwrap_or(""),
+                    body.get(range.end..).unwrap_or(""),
+                );
+                let escaped = head.ends_with('\\');
+                let before = head.chars().next_back();
+                let after = tail.chars().next();
+                let delimiter = dollar && **text == *raw && !escaped;
+                let len = if tail.starts_with('$') { 2 } else { 1 };
+                let after = if len == 2 { tail[1..].chars().next() } else { after };
+                match &mut open {
+                    Some((open_len, start, balance, quote)) if delimiter && len == *open_len => {
+                        skip = len == 2;
+                        let closes = len == 2
+                            || (before.is_some_and(|c| !c.is_whitespace())
+                                && !after.is_some_and(|c| c.is_ascii_digit()));
+                        if closes {
+                            if *balance != 0 && !quote.trim().is_empty() {
+                                let what = if *balance > 0 {
+                                    format!("{balance} `{{` without a `}}`")
+                                } else {
+                                    format!("{} `}}` without a `{{`", -*balance)
+                                };
+                                out.borrow_mut().diags.push(
+                                    Diagnostic::error(
+                                        ctx.source,
+                                        at(*start),
+                                        format!("cannot render math `{}`: its braces are unbalanced ({what}), so it would be shown as text", shorten(quote.trim())),
+                                    )
+                                    .with_help("close every `{` with a `}`; write `\\{` and `\\}` for literal braces"),
+                                );
+                            }
+                            open = None;
+                        } else {
+                            add_source(raw, balance, quote);
+                        }
+                    }
+                    Some((_, _, balance, quote)) => add_source(raw, balance, quote),
+                    None if delimiter
+                        && (len == 2 || after.is_some_and(|c| !c.is_whitespace())) =>
+                    {
+                        skip = len == 2;
+                        open = Some((len, range.start, 0, String::new()));
+                    }
+                    None => {}
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, balance, quote)) = &mut open {
+                    add_source("\n", balance, quote);
+                }
+            }
+            // Math never spans anything else (a block's end, inline code, a link).
+            _ => {
+                open = None;
+                skip = false;
+            }
+        }
+        (event, range)
+    })
+}
+
+/// Count `source`'s braces (not `\{` and `\}`) into `balance`, and keep its first characters.
+fn add_source(source: &str, balance: &mut i64, quote: &mut String) {
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => *balance += 1,
+            '}' => *balance -= 1,
+            _ => {}
+        }
+    }
+    if quote.len() < 80 {
+        quote.extend(source.chars().take(80));
+    }
 }
 
 /// At most 60 characters of `text`, for messages that quote input (a 10 KB formula would bury
