@@ -1010,3 +1010,42 @@ fn math_with_unbalanced_braces_is_an_error_at_its_line() {
     );
     assert!(!all.contains("content/a.md:9"), "{all}");
 }
+
+/// A `{#id}` given twice made two elements with one `id`, silently. The repeat is a warning at
+/// its line naming the first, and gets a unique suffix; `#same` still reaches the first. 30,000
+/// repeats stay fast.
+#[test]
+fn a_repeated_heading_id_is_a_warning_and_made_unique() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\n## A {#same}\n\n## B {#same}\n\n[to A](#same)\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "warning: content/a.md:5:1: the id `same` is already used on this page at line 3"
+        ),
+        "{all}"
+    );
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("id=\"same\""), "{html}");
+    assert!(html.contains("id=\"same-1\""), "{html}");
+
+    let lesson = format!("# A\n\n{}", "## H {#same}\n\n".repeat(30_000));
+    let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+    let started = Instant::now();
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("id=\"same-29999\""));
+}

@@ -135,9 +135,24 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     };
     let events = raw_html::apply(events, &env);
     let events = callouts::apply(events, body, &env);
-    let events = slug::heading_ids(events, slug::explicit_ids(body), |id, text| {
-        out.borrow_mut().sections.push((id.to_string(), text));
-    });
+    let events = slug::heading_ids(
+        events,
+        slug::explicit_ids(body),
+        |id, text| {
+            out.borrow_mut().sections.push((id.to_string(), text));
+        },
+        |id, first, here| {
+            let first = at(first).line;
+            out.borrow_mut().diags.push(
+                Diagnostic::warning(
+                    ctx.source,
+                    at(here),
+                    format!("the id `{id}` is already used on this page at line {first}; this heading's is made unique"),
+                )
+                .with_help("give each heading its own `{#id}`; links to `#id` go to the first"),
+            );
+        },
+    );
     let events = leading_title(events, &env);
     let events = code_blocks(events, &env);
     let events = math_pass(events, &env);

@@ -92,16 +92,24 @@ pub fn rest_of_heading<'a>(upstream: &mut impl Iterator<Item = Ev<'a>>) -> (Vec<
 /// Give every heading without an id one made from its text, unique on the page (`-1`, `-2`, …
 /// for repeats; `next` remembers each base's counter so 10,000 equal headings stay linear).
 /// `section` hears of every `##` heading (its id and text), for the page's "On this page".
+///
+/// A `{#id}` given twice would make two elements with one `id` (links land on the first, and
+/// the page is invalid HTML): the repeat gets a suffix as automatic ids do (`same-1`), so
+/// `#same` still reaches the first, and `repeated` hears of it (the id, the first heading's
+/// offset and this one's) to warn.
 pub fn heading_ids<'a: 'p, 'p>(
     events: impl Events<'a> + 'p,
     mut used: HashSet<String>,
     mut section: impl FnMut(&str, String) + 'p,
+    mut repeated: impl FnMut(&str, usize, usize) + 'p,
 ) -> impl Events<'a> + 'p {
     let mut next: HashMap<String, usize> = HashMap::new();
+    // Each given id's first heading (its offset).
+    let mut given_at: HashMap<String, usize> = HashMap::new();
     pass(events, move |(event, range), upstream, queue| {
         let Event::Start(Tag::Heading {
             level,
-            id,
+            mut id,
             classes,
             attrs,
         }) = event
@@ -109,6 +117,25 @@ pub fn heading_ids<'a: 'p, 'p>(
             queue.push_back((event, range));
             return;
         };
+        if let Some(given) = &id {
+            match given_at.get(&**given) {
+                Some(&first) => {
+                    repeated(given, first, range.start);
+                    let base = given.to_string();
+                    let n = next.entry(base.clone()).or_insert(1);
+                    let mut unique = format!("{base}-{n}");
+                    *n += 1;
+                    while !used.insert(unique.clone()) {
+                        unique = format!("{base}-{n}");
+                        *n += 1;
+                    }
+                    id = Some(CowStr::from(unique));
+                }
+                None => {
+                    given_at.insert(given.to_string(), range.start);
+                }
+            }
+        }
         if let Some(given) = &id
             && level != HeadingLevel::H2
         {
