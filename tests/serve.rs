@@ -388,8 +388,7 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
     assert!(body.is_empty(), "HEAD sent a body of {} bytes", body.len());
 
     let before = threads(server.0.id());
-    // Pages open one after another, as tabs do (a burst of connections at once can starve in
-    // tiny_http's task pool, which starts a thread only when none is idle).
+    // Pages open one after another, as tabs do.
     let mut pages: Vec<Receiver<String>> = Vec::new();
     for i in 0..100 {
         let rx = events(port, "/");
@@ -398,8 +397,8 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
         pages.push(rx);
     }
     let after = threads(server.0.id());
-    // tiny_http keeps a thread per open connection; coursebook adds none per page (it used to
-    // add one more each).
+    // An open page holds a socket and no thread (a thread per connection used to stay with
+    // each).
     assert!(
         after <= before + 100 + 4,
         "100 open pages took {} threads",
@@ -487,4 +486,61 @@ fn serve_s_search_index_is_a_clean_build_s() {
         "a word gone from the lesson stays in the index"
     );
     assert_eq!(served, files(&clean.path().join("site")));
+}
+
+/// A request head that never ends is refused at 16 KB, an idle connection is closed after the
+/// head timeout, and connections beyond the cap are turned away at once, while a page still
+/// loads and its event stream still gets its events.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_bounds_heads_idle_connections_and_their_number() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
+    let port = free_port();
+    let server = start(dir.path(), port);
+
+    // 1 MB of header with no end: 431 and closed, long before it is all sent.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.write_all(b"GET /a.html HTTP/1.1\r\nX: ");
+    let _ = s.write_all(&vec![b'a'; 1 << 20]);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 431"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+
+    // An event stream outlives the head timeout.
+    let rx = events(port, "/");
+    assert_eq!(next_event(&rx), "ok");
+
+    // 300 idle connections: the cap's worth are held, the rest turned away with 503 at once.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let mut refused = 0;
+    for mut s in &idle[200..] {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        if answer.starts_with(b"HTTP/1.1 503") {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 100, "connections past the cap");
+    assert!(
+        threads(server.0.id()) < 200,
+        "idle connections took threads"
+    );
+    // Idle connections are closed after the head timeout; then pages load again.
+    std::thread::sleep(Duration::from_secs(11));
+    assert_eq!(get(port, "/a.html").0, 200);
+    std::fs::write(dir.path().join("content/a.md"), "# A again\n").unwrap();
+    assert_eq!(next_event(&rx), "reload");
+    drop(server);
 }

@@ -5,9 +5,155 @@
 
 use super::reload::{Hub, SCRIPT};
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use tiny_http::Request;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The most a request's line and headers may take: browsers send a few KB; more is refused
+/// (431) rather than kept in memory.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// How long a client has to send a request's whole head: an idle or trickling connection
+/// (slowloris) is closed then. Only the reading of requests is timed: an event stream, once
+/// answered, is written to for as long as its page stays open.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections being read or answered at once, each on its own thread; more are answered 503
+/// and closed at once, so many idle connections cannot exhaust threads or memory. Open event
+/// streams are not counted here: they hold no thread (the hub bounds them itself).
+pub const MAX_CONNECTIONS: usize = 128;
+/// A client that does not read what it is sent is dropped after this long.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One request's head, read by `read_head`, and its connection.
+pub struct Request {
+    head_only: bool,
+    url: String,
+    stream: TcpStream,
+}
+
+impl Request {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn into_writer(self) -> Box<dyn Write + Send> {
+        Box::new(self.stream)
+    }
+}
+
+/// Accept connections until the listener fails, each read and answered on a thread of its own,
+/// at most `MAX_CONNECTIONS` at once.
+pub fn serve(listener: &TcpListener, site: &Arc<Site>, hub: &Arc<Hub>) {
+    let busy = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        if busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            busy.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+            continue;
+        }
+        let guard = Busy(Arc::clone(&busy));
+        let (site, hub) = (Arc::clone(site), Arc::clone(hub));
+        let spawned = std::thread::Builder::new().spawn(move || {
+            let _guard = guard;
+            if let Some(request) = read_head(stream) {
+                handle(request, &site, &hub);
+            }
+        });
+        // A thread that cannot start drops its connection (and its guard) with the closure.
+        drop(spawned);
+    }
+}
+
+/// One connection being read or answered; counted down when its thread ends.
+struct Busy(Arc<AtomicUsize>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Read a request's head within `HEAD_TIMEOUT` and `MAX_HEAD` bytes. A head too large gets 431,
+/// one that is not HTTP 400, a method other than GET or HEAD 405; each closes the connection.
+fn read_head(mut stream: TcpStream) -> Option<Request> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return None;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(i) = head[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            break from + i;
+        }
+        if head.len() > MAX_HEAD {
+            refuse(stream, "431 Request Header Fields Too Large");
+            return None;
+        }
+    };
+    if end > MAX_HEAD {
+        refuse(stream, "431 Request Header Fields Too Large");
+        return None;
+    }
+    let line = head[..end]
+        .split(|&b| b == b'\r')
+        .next()
+        .unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.split(' ');
+    let (Some(method), Some(url), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        refuse(stream, "400 Bad Request");
+        return None;
+    };
+    if !version.starts_with("HTTP/1.") || !url.starts_with('/') {
+        refuse(stream, "400 Bad Request");
+        return None;
+    }
+    let head_only = match method {
+        "GET" => false,
+        "HEAD" => true,
+        _ => {
+            refuse(stream, "405 Method Not Allowed");
+            return None;
+        }
+    };
+    Some(Request {
+        head_only,
+        url: url.to_string(),
+        stream,
+    })
+}
+
+fn refuse(mut stream: TcpStream, status: &str) {
+    let _ = stream.write_all(
+        format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    // Closing with unread bytes would reset the connection, and the client could lose the
+    // answer: read on a little (bounded in bytes and time) after saying we are done.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut sink = [0u8; 4096];
+    for _ in 0..64 {
+        if !matches!(stream.read(&mut sink), Ok(n) if n > 0) {
+            break;
+        }
+    }
+}
 
 pub struct Site {
     /// The built site on disk.
@@ -133,11 +279,7 @@ fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
         body.len()
     );
     // HEAD asks for the head alone (its Content-Length still that of the body).
-    let body: &[u8] = if *request.method() == tiny_http::Method::Head {
-        &[]
-    } else {
-        &body
-    };
+    let body: &[u8] = if request.head_only { &[] } else { &body };
     write_raw(request, head, body);
 }
 

@@ -91,8 +91,8 @@ pub fn run(options: &Options) -> bool {
     cache.sources.watched = true;
     rebuild(&root, options.quiet, &mut cache, &hub);
     let address = format!("{}:{}", options.hostname, options.port);
-    let server = match tiny_http::Server::http(&address) {
-        Ok(s) => Arc::new(s),
+    let listener = match std::net::TcpListener::bind(&address) {
+        Ok(l) => l,
         Err(e) => {
             errln!("error: cannot listen on {address}: {e}");
             errln!("  help: choose another port with `--port`");
@@ -109,14 +109,8 @@ pub fn run(options: &Options) -> bool {
         dir: config.build_dir.clone(),
         prefix: config.site_url.clone(),
     });
-    for _ in 0..4 {
-        let (server, site, hub) = (Arc::clone(&server), Arc::clone(&site), Arc::clone(&hub));
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &site, &hub);
-            }
-        });
-    }
+    let acceptor = Arc::clone(&hub);
+    std::thread::spawn(move || http::serve(&listener, &site, &acceptor));
     // Event streams stay open in the hub, written to when there is news; one thread pings them.
     let pinger = Arc::clone(&hub);
     std::thread::spawn(move || pinger.ping_forever());

@@ -51,7 +51,7 @@ pub const SCRIPT: &str = r#"// coursebook serve: reload on rebuild, show build p
 "#;
 
 /// Open pages that get live reload; more get a 503 (their page works, without reloading).
-/// tiny_http keeps one thread per open connection, so this bounds the threads too.
+/// They hold a socket each and no thread.
 const MAX_PAGES: usize = 256;
 
 /// The state of the last build, and the pages listening for the next one: their open
