@@ -66,12 +66,40 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}: {}", self.location(), self.message)?;
+        write!(
+            f,
+            "{label}: {}: {}",
+            escape_controls(&self.location()),
+            escape_controls(&self.message)
+        )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape_controls(help))?;
         }
         Ok(())
     }
+}
+
+/// `text` with control and bidi-override characters written as escapes (`\n`, `\u{1b}`): a
+/// file name or quoted text with a newline in it must not start a line of its own in a log,
+/// where CI would read `::error ...` as a workflow command or an escape sequence would drive
+/// the terminal. Each diagnostic stays one line (and its help another).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// A 1-based line and column (in characters). Line 0 means "the whole file".

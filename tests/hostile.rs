@@ -1048,4 +1048,27 @@ fn a_repeated_heading_id_is_a_warning_and_made_unique() {
     );
     let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
     assert!(html.contains("id=\"same-29999\""));
+
+/// A lesson whose file name holds a newline and a GitHub workflow command: the human-readable
+/// report shows the name escaped, on the diagnostic's one line, so no line of the log is the
+/// command.
+#[test]
+fn a_file_name_with_a_newline_cannot_start_a_line_of_the_log() {
+    let name = "content/02-x\n::error file=INJECTED,line=1::pwned\n.md";
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        (name, "# X\n\n[broken](nowhere.md)\n"),
+    ]);
+    let out = coursebook(&["check"], c.path());
+    let all = text(&out);
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(
+        all.contains("02-x\\n::error file=INJECTED,line=1::pwned\\n.md"),
+        "the name is shown escaped: {all}"
+    );
+    assert!(
+        !all.lines().any(|l| l.starts_with("::error")),
+        "a line of the log is a workflow command: {all}"
+    );
 }
