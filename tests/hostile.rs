@@ -1072,3 +1072,34 @@ fn a_file_name_with_a_newline_cannot_start_a_line_of_the_log() {
         "a line of the log is a workflow command: {all}"
     );
 }
+
+/// NUL and other control characters written with YAML and TOML escapes are replaced before they
+/// reach a page (title, header, footer), with a warning at the key's line.
+#[test]
+fn control_characters_in_front_matter_and_book_toml_never_reach_the_page() {
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"R\\u0000T\\u001b[31m\"\n"),
+        (
+            "content/a.md",
+            "---\ndescription: d\ntitle: \"A\\0B\\u202eC\"\n---\n\ntext\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("book.toml:2:1"), "{all}");
+    assert!(all.contains("content/a.md:3:1"), "{all}");
+    for entry in walkdir::WalkDir::new(c.path().join("site")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = fs::read_to_string(entry.path()).unwrap();
+            assert!(
+                !html.contains(['\0', '\u{1b}', '\u{202e}']),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(page.contains("A\u{fffd}B"), "{page}");
+}

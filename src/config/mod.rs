@@ -430,12 +430,35 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         },
         None => None,
     };
+    // Text shown on every page may not carry NUL, other control characters or bidi overrides
+    // (a TOML escape can write them): each is replaced with U+FFFD, with a warning at its key.
+    let shown = |key: &str, value: String, diags: &mut Diagnostics| {
+        let (clean, changed) = crate::content::frontmatter::clean_text(value);
+        if changed {
+            diags.push(
+                Diagnostic::warning(
+                    path,
+                    key_pos(text, key),
+                    format!("`{key}` has control or bidi-override characters; shown as U+FFFD"),
+                )
+                .with_help("remove them from book.toml"),
+            );
+        }
+        clean
+    };
+    let title = shown("title", title, diags);
+    let authors = book
+        .authors
+        .into_iter()
+        .map(|a| shown("authors", a, diags))
+        .collect();
+    let description = book.description.map(|d| shown("description", d, diags));
     Some(Config {
         root: root.to_path_buf(),
         jail,
         title,
-        authors: book.authors,
-        description: book.description,
+        authors,
+        description,
         language_pos: if text.contains("language") {
             key_pos(text, "language")
         } else {

@@ -91,6 +91,71 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
     yaml::parse::<FrontMatter>(yaml_text, path, line_offset)
 }
 
+/// `text` with NUL, the other C0 controls but tab and newline, DEL, C1 controls and bidi
+/// overrides replaced with U+FFFD, as the Markdown of a lesson has its NULs replaced: a YAML or
+/// TOML escape (`"A\0B"`) can put them in a title shown on every page. Also whether any was.
+pub fn clean_text(text: String) -> (String, bool) {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(bad) {
+        return (text, false);
+    }
+    let clean = text
+        .chars()
+        .map(|c| if bad(c) { '\u{fffd}' } else { c })
+        .collect();
+    (clean, true)
+}
+
+/// Replace what [`clean_text`] replaces in the front matter's text shown on pages (title,
+/// description, objectives), with a warning at each such key's line.
+pub fn clean(
+    front: &mut FrontMatter,
+    yaml_text: &str,
+    path: &Path,
+    line_offset: usize,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut warn = |key: &str| {
+        let line = yaml_text
+            .lines()
+            .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+            .unwrap_or(0);
+        out.push(
+            Diagnostic::warning(
+                path,
+                crate::diag::Pos::new(line_offset + line + 1, 1),
+                format!("`{key}` has control or bidi-override characters; shown as U+FFFD"),
+            )
+            .with_help("remove them from the front matter"),
+        );
+    };
+    for (key, value) in [
+        ("title", &mut front.title),
+        ("description", &mut front.description),
+    ] {
+        if let Some(v) = value.take() {
+            let (v, changed) = clean_text(v);
+            if changed {
+                warn(key);
+            }
+            *value = Some(v);
+        }
+    }
+    let mut any = false;
+    for objective in &mut front.objectives {
+        let (v, changed) = clean_text(std::mem::take(objective));
+        any |= changed;
+        *objective = v;
+    }
+    if any {
+        warn("objectives");
+    }
+    out
+}
+
 /// The front matter's keys coursebook does not know: a typo of a known key is an error with
 /// "did you mean", any other a warning that it is ignored. Top-level keys are read line by line
 /// (`key:` at the start of a line), which is how front matter is written.

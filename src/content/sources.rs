@@ -234,9 +234,12 @@ fn read_one(
         Some(yaml) => frontmatter::parse(yaml, &root_rel, split.front_line),
         None => Ok(FrontMatter::default()),
     };
-    let key_problems = split.front.map_or_else(Vec::new, |yaml| {
+    let mut key_problems = split.front.map_or_else(Vec::new, |yaml| {
         frontmatter::key_problems(yaml, &root_rel, split.front_line)
     });
+    if let (Some(yaml), Ok(front)) = (split.front, &mut front) {
+        key_problems.extend(frontmatter::clean(front, yaml, &root_rel, split.front_line));
+    }
     // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
     let expanded = super::directives::expand(
         &crate::confine::Jail::new(root),
