@@ -1103,3 +1103,24 @@ fn control_characters_in_front_matter_and_book_toml_never_reach_the_page() {
     let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
     assert!(page.contains("A\u{fffd}B"), "{page}");
 }
+
+/// A `javascript:` (or `data:`, `vbscript:`) address in book.toml would be a link on every page:
+/// refused at its line, with raw HTML off or on.
+#[test]
+fn script_addresses_in_book_toml_are_refused_at_their_line() {
+    for (key, url) in [
+        ("edit-url-template", "javascript:alert('{path}')"),
+        ("git-repository-url", " JavaScript:alert(1)"),
+        ("git-repository-url", "data:text/html,x"),
+        ("edit-url-template", "vbscript:x"),
+    ] {
+        let book =
+            format!("[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n{key} = \"{url}\"\n");
+        let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+        refused(c.path(), &["book.toml:5:1", key]);
+    }
+    let book = "[book]\ntitle = \"T\"\n[output.html]\ngit-repository-url = \"https://x.org/r\"\nedit-url-template = \"https://x.org/r/edit/{path}\"\n";
+    let c = course(&[("book.toml", book), ("content/a.md", "# A\n")]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+}

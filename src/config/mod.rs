@@ -453,6 +453,24 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         .map(|a| shown("authors", a, diags))
         .collect();
     let description = book.description.map(|d| shown("description", d, diags));
+    // Addresses published as links on every page: a `javascript:`, `data:` or other scheme
+    // would run in the reader's browser, so only web, mail and relative addresses are taken.
+    for (key, value) in [
+        ("site-url", html.site_url.as_deref()),
+        ("git-repository-url", html.git_repository_url.as_deref()),
+        ("edit-url-template", html.edit_url_template.as_deref()),
+    ] {
+        if let Some(scheme) = value.and_then(bad_scheme) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, key),
+                    format!("`{key}` uses the `{scheme}:` scheme, which is not allowed in a link"),
+                )
+                .with_help("use an http:, https: or mailto: address, or a relative one"),
+            );
+        }
+    }
     Some(Config {
         root: root.to_path_buf(),
         jail,
@@ -543,6 +561,23 @@ fn is_language_tag(tag: &str) -> bool {
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The scheme of `url` if it has one other than http, https or mailto. Browsers ignore tabs,
+/// newlines and leading spaces or controls in a scheme (`java\tscript:`), so those are dropped
+/// first; a colon after a `/`, `?` or `#` is part of a relative address, not a scheme.
+fn bad_scheme(url: &str) -> Option<String> {
+    let squeezed: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = squeezed.find([':', '/', '?', '#'])?;
+    if !squeezed[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = squeezed[..end].to_ascii_lowercase();
+    (!matches!(scheme.as_str(), "http" | "https" | "mailto")).then_some(scheme)
 }
 
 /// Where `needle` first appears at the start of a line, for messages about whole tables.
