@@ -1124,3 +1124,16 @@ fn script_addresses_in_book_toml_are_refused_at_their_line() {
     let out = coursebook(&["build", "-q"], c.path());
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// A book.toml that is not UTF-8 is an error at the bad byte's line and column, not "run
+/// coursebook in a course folder"; a lesson's likewise.
+#[test]
+fn a_book_toml_that_is_not_utf8_is_an_error_at_the_byte() {
+    let c = course(&[("content/a.md", "# A\n")]);
+    fs::write(c.path().join("book.toml"), b"[book]\ntitle = \"T\xff\"\n").unwrap();
+    let all = refused(c.path(), &["book.toml:2:11", "not UTF-8"]);
+    assert!(!all.contains("course folder"), "{all}");
+    let c = course(&[("book.toml", BOOK), ("content/b.md", "# B\n")]);
+    fs::write(c.path().join("content/a.md"), b"# A\n\nx\xfe\n").unwrap();
+    refused(c.path(), &["content/a.md:3:2", "not valid UTF-8"]);
+}

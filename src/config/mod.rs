@@ -10,7 +10,6 @@ use crate::confine::{Denied, Jail};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 // Unknown keys are `keys`'s to report (as warnings or typos), so the typed reading accepts them.
@@ -260,11 +259,26 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
 /// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
-    let read = Jail::new(root)
-        .read(&root.join(path))
-        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| Denied::Io(io::Error::other(e))));
+    let read = Jail::new(root).read(&root.join(path));
     let text = match read {
-        Ok(t) => t,
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                // Found and read, but not text: where, and how to fix it, not "run coursebook
+                // in a course folder".
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        Pos::of_offset(&valid, offset),
+                        "not UTF-8: book.toml must be saved as UTF-8 text",
+                    )
+                    .with_help("save book.toml as UTF-8 in your editor"),
+                );
+                return None;
+            }
+        },
         Err(e) => {
             diags.push(
                 Diagnostic::error(path, Pos::FILE, format!("cannot read book.toml: {e}"))
