@@ -937,6 +937,7 @@ fn an_empty_planted_marker_does_not_make_a_folder_replaceable() {
         fs::read_to_string(c.path().join("victim/important.txt")).unwrap(),
         "keep"
     );
+}
 
 /// math-core's parser recurses once per `\left…\right` and `\begin…\end` level: 40,000 of them
 /// overflowed the stack (exit 134) and 20,000 built silently. Both are now the nesting error at
@@ -1048,6 +1049,7 @@ fn a_repeated_heading_id_is_a_warning_and_made_unique() {
     );
     let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
     assert!(html.contains("id=\"same-29999\""));
+}
 
 /// A lesson whose file name holds a newline and a GitHub workflow command: the human-readable
 /// report shows the name escaped, on the diagnostic's one line, so no line of the log is the
