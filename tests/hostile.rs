@@ -560,7 +560,11 @@ fn leftovers_are_deleted_only_with_the_marker() {
     fs::write(foreign.join("precious.txt"), "mine").unwrap();
     let ours = c.path().join(".site.coursebook-old-78");
     fs::create_dir_all(&ours).unwrap();
-    fs::write(ours.join(".coursebook"), "").unwrap();
+    fs::write(
+        ours.join(".coursebook"),
+        "This folder was made by coursebook; a new build replaces it whole.\n",
+    )
+    .unwrap();
     assert!(coursebook(&["build", "-q"], c.path()).status.success());
     assert_eq!(
         fs::read_to_string(foreign.join("precious.txt")).unwrap(),
@@ -1138,4 +1142,45 @@ fn a_book_toml_that_is_not_utf8_is_an_error_at_the_byte() {
     let c = course(&[("book.toml", BOOK), ("content/b.md", "# B\n")]);
     fs::write(c.path().join("content/a.md"), b"# A\n\nx\xfe\n").unwrap();
     refused(c.path(), &["content/a.md:3:2", "not valid UTF-8"]);
+}
+
+#[test]
+fn a_missing_input_404_and_a_summary_folder_are_said() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[output.html]\ninput-404 = \"nowhere.md\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("warning: book.toml:4:1: `input-404` names `nowhere.md`"),
+        "{}",
+        text(&out)
+    );
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/SUMMARY.md/x.txt", "not a summary"),
+    ]);
+    refused(c.path(), &["content/SUMMARY.md: SUMMARY.md is a folder"]);
+}
+
+#[test]
+fn a_glossary_path_outside_is_refused_at_its_line_before_it_is_looked_at() {
+    let outside = secret();
+    let book = format!(
+        "[book]\ntitle = \"Hostile\"\n[course]\nglossary = \"{}\"\n",
+        outside.path().join("secret.txt").display()
+    );
+    let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+    refused(c.path(), &["book.toml:4:1: `glossary` is refused"]);
+    fs::write(
+        c.path().join("book.toml"),
+        "[book]\ntitle = \"Hostile\"\n[course]\nglossary = \"../../g.yaml\"\n",
+    )
+    .unwrap();
+    refused(c.path(), &["book.toml:4:1: `glossary` is refused"]);
 }

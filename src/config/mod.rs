@@ -191,6 +191,8 @@ pub struct Config {
     /// `[output.html] input-404` (default `404.md`, relative to `src`): when that file is
     /// there, it is the body of the site's 404.html.
     pub input_404: String,
+    /// Where book.toml sets `input-404`, if it does: a file that is not there is then said.
+    pub input_404_pos: Option<Pos>,
     /// `[output.html.search] enable` (default true): the search box and its index.
     pub search: bool,
 }
@@ -485,6 +487,29 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             );
         }
     }
+    // The glossary's path, relative to `src`, must stay in the course: checked here, before
+    // anything outside is even looked at, and said at its line.
+    let mut glossary = PathBuf::from(
+        course
+            .glossary
+            .unwrap_or_else(|| "glossary.yaml".to_string()),
+    );
+    let src_rel = src.strip_prefix(root).unwrap_or(Path::new(""));
+    if crate::content::quiz::normalized(&src_rel.join(&glossary)).is_none() {
+        diags.push(
+            Diagnostic::error(
+                path,
+                key_pos(text, "glossary"),
+                format!(
+                    "`glossary` is refused: {} leads outside the course folder",
+                    glossary.display()
+                ),
+            )
+            .with_help("name a file inside the course folder, relative to `src`"),
+        );
+        // A path no file can have (a NUL): the build goes on to report its other problems.
+        glossary = PathBuf::from("\0refused");
+    }
     Some(Config {
         root: root.to_path_buf(),
         jail,
@@ -508,11 +533,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         cname: html.cname,
         git_repository_url: html.git_repository_url,
         edit_url_template: html.edit_url_template,
-        glossary: PathBuf::from(
-            course
-                .glossary
-                .unwrap_or_else(|| "glossary.yaml".to_string()),
-        ),
+        glossary,
         link_terms,
         raw_html: html.raw_html.unwrap_or(true),
         hidelines: html.code.map(|c| c.hidelines).unwrap_or_default(),
@@ -523,6 +544,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         mathjax_support: html.mathjax_support,
         print: html.print.as_ref().is_none_or(|p| p.enable),
         print_page_break: html.print.as_ref().is_none_or(|p| p.page_break),
+        input_404_pos: html.input_404.as_ref().map(|_| key_pos(text, "input-404")),
         input_404: html.input_404.unwrap_or_else(|| "404.md".to_string()),
         search: html.search.as_ref().is_none_or(|s| s.enable),
     })

@@ -262,6 +262,18 @@ pub fn load(
     }
     let markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
     let summary_path = src.join("SUMMARY.md");
+    if summary_path.is_dir() {
+        // Not silently ordered by file names instead of the order the author meant.
+        diags.push(
+            Diagnostic::error(
+                crate::diag::rel(&config.root, &summary_path),
+                Pos::FILE,
+                "SUMMARY.md is a folder, not the file of the course's table of contents",
+            )
+            .with_help("make SUMMARY.md a Markdown file, or remove the folder to order lessons by their file names"),
+        );
+        return course;
+    }
     let summary = if summary_path.is_file() {
         match read_named_text(config, &summary_path, None, diags) {
             Some(text) => Some(text),

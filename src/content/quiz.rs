@@ -649,7 +649,7 @@ pub fn attach_lesson_quizzes(
 }
 
 /// `path` with `.` and `a/..` taken out; `None` if it climbs out of where it starts.
-fn normalized(path: &Path) -> Option<PathBuf> {
+pub(crate) fn normalized(path: &Path) -> Option<PathBuf> {
     use std::path::Component;
     let mut out = PathBuf::new();
     for part in path.components() {

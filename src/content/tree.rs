@@ -78,6 +78,19 @@ fn take_not_found(
         let mut page = make_page(src, PageKind::NotFound, "", diags);
         page.url = "404.html".to_string();
         push_page(course, page);
+    } else if let Some(pos) = config.input_404_pos {
+        // Named on purpose: say that it was not used (mdBook stops on it).
+        diags.push(
+            crate::diag::Diagnostic::warning(
+                "book.toml",
+                pos,
+                format!(
+                    "`input-404` names `{}`, which is not a Markdown file of the course's sources; the default page-not-found page is used",
+                    config.input_404
+                ),
+            )
+            .with_help("give the path of a .md file relative to `src`, or leave `input-404` out"),
+        );
     }
 }
 
