@@ -1184,3 +1184,25 @@ fn a_glossary_path_outside_is_refused_at_its_line_before_it_is_looked_at() {
     .unwrap();
     refused(c.path(), &["book.toml:4:1: `glossary` is refused"]);
 }
+
+#[test]
+fn a_summary_link_outside_the_sources_is_refused_without_looking_outside() {
+    let outside = secret();
+    let summary = format!(
+        "# Summary\n\n- [A](a.md)\n- [S](../../x.md)\n- [T]({})\n",
+        outside.path().join("secret.txt").display()
+    );
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/SUMMARY.md", summary.as_str()),
+    ]);
+    let said = refused(
+        c.path(),
+        &[
+            "content/SUMMARY.md:4:3: ../../x.md is outside the course's source folder",
+            "content/SUMMARY.md:5:3: ",
+        ],
+    );
+    assert!(said.contains("2 problems"), "{said}");
+}

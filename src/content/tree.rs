@@ -372,18 +372,28 @@ impl SummaryCtx<'_> {
             return Some(existing);
         }
         let Some(src) = self.sources.remove(&key) else {
-            let exists = self.config.src.join(&key).is_file();
-            let message = if exists {
+            // A path that climbs out of the sources (or is absolute) is not even looked at: a
+            // look is a probe of what exists outside. Links are not followed either.
+            let outside = crate::content::quiz::normalized(&key).is_none();
+            let exists = !outside
+                && std::fs::symlink_metadata(self.config.src.join(&key)).is_ok_and(|m| m.is_file());
+            let message = if outside {
+                format!("{file} is outside the course's source folder")
+            } else if exists {
                 format!("{file} cannot be used as a page")
             } else {
                 format!("{file} does not exist")
             };
             self.diags.push(
                 Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message).with_help(
-                    format!(
-                        "create {} or fix the path (it is relative to the course source folder)",
-                        rel(&self.config.root, &self.config.src.join(&key)).display()
-                    ),
+                    if outside {
+                        "name a Markdown file inside the course source folder (paths are relative to it)".to_string()
+                    } else {
+                        format!(
+                            "create {} or fix the path (it is relative to the course source folder)",
+                            rel(&self.config.root, &self.config.src.join(&key)).display()
+                        )
+                    },
                 ),
             );
             return None;
