@@ -196,6 +196,15 @@ impl Diagnostics {
 }
 
 /// The path of `path` relative to the course root, for messages.
+/// `text` as a message quotes it: at most `max` characters, then `…` (a 220 KB line of
+/// SUMMARY.md was echoed whole into its error).
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
 pub fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -264,6 +273,13 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_text_is_clipped_at_a_character() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("ééééé", 3), "ééé…");
+        assert_eq!(clip(&"> ".repeat(100_000), 4), "> > …");
+    }
 
     #[test]
     fn offsets_map_to_lines_and_char_columns() {

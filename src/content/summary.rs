@@ -79,7 +79,10 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
                 Diagnostic::error(
                     path,
                     Pos::new(line_no, indent + 1),
-                    format!("cannot read this SUMMARY.md line: `{trimmed}`"),
+                    format!(
+                        "cannot read this SUMMARY.md line: `{}`",
+                        crate::diag::clip(trimmed, 120)
+                    ),
                 )
                 .with_help(
                     "entries look like `- [Title](path/to/lesson.md)`, `# Part title` or `---`",
