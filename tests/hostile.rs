@@ -1206,3 +1206,21 @@ fn a_summary_link_outside_the_sources_is_refused_without_looking_outside() {
     );
     assert!(said.contains("2 problems"), "{said}");
 }
+
+#[test]
+fn each_refused_redirect_is_reported_at_its_own_line() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[output.html.redirect]\n\"/ok.html\" = \"a.html\"\n\"../../out.html\" = \"a.html\"\n'/a.html' = \"b.html\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+    ]);
+    refused(
+        c.path(),
+        &[
+            "book.toml:5:1: redirect: `../../out.html` is not a path of the site",
+            "book.toml:6:1: redirect: `/a.html` is a page of the course",
+        ],
+    );
+}

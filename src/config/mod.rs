@@ -180,6 +180,8 @@ pub struct Config {
     /// `[output.html.redirect]`: an old page's path → where it moved (as written), with the
     /// table's position.
     pub redirect: (BTreeMap<String, String>, Pos),
+    /// Where each redirect's key is written (its own line, for its errors).
+    pub redirect_pos: BTreeMap<String, Pos>,
     /// `[output.html] no-section-label`: chapters are not numbered ("1.2.") anywhere.
     pub no_section_label: bool,
     /// `[output.html] mathjax-support`: `\\( … \\)` and `\\[ … \\]` are math too.
@@ -539,6 +541,27 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         hidelines: html.code.map(|c| c.hidelines).unwrap_or_default(),
         additional_css: (html.additional_css, key_pos(text, "additional-css")),
         additional_js: (html.additional_js, key_pos(text, "additional-js")),
+        redirect_pos: {
+            let heads = LineHeads::new(text);
+            let table = key_pos(text, "[output.html.redirect]");
+            html.redirect
+                .keys()
+                .map(|k| {
+                    // As TOML may write the key: quoted either way, or bare.
+                    let pos = [
+                        format!("\"{k}\""),
+                        format!("'{k}'"),
+                        format!("{k} ="),
+                        format!("{k}="),
+                    ]
+                    .iter()
+                    .map(|form| heads.pos(form))
+                    .find(|&p| p != Pos::new(1, 1))
+                    .unwrap_or(table);
+                    (k.clone(), pos)
+                })
+                .collect()
+        },
         redirect: (html.redirect, key_pos(text, "[output.html.redirect]")),
         no_section_label: html.no_section_label,
         mathjax_support: html.mathjax_support,

@@ -128,6 +128,7 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
     let (table, pos) = &config.redirect;
     let book = std::path::Path::new("book.toml");
     for (old, new) in table {
+        let pos = config.redirect_pos.get(old).unwrap_or(pos);
         // Keys are paths from the site's root, usually written with a leading `/`.
         let Some(url) = additional_url(old.trim_start_matches('/')) else {
             diags.push(Diagnostic::error(
