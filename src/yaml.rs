@@ -95,6 +95,17 @@ fn clean_message(msg: &str) -> String {
         trimmed
     };
     let trimmed = trimmed.trim_end_matches(':').trim();
+    // The library's advice to its own callers is not the author's.
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ").map(|rest| {
+        rest.split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest)
+    }) {
+        return format!("the key `{key}` is written twice here: keep one");
+    }
+    if trimmed.contains("budget breached") {
+        return "the YAML is too large or nests too deep (coursebook reads at most 250,000 nodes, 64 levels deep)".to_string();
+    }
     if trimmed.is_empty() {
         "invalid YAML".to_string()
     } else {
@@ -118,6 +129,17 @@ mod tests {
     fn message(yaml: &str) -> String {
         parse::<Q>(yaml, Path::new("q.yaml"), 2)
             .map_or_else(|d| d.to_string(), |q| format!("parsed {q:?}"))
+    }
+
+    #[test]
+    fn library_advice_is_not_shown_to_authors() {
+        let m = message("prompt: P\nprompt: Q\n");
+        assert!(m.contains("the key `prompt` is written twice here"), "{m}");
+        assert!(!m.contains("DuplicateKeyPolicy"), "{m}");
+        // As serde-saphyr words a breached budget (a 250,001-node file).
+        let m = clean_message("budget breached: Nodes { nodes: 250001 } at line 9 column 1");
+        assert!(m.contains("nests too deep"), "{m}");
+        assert!(!m.contains("budget"), "{m}");
     }
 
     #[test]
