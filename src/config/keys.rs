@@ -347,6 +347,8 @@ pub(crate) fn closest<'k>(name: &str, valid: &[&'k str]) -> Option<&'k str> {
         .iter()
         .map(|k| (edits(&folded, k), *k))
         .filter(|(d, k)| *d <= if k.len() <= 4 { 1 } else { 2 })
+        // Fewer edits than the name has letters: `d` is not a typo of `id`, it is another key.
+        .filter(|(d, _)| *d < folded.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -378,6 +380,11 @@ mod tests {
         assert_eq!(closest("Title", &["title"]), Some("title"));
         assert_eq!(closest("sr", &["src"]), Some("src"));
         assert_eq!(closest("completely-else", &["title", "src"]), None);
+        assert_eq!(
+            closest("d", &["id", "title"]),
+            None,
+            "one letter is not a typo"
+        );
         assert_eq!(edits("kitten", "sitting"), 3);
     }
 }
