@@ -196,6 +196,12 @@ impl Diagnostics {
 }
 
 /// The path of `path` relative to the course root, for messages.
+/// Where bytes stop being UTF-8: the line and column of the first bad byte.
+pub fn utf8_error_pos(e: &std::string::FromUtf8Error) -> Pos {
+    let offset = e.utf8_error().valid_up_to();
+    Pos::of_offset(&String::from_utf8_lossy(&e.as_bytes()[..offset]), offset)
+}
+
 /// `text` as a message quotes it: at most `max` characters, then `…` (a 220 KB line of
 /// SUMMARY.md was echoed whole into its error).
 pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {

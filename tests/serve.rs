@@ -371,13 +371,20 @@ fn threads(pid: u32) -> usize {
         .unwrap()
 }
 
+/// A course of one lesson, `a.md`.
 #[cfg(target_os = "linux")]
-#[test]
-fn head_has_no_body_and_open_pages_cost_no_threads() {
+fn one_lesson_course() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     std::fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
+    dir
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn head_has_no_body_and_open_pages_cost_no_threads() {
+    let dir = one_lesson_course();
     let port = free_port();
     let server = start(dir.path(), port);
 
@@ -494,10 +501,7 @@ fn serve_s_search_index_is_a_clean_build_s() {
 #[cfg(target_os = "linux")]
 #[test]
 fn serve_bounds_heads_idle_connections_and_their_number() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-    std::fs::create_dir_all(dir.path().join("content")).unwrap();
-    std::fs::write(dir.path().join("content/a.md"), "# A\n").unwrap();
+    let dir = one_lesson_course();
     let port = free_port();
     let server = start(dir.path(), port);
 

@@ -270,12 +270,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
             Err(e) => {
                 // Found and read, but not text: where, and how to fix it, not "run coursebook
                 // in a course folder".
-                let offset = e.utf8_error().valid_up_to();
-                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
                 diags.push(
                     Diagnostic::error(
                         path,
-                        Pos::of_offset(&valid, offset),
+                        crate::diag::utf8_error_pos(&e),
                         "not UTF-8: book.toml must be saved as UTF-8 text",
                     )
                     .with_help("save book.toml as UTF-8 in your editor"),

@@ -183,12 +183,10 @@ fn decode(shown: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<Str
             Some(text)
         }
         Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             diags.push(
                 Diagnostic::error(
                     shown,
-                    Pos::of_offset(&valid, offset),
+                    crate::diag::utf8_error_pos(&e),
                     "the file is not valid UTF-8",
                 )
                 .with_help("save the file as UTF-8 in your editor"),
