@@ -421,13 +421,13 @@ pub fn explain_yaml_error(d: Diagnostic, widget: &str, keys: &[&str]) -> Diagnos
         }
         .with_help(help);
     }
-    if let Some(rest) = d.message.strip_prefix("duplicate mapping key: ") {
-        let key = rest
-            .split(',')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+    // yaml.rs's words for a duplicate key: named here with the block it is in.
+    if let Some(key) = d
+        .message
+        .strip_prefix("the key `")
+        .and_then(|rest| rest.split_once("` is written twice here"))
+        .map(|(key, _)| key.to_string())
+    {
         return Diagnostic {
             message: format!("the key `{key}` is given twice in a ```{widget} block"),
             ..d
