@@ -79,15 +79,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A bidirectional control character (U+202A–U+202E, U+2066–U+2069): it makes text display in
+/// another order than it is written ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` with control and bidi-override characters written as escapes (`\n`, `\u{1b}`): a
 /// file name or quoted text with a newline in it must not start a line of its own in a log,
 /// where CI would read `::error ...` as a workflow command or an escape sequence would drive
 /// the terminal. Each diagnostic stays one line (and its help another).
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let unsafe_char = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c);
     if !text.contains(unsafe_char) {
         return text.into();
     }

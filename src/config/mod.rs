@@ -162,6 +162,8 @@ pub struct Config {
     pub git_repository_url: Option<String>,
     pub edit_url_template: Option<String>,
     pub glossary: PathBuf,
+    /// `glossary` leads outside the course (an error already said): it is never looked at.
+    pub glossary_refused: bool,
     pub link_terms: LinkTerms,
     /// Raw HTML in Markdown passes through (`[output.html] raw-html`, default true, as in
     /// mdBook); false for courses that take contributions from strangers.
@@ -177,11 +179,9 @@ pub struct Config {
     /// theme's own; with where book.toml names them.
     pub additional_css: (Vec<String>, Pos),
     pub additional_js: (Vec<String>, Pos),
-    /// `[output.html.redirect]`: an old page's path → where it moved (as written), with the
-    /// table's position.
-    pub redirect: (BTreeMap<String, String>, Pos),
-    /// Where each redirect's key is written (its own line, for its errors).
-    pub redirect_pos: BTreeMap<String, Pos>,
+    /// `[output.html.redirect]`: an old page's path → where it moved (as written), and where
+    /// that key is written (its own line, for its errors).
+    pub redirect: BTreeMap<String, (String, Pos)>,
     /// `[output.html] no-section-label`: chapters are not numbered ("1.2.") anywhere.
     pub no_section_label: bool,
     /// `[output.html] mathjax-support`: `\\( … \\)` and `\\[ … \\]` are math too.
@@ -228,11 +228,7 @@ fn cache_dir_refused(
         return Some("it would be inside the built site, or hold it".to_string());
     }
     // The part that exists must not lead out of the course through a link.
-    let mut existing = full.as_path();
-    while !existing.exists() {
-        existing = existing.parent()?;
-    }
-    match jail.resolve_dir(existing) {
+    match jail.resolve_dir(existing_part(&full)?) {
         Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => Some(denied.to_string()),
         _ => None,
     }
@@ -251,13 +247,19 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
         return Some("it must be a folder inside the course, without `..`".to_string());
     }
     // The part that exists must not lead out of the course through a link.
-    let mut existing = root.join(rel);
-    while std::fs::symlink_metadata(&existing).is_err() {
-        existing = existing.parent()?.to_path_buf();
-    }
-    jail.resolve(&existing)
+    jail.resolve(existing_part(&root.join(rel))?)
         .err()
         .map(|denied| denied.to_string())
+}
+
+/// The longest part of `path` that exists (a link counts, even broken): a folder to be made
+/// must not lead out of the course through a link on the way.
+fn existing_part(path: &Path) -> Option<&Path> {
+    let mut existing = path;
+    while std::fs::symlink_metadata(existing).is_err() {
+        existing = existing.parent()?;
+    }
+    Some(existing)
 }
 
 /// Read and validate `<root>/book.toml`. Problems go to `diags`; `None` when the file is unusable.
@@ -489,13 +491,14 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     }
     // The glossary's path, relative to `src`, must stay in the course: checked here, before
     // anything outside is even looked at, and said at its line.
-    let mut glossary = PathBuf::from(
+    let glossary = PathBuf::from(
         course
             .glossary
             .unwrap_or_else(|| "glossary.yaml".to_string()),
     );
     let src_rel = src.strip_prefix(root).unwrap_or(Path::new(""));
-    if crate::content::quiz::normalized(&src_rel.join(&glossary)).is_none() {
+    let glossary_refused = crate::content::quiz::normalized(&src_rel.join(&glossary)).is_none();
+    if glossary_refused {
         diags.push(
             Diagnostic::error(
                 path,
@@ -507,8 +510,6 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             )
             .with_help("name a file inside the course folder, relative to `src`"),
         );
-        // A path no file can have (a NUL): the build goes on to report its other problems.
-        glossary = PathBuf::from("\0refused");
     }
     Some(Config {
         root: root.to_path_buf(),
@@ -534,17 +535,18 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         git_repository_url: html.git_repository_url,
         edit_url_template: html.edit_url_template,
         glossary,
+        glossary_refused,
         link_terms,
         raw_html: html.raw_html.unwrap_or(true),
         hidelines: html.code.map(|c| c.hidelines).unwrap_or_default(),
         additional_css: (html.additional_css, key_pos(text, "additional-css")),
         additional_js: (html.additional_js, key_pos(text, "additional-js")),
-        redirect_pos: {
+        redirect: {
             let heads = LineHeads::new(text);
             let table = key_pos(text, "[output.html.redirect]");
             html.redirect
-                .keys()
-                .map(|k| {
+                .into_iter()
+                .map(|(k, to)| {
                     // As TOML may write the key: quoted either way, or bare.
                     let pos = [
                         format!("\"{k}\""),
@@ -556,11 +558,10 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
                     .map(|form| heads.pos(form))
                     .find(|&p| p != Pos::new(1, 1))
                     .unwrap_or(table);
-                    (k.clone(), pos)
+                    (k, (to, pos))
                 })
                 .collect()
         },
-        redirect: (html.redirect, key_pos(text, "[output.html.redirect]")),
         no_section_label: html.no_section_label,
         mathjax_support: html.mathjax_support,
         print: html.print.as_ref().is_none_or(|p| p.enable),

@@ -95,10 +95,8 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
 /// overrides replaced with U+FFFD, as the Markdown of a lesson has its NULs replaced: a YAML or
 /// TOML escape (`"A\0B"`) can put them in a title shown on every page. Also whether any was.
 pub fn clean_text(text: String) -> (String, bool) {
-    let bad = |c: char| {
-        (c.is_control() && !matches!(c, '\t' | '\n'))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let bad =
+        |c: char| (c.is_control() && !matches!(c, '\t' | '\n')) || crate::diag::is_bidi_control(c);
     if !text.contains(bad) {
         return (text, false);
     }

@@ -320,7 +320,7 @@ fn bidi_warning(text: &str, path: &Path) -> Option<Diagnostic> {
     let bytes = text.as_bytes();
     let first = memchr::memchr_iter(0xE2, bytes).find_map(|at| {
         let c = text.get(at..at + 3)?.chars().next()?;
-        matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}').then_some((at, c))
+        crate::diag::is_bidi_control(c).then_some((at, c))
     });
     let (offset, c) = first?;
     Some(

@@ -447,6 +447,9 @@ fn load_glossary(
     diags: &mut Diagnostics,
 ) -> Option<(Arc<Glossary>, Arc<Matcher>)> {
     use std::hash::{Hash, Hasher};
+    if config.glossary_refused {
+        return None;
+    }
     let path = config.src.join(&config.glossary);
     // No glossary is fine; something there that is not a file is read, and refused, below.
     if std::fs::symlink_metadata(&path).is_err() {

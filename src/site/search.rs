@@ -768,21 +768,11 @@ fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Ve
 /// The text of a section's parts (HTML or plain), as [`text_of`] makes it, pieces joined by a
 /// space.
 fn joined_text(parts: &[&str], html: bool) -> String {
-    let mut text = String::new();
-    for part in parts {
-        let more = if html {
-            text_of(part)
-        } else {
-            part.to_string()
-        };
-        if !more.is_empty() {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            text.push_str(&more);
-        }
+    if html {
+        return squeezed_text(parts, usize::MAX);
     }
-    text
+    let parts: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+    parts.join(" ")
 }
 
 /// A section's excerpt: the start of its text as [`joined_text`] makes it, cut by
@@ -792,7 +782,17 @@ fn excerpt_of(parts: &[&str], html: bool) -> String {
     if !html {
         return excerpt(&joined_text(parts, false));
     }
-    let mut text = Squeezed::default();
+    excerpt(&squeezed_text(parts, EXCERPT))
+}
+
+/// The text of HTML `parts` (tags a space, tooltips and SVG left out, the entities the build
+/// writes decoded, runs of white space one space, none at either end), parts joined by a space,
+/// up to `limit` characters and one more (to know whether there was more).
+fn squeezed_text(parts: &[&str], limit: usize) -> String {
+    let mut text = Squeezed {
+        limit,
+        ..Squeezed::default()
+    };
     for part in parts {
         let mut full = false;
         each_bit(part, |bit| {
@@ -808,24 +808,24 @@ fn excerpt_of(parts: &[&str], html: bool) -> String {
             break;
         }
     }
-    excerpt(&text.out)
+    text.out
 }
 
-/// Text with runs of white space made one space (none at the start or the end), as
-/// [`decode_and_squeeze`] makes it, kept up to one character past an excerpt (to know whether
-/// the excerpt is cut).
+/// Text with runs of white space made one space (none at the start or the end), kept up to
+/// one character past `limit`.
 #[derive(Default)]
 struct Squeezed {
     out: String,
     chars: usize,
     space: bool,
+    limit: usize,
 }
 
 impl Squeezed {
     /// Append `text`; true when there is enough.
     fn push(&mut self, text: &str) -> bool {
         for c in text.chars() {
-            if self.chars > EXCERPT {
+            if self.chars > self.limit {
                 return true;
             }
             if c.is_whitespace() {
@@ -836,14 +836,14 @@ impl Squeezed {
                 self.out.push(' ');
                 self.chars += 1;
                 self.space = false;
-                if self.chars > EXCERPT {
+                if self.chars > self.limit {
                     return true;
                 }
             }
             self.out.push(c);
             self.chars += 1;
         }
-        self.chars > EXCERPT
+        self.chars > self.limit
     }
 }
 
@@ -972,29 +972,7 @@ fn find_heading(html: &str) -> Option<usize> {
 /// together), glossary tooltips and SVG (chart labels) left out (see [`skipping`]), the few
 /// entities the build writes decoded.
 fn text_of(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut skip: Option<(&str, usize)> = None;
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        if skip.is_none() {
-            out.push_str(&rest[..lt]);
-        }
-        let after = &rest[lt..];
-        let Some(gt) = after.find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = &after[..=gt];
-        if skip.is_none() && !left_out(tag) {
-            out.push(' ');
-        }
-        skip = skipping(skip, tag);
-        rest = &after[gt + 1..];
-    }
-    if skip.is_none() {
-        out.push_str(rest);
-    }
-    decode_and_squeeze(&out)
+    squeezed_text(&[html], usize::MAX)
 }
 
 /// The entities the build writes, and what they stand for.
@@ -1006,34 +984,6 @@ const ENTITIES: [(&str, char); 6] = [
     ("&#x27;", '\''),
     ("&amp;", '&'),
 ];
-
-/// The few entities the build writes decoded, and runs of white space made one space.
-fn decode_and_squeeze(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            rest = &rest[c.len_utf8()..];
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if c == '&'
-            && let Some((entity, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e))
-        {
-            out.push(*ch);
-            rest = &rest[entity.len()..];
-            continue;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
 
 /// The start of a section's text, cut at a word.
 fn excerpt(text: &str) -> String {

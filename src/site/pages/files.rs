@@ -125,10 +125,8 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
 /// `[output.html.redirect]`: a page at each old path that sends the reader on, with no script
 /// (a meta refresh, and a link for whoever it does not move).
 fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut Diagnostics) {
-    let (table, pos) = &config.redirect;
     let book = std::path::Path::new("book.toml");
-    for (old, new) in table {
-        let pos = config.redirect_pos.get(old).unwrap_or(pos);
+    for (old, (new, pos)) in &config.redirect {
         // Keys are paths from the site's root, usually written with a leading `/`.
         let Some(url) = additional_url(old.trim_start_matches('/')) else {
             diags.push(Diagnostic::error(
