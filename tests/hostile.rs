@@ -1110,6 +1110,53 @@ fn control_characters_in_front_matter_and_book_toml_never_reach_the_page() {
     assert!(page.contains("A\u{fffd}B"), "{page}");
 }
 
+/// The same from a quiz file, an inline quiz and the glossary: replaced before the page and the
+/// search index, with a warning at the question or entry.
+#[test]
+fn control_characters_in_quizzes_and_the_glossary_never_reach_the_site() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nModels.\n\n```quiz\nquestions:\n  - type: true-false\n    prompt: \"In\\x01line\\u2067\"\n    answer: true\n```\n",
+        ),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: text\n    prompt: \"P\\0Q\\u202eR\"\n    answers: [\"x\\x1b\"]\n    hint: \"h\\x7f\"\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- term: \"Mo\\u202edel\"\n  definition: \"A\\0B\"\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for at in [
+        "content/a.md:7:5",
+        "content/a.quiz.yaml:2:5",
+        "content/glossary.yaml:1:3",
+    ] {
+        assert!(all.contains(&format!("warning: {at}:")), "{at}: {all}");
+    }
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || "\u{202e}\u{2067}".contains(c)
+    };
+    for entry in walkdir::WalkDir::new(c.path().join("site")) {
+        let entry = entry.unwrap();
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "html" || e == "json")
+        {
+            let file = fs::read_to_string(entry.path()).unwrap();
+            assert!(!file.contains(bad), "{}", entry.path().display());
+        }
+    }
+    let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(page.contains("P\u{fffd}Q\u{fffd}R"), "{page}");
+}
+
 /// A `javascript:` (or `data:`, `vbscript:`) address in book.toml would be a link on every page:
 /// refused at its line, with raw HTML off or on.
 #[test]

@@ -95,16 +95,27 @@ pub fn parse(yaml_text: &str, path: &Path, line_offset: usize) -> Result<FrontMa
 /// overrides replaced with U+FFFD, as the Markdown of a lesson has its NULs replaced: a YAML or
 /// TOML escape (`"A\0B"`) can put them in a title shown on every page. Also whether any was.
 pub fn clean_text(text: String) -> (String, bool) {
-    let bad =
-        |c: char| (c.is_control() && !matches!(c, '\t' | '\n')) || crate::diag::is_bidi_control(c);
-    if !text.contains(bad) {
+    if !text.contains(unsafe_char) {
         return (text, false);
     }
     let clean = text
         .chars()
-        .map(|c| if bad(c) { '\u{fffd}' } else { c })
+        .map(|c| if unsafe_char(c) { '\u{fffd}' } else { c })
         .collect();
     (clean, true)
+}
+
+/// [`clean_text`] on a string in place (the text of a quiz or a glossary entry); whether any
+/// character was replaced.
+pub fn clean_in_place(text: &mut String) -> bool {
+    let (clean, changed) = clean_text(std::mem::take(text));
+    *text = clean;
+    changed
+}
+
+/// What [`clean_text`] replaces: controls but tab and newline, and bidi overrides.
+pub fn unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n')) || crate::diag::is_bidi_control(c)
 }
 
 /// Replace what [`clean_text`] replaces in the front matter's text shown on pages (title,

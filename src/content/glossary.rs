@@ -1,6 +1,7 @@
 //! The glossary: one YAML list of terms that feeds the glossary page, each lesson's Key terms,
 //! and linked mentions in prose.
 
+use super::frontmatter::clean_in_place;
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::slugify;
 use crate::yaml::{self, Spanned, pos_of};
@@ -60,7 +61,7 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
         }
         d
     };
-    let raw: Vec<Spanned<RawEntry>> = match yaml::parse(text, path, 0) {
+    let mut raw: Vec<Spanned<RawEntry>> = match yaml::parse(text, path, 0) {
         Ok(r) => r,
         Err(d) => {
             // serde stops at the first mistake: read the entries one by one for the others.
@@ -83,6 +84,27 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
             return (Glossary::default(), all);
         }
     };
+    // A YAML escape ("\0", "\u202E") can put NULs, controls or bidi overrides in a term shown
+    // on every page that mentions it: replaced, with a warning at the entry.
+    for item in &mut raw {
+        let e = &mut item.value;
+        let mut any = clean_in_place(&mut e.term.value) | clean_in_place(&mut e.definition);
+        for name in e.id.iter_mut().chain(&mut e.aliases).chain(&mut e.see) {
+            any |= clean_in_place(&mut name.value);
+        }
+        if any {
+            diags.push(
+                Diagnostic::warning(
+                    path,
+                    pos_of(item, 0),
+                    "this entry has control or bidi-override characters; shown as U+FFFD",
+                )
+                .with_help(
+                    "remove them (a YAML escape such as \"\\0\" or \"\\u202E\" puts them there)",
+                ),
+            );
+        }
+    }
     let mut glossary = Glossary::default();
     // Names that an author can write, with where they were first defined.
     let mut names: HashMap<String, (String, Pos)> = HashMap::new();
@@ -250,6 +272,30 @@ mod tests {
         assert_eq!(g.find("slm"), Some(1));
         assert_eq!(g.find("small language model"), Some(1));
         assert_eq!(g.entries[1].see, ["parameter"]);
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_from_yaml_escapes_are_replaced_with_a_warning() {
+        let (g, diags) = parse(
+            "- term: Loss\n  definition: L.\n- term: \"Mo\\u202Edel\"\n  aliases: [\"M\\0\"]\n  definition: \"A\\x01B\"\n",
+            Path::new("g.yaml"),
+        );
+        let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("warning: g.yaml:3:3: this entry"),
+            "{shown:?}"
+        );
+        let e = &g.entries[1];
+        assert_eq!(
+            (
+                e.term.as_str(),
+                e.aliases[0].as_str(),
+                e.definition.as_str()
+            ),
+            ("Mo\u{fffd}del", "M\u{fffd}", "A\u{fffd}B")
+        );
+        assert_eq!(g.entries[0].definition, "L.");
     }
 
     #[test]

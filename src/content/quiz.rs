@@ -2,6 +2,7 @@
 //! mistake deserves, and the answer-key check through quiz-wasm's grader (the same code that
 //! grades in the browser), so a broken key never reaches a learner.
 
+use super::frontmatter::clean_in_place;
 use super::{Course, Page};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
@@ -148,12 +149,14 @@ const QUESTION_KEYS: &str =
     "id, type, prompt, choices, answer, answers, tolerance, items, explanation, hint";
 
 /// Parse and check a quiz. `line_offset` is the number of lines before the YAML in its file;
-/// `default_id` names the quiz when it has no `id` or `title`.
+/// `default_id` names the quiz when it has no `id` or `title`. Warnings (a quiz that builds)
+/// go to `warnings`.
 pub fn parse(
     text: &str,
     path: &Path,
     line_offset: usize,
     default_id: &str,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Quiz, Vec<Diagnostic>> {
     let explain = |mut d: Diagnostic| {
         if d.message.contains("unknown field") {
@@ -170,7 +173,7 @@ pub fn parse(
         }
         d
     };
-    let raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|d| {
+    let mut raw: RawQuiz = yaml::parse(text, path, line_offset).map_err(|d| {
         // serde stops at the first mistake: read the questions one by one for the others.
         let first = explain(d);
         let positions: Vec<Pos> = yaml::parse::<ListedQuestions>(text, path, 0)
@@ -203,6 +206,31 @@ pub fn parse(
     })?;
     let mut diags = Vec::new();
     let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
+    // A YAML escape ("\0", "\u202E") can put NULs, controls or bidi overrides in text shown
+    // on the page: replaced, with a warning at the question (or at the top for the quiz's own).
+    let unsafe_text = |pos: Pos, what: &str| {
+        Diagnostic::warning(
+            path,
+            pos,
+            format!("{what} has control or bidi-override characters; shown as U+FFFD"),
+        )
+        .with_help("remove them (a YAML escape such as \"\\0\" or \"\\u202E\" puts them there)")
+    };
+    let mut top = false;
+    for text in [&mut raw.id, &mut raw.title].into_iter().flatten() {
+        top |= clean_in_place(text);
+    }
+    if top {
+        warnings.push(unsafe_text(
+            Pos::new(1, 1).shifted(line_offset),
+            "the quiz's title or id",
+        ));
+    }
+    for q in &mut raw.questions.value {
+        if clean_question(&mut q.value) {
+            warnings.push(unsafe_text(pos_of(q, line_offset), "this question"));
+        }
+    }
     let id = raw
         .id
         .clone()
@@ -267,6 +295,36 @@ pub fn parse(
     } else {
         Err(diags)
     }
+}
+
+/// [`clean_in_place`] on every text of a question; whether any changed.
+fn clean_question(q: &mut RawQuestion) -> bool {
+    let mut any = false;
+    let mut fix = |text: &mut String| any |= clean_in_place(text);
+    fix(&mut q.prompt);
+    if let Some(id) = &mut q.id {
+        fix(&mut id.value);
+    }
+    for choice in q.choices.iter_mut().flatten() {
+        fix(&mut choice.value.text);
+        if let Some(feedback) = &mut choice.value.feedback {
+            fix(feedback);
+        }
+    }
+    for list in [&mut q.answers, &mut q.items].into_iter().flatten() {
+        list.value.iter_mut().for_each(&mut fix);
+    }
+    if let Some(Spanned {
+        value: Scalar::Text(answer),
+        ..
+    }) = &mut q.answer
+    {
+        fix(answer);
+    }
+    for text in [&mut q.explanation, &mut q.hint].into_iter().flatten() {
+        fix(text);
+    }
+    any
 }
 
 fn pass_mark(s: &Scalar) -> Option<f64> {
@@ -701,7 +759,16 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
         .file_stem()
         .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
         .unwrap_or_default();
-    match parse(&text, &shown, 0, super::strip_number(&default_id)) {
+    let mut warnings = Vec::new();
+    let parsed = parse(
+        &text,
+        &shown,
+        0,
+        super::strip_number(&default_id),
+        &mut warnings,
+    );
+    diags.extend(warnings);
+    match parsed {
         Ok(quiz) => Some(quiz),
         Err(found) => {
             diags.extend(found);
@@ -713,6 +780,36 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quiz alone, as most tests want it (warnings have their own test).
+    fn parse(text: &str, path: &Path, off: usize, id: &str) -> Result<Quiz, Vec<Diagnostic>> {
+        super::parse(text, path, off, id, &mut Vec::new())
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_from_yaml_escapes_are_replaced_with_a_warning() {
+        let yaml = "title: \"Quiz\\u202E\"\nquestions:\n  - type: true-false\n    prompt: P\n    answer: true\n  - type: single\n    prompt: \"A\\0B\\x01C\\u202ED\"\n    choices:\n      - text: \"x\\u2066\"\n        correct: true\n        feedback: \"f\\x07\"\n      - text: y\n    explanation: \"e\\x1b[31m\"\n";
+        let mut warnings = Vec::new();
+        let quiz = super::parse(yaml, Path::new("q.yaml"), 4, "q", &mut warnings)
+            .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let q = &quiz.questions[1];
+        assert_eq!(q.prompt, "A\u{fffd}B\u{fffd}C\u{fffd}D");
+        assert_eq!(q.choices[0].text, "x\u{fffd}");
+        assert_eq!(q.choices[0].feedback.as_deref(), Some("f\u{fffd}"));
+        assert_eq!(q.explanation.as_deref(), Some("e\u{fffd}[31m"));
+        assert_eq!(quiz.title.as_deref(), Some("Quiz\u{fffd}"));
+        assert!(quiz.questions[0].prompt == "P");
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].starts_with("warning: q.yaml:5:1: the quiz's title"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].starts_with("warning: q.yaml:10:5: this question"),
+            "{shown:?}"
+        );
+    }
 
     #[test]
     fn a_quiz_path_is_normalised_as_the_watcher_names_it() {

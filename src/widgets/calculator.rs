@@ -366,6 +366,16 @@ impl Field<'_> {
     /// A string (a bare YAML number such as `label: 2024` counts, as its text).
     pub fn text(&self, v: &Spanned<Value>, key: &str) -> Result<String, Diagnostic> {
         match &v.value {
+            // A YAML escape ("\0", "\u202E") would put them in the widget's title.
+            Value::String(s) if s.contains(crate::content::frontmatter::unsafe_char) => Err(self
+                .error(
+                    v,
+                    format!(
+                        "the {}'s `{key}` has control or bidi-override characters",
+                        self.widget
+                    ),
+                )
+                .with_help("remove them (a YAML escape such as \"\\0\" puts them there)")),
             Value::String(s) => Ok(s.clone()),
             Value::Number(n) => Ok(n.to_string()),
             other => Err(self
@@ -479,6 +489,20 @@ mod tests {
     }
 
     /// Each diagnostic as the author sees it, for snapshots.
+    #[test]
+    fn a_label_or_currency_with_controls_is_an_error() {
+        for body in [
+            "w: 1\nb: 2\nlabel: \"Price\\u202E\"\n",
+            "w: 1\nb: 2\ncurrency: \"$\\0\"\n",
+        ] {
+            let shown = errors(body);
+            assert!(
+                shown.contains(":15:") && shown.contains("control or bidi-override"),
+                "{shown}"
+            );
+        }
+    }
+
     fn errors(body: &str) -> String {
         let out = render_block(body, "en");
         assert!(out.html.is_empty(), "a block with errors renders nothing");

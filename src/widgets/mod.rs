@@ -37,7 +37,10 @@ impl PageWidgets<'_> {
         default_id: &str,
         out: &mut Output,
     ) -> String {
-        match quiz_model::parse(text, path, line_offset, default_id) {
+        let mut warnings = Vec::new();
+        let parsed = quiz_model::parse(text, path, line_offset, default_id, &mut warnings);
+        out.diags.extend(warnings);
+        match parsed {
             Ok(q) => self.quiz_markup(&q, out),
             Err(diags) => {
                 out.diags.extend(diags);

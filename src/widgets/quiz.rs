@@ -214,8 +214,14 @@ mod tests {
     #[test]
     fn markup_snapshot() {
         let yaml = "title: Check yourself\npass: 50%\nquestions:\n  - id: knobs\n    type: single\n    prompt: Which are *parameters*?\n    choices:\n      - text: \"`w` and `b`\"\n        correct: true\n        feedback: Right.\n      - text: \"`price`\"\n    explanation: Knobs.\n    hint: Training changes them.\n  - id: order\n    type: order\n    prompt: Order\n    items: [a, b, c]\n  - id: tf\n    type: true-false\n    prompt: Yes?\n    answer: true\n";
-        let quiz = crate::content::quiz::parse(yaml, std::path::Path::new("q"), 0, "quiz")
-            .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let quiz = crate::content::quiz::parse(
+            yaml,
+            std::path::Path::new("q"),
+            0,
+            "quiz",
+            &mut Vec::new(),
+        )
+        .unwrap_or_else(|d| unreachable!("{d:?}"));
         let place = QuizPlace {
             store_prefix: "coursebook:/:c:l.html",
         };
