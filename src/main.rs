@@ -28,6 +28,7 @@ mod diag;
 mod fuzz;
 mod i18n;
 mod markdown;
+mod memory_watch;
 mod render;
 mod serve;
 mod site;

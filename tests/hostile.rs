@@ -281,6 +281,50 @@ fn a_template_that_loops_forever_runs_out_of_fuel() {
     refused(c.path(), &["theme/templates/404.html", "fuel"]);
 }
 
+/// Fuel counts instructions, not bytes: a string or a list doubled in a short loop asked for
+/// gigabytes (3 GB from a 30-step loop). The build stops past its memory budget, names the
+/// theme and the template, exits 1, and leaves the previous site and no staging folder.
+#[test]
+fn a_template_that_doubles_a_string_stops_at_the_memory_budget() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("theme/theme.css", "/* the course's own */\n"),
+    ]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    for bomb in [
+        "{% set ns = namespace(s=\"xxxxxxxxxxxxxxxx\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(s=[]) %}{% for i in range(100) %}{% set ns.s = ns.s + [\"x\" * 50000000] %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(s=\"ab\") %}{% for i in range(40) %}{% set ns.s = ns.s|replace(\"a\", ns.s) %}{% endfor %}{{ ns.s|length }}",
+    ] {
+        fs::create_dir_all(c.path().join("theme/templates")).unwrap();
+        fs::write(c.path().join("theme/templates/page.html"), bomb).unwrap();
+        let started = Instant::now();
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{bomb}:\n{all}");
+        assert!(
+            all.contains("error: theme: the course's templates took more than")
+                && all.contains("page.html for \"A\""),
+            "{all}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20), "{bomb}");
+        assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+        let left: Vec<_> = fs::read_dir(c.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().contains("coursebook-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
 #[test]
 fn a_template_that_includes_itself_is_one_short_error() {
     let c = course(&[

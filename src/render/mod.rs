@@ -273,6 +273,9 @@ impl Renderer {
             name.to_string(),
             minijinja::Value::from(minijinja::value::Serde(view)),
         )]);
+        if self.theme.dir.is_some() {
+            crate::memory_watch::started(template.name().to_string());
+        }
         template
             .render(minijinja::Value::from(context))
             .map_err(|e| template_error(&self.theme, &self.root, &e))
@@ -283,6 +286,10 @@ impl Renderer {
             .env
             .get_template(view.template)
             .map_err(|e| template_error(&self.theme, root, &e))?;
+        // A course's own theme: named if it runs out of memory (memory_watch.rs).
+        if self.theme.dir.is_some() {
+            crate::memory_watch::started(format!("{} for \"{}\"", view.template, view.title));
+        }
         template
             .render(minijinja::value::Serde(view))
             .map_err(|e| template_error(&self.theme, root, &e))

@@ -132,6 +132,16 @@ pub fn build_cached(
     let strings = crate::i18n::load(&config, &theme, diags);
     let (renderer, template_errors) = Renderer::new(theme.clone(), root, &strings);
     diags.extend(template_errors);
+    // A course's own templates are course input that fuel does not bound in bytes: the build
+    // stops if they make it grow past a budget (memory_watch.rs). Ours run unwatched.
+    let watch = theme.dir.as_ref().and_then(|dir| {
+        let lessons: u64 = course.pages.iter().map(|p| p.body.len() as u64).sum();
+        crate::memory_watch::Watch::start(
+            crate::memory_watch::BASE
+                .saturating_add(lessons.saturating_mul(crate::memory_watch::PER_INPUT_BYTE)),
+            crate::diag::rel(root, dir).display().to_string(),
+        )
+    });
     timings.mark("templates");
     // 4. The glossary, and the matcher that links its terms in prose.
     let (glossary, matcher) = match load_glossary(
@@ -187,6 +197,9 @@ pub fn build_cached(
                 .ok()
         })
         .flatten();
+    if let (Some(_), Some(staging)) = (&watch, &staging) {
+        crate::memory_watch::remove_on_stop(staging.dir());
+    }
     let mut site = SiteFiles::default();
     pages::assemble(
         &ctx,

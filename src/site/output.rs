@@ -209,6 +209,11 @@ impl Staging {
     }
 
     /// Make the folders that files at `urls` go into (before writing them from many threads).
+    /// The staging folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn make_dirs<'a>(&self, urls: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
         let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         for url in urls {
