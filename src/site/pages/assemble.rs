@@ -403,9 +403,11 @@ pub(super) fn render_uncached<'a>(
 pub(super) fn collect_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
+    // memchr's vector search: str::find's two-way searcher was 1 % of a build (every page).
+    let finder = memchr::memmem::Finder::new(b" id=\"");
+    while let Some(i) = finder.find(rest.as_bytes()) {
         rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
+        if let Some(end) = memchr::memchr(b'"', rest.as_bytes()) {
             ids.insert(rest[..end].replace("&amp;", "&"));
             rest = &rest[end..];
         }

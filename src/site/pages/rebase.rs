@@ -24,7 +24,7 @@ pub(super) fn rewrite_attributes(html: &str, mut f: impl FnMut(&str, &str, &mut 
         let name = &before[name_start..];
         let is_attr = before[..name_start].ends_with([' ', '\n', '\t']);
         let after = &after[2..];
-        let Some(end) = after.find('"') else {
+        let Some(end) = memchr::memchr(b'"', after.as_bytes()) else {
             break;
         };
         out.push_str(before);
