@@ -475,7 +475,10 @@ fn entry(
             .iter()
             .map(|&(_, doc, count)| (doc, weight(doc, count)))
             .collect();
-        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The best MAX_POSTINGS (by weight, then document: a strict order, documents being
+        // unique in a term), picked in linear time: sorting every posting of the commonest
+        // terms was 3 % of a 1,000-lesson build.
+        list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(MAX_POSTINGS);
         list.sort_unstable_by_key(|p| p.0);
         for (doc, w) in list {
