@@ -1315,3 +1315,197 @@ fn each_refused_redirect_is_reported_at_its_own_line() {
         ],
     );
 }
+
+/// Red team, second pass: a lesson named like a URL scheme became a script link
+/// (`href="javascript:alert(1).html"`) in every sidebar, the contents and the search index,
+/// even with raw HTML refused.
+#[test]
+fn a_file_named_like_a_script_address_is_never_a_script_link() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n",
+        ),
+        ("content/javascript:alert(1).md", "# X\n\nhello\n"),
+        ("content/javascript:alert(2)/index.md", "# Z\n"),
+        ("content/02-y.md", "# Y\n\nsee the sidebar\n"),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let mut links = 0;
+    for entry in walkdir::WalkDir::new(c.path().join("site")) {
+        let entry = entry.unwrap();
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "html" || e == "json")
+        {
+            let file = fs::read_to_string(entry.path()).unwrap();
+            for quote in ["\"javascript:", "'javascript:", "\"./javascript:"] {
+                assert!(!file.contains(quote), "{}", entry.path().display());
+            }
+            links += file.matches("javascript%3Aalert(1).html").count();
+        }
+    }
+    assert!(links > 3, "the page is still linked, encoded ({links})");
+}
+
+/// `site-url = "/\\evil.example/"` made 404.html load its scripts from another host (browsers
+/// read `\` as `/`).
+#[test]
+fn a_site_url_with_a_backslash_is_refused_at_its_line() {
+    for url in ["/\\\\evil.example/", "\\\\\\\\evil.example/"] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\nsite-url = \"{url}\"\n");
+        let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+        refused(c.path(), &["book.toml:4:1", "`site-url` holds a backslash"]);
+    }
+}
+
+/// `additional-css = [".git/config"]` published the checkout's token; `.env` its secrets.
+#[test]
+fn hidden_files_are_never_published_as_additional_files() {
+    for (key, path) in [("additional-css", ".git/config"), ("additional-js", ".env")] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\n{key} = [\"{path}\"]\n");
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "# A\n"),
+            (
+                ".git/config",
+                "[http]\nextraheader = AUTHORIZATION: basic c2VjcmV0\n",
+            ),
+            (".env", "TOKEN=secret\n"),
+        ]);
+        refused(c.path(), &["book.toml:4:1", path, "hidden"]);
+    }
+    // An ordinary file is still published, linked with its name encoded.
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\nadditional-css = [\"x#y.css\"]\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("x#y.css", "p {}\n"),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        fs::read_to_string(c.path().join("site/a.html"))
+            .unwrap()
+            .contains("href=\"x%23y.css?v=")
+    );
+}
+
+/// `theme = "site"` or `"."` published the previous site inside the new one, one level deeper
+/// each build; a cache folder in the theme was published with it.
+#[test]
+fn a_theme_that_holds_the_site_or_the_course_is_refused() {
+    for (theme, why) in [
+        (".", "the course folder itself"),
+        ("site", "holds the built site"),
+        ("site/theme", "holds the built site"),
+    ] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\ntheme = \"{theme}\"\n");
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "# A\n"),
+            ("site/theme/x.css", "p {}\n"),
+        ]);
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{theme}: {all}");
+        assert!(
+            all.contains("book.toml:4:1") && all.contains(why),
+            "{theme}: {all}"
+        );
+    }
+    for (dir, why) in [
+        ("th", "theme folder"),
+        (".git", "hidden"),
+        (".", "not the course folder"),
+    ] {
+        let book = format!(
+            "[book]\ntitle = \"T\"\n[build]\ncache-dir = \"{dir}\"\n[output.html]\ntheme = \"th\"\n"
+        );
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "```rust\nfn main() {}\n```\n"),
+            ("th/x.css", "p {}\n"),
+        ]);
+        refused(c.path(), &["book.toml:4:1", "`cache-dir` is refused", why]);
+    }
+}
+
+/// A folder's index.md and README.md both became index.html: one was silently dropped.
+#[test]
+fn an_index_and_a_readme_in_one_folder_are_an_error() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a/index.md", "# Index\n"),
+        ("content/a/README.md", "# Readme\n"),
+        ("content/index.md", "# Home\n"),
+        ("content/README.md", "# Home too\n"),
+    ]);
+    refused(
+        c.path(),
+        &[
+            "content/a/README.md: this page and content/a/index.md would both be written to a/index.html",
+            "content/README.md: this page and content/index.md would both be written to index.html",
+        ],
+    );
+}
+
+/// Pages whose URLs differ only in case overwrite each other on macOS and Windows: a warning.
+#[test]
+fn pages_that_differ_only_in_case_are_a_warning() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/X.md", "# Big\n"),
+        ("content/x.md", "# Small\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("differ only in case"), "{all}");
+}
+
+/// `{{#title}}` text is cleaned as a front matter title is.
+#[test]
+fn control_characters_in_a_title_directive_never_reach_the_page() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\n{{#title Bad\u{1}\u{1b}[31m \u{202e}title}}\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: content/a.md:3:1: `{{#title}}`"),
+        "{all}"
+    );
+    let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    let title = &page[page.find("<title>").unwrap()..page.find("</title>").unwrap()];
+    assert!(!title.contains(['\u{1}', '\u{1b}', '\u{202e}']), "{title}");
+}
+
+/// `coursebook check` writes nothing, not even the highlight cache.
+#[test]
+fn check_writes_no_cache() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n```rust\nfn main() {}\n```\n"),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().join("blocks");
+    let out = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .arg("check")
+        .current_dir(c.path())
+        .env("COURSEBOOK_CACHE_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!dir.exists(), "check made the cache folder");
+    assert!(!c.path().join("site").exists());
+}

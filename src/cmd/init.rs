@@ -46,7 +46,10 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
         return false;
     }
     if let Err(e) = fs::create_dir_all(dir) {
-        errln!("error: {}: cannot create the folder: {e}", dir.display());
+        errln!(
+            "error: {}: cannot create the folder: {e}",
+            crate::diag::escape_controls(&dir.display().to_string())
+        );
         return false;
     }
     // The folder's real name, also for "." or "../x".
@@ -148,7 +151,9 @@ fn humanize(folder: &str) -> String {
 
 fn print_next_steps(dir: &Path, name: &str) {
     let here = dir == Path::new(".");
-    let shown = dir.display().to_string();
+    // Control characters shown escaped: a name with a newline could start a line of its own
+    // (a CI log's `::error::`).
+    let shown = crate::diag::escape_controls(&dir.display().to_string()).into_owned();
     let folder = shown.trim_end_matches('/');
     // Commands the author can paste: no argument for the current folder, quotes where needed.
     let arg = if here {

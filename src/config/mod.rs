@@ -214,13 +214,33 @@ fn cache_dir_refused(
     dir: &str,
     src: &Path,
     build_dir: &Path,
+    theme_dir: Option<&Path>,
 ) -> Option<String> {
     use std::path::Component;
     let rel = Path::new(dir);
-    if dir.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+    if dir.is_empty() || rel.components().all(|c| c == Component::CurDir) {
+        return Some("it must be a folder inside the course, not the course folder".to_string());
+    }
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Some("it must be a folder inside the course, without `..`".to_string());
     }
+    // `.git` and the like are the machine's, not the course's.
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return Some("it names a hidden folder (`.git`, `.cache`)".to_string());
+    }
     let full = root.join(rel);
+    // The theme folder is published whole: cache files there would be too.
+    if let Some(theme) = theme_dir.and_then(|t| lexical(root, t))
+        && let Some(cache) = lexical(root, &full)
+        && (cache.starts_with(&theme) || theme.starts_with(&cache))
+    {
+        return Some(
+            "it would be inside the theme folder (published whole), or hold it".to_string(),
+        );
+    }
     if full.starts_with(src) || src.starts_with(&full) {
         return Some("it would be inside the course's sources, or hold them".to_string());
     }
@@ -232,6 +252,30 @@ fn cache_dir_refused(
         Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => Some(denied.to_string()),
         _ => None,
     }
+}
+
+/// `path` (under `root`) as a path from the course folder with `.` and `a/..` taken out;
+/// `None` outside the course.
+fn lexical(root: &Path, path: &Path) -> Option<PathBuf> {
+    crate::content::quiz::normalized(path.strip_prefix(root).ok()?)
+}
+
+/// Why the theme folder `dir` may not be used, if it may not: it is the course folder, holds
+/// the built site or the sources, or is inside the built site.
+fn theme_dir_refused(root: &Path, dir: &Path, src: &Path, build_dir: &Path) -> Option<String> {
+    let theme = lexical(root, dir)?;
+    if theme.as_os_str().is_empty() {
+        return Some("it is the course folder itself (all of it would be published)".to_string());
+    }
+    let build = lexical(root, build_dir)?;
+    if build.starts_with(&theme) || theme.starts_with(&build) {
+        return Some("it holds the built site, or is inside it".to_string());
+    }
+    let sources = lexical(root, src)?;
+    if sources.starts_with(&theme) {
+        return Some("it holds the course's sources".to_string());
+    }
+    None
 }
 
 /// Why `build-dir` may not be `dir`, if it may not: a course's book.toml must not write (and
@@ -429,11 +473,28 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
                 .with_help("name a folder inside the course folder; to build elsewhere, pass `--dest-dir` on the command line (a course's own book.toml may not choose where outside it the site is written)")
         });
     let build_dir = root.join(build.build_dir.unwrap_or_else(|| "site".to_string()));
+    // Every file of the theme folder is published under `theme/`: a theme that is the course
+    // folder or holds the built site copied the previous site into the new one, one level
+    // deeper each build (and published book.toml and the sources).
+    if let Some(dir) = &theme_dir
+        && let Some(why) = theme_dir_refused(root, dir, &src, &build_dir)
+    {
+        diags.push(
+            Diagnostic::error(
+                path,
+                key_pos(text, "theme"),
+                format!("`theme` is refused: {why}"),
+            )
+            .with_help("name the course's theme folder, such as `theme = \"theme\"`"),
+        );
+        theme_dir = None;
+    }
     let cache_dir = match build.cache_dir {
-        Some(dir) => match cache_dir_refused(root, &jail, &dir, &src, &build_dir) {
-            None => Some(root.join(dir)),
-            Some(why) => {
-                diags.push(
+        Some(dir) => {
+            match cache_dir_refused(root, &jail, &dir, &src, &build_dir, theme_dir.as_deref()) {
+                None => Some(root.join(dir)),
+                Some(why) => {
+                    diags.push(
                     Diagnostic::error(
                         path,
                         key_pos(text, "cache-dir"),
@@ -443,9 +504,10 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
                         "name a folder inside the course folder, outside `src` and `build-dir` (or leave `cache-dir` out: the user's cache folder is used)",
                     ),
                 );
-                None
+                    None
+                }
             }
-        },
+        }
         None => None,
     };
     // Text shown on every page may not carry NUL, other control characters or bidi overrides
@@ -478,6 +540,16 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         ("git-repository-url", html.git_repository_url.as_deref()),
         ("edit-url-template", html.edit_url_template.as_deref()),
     ] {
+        if key == "site-url" && value.is_some_and(|v| v.contains('\\')) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, key),
+                    "`site-url` holds a backslash, which browsers read as `/`: `/\\host/` is another site",
+                )
+                .with_help("write the site's path with forward slashes, e.g. `site-url = \"/academy/\"`"),
+            );
+        }
         if let Some(scheme) = value.and_then(bad_scheme) {
             diags.push(
                 Diagnostic::error(
@@ -574,6 +646,9 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
 
 /// `academy` → `/academy/`; a full URL keeps only its path.
 fn normalize_site_url(raw: &str) -> String {
+    // Browsers read `\` as `/` in web addresses: `/\evil.example/` would be the
+    // protocol-relative `//evil.example/`, and 404.html's scripts would load from that host.
+    let raw = &raw.replace('\\', "/");
     let path = match raw.find("://") {
         Some(i) => raw[i + 3..].find('/').map_or("/", |j| &raw[i + 3 + j..]),
         None => raw,

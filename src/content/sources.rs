@@ -250,6 +250,20 @@ fn read_one(
     );
     if let (Some(title), Ok(front)) = (expanded.as_ref().and_then(|e| e.title.clone()), &mut front)
     {
+        // `<title>` text, cleaned as front matter's title is.
+        let (title, changed) = frontmatter::clean_text(title);
+        if changed {
+            let at = split.body.find("{{#title").unwrap_or(0);
+            let line = split.body_line + split.body[..at].matches('\n').count() + 1;
+            key_problems.push(
+                Diagnostic::warning(
+                    &root_rel,
+                    crate::diag::Pos::new(line, 1),
+                    "`{{#title}}` has control or bidi-override characters; shown as U+FFFD",
+                )
+                .with_help("remove them from the title"),
+            );
+        }
         front.html_title = Some(title);
     }
     let key = |value: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {

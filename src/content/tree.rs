@@ -56,6 +56,35 @@ fn stem_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The page of folder `dir` (its `index.md`, else its `README.md`), taken out of `sources`. Both
+/// would be `index.html`: the README is then an error, not a page silently dropped.
+fn take_index(
+    dir: &Path,
+    sources: &mut BTreeMap<PathBuf, Source>,
+    diags: &mut Diagnostics,
+) -> Option<Source> {
+    let index = sources.remove(&dir.join("index.md"));
+    let readme = sources.remove(&dir.join("README.md"));
+    match (index, readme) {
+        (Some(index), Some(readme)) => {
+            diags.push(
+                Diagnostic::error(
+                    &readme.root_rel,
+                    Pos::FILE,
+                    format!(
+                        "this page and {} would both be written to {}",
+                        index.root_rel.display(),
+                        super::urls::page_url(&index.src_rel)
+                    ),
+                )
+                .with_help("keep one of them: a folder's page is its index.md or its README.md"),
+            );
+            Some(index)
+        }
+        (index, readme) => index.or(readme),
+    }
+}
+
 fn is_index(path: &Path) -> bool {
     matches!(stem_of(path).as_str(), "index" | "README")
 }
@@ -101,10 +130,7 @@ fn add_home(
     course: &mut Course,
     diags: &mut Diagnostics,
 ) {
-    let key = [PathBuf::from("index.md"), PathBuf::from("README.md")]
-        .into_iter()
-        .find(|k| sources.contains_key(k));
-    let page = match key.and_then(|k| sources.remove(&k)) {
+    let page = match take_index(Path::new(""), sources, diags) {
         Some(src) => make_page(src, PageKind::Home, &config.title, diags),
         None => Page {
             kind: PageKind::Home,
@@ -202,10 +228,7 @@ fn build_dir(
             }
             None => {
                 let sub = dir.join(&name);
-                let index_key = [sub.join("index.md"), sub.join("README.md")]
-                    .into_iter()
-                    .find(|k| sources.contains_key(k));
-                let page = match index_key.and_then(|k| sources.remove(&k)) {
+                let page = match take_index(&sub, sources, diags) {
                     Some(src) => make_page(src, PageKind::Chapter, &humanize(&name), diags),
                     None => generated_chapter(&sub, &name),
                 };

@@ -131,6 +131,9 @@ pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
     ];
     let generated = &GENERATED[..if print { 5 } else { 4 }];
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    // URLs that differ only in case are two files here and one on macOS's and Windows' file
+    // systems (and some servers'): the second overwrites the first there.
+    let mut folded: BTreeMap<String, (&str, &Path)> = BTreeMap::new();
     for page in &course.pages {
         let Some(source) = page.source.as_deref() else {
             continue;
@@ -156,6 +159,22 @@ pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
                 .with_help(help),
             );
             continue;
+        }
+        if let Some((url, first)) = folded.insert(page.url.to_lowercase(), (&page.url, source))
+            && url != page.url
+        {
+            diags.push(
+                Diagnostic::warning(
+                    source,
+                    Pos::FILE,
+                    format!(
+                        "this page ({}) and {} ({url}) differ only in case: on macOS and Windows one overwrites the other",
+                        page.url,
+                        first.display(),
+                    ),
+                )
+                .with_help("rename one of them"),
+            );
         }
         if let Some(first) = seen.insert(&page.url, source) {
             diags.push(

@@ -86,8 +86,23 @@ pub fn relative_url(from_page: &str, to: &str) -> String {
     out
 }
 
+/// A site path (`part/lesson.html`) as a URL path, each segment through
+/// [`percent_encode_into`]: for addresses written outside a page's own links (the search index).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        percent_encode_into(segment, &mut out);
+    }
+    out
+}
+
 /// A file name as one URL path segment: characters that would end or change the segment (`#`,
 /// `?`, `%`, spaces, quotes, …) are percent-encoded; letters of any script are kept as they are.
+/// So is `:`: a lesson named `javascript:alert(1).md` made the relative link
+/// `javascript:alert(1).html`, which a browser reads as a script address.
 pub fn percent_encode_into(segment: &str, out: &mut String) {
     // Bytes of UTF-8 sequences (>= 0x80) stay: browsers encode them themselves.
     let plain = |b: u8| {
@@ -109,7 +124,6 @@ pub fn percent_encode_into(segment: &str, out: &mut String) {
                     | b','
                     | b';'
                     | b'='
-                    | b':'
                     | b'@'
             )
     };

@@ -104,7 +104,11 @@ pub fn build_cached(
     crate::markdown::raw_html::set_allowed(config.raw_html);
     // Highlighted code blocks kept between builds (markdown/block_cache.rs); serve opens the
     // cache once. Flushed when this build ends, whichever way it ends.
-    let blocks = UsingBlocks::open(&config, cache.as_deref_mut().map(|c| &mut c.blocks));
+    let blocks = UsingBlocks::open(
+        &config,
+        cache.as_deref_mut().map(|c| &mut c.blocks),
+        mode == Mode::Check,
+    );
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
@@ -336,9 +340,17 @@ pub fn build_cached(
 struct UsingBlocks(Option<Arc<BlockCache>>);
 
 impl UsingBlocks {
-    fn open(config: &Config, kept: Option<&mut Option<Option<Arc<BlockCache>>>>) -> UsingBlocks {
+    /// `check`: `coursebook check` writes nothing, so it highlights without the cache (which
+    /// makes its folder and writes segments).
+    fn open(
+        config: &Config,
+        kept: Option<&mut Option<Option<Arc<BlockCache>>>>,
+        check: bool,
+    ) -> UsingBlocks {
         let open = || {
-            if crate::markdown::block_cache::DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
+            if check
+                || crate::markdown::block_cache::DISABLED.load(std::sync::atomic::Ordering::Relaxed)
+            {
                 return None;
             }
             let dir = crate::markdown::block_cache::folder(config.cache_dir.as_deref())?;

@@ -725,6 +725,9 @@ impl<'d> Words<'d> {
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has
 /// an id (`<h2 id="…">` … `<h6>`).
 fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Vec<Section<'a>>) {
+    // Encoded as the pages' own links are (search.js resolves it against the site's root: a
+    // page named `javascript:….md` would otherwise be a script address).
+    let url = &crate::markdown::links::encode_path(url);
     let mut doc = Section {
         href: url.to_string(),
         title: title.to_string(),

@@ -97,6 +97,19 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                 );
                 continue;
             };
+            // A hidden file or folder is the machine's, not the course's: `.git/config` holds
+            // the CI job's token after actions/checkout, `.env` secrets.
+            if url.split('/').any(|part| part.starts_with('.')) {
+                diags.push(
+                    Diagnostic::error(
+                        book,
+                        *pos,
+                        format!("{key}: `{path}` is a hidden file or inside a hidden folder, which is never published"),
+                    )
+                    .with_help("name a file such as `theme/custom.css`; hidden files (`.git/`, `.env`) stay private"),
+                );
+                continue;
+            }
             if url.starts_with("theme/") && site.files.contains_key(&url) {
                 diags.push(
                     Diagnostic::error(

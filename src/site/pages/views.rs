@@ -56,6 +56,8 @@ fn additional(paths: &[String]) -> Vec<String> {
     paths
         .iter()
         .filter_map(|p| super::files::additional_url(p))
+        // Encoded as links are: `x#y.css` would load `x`.
+        .map(|url| crate::markdown::links::encode_path(&url))
         .collect()
 }
 
