@@ -1509,3 +1509,26 @@ fn check_writes_no_cache() {
     assert!(!dir.exists(), "check made the cache folder");
     assert!(!c.path().join("site").exists());
 }
+
+/// SUMMARY.md addresses are percent-decoded as links are (`e%23f.md` is `e#f.md`), and a
+/// chapter that is not Markdown says so instead of "create it".
+#[test]
+fn summary_links_are_decoded_and_non_markdown_chapters_explained() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/SUMMARY.md",
+            "# Summary\n\n- [Hash](e%23f.md)\n- [Image](p.png)\n",
+        ),
+        ("content/e#f.md", "# E\n"),
+        ("content/p.png", "PNG"),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "content/SUMMARY.md:4:3: p.png cannot be used as a page",
+            "a chapter is a Markdown (.md) file",
+        ],
+    );
+    assert!(!all.contains("e%23f.md"), "{all}");
+}

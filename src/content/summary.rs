@@ -224,7 +224,8 @@ fn parse_link(item: &str) -> Option<(String, Option<String>)> {
     let target = target.trim_start_matches('<').trim_end_matches('>');
     Some((
         title,
-        (!target.is_empty()).then(|| target.replace("%20", " ")),
+        // Percent-decoded as a link's address is (`a%20b.md`, `e%23f.md`).
+        (!target.is_empty()).then(|| crate::markdown::links::percent_decode(target)),
     ))
 }
 

@@ -411,6 +411,10 @@ impl SummaryCtx<'_> {
                 Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message).with_help(
                     if outside {
                         "name a Markdown file inside the course source folder (paths are relative to it)".to_string()
+                    } else if exists {
+                        "a chapter is a Markdown (.md) file; link other files from a chapter's text".to_string()
+                    } else if file.contains("://") {
+                        "SUMMARY.md lists the course's own Markdown files; link other sites from a chapter's text".to_string()
                     } else {
                         format!(
                             "create {} or fix the path (it is relative to the course source folder)",
