@@ -142,6 +142,116 @@ impl Pos {
     }
 }
 
+/// Where each line of a page's expanded Markdown came from, so a problem found in text that
+/// `{{#include}}` brought in (content::directives) is reported at the included file's own line,
+/// not at a line of the page that does not exist.
+///
+/// Lines are counted as the Markdown passes count them: the expanded body's lines shifted by the
+/// lines before it (`Page::body_line`). A piece covers the lines from its `from` to the next
+/// piece's; lines that mix two files (text after a directive on its line) count as the piece
+/// that starts on them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origins {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Piece {
+    from: usize,
+    path: PathBuf,
+    /// The line of `path` that line `from` is.
+    line: usize,
+    /// Characters the including line put before each included line (its indentation).
+    shift: usize,
+    /// Every line of the piece stands for this one column of `line` (a block generated from
+    /// another file, whose own lines the page does not hold).
+    fixed: Option<usize>,
+    /// Appended to the help: where the file was included or generated from.
+    note: Option<String>,
+}
+
+impl Origins {
+    /// From page line `from` on, the lines are `path`'s from `line` on, each after `shift`
+    /// characters of indentation. A piece starting on the line the last one starts on replaces
+    /// it (an include that ends where the page resumes).
+    pub fn push(
+        &mut self,
+        from: usize,
+        path: &Path,
+        line: usize,
+        shift: usize,
+        note: Option<String>,
+    ) {
+        self.push_piece(Piece {
+            from,
+            path: path.to_path_buf(),
+            line,
+            shift,
+            fixed: None,
+            note,
+        });
+    }
+
+    /// From page line `from` on, every line stands for `path`'s `pos` (until the next piece).
+    pub fn push_fixed(&mut self, from: usize, path: &Path, pos: Pos, note: Option<String>) {
+        self.push_piece(Piece {
+            from,
+            path: path.to_path_buf(),
+            line: pos.line,
+            shift: 0,
+            fixed: Some(pos.col),
+            note,
+        });
+    }
+
+    fn push_piece(&mut self, piece: Piece) {
+        // Pieces stay sorted by `from`, so a lookup is a binary search.
+        while self.pieces.last().is_some_and(|p| p.from >= piece.from) {
+            self.pieces.pop();
+        }
+        self.pieces.push(piece);
+    }
+
+    /// Whether any line comes from elsewhere than the page itself at its own line.
+    pub fn is_identity(&self, page: &Path) -> bool {
+        self.pieces
+            .iter()
+            .all(|p| p.path == page && p.line == p.from && p.shift == 0 && p.fixed.is_none())
+    }
+
+    /// The file and position that page line `pos` of `page` stands for (`page` and `pos`
+    /// themselves for the page's own lines, and for a position in another file).
+    pub fn locate(&self, page: &Path, path: &mut PathBuf, pos: &mut Pos) -> Option<&str> {
+        if path.as_path() != page || pos.line == 0 {
+            return None;
+        }
+        let i = self.pieces.partition_point(|p| p.from <= pos.line);
+        let piece = self.pieces.get(i.checked_sub(1)?)?;
+        *path = piece.path.clone();
+        *pos = match piece.fixed {
+            Some(col) => Pos::new(piece.line, col),
+            None => Pos::new(
+                piece.line + (pos.line - piece.from),
+                pos.col.saturating_sub(piece.shift).max(1),
+            ),
+        };
+        piece.note.as_deref()
+    }
+
+    /// `d` moved to where its text came from, with a note saying how it got into the page.
+    pub fn relocate(&self, page: &Path, d: &mut Diagnostic) {
+        let mut pos = Pos::new(d.line, d.col);
+        if let Some(note) = self.locate(page, &mut d.path, &mut pos) {
+            d.help = Some(match d.help.take() {
+                Some(help) => format!("{help} ({note})"),
+                None => note.to_string(),
+            });
+        }
+        d.line = pos.line;
+        d.col = pos.col;
+    }
+}
+
 /// Collects diagnostics from every stage; the build fails once, at the end.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -282,6 +392,36 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_take_a_page_line_back_to_its_file() {
+        let page = Path::new("content/a.md");
+        let part = Path::new("content/part.md");
+        let mut o = Origins::default();
+        o.push(4, page, 4, 0, None);
+        // Lines 8 to 10 are part.md's 1 to 3, indented by two in the page.
+        o.push(8, part, 1, 2, Some("included from content/a.md:8".into()));
+        o.push(11, page, 9, 0, None);
+        let at = |line, col| {
+            let mut d = Diagnostic::error(page, Pos::new(line, col), "m");
+            o.relocate(page, &mut d);
+            (d.location(), d.help)
+        };
+        assert_eq!(at(6, 3), ("content/a.md:6:3".into(), None));
+        assert_eq!(
+            at(9, 5),
+            (
+                "content/part.md:2:3".into(),
+                Some("included from content/a.md:8".into())
+            )
+        );
+        assert_eq!(at(12, 1), ("content/a.md:10:1".into(), None));
+        // Another file's message, and one about the whole file, stay as they are.
+        let mut other = Diagnostic::error(part, Pos::new(9, 1), "m");
+        o.relocate(page, &mut other);
+        assert_eq!(other.location(), "content/part.md:9:1");
+        assert!(!o.is_identity(page));
+    }
 
     #[test]
     fn quoted_text_is_clipped_at_a_character() {

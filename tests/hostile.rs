@@ -1532,3 +1532,91 @@ fn summary_links_are_decoded_and_non_markdown_chapters_explained() {
     );
     assert!(!all.contains("e%23f.md"), "{all}");
 }
+
+#[test]
+fn an_error_in_an_included_file_is_reported_at_its_own_line() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n# A\n\nIntro.\n\n{{#include part.md}}\n\nAfter $\\frac{1}{$ here.\n",
+        ),
+        (
+            "content/part.md",
+            "line one\n\nline three with [x](nowhere.md)\n\n$\\frac{2}{$\n",
+        ),
+        // Included inside a list item: its lines carry the item's indentation in the page.
+        (
+            "content/b.md",
+            "# B\n\n- item\n\n  {{#include shared/list.md}}\n\n$\\frac{4}{$\n",
+        ),
+        ("content/shared/list.md", "text\n\n$\\frac{3}{$\n"),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "content/part.md:3:17: broken link: `nowhere.md`",
+            "content/part.md:5:1: cannot render math `\\frac{2}{`",
+            "included from content/a.md:8",
+            // The including file's own lines after the include are still its own.
+            "content/a.md:10:7: cannot render math `\\frac{1}{`",
+            "content/shared/list.md:3:1: cannot render math `\\frac{3}{`",
+            "content/b.md:7:1: cannot render math `\\frac{4}{`",
+        ],
+    );
+    assert!(!all.contains("content/a.md:12"), "{all}");
+}
+
+#[test]
+fn an_error_in_a_nested_include_is_reported_at_the_innermost_file() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\n{{#include parts/outer.md}}\n\n$\\frac{1}{$\n",
+        ),
+        (
+            "content/parts/outer.md",
+            "Outer.\n{{#include ../inner/inner.md}}\n\n$\\frac{2}{$\n",
+        ),
+        (
+            "content/inner/inner.md",
+            "Inner.\n$\\frac{3}{$\n\n```quiz\nquestions:\n  - type: single\n    prompt: none right\n    choices:\n      - text: a\n      - text: b\n```\n",
+        ),
+    ]);
+    refused(
+        c.path(),
+        &[
+            "content/inner/inner.md:2:1: cannot render math `\\frac{3}{`",
+            "included from content/parts/outer.md:2",
+            "content/inner/inner.md:6:5: question",
+            "content/parts/outer.md:4:1: cannot render math `\\frac{2}{`",
+            "included from content/a.md:3",
+            "content/a.md:5:1: cannot render math `\\frac{1}{`",
+        ],
+    );
+}
+
+#[test]
+fn a_problem_in_an_mdbook_quiz_names_its_toml_file_and_line() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nText.\n\n{{#quiz q.toml}}\n\n$\\frac{1}{$\n",
+        ),
+        (
+            "content/q.toml",
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"fine\"\nanswer.answer = \"x\"\n\n[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"twice\"\nprompt.distractors = [\"x\"]\nanswer.answer = \"x\"\n",
+        ),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "content/q.toml:6:1: question \"q2\" has the choice \"x\" twice",
+            "in the quiz converted from `{{#quiz}}` at content/a.md:5",
+            "content/a.md:7:1: cannot render math `\\frac{1}{`",
+        ],
+    );
+    assert!(!all.contains("content/a.md:6:"), "{all}");
+}

@@ -8,7 +8,7 @@
 //! no preprocessor of coursebook expands it, so it is shown as written.
 
 use crate::confine::Jail;
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Origins, Pos};
 use crate::markdown::fences::Fences;
 use std::path::{Path, PathBuf};
 
@@ -29,6 +29,21 @@ pub struct Expanded {
     /// The files read into it (canonical paths): a cache keyed on the page's own file cannot
     /// reuse it, and a Markdown file only included is not "unlisted".
     pub files: Vec<PathBuf>,
+    /// Which file and line each line of `text` came from, for the Markdown step's messages.
+    pub origins: Origins,
+}
+
+/// Where a text being expanded lands in the page.
+struct Place {
+    /// Lines of its file before the text.
+    line_offset: usize,
+    depth: usize,
+    /// The page line (counted as the Markdown step counts them) of the text's first line.
+    page_line: usize,
+    /// Characters put before each of its lines in the page (the including lines' indentation).
+    shift: usize,
+    /// "included from …", for messages about its lines.
+    note: Option<String>,
 }
 
 /// Expand `text`, the body of `file` (course-relative `shown` for messages), whose first line is
@@ -50,6 +65,7 @@ pub fn expand(
             title: None,
             diags: Vec::new(),
             files: Vec::new(),
+            origins: Origins::default(),
         },
         stack: vec![file.to_path_buf()],
         budget_exceeded: false,
@@ -57,7 +73,14 @@ pub fn expand(
     };
     let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut text_out = String::with_capacity(text.len());
-    e.expand_into(&mut text_out, text, &base, shown, line_offset, 0);
+    let place = Place {
+        line_offset,
+        depth: 0,
+        page_line: line_offset + 1,
+        shift: 0,
+        note: None,
+    };
+    e.expand_into(&mut text_out, text, &base, shown, place);
     if text_out == text && e.out.diags.is_empty() && e.out.title.is_none() {
         return None;
     }
@@ -91,12 +114,21 @@ impl Expander<'_> {
         text: &str,
         base: &Path,
         shown: &Path,
-        line_offset: usize,
-        depth: usize,
+        place: Place,
     ) {
         let mut done = 0;
         let mut code = CodeTracker::default();
-        let mut line = line_offset + 1;
+        let mut line = place.line_offset + 1;
+        self.out.origins.push(
+            place.page_line,
+            shown,
+            line,
+            place.shift,
+            place.note.clone(),
+        );
+        // Newlines in `out` before `measured`: where the page's lines are at.
+        let mut out_lines = 0;
+        let mut measured = 0;
         let mut counted = 0;
         let mut search = 0;
         while let Some(found) = next_directive(text, search) {
@@ -111,6 +143,21 @@ impl Expander<'_> {
             let at = Pos::new(line, column(text, found.start));
             out.push_str(&text[done..found.start]);
             done = found.end;
+            out_lines += out[measured..].matches('\n').count();
+            measured = out.len();
+            // The page line of the directive, and of the line after what replaces it, which is
+            // this file's line after the directive's.
+            let page_line = place.page_line + out_lines;
+            let resume = |this: &mut Self, replaced_by: &str| {
+                let whole = &text[found.start..found.end];
+                this.out.origins.push(
+                    page_line + replaced_by.matches('\n').count() + 1,
+                    shown,
+                    line + whole.matches('\n').count() + 1,
+                    place.shift,
+                    place.note.clone(),
+                );
+            };
             let Some(name) = found.name else {
                 // The escape: the directive as written, without its backslash.
                 out.push_str(&text[found.start + 1..found.end]);
@@ -120,10 +167,15 @@ impl Expander<'_> {
             match name {
                 "title" if !found.args.trim().is_empty() => {
                     self.out.title = Some(found.args.trim().to_string());
+                    // A directive written over several lines leaves one.
+                    resume(self, "");
                 }
                 "quiz" if !found.args.trim().is_empty() => {
-                    match self.quiz(found.args, base, shown, at) {
-                        Some(block) => out.push_str(&block),
+                    match self.quiz(found.args, base, shown, at, page_line) {
+                        Some(block) => {
+                            out.push_str(&block);
+                            resume(self, &block);
+                        }
                         None => out.push_str(whole),
                     }
                 }
@@ -146,8 +198,19 @@ impl Expander<'_> {
                         );
                         return;
                     }
-                    match self.include(name, found.args, base, shown, at, depth) {
+                    let inner = Place {
+                        line_offset: 0,
+                        depth: place.depth + 1,
+                        page_line,
+                        shift: place.shift + prefix.chars().count(),
+                        note: Some(format!(
+                            "included from {}:{line}",
+                            shown.display().to_string().replace('\\', "/")
+                        )),
+                    };
+                    match self.include(name, found.args, base, shown, at, inner) {
                         Some(included) => {
+                            resume(self, &included);
                             let mut first = true;
                             for piece in included.split('\n') {
                                 if !first {
@@ -195,7 +258,14 @@ impl Expander<'_> {
 
     /// mdbook-quiz's `{{#quiz file.toml}}`: the quiz as a coursebook quiz block
     /// (content::mdbook_quiz), or `None` after reporting why not.
-    fn quiz(&mut self, args: &str, base: &Path, shown: &Path, at: Pos) -> Option<String> {
+    fn quiz(
+        &mut self,
+        args: &str,
+        base: &Path,
+        shown: &Path,
+        at: Pos,
+        page_line: usize,
+    ) -> Option<String> {
         let path_part = args.split_whitespace().next().unwrap_or("");
         let target = base.join(path_part);
         let bytes = match self.jail.read(&target) {
@@ -225,7 +295,29 @@ impl Expander<'_> {
             id
         };
         match super::mdbook_quiz::to_quiz_block(&text, &id) {
-            Ok(block) => Some(block),
+            Ok((block, lines)) => {
+                // The block's lines are not the TOML's: a problem in a question is reported at
+                // the line of its `[[questions]]` in the TOML file, the rest at the directive.
+                let toml_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
+                let note = format!(
+                    "in the quiz converted from `{{{{#quiz}}}}` at {}:{}",
+                    shown.display().to_string().replace('\\', "/"),
+                    at.line
+                );
+                let origins = &mut self.out.origins;
+                origins.push_fixed(page_line, shown, at, Some(note.clone()));
+                for (k, toml_line) in lines.into_iter().enumerate() {
+                    origins.push_fixed(
+                        page_line + super::mdbook_quiz::FIRST_QUESTION_LINE + k,
+                        &toml_shown,
+                        Pos::new(toml_line, 1),
+                        Some(note.clone()),
+                    );
+                }
+                let after = page_line + block.matches('\n').count().saturating_sub(2);
+                origins.push_fixed(after, shown, at, Some(note));
+                Some(block)
+            }
             Err(why) => {
                 self.out.diags.push(
                     Diagnostic::error(shown, at, format!("the quiz `{path_part}` cannot be read: {why}"))
@@ -245,7 +337,7 @@ impl Expander<'_> {
         base: &Path,
         shown: &Path,
         at: Pos,
-        depth: usize,
+        inner: Place,
     ) -> Option<String> {
         let mut words = args.split_whitespace();
         let spec = words.next().unwrap_or("");
@@ -266,7 +358,7 @@ impl Expander<'_> {
             return error(self, format!("`{{{{#{name}}}}}` names no file"));
         }
         let target = base.join(path_part);
-        if depth + 1 >= MAX_DEPTH {
+        if inner.depth >= MAX_DEPTH {
             return error(
                 self,
                 format!("`{path_part}`: includes nest more than {MAX_DEPTH} deep"),
@@ -300,8 +392,17 @@ impl Expander<'_> {
         };
         self.out.files.push(canonical.clone());
         let content = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let inner_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
+        // Lines of the file before the first line taken (rustdoc_include's hidden lines and
+        // anchors' marks inside the range are not told apart: close enough for a message).
+        let mut skipped = 0;
         let taken = match name {
             "playground" | "playpen" => {
+                // The fence's line and the code's first line are both the file's first.
+                let origins = &mut self.out.origins;
+                for from in [inner.page_line, inner.page_line + 1] {
+                    origins.push(from, &inner_shown, 1, inner.shift, inner.note.clone());
+                }
                 let mut body = content;
                 if !body.ends_with('\n') {
                     body.push('\n');
@@ -319,6 +420,7 @@ impl Expander<'_> {
                     if name == "rustdoc_include" {
                         rustdoc_lines(&content, start, end)
                     } else {
+                        skipped = start;
                         take_lines(&content, start, end)
                     }
                 }
@@ -326,6 +428,10 @@ impl Expander<'_> {
                     let got = if name == "rustdoc_include" {
                         rustdoc_anchor(&content, anchor)
                     } else {
+                        skipped = content
+                            .lines()
+                            .position(|l| anchor_mark(l, "ANCHOR:") == Some(anchor))
+                            .map_or(0, |i| i + 1);
                         take_anchor(&content, anchor)
                     };
                     match got {
@@ -339,20 +445,35 @@ impl Expander<'_> {
         };
         // What was included is expanded from its own folder; its messages name its file.
         let inner_base = target.parent().unwrap_or(Path::new("")).to_path_buf();
-        let inner_shown = shown.parent().unwrap_or(Path::new("")).join(path_part);
         self.stack.push(target);
         let mut expanded = String::with_capacity(taken.len());
-        self.expand_into(
-            &mut expanded,
-            &taken,
-            &inner_base,
-            &inner_shown,
-            0,
-            depth + 1,
-        );
+        let inner = Place {
+            line_offset: skipped,
+            ..inner
+        };
+        self.expand_into(&mut expanded, &taken, &inner_base, &inner_shown, inner);
         self.stack.pop();
         Some(expanded)
     }
+}
+
+/// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
+/// `content/x.md`); the file itself was found through the jail.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The next `{{#name args}}` or `\{{#…}}` at or after `from`.

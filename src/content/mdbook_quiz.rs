@@ -95,9 +95,14 @@ struct TracingAnswer {
     line_number: Option<u64>,
 }
 
-/// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), or why it cannot be
-/// read (the TOML parser's message, with its line).
-pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
+/// The line of a quiz block (0 the fence) that holds its first question: each question is on a
+/// line of its own, so a problem in one is found at its line and told at its TOML's.
+pub const FIRST_QUESTION_LINE: usize = 2;
+
+/// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
+/// each of its questions comes from (one a line from [`FIRST_QUESTION_LINE`]), or why it cannot
+/// be read (the TOML parser's message, with its line).
+pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), String> {
     let quiz: Quiz = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
@@ -108,9 +113,24 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
             None => message,
         }
     })?;
+    // The `[[questions]]` tables in order: the n-th question's line (the first line when the
+    // questions are written some other way, as an inline array).
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[questions]]"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let headers = if headers.len() == quiz.questions.len() {
+        headers
+    } else {
+        vec![1; quiz.questions.len()]
+    };
+    let mut lines = Vec::new();
     let mut questions = Vec::new();
     let mut opened: Vec<String> = Vec::new();
     for (n, q) in quiz.questions.into_iter().enumerate() {
+        let toml_line = headers.get(n).copied().unwrap_or(1);
         let group_context = |group: &Option<String>, opened: &mut Vec<String>| {
             group
                 .as_ref()
@@ -194,6 +214,8 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
                 questions.push(next);
             }
         }
+        // A Tracing question made two: both come from its table.
+        lines.resize(questions.len(), toml_line);
     }
     // Drop the explanations that are absent (null is not a string to the quiz schema).
     for q in &mut questions {
@@ -202,8 +224,17 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<String, String> {
         }
     }
     // YAML is a superset of JSON: the block is JSON, so every string is quoted safely.
-    let body = serde_json::json!({ "id": id, "questions": questions });
-    Ok(format!("```quiz\n{body}\n```\n"))
+    // One question a line (flow YAML may continue on lines indented past the block's own).
+    let mut block = format!(
+        "```quiz\n{{\"id\": {}, \"questions\": [\n",
+        serde_json::Value::from(id)
+    );
+    for (n, q) in questions.iter().enumerate() {
+        let comma = if n + 1 < questions.len() { "," } else { "" };
+        block.push_str(&format!(" {q}{comma}\n"));
+    }
+    block.push_str(" ]}\n```\n");
+    Ok((block, lines))
 }
 
 fn with_lead(lead: Option<String>, prompt: &str) -> String {
@@ -263,7 +294,9 @@ prompt.program = "fn main() { println!(\"hi\"); }"
 answer.doesCompile = true
 answer.stdout = "hi"
 "#;
-        let block = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e}"));
+        let (block, lines) = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e}"));
+        // The TOML opens with an empty line; the Tracing question makes two.
+        assert_eq!(lines, [2, 11, 18, 25, 25]);
         let json = block
             .strip_prefix("```quiz\n")
             .and_then(|b| b.strip_suffix("\n```\n"))

@@ -50,6 +50,8 @@ pub struct Page {
     pub body: std::sync::Arc<str>,
     /// Lines of the file before `body` (front matter), for positions.
     pub body_line: usize,
+    /// Where the lines of `body` came from, when includes brought in other files' lines.
+    pub origins: Option<std::sync::Arc<crate::diag::Origins>>,
     /// A hash of the Markdown file, for serve's caches (0 for generated pages, and in plain
     /// builds, which do not need it).
     pub hash: u64,

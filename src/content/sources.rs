@@ -36,6 +36,8 @@ pub struct Source {
     /// The files included into it (canonical paths): serve re-reads it on every build, as a
     /// change to an included file does not touch its own.
     pub includes: Vec<PathBuf>,
+    /// Where the lines of `body` came from, when includes brought in other files' lines.
+    pub origins: Option<Arc<crate::diag::Origins>>,
 }
 
 /// What identifies a version of a file without reading it.
@@ -271,9 +273,12 @@ fn read_one(
         value(&mut h);
         h.finish()
     };
-    let (body, mut directive_diags, includes): (Arc<str>, _, _) = match expanded {
-        Some(e) => (Arc::from(e.text.as_str()), e.diags, e.files),
-        None => (Arc::from(split.body), Vec::new(), Vec::new()),
+    let (body, mut directive_diags, includes, origins): (Arc<str>, _, _, _) = match expanded {
+        Some(e) => {
+            let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
+            (Arc::from(e.text.as_str()), e.diags, e.files, origins)
+        }
+        None => (Arc::from(split.body), Vec::new(), Vec::new(), None),
     };
     directive_diags.extend(key_problems);
     let included = !includes.is_empty();
@@ -290,6 +295,7 @@ fn read_one(
         warning,
         directive_diags,
         includes,
+        origins,
         front,
         body,
         body_line: split.body_line,
@@ -315,6 +321,7 @@ pub fn refresh(
     for page in &mut course.pages {
         if let Some(source) = page.src_rel.as_ref().and_then(|p| by_path.remove(p)) {
             page.body = source.body;
+            page.origins = source.origins;
             page.hash = source.hash;
             if let Ok(front) = source.front {
                 page.front = front;

@@ -27,6 +27,7 @@ fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diag
         number: None,
         body: src.body,
         body_line: src.body_line,
+        origins: src.origins,
         hash: src.hash,
         quiz: None,
         front,
@@ -145,6 +146,7 @@ fn add_home(
             },
             body: "".into(),
             body_line: 0,
+            origins: None,
             hash: 0,
             quiz: None,
         },
@@ -262,6 +264,7 @@ fn generated_chapter(sub: &Path, name: &str) -> Page {
         front: FrontMatter::default(),
         body: "".into(),
         body_line: 0,
+        origins: None,
         hash: 0,
         quiz: None,
     }

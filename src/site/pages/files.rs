@@ -240,6 +240,7 @@ mod tests {
                 front: Default::default(),
                 body: "".into(),
                 body_line: 0,
+                origins: None,
                 hash: 0,
                 quiz: None,
             });

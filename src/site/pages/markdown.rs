@@ -208,6 +208,16 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         std::borrow::Cow::Borrowed(&*page.body)
     };
     let mut out = markdown::render(&body, &ctx);
+    // The Markdown step counts the expanded page's lines; text an include brought in is
+    // reported at its own file's line.
+    if let Some(origins) = &page.origins {
+        for d in &mut out.diags {
+            origins.relocate(source, d);
+        }
+        for link in &mut out.links {
+            origins.locate(source, &mut link.source, &mut link.pos);
+        }
+    }
     // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
     if let Some(quiz) = &page.quiz {
         out.appendix = widgets.quiz_markup(quiz, &mut out);
