@@ -275,9 +275,11 @@ fn a_template_that_loops_forever_runs_out_of_fuel() {
         ("content/a.md", "# A\n"),
         (
             "theme/templates/404.html",
-            "{% extends \"base.html\" %}\n{% block content %}\n{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}\n{% endblock %}\n",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}{% endfor %}{% endfor %}{% endfor %}\n{% endblock %}\n",
         ),
     ]);
+    // The loop writes nothing: one that writes stops at the output bound first (4 MB, before
+    // the fuel runs out; `a_template_that_writes_too_much_*`).
     refused(c.path(), &["theme/templates/404.html", "fuel"]);
 }
 
@@ -1619,4 +1621,109 @@ fn a_problem_in_an_mdbook_quiz_names_its_toml_file_and_line() {
         ],
     );
     assert!(!all.contains("content/a.md:6:"), "{all}");
+}
+
+/// A page's Markdown is at most 32 MB after includes, but its HTML can be many times that (510
+/// quizzes of 2,000 choices made a 175 MB page): rendering stops past 64 MB of HTML with an
+/// error at the page's line, and the previous site stays. `&` is 5 bytes of HTML a byte.
+#[test]
+fn a_page_whose_html_passes_64_mb_stops_rendering() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nFine.\n")]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    let line = format!("{}\n", "&".repeat(99));
+    fs::write(
+        c.path().join("content/a.md"),
+        format!("# A\n\n{}", line.repeat(140_000)),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("error: content/a.md:"), "{all}");
+    assert!(
+        all.contains("the page's HTML grows past 64 MB here"),
+        "{all}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "{all}");
+    assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+}
+
+/// Red team (rt2 case 26): a course's own template that prints a doubled string wrote 32 MB a
+/// page, 3.2 GB for 100 one-line lessons, exit 0. What one render may write is bounded (4 MB
+/// plus 8 bytes a byte of its view, render/mod.rs): past it the build fails naming the template
+/// and the page, whether the bytes come in one write or in many, and the previous site stays.
+#[test]
+fn a_template_that_writes_too_much_fails_naming_it_and_the_page() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
+        ),
+        ("content/a.md", "# A\n\nSome text.\n"),
+        ("theme/theme.css", "/* the course's own */\n"),
+    ]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    for bomb in [
+        "{{ \"x\" * 5000000 }}",
+        "{% for i in range(1000) %}{% for j in range(1000) %}xxxxxxxx{% endfor %}{% endfor %}",
+    ] {
+        fs::create_dir_all(c.path().join("theme/templates")).unwrap();
+        fs::write(c.path().join("theme/templates/page.html"), bomb).unwrap();
+        let started = Instant::now();
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{bomb}:\n{all}");
+        assert!(
+            all.contains("error: theme/templates/page.html: template error: the template writes more than 4 MB for the page \""),
+            "{bomb}:\n{all}"
+        );
+        assert!(!all.contains("panicked"), "{all}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{bomb}");
+        assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+    }
+    // A page's own size raises its bound: 600 KB of Markdown may be printed more than 4 MB over.
+    let big = format!("# A\n\n{}\n", "word ".repeat(120_000));
+    fs::write(c.path().join("content/a.md"), big).unwrap();
+    fs::write(
+        c.path().join("theme/templates/page.html"),
+        "{% for i in range(7) %}{{ content|safe }}{% endfor %}",
+    )
+    .unwrap();
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fs::metadata(c.path().join("site/a.html")).unwrap().len() > 4 << 20);
+}
+
+/// Red team (rt2 case 03): `{{#quiz}}` was not counted as an include, so 20,000 of them were
+/// accepted on one page (includes stop at 10,000). It is refused at the directive past the
+/// limit, quickly, and the previous site stays.
+#[test]
+fn quiz_directives_count_as_includes() {
+    let quiz = "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"P\"\nprompt.distractors = [\"a\", \"b\"]\nanswer.answer = \"right\"\n";
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/q.toml", quiz),
+        ("content/a.md", "# A\n\n{{#quiz q.toml}}\n"),
+    ]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    // The 10,001st directive is on line 3 + 2 × 10,000.
+    let page = format!("# A\n\n{}", "{{#quiz q.toml}}\n\n".repeat(10_001));
+    fs::write(c.path().join("content/a.md"), page).unwrap();
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("content/a.md:20003:1: the page has more than 10000 includes"),
+        "{all}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5), "{all}");
+    assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
 }

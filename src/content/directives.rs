@@ -171,6 +171,10 @@ impl Expander<'_> {
                     resume(self, "");
                 }
                 "quiz" if !found.args.trim().is_empty() => {
+                    // A quiz is an include too: 510 of one 15 KB quiz made a 175 MB page.
+                    if !self.count_include(shown, at) {
+                        return;
+                    }
                     match self.quiz(found.args, base, shown, at, page_line) {
                         Some(block) => {
                             out.push_str(&block);
@@ -185,17 +189,7 @@ impl Expander<'_> {
                     // Included lines carry the indentation of the directive's own line (an
                     // include inside a list item stays in it).
                     let prefix = out.rsplit('\n').next().unwrap_or("").to_string();
-                    self.includes += 1;
-                    if self.includes > MAX_INCLUDES {
-                        self.budget_exceeded = true;
-                        self.out.diags.push(
-                            Diagnostic::error(
-                                shown,
-                                at,
-                                format!("the page has more than {MAX_INCLUDES} includes, counting the includes of included files"),
-                            )
-                            .with_help("include fewer, larger files"),
-                        );
+                    if !self.count_include(shown, at) {
                         return;
                     }
                     let inner = Place {
@@ -254,6 +248,25 @@ impl Expander<'_> {
             }
         }
         out.push_str(&text[done..]);
+    }
+
+    /// Count one more include (or quiz) of the page; past [`MAX_INCLUDES`], report it at `at`
+    /// and return false: the page's expansion stops.
+    fn count_include(&mut self, shown: &Path, at: Pos) -> bool {
+        self.includes += 1;
+        if self.includes <= MAX_INCLUDES {
+            return true;
+        }
+        self.budget_exceeded = true;
+        self.out.diags.push(
+            Diagnostic::error(
+                shown,
+                at,
+                format!("the page has more than {MAX_INCLUDES} includes, counting `{{{{#quiz}}}}` and the includes of included files"),
+            )
+            .with_help("include fewer, larger files"),
+        );
+        false
     }
 
     /// mdbook-quiz's `{{#quiz file.toml}}`: the quiz as a coursebook quiz block

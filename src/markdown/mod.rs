@@ -159,17 +159,64 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = unbalanced_math(events, body, &env);
     let events = links::rewrite(events, &env);
     let events = task_list_labels(events, ctx.strings);
-    let mut html = String::new();
-    match ctx.mentions {
-        Some(m) => pulldown_cmark::html::push_html(
+    // Where the writer is, for the message if the page's HTML passes its bound.
+    let last = std::cell::Cell::new(0);
+    let events = events.map(|(e, range)| {
+        last.set(range.start);
+        (e, range)
+    });
+    let mut html = Capped {
+        html: String::new(),
+        limit: MAX_PAGE_HTML,
+    };
+    let written = match ctx.mentions {
+        Some(m) => pulldown_cmark::html::write_html_fmt(
             &mut html,
             mentions::link(events, m, &env, body.len()).map(|(e, _)| e),
         ),
-        None => pulldown_cmark::html::push_html(&mut html, events.map(|(e, _)| e)),
+        None => pulldown_cmark::html::write_html_fmt(&mut html, events.map(|(e, _)| e)),
+    };
+    // The only error Capped returns: the page stopped rendering at the event that passed it.
+    if written.is_err() {
+        out.borrow_mut().diags.push(
+            Diagnostic::error(
+                ctx.source,
+                at(last.get()),
+                format!(
+                    "the page's HTML grows past {} MB here; the page is not rendered further",
+                    MAX_PAGE_HTML >> 20
+                ),
+            )
+            .with_help("split the page, or repeat fewer quizzes, includes or widgets on it"),
+        );
     }
     let mut out = out.into_inner();
-    out.html = html;
+    out.html = html.html;
     out
+}
+
+/// What one page's Markdown may render to. Its Markdown is at most 32 MB after includes
+/// (content/directives.rs), but a line of Markdown can stand for far more HTML: one
+/// `{{#quiz}}` of 2,000 choices is 350 KB of markup, and 510 of them made a 175 MB page (960 MB
+/// of memory, 9 s). The largest page of the 1,000-lesson bench is a few hundred KB; 64 MB is
+/// the Markdown bound twice, room for any page written by hand.
+const MAX_PAGE_HTML: usize = 64 << 20;
+
+/// A page's HTML that refuses the write that would take it past `limit`, so pulldown-cmark's
+/// writer stops pulling events (and rendering widgets) there instead of being measured after.
+struct Capped {
+    html: String,
+    limit: usize,
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.html.len().saturating_add(s.len()) > self.limit {
+            return Err(std::fmt::Error);
+        }
+        self.html.push_str(s);
+        Ok(())
+    }
 }
 
 /// The text of an HTML fragment: tags dropped, the common entities decoded (for titles and

@@ -8,12 +8,31 @@ use crate::theme::{TEMPLATES, Theme};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod quiz;
 pub mod widgets;
 
 /// Instructions one page's render may run.
 const TEMPLATE_FUEL: u64 = 50_000_000;
+
+/// What one render of a course's own template may write: [`OUTPUT_BASE`] plus
+/// [`OUTPUT_PER_VIEW_BYTE`] per byte of its view as JSON (so every string it may print counts:
+/// the page's HTML and quiz, print.html's every chapter, the contents page's every lesson; and
+/// each list entry brings its field names, room for its markup). Fuel bounds instructions, not
+/// bytes: one `{{ s }}` of a doubled string wrote 32 MB a page, 3.2 GB for 100 one-line lessons.
+/// 4 MB is far above any page of the default theme but print.html and the contents page (which
+/// the view term covers); 8 a byte lets a theme print each value twice, escaped (`"` is 6 bytes
+/// as `&quot;`), which no theme we know of needs.
+const OUTPUT_BASE: u64 = 4 << 20;
+const OUTPUT_PER_VIEW_BYTE: u64 = 8;
+/// And all renders of a build together, so 10,000 one-line pages of 4 MB cannot fill a disk:
+/// this much plus [`SITE_OUTPUT_PER_INPUT_BYTE`] per byte of the course's lessons and
+/// [`SITE_OUTPUT_PER_PAGE`] per page (the sidebar, header and footer every page repeats: 20 KB
+/// on the default theme).
+const SITE_OUTPUT_BASE: u64 = 256 << 20;
+const SITE_OUTPUT_PER_INPUT_BYTE: u64 = 16;
+const SITE_OUTPUT_PER_PAGE: u64 = 256 << 10;
 
 pub struct Renderer {
     env: Environment<'static>,
@@ -23,6 +42,8 @@ pub struct Renderer {
     strings: Strings,
     /// A hash of every template's source: `coursebook serve` renders pages again when it changes.
     pub fingerprint: u64,
+    /// What a course's own templates may still write in this build (see [`SITE_OUTPUT_BASE`]).
+    site_left: AtomicU64,
 }
 
 #[derive(Serialize)]
@@ -241,6 +262,7 @@ impl Renderer {
                 root: root.to_path_buf(),
                 strings: strings.clone(),
                 fingerprint,
+                site_left: AtomicU64::new(u64::MAX),
             },
             diags,
         )
@@ -273,12 +295,15 @@ impl Renderer {
             name.to_string(),
             minijinja::Value::from(minijinja::value::Serde(view)),
         )]);
-        if self.theme.dir.is_some() {
-            crate::memory_watch::started(template.name().to_string());
+        if self.theme.dir.is_none() {
+            return template
+                .render(minijinja::Value::from(context))
+                .map_err(|e| template_error(&self.theme, &self.root, &e));
         }
-        template
-            .render(minijinja::Value::from(context))
-            .map_err(|e| template_error(&self.theme, &self.root, &e))
+        crate::memory_watch::started(template.name().to_string());
+        let what = format!("one `{}`", template.name());
+        let context = minijinja::Value::from(context);
+        self.render_bounded(&template, context, view, &what, &self.root)
     }
 
     pub fn render(&self, view: &PageView<'_>, root: &Path) -> Result<String, Diagnostic> {
@@ -286,13 +311,137 @@ impl Renderer {
             .env
             .get_template(view.template)
             .map_err(|e| template_error(&self.theme, root, &e))?;
-        // A course's own theme: named if it runs out of memory (memory_watch.rs).
-        if self.theme.dir.is_some() {
-            crate::memory_watch::started(format!("{} for \"{}\"", view.template, view.title));
+        if self.theme.dir.is_none() {
+            return template
+                .render(minijinja::value::Serde(view))
+                .map_err(|e| template_error(&self.theme, root, &e));
         }
-        template
-            .render(minijinja::value::Serde(view))
-            .map_err(|e| template_error(&self.theme, root, &e))
+        // A course's own theme: named if it runs out of memory (memory_watch.rs), and bounded
+        // in what it writes.
+        crate::memory_watch::started(format!("{} for \"{}\"", view.template, view.title));
+        let what = format!("the page \"{}\"", view.title);
+        let context = minijinja::Value::from(minijinja::value::Serde(view));
+        self.render_bounded(&template, context, view, &what, root)
+    }
+
+    /// Let a course's own templates write this much in all in this build, besides what each
+    /// render may (set once a build knows its course; unbounded until then).
+    pub fn bound_site(&self, lesson_bytes: u64, pages: u64) {
+        let budget = SITE_OUTPUT_BASE
+            .saturating_add(lesson_bytes.saturating_mul(SITE_OUTPUT_PER_INPUT_BYTE))
+            .saturating_add(pages.saturating_mul(SITE_OUTPUT_PER_PAGE));
+        self.site_left.store(budget, Ordering::Relaxed);
+    }
+
+    /// A course's own template rendered into a buffer that refuses to grow past what its view
+    /// allows ([`OUTPUT_BASE`]) or what the site has left ([`SITE_OUTPUT_BASE`]): the render
+    /// stops at the write that would pass it, before its bytes are copied, instead of being
+    /// measured after. `what` names the page or widget in the message.
+    fn render_bounded<V: Serialize>(
+        &self,
+        template: &minijinja::Template<'_, '_>,
+        context: minijinja::Value,
+        view: &V,
+        what: &str,
+        root: &Path,
+    ) -> Result<String, Diagnostic> {
+        let mut view_bytes = Count(0);
+        // These views are plain structs and always serialise; one that did not gets the base.
+        let _ = serde_json::to_writer(&mut view_bytes, view);
+        let own = OUTPUT_BASE.saturating_add(view_bytes.0.saturating_mul(OUTPUT_PER_VIEW_BYTE));
+        let site = self.site_left.load(Ordering::Relaxed);
+        let mut out = Bounded {
+            buf: Vec::new(),
+            limit: own.min(site),
+            refused: false,
+        };
+        let rendered = template.render_captured_to(context, &mut out).map(|_| ());
+        // Renders in parallel may each start with what the site has left: it is overshot by at
+        // most one page's bound a thread.
+        let written = out.buf.len() as u64;
+        let _ = self
+            .site_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                Some(left.saturating_sub(written))
+            });
+        let shown = self.theme.shown_path(template.name(), root);
+        match rendered {
+            // minijinja writes whole `str`s; not UTF-8 would be its bug, reported, not a panic.
+            Ok(()) => String::from_utf8(out.buf).map_err(|_| {
+                Diagnostic::error(
+                    shown,
+                    Pos::FILE,
+                    format!("template error: {what} did not render as UTF-8"),
+                )
+            }),
+            // minijinja replaces the error of a failed write with one that has no template or
+            // line: the render's own template is named.
+            Err(_) if out.refused => {
+                let whose = if own <= site {
+                    format!("{} for {what}", shown_bytes(own))
+                } else {
+                    format!(
+                        "the {} the whole site had left, at {what}",
+                        shown_bytes(site)
+                    )
+                };
+                Err(Diagnostic::error(
+                    shown,
+                    Pos::FILE,
+                    format!("template error: the template writes more than {whose}; it was stopped there"),
+                )
+                .with_help(format!(
+                    "a template may write {} MB plus {OUTPUT_PER_VIEW_BYTE} bytes a byte of what it is given; repeating a page's content many times or growing text in a loop passes that",
+                    OUTPUT_BASE >> 20
+                )))
+            }
+            Err(e) => Err(template_error(&self.theme, root, &e)),
+        }
+    }
+}
+
+/// Counts the bytes written to it (a view's size as JSON).
+struct Count(u64);
+
+impl std::io::Write for Count {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(bytes.len() as u64);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A render's output that fails the write that would take it past `limit`.
+struct Bounded {
+    buf: Vec<u8>,
+    limit: u64,
+    refused: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if (self.buf.len() as u64).saturating_add(bytes.len() as u64) > self.limit {
+            self.refused = true;
+            return Err(std::io::Error::other(
+                "the template's output passes its bound",
+            ));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// "4 MB", "300 KB": a bound as a message shows it.
+fn shown_bytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{} KB", (bytes >> 10).max(1))
     }
 }
 
