@@ -436,12 +436,14 @@ impl std::io::Write for Bounded {
     }
 }
 
-/// "4 MB", "300 KB": a bound as a message shows it.
+/// "4 MB", "300 KB", "20 bytes": a bound as a message shows it (rounded down).
 fn shown_bytes(bytes: u64) -> String {
     if bytes >= 1 << 20 {
         format!("{} MB", bytes >> 20)
+    } else if bytes >= 1 << 10 {
+        format!("{} KB", bytes >> 10)
     } else {
-        format!("{} KB", (bytes >> 10).max(1))
+        format!("{bytes} bytes")
     }
 }
 
@@ -567,6 +569,57 @@ fn template_error(theme: &Theme, root: &Path, e: &minijinja::Error) -> Diagnosti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A course's own widget template: bounded per render (4 MB + 8 a byte of its view) and,
+    /// across renders, by what the site has left; each render's bytes are taken from that.
+    #[test]
+    fn a_course_template_is_stopped_at_its_own_and_the_site_bound() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap_or_else(|e| unreachable!("{e}"));
+        let term = templates.join("term.html");
+        let write =
+            |text: &str| std::fs::write(&term, text).unwrap_or_else(|e| unreachable!("{e}"));
+        let view = crate::render::widgets::MentionView {
+            id: "model",
+            text: "model",
+            href: "../glossary.html#term-model",
+            tip: "tip-model-1",
+            definition_html: "A function.",
+        };
+        let theme = Theme {
+            dir: Some(dir.path().to_path_buf()),
+        };
+        let renderer_for = |theme: &Theme| {
+            let (renderer, diags) = Renderer::new(theme.clone(), dir.path(), &Strings::english());
+            assert!(diags.is_empty(), "{diags:?}");
+            renderer
+        };
+        write("{% for i in range(100) %}{{ m.text }}{% endfor %}");
+        let renderer = renderer_for(&theme);
+        renderer.site_left.store(1_000, Ordering::Relaxed);
+        let first = renderer.render_widget("term.html", "m", &view);
+        assert_eq!(first.map(|h| h.len()).ok(), Some(500));
+        assert_eq!(renderer.site_left.load(Ordering::Relaxed), 500);
+        renderer.render_widget("term.html", "m", &view).ok();
+        let third = renderer.render_widget("term.html", "m", &view);
+        let said = third.err().map(|d| d.message).unwrap_or_default();
+        assert!(
+            said.contains("more than the 0 bytes the whole site had left"),
+            "{said}"
+        );
+        write("{{ \"x\" * 5000000 }}");
+        let renderer = renderer_for(&theme);
+        let said = renderer
+            .render_widget("term.html", "m", &view)
+            .err()
+            .map(|d| format!("{}: {}", d.path.display(), d.message))
+            .unwrap_or_default();
+        assert!(
+            said.contains("templates/term.html: template error: the template writes more than 4 MB for one `term.html`"),
+            "{said}"
+        );
+    }
 
     #[test]
     fn templates_escape_what_html_needs_and_leave_slashes() {
