@@ -288,34 +288,51 @@ fn a_template_that_loops_forever_runs_out_of_fuel() {
 /// theme and the template, exits 1, and leaves the previous site and no staging folder.
 #[test]
 fn a_template_that_doubles_a_string_stops_at_the_memory_budget() {
+    theme_bombs_fail(
+        "# A\n",
+        &[
+            "{% set ns = namespace(s=\"xxxxxxxxxxxxxxxx\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "{% set ns = namespace(s=[]) %}{% for i in range(100) %}{% set ns.s = ns.s + [\"x\" * 50000000] %}{% endfor %}{{ ns.s|length }}",
+            "{% set ns = namespace(s=\"ab\") %}{% for i in range(40) %}{% set ns.s = ns.s|replace(\"a\", ns.s) %}{% endfor %}{{ ns.s|length }}",
+        ],
+        &[
+            "error: theme: the course's templates took more than",
+            "page.html for \"A\"",
+        ],
+        Duration::from_secs(20),
+    );
+}
+
+/// A course with its own theme, built once; then each of `bombs` as its page.html must fail
+/// (exit 1, within `limit`, the output holding each of `needles`), leave the first build's
+/// page as it was and no staging folder. Returns the course for more checks.
+fn theme_bombs_fail(content: &str, bombs: &[&str], needles: &[&str], limit: Duration) -> TempDir {
     let c = course(&[
         (
             "book.toml",
             "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
         ),
-        ("content/a.md", "# A\n"),
+        ("content/a.md", content),
         ("theme/theme.css", "/* the course's own */\n"),
     ]);
     let first = coursebook(&["build", "-q"], c.path());
     assert!(first.status.success(), "{}", text(&first));
     let before = fs::read(c.path().join("site/a.html")).unwrap();
-    for bomb in [
-        "{% set ns = namespace(s=\"xxxxxxxxxxxxxxxx\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
-        "{% set ns = namespace(s=[]) %}{% for i in range(100) %}{% set ns.s = ns.s + [\"x\" * 50000000] %}{% endfor %}{{ ns.s|length }}",
-        "{% set ns = namespace(s=\"ab\") %}{% for i in range(40) %}{% set ns.s = ns.s|replace(\"a\", ns.s) %}{% endfor %}{{ ns.s|length }}",
-    ] {
+    for bomb in bombs {
         fs::create_dir_all(c.path().join("theme/templates")).unwrap();
         fs::write(c.path().join("theme/templates/page.html"), bomb).unwrap();
         let started = Instant::now();
         let out = coursebook(&["build"], c.path());
         let all = text(&out);
         assert_eq!(out.status.code(), Some(1), "{bomb}:\n{all}");
-        assert!(
-            all.contains("error: theme: the course's templates took more than")
-                && all.contains("page.html for \"A\""),
-            "{all}"
-        );
-        assert!(started.elapsed() < Duration::from_secs(20), "{bomb}");
+        assert!(!all.contains("panicked"), "{all}");
+        for needle in needles {
+            assert!(
+                all.contains(needle),
+                "{bomb}: expected {needle:?} in:\n{all}"
+            );
+        }
+        assert!(started.elapsed() < limit, "{bomb}");
         assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
         let left: Vec<_> = fs::read_dir(c.path())
             .unwrap()
@@ -325,6 +342,7 @@ fn a_template_that_doubles_a_string_stops_at_the_memory_budget() {
             .collect();
         assert!(left.is_empty(), "{left:?}");
     }
+    c
 }
 
 #[test]
@@ -1657,35 +1675,17 @@ fn a_page_whose_html_passes_64_mb_stops_rendering() {
 /// and the page, whether the bytes come in one write or in many, and the previous site stays.
 #[test]
 fn a_template_that_writes_too_much_fails_naming_it_and_the_page() {
-    let c = course(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"theme\"\n",
-        ),
-        ("content/a.md", "# A\n\nSome text.\n"),
-        ("theme/theme.css", "/* the course's own */\n"),
-    ]);
-    let first = coursebook(&["build", "-q"], c.path());
-    assert!(first.status.success(), "{}", text(&first));
-    let before = fs::read(c.path().join("site/a.html")).unwrap();
-    for bomb in [
-        "{{ \"x\" * 5000000 }}",
-        "{% for i in range(1000) %}{% for j in range(1000) %}xxxxxxxx{% endfor %}{% endfor %}",
-    ] {
-        fs::create_dir_all(c.path().join("theme/templates")).unwrap();
-        fs::write(c.path().join("theme/templates/page.html"), bomb).unwrap();
-        let started = Instant::now();
-        let out = coursebook(&["build"], c.path());
-        let all = text(&out);
-        assert_eq!(out.status.code(), Some(1), "{bomb}:\n{all}");
-        assert!(
-            all.contains("error: theme/templates/page.html: template error: the template writes more than 4 MB for the page \""),
-            "{bomb}:\n{all}"
-        );
-        assert!(!all.contains("panicked"), "{all}");
-        assert!(started.elapsed() < Duration::from_secs(10), "{bomb}");
-        assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
-    }
+    let c = theme_bombs_fail(
+        "# A\n\nSome text.\n",
+        &[
+            "{{ \"x\" * 5000000 }}",
+            "{% for i in range(1000) %}{% for j in range(1000) %}xxxxxxxx{% endfor %}{% endfor %}",
+        ],
+        &[
+            "error: theme/templates/page.html: template error: the template writes more than 4 MB for the page \"",
+        ],
+        Duration::from_secs(10),
+    );
     // A page's own size raises its bound: 600 KB of Markdown may be printed more than 4 MB over.
     let big = format!("# A\n\n{}\n", "word ".repeat(120_000));
     fs::write(c.path().join("content/a.md"), big).unwrap();
