@@ -1440,7 +1440,7 @@ fn a_theme_that_holds_the_site_or_the_course_is_refused() {
     }
     for (dir, why) in [
         ("th", "theme folder"),
-        (".git", "hidden"),
+        (".git", "inside `.git`"),
         (".", "not the course folder"),
     ] {
         let book = format!(

@@ -224,12 +224,10 @@ fn cache_dir_refused(
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Some("it must be a folder inside the course, without `..`".to_string());
     }
-    // `.git` and the like are the machine's, not the course's.
-    if rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    {
-        return Some("it names a hidden folder (`.git`, `.cache`)".to_string());
+    // The repository's own folder is git's, not the course's (`.cache/…` is fine: the
+    // documented example).
+    if rel.components().any(|c| c.as_os_str() == ".git") {
+        return Some("it is inside `.git`, the repository's own folder".to_string());
     }
     let full = root.join(rel);
     // The theme folder is published whole: cache files there would be too.
