@@ -62,7 +62,8 @@ impl Watch {
                     if resident().is_some_and(|now| now > limit) {
                         exceeded(&theme, budget);
                     }
-                    std::thread::sleep(EVERY);
+                    // Woken early when the watch stops (serve rebuilds wait for the join).
+                    std::thread::park_timeout(EVERY);
                 }
             })
             .ok()?;
@@ -77,6 +78,7 @@ impl Drop for Watch {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
             let _ = thread.join();
         }
         if let Ok(mut staging) = STAGING.lock() {
