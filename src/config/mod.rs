@@ -513,14 +513,12 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     let shown = |key: &str, value: String, diags: &mut Diagnostics| {
         let (clean, changed) = crate::content::frontmatter::clean_text(value);
         if changed {
-            diags.push(
-                Diagnostic::warning(
-                    path,
-                    key_pos(text, key),
-                    format!("`{key}` has control or bidi-override characters; shown as U+FFFD"),
-                )
-                .with_help("remove them from book.toml"),
-            );
+            diags.push(crate::content::frontmatter::replaced_warning(
+                path,
+                key_pos(text, key),
+                &format!("`{key}`"),
+                "remove them from book.toml",
+            ));
         }
         clean
     };

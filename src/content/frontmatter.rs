@@ -113,6 +113,26 @@ pub fn clean_in_place(text: &mut String) -> bool {
     changed
 }
 
+/// The warning for text in which [`clean_text`] replaced something: `what` (a key, a
+/// question, an entry) at `pos`, with `help` saying where to remove them.
+pub fn replaced_warning(
+    path: impl AsRef<Path>,
+    pos: crate::diag::Pos,
+    what: &str,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        path.as_ref(),
+        pos,
+        format!("{what} has control or bidi-override characters; shown as U+FFFD"),
+    )
+    .with_help(help)
+}
+
+/// The help for text from YAML, where an escape is how they get in.
+pub const FROM_YAML_ESCAPE: &str =
+    "remove them (a YAML escape such as \"\\0\" or \"\\u202E\" puts them there)";
+
 /// What [`clean_text`] replaces: controls but tab and newline, and bidi overrides.
 pub fn unsafe_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n')) || crate::diag::is_bidi_control(c)
@@ -132,14 +152,12 @@ pub fn clean(
             .lines()
             .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
             .unwrap_or(0);
-        out.push(
-            Diagnostic::warning(
-                path,
-                crate::diag::Pos::new(line_offset + line + 1, 1),
-                format!("`{key}` has control or bidi-override characters; shown as U+FFFD"),
-            )
-            .with_help("remove them from the front matter"),
-        );
+        out.push(replaced_warning(
+            path,
+            crate::diag::Pos::new(line_offset + line + 1, 1),
+            &format!("`{key}`"),
+            "remove them from the front matter",
+        ));
     };
     for (key, value) in [
         ("title", &mut front.title),

@@ -1,7 +1,7 @@
 //! The glossary: one YAML list of terms that feeds the glossary page, each lesson's Key terms,
 //! and linked mentions in prose.
 
-use super::frontmatter::clean_in_place;
+use super::frontmatter::{FROM_YAML_ESCAPE, clean_in_place, replaced_warning};
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::slugify;
 use crate::yaml::{self, Spanned, pos_of};
@@ -93,16 +93,12 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
             any |= clean_in_place(&mut name.value);
         }
         if any {
-            diags.push(
-                Diagnostic::warning(
-                    path,
-                    pos_of(item, 0),
-                    "this entry has control or bidi-override characters; shown as U+FFFD",
-                )
-                .with_help(
-                    "remove them (a YAML escape such as \"\\0\" or \"\\u202E\" puts them there)",
-                ),
-            );
+            diags.push(replaced_warning(
+                path,
+                pos_of(item, 0),
+                "this entry",
+                FROM_YAML_ESCAPE,
+            ));
         }
     }
     let mut glossary = Glossary::default();

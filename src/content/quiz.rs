@@ -2,7 +2,7 @@
 //! mistake deserves, and the answer-key check through quiz-wasm's grader (the same code that
 //! grades in the browser), so a broken key never reaches a learner.
 
-use super::frontmatter::clean_in_place;
+use super::frontmatter::{FROM_YAML_ESCAPE, clean_in_place, replaced_warning};
 use super::{Course, Page};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
@@ -208,14 +208,7 @@ pub fn parse(
     let err = |pos: Pos, msg: String| Diagnostic::error(path, pos, msg);
     // A YAML escape ("\0", "\u202E") can put NULs, controls or bidi overrides in text shown
     // on the page: replaced, with a warning at the question (or at the top for the quiz's own).
-    let unsafe_text = |pos: Pos, what: &str| {
-        Diagnostic::warning(
-            path,
-            pos,
-            format!("{what} has control or bidi-override characters; shown as U+FFFD"),
-        )
-        .with_help("remove them (a YAML escape such as \"\\0\" or \"\\u202E\" puts them there)")
-    };
+    let unsafe_text = |pos: Pos, what: &str| replaced_warning(path, pos, what, FROM_YAML_ESCAPE);
     let mut top = false;
     for text in [&mut raw.id, &mut raw.title].into_iter().flatten() {
         top |= clean_in_place(text);

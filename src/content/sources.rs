@@ -257,14 +257,12 @@ fn read_one(
         if changed {
             let at = split.body.find("{{#title").unwrap_or(0);
             let line = split.body_line + split.body[..at].matches('\n').count() + 1;
-            key_problems.push(
-                Diagnostic::warning(
-                    &root_rel,
-                    crate::diag::Pos::new(line, 1),
-                    "`{{#title}}` has control or bidi-override characters; shown as U+FFFD",
-                )
-                .with_help("remove them from the title"),
-            );
+            key_problems.push(frontmatter::replaced_warning(
+                &root_rel,
+                crate::diag::Pos::new(line, 1),
+                "`{{#title}}`",
+                "remove them from the title",
+            ));
         }
         front.html_title = Some(title);
     }

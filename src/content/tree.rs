@@ -86,6 +86,21 @@ fn take_index(
     }
 }
 
+/// Whether `rel` under `src` is a regular file reached without passing a symbolic link: a look
+/// through a link (`content/out -> /etc`) would probe what exists outside the course. Only for
+/// the wording of a message, so a link simply counts as "not there".
+fn plain_file_under(src: &Path, rel: &Path) -> bool {
+    let mut at = src.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if !meta.file_type().is_symlink() => {}
+            _ => return false,
+        }
+    }
+    std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file())
+}
+
 fn is_index(path: &Path) -> bool {
     matches!(stem_of(path).as_str(), "index" | "README")
 }
@@ -401,8 +416,7 @@ impl SummaryCtx<'_> {
             // A path that climbs out of the sources (or is absolute) is not even looked at: a
             // look is a probe of what exists outside. Links are not followed either.
             let outside = crate::content::quiz::normalized(&key).is_none();
-            let exists = !outside
-                && std::fs::symlink_metadata(self.config.src.join(&key)).is_ok_and(|m| m.is_file());
+            let exists = !outside && plain_file_under(&self.config.src, &key);
             let message = if outside {
                 format!("{file} is outside the course's source folder")
             } else if exists {

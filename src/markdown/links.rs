@@ -77,12 +77,9 @@ pub fn relative_url(from_page: &str, to: &str) -> String {
         .count()
         .min(to_parts.len().saturating_sub(1));
     let mut out = "../".repeat(from_dirs.len() - common);
-    for (i, part) in to_parts[common..].iter().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        percent_encode_into(part, &mut out);
-    }
+    // What is left of `to` after its `common` leading folders (each with its `/`).
+    let skipped: usize = to_parts[..common].iter().map(|p| p.len() + 1).sum();
+    encode_path_into(&to[skipped..], &mut out);
     out
 }
 
@@ -90,13 +87,17 @@ pub fn relative_url(from_page: &str, to: &str) -> String {
 /// [`percent_encode_into`]: for addresses written outside a page's own links (the search index).
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
+    encode_path_into(path, &mut out);
+    out
+}
+
+fn encode_path_into(path: &str, out: &mut String) {
     for (i, segment) in path.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
-        percent_encode_into(segment, &mut out);
+        percent_encode_into(segment, out);
     }
-    out
 }
 
 /// A file name as one URL path segment: characters that would end or change the segment (`#`,

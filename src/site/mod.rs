@@ -138,14 +138,12 @@ pub fn build_cached(
     diags.extend(template_errors);
     // What a course's own templates may write in all (render/mod.rs); the generated pages
     // (contents, glossary, 404, print) count as pages too.
-    renderer.bound_site(
-        course.pages.iter().map(|p| p.body.len() as u64).sum(),
-        course.pages.len() as u64 + 4,
-    );
+    // Both bounds below grow with the course's Markdown.
+    let lessons: u64 = course.pages.iter().map(|p| p.body.len() as u64).sum();
+    renderer.bound_site(lessons, course.pages.len() as u64 + 4);
     // A course's own templates are course input that fuel does not bound in bytes: the build
     // stops if they make it grow past a budget (memory_watch.rs). Ours run unwatched.
     let watch = theme.dir.as_ref().and_then(|dir| {
-        let lessons: u64 = course.pages.iter().map(|p| p.body.len() as u64).sum();
         crate::memory_watch::Watch::start(
             crate::memory_watch::BASE
                 .saturating_add(lessons.saturating_mul(crate::memory_watch::PER_INPUT_BYTE)),
