@@ -1488,6 +1488,25 @@ fn pages_that_differ_only_in_case_are_a_warning() {
     assert!(all.contains("differ only in case"), "{all}");
 }
 
+/// Pages whose URLs differ only in Unicode form (an accent composed or combining) are one file
+/// on macOS: a warning that says which.
+#[test]
+fn pages_that_differ_only_in_unicode_form_are_a_warning() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/caf\u{e9}.md", "# Composed\n"),
+        ("content/cafe\u{301}.md", "# Decomposed\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("differ only in Unicode form (an accented letter composed or decomposed): on macOS one overwrites the other"),
+        "{all}"
+    );
+    assert_eq!(all.matches("differ only in").count(), 1, "{all}");
+}
+
 /// `{{#title}}` text is cleaned as a front matter title is.
 #[test]
 fn control_characters_in_a_title_directive_never_reach_the_page() {

@@ -7,6 +7,7 @@ use crate::confine;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
 
 /// `01-what-is-a-model` → `what-is-a-model`; a name that is only a number stays.
 pub fn strip_number(name: &str) -> &str {
@@ -132,7 +133,9 @@ pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
     let generated = &GENERATED[..if print { 5 } else { 4 }];
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     // URLs that differ only in case are two files here and one on macOS's and Windows' file
-    // systems (and some servers'): the second overwrites the first there.
+    // systems (and some servers'): the second overwrites the first there. So are URLs that
+    // differ only in Unicode form (`café` with one accented letter or with a combining accent:
+    // macOS stores both as one name).
     let mut folded: BTreeMap<String, (&str, &Path)> = BTreeMap::new();
     for page in &course.pages {
         let Some(source) = page.source.as_deref() else {
@@ -160,15 +163,27 @@ pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
             );
             continue;
         }
-        if let Some((url, first)) = folded.insert(page.url.to_lowercase(), (&page.url, source))
+        let fold = page.url.nfc().collect::<String>().to_lowercase();
+        if let Some((url, first)) = folded.insert(fold, (&page.url, source))
             && url != page.url
         {
+            // Windows keeps both Unicode forms apart; macOS folds both.
+            let (how, where_) = if url.to_lowercase() == page.url.to_lowercase() {
+                ("case", "macOS and Windows")
+            } else if url.nfc().eq(page.url.nfc()) {
+                (
+                    "Unicode form (an accented letter composed or decomposed)",
+                    "macOS",
+                )
+            } else {
+                ("case and Unicode form", "macOS")
+            };
             diags.push(
                 Diagnostic::warning(
                     source,
                     Pos::FILE,
                     format!(
-                        "this page ({}) and {} ({url}) differ only in case: on macOS and Windows one overwrites the other",
+                        "this page ({}) and {} ({url}) differ only in {how}: on {where_} one overwrites the other",
                         page.url,
                         first.display(),
                     ),

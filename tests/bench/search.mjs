@@ -65,7 +65,9 @@ const sections = [];
 const everywhere = [];
 for (const url of pages(site)) {
   const html = readFileSync(path.join(site, url), 'utf8');
-  const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  // The lesson's own content: not its navigation (the pager's "Next: …" is not the section's
+  // text, and the search rightly does not index it).
+  const main = html.slice(html.indexOf('<main'), html.indexOf('</main>')).replace(/<nav\b[^]*?<\/nav>/g, ' ');
   const parts = main.split(/(?=<h[2-6] id=")/);
   everywhere.push(blocksOf(parts[0]));
   for (const part of parts.slice(1)) {
