@@ -1507,6 +1507,22 @@ fn pages_that_differ_only_in_unicode_form_are_a_warning() {
     assert_eq!(all.matches("differ only in").count(), 1, "{all}");
 }
 
+/// 700,000 broken links printed 1.4 million lines: of each kind of problem in a file the first
+/// 20 are shown and the rest counted; the build still fails with every problem counted.
+#[test]
+fn many_problems_of_one_kind_are_counted_not_all_printed() {
+    let lesson = format!("# A\n\n{}\n", "[a](missing.md) ".repeat(5000));
+    let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
+    let all = refused(
+        c.path(),
+        &[
+            "4980 more like \"broken link: `missing.md` is not a page or file of the course\"",
+            "5000 problems found",
+        ],
+    );
+    assert_eq!(all.matches("broken link").count(), 21, "{all}");
+}
+
 /// `{{#title}}` text is cleaned as a front matter title is.
 #[test]
 fn control_characters_in_a_title_directive_never_reach_the_page() {

@@ -1,7 +1,7 @@
 //! `coursebook check [DIR]`: every check the build makes, writing nothing.
 
 use crate::cli::Format;
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Severity, Shown};
 use crate::site::{self, Mode};
 use std::path::Path;
 
@@ -15,7 +15,18 @@ pub fn run(dir: &Path, format: Option<Format>, deny_warnings: bool, quiet: bool)
     let github = format == Some(Format::Github)
         || (format.is_none() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"));
     if github {
-        for d in diags.sorted() {
+        for shown in diags.shown(true) {
+            let d = match shown {
+                Shown::One(d) => d,
+                // The count of those not shown, as a note on the file.
+                Shown::More { .. } => Diagnostic {
+                    line: 0,
+                    col: 0,
+                    message: shown.to_string(),
+                    help: None,
+                    ..shown.diagnostic().clone()
+                },
+            };
             outln!("{}", annotation(&d, dir));
         }
     }

@@ -5,14 +5,12 @@ pub mod check;
 pub mod init;
 pub mod serve;
 
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::Diagnostics;
 
-/// Print every diagnostic (warnings too, unless quiet) to stderr, sorted by file and line.
+/// Print the diagnostics (warnings too, unless quiet) to stderr, sorted by file and line, many
+/// of one kind in a file counted after the first few (`Diagnostics::shown`).
 pub fn print(diags: &Diagnostics, quiet: bool) {
-    for d in diags.sorted() {
-        if quiet && d.severity == Severity::Warning {
-            continue;
-        }
+    for d in diags.shown(!quiet) {
         errln!("{d}");
     }
     let errors = diags.error_count();

@@ -63,9 +63,8 @@ fn rebuild(root: &Path, quiet: bool, cache: &mut site::Cache, hub: &Hub) {
             }
         }
         None => hub.tell(Err(diags
-            .sorted()
+            .shown(false)
             .iter()
-            .filter(|d| d.severity == crate::diag::Severity::Error)
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n"))),
