@@ -7,6 +7,7 @@
 pub mod block_cache;
 mod callouts;
 pub mod containers;
+mod density;
 pub mod fences;
 pub mod hidden;
 pub mod highlight;
@@ -124,6 +125,22 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
                 ),
             )
             .with_help("no course needs this many levels: take the `>` and list markers down to a few"),
+        );
+        return out.into_inner();
+    }
+    // Too much structure would make the parser's tree of the page a hundred times its size
+    // (see `density`): refused the same way.
+    if let Some(offset) = density::too_dense(body) {
+        out.borrow_mut().diags.push(
+            Diagnostic::error(
+                ctx.source,
+                at(offset),
+                format!(
+                    "the page holds more than {} lines and markup characters (`*`, `` ` ``, `[`, `|`…) by this line; the page is not rendered",
+                    density::MAX_NODES
+                ),
+            )
+            .with_help("split it into several pages: each of those costs memory to parse, and real pages hold a few thousand"),
         );
         return out.into_inner();
     }
