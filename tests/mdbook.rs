@@ -415,7 +415,7 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
         );
     }
 
-    // A broken quiz file is an error at the directive's line, naming the file's line.
+    // A broken quiz file is an error at its own line, naming the directive that brings it in.
     let b = book(
         "[book]\ntitle = \"Quizzes\"\n",
         &[
@@ -427,7 +427,8 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
     let out = coursebook(&["build"], b.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("error: src/v.md:3:1: the quiz `q.toml` cannot be read: line "),
+        text(&out).contains("error: src/q.toml:2:8: the quiz cannot be read: ")
+            && text(&out).contains("it is brought in by `{{#quiz}}` at src/v.md:3"),
         "{}",
         text(&out)
     );

@@ -331,11 +331,28 @@ impl Expander<'_> {
                 origins.push_fixed(after, shown, at, Some(note));
                 Some(block)
             }
-            Err(why) => {
-                self.out.diags.push(
-                    Diagnostic::error(shown, at, format!("the quiz `{path_part}` cannot be read: {why}"))
-                        .with_help("mdbook-quiz's format: [[questions]] with type = \"MultipleChoice\", \"ShortAnswer\" or \"Tracing\""),
-                );
+            // Where the TOML parser points, in the TOML file; else at the directive.
+            Err((pos, why)) => {
+                let help = "mdbook-quiz's format: [[questions]] with type = \"MultipleChoice\", \"ShortAnswer\" or \"Tracing\"";
+                let d = match pos {
+                    Some(pos) => Diagnostic::error(
+                        lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part)),
+                        pos,
+                        format!("the quiz cannot be read: {why}"),
+                    )
+                    .with_help(format!(
+                        "{help}; it is brought in by `{{{{#quiz}}}}` at {}:{}",
+                        shown.display().to_string().replace('\\', "/"),
+                        at.line
+                    )),
+                    None => Diagnostic::error(
+                        shown,
+                        at,
+                        format!("the quiz `{path_part}` cannot be read: {why}"),
+                    )
+                    .with_help(help),
+                };
+                self.out.diags.push(d);
                 None
             }
         }

@@ -11,6 +11,7 @@
 //!   give the first away: its output if it compiles, else the line of the error.
 //! - `context` → the explanation; a `multipart` group's context opens its first question.
 
+use crate::diag::Pos;
 use crate::widgets::quiz::fnv;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -101,17 +102,13 @@ pub const FIRST_QUESTION_LINE: usize = 2;
 
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
 /// each of its questions comes from (one a line from [`FIRST_QUESTION_LINE`]), or why it cannot
-/// be read (the TOML parser's message, with its line).
-pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), String> {
+/// be read: the TOML parser's message and where in `text` it points, when it does.
+pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Option<Pos>, String)> {
     let quiz: Quiz = toml::from_str(text).map_err(|e| {
-        let line = e
+        let pos = e
             .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let message = e.message().trim().to_string();
-        match line {
-            Some(l) => format!("line {l}: {message}"),
-            None => message,
-        }
+            .map(|s| Pos::of_offset(text, s.start.min(text.len())));
+        (pos, e.message().trim().to_string())
     })?;
     // The `[[questions]]` tables in order: the n-th question's line (the first line when the
     // questions are written some other way, as an inline array).
@@ -294,7 +291,7 @@ prompt.program = "fn main() { println!(\"hi\"); }"
 answer.doesCompile = true
 answer.stdout = "hi"
 "#;
-        let (block, lines) = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e}"));
+        let (block, lines) = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e:?}"));
         // The TOML opens with an empty line; the Tracing question makes two.
         assert_eq!(lines, [2, 11, 18, 25, 25]);
         let json = block
@@ -325,6 +322,6 @@ answer.stdout = "hi"
     #[test]
     fn a_broken_file_says_where() {
         let e = to_quiz_block("[[questions]]\ntype = \"Essay\"\n", "q").err();
-        assert!(e.is_some_and(|e| e.starts_with("line ")));
+        assert!(e.is_some_and(|(pos, _)| pos.is_some_and(|p| p.line == 2)));
     }
 }
