@@ -2004,6 +2004,7 @@ fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
     let widgets = page_widgets(lang);
     let ctx = PageContext {
         hidelines: &std::collections::BTreeMap::new(),
+        origins: None,
         source: Path::new("content/01-foundations/02-lesson.md"),
         src_rel: Path::new("01-foundations/02-lesson.md"),
         url: "foundations/lesson.html",
@@ -2028,6 +2029,7 @@ fn run_markdown(input: &(String, String)) {
     let widgets = page_widgets(lang);
     let ctx = PageContext {
         hidelines: &std::collections::BTreeMap::new(),
+        origins: None,
         source: Path::new("content/01-foundations/02-lesson.md"),
         src_rel: Path::new("01-foundations/02-lesson.md"),
         url: "foundations/lesson.html",

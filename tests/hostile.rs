@@ -1141,13 +1141,30 @@ fn a_repeated_heading_id_is_a_warning_and_made_unique() {
     assert!(out.status.success(), "{all}");
     assert!(
         all.contains(
-            "warning: content/a.md:5:1: the id `same` is already used on this page at line 3"
+            "warning: content/a.md:5:1: the id `same` is already used on this page at content/a.md:3"
         ),
         "{all}"
     );
     let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
     assert!(html.contains("id=\"same\""), "{html}");
     assert!(html.contains("id=\"same-1\""), "{html}");
+    // The first one brought in by an include is named at its own file and line (the message
+    // counted the expanded page's lines).
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nIntro.\n\n{{#include part.txt}}\n\n## B {#same}\n",
+        ),
+        ("content/part.txt", "x\n\n## A {#same}\n"),
+    ]);
+    let all = text(&coursebook(&["build"], c.path()));
+    assert!(
+        all.contains(
+            "warning: content/a.md:7:1: the id `same` is already used on this page at content/part.txt:3"
+        ),
+        "{all}"
+    );
 
     let lesson = format!("# A\n\n{}", "## H {#same}\n\n".repeat(30_000));
     let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);

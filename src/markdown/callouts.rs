@@ -133,6 +133,7 @@ mod tests {
         let links = LinkTable::default();
         let ctx = PageContext {
             hidelines: &std::collections::BTreeMap::new(),
+            origins: None,
             source: Path::new("content/a.md"),
             src_rel: Path::new("a.md"),
             url: "a.html",

@@ -66,6 +66,9 @@ pub struct PageContext<'a> {
     /// `[output.html.code.hidelines]`: language → the prefix of its hidden lines (Rust's `#`
     /// is built in).
     pub hidelines: &'a std::collections::BTreeMap<String, String>,
+    /// Where the expanded page's lines come from (includes), for positions written in a
+    /// message's text; the diagnostics themselves are moved by the caller.
+    pub origins: Option<&'a crate::diag::Origins>,
 }
 
 /// A rendered fragment and what the build must check later.
@@ -159,12 +162,21 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
             out.borrow_mut().sections.push((id.to_string(), text));
         },
         |id, first, here| {
-            let first = at(first).line;
+            // The first heading's place as its author sees it: an included file's own line.
+            let (mut path, mut pos) = (ctx.source.to_path_buf(), at(first));
+            if let Some(origins) = ctx.origins {
+                origins.locate(ctx.source, &mut path, &mut pos);
+            }
+            let first = format!(
+                "{}:{}",
+                path.display().to_string().replace('\\', "/"),
+                pos.line
+            );
             out.borrow_mut().diags.push(
                 Diagnostic::warning(
                     ctx.source,
                     at(here),
-                    format!("the id `{id}` is already used on this page at line {first}; this heading's is made unique"),
+                    format!("the id `{id}` is already used on this page at {first}; this heading's is made unique"),
                 )
                 .with_help("give each heading its own `{#id}`; links to `#id` go to the first"),
             );

@@ -191,6 +191,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
     };
     let ctx = PageContext {
         hidelines: &config.hidelines,
+        origins: page.origins.as_deref(),
         source,
         src_rel,
         url: &page.url,
