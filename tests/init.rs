@@ -235,8 +235,6 @@ fn the_workflow_publishes_with_github_pages_actions() {
         "contents: read",
         "pages: write",
         "id-token: write",
-        "group: pages",
-        "cancel-in-progress: false",
         "actions/checkout@v6",
         "actions/cache@v5",
         "path: ~/.cache/coursebook/blocks",
@@ -267,6 +265,48 @@ fn the_workflow_publishes_with_github_pages_actions() {
     }
     // Tabs are not YAML indentation.
     assert!(!workflow.contains('\t'));
+}
+
+/// A pull request's course is untrusted: the workflow checks and builds it (its problems show on
+/// the pull request) with a read-only token, and never publishes it; only the deploy job, which
+/// pull requests skip, may write to Pages.
+#[test]
+fn the_workflow_checks_pull_requests_without_publishing_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(init(tmp.path(), "my-course").status.success());
+    let workflow = read(tmp.path().join("my-course").join(WORKFLOW));
+    let w: serde_json::Value = serde_saphyr::from_str(&workflow).unwrap();
+    let on = &w["on"];
+    assert!(on.get("pull_request").is_some(), "{on}");
+    assert!(on.get("pull_request_target").is_none(), "{on}");
+    assert_eq!(on["push"]["branches"][0], "main");
+    // Nothing but reading, unless a job asks: only deploy does.
+    assert_eq!(w["permissions"], serde_json::json!({ "contents": "read" }));
+    let build = &w["jobs"]["build"];
+    assert!(build.get("permissions").is_none(), "{build}");
+    let not_pr = "github.event_name != 'pull_request'";
+    let steps = build["steps"].as_array().unwrap();
+    let step = |uses: &str| {
+        steps
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(uses)))
+            .unwrap_or_else(|| panic!("no {uses} step"))
+    };
+    assert_eq!(step("actions/checkout")["with"]["persist-credentials"], false);
+    assert_eq!(step("actions/configure-pages")["if"], not_pr);
+    assert_eq!(step("actions/upload-pages-artifact")["if"], not_pr);
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.contains(&"coursebook check --format github"), "{runs:?}");
+    assert!(runs.contains(&"coursebook build"), "{runs:?}");
+    let deploy = &w["jobs"]["deploy"];
+    assert_eq!(deploy["if"], not_pr);
+    assert_eq!(
+        deploy["permissions"],
+        serde_json::json!({ "pages": "write", "id-token": "write" })
+    );
+    // Deployments wait for each other; a pull request's runs replace each other.
+    let group = w["concurrency"]["group"].as_str().unwrap();
+    assert!(group.contains("'pages'") && group.contains("check-"), "{group}");
 }
 
 #[test]
