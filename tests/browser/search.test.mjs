@@ -4,6 +4,8 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.mjs';
 
@@ -179,5 +181,66 @@ describe('search ranks words side by side first', () => {
     // The phrase as written: "gradients descend" stems like it, but is not it.
     await page.fill('input[type=search]', '"descent gradient"');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no section has "descent gradient"');
+  });
+});
+
+describe('search asks for what a query needs at once', () => {
+  const s = {};
+  before(async () => {
+    // 80 lessons, each with 300 words of its own (so the terms fill several files), "gradient"
+    // in every eighth (so its results' documents are in several files), "aardvark" and
+    // "zymurgy" once each (first and last in the terms' order).
+    const files = { 'book.toml': '[book]\ntitle = "Fetches"\n[output.html]\nsite-url = "/f/"\n' };
+    for (let i = 0; i < 80; i++) {
+      const own = Array.from({ length: 300 }, (_, j) => `w${i}x${j}`).join(' ');
+      const extra = i === 3 ? ' aardvark' : i === 5 ? ' zymurgy' : '';
+      files[`content/l${i}.md`] = `# Lesson ${i}\n\n${i % 8 === 0 ? 'The gradient moves.' : 'Steps.'}${extra} ${own}\n`;
+    }
+    s.course = await makeCourse(files);
+    s.dest = await tempDir('coursebook-search-fetches-');
+    await buildOrThrow(s.course, { dest: s.dest });
+    s.meta = JSON.parse(await readFile(path.join(s.dest, 'search/meta.json'), 'utf8'));
+    s.server = await serve(s.dest, { prefix: '/f/' });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+  });
+
+  test('a query\'s terms files, then its results\' documents, are each asked for together, not one after another', { timeout: 60_000 }, async (t) => {
+    assert.ok(s.meta.terms.length >= 3, `the index has ${s.meta.terms.length} terms files`);
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    // Requests for the index's files are held until the test lets them go: asked for one after
+    // another, only one would ever be waiting.
+    const held = { t: [], d: [] };
+    const release = { t: false, d: false };
+    await context.route(/\/search\/[td]\/\d+\.json/, (route) => {
+      const kind = /\/search\/([td])\//.exec(route.request().url())[1];
+      if (release[kind]) route.continue();
+      else held[kind].push(route);
+    });
+    const { page } = await openPage(context, s.server.url);
+    const waiting = async (kind, count) => {
+      const until = Date.now() + 3000;
+      while (held[kind].length < count && Date.now() < until) await page.waitForTimeout(25);
+      return held[kind].length;
+    };
+    await page.fill('input[type=search]', 'aardvark gradient zymurgy');
+    // aardvark's file (the first) and zymurgy's (the last), with gradient's and the pairs', at once.
+    assert.ok(await waiting('t', 2) >= 2, `terms files waiting together: ${held.t.map((r) => r.request().url()).join(', ')}`);
+    release.t = true;
+    for (const r of held.t) await r.continue();
+    // gradient's lessons are in documents files 0, 1, 2…: all asked for at once.
+    assert.ok(await waiting('d', 3) >= 3, `documents files waiting together: ${held.d.map((r) => r.request().url()).join(', ')}`);
+    release.d = true;
+    for (const r of held.d) await r.continue();
+    await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length >= 10, null, 'ten results');
+    const found = await page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href')));
+    for (const lesson of ['l3.html', 'l5.html', 'l0.html', 'l64.html']) {
+      assert.ok(found.some((h) => h.endsWith(lesson)), `${lesson} not among ${JSON.stringify(found)}`);
+    }
   });
 });

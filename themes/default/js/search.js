@@ -83,6 +83,15 @@ async function search(text) {
   if (!m) return [];
   const qs = queryWords(text, m.language);
   if (qs.length === 0) return [];
+  // Every terms file the query needs, asked for at once: one round trip, not one a word (on a
+  // phone's network each is tens of milliseconds). The loops below then find them loaded.
+  const needed = new Set();
+  qs.forEach((q, i) => {
+    needed.add(fileOf(q.term, m.terms));
+    if (i === qs.length - 1 && [...q.prefix].length >= 2) needed.add(fileOf(q.prefix, m.terms));
+    if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
+  });
+  await Promise.all([...needed].map((n) => fetchJson(`t/${n}.json`)));
   const scores = new Map();
   for (let i = 0; i < qs.length; i++) {
     const { term, prefix } = qs[i];
@@ -157,12 +166,13 @@ async function search(text) {
   const ranked = [...scores.entries()]
     .sort((a, b) => b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
     .slice(0, MAX_RESULTS);
+  // The results' documents, their files asked for at once (ten results were ten round trips).
+  const chunks = await Promise.all(ranked.map(([doc]) => fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)));
   const out = [];
-  for (const [doc] of ranked) {
-    const chunk = (await fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)) || [];
-    const row = chunk[doc % m.chunk];
+  ranked.forEach(([doc], i) => {
+    const row = (chunks[i] || [])[doc % m.chunk];
     if (row) out.push({ href: row[0], title: row[1], heading: row[2], excerpt: row[3] });
-  }
+  });
   // A result named exactly as the query (a section's heading, or a glossary term or page
   // without one) comes first: "Latent pooling" is the glossary's entry before the lessons
   // about latent poolings. The sort is stable: otherwise the ranking stands.
