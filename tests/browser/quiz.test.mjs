@@ -304,6 +304,22 @@ describe('quizzes in the browser', () => {
     }
   });
 
+  test('the grader\'s .wasm is asked for beside its glue, not after it', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    let glue = null;
+    const wasm = [];
+    await context.route(/quiz_wasm\.js/, (route) => { glue = route; });
+    context.on('request', (r) => { if (/quiz_wasm_bg\.wasm/.test(r.url())) wasm.push(r.url()); });
+    const { page } = await openPage(context, s.lessonUrl);
+    const until = Date.now() + 5000;
+    while ((!glue || wasm.length === 0) && Date.now() < until) await page.waitForTimeout(25);
+    assert.ok(glue, 'the glue was not asked for');
+    assert.equal(wasm.length, 1, 'the .wasm was not asked for while its glue was still loading');
+    await glue.continue();
+    await quizReady(page);
+  });
+
   test('every question type answered correctly grades as correct, and the score says so', { timeout: 60_000 }, async (t) => {
     const { page, problems } = await lesson(t);
     await expectNoAxeViolations(page, 'the quiz page before checking');

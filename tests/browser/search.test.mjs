@@ -209,6 +209,23 @@ describe('search asks for what a query needs at once', () => {
     for (const d of [s.dest, s.course]) if (d) await removeDir(d);
   });
 
+  test('the words module\'s .wasm is asked for beside its glue, not after it', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    let glue = null;
+    const wasm = [];
+    await context.route(/search_wasm\.js/, (route) => { glue = route; });
+    context.on('request', (r) => { if (/search_wasm_bg\.wasm/.test(r.url())) wasm.push(r.url()); });
+    const { page } = await openPage(context, s.server.url);
+    await page.fill('input[type=search]', 'gradient');
+    const until = Date.now() + 3000;
+    while ((!glue || wasm.length === 0) && Date.now() < until) await page.waitForTimeout(25);
+    assert.ok(glue, 'the glue was not asked for');
+    assert.equal(wasm.length, 1, 'the .wasm was not asked for while its glue was still loading');
+    await glue.continue();
+    await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length > 0, null, 'results');
+  });
+
   test('a query\'s terms files, then its results\' documents, are each asked for together, not one after another', { timeout: 60_000 }, async (t) => {
     assert.ok(s.meta.terms.length >= 3, `the index has ${s.meta.terms.length} terms files`);
     const context = await s.browser.newContext({ viewport: DESKTOP });
