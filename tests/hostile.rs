@@ -466,11 +466,12 @@ fn peak_memory_mb(mut child: std::process::Child) -> (std::process::ExitStatus, 
 #[cfg(target_os = "linux")]
 #[test]
 fn a_huge_table_needs_memory_in_proportion() {
-    // 3 MB of one-letter cells: 4.5 million Markdown events. Collected into a list per pass
-    // they took 1.3 GB; streamed, what is left is pulldown-cmark's own tree (about 50 bytes a
-    // cell) and the HTML.
+    // 750 KB of one-letter cells: 1.1 million Markdown events (3 MB of them took 1.3 GB,
+    // collected into a list per pass; streamed, what is left is pulldown-cmark's own tree,
+    // about 50 bytes a cell, and the HTML). Twice as many cells pass the bound on a page's
+    // markup (markdown/density.rs) and are refused.
     let row = format!("|{}|\n", ["a"; 50].join("|"));
-    let table = format!("{row}|{}|\n{}", ["-"; 50].join("|"), row.repeat(30_000));
+    let table = format!("{row}|{}|\n{}", ["-"; 50].join("|"), row.repeat(7_500));
     let c = course(&[("book.toml", BOOK), ("content/a.md", &table)]);
     let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
         .args(["build", "-q"])
@@ -481,9 +482,9 @@ fn a_huge_table_needs_memory_in_proportion() {
     let (status, peak) = peak_memory_mb(child);
     assert!(status.success());
     assert!(peak > 0, "no reading of the child's memory");
-    assert!(peak < 600, "a 3 MB table took {peak} MB");
+    assert!(peak < 200, "a 750 KB table took {peak} MB");
     let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
-    assert_eq!(html.matches("<td>a</td>").count(), 50 * 30_000);
+    assert_eq!(html.matches("<td>a</td>").count(), 50 * 7_500);
 }
 
 /// A course whose glossary has one term, "Model", with a 60 KB definition, and one lesson,
@@ -1064,7 +1065,7 @@ fn blockquotes_and_lists_nested_past_100_are_refused_quickly() {
 /// the line where it passes them, included text at its own file and line; prose is not counted.
 #[test]
 fn pages_too_dense_to_parse_are_refused_at_their_line() {
-    for dense in ["`a` ".repeat(600_000), "a\n\n".repeat(600_000)] {
+    for dense in ["`a` ".repeat(300_000), "a\n\n".repeat(300_000)] {
         let lesson = format!("# A\n\nText.\n\n{dense}\n");
         let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
         let started = Instant::now();
@@ -1072,7 +1073,7 @@ fn pages_too_dense_to_parse_are_refused_at_their_line() {
             c.path(),
             &[
                 "content/a.md:",
-                "more than 1000000 lines and markup characters",
+                "more than 500000 lines and markup characters",
             ],
         );
         assert!(
@@ -1082,7 +1083,7 @@ fn pages_too_dense_to_parse_are_refused_at_their_line() {
         );
         assert!(!all.contains("content/a.md:1:"), "{all}");
     }
-    let dense = "*a* ".repeat(600_000);
+    let dense = "*a* ".repeat(300_000);
     let c = course(&[
         ("book.toml", BOOK),
         ("content/a.md", "# A\n\nIntro.\n\n{{#include part.txt}}\n"),
@@ -1092,7 +1093,7 @@ fn pages_too_dense_to_parse_are_refused_at_their_line() {
         c.path(),
         &[
             "content/part.txt:1:",
-            "more than 1000000 lines and markup characters",
+            "more than 500000 lines and markup characters",
         ],
     );
     // 3 MB of prose, past the bound in bytes, builds.

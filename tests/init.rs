@@ -292,11 +292,17 @@ fn the_workflow_checks_pull_requests_without_publishing_them() {
             .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(uses)))
             .unwrap_or_else(|| panic!("no {uses} step"))
     };
-    assert_eq!(step("actions/checkout")["with"]["persist-credentials"], false);
+    assert_eq!(
+        step("actions/checkout")["with"]["persist-credentials"],
+        false
+    );
     assert_eq!(step("actions/configure-pages")["if"], not_pr);
     assert_eq!(step("actions/upload-pages-artifact")["if"], not_pr);
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(runs.contains(&"coursebook check --format github"), "{runs:?}");
+    assert!(
+        runs.contains(&"coursebook check --format github"),
+        "{runs:?}"
+    );
     assert!(runs.contains(&"coursebook build"), "{runs:?}");
     let deploy = &w["jobs"]["deploy"];
     assert_eq!(deploy["if"], not_pr);
@@ -306,7 +312,10 @@ fn the_workflow_checks_pull_requests_without_publishing_them() {
     );
     // Deployments wait for each other; a pull request's runs replace each other.
     let group = w["concurrency"]["group"].as_str().unwrap();
-    assert!(group.contains("'pages'") && group.contains("check-"), "{group}");
+    assert!(
+        group.contains("'pages'") && group.contains("check-"),
+        "{group}"
+    );
 }
 
 #[test]
