@@ -867,6 +867,51 @@ fn raw_html_off_reaches_quiz_text_too() {
     assert!(!html.contains("javascript:"), "{html}");
 }
 
+/// Red team, third pass: `# T {onclick=…}` was written into the heading's tag as an event
+/// handler (`autofocus onfocus=…` ran with no click), with raw HTML refused.
+#[test]
+fn raw_html_off_drops_heading_attributes() {
+    let book = "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n";
+    let c = course(&[
+        ("book.toml", book),
+        (
+            "content/a.md",
+            "# A {#top onclick=alert(1)}\n\n## B {.wide tabindex=1 autofocus onfocus=alert(2)}\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- term: Model\n  definition: \"# D {onmouseover=alert(3)}\"\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: content/a.md:1:1: heading attributes (`onclick`) are dropped"),
+        "{all}"
+    );
+    assert!(
+        all.contains("content/a.md:3:1: heading attributes (`tabindex`, `autofocus`, `onfocus`)"),
+        "{all}"
+    );
+    for page in ["a.html", "print.html", "glossary.html"] {
+        let html = fs::read_to_string(c.path().join("site").join(page)).unwrap();
+        assert!(!html.contains("alert("), "{page}: {html}");
+    }
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("<h1 id=\"top\">"), "{html}");
+    assert!(html.contains("<h2 id=\"b\" class=\"wide\">"), "{html}");
+
+    // With raw HTML allowed they are the author's markup, as in mdBook.
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n## B {data-x=1}\n"),
+    ]);
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("data-x=\"1\""), "{html}");
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

@@ -74,6 +74,41 @@ pub fn apply<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl
                 );
                 (event, range)
             }
+            // `# Title {onclick=alert(1)}`: heading attributes (ENABLE_HEADING_ATTRIBUTES, on for
+            // `{#custom-id}`) are written into the tag as given, so an event handler (with
+            // `autofocus onfocus=…`, no click even needed) ran a script with raw HTML refused.
+            // The id and classes stay; the other attributes are dropped with a warning.
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if !attrs.is_empty() => {
+                let names: Vec<String> = attrs
+                    .iter()
+                    .take(3)
+                    .map(|(name, _)| format!("`{}`", crate::diag::clip(name, 40)))
+                    .collect();
+                out.borrow_mut().diags.push(
+                    Diagnostic::warning(
+                        source,
+                        at(range.start),
+                        format!(
+                            "heading attributes ({}{}) are dropped: book.toml sets `raw-html = false`",
+                            names.join(", "),
+                            if attrs.len() > 3 { ", …" } else { "" }
+                        ),
+                    )
+                    .with_help("a heading keeps its `{#id}` and `{.class}`; other attributes are HTML"),
+                );
+                let heading = Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                };
+                (Event::Start(heading), range)
+            }
             other => (other, range),
         }
     })
@@ -97,6 +132,18 @@ pub fn inline(event: Event<'_>) -> Event<'_> {
             dest_url: CowStr::from("#"),
             title,
             id,
+        }),
+        // Heading attributes would be event handlers (see `apply`): only the id and classes stay.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: _,
+        }) => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: Vec::new(),
         }),
         other => other,
     }
