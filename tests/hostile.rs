@@ -912,6 +912,21 @@ fn raw_html_off_drops_heading_attributes() {
     assert!(html.contains("data-x=\"1\""), "{html}");
 }
 
+/// Red team, third pass: math-core writes `\operatorname{…}`'s text unescaped, so a formula
+/// put an `<img onerror=…>` into the page (with raw HTML allowed or not).
+#[test]
+fn operatorname_cannot_write_markup() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nFine: $\\operatorname{sgn}(x) < 0$.\n\n$\\operatorname{<img/src=x/onerror=alert(1)>}$\n",
+        ),
+    ]);
+    let all = refused(c.path(), &["content/a.md:5:1", "markup of its own"]);
+    assert!(!all.contains("content/a.md:3"), "{all}");
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

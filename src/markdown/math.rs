@@ -134,10 +134,125 @@ pub fn render(latex: &str, display: bool) -> Result<String, String> {
         MathDisplay::Inline
     };
     let converter = converter().ok_or_else(|| "the math renderer failed to start".to_string())?;
-    converter
+    let mathml = converter
         .convert_with_local_state(latex, mode)
         .map(|r| r.mathml)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if !is_plain_mathml(&mathml) {
+        return Err(
+            "its MathML would carry markup of its own (`\\operatorname{…}` holding `<` or `>`)"
+                .to_string(),
+        );
+    }
+    Ok(mathml)
+}
+
+/// Elements math-core writes (MathML, and the HTML it puts in `<mtext>` for `\textbf` and the
+/// like, and `<a>` for `\eqref`).
+const ELEMENTS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mo",
+    "mn",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mphantom",
+    "mpadded",
+    "mmultiscripts",
+    "mprescripts",
+    "menclose",
+    "merror",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mstyle",
+    "a",
+    "b",
+    "i",
+    "em",
+    "code",
+    "span",
+    "s",
+    "u",
+];
+
+/// Whether `mathml` is only what math-core itself writes: tags of [`ELEMENTS`] with quoted
+/// attributes that run nothing (no `on…`, an `href` only to `#…`), and no raw `>` in text.
+/// math-core 0.7 writes `\operatorname{…}`'s text into `<mo>` unescaped (`Node::PseudoOp`), so
+/// `$\operatorname{<img/src=x/onerror=alert(1)>}$` put a tag with a script into the page, even
+/// with `raw-html = false`; every other text it writes is escaped. One pass, linear.
+fn is_plain_mathml(mathml: &str) -> bool {
+    let b = mathml.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'>' => return false,
+            b'<' => {
+                i += 1;
+                if b.get(i) == Some(&b'/') {
+                    i += 1;
+                }
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_lowercase() || b[i].is_ascii_digit()) {
+                    i += 1;
+                }
+                if !ELEMENTS.contains(&&mathml[start..i]) {
+                    return false;
+                }
+                // ` name="value"`…, then `>` or `/>`.
+                loop {
+                    match b.get(i) {
+                        Some(b'>') => break,
+                        Some(b'/') if b.get(i + 1) == Some(&b'>') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(b' ') => {
+                            i += 1;
+                            let name_start = i;
+                            while i < b.len() && (b[i].is_ascii_lowercase() || b[i] == b'-') {
+                                i += 1;
+                            }
+                            let name = &mathml[name_start..i];
+                            if name.is_empty()
+                                || name.starts_with("on")
+                                || b.get(i..i + 2) != Some(b"=\"")
+                            {
+                                return false;
+                            }
+                            i += 2;
+                            let value_start = i;
+                            while i < b.len() && !matches!(b[i], b'"' | b'<' | b'>') {
+                                i += 1;
+                            }
+                            if b.get(i) != Some(&b'"')
+                                || (name == "href" && !mathml[value_start..i].starts_with('#'))
+                            {
+                                return false;
+                            }
+                            i += 1;
+                        }
+                        _ => return false,
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// mdBook's MathJax delimiters (`mathjax-support = true`), as coursebook's own: `\\( … \\)`
@@ -249,6 +364,33 @@ mod tests {
         assert!(html.starts_with("<math"), "{html}");
         assert!(html.contains("<mfrac>"));
         assert!(render(r"\frac{1}{", false).is_err());
+    }
+
+    #[test]
+    fn operatorname_text_cannot_write_markup() {
+        for bad in [
+            r"\operatorname{<img/src=x/onerror=alert(1)>}",
+            r"\operatorname*{</math><svg/onload=alert(2)>}",
+            r"\operatornamewithlimits{<x>}",
+            r"\operatorname{\lt}",
+            r"\operatorname{\text{>}}",
+        ] {
+            assert!(render(bad, false).is_err(), "{bad}");
+        }
+        for good in [
+            r"\operatorname{sgn}(x) < 0 > y",
+            r"\operatorname*{arg\,max}_x f",
+            r"\text{a<b>c} \textbf{x} \texttt{y} \textsc{z}",
+            r"\max_i x_i \lim_{n\to\infty} \hspace{-1em} \quad \color{red}{x}",
+            r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+            r"\sqrt[3]{x} \overbrace{a+b}^{n} \not= \cancel{x}",
+        ] {
+            let html = render(good, true);
+            assert!(
+                html.as_ref().is_ok_and(|h| is_plain_mathml(h)),
+                "{good}: {html:?}"
+            );
+        }
     }
 
     #[test]
