@@ -927,6 +927,30 @@ fn operatorname_cannot_write_markup() {
     assert!(!all.contains("content/a.md:3"), "{all}");
 }
 
+/// Red team, third pass: a quiz's hint and explanation (block Markdown) skipped the raw-HTML
+/// filter, so `raw-html = false` let `<img onerror=…>` and `javascript:` links through.
+#[test]
+fn raw_html_off_reaches_quiz_hints_and_explanations() {
+    let book = "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n";
+    let c = course(&[
+        ("book.toml", book),
+        ("content/a.md", "# A\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: true-false\n    prompt: P\n    answer: true\n    hint: \"<img src=x onerror=alert(1)> [h](javascript:alert(2))\"\n    explanation: \"<img src=x onerror=alert(3)>\"\n",
+        ),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

@@ -291,15 +291,19 @@ pub fn render_inline(text: &str) -> String {
 /// links rewritten: such snippets live outside a page's link table.
 pub fn render_block(text: &str) -> String {
     let mut html = String::new();
-    let events = Parser::new_ext(text, options()).map(|e| match e {
-        Event::InlineMath(m) => Event::Html(CowStr::from(
-            math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
-        )),
-        Event::DisplayMath(m) => Event::Html(CowStr::from(
-            math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
-        )),
-        other => other,
-    });
+    // Quiz hints and explanations go through the same raw-HTML filter as the inline snippets:
+    // without it, `raw-html = false` let a hint's `<img onerror=…>` into the page as is.
+    let events = Parser::new_ext(text, options())
+        .map(raw_html::inline)
+        .map(|e| match e {
+            Event::InlineMath(m) => Event::Html(CowStr::from(
+                math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
+            )),
+            Event::DisplayMath(m) => Event::Html(CowStr::from(
+                math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
+            )),
+            other => other,
+        });
     pulldown_cmark::html::push_html(&mut html, events);
     html.trim_end().to_string()
 }
