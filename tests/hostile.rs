@@ -1527,6 +1527,25 @@ fn a_site_url_with_a_backslash_is_refused_at_its_line() {
     }
 }
 
+/// Red team, third pass: browsers drop tabs and line breaks from URLs, so `site-url =
+/// "/\t/evil.example/"` made 404.html load `//evil.example/theme/js/book.js`; serve put a CR LF in
+/// it into its redirect as headers.
+#[test]
+fn a_site_url_with_a_control_character_is_refused_at_its_line() {
+    for url in [
+        "/\\t/evil.example/",
+        "/a\\r\\nX-Evil: 1/",
+        "/\\n/evil.example/",
+    ] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\nsite-url = \"{url}\"\n");
+        let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+        refused(
+            c.path(),
+            &["book.toml:4:1", "`site-url` holds a control character"],
+        );
+    }
+}
+
 /// `additional-css = [".git/config"]` published the checkout's token; `.env` its secrets.
 #[test]
 fn hidden_files_are_never_published_as_additional_files() {

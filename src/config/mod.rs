@@ -546,6 +546,19 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
                 .with_help("write the site's path with forward slashes, e.g. `site-url = \"/academy/\"`"),
             );
         }
+        // Browsers drop tabs and line breaks from a URL (WHATWG URL), so `/\t/evil.example/`
+        // was `//evil.example/`, another host, in 404.html's `<script src>`; and serve wrote a
+        // CR LF in it into its redirect's `Location` as further headers.
+        if key == "site-url" && value.is_some_and(|v| v.chars().any(char::is_control)) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, key),
+                    "`site-url` holds a control character (a tab or line break), which browsers drop: `/\\t/host/` is another site",
+                )
+                .with_help("write the site's path on one line without tabs, e.g. `site-url = \"/academy/\"`"),
+            );
+        }
         if let Some(scheme) = value.and_then(bad_scheme) {
             diags.push(
                 Diagnostic::error(
