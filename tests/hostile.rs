@@ -411,6 +411,28 @@ fn a_huge_lesson_or_included_file_is_refused_before_it_is_read() {
     assert!(said.contains("2 problems"), "{said}");
 }
 
+/// Red team, third pass: the help listing a page's anchors quoted each id whole, once per
+/// broken link: 12 headings of 50 KB and 1,000 `[l](#m)` (a 600 KB lesson) printed 500 MB of
+/// messages with 1 GB of memory.
+#[test]
+fn long_anchors_are_clipped_in_each_broken_anchor_help() {
+    let lesson = format!(
+        "# A\n\n{}{}\n",
+        (0..12)
+            .map(|i| format!("## {}{i}\n\n", "h".repeat(50_000)))
+            .collect::<String>(),
+        "[l](#m) ".repeat(1_000)
+    );
+    let c = course(&[("book.toml", BOOK), ("content/a.md", &lesson)]);
+    let said = refused(c.path(), &["broken anchor", "anchors on that page: #a, "]);
+    assert!(
+        said.contains("1000 problems"),
+        "{}",
+        &said[said.len() - 200..]
+    );
+    assert!(said.len() < 3_000_000, "{} bytes of messages", said.len());
+}
+
 #[test]
 fn many_broken_anchors_to_a_page_of_many_headings_are_reported_in_linear_time() {
     // Every broken link listed (and sorted) the page's anchors again: 30,000 links to a page of

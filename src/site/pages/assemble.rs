@@ -443,8 +443,14 @@ pub(super) fn check_anchors(
                     if near.is_empty() {
                         "that page has no anchors".to_string()
                     } else {
-                        let list: Vec<String> =
-                            near.iter().take(12).map(|s| format!("#{s}")).collect();
+                        // Each id clipped: the help goes with every broken link, and 12 ids of
+                        // 50 KB headings times 1,000 `[l](#m)` (a 600 KB lesson) were 500 MB of
+                        // messages and 1 GB of memory.
+                        let list: Vec<String> = near
+                            .iter()
+                            .take(12)
+                            .map(|s| format!("#{}", crate::diag::clip(s, 60)))
+                            .collect();
                         format!("anchors on that page: {}", list.join(", "))
                     }
                 });
