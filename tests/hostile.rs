@@ -973,6 +973,35 @@ fn raw_html_off_reaches_quiz_hints_and_explanations() {
     assert!(!html.contains("javascript:"), "{html}");
 }
 
+/// Red team, third pass: a lesson with CR-only line endings lost its front matter, links and
+/// math without a word (the page became one heading), and messages all said line 1.
+#[test]
+fn cr_only_line_endings_count_as_lines() {
+    let lesson = "\u{feff}---\rtitle: Old Mac\r---\r# A\r\rText [broken](nothere.md).\r\r{{#include part.inc}}\r";
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", lesson),
+        ("content/part.inc", "one\rtwo [gone](gone.md)\r"),
+    ]);
+    let all = refused(
+        c.path(),
+        &[
+            "content/a.md:6:6: broken link: `nothere.md`",
+            "content/part.inc:2:5: broken link: `gone.md`",
+        ],
+    );
+    assert_eq!(all.matches("broken link").count(), 2, "{all}");
+
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "---\rtitle: Old Mac\r---\r# A\r\rText.\r"),
+    ]);
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("<title>Old Mac"), "{html}");
+    assert!(html.contains("<p>Text.</p>"), "{html}");
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

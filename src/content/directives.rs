@@ -414,13 +414,15 @@ impl Expander<'_> {
                 format!("`{path_part}` includes itself: {}", chain.join(" → ")),
             );
         }
-        let bytes = match self.jail.read(&target) {
+        let mut bytes = match self.jail.read(&target) {
             Ok(b) => b,
             Err(denied) => {
                 return error(self, format!("cannot include `{path_part}`: {denied}"));
             }
         };
         self.out.files.push(canonical.clone());
+        // An included file with CR-only line endings counts its lines as a lesson does.
+        super::lone_cr_to_lf(&mut bytes);
         let content = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
         let inner_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
         // Lines of the file before the first line taken (rustdoc_include's hidden lines and

@@ -171,7 +171,8 @@ pub fn read_named_text(
     }
 }
 
-fn decode(shown: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+fn decode(shown: PathBuf, mut bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    lone_cr_to_lf(&mut bytes);
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             // A byte-order mark (some Windows editors write one) is not part of the text.
@@ -195,6 +196,22 @@ fn decode(shown: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<Str
             );
             None
         }
+    }
+}
+
+/// A carriage return that no newline follows (old Mac line endings) ends a line for CommonMark
+/// and YAML, but front matter, line numbers and the passes that look at lines count `\n` only:
+/// a CR-only lesson lost its front matter, its links and math silently (the whole page became
+/// one heading) and every message said line 1. Each becomes `\n`: one byte for one, so every
+/// offset stays where it was, and `\r\n` (and a file without CR) is left as it is.
+pub fn lone_cr_to_lf(bytes: &mut [u8]) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\r', &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            bytes[at] = b'\n';
+        }
+        from = at + 1;
     }
 }
 
