@@ -239,6 +239,10 @@ pub fn resolve(site: &Site, url: &str) -> Target {
     let mut file = site.dir.join(rel);
     if file.is_dir() {
         if !rest.is_empty() && !rest.ends_with('/') {
+            // `rest` is decoded, and a course may name a folder `x\r\nSet-Cookie: …`: written
+            // into `Location` as is, that split the answer's head into headers of the course's
+            // choosing. Encoded again, it is one header whatever the name holds.
+            let rest = crate::markdown::links::encode_path(rest);
             return Target::Redirect(format!("{}{rest}/", site.prefix));
         }
         file = file.join("index.html");
@@ -380,6 +384,25 @@ mod tests {
                 "/academy/__coursebook/events?since=7"
             ),
             Target::Events
+        );
+    }
+
+    #[test]
+    fn a_folder_name_cannot_add_headers_to_a_redirect() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let _ = fs::create_dir_all(dir.path().join("x\r\nSet-Cookie: a=b"));
+        let _ = fs::create_dir_all(dir.path().join("sp ace"));
+        let site = Site {
+            dir: dir.path().to_path_buf(),
+            prefix: "/academy/".into(),
+        };
+        assert_eq!(
+            resolve(&site, "/academy/x%0D%0ASet-Cookie:%20a=b"),
+            Target::Redirect("/academy/x%EF%BF%BD%EF%BF%BDSet-Cookie%3A%20a=b/".into())
+        );
+        assert_eq!(
+            resolve(&site, "/academy/sp%20ace"),
+            Target::Redirect("/academy/sp%20ace/".into())
         );
     }
 
