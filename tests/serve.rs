@@ -420,6 +420,51 @@ fn head_has_no_body_and_open_pages_cost_no_threads() {
     drop(server);
 }
 
+/// Red team, third pass: every answer was read whole into memory, so clients asking for a
+/// course's big asset and reading slowly took its size each (16 of a 200 MB file, 2.2 GB). A
+/// file that is not a page is sent from disk as it is read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_big_asset_is_not_held_in_memory_per_client() {
+    let dir = one_lesson_course();
+    std::fs::write(dir.path().join("content/big.bin"), vec![7u8; 64 << 20]).unwrap();
+    let port = free_port();
+    let server = start(dir.path(), port);
+    let text = request(port, "HEAD", "/big.bin");
+    assert!(text.contains("Content-Length: 67108864"), "{text}");
+    // Sixteen clients ask and read nothing.
+    let clients: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(s, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let rss_kb: usize = std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert!(
+        rss_kb < 300 * 1024,
+        "16 readers of a 64 MB file: {rss_kb} KB"
+    );
+    // One that reads gets the whole file.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    assert!(
+        raw.ends_with(&[7u8; 1024]) && raw.len() > 64 << 20,
+        "{}",
+        raw.len()
+    );
+    drop(clients);
+    drop(server);
+}
+
 /// serve counts again only the lesson that changed and keeps the terms' numbers between
 /// rebuilds: the index it writes is byte for byte a clean build's.
 #[test]

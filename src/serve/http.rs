@@ -287,6 +287,31 @@ fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
     write_raw(request, head, body);
 }
 
+/// A file that is not a page, copied from disk to the client (HEAD: its head alone).
+fn send_file(request: Request, path: &Path, site: &Site, hub: &Hub) {
+    let Ok(mut file) = fs::File::open(path) else {
+        return not_found(request, site, hub);
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {len}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        mime(path)
+    );
+    let head_only = request.head_only;
+    let mut out = request.into_writer();
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| {
+            // At most what the head announced, should a rebuild change the file meanwhile.
+            if head_only {
+                Ok(0)
+            } else {
+                std::io::copy(&mut (&mut file).take(len), &mut out)
+            }
+        })
+        .and_then(|_| out.flush());
+}
+
 fn write_raw(request: Request, head: String, body: &[u8]) {
     let mut out = request.into_writer();
     let _ = out
@@ -315,19 +340,24 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
             "text/javascript; charset=utf-8",
         ),
         Target::Redirect(to) => redirect(request, &to),
+        // Any other file is sent from disk as it is read: `fs::read` held each answer whole,
+        // so 16 clients asking for a course's 200 MB asset took 2.2 GB, and 128 (the
+        // connection limit) could exhaust memory.
+        Target::File(path) if !mime(&path).starts_with("text/html") => {
+            send_file(request, &path, site, hub);
+        }
         Target::File(path) => {
             // Counted before the file is read: a stage that writes in between makes the page
             // reload once more, never once less.
             let page = path.strip_prefix(&site.dir).unwrap_or(&path);
             let written = hub.written(&page.to_string_lossy());
             match fs::read(&path) {
-                Ok(bytes) if mime(&path).starts_with("text/html") => send(
+                Ok(bytes) => send(
                     request,
                     200,
                     inject(bytes, &site.prefix, written),
                     mime(&path),
                 ),
-                Ok(bytes) => send(request, 200, bytes, mime(&path)),
                 Err(_) => not_found(request, site, hub),
             }
         }
