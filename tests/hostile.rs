@@ -1002,6 +1002,37 @@ fn cr_only_line_endings_count_as_lines() {
     assert!(html.contains("<p>Text.</p>"), "{html}");
 }
 
+/// Red team, third pass: a formula that does not render in quiz text or a glossary definition
+/// was shown as its LaTeX without a word (in a page it is an error at its line).
+#[test]
+fn math_that_fails_in_quizzes_and_the_glossary_is_a_warning_there() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nA model.\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: true-false\n    prompt: P\n    answer: true\n  - type: true-false\n    prompt: \"Bad $\\\\notacommand$ math\"\n    answer: true\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- term: Model\n  definition: A function.\n- term: Loss\n  definition: \"A $\\\\operatorname{<img>}$ number.\"\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "warning: content/a.quiz.yaml:5:5: cannot render math `\\notacommand` in this question, so it is shown as its LaTeX"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("warning: content/glossary.yaml:3:3: cannot render math `\\operatorname{<img>}` in this entry"),
+        "{all}"
+    );
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

@@ -92,6 +92,16 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
         for name in e.id.iter_mut().chain(&mut e.aliases).chain(&mut e.see) {
             any |= clean_in_place(&mut name.value);
         }
+        // A formula that does not render is shown as its LaTeX: said at the entry.
+        if let Some((latex, why)) = crate::markdown::math_problem(&e.definition) {
+            diags.push(super::quiz::math_warning(
+                path,
+                pos_of(item, 0),
+                "this entry",
+                &latex,
+                &why,
+            ));
+        }
         if any {
             diags.push(replaced_warning(
                 path,

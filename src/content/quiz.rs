@@ -223,6 +223,18 @@ pub fn parse(
         if clean_question(&mut q.value) {
             warnings.push(unsafe_text(pos_of(q, line_offset), "this question"));
         }
+        // A formula in quiz text that does not render is shown as its LaTeX (the snippet is
+        // rendered far from the page): said here, at the question, not lost without a word.
+        if let Some((latex, why)) = question_texts(&q.value).find_map(crate::markdown::math_problem)
+        {
+            warnings.push(math_warning(
+                path,
+                pos_of(q, line_offset),
+                "this question",
+                &latex,
+                &why,
+            ));
+        }
     }
     let id = raw
         .id
@@ -288,6 +300,45 @@ pub fn parse(
     } else {
         Err(diags)
     }
+}
+
+/// Every Markdown text of a question (prompt, choices and their feedback, items, hint,
+/// explanation).
+fn question_texts(q: &RawQuestion) -> impl Iterator<Item = &str> {
+    let choices =
+        q.choices.iter().flatten().flat_map(|c| {
+            std::iter::once(c.value.text.as_str()).chain(c.value.feedback.as_deref())
+        });
+    let lists = [&q.answers, &q.items]
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l.value.iter().map(String::as_str));
+    std::iter::once(q.prompt.as_str())
+        .chain(choices)
+        .chain(lists)
+        .chain(q.explanation.as_deref())
+        .chain(q.hint.as_deref())
+}
+
+/// A formula in a quiz or glossary text that does not render, at the question or entry.
+pub(crate) fn math_warning(
+    path: &Path,
+    pos: Pos,
+    what: &str,
+    latex: &str,
+    why: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        pos,
+        format!(
+            "cannot render math `{}` in {what}, so it is shown as its LaTeX: {why}",
+            crate::diag::clip(latex, 80)
+        ),
+    )
+    .with_help(
+        "math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign",
+    )
 }
 
 /// [`clean_in_place`] on every text of a question; whether any changed.

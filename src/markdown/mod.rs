@@ -287,6 +287,25 @@ pub fn render_inline(text: &str) -> String {
     html.trim_end().to_string()
 }
 
+/// The first formula in a snippet of Markdown (quiz text, a glossary definition) that does not
+/// render, with why: those snippets are rendered far from any page, where a formula that fails
+/// falls back to its text, so their checks ask here to say so at the question or entry.
+pub fn math_problem(text: &str) -> Option<(String, String)> {
+    if !text.contains('$') {
+        return None;
+    }
+    Parser::new_ext(text, options()).find_map(|e| {
+        let (latex, display) = match &e {
+            Event::InlineMath(m) => (m, false),
+            Event::DisplayMath(m) => (m, true),
+            _ => return None,
+        };
+        math::render(latex, display)
+            .err()
+            .map(|why| (latex.to_string(), why))
+    })
+}
+
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
 /// links rewritten: such snippets live outside a page's link table.
 pub fn render_block(text: &str) -> String {
