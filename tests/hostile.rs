@@ -994,12 +994,17 @@ fn cr_only_line_endings_count_as_lines() {
 
     let c = course(&[
         ("book.toml", BOOK),
-        ("content/a.md", "---\rtitle: Old Mac\r---\r# A\r\rText.\r"),
+        (
+            "content/a.md",
+            "---\rtitle: Old Mac\r---\r# A\r\rText.\r\r{{#include bom.md}}\r",
+        ),
+        ("content/bom.md", "\u{feff}## Included\r\rMore.\r"),
     ]);
     assert!(coursebook(&["build", "-q"], c.path()).status.success());
     let html = fs::read_to_string(c.path().join("site/a.html")).unwrap();
     assert!(html.contains("<title>Old Mac"), "{html}");
     assert!(html.contains("<p>Text.</p>"), "{html}");
+    assert!(html.contains("<h2 id=\"included\">"), "{html}");
 }
 
 /// Red team, third pass: a formula that does not render in quiz text or a glossary definition

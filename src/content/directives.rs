@@ -421,7 +421,12 @@ impl Expander<'_> {
             }
         };
         self.out.files.push(canonical.clone());
-        // An included file with CR-only line endings counts its lines as a lesson does.
+        // An included file with CR-only line endings counts its lines as a lesson does, and
+        // its byte-order mark is dropped as a lesson's is: kept, it made the file's first line
+        // text (`\u{feff}## Heading` is a paragraph, not a heading) without a word.
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
         super::lone_cr_to_lf(&mut bytes);
         let content = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
         let inner_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
