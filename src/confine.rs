@@ -31,6 +31,9 @@ pub enum Denied {
     Io(io::Error),
     /// It is larger than [`MAX_TEXT`] bytes (its size).
     TooLarge(u64),
+    /// It is hidden or inside a hidden folder (`.git/config`, `.env`), where it would be
+    /// published.
+    Hidden,
 }
 
 /// The largest text file coursebook reads (a lesson, an included file, a quiz, the glossary,
@@ -55,6 +58,9 @@ impl fmt::Display for Denied {
                 "it is {:.1} MB, and coursebook reads text files of up to {} MB",
                 *bytes as f64 / (1 << 20) as f64,
                 MAX_TEXT >> 20
+            ),
+            Denied::Hidden => f.write_str(
+                "it is a hidden file or inside a hidden folder (`.git/`, `.env`), which is never published",
             ),
         }
     }
@@ -100,6 +106,22 @@ impl Jail {
             return Err(Denied::TooLarge(meta.len()));
         }
         std::fs::read(&canonical).map_err(Denied::Io)
+    }
+
+    /// [`Jail::read`] for a file whose text is published as it is (`{{#include}}` and its
+    /// kin): one that is hidden or inside a hidden folder of the course, where it leads, is
+    /// refused. `{{#include ../.git/config}}` put the CI job's token (actions/checkout's
+    /// `extraheader`) into the page, print.html and the search index.
+    pub fn read_published(&self, path: &Path) -> Result<Vec<u8>, Denied> {
+        let canonical = self.resolve(path)?;
+        let inside = canonical.strip_prefix(&self.root).unwrap_or(&canonical);
+        if inside
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            return Err(Denied::Hidden);
+        }
+        self.read(&canonical)
     }
 }
 

@@ -1633,6 +1633,47 @@ fn a_site_url_with_a_control_character_is_refused_at_its_line() {
     }
 }
 
+/// Red team, third pass: `{{#include ../.git/config}}` put the checkout's token into the page,
+/// print.html and the search index, and `theme = ".git"` published it as `theme/config`.
+#[test]
+fn hidden_files_are_never_included_nor_a_theme() {
+    let git_config = "[http]\nextraheader = AUTHORIZATION: basic TOP-SECRET-VALUE\n";
+    for (directive, at) in [
+        ("{{#include ../.git/config}}", "content/a.md:3:1"),
+        (
+            "```rust\n{{#rustdoc_include ../.env}}\n```",
+            "content/a.md:4:1",
+        ),
+        ("{{#include link.txt}}", "content/a.md:3:1"),
+    ] {
+        let lesson = format!("# A\n\n{directive}\n");
+        let c = course(&[
+            ("book.toml", BOOK),
+            ("content/a.md", lesson.as_str()),
+            (".git/config", git_config),
+            (".env", "TOKEN=TOP-SECRET-VALUE\n"),
+        ]);
+        symlink(
+            c.path().join(".git/config"),
+            c.path().join("content/link.txt"),
+        )
+        .unwrap();
+        let all = refused(c.path(), &[at, "hidden"]);
+        assert!(!all.contains("TOP-SECRET"), "{all}");
+    }
+    for theme in [".git", "th"] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\ntheme = \"{theme}\"\n");
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "# A\n"),
+            (".git/config", git_config),
+        ]);
+        symlink(c.path().join(".git"), c.path().join("th")).unwrap();
+        refused(c.path(), &["book.toml:4:1", "`theme` is refused", "hidden"]);
+        no_secret_published(c.path());
+    }
+}
+
 /// `additional-css = [".git/config"]` published the checkout's token; `.env` its secrets.
 #[test]
 fn hidden_files_are_never_published_as_additional_files() {

@@ -273,6 +273,22 @@ fn theme_dir_refused(root: &Path, dir: &Path, src: &Path, build_dir: &Path) -> O
     if sources.starts_with(&theme) {
         return Some("it holds the course's sources".to_string());
     }
+    // A hidden folder is the machine's, not the course's: `theme = ".git"` published
+    // `.git/config` (the CI job's token after actions/checkout) as `theme/config`. Checked as
+    // written and where a link leads.
+    let hidden = |rel: &Path| {
+        rel.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    };
+    let real = std::fs::canonicalize(dir)
+        .ok()
+        .zip(std::fs::canonicalize(root).ok());
+    if hidden(&theme) || real.is_some_and(|(d, r)| d.strip_prefix(&r).is_ok_and(hidden)) {
+        return Some(
+            "it is a hidden folder or inside one (`.git/`), whose files are never published"
+                .to_string(),
+        );
+    }
     None
 }
 

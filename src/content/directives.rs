@@ -281,7 +281,7 @@ impl Expander<'_> {
     ) -> Option<String> {
         let path_part = args.split_whitespace().next().unwrap_or("");
         let target = base.join(path_part);
-        let bytes = match self.jail.read(&target) {
+        let bytes = match self.jail.read_published(&target) {
             Ok(b) => b,
             Err(denied) => {
                 self.out.diags.push(Diagnostic::error(
@@ -414,7 +414,7 @@ impl Expander<'_> {
                 format!("`{path_part}` includes itself: {}", chain.join(" → ")),
             );
         }
-        let mut bytes = match self.jail.read(&target) {
+        let mut bytes = match self.jail.read_published(&target) {
             Ok(b) => b,
             Err(denied) => {
                 return error(self, format!("cannot include `{path_part}`: {denied}"));
