@@ -113,6 +113,12 @@ impl Jail {
     /// refused. `{{#include ../.git/config}}` put the CI job's token (actions/checkout's
     /// `extraheader`) into the page, print.html and the search index.
     pub fn read_published(&self, path: &Path) -> Result<Vec<u8>, Denied> {
+        self.read(&self.resolve_public(path)?)
+    }
+
+    /// [`Jail::resolve`] for a path whose file is published: refused if where it really is
+    /// (links followed) is hidden or inside a hidden folder of the course (`.git/`).
+    pub fn resolve_public(&self, path: &Path) -> Result<PathBuf, Denied> {
         let canonical = self.resolve(path)?;
         let inside = canonical.strip_prefix(&self.root).unwrap_or(&canonical);
         if inside
@@ -121,7 +127,7 @@ impl Jail {
         {
             return Err(Denied::Hidden);
         }
-        self.read(&canonical)
+        Ok(canonical)
     }
 }
 
@@ -136,7 +142,9 @@ pub struct Walk {
 
 /// Every regular file under `dir`, sorted, skipping names starting with `.` and folders for
 /// which `skip` says so (e.g. a built site inside the sources). Symbolic links are followed
-/// only when they resolve inside the jail.
+/// only when they resolve inside the jail, and not into a hidden file or folder there: a link
+/// `content/g -> ../.git` (or `src = ".git"`) published `.git/config`, the CI job's token, as
+/// an asset.
 pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
     let mut out = Walk::default();
     let mut entries = walkdir::WalkDir::new(dir)
@@ -161,7 +169,7 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
             continue;
         }
         if (entry.path_is_symlink() || entry.depth() == 0)
-            && let Err(denied) = jail.resolve(entry.path())
+            && let Err(denied) = jail.resolve_public(entry.path())
         {
             out.refused.push((entry.path().to_path_buf(), denied));
             if is_dir {

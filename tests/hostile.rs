@@ -1674,6 +1674,49 @@ fn hidden_files_are_never_included_nor_a_theme() {
     }
 }
 
+/// Red team, third pass: links inside the course that lead into `.git` (an asset, a folder of
+/// assets, the file `additional-css` names) and `src = ".git"` published `.git/config`.
+#[test]
+fn links_into_hidden_folders_are_not_published() {
+    let git_config = "[http]\nextraheader = AUTHORIZATION: basic TOP-SECRET-VALUE\n";
+    let css = "[book]\ntitle = \"T\"\n[output.html]\nadditional-css = [\"style.css\"]\n";
+    for (book, link, to, needles) in [
+        (
+            BOOK,
+            "content/asset.txt",
+            "../.git/config",
+            &["content/asset.txt", "hidden"][..],
+        ),
+        (
+            BOOK,
+            "content/img",
+            "../.git",
+            &["content/img", "hidden"][..],
+        ),
+        (
+            css,
+            "style.css",
+            ".git/config",
+            &["book.toml:4:1", "style.css", "hidden"][..],
+        ),
+        (
+            "[book]\ntitle = \"T\"\nsrc = \".git\"\n",
+            "unused",
+            ".git",
+            &[".git", "hidden"][..],
+        ),
+    ] {
+        let c = course(&[
+            ("book.toml", book),
+            ("content/a.md", "# A\n"),
+            (".git/config", git_config),
+        ]);
+        symlink(to, c.path().join(link)).unwrap();
+        refused(c.path(), needles);
+        no_secret_published(c.path());
+    }
+}
+
 /// `additional-css = [".git/config"]` published the checkout's token; `.env` its secrets.
 #[test]
 fn hidden_files_are_never_published_as_additional_files() {

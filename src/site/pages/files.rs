@@ -123,7 +123,8 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                 );
                 continue;
             }
-            match config.jail.read(&config.root.join(&url)) {
+            // Where a link leads counts too: `style.css -> .git/config` is hidden as well.
+            match config.jail.read_published(&config.root.join(&url)) {
                 Ok(bytes) => site.add(url, bytes),
                 Err(denied) => diags.push(Diagnostic::error(
                     book,
