@@ -1859,6 +1859,38 @@ fn many_problems_of_one_kind_are_counted_not_all_printed() {
     assert_eq!(all.matches("broken link").count(), 21, "{all}");
 }
 
+/// Red team, third pass: assets whose names differ only in case were published side by side
+/// without a word (pages were warned about).
+#[test]
+fn files_that_differ_only_in_case_are_a_warning() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/IMG.png", "a"),
+        ("content/img.png", "b"),
+        ("content/A.html", "c"),
+        ("content/caf\u{e9}.png", "d"),
+        ("content/cafe\u{301}.png", "e"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: content/img.png: this file (img.png) and content/IMG.png (IMG.png) differ only in case"),
+        "{all}"
+    );
+    assert!(
+        all.contains("warning: content/A.html: this file (A.html) and content/a.md (a.html) differ only in case"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "differ only in Unicode form (an accented letter composed or decomposed): on macOS"
+        ),
+        "{all}"
+    );
+}
+
 /// `{{#title}}` text is cleaned as a front matter title is.
 #[test]
 fn control_characters_in_a_title_directive_never_reach_the_page() {

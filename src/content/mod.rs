@@ -324,7 +324,7 @@ pub fn load(
         Some(text) => tree::from_summary(config, text, markdown, &mut course, &mut found),
         None => tree::from_names(config, markdown, &mut course, &mut found),
     }
-    urls::check_collisions(&course, config.print, &mut found);
+    urls::check_collisions(&course, &config.root, config.print, &mut found);
     if config.no_section_label {
         unnumber(&mut course);
     }

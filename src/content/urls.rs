@@ -122,7 +122,7 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other, and a
 /// page may not take the URL of a page the build writes itself (site::CONTENTS_URL and the
 /// others; `print.html` only while `[output.html.print]` is on).
-pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
+pub fn check_collisions(course: &Course, root: &Path, print: bool, diags: &mut Diagnostics) {
     const GENERATED: [(&str, &str); 5] = [
         ("toc.html", "contents"),
         ("glossary.html", "glossary"),
@@ -205,6 +205,38 @@ pub fn check_collisions(course: &Course, print: bool, diags: &mut Diagnostics) {
                 .with_help(
                     "rename one of them: numeric prefixes such as `01-` are dropped from URLs",
                 ),
+            );
+        }
+    }
+    // Other files too: `IMG.png` and `img.png` (or an asset and a page) were published side by
+    // side without a word, and one overwrites the other there as well.
+    for asset in &course.assets {
+        let shown = asset.source.strip_prefix(root).unwrap_or(&asset.source);
+        let fold = asset.url.nfc().collect::<String>().to_lowercase();
+        if let Some((url, first)) = folded.insert(fold, (&asset.url, shown))
+            && url != asset.url
+        {
+            let (how, where_) = if url.to_lowercase() == asset.url.to_lowercase() {
+                ("case", "macOS and Windows")
+            } else if url.nfc().eq(asset.url.nfc()) {
+                (
+                    "Unicode form (an accented letter composed or decomposed)",
+                    "macOS",
+                )
+            } else {
+                ("case and Unicode form", "macOS")
+            };
+            diags.push(
+                Diagnostic::warning(
+                    shown,
+                    Pos::FILE,
+                    format!(
+                        "this file ({}) and {} ({url}) differ only in {how}: on {where_} one overwrites the other",
+                        asset.url,
+                        first.display(),
+                    ),
+                )
+                .with_help("rename one of them"),
             );
         }
     }
