@@ -34,6 +34,9 @@ pub enum Denied {
     /// It is hidden or inside a hidden folder (`.git/config`, `.env`), where it would be
     /// published.
     Hidden,
+    /// It is inside a site coursebook built (a folder with its marker), where a source was
+    /// expected.
+    BuiltSite,
 }
 
 /// The largest text file coursebook reads (a lesson, an included file, a quiz, the glossary,
@@ -61,6 +64,9 @@ impl fmt::Display for Denied {
             ),
             Denied::Hidden => f.write_str(
                 "it is a hidden file or inside a hidden folder (`.git/`, `.env`), which is never published",
+            ),
+            Denied::BuiltSite => f.write_str(
+                "it is inside a site coursebook built, which is output, never a source",
             ),
         }
     }
@@ -117,7 +123,8 @@ impl Jail {
     }
 
     /// [`Jail::resolve`] for a path whose file is published: refused if where it really is
-    /// (links followed) is hidden or inside a hidden folder of the course (`.git/`).
+    /// (links followed) is hidden or inside a hidden folder of the course (`.git/`), or inside
+    /// a site coursebook built.
     pub fn resolve_public(&self, path: &Path) -> Result<PathBuf, Denied> {
         let canonical = self.resolve(path)?;
         let inside = canonical.strip_prefix(&self.root).unwrap_or(&canonical);
@@ -126,6 +133,16 @@ impl Jail {
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
         {
             return Err(Denied::Hidden);
+        }
+        // Nor from a built site: `{{#include ../site/a.html}}` took in the previous build's
+        // page, which held the one before, 2.3 times larger each build.
+        if canonical
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(&self.root) && *dir != self.root)
+            .any(|dir| dir.join(crate::site::output::MARKER).is_file())
+        {
+            return Err(Denied::BuiltSite);
         }
         Ok(canonical)
     }

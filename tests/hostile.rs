@@ -1717,6 +1717,28 @@ fn links_into_hidden_folders_are_not_published() {
     }
 }
 
+/// Red team, third pass: `{{#include ../site/a.html}}` took in the previous build's page, which
+/// held the one before: twice in a page, the site grew 2.3 times a build.
+#[test]
+fn the_built_site_is_never_included() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    assert!(coursebook(&["build", "-q"], c.path()).status.success());
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    fs::write(
+        c.path().join("content/a.md"),
+        "# A\n\n```\n{{#include ../site/a.html}}\n```\n",
+    )
+    .unwrap();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("content/a.md:4:1: cannot include `../site/a.html`: it is inside a site coursebook built"),
+        "{all}"
+    );
+    assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+}
+
 /// `additional-css = [".git/config"]` published the checkout's token; `.env` its secrets.
 #[test]
 fn hidden_files_are_never_published_as_additional_files() {
