@@ -163,33 +163,8 @@ pub fn check_collisions(course: &Course, root: &Path, print: bool, diags: &mut D
             );
             continue;
         }
-        let fold = page.url.nfc().collect::<String>().to_lowercase();
-        if let Some((url, first)) = folded.insert(fold, (&page.url, source))
-            && url != page.url
-        {
-            // Windows keeps both Unicode forms apart; macOS folds both.
-            let (how, where_) = if url.to_lowercase() == page.url.to_lowercase() {
-                ("case", "macOS and Windows")
-            } else if url.nfc().eq(page.url.nfc()) {
-                (
-                    "Unicode form (an accented letter composed or decomposed)",
-                    "macOS",
-                )
-            } else {
-                ("case and Unicode form", "macOS")
-            };
-            diags.push(
-                Diagnostic::warning(
-                    source,
-                    Pos::FILE,
-                    format!(
-                        "this page ({}) and {} ({url}) differ only in {how}: on {where_} one overwrites the other",
-                        page.url,
-                        first.display(),
-                    ),
-                )
-                .with_help("rename one of them"),
-            );
+        if let Some(d) = twin(&mut folded, &page.url, source, "page") {
+            diags.push(d);
         }
         if let Some(first) = seen.insert(&page.url, source) {
             diags.push(
@@ -212,34 +187,47 @@ pub fn check_collisions(course: &Course, root: &Path, print: bool, diags: &mut D
     // side without a word, and one overwrites the other there as well.
     for asset in &course.assets {
         let shown = asset.source.strip_prefix(root).unwrap_or(&asset.source);
-        let fold = asset.url.nfc().collect::<String>().to_lowercase();
-        if let Some((url, first)) = folded.insert(fold, (&asset.url, shown))
-            && url != asset.url
-        {
-            let (how, where_) = if url.to_lowercase() == asset.url.to_lowercase() {
-                ("case", "macOS and Windows")
-            } else if url.nfc().eq(asset.url.nfc()) {
-                (
-                    "Unicode form (an accented letter composed or decomposed)",
-                    "macOS",
-                )
-            } else {
-                ("case and Unicode form", "macOS")
-            };
-            diags.push(
-                Diagnostic::warning(
-                    shown,
-                    Pos::FILE,
-                    format!(
-                        "this file ({}) and {} ({url}) differ only in {how}: on {where_} one overwrites the other",
-                        asset.url,
-                        first.display(),
-                    ),
-                )
-                .with_help("rename one of them"),
-            );
+        if let Some(d) = twin(&mut folded, &asset.url, shown, "file") {
+            diags.push(d);
         }
     }
+}
+
+/// URLs seen so far by their folded form (case, Unicode composition) → the URL and its source;
+/// a warning when `url` folds onto another one. Windows keeps both Unicode forms apart; macOS
+/// folds both.
+fn twin<'a>(
+    folded: &mut BTreeMap<String, (&'a str, &'a Path)>,
+    url: &'a str,
+    source: &'a Path,
+    what: &str,
+) -> Option<Diagnostic> {
+    let fold = url.nfc().collect::<String>().to_lowercase();
+    let (other, first) = folded.insert(fold, (url, source))?;
+    if other == url {
+        return None;
+    }
+    let (how, where_) = if other.to_lowercase() == url.to_lowercase() {
+        ("case", "macOS and Windows")
+    } else if other.nfc().eq(url.nfc()) {
+        (
+            "Unicode form (an accented letter composed or decomposed)",
+            "macOS",
+        )
+    } else {
+        ("case and Unicode form", "macOS")
+    };
+    Some(
+        Diagnostic::warning(
+            source,
+            Pos::FILE,
+            format!(
+                "this {what} ({url}) and {} ({other}) differ only in {how}: on {where_} one overwrites the other",
+                first.display(),
+            ),
+        )
+        .with_help("rename one of them"),
+    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ import { CONTRAST_ONLY, formatViolations, runAxe } from './lib/axe.mjs';
 import { DESKTOP, formatProblems, launchBrowser, openPage } from './lib/browser.mjs';
 import { buildOrThrow, makeCourse, removeDir, tempDir } from './lib/coursebook.mjs';
 import { serve } from './lib/server.mjs';
-import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
+import { expectNoAxeViolations, expectNoProblems, expectWasmBesideGlue, waitInPage } from './lib/expect.mjs';
 
 const PREFIX = '/sub/path/';
 const QUIZ_FILE = 'content/01-lesson.quiz.yaml';
@@ -307,16 +307,7 @@ describe('quizzes in the browser', () => {
   test('the grader\'s .wasm is asked for beside its glue, not after it', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
-    let glue = null;
-    const wasm = [];
-    await context.route(/quiz_wasm\.js/, (route) => { glue = route; });
-    context.on('request', (r) => { if (/quiz_wasm_bg\.wasm/.test(r.url())) wasm.push(r.url()); });
-    const { page } = await openPage(context, s.lessonUrl);
-    const until = Date.now() + 5000;
-    while ((!glue || wasm.length === 0) && Date.now() < until) await page.waitForTimeout(25);
-    assert.ok(glue, 'the glue was not asked for');
-    assert.equal(wasm.length, 1, 'the .wasm was not asked for while its glue was still loading');
-    await glue.continue();
+    const page = await expectWasmBesideGlue(context, /quiz_wasm\.js/, /quiz_wasm_bg\.wasm/, async () => (await openPage(context, s.lessonUrl)).page);
     await quizReady(page);
   });
 

@@ -12,7 +12,7 @@ import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.
 const PHONE_390 = { width: 390, height: 844 };
 import { serve } from './lib/server.mjs';
 import { REPO, buildOrThrow, tempDir, removeDir, makeCourse } from './lib/coursebook.mjs';
-import { waitInPage, expectNoAxeViolations } from './lib/expect.mjs';
+import { waitInPage, expectNoAxeViolations, expectWasmBesideGlue } from './lib/expect.mjs';
 
 const PREFIX = '/academy/';
 
@@ -212,17 +212,11 @@ describe('search asks for what a query needs at once', () => {
   test('the words module\'s .wasm is asked for beside its glue, not after it', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
-    let glue = null;
-    const wasm = [];
-    await context.route(/search_wasm\.js/, (route) => { glue = route; });
-    context.on('request', (r) => { if (/search_wasm_bg\.wasm/.test(r.url())) wasm.push(r.url()); });
-    const { page } = await openPage(context, s.server.url);
-    await page.fill('input[type=search]', 'gradient');
-    const until = Date.now() + 3000;
-    while ((!glue || wasm.length === 0) && Date.now() < until) await page.waitForTimeout(25);
-    assert.ok(glue, 'the glue was not asked for');
-    assert.equal(wasm.length, 1, 'the .wasm was not asked for while its glue was still loading');
-    await glue.continue();
+    const page = await expectWasmBesideGlue(context, /search_wasm\.js/, /search_wasm_bg\.wasm/, async () => {
+      const { page } = await openPage(context, s.server.url);
+      await page.fill('input[type=search]', 'gradient');
+      return page;
+    });
     await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length > 0, null, 'results');
   });
 

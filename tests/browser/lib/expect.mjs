@@ -26,3 +26,23 @@ export async function waitInPage(page, fn, arg, what) {
     assert.fail(`timed out waiting for ${what}: ${err.message.split('\n')[0]}`);
   }
 }
+
+/**
+ * Whether a wasm-bindgen module's `.wasm` is asked for while its JS glue is still loading (one
+ * round trip, not two): requests matching `glue` (a RegExp) are held, `start()` makes the page
+ * load the module, and the `.wasm` (`wasm`) must be asked for before the glue is let go.
+ * Returns the page `start` gave, once the glue is let go.
+ */
+export async function expectWasmBesideGlue(context, glue, wasm, start) {
+  let held = null;
+  const asked = [];
+  await context.route(glue, (route) => { held = route; });
+  context.on('request', (r) => { if (wasm.test(r.url())) asked.push(r.url()); });
+  const page = await start();
+  const until = Date.now() + 5000;
+  while ((!held || asked.length === 0) && Date.now() < until) await page.waitForTimeout(25);
+  assert.ok(held, `the glue (${glue}) was not asked for`);
+  assert.equal(asked.length, 1, `the .wasm (${wasm}) was not asked for while its glue was still loading`);
+  await held.continue();
+  return page;
+}
