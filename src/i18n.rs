@@ -352,6 +352,16 @@ fn read_own(
             ok
         });
     }
+    // The page's direction follows `meta.direction` only when it is one of the two.
+    if let Some(d) = found.get("meta").and_then(|m| m.get("direction"))
+        && d != "ltr"
+        && d != "rtl"
+    {
+        odd.push((
+            "meta.direction".into(),
+            format!("is \"{}\", not \"ltr\" or \"rtl\"", d.escape_debug()),
+        ));
+    }
     for (key, why) in odd {
         diags.push(
             Diagnostic::warning(&shown, line_of(&key), format!("`{key}` {why}; ignored"))

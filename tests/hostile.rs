@@ -1913,6 +1913,36 @@ fn files_that_differ_only_in_case_are_a_warning() {
     );
 }
 
+/// `cname` is the CNAME file's one line and the sitemap's host: a line break wrote a broken
+/// CNAME file and `@`/`/` another address into sitemap.xml. Only a domain name is taken.
+#[test]
+fn a_cname_that_is_not_a_domain_name_is_refused_at_its_line() {
+    for bad in [
+        "a.example\\nb.example",
+        "evil.example/x",
+        "user@evil.example",
+        "https://a.example",
+        "a b.example",
+    ] {
+        let book = format!("[book]\ntitle = \"C\"\n[output.html]\ncname = \"{bad}\"\n");
+        let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+        refused(c.path(), &["book.toml:4:", "is not a domain name"]);
+    }
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"C\"\n[output.html]\ncname = \"xn--caf-dma.example.org\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+    ]);
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        fs::read_to_string(c.path().join("site/CNAME")).unwrap(),
+        "xn--caf-dma.example.org\n"
+    );
+}
+
 /// `{{#title}}` text is cleaned as a front matter title is.
 #[test]
 fn control_characters_in_a_title_directive_never_reach_the_page() {

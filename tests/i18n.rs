@@ -95,6 +95,32 @@ fn arabic_and_hebrew_pages_run_right_to_left_unless_book_toml_says_otherwise() {
     assert!(page(c.path(), "a.html").contains("<html lang=\"ar\" dir=\"ltr\">"));
 }
 
+/// A strings file's `meta.direction` that is neither "ltr" nor "rtl" was ignored silently.
+#[test]
+fn a_direction_that_is_not_ltr_or_rtl_is_a_warning() {
+    let c = course(&[
+        (
+            "book.toml",
+            book("language = \"fr\"\n[output.html]\ntheme = \"theme\"\n"),
+        ),
+        ("content/a.md", LESSON.to_string()),
+        (
+            "theme/i18n/fr.toml",
+            "[meta]\ndirection = \"rtl \"\n".to_string(),
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "warning: theme/i18n/fr.toml:2:1: `meta.direction` is \"rtl \", not \"ltr\" or \"rtl\"; ignored"
+        ),
+        "{all}"
+    );
+    assert!(page(c.path(), "a.html").contains("<html lang=\"fr\" dir=\"ltr\">"));
+}
+
 #[test]
 fn a_course_overrides_one_string_and_hears_about_a_misspelt_key() {
     let c = course(&[

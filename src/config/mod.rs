@@ -586,6 +586,24 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             );
         }
     }
+    // `cname` is written as the site's CNAME file and is the host of sitemap.xml's addresses:
+    // a domain name, nothing else (a line break wrote a broken CNAME file, a `/` or `@` another
+    // address into the sitemap).
+    if let Some(cname) = html.cname.as_deref().map(str::trim)
+        && !is_domain_name(cname)
+    {
+        diags.push(
+            Diagnostic::error(
+                path,
+                key_pos(text, "cname"),
+                format!(
+                    "`cname = \"{}\"` is not a domain name",
+                    crate::diag::clip(&cname.escape_debug().to_string(), 80)
+                ),
+            )
+            .with_help("write the domain alone, e.g. `cname = \"courses.example.org\"` (no scheme, path or spaces)"),
+        );
+    }
     // The glossary's path, relative to `src`, must stay in the course: checked here, before
     // anything outside is even looked at, and said at its line.
     let glossary = PathBuf::from(
@@ -710,6 +728,22 @@ fn absolute_url(
     let rest = repo?.strip_prefix("https://github.com/")?;
     let owner = rest.split('/').next().filter(|o| !o.is_empty())?;
     Some(format!("https://{}.github.io{path}", owner.to_lowercase()))
+}
+
+/// `courses.example.org`: dot-separated labels of ASCII letters, digits and inner hyphens (an
+/// international name in its `xn--` form), at most 253 bytes.
+fn is_domain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// `en`, `pt-BR`, `zh-Hans-CN`: letters, then subtags of letters and digits.
