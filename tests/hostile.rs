@@ -1943,6 +1943,30 @@ fn a_cname_that_is_not_a_domain_name_is_refused_at_its_line() {
     );
 }
 
+/// A known directive without its argument was called one "no preprocessor provides": it says
+/// what it needs.
+#[test]
+fn a_directive_without_its_argument_says_what_it_needs() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\n{{#include}}\n\n{{#title   }}\n\n{{#quiz}}\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for needle in [
+        "content/a.md:3:1: `{{#include}}` needs the path of a file; shown as written",
+        "content/a.md:5:1: `{{#title}}` needs the page's title; shown as written",
+        "content/a.md:7:1: `{{#quiz}}` needs the path of a file; shown as written",
+    ] {
+        assert!(all.contains(needle), "{needle} not in {all}");
+    }
+    assert!(!all.contains("no preprocessor"), "{all}");
+}
+
 /// `{{#title}}` text is cleaned as a front matter title is.
 #[test]
 fn control_characters_in_a_title_directive_never_reach_the_page() {

@@ -218,6 +218,31 @@ impl Expander<'_> {
                         None => out.push_str(whole),
                     }
                 }
+                // A directive coursebook knows, without what it needs (`{{#include}}`).
+                "title" | "quiz" | "include" | "rustdoc_include" | "playground" | "playpen" => {
+                    out.push_str(whole);
+                    if !code.inside(text, found.start) {
+                        let what = match name {
+                            "title" => "the page's title",
+                            _ => "the path of a file",
+                        };
+                        self.out.diags.push(
+                            Diagnostic::warning(
+                                shown,
+                                at,
+                                format!("`{{{{#{name}}}}}` needs {what}; shown as written"),
+                            )
+                            .with_help(format!(
+                                "write it as `{{{{#{name} {}}}}}`",
+                                match name {
+                                    "title" => "My title",
+                                    "quiz" => "quiz.toml",
+                                    _ => "file.rs",
+                                }
+                            )),
+                        );
+                    }
+                }
                 other => {
                     out.push_str(whole);
                     if !code.inside(text, found.start) {
