@@ -127,11 +127,7 @@ impl Jail {
     /// a site coursebook built.
     pub fn resolve_public(&self, path: &Path) -> Result<PathBuf, Denied> {
         let canonical = self.resolve(path)?;
-        let inside = canonical.strip_prefix(&self.root).unwrap_or(&canonical);
-        if inside
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        {
+        if is_hidden(canonical.strip_prefix(&self.root).unwrap_or(&canonical)) {
             return Err(Denied::Hidden);
         }
         // Nor from a built site: `{{#include ../site/a.html}}` took in the previous build's
@@ -146,6 +142,13 @@ impl Jail {
         }
         Ok(canonical)
     }
+}
+
+/// Whether a path relative to the course is hidden or inside a hidden folder (`.git/config`,
+/// `.env`): the machine's files, never the course's to publish.
+pub fn is_hidden(rel: &Path) -> bool {
+    rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
 }
 
 /// What a walk found: regular files, sorted by path, and the entries it refused.

@@ -276,10 +276,7 @@ fn theme_dir_refused(root: &Path, dir: &Path, src: &Path, build_dir: &Path) -> O
     // A hidden folder is the machine's, not the course's: `theme = ".git"` published
     // `.git/config` (the CI job's token after actions/checkout) as `theme/config`. Checked as
     // written and where a link leads.
-    let hidden = |rel: &Path| {
-        rel.components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    };
+    let hidden = crate::confine::is_hidden;
     let real = std::fs::canonicalize(dir)
         .ok()
         .zip(std::fs::canonicalize(root).ok());
