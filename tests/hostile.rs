@@ -1038,6 +1038,38 @@ fn math_that_fails_in_quizzes_and_the_glossary_is_a_warning_there() {
     );
 }
 
+/// Unbalanced braces keep pulldown-cmark from seeing math at all, so the check of rendered
+/// formulas never saw `$\frac{x$` in quiz or glossary text: it is found as in a page.
+#[test]
+fn unbalanced_braces_in_quiz_and_glossary_math_are_a_warning_there() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nA model.\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - type: true-false\n    prompt: \"Bad $\\\\frac{x$ math\"\n    answer: true\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- term: Model\n  definition: \"A $\\\\sqrt{x}}$ function, $5 and $6.\"\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "warning: content/a.quiz.yaml:2:5: cannot render math `\\frac{x` in this question, so it is shown as its LaTeX: its braces are unbalanced (1 `{` without a `}`)"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("warning: content/glossary.yaml:1:3: cannot render math `\\sqrt{x}}` in this entry, so it is shown as its LaTeX: its braces are unbalanced (1 `}` without a `{`)"),
+        "{all}"
+    );
+    assert_eq!(all.matches("cannot render math").count(), 2, "{all}");
+}
+
 #[test]
 fn nul_bytes_never_reach_the_page() {
     let c = course(&[

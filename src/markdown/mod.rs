@@ -294,16 +294,25 @@ pub fn math_problem(text: &str) -> Option<(String, String)> {
     if !text.contains('$') {
         return None;
     }
-    Parser::new_ext(text, options()).find_map(|e| {
-        let (latex, display) = match &e {
-            Event::InlineMath(m) => (m, false),
-            Event::DisplayMath(m) => (m, true),
-            _ => return None,
-        };
-        math::render(latex, display)
-            .err()
-            .map(|why| (latex.to_string(), why))
-    })
+    let mut dollars = Dollars::default();
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .find_map(|(e, range)| {
+            let (latex, display) = match &e {
+                Event::InlineMath(m) => (m, false),
+                Event::DisplayMath(m) => (m, true),
+                // Unbalanced braces leave the dollars as text, as in a page.
+                _ => {
+                    return dollars.feed(&e, range, text).map(|found| {
+                        let why = format!("its braces are unbalanced ({})", found.what());
+                        (found.quote.trim().to_string(), why)
+                    });
+                }
+            };
+            math::render(latex, display)
+                .err()
+                .map(|why| (latex.to_string(), why))
+        })
 }
 
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
@@ -488,90 +497,129 @@ fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl
 
 /// Math with unbalanced braces is not math to pulldown-cmark (its `$` must close at the brace
 /// depth it opened at), so `$\frac{x$` reached the page as literal text with no word, while
-/// `$\foo{x}$` was an error. Here the dollars left as text are paired as pulldown-cmark pairs them
-/// (`$…$` opened before a non-space, closed after one and not before a digit; `$$…$$` anywhere
-/// in a block), and a pair whose source has unbalanced braces is the same error as other math.
-/// One pass; only the balance and a short quote are kept.
+/// `$\foo{x}$` was an error. A pair whose source has unbalanced braces is the same error as
+/// other math ([`Dollars`] finds them).
 fn unbalanced_math<'a: 'p, 'p>(
     events: impl Events<'a> + 'p,
     body: &'p str,
     env: &'p Env<'p>,
 ) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
-    // The open candidate: its delimiter's length, where it starts, the brace balance so far and
-    // the first characters of its source.
-    let mut open: Option<(usize, usize, i64, String)> = None;
-    let mut skip = false;
+    let mut dollars = Dollars::default();
     events.map(move |(event, range)| {
-        let raw = body.get(range.clone()).unwrap_or("");
-        match &event {
-            Event::Text(text) => {
-                // pulldown-cmark gives each `$` as its own event: `$$` is one followed by
-                // another, and the second is skipped once the first is taken.
-                let dollar = raw == "$";
-                if dollar && std::mem::take(&mut skip) {
-                    return (event, range);
-                }
-                let (head, tail) = (
-                    body.get(..range.start).unwrap_or(""),
-                    body.get(range.end..).unwrap_or(""),
-                );
-                let escaped = head.ends_with('\\');
-                let before = head.chars().next_back();
-                let after = tail.chars().next();
-                let delimiter = dollar && **text == *raw && !escaped;
-                let len = if tail.starts_with('$') { 2 } else { 1 };
-                let after = if len == 2 { tail[1..].chars().next() } else { after };
-                match &mut open {
-                    Some((open_len, start, balance, quote)) if delimiter && len == *open_len => {
-                        skip = len == 2;
-                        let closes = len == 2
-                            || (before.is_some_and(|c| !c.is_whitespace())
-                                && !after.is_some_and(|c| c.is_ascii_digit()));
-                        if closes {
-                            if *balance != 0 && !quote.trim().is_empty() {
-                                let what = if *balance > 0 {
-                                    format!("{balance} `{{` without a `}}`")
-                                } else {
-                                    format!("{} `}}` without a `{{`", -*balance)
-                                };
-                                out.borrow_mut().diags.push(
-                                    Diagnostic::error(
-                                        ctx.source,
-                                        at(*start),
-                                        format!("cannot render math `{}`: its braces are unbalanced ({what}), so it would be shown as text", shorten(quote.trim())),
-                                    )
-                                    .with_help("close every `{` with a `}`; write `\\{` and `\\}` for literal braces"),
-                                );
-                            }
-                            open = None;
-                        } else {
-                            add_source(raw, balance, quote);
-                        }
-                    }
-                    Some((_, _, balance, quote)) => add_source(raw, balance, quote),
-                    None if delimiter
-                        && (len == 2 || after.is_some_and(|c| !c.is_whitespace())) =>
-                    {
-                        skip = len == 2;
-                        open = Some((len, range.start, 0, String::new()));
-                    }
-                    None => {}
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, balance, quote)) = &mut open {
-                    add_source("\n", balance, quote);
-                }
-            }
-            // Math never spans anything else (a block's end, inline code, a link).
-            _ => {
-                open = None;
-                skip = false;
-            }
+        if let Some(found) = dollars.feed(&event, range.clone(), body) {
+            out.borrow_mut().diags.push(
+                Diagnostic::error(
+                    ctx.source,
+                    at(found.start),
+                    format!(
+                        "cannot render math `{}`: its braces are unbalanced ({}), so it would be shown as text",
+                        shorten(found.quote.trim()),
+                        found.what()
+                    ),
+                )
+                .with_help("close every `{` with a `}`; write `\\{` and `\\}` for literal braces"),
+            );
         }
         (event, range)
     })
+}
+
+/// The dollars pulldown-cmark left as text, paired as it pairs them (`$…$` opened before a
+/// non-space, closed after one and not before a digit; `$$…$$` anywhere in a block), to find
+/// the pairs whose source has unbalanced braces. One pass; only the balance and a short quote
+/// are kept.
+#[derive(Default)]
+struct Dollars {
+    /// The open candidate: its delimiter's length, where it starts, the brace balance so far
+    /// and the first characters of its source.
+    open: Option<(usize, usize, i64, String)>,
+    skip: bool,
+}
+
+/// A pair of dollars around unbalanced braces.
+struct Unbalanced {
+    start: usize,
+    balance: i64,
+    quote: String,
+}
+
+impl Unbalanced {
+    fn what(&self) -> String {
+        if self.balance > 0 {
+            format!("{} `{{` without a `}}`", self.balance)
+        } else {
+            format!("{} `}}` without a `{{`", -self.balance)
+        }
+    }
+}
+
+impl Dollars {
+    /// Take the next event (with its range in `body`); a pair it closes, if unbalanced.
+    fn feed(&mut self, event: &Event, range: Range<usize>, body: &str) -> Option<Unbalanced> {
+        let Event::Text(text) = event else {
+            if let (Event::SoftBreak | Event::HardBreak, Some((_, _, balance, quote))) =
+                (event, &mut self.open)
+            {
+                add_source("\n", balance, quote);
+            } else if !matches!(event, Event::SoftBreak | Event::HardBreak) {
+                // Math never spans anything else (a block's end, inline code, a link).
+                self.open = None;
+                self.skip = false;
+            }
+            return None;
+        };
+        let raw = body.get(range.clone()).unwrap_or("");
+        // pulldown-cmark gives each `$` as its own event: `$$` is one followed by another, and
+        // the second is skipped once the first is taken.
+        let dollar = raw == "$";
+        if dollar && std::mem::take(&mut self.skip) {
+            return None;
+        }
+        let (head, tail) = (
+            body.get(..range.start).unwrap_or(""),
+            body.get(range.end..).unwrap_or(""),
+        );
+        let escaped = head.ends_with('\\');
+        let before = head.chars().next_back();
+        let after = tail.chars().next();
+        let delimiter = dollar && **text == *raw && !escaped;
+        let len = if tail.starts_with('$') { 2 } else { 1 };
+        let after = if len == 2 {
+            tail[1..].chars().next()
+        } else {
+            after
+        };
+        match &mut self.open {
+            Some((open_len, start, balance, quote)) if delimiter && len == *open_len => {
+                self.skip = len == 2;
+                let closes = len == 2
+                    || (before.is_some_and(|c| !c.is_whitespace())
+                        && !after.is_some_and(|c| c.is_ascii_digit()));
+                if !closes {
+                    add_source(raw, balance, quote);
+                    return None;
+                }
+                let found = (*balance != 0 && !quote.trim().is_empty()).then(|| Unbalanced {
+                    start: *start,
+                    balance: *balance,
+                    quote: std::mem::take(quote),
+                });
+                self.open = None;
+                found
+            }
+            Some((_, _, balance, quote)) => {
+                add_source(raw, balance, quote);
+                None
+            }
+            None if delimiter && (len == 2 || after.is_some_and(|c| !c.is_whitespace())) => {
+                self.skip = len == 2;
+                self.open = Some((len, range.start, 0, String::new()));
+                None
+            }
+            None => None,
+        }
+    }
 }
 
 /// Count `source`'s braces (not `\{` and `\}`) into `balance`, and keep its first characters.
