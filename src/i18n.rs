@@ -305,6 +305,9 @@ fn theme_path(theme: &Theme, config: &Config, path: &str) -> PathBuf {
         .map_or_else(|| PathBuf::from(path), |d| rel(&config.root, &d.join(path)))
 }
 
+/// The longest UI string a strings file may give, in bytes: the longest shipped is about 220.
+const MAX_STRING: usize = 2000;
+
 /// A course's own strings file: its keys that English has, with a warning at the line of
 /// each one it does not (a misspelt key would otherwise change nothing, silently).
 fn read_own(
@@ -341,15 +344,21 @@ fn read_own(
     let mut odd = Vec::new();
     let mut found = sections_of(&table, &mut |key, why| odd.push((key, why.to_string())));
     for (section, keys) in &mut found {
-        keys.retain(|key, _| {
-            let ok = known(english, section, key);
-            if !ok {
-                odd.push((
-                    format!("{section}.{key}"),
-                    "is not a string coursebook uses".into(),
-                ));
-            }
-            ok
+        keys.retain(|key, text| {
+            let why = if !known(english, section, key) {
+                "is not a string coursebook uses".into()
+            } else if text.len() > MAX_STRING {
+                // Each page holds a few dozen of these: 4 MB strings stopped every page's
+                // template at its output bound, and the errors blamed the templates.
+                format!(
+                    "is {} bytes long, more than the {MAX_STRING} a UI string may be",
+                    text.len()
+                )
+            } else {
+                return true;
+            };
+            odd.push((format!("{section}.{key}"), why));
+            false
         });
     }
     // The page's direction follows `meta.direction` only when it is one of the two.
@@ -365,7 +374,7 @@ fn read_own(
     for (key, why) in odd {
         diags.push(
             Diagnostic::warning(&shown, line_of(&key), format!("`{key}` {why}; ignored"))
-                .with_help("the keys are those of coursebook's themes/default/i18n/en.toml"),
+                .with_help("the keys are those of coursebook's themes/default/i18n/en.toml, each a short text"),
         );
     }
     Some(found)

@@ -2238,3 +2238,30 @@ fn quiz_directives_count_as_includes() {
     assert!(started.elapsed() < Duration::from_secs(5), "{all}");
     assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
 }
+
+/// Red team, third pass: a theme's strings file with 4 MB strings stopped every page's template
+/// at its output bound, and the errors blamed the default templates. An oversized string is
+/// now a warning at its own line, and the page falls back to English.
+#[test]
+fn an_oversized_ui_string_is_a_warning_at_its_line_and_falls_back_to_english() {
+    let huge = "x".repeat(100_000);
+    let strings = format!("[page]\nskip_to_content = \"{huge}\"\ncontents = \"Inhalt\"\n");
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[output.html]\ntheme = \"th\"\n",
+        ),
+        ("content/a.md", "# A\n\nText.\n"),
+        ("th/i18n/en.toml", &strings),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: th/i18n/en.toml:2:1: `page.skip_to_content` is 100000 bytes long, more than the 2000 a UI string may be; ignored"),
+        "{all}"
+    );
+    let html = std::fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert!(html.contains("Skip to content"), "{html}");
+    assert!(!html.contains("xxxxxxxxxx"));
+}
