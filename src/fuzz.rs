@@ -2015,6 +2015,7 @@ fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
         mentions,
         // As for a page whose title is its first heading: the title pass runs too.
         title: Some("Title"),
+        own_heading: false,
     };
     markdown::render(body, &ctx)
 }
@@ -2039,6 +2040,7 @@ fn run_markdown(input: &(String, String)) {
         strings: renderer().strings(),
         mentions: Some(seed_matcher()),
         title: None,
+        own_heading: true,
     };
     let out = markdown::render(split.body, &ctx);
     let _ = markdown::plain_text(&out.html);

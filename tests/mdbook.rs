@@ -559,3 +559,62 @@ fn print_html_holds_the_whole_book_with_links_inside_it() {
         said(b.path(), &out)
     );
 }
+
+/// mdBook shows a page's own Markdown and no title of its own: a page whose first heading says
+/// something else than SUMMARY.md (Rust by Example's `macros/dsl.md`) had two `h1`s, and a
+/// title written with backticks in SUMMARY.md showed them in the sidebar and the tab (34 pages
+/// of Rust by Example). The page's own heading is now its `h1`, markup and all; SUMMARY.md's
+/// words name it in the sidebar, the tab and links.
+#[test]
+fn a_pages_own_first_heading_is_its_only_h1_and_summary_titles_lose_their_backticks() {
+    let b = book(
+        "[book]\ntitle = \"Rbe\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [DSL (Domain Specific Languages)](dsl.md)\n- [`panic!`](panic.md)\n- [1. Plain *one*](plain.md)\n",
+            ),
+            (
+                "src/dsl.md",
+                "# Domain Specific Languages (DSLs)\n\nA DSL.\n",
+            ),
+            (
+                "src/panic.md",
+                "# `panic!` {#the-panic}\n\nIt panics. See [the DSL](dsl.md).\n",
+            ),
+            ("src/plain.md", "No heading here.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dsl = page(b.path(), "dsl.html");
+    assert_eq!(dsl.matches("<h1").count(), 1, "{dsl}");
+    assert!(
+        dsl.contains(
+            "<h1 id=\"domain-specific-languages-dsls\">Domain Specific Languages (DSLs)</h1>"
+        ),
+        "{dsl}"
+    );
+    assert!(
+        dsl.contains("<title>DSL (Domain Specific Languages) · Rbe</title>"),
+        "{dsl}"
+    );
+    let panic = page(b.path(), "panic.html");
+    assert_eq!(panic.matches("<h1").count(), 1, "{panic}");
+    assert!(
+        panic.contains("<h1 id=\"the-panic\"><code>panic!</code></h1>"),
+        "{panic}"
+    );
+    assert!(panic.contains("<title>panic! · Rbe</title>"), "{panic}");
+    assert!(!panic.contains('`'), "{panic}");
+    let plain = page(b.path(), "plain.html");
+    assert!(plain.contains("<h1>1. Plain one</h1>"), "{plain}");
+    assert!(
+        !plain.contains('*'),
+        "no emphasis marks in the sidebar or title"
+    );
+    // The print page shows each chapter under its own heading, once.
+    let print = page(b.path(), "print.html");
+    assert!(print.contains("<code>panic!</code></h2>"), "{print}");
+    assert_eq!(print.matches("Domain Specific Languages (DSLs)").count(), 1);
+}

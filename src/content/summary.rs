@@ -216,7 +216,7 @@ fn take_children(
 fn parse_link(item: &str) -> Option<(String, Option<String>)> {
     let rest = item.strip_prefix('[')?;
     let close = find_closing_bracket(rest)?;
-    let title = rest[..close].to_string();
+    let title = crate::markdown::inline_text(&rest[..close]);
     let after = rest[close + 1..].trim_start();
     let inner = after.strip_prefix('(')?;
     let end = inner.rfind(')')?;

@@ -37,7 +37,7 @@ fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diag
 pub fn first_heading(body: &str) -> Option<String> {
     body.lines()
         .find_map(|l| l.strip_prefix("# "))
-        .map(|h| h.split(" {#").next().unwrap_or(h).trim().to_string())
+        .map(|h| crate::markdown::inline_text(h.split(" {#").next().unwrap_or(h).trim()))
         .filter(|h| !h.is_empty())
 }
 

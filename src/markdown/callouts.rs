@@ -143,6 +143,7 @@ mod tests {
             strings: renderer.strings(),
             mentions: None,
             title: None,
+            own_heading: false,
         };
         crate::markdown::render(md, &ctx).html
     }

@@ -63,6 +63,11 @@ pub struct PageContext<'a> {
     /// The page's title, which its template shows: a leading `# Title` that repeats it is left
     /// out of the body (its id is kept in `Output::title_id`).
     pub title: Option<&'a str>,
+    /// The title is not the author's own (front matter): it comes from SUMMARY.md or the first
+    /// heading. A leading `# Heading` is then the page's heading, as in mdBook, which shows the
+    /// page's own Markdown and no title of its own: it moves into the template's `h1`
+    /// (`Output::title_html`), markup and all, whatever SUMMARY.md calls the page.
+    pub own_heading: bool,
     /// `[output.html.code.hidelines]`: language → the prefix of its hidden lines (Rust's `#`
     /// is built in).
     pub hidelines: &'a std::collections::BTreeMap<String, String>,
@@ -91,6 +96,9 @@ pub struct Output {
     pub key_terms: Vec<usize>,
     /// The id of a leading `# Title` the site dropped because the template shows the title.
     pub title_id: Option<String>,
+    /// A leading `# Heading` moved into the template's `h1` (see `Ctx::own_heading`): its inner
+    /// HTML.
+    pub title_html: Option<String>,
     /// The page's `##` headings, id and text, for "On this page".
     pub sections: Vec<(String, String)>,
 }
@@ -221,7 +229,32 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     }
     let mut out = out.into_inner();
     out.html = html.html;
+    if out.title_html.is_some() {
+        lift_heading(&mut out);
+    }
     out
+}
+
+/// Move the page's leading `<h1 …>…</h1>` out of its HTML into `title_html` and `title_id`.
+fn lift_heading(out: &mut Output) {
+    out.title_html = None;
+    let Some(rest) = out.html.strip_prefix("<h1") else {
+        return;
+    };
+    let (Some(open_end), Some(close)) = (rest.find('>'), rest.find("</h1>")) else {
+        return;
+    };
+    if close < open_end {
+        return;
+    }
+    let tag = &rest[..open_end];
+    out.title_id = tag.split_once(" id=\"").and_then(|(_, v)| {
+        v.split_once('"')
+            .map(|(id, _)| crate::markdown::plain_text(id))
+    });
+    out.title_html = Some(rest[open_end + 1..close].to_string());
+    let after = &rest[close + "</h1>".len()..];
+    out.html = after.strip_prefix('\n').unwrap_or(after).to_string();
 }
 
 /// What one page's Markdown may render to. Its Markdown is at most 32 MB after includes
@@ -266,6 +299,29 @@ pub fn plain_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// The words of inline Markdown, its markup dropped: a title in SUMMARY.md or a page's first
+/// heading, shown as text in the sidebar, the browser's tab and links (mdBook shows
+/// ``[`panic!`](…)`` as *panic!*, not with its backticks).
+pub fn inline_text(markdown: &str) -> String {
+    if !markdown.contains(['`', '*', '_', '[', '<', '\\', '&', '~', '$']) {
+        return markdown.to_string();
+    }
+    // Read as the middle of a paragraph: `1. Intro` or `# Notes` is a title, not a list or a
+    // heading.
+    let mut out = String::new();
+    for event in Parser::new_ext(&format!("a {markdown}"), options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    match out.strip_prefix("a ") {
+        Some(text) => text.trim().to_string(),
+        None => markdown.to_string(),
+    }
 }
 
 /// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
@@ -375,6 +431,12 @@ fn leading_title<'a: 'p, 'p>(
             return;
         };
         if *level != pulldown_cmark::HeadingLevel::H1 {
+            queue.push_back((event, range));
+            return;
+        }
+        if env.ctx.own_heading {
+            // Rendered with the rest (links, code, math), then taken out of the HTML.
+            env.out.borrow_mut().title_html = Some(String::new());
             queue.push_back((event, range));
             return;
         }
@@ -646,5 +708,24 @@ fn shorten(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod inline_text_tests {
+    use super::inline_text;
+
+    #[test]
+    fn titles_lose_their_markup_but_not_their_words() {
+        assert_eq!(inline_text("`panic!`"), "panic!");
+        assert_eq!(
+            inline_text("The *new* [type](x.md) idiom"),
+            "The new type idiom"
+        );
+        assert_eq!(inline_text("1. Intro"), "1. Intro");
+        assert_eq!(inline_text("# Notes"), "# Notes");
+        assert_eq!(inline_text("- dash"), "- dash");
+        assert_eq!(inline_text("a \\* b"), "a * b");
+        assert_eq!(inline_text("plain title"), "plain title");
     }
 }

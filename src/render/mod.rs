@@ -139,6 +139,8 @@ pub struct PageView<'a> {
     pub html_title: Option<String>,
     /// The id of the page's h1, when the author gave the title heading one.
     pub title_id: Option<String>,
+    /// The page's own leading heading, as HTML, shown instead of `title` (mdBook's pages).
+    pub title_html: Option<String>,
     pub number: Option<String>,
     pub description: Option<String>,
     /// Relative path from this page to the site root ("", "../", or the site-url for 404).
@@ -181,6 +183,8 @@ pub struct PrintChapterView {
     pub id: String,
     pub heading_id: String,
     pub title: String,
+    /// The page's own leading heading, as HTML, shown instead of `title` (mdBook's pages).
+    pub title_html: Option<String>,
     pub number: Option<String>,
     /// "home", "chapter" or "lesson".
     pub kind: &'static str,

@@ -201,6 +201,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         strings: ctx.strings,
         mentions: if link_terms { ctx.matcher } else { None },
         title: Some(&page.title),
+        own_heading: page.front.title.is_none(),
     };
     // mdBook's MathJax delimiters become coursebook's own before the Markdown is read.
     let body = if config.mathjax_support {

@@ -79,6 +79,11 @@ pub(super) fn chapters(
                     .as_ref()
                     .map_or_else(|| format!("{id}--title"), |t| format!("{id}--{t}")),
                 title: page.title.clone(),
+                // Rebased as the chapter's content is: the heading may hold a link.
+                title_html: out
+                    .title_html
+                    .as_ref()
+                    .map(|h| rebase(h, &page.url, id, &by_url)),
                 number: page.number.clone(),
                 kind: super::views::kind_name(page.kind),
                 description: page.front.description.clone(),

@@ -105,6 +105,7 @@ impl Shared<'_> {
             content: String::new(),
             appendix: String::new(),
             title_id: None,
+            title_html: None,
             key_terms: Vec::new(),
             toc: toc::sidebar(self.course, None, url),
             prev: None,
@@ -149,6 +150,7 @@ impl Shared<'_> {
         view.content = out.html.clone();
         view.appendix = out.appendix.clone();
         view.title_id = out.title_id.clone();
+        view.title_html = out.title_html.clone();
         view.has_quiz = !out.quizzes.is_empty();
         if matches!(page.kind, PageKind::Lesson | PageKind::Chapter) {
             view.lesson = Some(progress::lesson_key(page));
