@@ -1143,6 +1143,35 @@ fn includes_that_fan_out_are_bounded_by_their_count() {
     assert!(started.elapsed() < Duration::from_secs(20), "{said}");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn an_include_after_a_long_line_is_bounded_before_it_is_expanded() {
+    // Every included line carries the text before the directive on its line (an include in a
+    // list item stays in it): 200 KB before an include of 20,000 empty lines is 4 GB, and it
+    // was all in memory before the 32 MB bound was checked (7.8 GB, 36 s; red team 4).
+    let lesson = format!("# A\n\n{} {{{{#include f.txt}}}}\n", "a".repeat(200_000));
+    let lines = "\n".repeat(20_000);
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", lesson.as_str()),
+        ("content/f.txt", lines.as_str()),
+    ]);
+    let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build"])
+        .current_dir(c.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, peak) = peak_memory_mb(child);
+    assert_eq!(status.code(), Some(1));
+    assert!(peak > 0, "no reading of the child's memory");
+    assert!(peak < 300, "the build took {peak} MB");
+    let said = refused(c.path(), &["content/a.md:3:", "grows past 32 MB"]);
+    assert!(!said.contains("64 MB"), "{said}");
+}
+
 #[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();
