@@ -5,7 +5,7 @@
 
 use super::reload::{Hub, SCRIPT};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -254,18 +254,23 @@ pub fn resolve(site: &Site, url: &str) -> Target {
     }
 }
 
-/// Add the live-reload script to an HTML page read after `written` rebuild stages had written
+/// The live-reload script for an HTML page read after `written` rebuild stages had written
 /// their files: the page's event stream says so, and is told to reload at once if a stage has
 /// written since (a page that was reloading when that stage's news went out would otherwise
 /// keep the older file: print.html, written after the other pages).
-fn inject(html: Vec<u8>, prefix: &str, written: u64) -> Vec<u8> {
-    let tag =
-        format!("<script src=\"{prefix}__coursebook/livereload.js?since={written}\"></script>");
-    let text = String::from_utf8_lossy(&html);
-    match text.rfind("</body>") {
-        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
+fn script_tag(prefix: &str, written: u64) -> String {
+    format!("<script src=\"{prefix}__coursebook/livereload.js?since={written}\"></script>")
+}
+
+/// How much of a page's end is searched for its `</body>`: a page ends with `</body></html>`,
+/// and reading the whole page to find it held each answer in memory (16 slow readers of a
+/// 40 MB print.html took 1.9 GB).
+const TAIL: u64 = 64 * 1024;
+
+/// Where the script goes in a page whose last `tail.len()` bytes are `tail`: before its last
+/// `</body>`, as an offset into `tail`; `None` (at the end) when the tail has none.
+fn body_end(tail: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind(tail, b"</body>")
 }
 
 /// Answer with a complete response and close the connection. A dev server gains nothing from
@@ -312,6 +317,57 @@ fn send_file(request: Request, path: &Path, site: &Site, hub: &Hub) {
         .and_then(|_| out.flush());
 }
 
+/// An HTML page (`status` 200, or 404 for the 404 page), streamed from disk like any other
+/// file, with the live-reload script put before its `</body>` on the way.
+fn send_page(
+    request: Request,
+    status: u16,
+    path: &Path,
+    site: &Site,
+    hub: &Hub,
+) -> Result<(), Request> {
+    // Counted before the file is read: a stage that writes in between makes the page reload
+    // once more, never once less.
+    let page = path.strip_prefix(&site.dir).unwrap_or(path);
+    let written = hub.written(&page.to_string_lossy());
+    let Ok(mut file) = fs::File::open(path) else {
+        return Err(request);
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let tag = script_tag(&site.prefix, written);
+    let from = len.saturating_sub(TAIL);
+    let mut tail = Vec::new();
+    let read = file
+        .seek(SeekFrom::Start(from))
+        .and_then(|_| (&mut file).take(len - from).read_to_end(&mut tail))
+        .and_then(|_| file.seek(SeekFrom::Start(0)));
+    if read.is_err() {
+        return Err(request);
+    }
+    let len = from + tail.len() as u64;
+    let at = body_end(&tail).map_or(len, |i| from + i as u64);
+    let reason = if status == 404 { "Not Found" } else { "OK" };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        len + tag.len() as u64
+    );
+    let head_only = request.head_only;
+    let mut out = request.into_writer();
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| {
+            if head_only {
+                return Ok(());
+            }
+            // At most what the head announced, should a rebuild change the file meanwhile.
+            std::io::copy(&mut (&mut file).take(at), &mut out)?;
+            out.write_all(tag.as_bytes())?;
+            std::io::copy(&mut (&mut file).take(len - at), &mut out).map(|_| ())
+        })
+        .and_then(|()| out.flush());
+    Ok(())
+}
+
 fn write_raw(request: Request, head: String, body: &[u8]) {
     let mut out = request.into_writer();
     let _ = out
@@ -347,18 +403,8 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
             send_file(request, &path, site, hub);
         }
         Target::File(path) => {
-            // Counted before the file is read: a stage that writes in between makes the page
-            // reload once more, never once less.
-            let page = path.strip_prefix(&site.dir).unwrap_or(&path);
-            let written = hub.written(&page.to_string_lossy());
-            match fs::read(&path) {
-                Ok(bytes) => send(
-                    request,
-                    200,
-                    inject(bytes, &site.prefix, written),
-                    mime(&path),
-                ),
-                Err(_) => not_found(request, site, hub),
+            if let Err(request) = send_page(request, 200, &path, site, hub) {
+                not_found(request, site, hub);
             }
         }
         Target::NotFound => not_found(request, site, hub),
@@ -376,12 +422,14 @@ fn since(url: &str) -> (Option<u64>, String) {
 }
 
 fn not_found(request: Request, site: &Site, hub: &Hub) {
-    let written = hub.written("404.html");
-    let body = fs::read(site.dir.join("404.html")).map_or_else(
-        |_| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(),
-        |b| inject(b, &site.prefix, written),
-    );
-    send(request, 404, body, "text/html; charset=utf-8");
+    if let Err(request) = send_page(request, 404, &site.dir.join("404.html"), site, hub) {
+        send(
+            request,
+            404,
+            b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(),
+            "text/html; charset=utf-8",
+        );
+    }
 }
 
 #[cfg(test)]
@@ -390,11 +438,13 @@ mod tests {
 
     #[test]
     fn a_page_and_its_event_stream_carry_the_stages_written() {
-        let page = inject(b"<p>x</p></body>".to_vec(), "/academy/", 7);
         assert_eq!(
-            String::from_utf8_lossy(&page),
-            "<p>x</p><script src=\"/academy/__coursebook/livereload.js?since=7\"></script></body>"
+            script_tag("/academy/", 7),
+            "<script src=\"/academy/__coursebook/livereload.js?since=7\"></script>"
         );
+        assert_eq!(body_end(b"<p>x</p></body></html>\n"), Some(8));
+        assert_eq!(body_end(b"<p></body>x</body>"), Some(11));
+        assert_eq!(body_end(b"<p>x</p>"), None);
         assert_eq!(
             since("/academy/__coursebook/events?since=7&page=print.html"),
             (Some(7), "print.html".to_string())
