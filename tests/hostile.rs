@@ -1173,6 +1173,30 @@ fn an_include_after_a_long_line_is_bounded_before_it_is_expanded() {
 }
 
 #[test]
+fn a_file_name_cannot_move_a_github_annotation() {
+    // The runner reads an annotation's properties up to the next `::`: a lesson named
+    // `a::warning file=x::b.md` put the error on `content/a`, its line lost (red team 4).
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a::warning file=x::b.md",
+            "# A\n\n[broken](nope.md)\n",
+        ),
+    ]);
+    let out = coursebook(&["check", "--format", "github"], c.path());
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let line = said
+        .lines()
+        .find(|l| l.starts_with("::error"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("::error file=content/a%3A%3Awarning file=x%3A%3Ab.md,line=3,col=1::"),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();
     let target = outside.path().join("site");

@@ -68,19 +68,36 @@ fn annotation(d: &crate::diag::Diagnostic, dir: &Path) -> String {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
+    // A property also ends at `,` and at `::` (the runner takes the properties up to the next
+    // `::`): a file named `a::b.md` put the annotation on `a` with its line lost.
+    let property = |s: &str| escape(s).replace(',', "%2C").replace(':', "%3A");
     if d.line == 0 {
-        format!(
-            "::{level} file={}::{}",
-            escape(&path).replace(',', "%2C"),
-            escape(&message)
-        )
+        format!("::{level} file={}::{}", property(&path), escape(&message))
     } else {
         format!(
             "::{level} file={},line={},col={}::{}",
-            escape(&path).replace(',', "%2C"),
+            property(&path),
             d.line,
             d.col,
             escape(&message)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_cannot_end_an_annotation_s_properties() {
+        let d = Diagnostic::error(
+            "content/a::warning file=x,line=1::b.md",
+            crate::diag::Pos::new(3, 1),
+            "broken link",
+        );
+        assert_eq!(
+            annotation(&d, Path::new(".")),
+            "::error file=content/a%3A%3Awarning file=x%2Cline=1%3A%3Ab.md,line=3,col=1::broken link"
+        );
     }
 }
