@@ -1197,6 +1197,48 @@ fn a_file_name_cannot_move_a_github_annotation() {
 }
 
 #[test]
+fn a_cache_dir_through_a_link_inside_is_judged_where_it_leads() {
+    // `cache-dir = "lnk/cache"` with `lnk -> content` passed the checks, made on the path as
+    // written, and the next build published the cache's segment as `site/cache/…` (the theme
+    // likewise); `lnk -> .git` wrote into the repository's folder (red team 4).
+    for (target, why) in [
+        ("content", "inside the course's sources"),
+        ("theme", "inside the theme folder"),
+        (".git", "inside `.git`"),
+        ("site", "inside the built site"),
+    ] {
+        let book =
+            format!("{BOOK}[build]\ncache-dir = \"lnk/cache\"\n[output.html]\ntheme = \"theme\"\n");
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "# A\n\n```rust\nfn main() {}\n```\n"),
+            ("theme/.keep", ""),
+            (".git/HEAD", ""),
+            ("site/.coursebook", ""),
+        ]);
+        symlink(target, c.path().join("lnk")).unwrap();
+        let out = coursebook(&["build"], c.path());
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{target}: {said}");
+        assert!(
+            said.contains("book.toml:4:1: `cache-dir` is refused: a link takes it"),
+            "{target}: {said}"
+        );
+        assert!(said.contains(why), "{target}: {said}");
+        assert!(
+            !c.path().join(target).join("cache").exists(),
+            "{target}: the cache was written"
+        );
+    }
+    // A link to nothing yet is no better.
+    let book = format!("{BOOK}[build]\ncache-dir = \"lnk/cache\"\n");
+    let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+    symlink("site", c.path().join("lnk")).unwrap();
+    let said = refused(c.path(), &["a link that leads nowhere"]);
+    assert!(said.contains("book.toml:4:1"), "{said}");
+}
+
+#[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();
     let target = outside.path().join("site");

@@ -246,10 +246,49 @@ fn cache_dir_refused(
         return Some("it would be inside the built site, or hold it".to_string());
     }
     // The part that exists must not lead out of the course through a link.
-    match jail.resolve_dir(existing_part(&full)?) {
-        Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => Some(denied.to_string()),
-        _ => None,
+    let existing = existing_part(&full)?;
+    let real = match jail.resolve_dir(existing) {
+        Err(denied @ (Denied::Outside(_) | Denied::NotAFolder)) => return Some(denied.to_string()),
+        // A link to nothing yet may lead anywhere once its target is made.
+        Err(_) if existing.is_symlink() => {
+            return Some("it goes through a link that leads nowhere".to_string());
+        }
+        Err(_) => return None,
+        Ok(real) => real.join(full.strip_prefix(existing).unwrap_or(Path::new(""))),
+    };
+    // Nor, through a link that stays inside, into what the checks above keep it out of: a
+    // link to the sources or the theme published the cache's segments as files of the site.
+    let root = real_path(root);
+    let overlaps = |other: &Path| {
+        let other = real_path(other);
+        real.starts_with(&other) || other.starts_with(&real)
+    };
+    if real
+        .strip_prefix(&root)
+        .is_ok_and(|r| r.components().any(|c| c.as_os_str() == ".git"))
+    {
+        Some("a link takes it inside `.git`, the repository's own folder".to_string())
+    } else if theme_dir.is_some_and(overlaps) {
+        Some(
+            "a link takes it inside the theme folder (published whole), or it holds it".to_string(),
+        )
+    } else if overlaps(src) {
+        Some("a link takes it inside the course's sources, or it holds them".to_string())
+    } else if overlaps(build_dir) {
+        Some("a link takes it inside the built site, or it holds it".to_string())
+    } else {
+        None
     }
+}
+
+/// `path` with the links of the part that exists resolved (the rest as written).
+fn real_path(path: &Path) -> PathBuf {
+    existing_part(path)
+        .and_then(|existing| {
+            let real = std::fs::canonicalize(existing).ok()?;
+            Some(real.join(path.strip_prefix(existing).ok()?))
+        })
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// `path` (under `root`) as a path from the course folder with `.` and `a/..` taken out;
