@@ -1239,6 +1239,47 @@ fn a_cache_dir_through_a_link_inside_is_judged_where_it_leads() {
 }
 
 #[test]
+fn quizzes_glossary_and_summary_in_hidden_folders_are_not_read() {
+    // Red team 4: front matter `quiz: ../.env.d/q.yaml` built, its prompt in a.html, print.html
+    // and the search index; `glossary = "../.env"` was parsed (its keys named in errors); and
+    // a SUMMARY.md linked to `.git/config` was refused by the walk, then read anyway, each line
+    // quoted in an error (the CI token in the log).
+    let quiz = "questions:\n  - type: text\n    prompt: \"TOP-SECRET-VALUE\"\n    answers: [x]\n";
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "---\ntitle: A\nquiz: ../.env.d/q.yaml\n---\n# A\n",
+        ),
+        (".env.d/q.yaml", quiz),
+    ]);
+    let said = refused(c.path(), &["content/a.md:3:", "hidden"]);
+    assert!(!said.contains("TOP-SECRET"), "{said}");
+    no_secret_published(c.path());
+
+    let book = format!("{BOOK}[course]\nglossary = \"../.env\"\n");
+    let c = course(&[
+        ("book.toml", book.as_str()),
+        ("content/a.md", "# A\n"),
+        (".env", "API_KEY: TOP-SECRET-VALUE\n"),
+    ]);
+    let said = refused(c.path(), &["hidden"]);
+    assert!(!said.contains("API_KEY"), "{said}");
+
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        (
+            ".git/config",
+            "[http]\n\textraheader = AUTHORIZATION: basic TOP-SECRET-VALUE\n",
+        ),
+    ]);
+    symlink("../.git/config", c.path().join("content/SUMMARY.md")).unwrap();
+    let said = refused(c.path(), &["content/SUMMARY.md", "hidden"]);
+    assert!(!said.contains("TOP-SECRET"), "{said}");
+}
+
+#[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();
     let target = outside.path().join("site");

@@ -147,9 +147,12 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
     }
 }
 
-/// Read a file that course input names (book.toml's glossary, a quiz in front matter) as
-/// UTF-8, only if it is a regular file inside the course folder. A refusal is reported at
-/// `named_at` (the file and position that named it), else at the path itself.
+/// Read a file that course input names (book.toml's glossary, a quiz in front matter,
+/// SUMMARY.md) as UTF-8, only if it is a regular file inside the course folder, neither hidden
+/// nor in a built site: each is published, and `quiz: ../.env.d/q.yaml` published a hidden
+/// file while a link to `.git/config` as SUMMARY.md quoted its lines (the CI token) in the
+/// errors. A refusal is reported at `named_at` (the file and position that named it), else at
+/// the path itself.
 pub fn read_named_text(
     config: &Config,
     path: &Path,
@@ -157,7 +160,7 @@ pub fn read_named_text(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     let shown = rel(&config.root, path);
-    match config.jail.read(path) {
+    match config.jail.read_published(path) {
         Ok(bytes) => decode(shown, bytes, diags),
         Err(denied) => {
             let (at, pos) = named_at.unwrap_or((&shown, Pos::FILE));
