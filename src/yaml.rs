@@ -85,6 +85,9 @@ fn clean_message(msg: &str) -> String {
         Some(i) => &first[..i],
         None => first,
     };
+    // A value given by an alias says where its anchor is, "(defined at line …)": the position
+    // is cut above, and the words left were shown as "expected string scalar (defined".
+    let trimmed = trimmed.strip_suffix(" (defined").unwrap_or(trimmed);
     // serde lists the expected keys itself; ours come in a `help:` line with the right names.
     // Other messages keep their "expected …" (`invalid type: map, expected a string`): cut,
     // they said what was wrong but not what to write.
@@ -129,6 +132,22 @@ mod tests {
     fn message(yaml: &str) -> String {
         parse::<Q>(yaml, Path::new("q.yaml"), 2)
             .map_or_else(|d| d.to_string(), |q| format!("parsed {q:?}"))
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Two {
+        #[allow(dead_code, reason = "only the message is looked at")]
+        a: Vec<String>,
+        #[allow(dead_code, reason = "only the message is looked at")]
+        b: String,
+    }
+
+    #[test]
+    fn an_alias_s_anchor_position_is_not_left_half_cut() {
+        let m = parse::<Two>("a: &t [x]\nb: *t\n", Path::new("q.yaml"), 0)
+            .map_or_else(|d| d.to_string(), |t| format!("parsed {t:?}"));
+        assert!(m.contains("q.yaml:2:"), "{m}");
+        assert!(!m.contains("(defined"), "{m}");
     }
 
     #[test]
