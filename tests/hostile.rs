@@ -1280,6 +1280,37 @@ fn quizzes_glossary_and_summary_in_hidden_folders_are_not_read() {
 }
 
 #[test]
+fn a_book_title_or_description_shown_on_every_page_is_bounded() {
+    // Red team 4: a 5 MB title and description in book.toml and 100 one-line lessons made a
+    // 2.6 GB site in 26 s: both are written on every page.
+    let book = format!(
+        "[book]\ntitle = \"{}\"\nauthors = [\"{}\"]\ndescription = \"{}\"\n",
+        "T".repeat(1_001),
+        "A".repeat(1_000),
+        "D".repeat(10_001)
+    );
+    let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+    let said = refused(
+        c.path(),
+        &[
+            "book.toml:2:1: `title` is 1001 characters long",
+            "book.toml:3:1: `authors` is",
+            "book.toml:4:1: `description` is 10001 characters long",
+        ],
+    );
+    assert!(said.contains("3 problems found"), "{said}");
+    // Long but bounded ones are fine.
+    let book = format!(
+        "[book]\ntitle = \"{}\"\ndescription = \"{}\"\n",
+        "T".repeat(1_000),
+        "D".repeat(10_000)
+    );
+    let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();
     let target = outside.path().join("site");
