@@ -12,6 +12,7 @@ import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expec
 
 const PREFIX = '/learn/';
 const PHONE_390 = { width: 390, height: 844 };
+const setting = (viewport, js) => `${viewport.width}px${js ? '' : ' without JavaScript'}`;
 
 // Terms near both edges of a phone's line, so a tooltip laid out while hidden would overflow.
 const FILES = {
@@ -89,6 +90,56 @@ describe('what a learner met', () => {
       assert.equal(width, PHONE_390.width, `${url} is ${width}px wide`);
       expectNoProblems(problems);
       await page.close();
+    }
+  });
+
+  test('a glossary tooltip stays on the screen, on phones and near a desktop line end', async (t) => {
+    // Every tip shown in turn (focus, then hover): the page never gets wider than the screen,
+    // and the tip is inside it. With and without JavaScript (phones need none).
+    for (const [viewport, javaScriptEnabled] of [[{ width: 320, height: 700 }, true], [PHONE_390, true], [PHONE_390, false], [{ width: 1000, height: 800 }, true]]) {
+      const context = await browser.newContext({ viewport, javaScriptEnabled });
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await page.goto(`${server.url}with-code.html`);
+      const links = page.locator('main a[data-term][aria-describedby]');
+      const count = await links.count();
+      assert.ok(count >= 2, 'terms with tips');
+      for (let i = 0; i < count; i++) {
+        for (const how of ['focus', 'hover']) {
+          await links.nth(i)[how]();
+          const at = await links.nth(i).evaluate((a) => {
+            const tip = document.getElementById(a.getAttribute('aria-describedby'));
+            const box = tip.getBoundingClientRect();
+            return { shown: getComputedStyle(tip).display !== 'none', left: box.left, right: box.right, width: document.documentElement.scrollWidth, screen: innerWidth };
+          });
+          const where = `${setting(viewport, javaScriptEnabled)}, term ${i} on ${how}`;
+          assert.ok(at.shown, `${where}: the tip is not shown`);
+          assert.ok(at.width <= at.screen, `${where}: the page is ${at.width}px wide`);
+          assert.ok(at.left >= 0 && at.right <= at.screen, `${where}: the tip spans ${at.left}..${at.right}`);
+          await page.mouse.move(0, 0);
+          await page.locator('main').focus();
+        }
+      }
+    }
+  });
+
+  test('the pointer can move onto a glossary tooltip without it vanishing (WCAG 1.4.13)', async (t) => {
+    for (const viewport of [DESKTOP, PHONE_390]) {
+      const context = await browser.newContext({ viewport });
+      t.after(() => context.close());
+      const { page, problems } = await openPage(context, `${server.url}plain.html`);
+      const link = page.locator('main a[data-term][aria-describedby]').first();
+      const tip = page.locator(`#${await link.getAttribute('aria-describedby')}`);
+      const from = await link.boundingBox();
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await tip.waitFor({ state: 'visible', timeout: 2000 });
+      const to = await tip.boundingBox();
+      // In small steps, as a hand moves: through the gap between the term and its tip.
+      await page.mouse.move(to.x + Math.min(20, to.width / 2), to.y + to.height / 2, { steps: 12 });
+      assert.ok(await tip.isVisible(), `${viewport.width}px: the tip vanished under the pointer`);
+      await page.keyboard.press('Escape');
+      assert.equal(await tip.isVisible(), false, `${viewport.width}px: Escape left the tip shown`);
+      expectNoProblems(problems);
     }
   });
 

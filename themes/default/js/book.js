@@ -67,6 +67,22 @@
   }
   document.addEventListener("pointerout", leave);
   document.addEventListener("focusout", leave);
+  // A tip starts under its term (book.css); near the end of a line it would run off the screen
+  // and widen the page: move it back in along the line, never past the other edge.
+  function place(e) {
+    var term = e.target && e.target.closest ? e.target.closest(".term") : null;
+    var tip = term ? term.querySelector(".term-tip") : null;
+    if (!tip) { return; }
+    tip.style.translate = "";
+    var box = tip.getBoundingClientRect();
+    if (!box.width) { return; }
+    var margin = 8;
+    var shift = Math.min(0, document.documentElement.clientWidth - margin - box.right);
+    shift = Math.max(shift, margin - box.left);
+    if (shift) { tip.style.translate = Math.round(shift) + "px 0"; }
+  }
+  document.addEventListener("mouseover", place);
+  document.addEventListener("focusin", place);
 })();
 
 (function pagerKeys() {
