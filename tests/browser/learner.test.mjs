@@ -280,3 +280,43 @@ describe('what a learner met', () => {
     expectNoProblems(problems);
   });
 });
+
+describe('a long sidebar on a desktop', () => {
+  // Sixty lessons: the current one is far below the sidebar's fold, so it is scrolled to.
+  const lessons = Array.from({ length: 60 }, (_, i) => i + 1);
+  const files = {
+    'book.toml': `
+      [book]
+      title = "Long sidebar"
+
+      [output.html]
+      site-url = "${PREFIX}"
+    `,
+    'content/SUMMARY.md': `# Summary\n\n${lessons.map((n) => `- [Lesson ${n}](l${n}.md)`).join('\n')}\n`,
+  };
+  for (const n of lessons) files[`content/l${n}.md`] = `# Lesson ${n}\n\nText of lesson ${n}.\n`;
+  let site;
+  before(async () => {
+    site = await servedCourse(files, PREFIX);
+  });
+  after(async () => {
+    await site?.close();
+  });
+
+  test('the current page is scrolled into the sidebar, and the first Tab reaches the skip link', async (t) => {
+    // A short window: the sidebar shows a few entries around the current one, still too many.
+    const context = await site.browser.newContext({ viewport: { width: DESKTOP.width, height: 400 } });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${site.server.url}l55.html`);
+    const seen = await page.evaluate(() => {
+      const toc = document.querySelector('.toc');
+      const current = toc.querySelector('[aria-current="page"]').getBoundingClientRect();
+      return { scrolled: toc.scrollTop, inside: current.top >= 0 && current.bottom <= innerHeight };
+    });
+    assert.ok(seen.scrolled > 0 && seen.inside, `the current entry is not in view in the sidebar: ${JSON.stringify(seen)}`);
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page itself scrolled');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link', 'the first Tab went elsewhere');
+    expectNoProblems(problems);
+  });
+});

@@ -43,9 +43,19 @@
     function sync() { if (wide.matches) { details.open = true; } }
     sync();
     if (wide.addEventListener) { wide.addEventListener("change", sync); }
+    // The current page's entry is scrolled into the sidebar's view by the sidebar's own
+    // scrollTop: scrollIntoView would also move the browser's sequential focus starting point
+    // there (Chromium), so the first Tab would skip the skip link and the header.
     var current = details.querySelector('[aria-current="page"]');
-    if (current && wide.matches && current.scrollIntoView) {
-      current.scrollIntoView({ block: "nearest" });
+    var list = details.querySelector(".toc");
+    if (current && list && wide.matches) {
+      // Centred: the sidebar is as tall as the window but starts below the header, so an entry
+      // at its very bottom would still be out of sight.
+      var box = current.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) {
+        var top = box.top - list.getBoundingClientRect().top + list.scrollTop;
+        list.scrollTop = top - (list.clientHeight - box.height) / 2;
+      }
     }
   });
 })();
