@@ -28,6 +28,7 @@ const FILES = {
 
     - [With code](with-code.md)
     - [Plain](plain.md)
+    - [Averyveryverylongtitlewordthatcannotbreakanywhereatallonaphone](wide.md)
     - [Coming soon]()
   `,
   'content/with-code.md': `
@@ -58,6 +59,38 @@ const FILES = {
     # Plain
 
     No code here, only a model.
+  `,
+  // What is wider than a phone: a long word, URL and inline code, a heading and a pager title
+  // that are one word, a wide table and formula (which scroll inside themselves), a playground
+  // (its best line is a formula); and a narrow table, which does not scroll.
+  'content/wide.md': `
+    # Averyveryverylongtitlewordthatcannotbreakanywhereatallonaphone
+
+    Text with \`let some_really_long_identifier_name_that_goes_on = another_really_long_function_name(argument_one);\`
+    and https://example.org/a/very/long/path/that/does/not/break/easily/because/it/has/no/spaces/index.html in it.
+
+    | Column one | Column two | Column three | Column four | Column five | Column six | Column seven |
+    |---|---|---|---|---|---|---|
+    | 1234567890 | abcdefghijkl | mnopqrstuvwx | yz0123456789 | some longer text here | more text in this cell | and the last one |
+
+    $$\\text{loss}(w, b) = \\frac{1}{n}\\sum_{i=1}^{n}\\left(w \\times \\text{size}_i + b - \\text{price}_i\\right)^2 + \\lambda \\left(w^2 + b^2\\right) + \\text{another long term}$$
+
+    | a | b |
+    |---|---|
+    | 1 | 2 |
+
+    ## A heading with averyveryverylongwordwithoutanyspacesthatcannotbreak inside it
+
+    \`\`\`playground
+    data:
+      - [850, 215000]
+      - [1000, 262000]
+      - [1200, 285000]
+      - [1500, 349000]
+      - [1800, 398000]
+      - [2100, 480000]
+      - [2400, 522000]
+    \`\`\`
   `,
   'content/glossary.yaml': `
     - term: Model
@@ -140,6 +173,24 @@ describe('what a learner met', () => {
       await page.keyboard.press('Escape');
       assert.equal(await tip.isVisible(), false, `${viewport.width}px: Escape left the tip shown`);
       expectNoProblems(problems);
+    }
+  });
+
+  test('at 320 px, and with WCAG 1.4.12 text spacing, no page scrolls sideways', async (t) => {
+    const spacing = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+    for (const viewport of [{ width: 320, height: 700 }, PHONE_390]) {
+      const context = await browser.newContext({ viewport });
+      t.after(() => context.close());
+      for (const url of ['wide.html', 'plain.html', 'with-code.html', 'print.html', 'index.html', 'toc.html']) {
+        const { page, problems } = await openPage(context, `${server.url}${url}`);
+        for (const spaced of [false, true]) {
+          if (spaced) await page.addStyleTag({ content: spacing });
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(width <= viewport.width, `${url} at ${viewport.width}px${spaced ? ' with text spacing' : ''} is ${width}px wide`);
+        }
+        expectNoProblems(problems);
+        await page.close();
+      }
     }
   });
 
