@@ -194,6 +194,32 @@ describe('what a learner met', () => {
     }
   });
 
+  test('a table or formula that scrolls inside itself can be scrolled from the keyboard', async (t) => {
+    const context = await browser.newContext({ viewport: PHONE_390 });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}wide.html`);
+    const scrollers = await page.$$eval('main table, main math[display="block"]', (els) =>
+      els.map((e) => ({ tag: e.tagName.toLowerCase(), wide: e.scrollWidth > e.clientWidth + 1, tabindex: e.getAttribute('tabindex') })));
+    assert.deepEqual(scrollers, [
+      { tag: 'table', wide: true, tabindex: '0' },
+      { tag: 'math', wide: true, tabindex: '0' },
+      { tag: 'table', wide: false, tabindex: null },
+      { tag: 'table', wide: false, tabindex: null }, // the playground's data
+    ]);
+    await expectNoAxeViolations(page, 'wide.html at 390 px');
+    const table = page.locator('main table').first();
+    await table.focus();
+    await page.keyboard.press('ArrowRight');
+    await waitInPage(page, () => document.querySelector('main table').scrollLeft > 0, null, 'the table scrolled by the arrow key');
+    assert.match(page.url(), /wide\.html$/, 'the arrow key went to another page');
+    expectNoProblems(problems);
+    // On a wide screen the formula fits: no Tab stop that scrolls nothing.
+    const desktop = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => desktop.close());
+    const wide = (await openPage(desktop, `${server.url}wide.html`)).page;
+    assert.equal(await wide.locator('main math[display="block"]').getAttribute('tabindex'), null);
+  });
+
   test('without JavaScript a quiz is questions to read: no buttons, no promise of saving', async (t) => {
     const context = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
     t.after(() => context.close());

@@ -95,6 +95,34 @@
   document.addEventListener("focusin", place);
 })();
 
+(function scrollers() {
+  "use strict";
+  // A wide table or formula scrolls inside itself (book.css); a keyboard can scroll it only if
+  // it can be focused (WCAG 2.1.1). Only those that do overflow are made focusable, so narrow
+  // ones add no Tab stop; checked again when the window changes size.
+  function update() {
+    var boxes = document.querySelectorAll('main table, main math[display="block"]');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      if (wide && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroller", "");
+      } else if (!wide && box.hasAttribute("data-scroller")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroller");
+      }
+    }
+  }
+  var pending = 0;
+  document.addEventListener("DOMContentLoaded", update);
+  window.addEventListener("load", update);
+  window.addEventListener("resize", function () {
+    window.cancelAnimationFrame(pending);
+    pending = window.requestAnimationFrame(update);
+  });
+})();
+
 (function pagerKeys() {
   "use strict";
   // ← and → go to the previous and next page, unless a field or control wants the arrows (or
