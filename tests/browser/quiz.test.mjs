@@ -433,14 +433,33 @@ describe('quizzes in the browser', () => {
       await buildOrThrow(s.course, { dest: s.dest });
     }
 
-    // Reset clears everything, including what is saved.
+    // Reset asks first, as "Forget my progress" does: Cancel and Escape keep every answer.
     await page.reload();
     await quizReady(page);
-    await page.locator(`${LESSON_QUIZ} [data-reset]`).click();
+    const kept = await answersShown(page);
+    const reset = page.locator(`${LESSON_QUIZ} [data-reset]`);
+    const confirmBox = page.locator(`${LESSON_QUIZ} [data-reset-confirm]`);
+    assert.equal(await confirmBox.isVisible(), false, 'the question is shown before it is asked');
+    await reset.click();
+    assert.ok(await confirmBox.isVisible(), 'reset did not ask first');
+    assert.equal(await reset.getAttribute('aria-expanded'), 'true');
+    assert.ok(await confirmBox.locator('[data-reset-no]').evaluate((b) => b === document.activeElement), 'the focus is not on Cancel');
+    await confirmBox.locator('[data-reset-no]').click();
+    assert.equal(await confirmBox.isVisible(), false);
+    assert.ok(await reset.evaluate((b) => b === document.activeElement), 'Cancel did not give the focus back');
+    await reset.click();
+    await page.keyboard.press('Escape');
+    assert.equal(await confirmBox.isVisible(), false, 'Escape left the question open');
+    assert.deepEqual(await answersShown(page), kept, 'Cancel or Escape cleared answers');
+    // Yes clears everything, including what is saved, and says so.
+    await reset.click();
+    await confirmBox.locator('[data-reset-yes]').click();
+    assert.equal(await confirmBox.isVisible(), false);
     const cleared = await answersShown(page);
     for (const id of ALL_IDS.filter((i) => i !== 'loop-order')) assert.equal(String(cleared[id]), '', `${id} not cleared by reset`);
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
-    assert.equal(await scoreText(page), '');
+    assert.equal(await scoreText(page), 'Your answers to this quiz have been cleared.');
+    await expectNoAxeViolations(page, 'a quiz just reset');
     const store = await page.locator(LESSON_QUIZ).getAttribute('data-store');
     assert.deepEqual(Object.keys(await localEntries(page)).filter((k) => k.startsWith(`${store}:`)), [], 'reset left saved answers');
     await page.reload();
@@ -521,8 +540,11 @@ describe('quizzes in the browser', () => {
     assert.match(await scoreText(page), /6 of 6/);
     assert.equal((await focused()).question, 'inference-name', 'checking moved the focus');
 
-    // And "Reset saved answers" is reachable and works from the keyboard.
+    // And "Reset saved answers" is reachable and works from the keyboard: Enter asks, the focus
+    // is on Cancel, and Yes is just before it.
     await tabTo(`${LESSON_QUIZ} button[data-reset]`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
     expectNoProblems(problems);
@@ -544,6 +566,7 @@ describe('quizzes in the browser', () => {
     await check(page);
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'correct'])));
     await page.locator(`${LESSON_QUIZ} [data-reset]`).click();
+    await page.locator(`${LESSON_QUIZ} [data-reset-yes]`).click();
     await expectStates(page, Object.fromEntries(ALL_IDS.map((id) => [id, 'unanswered'])));
     expectNoProblems(problems);
   });

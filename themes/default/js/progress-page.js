@@ -97,6 +97,7 @@ function reviewForm(form, missed, lessonUrl) {
   }
   if (!copy.querySelector("[data-question]")) return null;
   copy.querySelector("[data-reset]")?.remove();
+  copy.querySelector("[data-reset-confirm]")?.remove();
   const prefix = `review${++reviewCount}-`;
   const ids = new Set([...copy.querySelectorAll("[id]")].map((el) => el.id));
   for (const el of copy.querySelectorAll("[id]")) el.id = prefix + el.id;

@@ -539,6 +539,40 @@ function resetQuiz(form) {
   if (retry) retry.hidden = true;
 }
 
+/**
+ * "Reset saved answers" asks first, as "Forget my progress" does: it cannot be undone. The
+ * question (the template's [data-reset-confirm]) takes the focus on its safe answer; Escape or
+ * Cancel closes it, and what was done is said in the quiz's live region.
+ */
+function wireReset(form) {
+  const reset = form.querySelector("[data-reset]");
+  const confirmBox = form.querySelector("[data-reset-confirm]");
+  if (!reset) return;
+  if (!confirmBox) {
+    reset.addEventListener("click", () => resetQuiz(form));
+    return;
+  }
+  const close = () => {
+    confirmBox.hidden = true;
+    reset.setAttribute("aria-expanded", "false");
+    reset.focus();
+  };
+  reset.addEventListener("click", () => {
+    confirmBox.hidden = false;
+    reset.setAttribute("aria-expanded", "true");
+    confirmBox.querySelector("[data-reset-no]")?.focus();
+  });
+  confirmBox.querySelector("[data-reset-no]")?.addEventListener("click", close);
+  confirmBox.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") close();
+  });
+  confirmBox.querySelector("[data-reset-yes]")?.addEventListener("click", () => {
+    resetQuiz(form);
+    close();
+    setScoreText(form, t("quiz_reset_done"));
+  });
+}
+
 /** Put saved answers back (only where the question is unchanged); returns the checked ones. */
 function restoreQuiz(form) {
   const checked = [];
@@ -628,7 +662,7 @@ function setUpQuiz(form, onChecked) {
     if (q && form.contains(q)) answerChanged(form, q);
   });
   form.querySelector("[data-retry]")?.addEventListener("click", () => retryWrong(form));
-  form.querySelector("[data-reset]")?.addEventListener("click", () => resetQuiz(form));
+  wireReset(form);
   return checked;
 }
 
