@@ -206,6 +206,9 @@ describe('the learner\'s journey', () => {
     await review.locator('button[type=submit]').click();
     await waitInPage(page, () => document.querySelector('.progress-table a[data-lesson="second.html"]').dataset.progress === 'done', null, 'the lesson done in the table');
     assert.equal(await review.locator('[data-result]').getAttribute('data-state'), 'correct');
+    // Answered right, it is done at once: marked so, and no longer counted.
+    assert.equal(await review.locator('[data-question="sum"]').getAttribute('data-reviewed'), '', 'the question is not marked done');
+    assert.equal(await page.locator('[data-review-status]').textContent(), 'Nothing to review: every answer you last checked is right.');
     assert.match((await tableText(page))[1], /^1\.1\. Second steps \| Done \| 100% \| 100% \| 2 \| /);
     expectNoProblems(problems);
 

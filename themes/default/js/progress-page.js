@@ -189,9 +189,28 @@ async function buildReview() {
     }
     if (!mounted.length) continue;
     region.append(section);
-    for (const form of mounted) quiz.mountQuiz(form, () => quizChecked(key, quizzes));
+    for (const form of mounted) {
+      quiz.mountQuiz(form, () => {
+        recountReview(region, status);
+        return quizChecked(key, quizzes);
+      });
+    }
   }
   setText(status, shown ? t("progress_review_count", { count: number(shown) }, shown) : t("progress_review_empty"));
+}
+
+/**
+ * A question answered right in the review is done: marked so (data-reviewed) and no longer
+ * counted in the status line, at once, as the learner would expect from the count.
+ */
+function recountReview(region, status) {
+  let left = 0;
+  for (const q of region.querySelectorAll("[data-question]")) {
+    const right = q.querySelector("[data-result]")?.dataset.state === "correct";
+    q.toggleAttribute("data-reviewed", right);
+    if (!right) left += 1;
+  }
+  setText(status, left ? t("progress_review_count", { count: number(left) }, left) : t("progress_review_empty"));
 }
 
 // ---------------------------------------------------------------------------------------------
