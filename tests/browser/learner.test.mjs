@@ -54,6 +54,12 @@ const FILES = {
         prompt: Which word?
         answers: [model]
     \`\`\`
+
+    \`\`\`calculator
+    w: 200
+    b: 50000
+    size: 1000
+    \`\`\`
   `,
   'content/plain.md': `
     # Plain
@@ -275,6 +281,25 @@ describe('what a learner met', () => {
     await page.keyboard.press('Shift+Tab');
     await term.locator('a').focus();
     assert.ok(await term.locator('.term-tip').isVisible(), 'the tooltip stayed dismissed');
+    expectNoProblems(problems);
+  });
+
+  test('print.html: its quizzes check answers and its widgets compute, as on their pages', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${server.url}print.html`);
+    const quiz = page.locator('form[data-quiz]');
+    await waitInPage(page, () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined, null, 'the quiz working');
+    await quiz.locator('input[type=text]').first().fill('3');
+    await quiz.locator('button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('form[data-quiz] [data-result]').dataset.state === 'correct', null, 'the answer checked');
+    const calculator = page.locator('[data-widget="calculator"]');
+    await waitInPage(page, () => document.querySelector('[data-widget="calculator"]')?.dataset.ready, null, 'the calculator working');
+    const size = calculator.locator('input[name="size"]');
+    assert.equal(await size.isEnabled(), true, 'the calculator stays disabled');
+    await size.fill('2000');
+    await waitInPage(page, () => /450,000/.test(document.querySelector('[data-widget="calculator"] output[name="price"]').textContent), null, 'the new price');
+    await expectNoAxeViolations(page, 'print.html');
     expectNoProblems(problems);
   });
 

@@ -349,6 +349,10 @@ fn print_page(
     view.chapters = print::chapters(&plan, shared, rendered);
     view.page_break = ctx.config.print_page_break;
     view.has_code = rendered.iter().any(|r| r.out.has_code);
+    // The course's quizzes and widgets work here as on their pages: without their scripts they
+    // would show buttons that do nothing and controls that stay disabled.
+    view.has_quiz = rendered.iter().any(|r| !r.out.quizzes.is_empty());
+    view.has_widgets = rendered.iter().any(|r| r.out.has_widgets);
     let html = renderer.render(&view, &ctx.config.root)?;
     drop(view);
     let fill = |out: &mut dyn std::io::Write| print::write(&html, &plan, ctx.course, rendered, out);
