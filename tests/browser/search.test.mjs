@@ -91,6 +91,28 @@ describe('search in the browser', () => {
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no results to be said');
   });
 
+  test('the field is the combobox (ARIA 1.2): named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    // Found by role and name as assistive technology finds it: a wrapper with the role had none.
+    const box = page.getByRole('combobox', { name: 'Search the course' });
+    assert.equal(await box.count(), 1);
+    assert.equal(await box.evaluate((e) => e.matches('input[type=search]')), true);
+    assert.equal(await page.locator('[role=combobox]').count(), 1, 'one combobox');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+    assert.equal(await box.getAttribute('aria-autocomplete'), 'list');
+    await box.fill('model');
+    await results(page);
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    const listbox = page.getByRole('listbox', { name: 'Search results' });
+    assert.equal(await listbox.getAttribute('id'), await box.getAttribute('aria-controls'));
+    await box.press('ArrowDown');
+    const selected = await page.getAttribute('[role=option][aria-selected=true]', 'id');
+    assert.equal(await box.getAttribute('aria-activedescendant'), selected);
+    await expectNoAxeViolations(page, 'search results open, an option selected');
+  });
+
   test('on a 390 px phone, in light and dark, the open results pass axe and do not scroll sideways', { timeout: 90_000 }, async (t) => {
     for (const colorScheme of ['light', 'dark']) {
       const context = await s.browser.newContext({ viewport: PHONE_390, colorScheme });
