@@ -91,6 +91,31 @@ describe('search in the browser', () => {
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no results to be said');
   });
 
+  test('Tab leaves the search: the results are not a tab stop, and they close with the query kept', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url + 'foundations/what-is-a-model.html');
+    await page.keyboard.press('/');
+    await page.keyboard.type('model');
+    await results(page);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return { inResults: !!e.closest('[data-search-results]'), inForm: !!e.closest('form[role=search]'), html: e.outerHTML.slice(0, 80) };
+    });
+    assert.equal(focused.inResults, false, `Tab landed in the results: ${focused.html}`);
+    assert.equal(focused.inForm, false, `Tab stayed in the search: ${focused.html}`);
+    assert.equal(await page.isHidden('[data-search-results]'), true, 'the results stay open over the page');
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-expanded'), 'false');
+    assert.equal(await page.inputValue('input[type=search]'), 'model');
+    // Back in the box, the arrows open the results again.
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.isHidden('[data-search-results]'), false);
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-0');
+  });
+
   test('the field is the combobox (ARIA 1.2): named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());

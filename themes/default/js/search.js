@@ -291,6 +291,11 @@ export function attach(form) {
     }
   });
   list.addEventListener("mousedown", (e) => e.preventDefault());
+  // Focus leaving the search (Tab, a click elsewhere) closes the results, which would cover
+  // the page where focus went; the query stays, and the arrows open them again.
+  form.addEventListener("focusout", (e) => {
+    if (!form.contains(e.relatedTarget)) show(false);
+  });
   document.addEventListener("click", (e) => { if (!form.contains(e.target)) show(false); });
   // The learner's query survives going to a result and back.
   let kept = null;
