@@ -116,6 +116,24 @@ describe('search in the browser', () => {
     assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-0');
   });
 
+  test('nothing found is said on screen, with the query; closing the search hides it', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: PHONE_390 });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    await page.fill('input[type=search]', 'zzqqxx');
+    const none = page.getByText('No results for “zzqqxx”', { exact: true });
+    await none.waitFor({ state: 'visible', timeout: 10_000 });
+    const box = await none.boundingBox();
+    assert.ok(box.width > 50 && box.height > 10, `the message is ${JSON.stringify(box)}`);
+    assert.equal(await page.isHidden('[data-search-results]'), true);
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-expanded'), 'false');
+    await expectNoAxeViolations(page, 'no results');
+    await page.keyboard.press('Escape');
+    // Still read out (the status is), but one pixel, off screen.
+    const after = await page.$eval('[data-search-status]', (e) => e.getBoundingClientRect().width);
+    assert.ok(after <= 1, `the message stays after Escape, ${after} px wide`);
+  });
+
   test('the field is the combobox (ARIA 1.2): named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());

@@ -219,9 +219,15 @@ export function attach(form) {
   let active = -1;
   let generation = 0;
   const options = () => [...list.querySelectorAll("[role=option]")];
+  const isOpen = () => !list.hidden || status.classList.contains("search-none");
 
-  function show(open) {
+  /** The results shown or not; `none`: the line saying nothing was found shown instead. */
+  function show(open, none = false) {
     list.hidden = !open;
+    // The status is always read out; on screen too when it says nothing was found (a count
+    // would only repeat the list).
+    status.classList.toggle("visually-hidden", !none);
+    status.classList.toggle("search-none", none);
     input.setAttribute("aria-expanded", open ? "true" : "false");
     if (!open) {
       active = -1;
@@ -270,23 +276,25 @@ export function attach(form) {
         return option;
       }),
     );
-    status.textContent = results.length ? t("search_count", { count: results.length }, results.length) : t("search_none");
+    status.textContent = results.length ? t("search_count", { count: results.length }, results.length) : t("search_none", { query: text });
     active = -1;
-    show(results.length > 0);
+    show(results.length > 0, results.length === 0);
     // How many queries have been answered: tests and the benchmark wait on it.
     form.dataset.searchAnswered = String(Number(form.dataset.searchAnswered || 0) + 1);
   }
 
   input.addEventListener("input", run);
   input.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowDown") { e.preventDefault(); show(options().length > 0); move(active + 1); }
-    else if (e.key === "ArrowUp") { e.preventDefault(); move(active - 1); }
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      if (options().length) { show(true); move(active + 1); }
+    } else if (e.key === "ArrowUp") { e.preventDefault(); move(active - 1); }
     else if (e.key === "Enter") {
       const all = options();
       const pick = all[active >= 0 ? active : 0];
       if (pick) { e.preventDefault(); pick.click(); }
     } else if (e.key === "Escape") {
-      if (!list.hidden) { e.preventDefault(); show(false); }
+      if (isOpen()) { e.preventDefault(); show(false); }
       else { input.value = ""; run(); input.blur(); }
     }
   });
