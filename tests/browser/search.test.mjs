@@ -320,3 +320,34 @@ describe('search asks for what a query needs at once', () => {
     }
   });
 });
+
+describe('search says how many sections matched, not how many are shown', () => {
+  const s = {};
+  before(async () => {
+    // "Steps." in 37 lessons, "gradient" in 3: ten results of 37 are shown, all 3 of 3.
+    const files = { 'book.toml': '[book]\ntitle = "Counts"\n[output.html]\nsite-url = "/c/"\n' };
+    for (let i = 0; i < 40; i++) files[`content/l${i}.md`] = `# Lesson ${i}\n\n${i < 3 ? 'The gradient moves.' : 'Steps.'}\n`;
+    s.course = await makeCourse(files);
+    s.dest = await tempDir('coursebook-search-counts-');
+    await buildOrThrow(s.course, { dest: s.dest });
+    s.server = await serve(s.dest, { prefix: '/c/' });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+  });
+
+  test('"10 of 37 results" when the list is cut, "3 results" when it is not', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    const said = (text) => waitInPage(page, (x) => document.querySelector('[data-search-status]').textContent === x, text, `the status "${text}"`);
+    await page.fill('input[type=search]', 'steps');
+    await said('10 of 37 results');
+    assert.equal(await page.locator('[data-search-results] a[role=option]').count(), 10);
+    await page.fill('input[type=search]', 'gradient');
+    await said('3 results');
+  });
+});

@@ -167,6 +167,8 @@ async function search(text) {
   for (const set of required) {
     for (const doc of scores.keys()) if (!set.has(doc)) scores.delete(doc);
   }
+  // How many matched, before the list is cut: "10 results" would read as all there are.
+  const total = scores.size;
   const ranked = [...scores.entries()]
     .sort((a, b) => b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
     .slice(0, MAX_RESULTS);
@@ -184,7 +186,7 @@ async function search(text) {
   const query = qs.map((q) => q.prefix).join(" ");
   const named = (r) => (asWritten(r.heading || r.title) === query ? 1 : 0);
   out.sort((a, b) => named(b) - named(a));
-  return { results: out, prefixes: qs.map((q) => q.prefix) };
+  return { results: out, prefixes: qs.map((q) => q.prefix), total };
 }
 
 function fold(word) {
@@ -205,6 +207,12 @@ function marked(text, prefixes) {
     }
   }
   return frag;
+}
+
+/** The results' count as said: "3 results", or "10 of 37 results" when the list was cut. */
+function counted(t, shown, total) {
+  if (total > shown) return t("search_count_of", { count: shown, total }, total);
+  return t("search_count", { count: shown }, shown);
 }
 
 export function attach(form) {
@@ -255,7 +263,7 @@ export function attach(form) {
     const [{ t, stringsReady }, found] = await Promise.all([runtime, search(text)]);
     await stringsReady;
     if (mine !== generation) return;
-    const { results = [], prefixes = [] } = found || {};
+    const { results = [], prefixes = [], total = 0 } = found || {};
     list.replaceChildren(
       ...results.map((r, i) => {
         // Each result is a link that is the listbox's option (ARIA allows `a[href]` that role),
@@ -276,7 +284,7 @@ export function attach(form) {
         return option;
       }),
     );
-    status.textContent = results.length ? t("search_count", { count: results.length }, results.length) : t("search_none", { query: text });
+    status.textContent = results.length ? counted(t, results.length, total) : t("search_none", { query: text });
     active = -1;
     show(results.length > 0, results.length === 0);
     // How many queries have been answered: tests and the benchmark wait on it.
