@@ -149,7 +149,7 @@ fn a_small_course_s_index() {
         ("book.toml", "[book]\ntitle = \"Fit\"\n"),
         (
             "content/01-fit.md",
-            "# Fitting a line\n\nA model learns its weights.\n\n## Least squares {#ls}\n\nLeast squares fits the line; the squares of the errors are least.\n",
+            "# Fitting a line\n\nA model learns its *weights*.\n\n## Least squares {#ls}\n\nLeast squares fits the line; the squares of the errors are least.\n",
         ),
         (
             "content/02-loss.md",

@@ -792,7 +792,7 @@ fn excerpt_of(parts: &[&str], html: bool) -> String {
     excerpt(&squeezed_text(parts, EXCERPT))
 }
 
-/// The text of HTML `parts` (tags a space, tooltips and SVG left out, the entities the build
+/// The text of HTML `parts` (a tag a space where [`breaks_text`], tooltips and SVG left out, the entities the build
 /// writes decoded, runs of white space one space, none at either end), parts joined by a space,
 /// up to `limit` characters and one more (to know whether there was more).
 fn squeezed_text(parts: &[&str], limit: usize) -> String {
@@ -807,7 +807,9 @@ fn squeezed_text(parts: &[&str], limit: usize) -> String {
             full = match bit {
                 Bit::Text(run) => text.push(run),
                 Bit::Entity(c) => text.push(c.encode_utf8(&mut one)),
-                Bit::Tag => text.push(" "),
+                // Only where the reader sees a break: `knobs</a>,` is "knobs,", not "knobs ,".
+                Bit::Tag(tag) if breaks_text(tag) => text.push(" "),
+                Bit::Tag(_) => false,
             };
             full
         });
@@ -860,8 +862,9 @@ enum Bit<'h> {
     Text(&'h str),
     /// An entity the build writes, decoded.
     Entity(char),
-    /// A tag that [`text_of`] turns into a space (not one that starts or ends left-out text).
-    Tag,
+    /// A tag (not one that starts or ends left-out text): a space in [`text_of`] if
+    /// [`breaks_text`].
+    Tag(&'h str),
 }
 
 /// The text of an HTML fragment bit by bit (what [`text_of`] keeps: tags, tooltips and SVG
@@ -913,7 +916,7 @@ fn each_bit(html: &str, mut f: impl FnMut(Bit<'_>) -> bool) {
         let plain = skip.is_none() && (bytes.get(next + 1) == Some(&b'/') || !left_out(tag));
         if !plain {
             skip = skipping(skip, tag);
-        } else if f(Bit::Tag) {
+        } else if f(Bit::Tag(tag)) {
             return;
         }
     }
@@ -940,6 +943,70 @@ fn skipping<'t>(skip: Option<(&'t str, usize)>, tag: &'t str) -> Option<(&'t str
         None => None,
     }
 }
+
+/// Whether `tag` separates the text on either side as white space would: a block's start or
+/// end (`</p><p>`, a list item, a table cell, a heading) or a line break. Inline elements (a
+/// link, code, emphasis, a glossary term, math's `<mi>`) join it: a space there is read out.
+fn breaks_text(tag: &str) -> bool {
+    let name = tag_name(tag);
+    BREAKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+        || (name == "math" && tag.contains("display=\"block\""))
+}
+
+/// The elements [`breaks_text`] finds: HTML's blocks, line breaks, table and form parts,
+/// replaced elements, and MathML's table parts.
+const BREAKS: [&str; 50] = [
+    "p",
+    "div",
+    "br",
+    "hr",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "details",
+    "summary",
+    "fieldset",
+    "legend",
+    "form",
+    "label",
+    "button",
+    "input",
+    "select",
+    "option",
+    "textarea",
+    "img",
+    "mtr",
+    "mtd",
+    "mtable",
+];
 
 /// Whether `tag` opens an element whose text is left out (SVG, a glossary tooltip).
 fn left_out(tag: &str) -> bool {
@@ -982,8 +1049,8 @@ fn find_heading(html: &str) -> Option<usize> {
     None
 }
 
-/// The text of an HTML fragment: tags dropped (a space for each, so words do not run
-/// together), glossary tooltips and SVG (chart labels) left out (see [`skipping`]), the few
+/// The text of an HTML fragment: tags dropped (a space for a block's or a line's break, so
+/// words do not run together, none for inline elements), glossary tooltips and SVG (chart labels) left out (see [`skipping`]), the few
 /// entities the build writes decoded.
 fn text_of(html: &str) -> String {
     squeezed_text(&[html], usize::MAX)
@@ -1103,7 +1170,7 @@ mod tests {
 
     #[test]
     fn words_are_counted_from_the_html_as_from_its_text() {
-        let html = "<p>A <span class=\"term\"><a href=\"g.html\">model</a><span role=\"tooltip\">A <span>function</span>.</span></span> fits&amp;learns &lt;3 <svg><g><text>axis</text></g></svg>don&#39;t<br/>stop</p><svg/>中<em>文</em>";
+        let html = "<p>A <span class=\"term\"><a href=\"g.html\">model</a><span role=\"tooltip\">A <span>function</span>.</span></span> fits&amp;learns &lt;3 <svg><g><text>axis</text></g></svg>don&#39;t<br/>stop</p><svg/>中 <em>文</em>";
         fn words(runs: &[&str]) -> Vec<String> {
             let mut out = Vec::new();
             for run in runs {
@@ -1154,6 +1221,21 @@ mod tests {
         let short = ["<p>Short &amp; sweet</p>", "<p>done</p>"];
         assert_eq!(excerpt_of(&short, true), "Short & sweet done");
         assert_eq!(excerpt_of(&["a < b"], false), "a < b");
+    }
+
+    #[test]
+    fn an_excerpt_has_a_space_only_where_the_page_shows_one() {
+        // Inline elements (a glossary term's link, code, emphasis, MathML) join their text to
+        // what is beside them; blocks, list items, cells and line breaks part it.
+        let term = "<span class=\"term\"><a href=\"g.html\">knobs</a><span role=\"tooltip\">A number.</span></span>";
+        let html = format!(
+            "<p>functions with {term}, <em>training</em>, “<code>AI model</code>” and <math><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>2</mn></math>.</p><p>Next</p><ul><li>one</li><li>two<br>three</li></ul><table><tr><td>a</td><td>b</td></tr></table><h3>End</h3>"
+        );
+        assert_eq!(
+            excerpt_of(&[&html], true),
+            "functions with knobs, training, “AI model” and f(x)=2. Next one two three a b End"
+        );
+        assert_eq!(text_of("<code>Vec</code>tors"), "Vectors");
     }
 
     #[test]
