@@ -11,6 +11,9 @@
 //!   Each posting carries that weight (×100); search.js multiplies it by the word's rarity
 //!   (idf, from how many documents have it) and ranks documents matching all the query's words
 //!   above those matching some.
+//! - A section's name (its heading, else its title: a glossary term, a page without headings)
+//!   is a term too, `=` and its words as written ([`Words::name`]): a result named exactly as
+//!   the query comes first, though a common word ranks it below the first ten.
 //! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
 //!   and a phrase in quotes needs them.
 //! - `search/meta.json` (counts, each terms file's first term), `search/t/<n>.json` (terms in
@@ -35,6 +38,8 @@ const MAX_POSTINGS: usize = 1000;
 /// Pairs of words in a row are indexed for a page's first this many words: a lesson is a few
 /// thousand; a 6 MB page of random words would otherwise make 800,000 pairs and 450 MB.
 const PAIR_WORDS: usize = 50_000;
+/// A name longer than this many words is not indexed as a name: nobody types it whole.
+const MAX_NAME_WORDS: usize = 8;
 /// The excerpt kept for each document, in characters.
 const EXCERPT: usize = 220;
 const K1: f32 = 1.2;
@@ -663,6 +668,7 @@ impl<'d> Words<'d> {
                 self.words(part, 1.0, &mut previous, &mut len);
             }
         }
+        self.name(&s);
         for &id in &self.touched {
             let count = std::mem::take(&mut self.counts[id as usize]);
             out.postings.push(Posting {
@@ -683,6 +689,30 @@ impl<'d> Words<'d> {
             title: s.title,
             heading: s.heading,
         });
+    }
+
+    /// The section's name as a term: `=` and its words as written (folded, not stemmed), as
+    /// search.js makes one from the whole query. It sorts after every word starting with a
+    /// digit and their pairs, before every other word: the terms' order stays the text's.
+    fn name(&mut self, s: &Section<'_>) {
+        let name = if s.heading.is_empty() {
+            &s.title
+        } else {
+            &s.heading
+        };
+        let words = search_wasm::words(name, None);
+        if words.is_empty() || words.len() > MAX_NAME_WORDS {
+            return;
+        }
+        let mut term = String::from("=");
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                term.push(' ');
+            }
+            term.push_str(&w.prefix);
+        }
+        let id = self.id(&term);
+        self.add(id, 1.0);
     }
 
     /// The words of `text` counted with `weight`; `previous` is the written form of the word

@@ -134,6 +134,29 @@ describe('search in the browser', () => {
     assert.ok(after <= 1, `the message stays after Escape, ${after} px wide`);
   });
 
+  test('a glossary term typed whole comes first, and every prefix of a word as it is typed finds what the word finds', { timeout: 90_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    // "model" is in most sections' text and many titles: the entry named so comes first.
+    await page.fill('input[type=search]', 'model');
+    await waitInPage(page, () => document.querySelector('form[role=search]').dataset.searchAnswered, null, 'an answer');
+    let found = await results(page);
+    assert.match(found[0].href, /glossary\.html#term-model$/, JSON.stringify(found.map((r) => r.href)));
+    // The index holds stems ("infer", "paramet"): a prefix past the stem ("inferenc") still
+    // finds them.
+    for (const [word, entry] of [['inference', 'term-inference'], ['parameters', 'term-parameter']]) {
+      for (let n = 3; n <= word.length; n++) {
+        const typed = word.slice(0, n);
+        const answered = await page.evaluate(() => Number(document.querySelector('form[role=search]').dataset.searchAnswered || 0));
+        await page.fill('input[type=search]', typed);
+        await waitInPage(page, (a) => Number(document.querySelector('form[role=search]').dataset.searchAnswered || 0) > a, answered, `an answer to "${typed}"`);
+        found = await page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href')));
+        assert.ok(found.some((h) => h.endsWith(`glossary.html#${entry}`)), `"${typed}" lost ${entry}: ${JSON.stringify(found)}`);
+      }
+    }
+  });
+
   test('the field is the combobox (ARIA 1.2): named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());

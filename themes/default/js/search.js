@@ -81,6 +81,25 @@ function queryWords(text, language) {
   return out;
 }
 
+/**
+ * The terms that begin the word being typed, longest first, from half its length (at least 3
+ * letters): the index holds stems, and once the word is typed past its stem ("inferenc" past
+ * "infer") no term starts with it any more, though the whole word will find the stem.
+ */
+function stemsWithin(prefix) {
+  const letters = [...prefix];
+  const out = [];
+  for (let n = letters.length - 1; n >= Math.max(3, Math.ceil(letters.length / 2)); n--) {
+    out.push(letters.slice(0, n).join(""));
+  }
+  return out;
+}
+
+/** The query's name term, as site/search.rs indexes each section's name: "=", its words as written. */
+function nameOf(qs) {
+  return `=${qs.map((q) => q.prefix).join(" ")}`;
+}
+
 /** Ranked documents for `text`: BM25 weights × rarity, all words before some. */
 async function search(text) {
   const m = await ready();
@@ -92,9 +111,13 @@ async function search(text) {
   const needed = new Set();
   qs.forEach((q, i) => {
     needed.add(fileOf(q.term, m.terms));
-    if (i === qs.length - 1 && [...q.prefix].length >= 2) needed.add(fileOf(q.prefix, m.terms));
+    if (i === qs.length - 1 && [...q.prefix].length >= 2) {
+      needed.add(fileOf(q.prefix, m.terms));
+      for (const s of stemsWithin(q.prefix)) needed.add(fileOf(s, m.terms));
+    }
     if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
   });
+  needed.add(fileOf(nameOf(qs), m.terms));
   await Promise.all([...needed].map((n) => fetchJson(`t/${n}.json`)));
   const scores = new Map();
   for (let i = 0; i < qs.length; i++) {
@@ -122,6 +145,10 @@ async function search(text) {
       let count = 0;
       for (const key of Object.keys(ptable)) {
         if (key !== term && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(ptable[key], 0.8);
+      }
+      for (const s of stemsWithin(prefix)) {
+        const stable = (await fetchJson(`t/${fileOf(s, m.terms)}.json`)) || {};
+        if (s !== term && stable[s]) add(stable[s], 0.8);
       }
     }
     for (const [doc, s] of hits) {
@@ -167,10 +194,18 @@ async function search(text) {
   for (const set of required) {
     for (const doc of scores.keys()) if (!set.has(doc)) scores.delete(doc);
   }
+  // A result named exactly as the query (a section's heading, or a glossary term or page
+  // without one) comes first: "Model" is the glossary's entry before the lessons saying
+  // "model" in their titles, whatever their scores. Looked up before the list is cut to ten.
+  const named = namedDocs((await fetchJson(`t/${fileOf(nameOf(qs), m.terms)}.json`)) || {}, nameOf(qs));
+  for (const doc of named) {
+    if (!scores.has(doc)) scores.set(doc, { words: new Set(), matched: qs.length, score: 0, pairs: 0 });
+  }
+  const first = (doc) => (named.has(doc) ? 1 : 0);
   // How many matched, before the list is cut: "10 results" would read as all there are.
   const total = scores.size;
   const ranked = [...scores.entries()]
-    .sort((a, b) => b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
+    .sort((a, b) => first(b[0]) - first(a[0]) || b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
     .slice(0, MAX_RESULTS);
   // The results' documents, their files asked for at once (ten results were ten round trips).
   const chunks = await Promise.all(ranked.map(([doc]) => fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)));
@@ -179,14 +214,16 @@ async function search(text) {
     const row = (chunks[i] || [])[doc % m.chunk];
     if (row) out.push({ href: row[0], title: row[1], heading: row[2], excerpt: row[3] });
   });
-  // A result named exactly as the query (a section's heading, or a glossary term or page
-  // without one) comes first: "Latent pooling" is the glossary's entry before the lessons
-  // about latent poolings. The sort is stable: otherwise the ranking stands.
-  const asWritten = (t) => queryWords(t, m.language).map((q) => q.prefix).join(" ");
-  const query = qs.map((q) => q.prefix).join(" ");
-  const named = (r) => (asWritten(r.heading || r.title) === query ? 1 : 0);
-  out.sort((a, b) => named(b) - named(a));
   return { results: out, prefixes: qs.map((q) => q.prefix), total };
+}
+
+/** The documents of a name term's entry (`[count, doc − previous, weight, …]`). */
+function namedDocs(table, name) {
+  const entry = table[name] || [];
+  const out = new Set();
+  let doc = 0;
+  for (let j = 1; j < entry.length; j += 2) out.add((doc += entry[j]));
+  return out;
 }
 
 function fold(word) {
