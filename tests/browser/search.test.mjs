@@ -106,7 +106,7 @@ describe('search in the browser', () => {
     assert.equal(focused.inResults, false, `Tab landed in the results: ${focused.html}`);
     assert.equal(focused.inForm, false, `Tab stayed in the search: ${focused.html}`);
     assert.equal(await page.isHidden('[data-search-results]'), true, 'the results stay open over the page');
-    assert.equal(await page.getAttribute('input[type=search]', 'aria-expanded'), 'false');
+    assert.equal(await page.getAttribute('[role=combobox]', 'aria-expanded'), 'false');
     assert.equal(await page.inputValue('input[type=search]'), 'model');
     // Back in the box, the arrows open the results again.
     await page.keyboard.press('Shift+Tab');
@@ -126,7 +126,7 @@ describe('search in the browser', () => {
     const box = await none.boundingBox();
     assert.ok(box.width > 50 && box.height > 10, `the message is ${JSON.stringify(box)}`);
     assert.equal(await page.isHidden('[data-search-results]'), true);
-    assert.equal(await page.getAttribute('input[type=search]', 'aria-expanded'), 'false');
+    assert.equal(await page.getAttribute('[role=combobox]', 'aria-expanded'), 'false');
     await expectNoAxeViolations(page, 'no results');
     await page.keyboard.press('Escape');
     // Still read out (the status is), but one pixel, off screen.
@@ -157,25 +157,29 @@ describe('search in the browser', () => {
     }
   });
 
-  test('the field is the combobox (ARIA 1.2): named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
+  test('the combobox is named, expanded with the results, pointing at a named listbox and its selected option', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
     const { page } = await openPage(context, s.server.url);
-    // Found by role and name as assistive technology finds it: a wrapper with the role had none.
+    // Found by role and name as assistive technology finds it: the wrapper had no name. It is
+    // ARIA 1.1's wrapper, not 1.2's field with the role: vnu refuses role=combobox on
+    // input type=search, and FORMATS.md asks for that input.
     const box = page.getByRole('combobox', { name: 'Search the course' });
     assert.equal(await box.count(), 1);
-    assert.equal(await box.evaluate((e) => e.matches('input[type=search]')), true);
     assert.equal(await page.locator('[role=combobox]').count(), 1, 'one combobox');
+    const input = page.locator('[role=combobox] input[type=search]');
+    assert.equal(await input.count(), 1);
     assert.equal(await box.getAttribute('aria-expanded'), 'false');
-    assert.equal(await box.getAttribute('aria-autocomplete'), 'list');
-    await box.fill('model');
+    assert.equal(await input.getAttribute('aria-autocomplete'), 'list');
+    await input.fill('model');
     await results(page);
     assert.equal(await box.getAttribute('aria-expanded'), 'true');
     const listbox = page.getByRole('listbox', { name: 'Search results' });
     assert.equal(await listbox.getAttribute('id'), await box.getAttribute('aria-controls'));
-    await box.press('ArrowDown');
+    assert.equal(await listbox.getAttribute('id'), await input.getAttribute('aria-controls'));
+    await input.press('ArrowDown');
     const selected = await page.getAttribute('[role=option][aria-selected=true]', 'id');
-    assert.equal(await box.getAttribute('aria-activedescendant'), selected);
+    assert.equal(await input.getAttribute('aria-activedescendant'), selected);
     await expectNoAxeViolations(page, 'search results open, an option selected');
   });
 

@@ -1,8 +1,8 @@
 // coursebook default theme: search (site/search.rs writes the index). Loaded by book.js when the
 // learner opens the search box; fetches search's words module (the same folding and stemming
 // as the index) and, per query word, one file of words and the files of the documents shown.
-// The box is an ARIA 1.2 combobox (the field has the role, the results are its listbox):
-// arrows move through the results, Enter opens one, Escape closes them; the number of results
+// The box is an ARIA combobox (1.1's: a wrapper has the role, as the HTML validator refuses it
+// on input type=search; the field points at the selected result): arrows move through the results, Enter opens one, Escape closes them; the number of results
 // is announced.
 
 const version = new URL(import.meta.url).search;
@@ -260,6 +260,7 @@ export function attach(form) {
   const input = form.querySelector("input[type=search]");
   const list = form.querySelector("[data-search-results]");
   const status = form.querySelector("[data-search-status]");
+  const combobox = form.querySelector("[data-search-combobox]") || input;
   const root = new URL(form.getAttribute("data-root"), document.baseURI);
   let active = -1;
   let generation = 0;
@@ -273,7 +274,7 @@ export function attach(form) {
     // would only repeat the list).
     status.classList.toggle("visually-hidden", !none);
     status.classList.toggle("search-none", none);
-    input.setAttribute("aria-expanded", open ? "true" : "false");
+    combobox.setAttribute("aria-expanded", open ? "true" : "false");
     if (!open) {
       active = -1;
       input.removeAttribute("aria-activedescendant");
