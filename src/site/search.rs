@@ -12,8 +12,8 @@
 //!   (idf, from how many documents have it) and ranks documents matching all the query's words
 //!   above those matching some.
 //! - A section's name (its heading, else its title: a glossary term, a page without headings)
-//!   is a term too, `=` and its words as written ([`Words::name`]): a result named exactly as
-//!   the query comes first, though a common word ranks it below the first ten.
+//!   is a term too, its words as written and U+001F ([`Words::name`]): a result named exactly
+//!   as the query comes first, though a common word ranks it below the first ten.
 //! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
 //!   and a phrase in quotes needs them.
 //! - `search/meta.json` (counts, each terms file's first term), `search/t/<n>.json` (terms in
@@ -30,8 +30,11 @@ use std::sync::Arc;
 
 /// Documents per file of `search/d/`: the ten results a query shows fetch a few small files.
 pub const CHUNK: usize = 16;
-/// About how many bytes of postings a file of `search/t/` holds (a third of that gzipped).
-const TERMS_FILE: usize = 60_000;
+/// About how many bytes of postings a file of `search/t/` holds (a third of that gzipped). A
+/// further word fetches its own file and its pair's, often two: at 60,000 two files and the
+/// results' documents came to 64 KB gzip on the 1,000-lesson bench course, over the 50 KB
+/// budget; at 40,000 two files come to about 28 KB.
+const TERMS_FILE: usize = 40_000;
 /// The postings kept for a word: its best-weighted documents. A query ranks and shows the
 /// best ten; a word in tens of thousands of sections would otherwise weigh hundreds of KB.
 const MAX_POSTINGS: usize = 1000;
@@ -691,9 +694,12 @@ impl<'d> Words<'d> {
         });
     }
 
-    /// The section's name as a term: `=` and its words as written (folded, not stemmed), as
-    /// search.js makes one from the whole query. It sorts after every word starting with a
-    /// digit and their pairs, before every other word: the terms' order stays the text's.
+    /// The section's name as a term: its words as written (folded, not stemmed), then U+001F,
+    /// as search.js makes one from the whole query. It sorts right after its first word (or
+    /// the pair of its first two words), below the space that starts pairs: it sits in the
+    /// terms file the query fetches for that word anyway. With a leading `=` every name sat in
+    /// the first files, and a query's names doubled what each further word downloads (39 →
+    /// 79 KB gzip on the 1,000-lesson bench course).
     fn name(&mut self, s: &Section<'_>) {
         let name = if s.heading.is_empty() {
             &s.title
@@ -704,13 +710,14 @@ impl<'d> Words<'d> {
         if words.is_empty() || words.len() > MAX_NAME_WORDS {
             return;
         }
-        let mut term = String::from("=");
+        let mut term = String::new();
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
                 term.push(' ');
             }
             term.push_str(&w.prefix);
         }
+        term.push('\u{1f}');
         let id = self.id(&term);
         self.add(id, 1.0);
     }

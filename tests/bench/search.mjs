@@ -200,6 +200,7 @@ const word2 = queries.find((q) => !q.href.startsWith('glossary') && !q.q.startsW
 await type(first.page, `${word1} ${word2.split(' ')[0]}`);
 await first.page.waitForTimeout(300);
 const furtherBytes = first.fetched.slice(afterFirst).reduce((n, f) => n + f.bytes, 0);
+if (process.env.SHOW_FETCHED) console.error(word1, "/", word2, first.fetched.slice(afterFirst).map((f) => `${f.url.split("/search/")[1]} ${f.bytes}`));
 const beforeOpenBytes = first.fetched.slice(0, beforeOpen).filter((f) => /search|pagefind/.test(f.url)).length;
 await first.context.close();
 

@@ -95,9 +95,13 @@ function stemsWithin(prefix) {
   return out;
 }
 
-/** The query's name term, as site/search.rs indexes each section's name: "=", its words as written. */
+/**
+ * The query's name term, as site/search.rs indexes each section's name: its words as written,
+ * then U+001F, so it sorts right after the query's first word or pair, in the file the query
+ * fetches anyway.
+ */
 function nameOf(qs) {
-  return `=${qs.map((q) => q.prefix).join(" ")}`;
+  return `${qs.map((q) => q.prefix).join(" ")}\u001f`;
 }
 
 /** Ranked documents for `text`: BM25 weights × rarity, all words before some. */
@@ -111,10 +115,7 @@ async function search(text) {
   const needed = new Set();
   qs.forEach((q, i) => {
     needed.add(fileOf(q.term, m.terms));
-    if (i === qs.length - 1 && [...q.prefix].length >= 2) {
-      needed.add(fileOf(q.prefix, m.terms));
-      for (const s of stemsWithin(q.prefix)) needed.add(fileOf(s, m.terms));
-    }
+    if (i === qs.length - 1 && [...q.prefix].length >= 2) needed.add(fileOf(q.prefix, m.terms));
     if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
   });
   needed.add(fileOf(nameOf(qs), m.terms));
@@ -146,9 +147,14 @@ async function search(text) {
       for (const key of Object.keys(ptable)) {
         if (key !== term && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(ptable[key], 0.8);
       }
+      // Stems the typed word runs past ("infer" in "inferenc"), looked up only in the files
+      // the query fetches anyway: a stem in another file cost a file a keystroke (17 KB gzip
+      // on the 1,000-lesson bench course) for a rare find.
       for (const s of stemsWithin(prefix)) {
-        const stable = (await fetchJson(`t/${fileOf(s, m.terms)}.json`)) || {};
-        if (s !== term && stable[s]) add(stable[s], 0.8);
+        const f = fileOf(s, m.terms);
+        if (s === term || !needed.has(f)) continue;
+        const stable = (await fetchJson(`t/${f}.json`)) || {};
+        if (stable[s]) add(stable[s], 0.8);
       }
     }
     for (const [doc, s] of hits) {
