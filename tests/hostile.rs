@@ -2432,3 +2432,52 @@ fn an_oversized_ui_string_is_a_warning_at_its_line_and_falls_back_to_english() {
     assert!(html.contains("Skip to content"), "{html}");
     assert!(!html.contains("xxxxxxxxxx"));
 }
+
+/// Red team, fourth pass: a glossary that book.toml names but that is not there was ignored
+/// without a word (the default `glossary.yaml` may be absent).
+#[test]
+fn a_named_glossary_that_is_missing_is_a_warning_at_its_key() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[course]\nglossary = \"gl.yaml\"\n",
+        ),
+        ("content/a.md", "# A\n\nText.\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "warning: book.toml:4:1: `glossary` names content/gl.yaml, which is not there"
+        ),
+        "{all}"
+    );
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nText.\n")]);
+    let out = coursebook(&["build"], c.path());
+    assert!(!text(&out).contains("glossary"), "{}", text(&out));
+}
+
+/// Red team, fourth pass: every page's contents lists every title, capped in number but not in
+/// length, so 40 lessons with 1 MB titles made a 1.2 GB site. A title is cut at 1,000
+/// characters, with a warning at its page.
+#[test]
+fn a_page_title_past_a_thousand_characters_is_cut_with_a_warning() {
+    let long = "t".repeat(5_000);
+    let lesson = format!("---\ntitle: {long}\n---\nText.\n");
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", &lesson),
+        ("content/b.md", "# B\n\nText.\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: content/a.md: the page's title is longer than 1000 characters"),
+        "{all}"
+    );
+    let b = std::fs::read_to_string(c.path().join("site/b.html")).unwrap();
+    assert!(b.contains(&format!("{}…", "t".repeat(1_000))));
+    assert!(!b.contains(&"t".repeat(1_001)));
+}

@@ -164,6 +164,9 @@ pub struct Config {
     pub glossary: PathBuf,
     /// `glossary` leads outside the course (an error already said): it is never looked at.
     pub glossary_refused: bool,
+    /// Where book.toml names the glossary, if it does: a named glossary that is not there is
+    /// said (the default one may be absent).
+    pub glossary_pos: Option<Pos>,
     pub link_terms: LinkTerms,
     /// Raw HTML in Markdown passes through (`[output.html] raw-html`, default true, as in
     /// mdBook); false for courses that take contributions from strangers.
@@ -675,6 +678,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     }
     // The glossary's path, relative to `src`, must stay in the course: checked here, before
     // anything outside is even looked at, and said at its line.
+    let glossary_pos = course.glossary.is_some().then(|| key_pos(text, "glossary"));
     let glossary = PathBuf::from(
         course
             .glossary
@@ -720,6 +724,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         edit_url_template: html.edit_url_template,
         glossary,
         glossary_refused,
+        glossary_pos,
         link_terms,
         raw_html: html.raw_html.unwrap_or(true),
         hidelines: html.code.map(|c| c.hidelines).unwrap_or_default(),
@@ -841,7 +846,6 @@ fn bad_scheme(url: &str) -> Option<String> {
     (!matches!(scheme.as_str(), "http" | "https" | "mailto")).then_some(scheme)
 }
 
-/// Where `needle` first appears at the start of a line, for messages about whole tables.
 /// The most characters of book.toml's `title`, and of its `authors` together: both are on
 /// every page.
 const MAX_TITLE: usize = 1_000;
@@ -862,6 +866,7 @@ fn authors_len(authors: &[String]) -> usize {
     authors.iter().map(|a| a.chars().count() + 2).sum::<usize>()
 }
 
+/// Where `needle` first appears at the start of a line, for messages about whole tables.
 fn key_pos(text: &str, needle: &str) -> Pos {
     LineHeads::new(text).pos(needle)
 }

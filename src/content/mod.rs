@@ -328,6 +328,7 @@ pub fn load(
         None => tree::from_names(config, markdown, &mut course, &mut found),
     }
     urls::check_collisions(&course, &config.root, config.print, &mut found);
+    bound_titles(&mut course, &mut found);
     if config.no_section_label {
         unnumber(&mut course);
     }
@@ -374,4 +375,54 @@ fn index_paths(nodes: &[TocNode], prefix: &mut Vec<usize>, out: &mut Vec<Option<
             prefix.pop();
         }
     }
+}
+
+/// The most characters of a page's title. Every page's sidebar lists the titles of the course
+/// (capped in number, not in length): 40 lessons with 1 MB titles made a 1.2 GB site.
+const MAX_PAGE_TITLE: usize = 1_000;
+
+/// Cut titles past [`MAX_PAGE_TITLE`], in the pages and the contents alike, with a warning at
+/// each page's file.
+fn bound_titles(course: &mut Course, diags: &mut Diagnostics) {
+    fn cut(title: &mut String) -> bool {
+        match title.char_indices().nth(MAX_PAGE_TITLE) {
+            Some((at, _)) => {
+                title.truncate(at);
+                title.push('…');
+                true
+            }
+            None => false,
+        }
+    }
+    fn walk(nodes: &mut [TocNode]) {
+        for node in nodes {
+            match node {
+                TocNode::Part(title) => {
+                    cut(title);
+                }
+                TocNode::Item {
+                    title, children, ..
+                } => {
+                    cut(title);
+                    walk(children);
+                }
+                TocNode::Separator => {}
+            }
+        }
+    }
+    for page in &mut course.pages {
+        if cut(&mut page.title) {
+            diags.push(
+                Diagnostic::warning(
+                    page.source.clone().unwrap_or_else(|| PathBuf::from("SUMMARY.md")),
+                    Pos::FILE,
+                    format!(
+                        "the page's title is longer than {MAX_PAGE_TITLE} characters; it is cut there (every page's contents lists it)"
+                    ),
+                )
+                .with_help("give the page a shorter `title`; its first paragraph can say the rest"),
+            );
+        }
+    }
+    walk(&mut course.toc);
 }

@@ -8,7 +8,7 @@ mod toc;
 
 use crate::config::{self, Config};
 use crate::content::{self, Course};
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::markdown::LinkTable;
 use crate::markdown::block_cache::BlockCache;
 use crate::render::Renderer;
@@ -480,8 +480,22 @@ fn load_glossary(
         return None;
     }
     let path = config.src.join(&config.glossary);
-    // No glossary is fine; something there that is not a file is read, and refused, below.
+    // No glossary is fine, unless book.toml names one; something there that is not a file is
+    // read, and refused, below.
     if std::fs::symlink_metadata(&path).is_err() {
+        if let Some(pos) = config.glossary_pos {
+            diags.push(
+                Diagnostic::warning(
+                    "book.toml",
+                    pos,
+                    format!(
+                        "`glossary` names {}, which is not there: the course has no glossary",
+                        crate::diag::rel(&config.root, &path).display()
+                    ),
+                )
+                .with_help("create the file, or remove `glossary` from [course]"),
+            );
+        }
         return None;
     }
     let text = content::read_named_text(config, &path, None, diags)?;
