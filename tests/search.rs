@@ -172,3 +172,99 @@ fn a_small_course_s_index() {
         "a second build wrote another index"
     );
 }
+
+/// The keys of one `search/t/` file in the order written (serde_json's map would sort them).
+fn keys_in_order(json: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = json;
+    // Each entry is `"term":[numbers]`: the term's string, then its numbers up to `]`.
+    while let Some(start) = rest.find('"') {
+        let bytes = rest.as_bytes();
+        let mut end = start + 1;
+        while bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        keys.push(serde_json::from_str(&rest[start..=end]).unwrap());
+        let close = rest[end..].find(']').unwrap();
+        rest = &rest[end + close..];
+    }
+    keys
+}
+
+/// search.js finds a term's file by binary search over the files' first terms, so the terms
+/// must be in the order of their text across all files: words, the pairs of words in a row,
+/// and the sections' names ("hidden layer \u{1f}"), which sort among their first word's pairs.
+/// Names made terms of their own sat after all of their first word's pairs; with many pairs a
+/// file boundary fell among them and search.js looked for a glossary term's name in the wrong
+/// file (at 10,000 lessons most glossary entries were not first for their own name).
+#[test]
+fn terms_are_in_text_order_across_files_so_every_name_is_found() {
+    let nouns = [
+        "layer", "vector", "state", "unit", "size", "loss", "weight", "bias", "gate", "cell",
+        "node", "path", "rate", "step", "map", "block", "head", "norm", "pool", "mask",
+    ];
+    let mut files: Vec<(String, String)> = vec![
+        ("book.toml".into(), "[book]\ntitle = \"Order\"\n".into()),
+        ("content/glossary.yaml".into(), String::new()),
+    ];
+    let mut glossary = String::new();
+    for (n, noun) in nouns.iter().enumerate() {
+        glossary.push_str(&format!(
+            "- term: Hidden {noun}\n  definition: The hidden {noun} of a model.\n"
+        ));
+        glossary.push_str(&format!("- term: {noun}\n  definition: A {noun}.\n"));
+        for i in 0..15 {
+            let mut body = format!("# Lesson {n} {i}\n\n");
+            for (m, other) in nouns.iter().enumerate() {
+                body.push_str(&format!(
+                    "The hidden {other} word{i}x{m} and the {other} after hidden {noun}.\n\n## Hidden {other} {noun} {i}\n\nText {i} {m}.\n\n"
+                ));
+            }
+            files.push((format!("content/lesson-{n}-{i}.md"), body));
+        }
+    }
+    files[1].1 = glossary;
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let c = course(&refs);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let root = c.path().join("site/search");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("meta.json")).unwrap()).unwrap();
+    let firsts: Vec<&str> = meta["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        firsts.len() > 5,
+        "a course this size spans files: {}",
+        firsts.len()
+    );
+    let mut all: Vec<String> = Vec::new();
+    for (n, first) in firsts.iter().enumerate() {
+        let keys =
+            keys_in_order(&std::fs::read_to_string(root.join(format!("t/{n}.json"))).unwrap());
+        assert_eq!(
+            keys.first().map(String::as_str),
+            Some(*first),
+            "file {n}'s first term"
+        );
+        all.extend(keys);
+    }
+    for w in all.windows(2) {
+        assert!(w[0] < w[1], "{:?} is written before {:?}", w[0], w[1]);
+    }
+    // The glossary's names are all there (a file boundary among "hidden"'s pairs).
+    for noun in nouns {
+        assert!(
+            all.contains(&format!("hidden {noun} \u{1f}")),
+            "hidden {noun}'s name"
+        );
+        assert!(all.contains(&format!("{noun} \u{1f}")), "{noun}'s name");
+    }
+}

@@ -12,8 +12,9 @@
 //!   (idf, from how many documents have it) and ranks documents matching all the query's words
 //!   above those matching some.
 //! - A section's name (its heading, else its title: a glossary term, a page without headings)
-//!   is a term too, its words as written and U+001F ([`Words::name`]): a result named exactly
-//!   as the query comes first, though a common word ranks it below the first ten.
+//!   is a term too, its words as written, each and a space, then U+001F ([`Words::name`]): a
+//!   result named exactly as the query comes first, though a common word ranks it below the
+//!   first ten.
 //! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
 //!   and a phrase in quotes needs them.
 //! - `search/meta.json` (counts, each terms file's first term), `search/t/<n>.json` (terms in
@@ -694,12 +695,19 @@ impl<'d> Words<'d> {
         });
     }
 
-    /// The section's name as a term: its words as written (folded, not stemmed), then U+001F,
-    /// as search.js makes one from the whole query. It sorts right after its first word (or
-    /// the pair of its first two words), below the space that starts pairs: it sits in the
-    /// terms file the query fetches for that word anyway. With a leading `=` every name sat in
-    /// the first files, and a query's names doubled what each further word downloads (39 →
-    /// 79 KB gzip on the 1,000-lesson bench course).
+    /// The section's name as a term: its words as written (folded, not stemmed), each followed
+    /// by a space, then U+001F ("hidden layer \u{1f}"), as search.js makes one from the whole
+    /// query. It is counted as a pair: its first word, then the rest as a term of its own
+    /// ("layer \u{1f}"), so it is ordered with the pairs of its first word (pairs sit right after
+    /// their first word, in the order of their second), just where its text sorts: right after
+    /// the word for a one-word name ("\u{1f}" is below every letter), right after the pair of its
+    /// first two words otherwise. It is then in the terms file the query fetches for that word
+    /// or pair anyway, and a binary search over the files' first terms finds it. A name made a
+    /// term of its own sorted after all its first word's pairs, not where its text sorts: at
+    /// 10,000 lessons a file boundary fell among those pairs for most glossary terms, whose
+    /// names search.js then looked for in the wrong file (right first 87 %, top five 95 %).
+    /// With a leading `=` every name sat in the first files, and a query's names doubled what
+    /// each further word downloads (39 → 79 KB gzip on the 1,000-lesson bench course).
     fn name(&mut self, s: &Section<'_>) {
         let name = if s.heading.is_empty() {
             &s.title
@@ -707,19 +715,20 @@ impl<'d> Words<'d> {
             &s.heading
         };
         let words = search_wasm::words(name, None);
-        if words.is_empty() || words.len() > MAX_NAME_WORDS {
+        let Some((first, others)) = words.split_first() else {
+            return;
+        };
+        if words.len() > MAX_NAME_WORDS {
             return;
         }
-        let mut term = String::new();
-        for (i, w) in words.iter().enumerate() {
-            if i > 0 {
-                term.push(' ');
-            }
-            term.push_str(&w.prefix);
+        let mut rest = String::new();
+        for w in others {
+            rest.push_str(&w.prefix);
+            rest.push(' ');
         }
-        term.push('\u{1f}');
-        let id = self.id(&term);
-        self.add(id, 1.0);
+        rest.push('\u{1f}');
+        let (a, b) = (self.id(&first.prefix), self.id(&rest));
+        *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
     }
 
     /// The words of `text` counted with `weight`; `previous` is the written form of the word

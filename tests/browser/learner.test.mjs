@@ -378,6 +378,12 @@ describe('what a learner met', () => {
     assert.equal(await page.locator('h1 a.heading-anchor').count(), 0, 'the title has no anchor');
     await anchor.focus();
     assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
+    // A target of at least 24 x 24 CSS px (WCAG 2.5.8), on a phone too.
+    for (const width of [DESKTOP.width, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      const box = await anchor.boundingBox();
+      assert.ok(box.width >= 24 && box.height >= 24, `the heading link is ${box.width} x ${box.height} px at ${width} px`);
+    }
     await expectNoAxeViolations(page, 'a focused heading link');
     expectNoProblems(problems);
   });

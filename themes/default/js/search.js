@@ -97,11 +97,11 @@ function stemsWithin(prefix) {
 
 /**
  * The query's name term, as site/search.rs indexes each section's name: its words as written,
- * then U+001F, so it sorts right after the query's first word or pair, in the file the query
- * fetches anyway.
+ * each and a space, then U+001F ("hidden layer \u001f"), so it sorts right after the query's
+ * first word or pair, in the file the query fetches anyway.
  */
 function nameOf(qs) {
-  return `${qs.map((q) => q.prefix).join(" ")}\u001f`;
+  return `${qs.map((q) => `${q.prefix} `).join("")}\u001f`;
 }
 
 /** Ranked documents for `text`: BM25 weights × rarity, all words before some. */
