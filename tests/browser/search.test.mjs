@@ -116,6 +116,46 @@ describe('search in the browser', () => {
     assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-0');
   });
 
+  test('the / and s keys can be turned off under the box, and stay off on the next page (WCAG 2.1.4)', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, s.server.url + 'foundations/what-is-a-model.html');
+    const keys = page.locator('[data-search-keys]');
+    assert.equal(await keys.isVisible(), false, 'the switch shows before search is opened');
+    await page.keyboard.press('s');
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
+    // Open and empty, the box shows the switch; Tab reaches it; Space turns the keys off.
+    assert.equal(await keys.isVisible(), true, 'the switch is not shown under the open box');
+    await expectNoAxeViolations(page, 'the open search box with its switch');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-search-keys')), true);
+    const box = await page.locator('.search-keys label').boundingBox();
+    assert.ok(box.height >= 24, `the switch's label is ${box.height} px high`);
+    await page.keyboard.press('Space');
+    assert.equal(await keys.isChecked(), false);
+    await page.keyboard.press('Escape');
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('/');
+    await page.keyboard.press('s');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.type), 'search', '/ opened search once turned off');
+    // Typing in the box shows the results instead of the switch.
+    await page.locator('input[type=search]').fill('model');
+    await results(page);
+    assert.equal(await keys.isVisible(), false, 'the switch covers the results');
+    // Kept in this browser: off on the next page, and on again from the switch.
+    const next = await context.newPage();
+    await next.goto(s.server.url + 'foundations/what-is-a-model.html');
+    await next.keyboard.press('/');
+    assert.notEqual(await next.evaluate(() => document.activeElement?.type), 'search', 'the keys came back on the next page');
+    await next.locator('input[type=search]').focus();
+    await next.locator('input[type=search]').fill('');
+    await next.locator('[data-search-keys]').check();
+    await next.locator('main').click({ position: { x: 5, y: 5 } });
+    await next.keyboard.press('/');
+    assert.equal(await next.evaluate(() => document.activeElement?.type), 'search');
+    assert.equal(formatProblems(problems), "", "problems on the page");
+  });
+
   test('nothing found is said on screen, with the query; closing the search hides it', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: PHONE_390 });
     t.after(() => context.close());

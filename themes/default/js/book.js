@@ -248,8 +248,24 @@
     }
     input.addEventListener("focus", load);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    // WCAG 2.1.4: the one-key shortcuts can be turned off (the switch under the box, kept in
+    // this browser): a speech-input user's words are keys too.
+    var keys = form.querySelector("[data-search-keys]");
+    var keysOn = function () {
+      try { return localStorage.getItem("coursebook:search-keys") !== "off"; } catch (err) { return true; }
+    };
+    if (keys) {
+      keys.checked = keysOn();
+      keys.addEventListener("change", function () {
+        try {
+          if (keys.checked) { localStorage.removeItem("coursebook:search-keys"); }
+          else { localStorage.setItem("coursebook:search-keys", "off"); }
+        } catch (err) { /* storage off: for this page only */ }
+      });
+    }
     document.addEventListener("keydown", function (e) {
       if ((e.key !== "/" && e.key !== "s") || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      if (keys ? !keys.checked : !keysOn()) { return; }
       var t = e.target;
       if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
       e.preventDefault();
