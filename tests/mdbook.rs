@@ -434,6 +434,53 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
     );
 }
 
+/// mdbook-quiz puts one line of HTML where `{{#quiz}}` was, so a book can quote its quiz or put
+/// it in a list item; the block it becomes keeps to the container, every question there, and a
+/// problem in the quiz is still reported at its own line.
+#[test]
+fn a_quiz_in_a_blockquote_or_a_list_item_stays_there() {
+    let b = book(
+        "[book]\ntitle = \"Quizzes\"\n\n[preprocessor.quiz]\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            (
+                "src/v.md",
+                "# V\n\n> Check yourself:\n>\n> {{#quiz q.toml}}\n\n1. First\n\n   {{#quiz q.toml}}\n- {{#quiz q.toml}}\n\nAfter.\n",
+            ),
+            ("src/q.toml", QUIZ_TOML),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let html = main_of(&page(b.path(), "v.html")).to_string();
+    let quoted = &html[html.find("<blockquote>").unwrap()..html.find("</blockquote>").unwrap()];
+    assert_eq!(quoted.matches("data-question=").count(), 4, "{quoted}");
+    let listed = &html[html.find("<ol>").unwrap()..html.find("</ol>").unwrap()];
+    assert_eq!(listed.matches("data-question=").count(), 4, "{listed}");
+    let items = &html[html.find("<ul>").unwrap()..html.find("</ul>").unwrap()];
+    assert_eq!(items.matches("data-question=").count(), 4, "{items}");
+    assert!(!html.contains("```") && !html.contains("{{#quiz"), "{html}");
+    assert!(html.contains("<p>After.</p>"), "{html}");
+
+    // Quoted, a broken quiz is still an error at its own line.
+    let b = book(
+        "[book]\ntitle = \"Quizzes\"\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            ("src/v.md", "# V\n\n> {{#quiz q.toml}}\n"),
+            ("src/q.toml", "[[questions]]\ntype = \"Essay\"\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: src/q.toml:2:8: the quiz cannot be read: "),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
     let b = book(

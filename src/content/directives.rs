@@ -175,10 +175,30 @@ impl Expander<'_> {
                     if !self.count_include(shown, at) {
                         return;
                     }
+                    // Inside a blockquote or a list item, every line of the block carries the
+                    // container's marks (`> `, the item's indentation), or the fence ends the
+                    // container and the quiz is cut in two (mdbook-quiz's placeholder is one
+                    // line of HTML, so a book may well quote its quiz).
+                    let container = container_prefix(out.rsplit('\n').next().unwrap_or(""));
                     match self.quiz(found.args, base, shown, at, page_line) {
                         Some(block) => {
-                            out.push_str(&block);
+                            let lines = block.matches('\n').count();
+                            let grows = container
+                                .len()
+                                .saturating_mul(lines)
+                                .saturating_add(block.len());
+                            if out.len().saturating_add(grows) > MAX_BYTES {
+                                self.too_large(shown, at);
+                                return;
+                            }
                             resume(self, &block);
+                            for (k, piece) in block.split('\n').enumerate() {
+                                if k > 0 {
+                                    out.push('\n');
+                                    out.push_str(&container);
+                                }
+                                out.push_str(piece);
+                            }
                         }
                         None => out.push_str(whole),
                     }
@@ -538,6 +558,35 @@ impl Expander<'_> {
 
 /// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
 /// `content/x.md`); the file itself was found through the jail.
+/// What a block's further lines need so they stay in the containers of the line that holds
+/// a directive: `> ` kept, a list item's marker (`- `, `1. `) as spaces; empty when text comes
+/// before the directive on its line (there is no container to stay in).
+fn container_prefix(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '>' => out.push(c),
+            '-' | '*' | '+' if matches!(chars.peek(), Some(' ' | '\t')) => out.push(' '),
+            '0'..='9' => {
+                let mut width = 1;
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                    width += 1;
+                }
+                match chars.next() {
+                    Some('.' | ')') if matches!(chars.peek(), Some(' ' | '\t')) => {
+                        out.extend(std::iter::repeat_n(' ', width + 1));
+                    }
+                    _ => return String::new(),
+                }
+            }
+            _ => return String::new(),
+        }
+    }
+    out
+}
+
 fn lexical(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
@@ -770,6 +819,20 @@ fn rustdoc_anchor(s: &str, anchor: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_stays_in_the_containers_of_its_directive() {
+        assert_eq!(container_prefix(""), "");
+        assert_eq!(container_prefix("> "), "> ");
+        assert_eq!(container_prefix("  "), "  ");
+        assert_eq!(container_prefix("- "), "  ");
+        assert_eq!(container_prefix("> 12. "), ">     ");
+        assert_eq!(container_prefix(">  * "), ">    ");
+        // Text before the directive: no container.
+        assert_eq!(container_prefix("See "), "");
+        assert_eq!(container_prefix("-x "), "");
+        assert_eq!(container_prefix("3 "), "");
+    }
 
     #[test]
     fn line_ranges_as_mdbook_takes_them() {
