@@ -29,6 +29,7 @@ const FILES = {
     - [With code](with-code.md)
     - [Plain](plain.md)
     - [Averyveryverylongtitlewordthatcannotbreakanywhereatallonaphone](wide.md)
+    - [Plain](plain-twin.md)
     - [Coming soon]()
   `,
   'content/with-code.md': `
@@ -65,6 +66,13 @@ const FILES = {
     # Plain
 
     No code here, only a model.
+  `,
+  // A title used twice (Rust by Example has three "Mutability"s): print.html's regions are
+  // still named apart (axe's landmark-unique).
+  'content/plain-twin.md': `
+    # Plain
+
+    Another page of the same title.
   `,
   // What is wider than a phone: a long word, URL and inline code, a heading and a pager title
   // that are one word, a wide table and formula (which scroll inside themselves), a playground
