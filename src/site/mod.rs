@@ -264,9 +264,12 @@ pub fn build_cached(
                 },
             );
             diags.extend(print_diags.into_vec());
+            if let Some(index) = &index {
+                search_cut(index, &course, &config, diags);
+            }
             // A print page that failed leaves no index to write (nothing is written).
             if !diags.has_errors() {
-                for (path, bytes) in index.into_iter().flatten() {
+                for (path, bytes) in index.into_iter().flat_map(|i| i.files) {
                     files.add(path, bytes.into_bytes());
                 }
             }
@@ -456,6 +459,38 @@ pub fn wasm_size_note() -> String {
         js.len(),
         (gz(wasm) + gz(js)) as f64 / 1000.0
     )
+}
+
+/// A warning for each page (and the glossary) whose words past [`search::PAGE_WORDS`] search
+/// does not find: nothing is left out silently.
+fn search_cut(index: &search::Index, course: &Course, config: &Config, diags: &mut Diagnostics) {
+    let said = format!(
+        "search indexes a page's first {},000 words; the rest of this one is not found by search",
+        search::PAGE_WORDS / 1000
+    );
+    let help = "split it into several pages";
+    for &i in &index.cut {
+        let page = &course.pages[i];
+        let file = page
+            .source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&page.url));
+        diags.push(Diagnostic::warning(file, Pos::FILE, said.clone()).with_help(help));
+    }
+    if index.glossary_cut {
+        let file = crate::diag::rel(&config.root, &config.src.join(&config.glossary));
+        diags.push(
+            Diagnostic::warning(
+                file,
+                Pos::FILE,
+                format!(
+                    "search indexes the glossary's first {},000 words; the rest is not found by search",
+                    search::PAGE_WORDS / 1000
+                ),
+            )
+            .with_help("shorten its definitions"),
+        );
+    }
 }
 
 type Glossary = crate::content::glossary::Glossary;

@@ -42,6 +42,12 @@ const MAX_POSTINGS: usize = 1000;
 /// Pairs of words in a row are indexed for a page's first this many words: a lesson is a few
 /// thousand; a 6 MB page of random words would otherwise make 800,000 pairs and 450 MB.
 const PAIR_WORDS: usize = 50_000;
+/// A page's words indexed, at most (about 400 printed pages; a lesson is a few thousand): a
+/// 14 MB lesson of distinct random words made 2.1 million terms, 224 MB more memory (16× the
+/// lesson) and 3.8 s; past this the rest of the page is not indexed, with a warning.
+pub const PAGE_WORDS: usize = 200_000;
+// Said in thousands (site/mod.rs).
+const _: () = assert!(PAGE_WORDS % 1000 == 0);
 /// A name longer than this many words is not indexed as a name: nobody types it whole.
 const MAX_NAME_WORDS: usize = 8;
 /// The excerpt kept for each document, in characters.
@@ -86,6 +92,8 @@ const NO_WORD: u32 = u32::MAX;
 /// A page's documents counted: for each (term, document of the page) its weighted count.
 #[derive(Default)]
 pub struct Counted {
+    /// Whether the page had more than [`PAGE_WORDS`] words (the rest were not counted).
+    cut: bool,
     docs: Vec<Doc>,
     lens: Vec<f32>,
     postings: Vec<Posting>,
@@ -178,6 +186,16 @@ pub struct Cache {
 /// search.js reads the flag from meta.json.
 const PAIRS: bool = true;
 
+/// The search index, and what of the course it left out.
+pub struct Index {
+    /// Path under the site's root → text.
+    pub files: Vec<(String, String)>,
+    /// The pages (indices in `course.pages`) past [`PAGE_WORDS`], whose rest is not indexed.
+    pub cut: Vec<usize>,
+    /// Whether the glossary passed [`PAGE_WORDS`].
+    pub glossary_cut: bool,
+}
+
 /// The files of the index: path under the site's root → bytes.
 pub fn build(
     course: &Course,
@@ -186,7 +204,7 @@ pub fn build(
     language: &str,
     glossary_url: &str,
     cache: Option<&mut Cache>,
-) -> Vec<(String, String)> {
+) -> Index {
     let pages: Vec<usize> = course
         .reading_order()
         .into_iter()
@@ -221,6 +239,13 @@ pub fn build(
         .zip(&parts)
         .map(|(&i, part)| (pages_html[i].0, Arc::clone(part)))
         .collect();
+    let cut = pages
+        .iter()
+        .zip(&parts)
+        .filter(|(_, part)| part.cut)
+        .map(|(&i, _)| i)
+        .collect();
+    let mut glossary_cut = false;
     if let Some(g) = glossary {
         let sections = g
             .entries
@@ -234,7 +259,9 @@ pub fn build(
                 with_title: true,
             })
             .collect();
-        parts.push(Arc::new(Words::new(language, dict).count_page(sections)));
+        let counted = Words::new(language, dict).count_page(sections);
+        glossary_cut = counted.cut;
+        parts.push(Arc::new(counted));
     }
     // Documents numbered across the course, in reading order.
     let mut lens: Vec<f32> = Vec::new();
@@ -363,7 +390,11 @@ pub fn build(
             firsts.join(",")
         ),
     ));
-    files
+    Index {
+        files,
+        cut,
+        glossary_cut,
+    }
 }
 
 /// A shard's postings, gathered in document order, put in order of term with each term's
@@ -553,6 +584,8 @@ struct Words<'d> {
     touched: Vec<u32>,
     /// Words counted so far in the page.
     page_words: usize,
+    /// The page passed [`PAGE_WORDS`].
+    cut: bool,
     /// Where a page's postings are counted.
     buffer: Vec<Posting>,
     /// The first byte of each term's text, by number: its shard.
@@ -569,6 +602,7 @@ impl<'d> Words<'d> {
             pairs: FxHashMap::default(),
             touched: Vec::new(),
             page_words: 0,
+            cut: false,
             buffer: Vec::new(),
             first: Vec::new(),
         }
@@ -601,6 +635,7 @@ impl<'d> Words<'d> {
     /// A page's sections counted.
     fn count_page(&mut self, sections: Vec<Section>) -> Counted {
         self.page_words = 0;
+        self.cut = false;
         // Postings are counted into the thread's buffer and kept at their exact size: the
         // course's postings are most of the index's memory, and new memory is slow to touch.
         let mut out = Counted {
@@ -641,6 +676,7 @@ impl<'d> Words<'d> {
         }
         self.buffer = std::mem::replace(&mut out.postings, exact);
         self.buffer.clear();
+        out.cut = self.cut;
         out
     }
 
@@ -735,6 +771,10 @@ impl<'d> Words<'d> {
     /// before (for pairs), `len` the section's length in words.
     fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
         search_wasm::each_piece(text, |piece| {
+            if self.page_words >= PAGE_WORDS {
+                self.cut = true;
+                return;
+            }
             // The word's term (stemmed, for finding it in any form) and its written form
             // (folded, for pairs: words side by side as written).
             let (id, written) = match piece {
