@@ -47,7 +47,7 @@ const PAIR_WORDS: usize = 50_000;
 /// lesson) and 3.8 s; past this the rest of the page is not indexed, with a warning.
 pub const PAGE_WORDS: usize = 200_000;
 // Said in thousands (site/mod.rs).
-const _: () = assert!(PAGE_WORDS % 1000 == 0);
+const _: () = assert!(PAGE_WORDS.is_multiple_of(1000));
 /// A name longer than this many words is not indexed as a name: nobody types it whole.
 const MAX_NAME_WORDS: usize = 8;
 /// The excerpt kept for each document, in characters.
