@@ -1972,6 +1972,43 @@ fn hidden_files_are_never_published_as_additional_files() {
     );
 }
 
+/// A file listed 10,000 times in `additional-css` was 10,000 links on every page, silently:
+/// now linked once, with one warning at the key.
+#[test]
+fn a_repeated_additional_file_is_linked_once_with_one_warning() {
+    let list = vec!["\"style.css\""; 10_000].join(", ");
+    let book = format!(
+        "[book]\ntitle = \"T\"\n[output.html]\nadditional-css = [{list}, \"other.css\", \"other.css\"]\n"
+    );
+    let c = course(&[
+        ("book.toml", book.as_str()),
+        ("content/a.md", "# A\n"),
+        ("style.css", "p {}\n"),
+        ("other.css", "a {}\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert_eq!(
+        said.matches("`style.css` is listed more than once; it is linked once")
+            .count(),
+        1,
+        "{said}"
+    );
+    assert_eq!(
+        said.matches("`other.css` is listed more than once").count(),
+        1,
+        "{said}"
+    );
+    assert!(
+        said.contains("warning: book.toml:4:1: additional-css:"),
+        "{said}"
+    );
+    let page = fs::read_to_string(c.path().join("site/a.html")).unwrap();
+    assert_eq!(page.matches("href=\"style.css?v=").count(), 1);
+    assert_eq!(page.matches("href=\"other.css?v=").count(), 1);
+}
+
 /// `theme = "site"` or `"."` published the previous site inside the new one, one level deeper
 /// each build; a cache folder in the theme was published with it.
 #[test]

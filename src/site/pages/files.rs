@@ -89,6 +89,7 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
             );
             continue;
         }
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
         for path in paths {
             let Some(url) = additional_url(path) else {
                 diags.push(
@@ -97,6 +98,22 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                 );
                 continue;
             };
+            let times = seen.entry(url.clone()).or_insert(0);
+            *times += 1;
+            if *times > 1 {
+                // Said once a file, however often it is repeated.
+                if *times == 2 {
+                    diags.push(
+                        Diagnostic::warning(
+                            book,
+                            *pos,
+                            format!("{key}: `{path}` is listed more than once; it is linked once"),
+                        )
+                        .with_help("remove the repeated entries"),
+                    );
+                }
+                continue;
+            }
             // A hidden file or folder is the machine's, not the course's: `.git/config` holds
             // the CI job's token after actions/checkout, `.env` secrets.
             if url.split('/').any(|part| part.starts_with('.')) {

@@ -53,9 +53,13 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
 }
 
 fn additional(paths: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     paths
         .iter()
         .filter_map(|p| super::files::additional_url(p))
+        // Each file linked once (files.rs warns about the others): one listed 10,000 times
+        // was 10,000 links on every page.
+        .filter(|url| seen.insert(url.clone()))
         // Encoded as links are: `x#y.css` would load `x`.
         .map(|url| crate::markdown::links::encode_path(&url))
         .collect()
