@@ -182,23 +182,12 @@ impl Expander<'_> {
                     let container = container_prefix(out.rsplit('\n').next().unwrap_or(""));
                     match self.quiz(found.args, base, shown, at, page_line) {
                         Some(block) => {
-                            let lines = block.matches('\n').count();
-                            let grows = container
-                                .len()
-                                .saturating_mul(lines)
-                                .saturating_add(block.len());
-                            if out.len().saturating_add(grows) > MAX_BYTES {
+                            if !fits_prefixed(out, &block, &container) {
                                 self.too_large(shown, at);
                                 return;
                             }
                             resume(self, &block);
-                            for (k, piece) in block.split('\n').enumerate() {
-                                if k > 0 {
-                                    out.push('\n');
-                                    out.push_str(&container);
-                                }
-                                out.push_str(piece);
-                            }
+                            push_prefixed(out, &block, &container);
                         }
                         None => out.push_str(whole),
                     }
@@ -224,28 +213,12 @@ impl Expander<'_> {
                     };
                     match self.include(name, found.args, base, shown, at, inner) {
                         Some(included) => {
-                            // Every included line gets the prefix again, so the bound is
-                            // checked before they are pushed: a 200 KB line before an include
-                            // of 20,000 empty lines was 4 GB in `out` before the check below.
-                            let lines = included.matches('\n').count();
-                            let grows = prefix
-                                .len()
-                                .saturating_mul(lines)
-                                .saturating_add(included.len());
-                            if out.len().saturating_add(grows) > MAX_BYTES {
+                            if !fits_prefixed(out, &included, &prefix) {
                                 self.too_large(shown, at);
                                 return;
                             }
                             resume(self, &included);
-                            let mut first = true;
-                            for piece in included.split('\n') {
-                                if !first {
-                                    out.push('\n');
-                                    out.push_str(&prefix);
-                                }
-                                first = false;
-                                out.push_str(piece);
-                            }
+                            push_prefixed(out, &included, &prefix);
                         }
                         None => out.push_str(whole),
                     }
@@ -558,6 +531,29 @@ impl Expander<'_> {
 
 /// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
 /// `content/x.md`); the file itself was found through the jail.
+/// Whether `text`, each line after its first given `prefix` again, keeps `out` within
+/// [`MAX_BYTES`]. Checked before the lines are pushed: a 200 KB line before an include of
+/// 20,000 empty lines was 4 GB in `out` before a check after them.
+fn fits_prefixed(out: &str, text: &str, prefix: &str) -> bool {
+    let grows = prefix
+        .len()
+        .saturating_mul(text.matches('\n').count())
+        .saturating_add(text.len());
+    out.len().saturating_add(grows) <= MAX_BYTES
+}
+
+/// `text` pushed onto `out`, each line after its first with `prefix` (the directive's line up
+/// to it: the lines stay in its list item or blockquote).
+fn push_prefixed(out: &mut String, text: &str, prefix: &str) {
+    for (k, piece) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+            out.push_str(prefix);
+        }
+        out.push_str(piece);
+    }
+}
+
 /// What a block's further lines need so they stay in the containers of the line that holds
 /// a directive: `> ` kept, a list item's marker (`- `, `1. `) as spaces; empty when text comes
 /// before the directive on its line (there is no container to stay in).
