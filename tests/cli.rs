@@ -425,6 +425,57 @@ fn site_url_makes_404_work_at_any_depth() {
     );
 }
 
+/// `COURSEBOOK_SITE_URL` (the Pages workflow sets it from actions/configure-pages) is where the
+/// site is served, over book.toml's `site-url`: a course whose book.toml names another host got
+/// a 404 page linking to that host when GitHub Pages served it under `/<repository>/`. Empty, it
+/// is not there (a pull request's build); a bad one is an error naming the variable.
+#[test]
+fn coursebook_site_url_overrides_site_url_for_the_404_page_and_the_sitemap() {
+    let dir = course(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"x\"\n[output.html]\nsite-url = \"https://academy.example.org/\"\n",
+        ),
+        ("content/a.md", b"# A\n"),
+    ]);
+    let with = |value: &str| {
+        Command::new(env!("CARGO_BIN_EXE_coursebook"))
+            .args(["build", "-q"])
+            .env("COURSEBOOK_SITE_URL", value)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = with("https://someone.github.io/academy");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nf = read(dir.path().join("site/404.html"));
+    assert!(
+        nf.contains("href=\"/academy/theme/css/book.css")
+            || nf.contains("href=\"&#x2f;academy&#x2f;theme/css/book.css"),
+        "{nf}"
+    );
+    assert!(
+        read(dir.path().join("site/sitemap.xml"))
+            .contains("<loc>https://someone.github.io/academy/a.html</loc>")
+    );
+    // Empty: book.toml's.
+    let out = with("");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        read(dir.path().join("site/sitemap.xml"))
+            .contains("<loc>https://academy.example.org/a.html</loc>")
+    );
+    // Checked as site-url is, and said where it comes from.
+    let out = with("javascript:alert(1)");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("error: COURSEBOOK_SITE_URL: `site-url` uses the `javascript:` scheme"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn bad_command_line_exits_2() {
     let out = run(&["build", "--no-such-flag"], Path::new("."));

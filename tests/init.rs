@@ -304,6 +304,25 @@ fn the_workflow_checks_pull_requests_without_publishing_them() {
         "{runs:?}"
     );
     assert!(runs.contains(&"coursebook build"), "{runs:?}");
+    // The build takes where Pages serves the site from configure-pages, which runs first.
+    let pages = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/configure-pages"))
+        })
+        .unwrap();
+    let build_step = steps
+        .iter()
+        .position(|s| s["run"] == "coursebook build")
+        .unwrap();
+    assert!(pages < build_step, "configure-pages runs after the build");
+    assert_eq!(steps[pages]["id"], "pages");
+    assert_eq!(
+        steps[build_step]["env"]["COURSEBOOK_SITE_URL"],
+        "${{ steps.pages.outputs.base_url }}"
+    );
     let deploy = &w["jobs"]["deploy"];
     assert_eq!(deploy["if"], not_pr);
     assert_eq!(

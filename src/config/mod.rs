@@ -394,6 +394,13 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     parse(root, &text, diags)
 }
 
+/// Where the site is published, over book.toml's `site-url`, when set and not empty. The Pages
+/// workflow `init` writes sets it from `actions/configure-pages` (the repository's Pages
+/// address, its custom domain included), so the 404 page's links and sitemap.xml follow where
+/// the site is really served: a repository renamed, or a course whose book.toml names another
+/// host, had a 404 page whose links led nowhere.
+pub const SITE_URL_ENV: &str = "COURSEBOOK_SITE_URL";
+
 pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
     match toml::de::DeTable::parse(text) {
@@ -412,8 +419,22 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     };
     let book = raw.book.unwrap_or_default();
     let build = raw.build.unwrap_or_default();
-    let html = raw.output.and_then(|o| o.html).unwrap_or_default();
+    let mut html = raw.output.and_then(|o| o.html).unwrap_or_default();
     let course = raw.course.unwrap_or_default();
+    let site_url_from_env = std::env::var(SITE_URL_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    if let Some(url) = &site_url_from_env {
+        html.site_url = Some(url.clone());
+    }
+    // Where a problem with `site-url` is: its key, or the variable that overrides it.
+    let site_url_at = |key: &str| -> (PathBuf, Pos) {
+        if key == "site-url" && site_url_from_env.is_some() {
+            (PathBuf::from(SITE_URL_ENV), Pos::FILE)
+        } else {
+            (path.to_path_buf(), key_pos(text, key))
+        }
+    };
 
     // Optional, as in mdBook: without one, the course folder's name.
     let title = match book.title.filter(|t| !t.trim().is_empty()) {
@@ -624,11 +645,12 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         ("git-repository-url", html.git_repository_url.as_deref()),
         ("edit-url-template", html.edit_url_template.as_deref()),
     ] {
+        let (file, pos) = site_url_at(key);
         if key == "site-url" && value.is_some_and(|v| v.contains('\\')) {
             diags.push(
                 Diagnostic::error(
-                    path,
-                    key_pos(text, key),
+                    file.clone(),
+                    pos,
                     "`site-url` holds a backslash, which browsers read as `/`: `/\\host/` is another site",
                 )
                 .with_help("write the site's path with forward slashes, e.g. `site-url = \"/academy/\"`"),
@@ -640,8 +662,8 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         if key == "site-url" && value.is_some_and(|v| v.chars().any(char::is_control)) {
             diags.push(
                 Diagnostic::error(
-                    path,
-                    key_pos(text, key),
+                    file.clone(),
+                    pos,
                     "`site-url` holds a control character (a tab or line break), which browsers drop: `/\\t/host/` is another site",
                 )
                 .with_help("write the site's path on one line without tabs, e.g. `site-url = \"/academy/\"`"),
@@ -650,8 +672,8 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         if let Some(scheme) = value.and_then(bad_scheme) {
             diags.push(
                 Diagnostic::error(
-                    path,
-                    key_pos(text, key),
+                    file,
+                    pos,
                     format!("`{key}` uses the `{scheme}:` scheme, which is not allowed in a link"),
                 )
                 .with_help("use an http:, https: or mailto: address, or a relative one"),
