@@ -12,7 +12,8 @@
 //!   (idf, from how many documents have it) and ranks documents matching all the query's words
 //!   above those matching some.
 //! - A section's name (its heading, else its title: a glossary term, a page without headings)
-//!   is a term too, its words as written, each and a space, then U+001F ([`Words::name`]): a
+//!   is a term too, its words as written (a one-word name: its stem), each and a space, then
+//!   U+001F ([`Words::name`]): a
 //!   result named exactly as the query comes first, though a common word ranks it below the
 //!   first ten.
 //! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
@@ -750,11 +751,20 @@ impl<'d> Words<'d> {
         } else {
             &s.heading
         };
-        let words = search_wasm::words(name, None);
+        let words = search_wasm::words(name, self.stemmer.as_ref());
         let Some((first, others)) = words.split_first() else {
             return;
         };
         if words.len() > MAX_NAME_WORDS {
+            return;
+        }
+        // A one-word name by its stem ("vector \u{1f}" for "Vectors"), right after the word's
+        // own term, which a one-word query fetches: "vector" and "vectors" both find the page
+        // named "Vectors" first (on Rust by Example "vector" put a short "See also" section
+        // mentioning vectors above it).
+        if others.is_empty() {
+            let (a, b) = (self.id(&first.term), self.id("\u{1f}"));
+            *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
             return;
         }
         let mut rest = String::new();

@@ -277,6 +277,18 @@ describe('search ranks words side by side first', () => {
 
         Step size matters: step size.
       `,
+      'content/04-d.md': `
+        # Vectors
+
+        ${'A growable list of values on the heap, with its length and capacity. '.repeat(12)}
+      `,
+      'content/05-e.md': `
+        # Lists
+
+        ## See also {#see-also}
+
+        Vectors, and a vector of vectors.
+      `,
       'content/glossary.yaml': `- term: Step size\n  definition: ${'How far one update moves the weights along the gradient, in units of the loss surface. '.repeat(8)}\n`,
     });
     s.dest = await tempDir('coursebook-search-pairs-');
@@ -310,6 +322,13 @@ describe('search ranks words side by side first', () => {
     await page.fill('input[type=search]', 'step size');
     await waitInPage(page, () => document.querySelectorAll('[data-search-results] a[role=option]').length >= 2, null, 'two results for "step size"');
     assert.match((await hrefs())[0], /glossary\.html#term-step-size$/, JSON.stringify(await hrefs()));
+    // A one-word name is found by its stem: "vector" and "vectors" both put the page named
+    // "Vectors" first, above a short section saying "vector" three times.
+    for (const q of ['vector', 'vectors', 'Vectors']) {
+      await page.fill('input[type=search]', q);
+      await waitInPage(page, (n) => document.querySelectorAll('[data-search-results] a[role=option]').length >= 2 && document.querySelector('input[type=search]').value === n, q, `two results for "${q}"`);
+      assert.match((await hrefs())[0], /d\.html$/, `${q}: ${JSON.stringify(await hrefs())}`);
+    }
     // The phrase as written: "gradients descend" stems like it, but is not it.
     await page.fill('input[type=search]', '"descent gradient"');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no section has "descent gradient"');

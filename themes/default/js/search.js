@@ -98,9 +98,11 @@ function stemsWithin(prefix) {
 /**
  * The query's name term, as site/search.rs indexes each section's name: its words as written,
  * each and a space, then U+001F ("hidden layer \u001f"), so it sorts right after the query's
- * first word or pair, in the file the query fetches anyway.
+ * first word or pair, in the file the query fetches anyway. A one-word name is indexed by its
+ * stem ("vector \u001f" for "Vectors"), right after the word's own term.
  */
 function nameOf(qs) {
+  if (qs.length === 1) return `${qs[0].term} \u001f`;
   return `${qs.map((q) => `${q.prefix} `).join("")}\u001f`;
 }
 
