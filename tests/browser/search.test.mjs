@@ -289,6 +289,13 @@ describe('search ranks words side by side first', () => {
 
         Vectors, and a vector of vectors.
       `,
+      'content/06-f.md': `
+        # Stacks
+
+        ## Stacks {#stacks}
+
+        A pile of plates.
+      `,
       'content/glossary.yaml': `- term: Step size\n  definition: ${'How far one update moves the weights along the gradient, in units of the loss surface. '.repeat(8)}\n`,
     });
     s.dest = await tempDir('coursebook-search-pairs-');
@@ -329,6 +336,10 @@ describe('search ranks words side by side first', () => {
       await waitInPage(page, (n) => document.querySelectorAll('[data-search-results] a[role=option]').length >= 2 && document.querySelector('input[type=search]').value === n, q, `two results for "${q}"`);
       assert.match((await hrefs())[0], /d\.html$/, `${q}: ${JSON.stringify(await hrefs())}`);
     }
+    // A heading that repeats its page's title is said once: "Stacks", not "Stacks › Stacks".
+    await page.fill('input[type=search]', 'plates');
+    await waitInPage(page, () => /f\.html#stacks$/.test(document.querySelector('[data-search-results] a[role=option]')?.href ?? ''), null, 'the result for "plates"');
+    assert.equal(await page.textContent('[data-search-results] a[role=option] .search-title'), 'Stacks');
     // The phrase as written: "gradients descend" stems like it, but is not it.
     await page.fill('input[type=search]', '"descent gradient"');
     await waitInPage(page, () => /No results/.test(document.querySelector('[data-search-status]').textContent), null, 'no section has "descent gradient"');

@@ -322,7 +322,9 @@ export function attach(form) {
         option.tabIndex = -1;
         const title = document.createElement("span");
         title.className = "search-title";
-        title.textContent = r.heading ? `${r.title} › ${r.heading}` : r.title;
+        // A heading that repeats its page's title (a book whose pages open with `## Title`) is not
+        // said twice.
+        title.textContent = r.heading && r.heading !== r.title ? `${r.title} › ${r.heading}` : r.title;
         const excerpt = document.createElement("span");
         excerpt.className = "search-excerpt";
         excerpt.appendChild(marked(r.excerpt, prefixes));
