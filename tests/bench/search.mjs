@@ -138,13 +138,18 @@ async function fresh(listen = true) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const fetched = [];
+  // Each response is counted in the phase it arrived in (0: loading the lesson, 1: the first
+  // query, 2: a further word), noted before its body is read: read asynchronously, the lesson's
+  // own scripts were sometimes counted as the first query's (108 to 136 KB for one query).
+  const state = { phase: 0 };
   if (listen) {
     page.on('response', async (r) => {
-      try { fetched.push({ url: r.url(), bytes: gz(await r.body()) }); } catch { /* redirects */ }
+      const phase = state.phase;
+      try { fetched.push({ url: r.url(), bytes: gz(await r.body()), phase }); } catch { /* redirects */ }
     });
   }
   await page.goto(server.url + lesson, { waitUntil: 'load' });
-  return { context, page, fetched };
+  return { context, page, fetched, state };
 }
 
 /** Pagefind's answer to `q`: its ten best pages' sections, best first, and the ms it took. */
@@ -221,7 +226,7 @@ async function openAndType(page, q) {
 
 // First query: from opening search (focus) to the results of one word; then a second word.
 const first = await fresh();
-const beforeOpen = first.fetched.length;
+first.state.phase = 1;
 const word1 = queries.find((q) => !q.href.startsWith('glossary'))?.q.split(' ')[0] ?? 'model';
 const r1 = await openAndType(first.page, word1);
 // Timed again on a page that does not read each response's body for its size: reading them
@@ -230,14 +235,19 @@ const timed = await fresh(false);
 const firstMs = (await openAndType(timed.page, word1)).ms;
 await timed.context.close();
 await first.page.waitForTimeout(300);
-const firstBytes = first.fetched.slice(beforeOpen).reduce((n, f) => n + f.bytes, 0);
-const afterFirst = first.fetched.length;
+// Search's files only (not the lesson's favicon, should it come late).
+const searchFile = (f) => /\/search\/|\/theme\/|\/pagefind\//.test(f.url);
+const inPhase = (n) => first.fetched.filter((f) => f.phase === n && searchFile(f));
+const firstBytes = inPhase(1).reduce((n, f) => n + f.bytes, 0);
+first.state.phase = 2;
 const word2 = queries.find((q) => !q.href.startsWith('glossary') && !q.q.startsWith(word1))?.q ?? 'training loop';
 await type(first.page, `${word1} ${word2.split(' ')[0]}`);
 await first.page.waitForTimeout(300);
-const furtherBytes = first.fetched.slice(afterFirst).reduce((n, f) => n + f.bytes, 0);
-if (process.env.SHOW_FETCHED) console.error(word1, "/", word2, first.fetched.slice(afterFirst).map((f) => `${f.url.split("/search/")[1]} ${f.bytes}`));
-const beforeOpenBytes = first.fetched.slice(0, beforeOpen).filter((f) => /search|pagefind/.test(f.url)).length;
+const furtherBytes = inPhase(2).reduce((n, f) => n + f.bytes, 0);
+if (process.env.SHOW_FETCHED) {
+  for (const n of [1, 2]) console.error(n === 1 ? word1 : `${word1} ${word2}`, inPhase(n).map((f) => `${f.url.split("/").slice(-2).join("/")} ${f.bytes}`).join(" "));
+}
+const beforeOpenBytes = first.fetched.filter((f) => f.phase === 0 && /search|pagefind/.test(f.url)).length;
 await first.context.close();
 
 // Quality and keystroke-to-results, on one page that has loaded what it needs.
