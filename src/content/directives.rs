@@ -529,8 +529,6 @@ impl Expander<'_> {
     }
 }
 
-/// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
-/// `content/x.md`); the file itself was found through the jail.
 /// Whether `text`, each line after its first given `prefix` again, keeps `out` within
 /// [`MAX_BYTES`]. Checked before the lines are pushed: a 200 KB line before an include of
 /// 20,000 empty lines was 4 GB in `out` before a check after them.
@@ -558,24 +556,21 @@ fn push_prefixed(out: &mut String, text: &str, prefix: &str) {
 /// a directive: `> ` kept, a list item's marker (`- `, `1. `) as spaces; empty when text comes
 /// before the directive on its line (there is no container to stay in).
 fn container_prefix(line: &str) -> String {
+    let b = line.as_bytes();
     let mut out = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '>' => out.push(c),
-            '-' | '*' | '+' if matches!(chars.peek(), Some(' ' | '\t')) => out.push(' '),
-            '0'..='9' => {
-                let mut width = 1;
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                    width += 1;
-                }
-                match chars.next() {
-                    Some('.' | ')') if matches!(chars.peek(), Some(' ' | '\t')) => {
-                        out.extend(std::iter::repeat_n(' ', width + 1));
-                    }
-                    _ => return String::new(),
-                }
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if matches!(c, b' ' | b'\t' | b'>') {
+            out.push(char::from(c));
+            i += 1;
+            continue;
+        }
+        match crate::markdown::containers::mark_len(b, i) {
+            // A list marker, as spaces of its width; one at the line's end is no marker (the
+            // directive follows it without a space).
+            Some(n) if i + n < b.len() => {
+                out.extend(std::iter::repeat_n(' ', n));
+                i += n;
             }
             _ => return String::new(),
         }
@@ -583,6 +578,8 @@ fn container_prefix(line: &str) -> String {
     out
 }
 
+/// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
+/// `content/x.md`); the file itself was found through the jail.
 fn lexical(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();

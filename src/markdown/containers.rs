@@ -29,6 +29,23 @@ pub fn too_deep(body: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The length of the container mark at `b[i]`: `>`, or a list marker (`-`, `*`, `+`, `1.`,
+/// `1)`, at most nine digits) followed by whitespace or the line's end; `None` for anything else.
+pub fn mark_len(b: &[u8], i: usize) -> Option<usize> {
+    let space_or_end = |j: usize| b.get(j).is_none_or(|c| c.is_ascii_whitespace());
+    match b.get(i)? {
+        b'>' => Some(1),
+        b'-' | b'*' | b'+' if space_or_end(i + 1) => Some(1),
+        b'0'..=b'9' => {
+            let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let after = i + digits;
+            (digits <= 9 && matches!(b.get(after), Some(b'.' | b')')) && space_or_end(after + 1))
+                .then_some(digits + 1)
+        }
+        _ => None,
+    }
+}
+
 /// The containers a line opens: each `>` and each list marker (`-`, `*`, `+`, `1.`, `1)`
 /// followed by a space), plus its leading indentation counted as a level per two columns when it
 /// opens any (a list nested by indentation, one level per line, reaches the same depth).
@@ -44,26 +61,9 @@ fn depth(line: &str) -> usize {
         }
         i += 1;
     }
-    let space_or_end = |j: usize| b.get(j).is_none_or(|c| c.is_ascii_whitespace());
     let mut markers = 0;
-    loop {
-        match b.get(i) {
-            Some(b'>') => i += 1,
-            Some(b'-' | b'*' | b'+') if space_or_end(i + 1) => i += 1,
-            Some(b'0'..=b'9') => {
-                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-                let after = i + digits;
-                if digits <= 9
-                    && matches!(b.get(after), Some(b'.' | b')'))
-                    && space_or_end(after + 1)
-                {
-                    i = after + 1;
-                } else {
-                    break;
-                }
-            }
-            _ => break,
-        }
+    while let Some(n) = mark_len(b, i) {
+        i += n;
         markers += 1;
         while b.get(i).is_some_and(|c| *c == b' ' || *c == b'\t') {
             i += 1;

@@ -732,9 +732,12 @@ impl<'d> Words<'d> {
         });
     }
 
-    /// The section's name as a term: its words as written (folded, not stemmed), each followed
-    /// by a space, then U+001F ("hidden layer \u{1f}"), as search.js makes one from the whole
-    /// query. It is counted as a pair: its first word, then the rest as a term of its own
+    /// The section's name as a term, as search.js makes one from the whole query: its words as
+    /// written (folded), each followed by a space, then U+001F ("hidden layer \u{1f}"); a
+    /// one-word name by its stem ("vector \u{1f}" for "Vectors"), so any form of the word finds
+    /// it ("vector" put a short "See also" section above *Vectors* on Rust by Example).
+    ///
+    /// It is counted as a pair: its first word, then the rest as a term of its own
     /// ("layer \u{1f}"), so it is ordered with the pairs of its first word (pairs sit right after
     /// their first word, in the order of their second), just where its text sorts: right after
     /// the word for a one-word name ("\u{1f}" is below every letter), right after the pair of its
@@ -758,22 +761,18 @@ impl<'d> Words<'d> {
         if words.len() > MAX_NAME_WORDS {
             return;
         }
-        // A one-word name by its stem ("vector \u{1f}" for "Vectors"), right after the word's
-        // own term, which a one-word query fetches: "vector" and "vectors" both find the page
-        // named "Vectors" first (on Rust by Example "vector" put a short "See also" section
-        // mentioning vectors above it).
-        if others.is_empty() {
-            let (a, b) = (self.id(&first.term), self.id("\u{1f}"));
-            *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
-            return;
-        }
         let mut rest = String::new();
         for w in others {
             rest.push_str(&w.prefix);
             rest.push(' ');
         }
         rest.push('\u{1f}');
-        let (a, b) = (self.id(&first.prefix), self.id(&rest));
+        let first = if others.is_empty() {
+            &first.term
+        } else {
+            &first.prefix
+        };
+        let (a, b) = (self.id(first), self.id(&rest));
         *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
     }
 
