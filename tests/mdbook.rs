@@ -448,11 +448,17 @@ fn a_quiz_in_a_blockquote_or_a_list_item_stays_there() {
                 "# V\n\n> Check yourself:\n>\n> {{#quiz q.toml}}\n\n1. First\n\n   {{#quiz q.toml}}\n- {{#quiz q.toml}}\n\nAfter.\n",
             ),
             ("src/q.toml", QUIZ_TOML),
+            ("src/config.toml", "[data]\n"),
         ],
     );
     let out = coursebook(&["build"], b.path());
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(said(b.path(), &out), "");
+    // The quiz's file, under src/, is its source: not published with its answer keys (mdBook
+    // copies it); another file there still is.
+    let site = b.path().join("site");
+    assert!(!site.join("q.toml").exists());
+    assert!(site.join("config.toml").is_file());
     let html = main_of(&page(b.path(), "v.html")).to_string();
     let quoted = &html[html.find("<blockquote>").unwrap()..html.find("</blockquote>").unwrap()];
     assert_eq!(quoted.matches("data-question=").count(), 4, "{quoted}");

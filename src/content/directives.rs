@@ -29,6 +29,9 @@ pub struct Expanded {
     /// The files read into it (canonical paths): a cache keyed on the page's own file cannot
     /// reuse it, and a Markdown file only included is not "unlisted".
     pub files: Vec<PathBuf>,
+    /// The mdbook-quiz files among them: sources of the page's quizzes, not published (their
+    /// answer keys are concealed in the page).
+    pub quizzes: Vec<PathBuf>,
     /// Which file and line each line of `text` came from, for the Markdown step's messages.
     pub origins: Origins,
 }
@@ -65,6 +68,7 @@ pub fn expand(
             title: None,
             diags: Vec::new(),
             files: Vec::new(),
+            quizzes: Vec::new(),
             origins: Origins::default(),
         },
         stack: vec![file.to_path_buf()],
@@ -327,9 +331,9 @@ impl Expander<'_> {
                 return None;
             }
         };
-        self.out
-            .files
-            .push(std::fs::canonicalize(&target).unwrap_or(target.clone()));
+        let canonical = std::fs::canonicalize(&target).unwrap_or(target.clone());
+        self.out.files.push(canonical.clone());
+        self.out.quizzes.push(canonical);
         let text = String::from_utf8_lossy(&bytes);
         let id = crate::markdown::slugify(
             &target

@@ -281,6 +281,15 @@ pub fn load(
         }
     }
     let markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
+    // An mdbook-quiz file read by `{{#quiz}}` is the quiz's source, like a `.quiz.yaml`: not
+    // published (mdBook copies it, answer keys and all, beside the page that conceals them).
+    let quizzes: std::collections::HashSet<&PathBuf> =
+        markdown.iter().flat_map(|s| &s.quizzes).collect();
+    if !quizzes.is_empty() {
+        course.assets.retain(|a| {
+            std::fs::canonicalize(&a.source).map_or(true, |p| !quizzes.contains(&p))
+        });
+    }
     let summary_path = src.join("SUMMARY.md");
     if summary_path.is_dir() {
         // Not silently ordered by file names instead of the order the author meant.

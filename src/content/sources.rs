@@ -36,6 +36,8 @@ pub struct Source {
     /// The files included into it (canonical paths): serve re-reads it on every build, as a
     /// change to an included file does not touch its own.
     pub includes: Vec<PathBuf>,
+    /// The mdbook-quiz files among `includes` (content::directives `Expanded::quizzes`).
+    pub quizzes: Vec<PathBuf>,
     /// Where the lines of `body` came from, when includes brought in other files' lines.
     pub origins: Option<Arc<crate::diag::Origins>>,
 }
@@ -271,13 +273,14 @@ fn read_one(
         value(&mut h);
         h.finish()
     };
-    let (body, mut directive_diags, includes, origins): (Arc<str>, _, _, _) = match expanded {
-        Some(e) => {
-            let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
-            (Arc::from(e.text.as_str()), e.diags, e.files, origins)
-        }
-        None => (Arc::from(split.body), Vec::new(), Vec::new(), None),
-    };
+    let (body, mut directive_diags, includes, quizzes, origins): (Arc<str>, _, _, _, _) =
+        match expanded {
+            Some(e) => {
+                let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
+                (Arc::from(e.text.as_str()), e.diags, e.files, e.quizzes, origins)
+            }
+            None => (Arc::from(split.body), Vec::new(), Vec::new(), Vec::new(), None),
+        };
     directive_diags.extend(key_problems);
     let included = !includes.is_empty();
     // The page renders what its includes hold too: their text is part of its hash.
@@ -293,6 +296,7 @@ fn read_one(
         warning,
         directive_diags,
         includes,
+        quizzes,
         origins,
         front,
         body,
