@@ -613,6 +613,37 @@ fn print_html_holds_the_whole_book_with_links_inside_it() {
     );
 }
 
+/// A book's own `glossary.md` (Comprehensive Rust's, the Rust Reference's) is its glossary page
+/// when the course has no glossary file; with one, coursebook writes glossary.html and the page
+/// is an error that says so.
+#[test]
+fn a_books_own_glossary_page_is_kept_when_there_is_no_glossary_file() {
+    let b = book(
+        "[book]\ntitle = \"Gloss\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n- [Glossary](glossary.md)\n"),
+            ("src/intro.md", "# Intro\n\nSee the [glossary](glossary.md#crate).\n"),
+            ("src/glossary.md", "# Glossary\n\n## Crate\n\nA unit of compilation.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    assert!(page(b.path(), "glossary.html").contains("A unit of compilation."));
+    std::fs::write(
+        b.path().join("src/glossary.yaml"),
+        "- term: Crate\n  definition: A unit of compilation.\n",
+    )
+    .unwrap();
+    let out = coursebook(&["build"], b.path());
+    assert!(!out.status.success());
+    assert!(
+        said(b.path(), &out).contains("src/glossary.md: this page would be written to glossary.html, where coursebook writes the course's glossary page"),
+        "{}",
+        said(b.path(), &out)
+    );
+}
+
 /// mdBook shows a page's own Markdown and no title of its own: a page whose first heading says
 /// something else than SUMMARY.md (Rust by Example's `macros/dsl.md`) had two `h1`s, and a
 /// title written with backticks in SUMMARY.md showed them in the sidebar and the tab (34 pages

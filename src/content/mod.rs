@@ -336,7 +336,8 @@ pub fn load(
         Some(text) => tree::from_summary(config, text, markdown, &mut course, &mut found),
         None => tree::from_names(config, markdown, &mut course, &mut found),
     }
-    urls::check_collisions(&course, &config.root, config.print, &mut found);
+    let glossary = course.data_files.contains(&config.glossary);
+    urls::check_collisions(&course, &config.root, (config.print, glossary), &mut found);
     bound_titles(&mut course, &mut found);
     if config.no_section_label {
         unnumber(&mut course);

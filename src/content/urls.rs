@@ -121,16 +121,29 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
 
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other, and a
 /// page may not take the URL of a page the build writes itself (site::CONTENTS_URL and the
-/// others; `print.html` only while `[output.html.print]` is on).
-pub fn check_collisions(course: &Course, root: &Path, print: bool, diags: &mut Diagnostics) {
+/// others; `print.html` only while `[output.html.print]` is on, `glossary.html` only when the
+/// course has a glossary file: an mdBook book's own `glossary.md` is its glossary page).
+pub fn check_collisions(
+    course: &Course,
+    root: &Path,
+    (print, glossary): (bool, bool),
+    diags: &mut Diagnostics,
+) {
     const GENERATED: [(&str, &str); 5] = [
         ("toc.html", "contents"),
-        ("glossary.html", "glossary"),
         ("progress.html", "progress"),
         ("404.html", "page-not-found"),
         ("print.html", "print"),
+        ("glossary.html", "glossary"),
     ];
-    let generated = &GENERATED[..if print { 5 } else { 4 }];
+    let generated: Vec<&(&str, &str)> = GENERATED
+        .iter()
+        .filter(|(url, _)| match *url {
+            "print.html" => print,
+            "glossary.html" => glossary,
+            _ => true,
+        })
+        .collect();
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     // URLs that differ only in case are two files here and one on macOS's and Windows' file
     // systems (and some servers'): the second overwrites the first there. So are URLs that
@@ -145,10 +158,10 @@ pub fn check_collisions(course: &Course, root: &Path, print: bool, diags: &mut D
         let generated = if page.kind == PageKind::NotFound {
             &[][..]
         } else {
-            generated
+            &generated[..]
         };
-        if let Some((url, what)) = generated.iter().find(|(url, _)| *url == page.url) {
-            let help = if *url == "print.html" {
+        if let Some(&&(url, what)) = generated.iter().find(|g| g.0 == page.url) {
+            let help = if url == "print.html" {
                 "rename the file, or set `enable = false` under `[output.html.print]` in book.toml"
             } else {
                 "rename the file"
