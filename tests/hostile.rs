@@ -1743,7 +1743,7 @@ fn a_summary_link_outside_the_sources_is_refused_without_looking_outside() {
     let said = refused(
         c.path(),
         &[
-            "content/SUMMARY.md:4:3: ../../x.md is outside the course's source folder",
+            "content/SUMMARY.md:4:3: `../../x.md` is outside the course's source folder",
             "content/SUMMARY.md:5:3: ",
         ],
     );
@@ -2261,7 +2261,7 @@ fn summary_links_are_decoded_and_non_markdown_chapters_explained() {
     let all = refused(
         c.path(),
         &[
-            "content/SUMMARY.md:4:3: p.png cannot be used as a page",
+            "content/SUMMARY.md:4:3: `p.png` cannot be used as a page",
             "a chapter is a Markdown (.md) file",
         ],
     );

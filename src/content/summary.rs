@@ -74,7 +74,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         let col = raw
             .find('[')
             .map_or(indent + 1, |c| raw[..c].chars().count() + 1);
-        let Some((title, target)) = parse_link(item) else {
+        let Some((title, target, trailing)) = parse_link(item) else {
             diags.push(
                 Diagnostic::error(
                     path,
@@ -90,6 +90,21 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             );
             continue;
         };
+        if !trailing.trim().is_empty() {
+            // mdBook shows the link alone too; said, not dropped silently.
+            let at = raw.len() - trailing.trim_start().len() - (raw.len() - raw.trim_end().len());
+            diags.push(
+                Diagnostic::warning(
+                    path,
+                    Pos::new(line_no, raw[..at].chars().count() + 1),
+                    format!(
+                        "`{}` after the link is not shown in the table of contents",
+                        crate::diag::clip(trailing.trim(), 60)
+                    ),
+                )
+                .with_help("put it in the link's title, or remove it"),
+            );
+        }
         let chapter = Chapter {
             title,
             target,
@@ -212,21 +227,79 @@ fn take_children(
     chapter
 }
 
-/// `[Title](target)` → (title, Some(target)); `[Title]()` → (title, None).
-fn parse_link(item: &str) -> Option<(String, Option<String>)> {
+/// `[Title](target)` → (title, Some(target), what follows the link); `[Title]()` → (title,
+/// None, …). The address is read as CommonMark reads a link's: `<…>`, or up to a space or the
+/// `)` that closes the link (parentheses inside balanced), then an optional title in quotes.
+/// mdBook reads SUMMARY.md with pulldown-cmark, so `[Async](a.md) (advanced)` and
+/// `[A](a.md "tip")` link `a.md` there (the async book has such lines).
+fn parse_link(item: &str) -> Option<(String, Option<String>, &str)> {
     let rest = item.strip_prefix('[')?;
     let close = find_closing_bracket(rest)?;
     let title = crate::markdown::inline_text(&rest[..close]);
     let after = rest[close + 1..].trim_start();
     let inner = after.strip_prefix('(')?;
-    let end = inner.rfind(')')?;
-    let target = inner[..end].trim();
-    let target = target.trim_start_matches('<').trim_end_matches('>');
+    let (target, trailing) = match destination(inner) {
+        Some(found) => found,
+        // Not a CommonMark link (`[A](my lesson.md)`): everything up to the last `)`, as
+        // before, rather than refuse a line an author meant plainly.
+        None => {
+            let end = inner.rfind(')')?;
+            let target = inner[..end].trim();
+            (
+                target.trim_start_matches('<').trim_end_matches('>'),
+                &inner[end + 1..],
+            )
+        }
+    };
     Some((
         title,
         // Percent-decoded as a link's address is (`a%20b.md`, `e%23f.md`).
         (!target.is_empty()).then(|| crate::markdown::links::percent_decode(target)),
+        trailing,
     ))
+}
+
+/// A link's address and optional title after its `(`: (address, the text after the closing
+/// `)`), or `None` when that is not how the text goes on.
+fn destination(inner: &str) -> Option<(&str, &str)> {
+    let inner = inner.trim_start();
+    let (target, rest) = if let Some(angled) = inner.strip_prefix('<') {
+        let end = angled.find(['>', '<'])?;
+        (&angled[..end], angled[end..].strip_prefix('>')?)
+    } else {
+        let mut depth = 0usize;
+        let mut end = inner.len();
+        let mut escaped = false;
+        for (i, c) in inner.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                ')' => depth -= 1,
+                c if c.is_whitespace() => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        (&inner[..end], &inner[end..])
+    };
+    let mut rest = rest.trim_start();
+    if let Some(close) = match rest.chars().next() {
+        Some('"') => Some('"'),
+        Some('\'') => Some('\''),
+        Some('(') => Some(')'),
+        _ => None,
+    } {
+        let end = rest[1..].find(close)? + 1;
+        rest = rest[end + 1..].trim_start();
+    }
+    Some((target, rest.strip_prefix(')')?))
 }
 
 fn find_closing_bracket(s: &str) -> Option<usize> {
@@ -308,6 +381,33 @@ mod tests {
                 "part Part two",
                 "B true Some(\"b.md\") 0",
             ]
+        );
+    }
+
+    /// As pulldown-cmark reads them for mdBook: text after the link (rust-lang/async-book's
+    /// `(cancellation safety)`) and a link title are not part of the address; the text after
+    /// is a warning at its column.
+    #[test]
+    fn a_link_ends_at_its_own_parenthesis() {
+        let text = "# Summary\n- [C](part/cancellation.md) (cancellation safety)\n- [T](t.md \"tip\")\n- [U](<u v.md> 'x')\n- [P](p_(1).md)\n- [S](my lesson.md)\n- [E](e\\).md)\n";
+        let (entries, diags) = parse(text, Path::new("src/SUMMARY.md"));
+        assert_eq!(
+            shape(&entries),
+            [
+                "C true Some(\"part/cancellation.md\") 0",
+                "T true Some(\"t.md\") 0",
+                "U true Some(\"u v.md\") 0",
+                "P true Some(\"p_(1).md\") 0",
+                "S true Some(\"my lesson.md\") 0",
+                "E true Some(\"e\\\\).md\") 0",
+            ]
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].line, diags[0].col), (2, 29));
+        assert!(
+            diags[0].message.contains("`(cancellation safety)` after the link is not shown"),
+            "{}",
+            diags[0].message
         );
     }
 

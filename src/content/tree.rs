@@ -418,11 +418,11 @@ impl SummaryCtx<'_> {
             let outside = crate::content::quiz::normalized(&key).is_none();
             let exists = !outside && plain_file_under(&self.config.src, &key);
             let message = if outside {
-                format!("{file} is outside the course's source folder")
+                format!("`{file}` is outside the course's source folder")
             } else if exists {
-                format!("{file} cannot be used as a page")
+                format!("`{file}` cannot be used as a page")
             } else {
-                format!("{file} does not exist")
+                format!("`{file}` does not exist")
             };
             self.diags.push(
                 Diagnostic::error(self.summary_rel, Pos::new(ch.line, ch.col), message).with_help(
