@@ -141,6 +141,26 @@ fn the_links_preprocessors_directives_are_expanded() {
     insta::assert_snapshot!(main_of(&html));
 }
 
+/// A file SUMMARY.md does not list is not built, so what its includes would break does not
+/// fail the build (Comprehensive Rust has such a page): it is one warning, that it is not built.
+#[test]
+fn an_unlisted_page_with_a_broken_include_is_only_not_built() {
+    let b = book(
+        "[book]\ntitle = \"Unlisted\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            ("src/a.md", "# A\n"),
+            ("src/old.md", "# Old\n\n{{#include gone.rs}}\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: src/old.md: this file is not listed in SUMMARY.md, so it is not built"
+    );
+}
+
 #[test]
 fn a_broken_include_is_an_error_at_its_line_and_unknown_directives_are_warnings() {
     let b = book(

@@ -42,6 +42,18 @@ pub struct Source {
     pub origins: Option<Arc<crate::diag::Origins>>,
 }
 
+impl Source {
+    /// What reading the file found beyond its front matter's errors: its text's warning, then
+    /// its directives' and front matter keys' problems.
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        self.warning
+            .iter()
+            .chain(&self.directive_diags)
+            .cloned()
+            .collect()
+    }
+}
+
 /// What identifies a version of a file without reading it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -200,9 +212,10 @@ pub fn read_all(
     let mut out = Vec::with_capacity(results.len());
     for (now, result, fresh) in results {
         match result {
+            // What reading it found is said when it becomes a page (`tree::make_page`,
+            // `refresh`): a file SUMMARY.md does not list is not built, so its broken includes
+            // do not fail the build (Comprehensive Rust has such files).
             Ok(source) => {
-                diags.extend(source.warning.iter().cloned());
-                diags.extend(source.directive_diags.iter().cloned());
                 if let (Some(cache), Some(now), true, false) = (
                     cache.as_deref_mut(),
                     now,
@@ -322,6 +335,7 @@ pub fn refresh(
         .collect();
     for page in &mut course.pages {
         if let Some(source) = page.src_rel.as_ref().and_then(|p| by_path.remove(p)) {
+            diags.extend(source.problems());
             page.body = source.body;
             page.origins = source.origins;
             page.hash = source.hash;

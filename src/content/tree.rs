@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Parse a source's front matter and make its page.
 fn make_page(src: Source, kind: PageKind, fallback_title: &str, diags: &mut Diagnostics) -> Page {
+    diags.extend(src.problems());
     let front = src.front.unwrap_or_else(|d| {
         diags.push(d);
         FrontMatter::default()
