@@ -1197,6 +1197,21 @@ fn a_file_name_cannot_move_a_github_annotation() {
 }
 
 #[test]
+fn a_github_annotation_carries_no_control_character() {
+    // An ESC in a fence's language reached the runner's log raw in `--format github` (the
+    // human output wrote it `\u{1b}`): it could colour or clear the log (red team 5).
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n```lang-\u{1b}[31m\ncode\n```\n"),
+    ]);
+    let out = coursebook(&["check", "--format", "github"], c.path());
+    let said = text(&out);
+    assert!(said.contains("::warning file=content/a.md,line=3,col=1::"), "{said}");
+    assert!(said.contains("lang-\\u{1b}[31m"), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said}");
+}
+
+#[test]
 fn a_cache_dir_through_a_link_inside_is_judged_where_it_leads() {
     // `cache-dir = "lnk/cache"` with `lnk -> content` passed the checks, made on the path as
     // written, and the next build published the cache's segment as `site/cache/…` (the theme

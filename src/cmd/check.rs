@@ -63,10 +63,13 @@ fn annotation(d: &crate::diag::Diagnostic, dir: &Path) -> String {
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
-    let mut message = d.message.clone();
+    // Control characters from the course (an ESC in a fence's language, an include's anchor)
+    // written as escapes, as the human output does: raw, they reached the runner's log.
+    let path = crate::diag::escape_controls(&path).into_owned();
+    let mut message = crate::diag::escape_controls(&d.message).into_owned();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&crate::diag::escape_controls(help));
     }
     // A property also ends at `,` and at `::` (the runner takes the properties up to the next
     // `::`): a file named `a::b.md` put the annotation on `a` with its line lost.
