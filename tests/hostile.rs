@@ -1206,7 +1206,10 @@ fn a_github_annotation_carries_no_control_character() {
     ]);
     let out = coursebook(&["check", "--format", "github"], c.path());
     let said = text(&out);
-    assert!(said.contains("::warning file=content/a.md,line=3,col=1::"), "{said}");
+    assert!(
+        said.contains("::warning file=content/a.md,line=3,col=1::"),
+        "{said}"
+    );
     assert!(said.contains("lang-\\u{1b}[31m"), "{said}");
     assert!(!said.contains('\u{1b}'), "{said}");
 }

@@ -296,7 +296,7 @@ fn redirects_send_readers_from_old_paths_without_a_script() {
     assert!(page(b.path(), "old.html").contains("URL=https://example.org/new.html"));
 
     let b = book(
-        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"one.html\" = \"two.html\"\n\"x.html\" = \"javascript:alert(1)\"\n",
+        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"one.html\" = \"two.html\"\n\"x.html\" = \"javascript:alert(1)\"\n\"/.coursebook\" = \"one.html\"\n\".git/config\" = \"one.html\"\n\"print.html\" = \"one.html\"\n\"search/meta.json\" = \"one.html\"\n",
         &[
             ("src/SUMMARY.md", "- [One](one.md)\n"),
             ("src/one.md", "# One\n"),
@@ -313,6 +313,21 @@ fn redirects_send_readers_from_old_paths_without_a_script() {
         said.contains("redirect: `x.html` leads to `javascript:alert(1)`"),
         "{said}"
     );
+    // Not coursebook's marker (the next build refused the folder), nor a hidden file, nor a
+    // file the build writes later (red team 5).
+    for old in [
+        "/.coursebook",
+        ".git/config",
+        "print.html",
+        "search/meta.json",
+    ] {
+        assert!(
+            said.contains(&format!(
+                "redirect: `{old}` is a file coursebook writes or a hidden file"
+            )),
+            "{said}"
+        );
+    }
 }
 
 #[test]
@@ -641,9 +656,18 @@ fn a_books_own_glossary_page_is_kept_when_there_is_no_glossary_file() {
     let b = book(
         "[book]\ntitle = \"Gloss\"\n",
         &[
-            ("src/SUMMARY.md", "- [Intro](intro.md)\n- [Glossary](glossary.md)\n"),
-            ("src/intro.md", "# Intro\n\nSee the [glossary](glossary.md#crate).\n"),
-            ("src/glossary.md", "# Glossary\n\n## Crate\n\nA unit of compilation.\n"),
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Glossary](glossary.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee the [glossary](glossary.md#crate).\n",
+            ),
+            (
+                "src/glossary.md",
+                "# Glossary\n\n## Crate\n\nA unit of compilation.\n",
+            ),
         ],
     );
     let out = coursebook(&["build"], b.path());

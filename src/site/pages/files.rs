@@ -179,6 +179,33 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
             );
             continue;
         }
+        // Hidden names (`.coursebook`, coursebook's marker: the next build refused the folder;
+        // `.git/config`) and the files the build writes after this step are not the course's
+        // to replace.
+        let hidden = url.split('/').any(|part| part.starts_with('.'));
+        let generated = matches!(
+            url.as_str(),
+            "print.html"
+                | "toc.html"
+                | "progress.html"
+                | "glossary.html"
+                | "404.html"
+                | "sitemap.xml"
+                | "CNAME"
+                | "favicon.svg"
+        ) || url.starts_with("theme/")
+            || url.starts_with("search/");
+        if hidden || generated {
+            diags.push(
+                Diagnostic::error(
+                    book,
+                    *pos,
+                    format!("redirect: `{old}` is a file coursebook writes or a hidden file"),
+                )
+                .with_help("redirect from the old address of a page"),
+            );
+            continue;
+        }
         if course.pages.iter().any(|p| p.url == url) || site.files.contains_key(&url) {
             diags.push(Diagnostic::error(
                 book,
