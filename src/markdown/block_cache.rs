@@ -329,6 +329,13 @@ impl<'a> Raw<'a> {
         if !highlighted_from(&html, &code) {
             return Err("HTML that is not its code highlighted");
         }
+        // Nor more markup than the highlighter writes: 10 MB of empty spans around `x` is
+        // the code in class spans too, and made a 13 KB course a 420 MB site (red team 5).
+        // The highlighter's HTML is at most 20 times the code and 16 bytes on the benchmark
+        // course (nested scopes' class names are long).
+        if html.len() > MAX_MARKUP * (code.len() + 16) {
+            return Err("more markup than the highlighter writes");
+        }
         Ok(Entry {
             grammar,
             code,
@@ -577,6 +584,9 @@ impl BlockCache {
     }
 }
 
+/// A cached block's HTML is at most this many times its code (and 16 bytes).
+const MAX_MARKUP: usize = 128;
+
 /// Whether `html` is `code` as the highlighter writes it: the code's text, escaped, in
 /// `<span class="…">` elements (scope names: no quote, `<`, `>` or `&` in them), and nothing
 /// else.
@@ -780,6 +790,24 @@ mod tests {
         assert!(cache.get("Rust", "let x = 1;").is_none());
         let problems = cache.take_problems();
         assert!(problems.iter().any(|d| d.to_string().contains("cut short")));
+
+        // Planted: `x` in a megabyte of empty spans is its code in class spans, but far more
+        // markup than the highlighter writes.
+        let cache = BlockCache::open(dir.path()).unwrap();
+        let planted = "<span class=\"a\"></span>".repeat(50_000) + "x";
+        cache.put("Rust", "x", &planted, true);
+        cache.put("Rust", "y", "<span class=\"hl-source hl-rust\">y</span>", true);
+        cache.flush();
+        let cache = BlockCache::open(dir.path()).unwrap();
+        assert!(cache.get("Rust", "x").is_none());
+        assert!(cache.get("Rust", "y").is_some());
+        let problems = cache.take_problems();
+        assert!(
+            problems
+                .iter()
+                .any(|d| d.to_string().contains("more markup than the highlighter writes")),
+            "{problems:?}"
+        );
     }
 
     #[test]
