@@ -1298,6 +1298,38 @@ fn quizzes_glossary_and_summary_in_hidden_folders_are_not_read() {
 }
 
 #[test]
+fn addresses_files_and_the_language_written_on_every_page_are_bounded() {
+    // Red team 5: a 1 MB `edit-url-template` or `site-url`, a 1 MB language tag of
+    // eight-letter subtags and 5,000 `additional-css` files made 100 lessons a 79–133 MB site.
+    let css: Vec<String> = (0..101).map(|i| format!("\"c{i}.css\"")).collect();
+    let book = format!(
+        "[book]\ntitle = \"T\"\nlanguage = \"en{}\"\n[output.html]\nedit-url-template = \"https://e.org/{}\"\nadditional-css = [{}]\n",
+        "-abcdefgh".repeat(4),
+        "x".repeat(2_049),
+        css.join(", ")
+    );
+    let mut files: Vec<(String, String)> = (0..101)
+        .map(|i| (format!("c{i}.css"), String::new()))
+        .collect();
+    files.push(("book.toml".into(), book));
+    files.push(("content/a.md".into(), "# A\n".into()));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let said = refused(
+        c.path(),
+        &[
+            "book.toml:3:1: language = \"en-abcdefgh",
+            "book.toml:5:1: `edit-url-template` is 2063 bytes long",
+            "book.toml:6:1: `additional-css` names 101 files",
+        ],
+    );
+    assert!(said.contains("3 problems found"), "{said}");
+}
+
+#[test]
 fn a_book_title_or_description_shown_on_every_page_is_bounded() {
     // Red team 4: a 5 MB title and description in book.toml and 100 one-line lessons made a
     // 2.6 GB site in 26 s: both are written on every page.

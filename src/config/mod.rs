@@ -435,6 +435,43 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             (path.to_path_buf(), key_pos(text, key))
         }
     };
+    // Addresses and files written on every page: a 1 MB `edit-url-template` made 100 lessons
+    // a 101 MB site, 5,000 `additional-css` files 79 MB (red team 5). Past the bound, an
+    // error, and left out, so the build goes on to report the rest without writing all that.
+    for (key, value) in [
+        ("site-url", &mut html.site_url),
+        ("git-repository-url", &mut html.git_repository_url),
+        ("edit-url-template", &mut html.edit_url_template),
+    ] {
+        if let Some(len) = value.as_ref().map(String::len).filter(|&l| l > MAX_URL) {
+            let (file, pos) = site_url_at(key);
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos,
+                    format!("`{key}` is {len} bytes long; it is written on every page, so it may be at most {MAX_URL}"),
+                )
+                .with_help("an address is far shorter"),
+            );
+            *value = None;
+        }
+    }
+    for (key, files) in [
+        ("additional-css", &mut html.additional_css),
+        ("additional-js", &mut html.additional_js),
+    ] {
+        if files.len() > MAX_ADDITIONAL {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    key_pos(text, key),
+                    format!("`{key}` names {} files; every page links each, so it may name at most {MAX_ADDITIONAL}", files.len()),
+                )
+                .with_help("join them into fewer files"),
+            );
+            files.truncate(MAX_ADDITIONAL);
+        }
+    }
 
     // Optional, as in mdBook: without one, the course folder's name.
     let title = match book.title.filter(|t| !t.trim().is_empty()) {
@@ -472,7 +509,10 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
                 Diagnostic::error(
                     path,
                     key_pos(text, "language"),
-                    format!("language = \"{other}\" is not a language tag"),
+                    format!(
+                        "language = \"{}\" is not a language tag",
+                        crate::diag::clip(&other, 80)
+                    ),
                 )
                 .with_help("write a tag such as \"en\", \"fr\", \"pt-BR\" or \"zh-Hans\""),
             );
@@ -846,7 +886,10 @@ fn is_domain_name(name: &str) -> bool {
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
+    // At most 35 characters, as BCP 47 asks every implementation to take (a 1 MB tag of
+    // eight-letter subtags was written into every page's `lang`).
+    tag.len() <= 35
+        && (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
@@ -871,6 +914,10 @@ fn bad_scheme(url: &str) -> Option<String> {
 /// The most characters of book.toml's `title`, and of its `authors` together: both are on
 /// every page.
 const MAX_TITLE: usize = 1_000;
+/// The longest `site-url`, `git-repository-url` or `edit-url-template`, in bytes.
+const MAX_URL: usize = 2_048;
+/// The most files `additional-css` (and `additional-js`) may name.
+const MAX_ADDITIONAL: usize = 100;
 /// The most characters of book.toml's `description`, every page's meta description.
 const MAX_DESCRIPTION: usize = 10_000;
 

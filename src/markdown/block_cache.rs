@@ -796,16 +796,21 @@ mod tests {
         let cache = BlockCache::open(dir.path()).unwrap();
         let planted = "<span class=\"a\"></span>".repeat(50_000) + "x";
         cache.put("Rust", "x", &planted, true);
-        cache.put("Rust", "y", "<span class=\"hl-source hl-rust\">y</span>", true);
+        cache.put(
+            "Rust",
+            "y",
+            "<span class=\"hl-source hl-rust\">y</span>",
+            true,
+        );
         cache.flush();
         let cache = BlockCache::open(dir.path()).unwrap();
         assert!(cache.get("Rust", "x").is_none());
         assert!(cache.get("Rust", "y").is_some());
         let problems = cache.take_problems();
         assert!(
-            problems
-                .iter()
-                .any(|d| d.to_string().contains("more markup than the highlighter writes")),
+            problems.iter().any(|d| d
+                .to_string()
+                .contains("more markup than the highlighter writes")),
             "{problems:?}"
         );
     }
