@@ -522,6 +522,45 @@ fn a_quiz_in_a_blockquote_or_a_list_item_stays_there() {
     );
 }
 
+/// Where Markdown cannot read `{{#quiz}}`'s block as a block (mid-line, a table cell, a
+/// heading, raw HTML, a comment, a code block), its JSON was the page's text or source, answer
+/// keys and all, and the build passed (red team 5): each is an error at the directive.
+#[test]
+fn a_quiz_that_cannot_be_a_block_is_an_error_not_its_answers_in_the_page() {
+    for (n, place) in [
+        "Text {{#quiz q.toml}} text.",
+        "| a |\n|---|\n| {{#quiz q.toml}} |",
+        "## {{#quiz q.toml}}",
+        "<div>\n{{#quiz q.toml}}\n</div>",
+        "<!-- {{#quiz q.toml}} -->",
+        "```\n{{#quiz q.toml}}\n```",
+        "    {{#quiz q.toml}}",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let v = format!("# V\n\n{place}\n");
+        let b = book(
+            "[book]\ntitle = \"Quizzes\"\n\n[preprocessor.quiz]\n",
+            &[
+                ("src/SUMMARY.md", "- [V](v.md)\n"),
+                ("src/v.md", v.as_str()),
+                ("src/q.toml", QUIZ_TOML),
+            ],
+        );
+        let out = coursebook(&["build"], b.path());
+        assert_eq!(out.status.code(), Some(1), "{n}: {}", text(&out));
+        let line = 3 + place[..place.find("{{#quiz").unwrap()].matches('\n').count();
+        assert!(
+            text(&out).contains(&format!("error: src/v.md:{line}:"))
+                && text(&out).contains("this `{{#quiz}}` does not stand on a line of its own"),
+            "{n}: {}",
+            text(&out)
+        );
+        assert!(!b.path().join("site").exists());
+    }
+}
+
 #[test]
 fn a_block_for_a_preprocessor_that_is_not_here_is_a_warning() {
     let b = book(

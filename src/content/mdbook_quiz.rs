@@ -96,6 +96,12 @@ struct TracingAnswer {
     line_number: Option<u64>,
 }
 
+/// Marks a quiz block as made from `{{#quiz}}`, in its fence's info string: the Markdown step
+/// checks each such block was read as a quiz (markdown::unrendered_quizzes).
+pub const MARK: &str = "mdbook-quiz";
+/// The opening fence of such a block.
+pub const FENCE: &str = "```quiz mdbook-quiz";
+
 /// The line of a quiz block (0 the fence) that holds its first question: each question is on a
 /// line of its own, so a problem in one is found at its line and told at its TOML's.
 pub const FIRST_QUESTION_LINE: usize = 2;
@@ -223,7 +229,7 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
     // YAML is a superset of JSON: the block is JSON, so every string is quoted safely.
     // One question a line (flow YAML may continue on lines indented past the block's own).
     let mut block = format!(
-        "```quiz\n{{\"id\": {}, \"questions\": [\n",
+        "{FENCE}\n{{\"id\": {}, \"questions\": [\n",
         serde_json::Value::from(id)
     );
     for (n, q) in questions.iter().enumerate() {

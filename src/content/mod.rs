@@ -6,7 +6,7 @@
 pub(crate) mod directives;
 pub mod frontmatter;
 pub mod glossary;
-mod mdbook_quiz;
+pub(crate) mod mdbook_quiz;
 pub mod progress;
 pub mod quiz;
 pub mod sources;

@@ -24,7 +24,7 @@ mod token_kinds;
 pub use links::{LinkTable, PendingLink};
 pub use slug::slugify; // used by the glossary
 
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Pos};
 pub use crate::render::widgets::{CalloutView, MentionView};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
@@ -101,6 +101,8 @@ pub struct Output {
     pub title_html: Option<String>,
     /// The page's `##` headings, id and text, for "On this page".
     pub sections: Vec<(String, String)>,
+    /// Where each quiz block made from `{{#quiz}}` starts in the body, once rendered as a quiz.
+    pub quiz_fences: Vec<usize>,
 }
 
 pub fn options() -> Options {
@@ -229,10 +231,37 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     }
     let mut out = out.into_inner();
     out.html = html.html;
+    unrendered_quizzes(body, &at, ctx, &mut out);
     if out.title_html.is_some() {
         lift_heading(&mut out);
     }
     out
+}
+
+/// A quiz block made from mdbook-quiz's `{{#quiz}}` that Markdown did not read as a block of
+/// its own (the directive mid-line, in a table cell, a heading, raw HTML, a comment or a code
+/// block) is its JSON shown as text or kept in the page, answer keys and all: an error at the
+/// directive, never a page that gives the answers away.
+fn unrendered_quizzes(
+    body: &str,
+    at: &dyn Fn(usize) -> Pos,
+    ctx: &PageContext<'_>,
+    out: &mut Output,
+) {
+    let fence = crate::content::mdbook_quiz::FENCE;
+    for (offset, _) in body.match_indices(fence) {
+        if out.quiz_fences.contains(&offset) {
+            continue;
+        }
+        out.diags.push(
+            Diagnostic::error(
+                ctx.source,
+                at(offset),
+                "this `{{#quiz}}` does not stand on a line of its own (it is mid-line, in a table, a heading, HTML, a comment or a code block), so its questions and answers would be shown as text",
+            )
+            .with_help("put `{{#quiz file.toml}}` on a line of its own, with a blank line before and after it (in a blockquote or list item too)"),
+        );
+    }
 }
 
 /// Move the page's leading `<h1 …>…</h1>` out of its HTML into `title_html` and `title_id`.
@@ -477,6 +506,9 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             let body_line = at(range.start).line;
             let mut out = out.borrow_mut();
             out.has_widgets |= lang != "quiz";
+            if lang == "quiz" && info.contains(crate::content::mdbook_quiz::MARK) {
+                out.quiz_fences.push(range.start);
+            }
             let mut widget_out = Output {
                 quizzes: std::mem::take(&mut out.quizzes),
                 ..Output::default()
