@@ -173,6 +173,30 @@ fn init_writes_nothing_over_existing_files() {
     assert_eq!(read(other.join("content/glossary.yaml")), "[]\n");
 }
 
+#[cfg(unix)]
+#[test]
+fn init_writes_nothing_through_a_link_to_a_folder() {
+    // `.github` and `content` linked elsewhere: init wrote pages.yml and the lessons there
+    // (red team 5).
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let dir = tmp.path().join("repo");
+    fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join(".github")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("content")).unwrap();
+    let out = init(tmp.path(), "repo");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    for link in [".github", "content"] {
+        let line = format!(
+            "error: repo/{link}: is a symbolic link; init writes nothing through links or over existing files"
+        );
+        assert!(text(&out).contains(&line), "missing {line:?} in:\n{}", text(&out));
+    }
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!dir.join("book.toml").exists());
+}
+
 #[test]
 fn init_joins_a_folder_with_unrelated_files() {
     let tmp = tempfile::tempdir().unwrap();

@@ -40,7 +40,11 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
             // yet that the path could be relative to.
             let path = dir.join(rel);
             let path = path.strip_prefix(".").unwrap_or(&path);
-            let message = "already exists; init writes nothing over existing files";
+            let message = if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+                "is a symbolic link; init writes nothing through links or over existing files"
+            } else {
+                "already exists; init writes nothing over existing files"
+            };
             errln!("{}", Diagnostic::error(path, Pos::FILE, message));
         }
         return false;
@@ -94,7 +98,10 @@ fn taken_paths(dir: &Path) -> BTreeSet<PathBuf> {
             .skip(1)
             .filter(|a| !a.as_os_str().is_empty())
         {
-            if dir.join(folder).exists() && !dir.join(folder).is_dir() {
+            // A link to a folder is taken too: init wrote pages.yml and the lessons into
+            // wherever `.github` or `content` led (red team 5).
+            let linked = fs::symlink_metadata(dir.join(folder)).is_ok_and(|m| m.is_symlink());
+            if linked || (dir.join(folder).exists() && !dir.join(folder).is_dir()) {
                 taken.insert(folder.to_path_buf());
             }
         }
