@@ -1,9 +1,10 @@
 //! The course folder as a boundary. Every file of a course is untrusted (courses are built in CI
 //! from pull requests), so every path that course input names — `src`, the theme, the glossary,
 //! a quiz named in front matter, a template include, a symbolic link met while walking — is
-//! resolved here (symlinks followed, then canonicalised) and refused unless it lands inside the
-//! course folder (the one holding book.toml), and only regular files are read: never a device,
-//! a FIFO (which would hang the build) or a folder.
+//! resolved here (a component at a time, each symbolic link followed) and refused at the first
+//! step that leaves the course folder (the one holding book.toml), before anything outside is
+//! looked at; only regular files are read: never a device, a FIFO (which would hang the build)
+//! or a folder.
 //!
 //! Files found by [`walk`] need no second check: the walk starts inside, and every symbolic
 //! link it meets is resolved and checked before it is followed.
@@ -16,7 +17,13 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct Jail {
     root: PathBuf,
+    /// The folder as it was named (`.`, or a path through a link such as `/tmp`): paths the
+    /// build makes start with it.
+    named: PathBuf,
 }
+
+/// The most symbolic links one path may go through (Linux's own limit).
+const MAX_LINKS: usize = 40;
 
 /// Why a path was refused.
 #[derive(Debug)]
@@ -78,17 +85,63 @@ impl Jail {
     pub fn new(root: &Path) -> Jail {
         Jail {
             root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            named: absolute(root),
         }
     }
 
-    /// `path` resolved, if it stays inside the course folder.
+    /// `path` resolved, if it stays inside the course folder. It is resolved a step at a time,
+    /// each symbolic link read and followed, and refused at the first step that leaves the
+    /// folder: nothing outside is ever looked at, so a message cannot tell whether a file out
+    /// there exists (`quiz: ../../etc/passwd` said "leads outside" for a file that exists and
+    /// "does not exist" for one that does not; red team 5). What it names is the author's
+    /// own text: the path as written, or the link's target.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Denied> {
-        let canonical = std::fs::canonicalize(path).map_err(Denied::Io)?;
-        if canonical.starts_with(&self.root) {
-            Ok(canonical)
-        } else {
-            Err(Denied::Outside(canonical))
+        let path = absolute(path);
+        let rel = path
+            .strip_prefix(&self.named)
+            .or_else(|_| path.strip_prefix(&self.root))
+            .map_err(|_| Denied::Outside(lexical(&path)))?;
+        // The components still to take, last first.
+        let mut todo: Vec<std::ffi::OsString> = components(rel);
+        let mut at = self.root.clone();
+        let mut links = 0;
+        while let Some(part) = todo.pop() {
+            match part.to_str() {
+                Some(".") => continue,
+                Some("..") => {
+                    if at == self.root {
+                        return Err(Denied::Outside(lexical(&path)));
+                    }
+                    at.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let next = at.join(&part);
+            let meta = std::fs::symlink_metadata(&next).map_err(Denied::Io)?;
+            if !meta.is_symlink() {
+                at = next;
+                continue;
+            }
+            links += 1;
+            if links > MAX_LINKS {
+                return Err(Denied::Io(io::Error::other(
+                    "too many levels of symbolic links",
+                )));
+            }
+            let target = std::fs::read_link(&next).map_err(Denied::Io)?;
+            if target.is_absolute() {
+                let inside = target
+                    .strip_prefix(&self.named)
+                    .or_else(|_| target.strip_prefix(&self.root))
+                    .map_err(|_| Denied::Outside(target.clone()))?;
+                at = self.root.clone();
+                todo.extend(components(inside));
+            } else {
+                todo.extend(components(&target));
+            }
         }
+        Ok(at)
     }
 
     /// `path` resolved, if it is a folder inside the course folder.
@@ -142,6 +195,48 @@ impl Jail {
         }
         Ok(canonical)
     }
+}
+
+/// `path` made absolute from the working folder, its `.` and `..` left as they are (a `..`
+/// after a link goes up from where the link leads).
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// `path` with `.` and `..` taken away as text, never looking at the disk: how a refused path
+/// is shown.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative path's components as text, last first (for taking them from the end).
+fn components(path: &Path) -> Vec<std::ffi::OsString> {
+    let mut parts: Vec<std::ffi::OsString> = path
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(p) => Some(p.to_os_string()),
+            std::path::Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    parts.reverse();
+    parts
 }
 
 /// Whether a path relative to the course is hidden or inside a hidden folder (`.git/config`,

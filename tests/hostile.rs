@@ -1197,6 +1197,27 @@ fn a_file_name_cannot_move_a_github_annotation() {
 }
 
 #[test]
+fn a_refused_path_does_not_tell_whether_a_file_outside_exists() {
+    // "leads outside" for /etc/passwd, "does not exist" for a file that is not there: a pull
+    // request could map the CI machine's files from the build's messages (red team 5). Paths
+    // are now refused at the first step out, before anything there is looked at.
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "---\nquiz: ../../../../../../../../etc/passwd\n---\n# A\n\n{{#include ../../../../../../../../etc/passwd}}\n"),
+        ("content/b.md", "---\nquiz: ../../../../../../../../etc/no-such-file\n---\n# B\n\n{{#include ../../../../../../../../etc/no-such-file}}\n"),
+    ]);
+    let said = refused(c.path(), &["4 problems found"]);
+    for (page, file) in [("a", "passwd"), ("b", "no-such-file")] {
+        for line in [
+            format!("error: content/{page}.md:2:7: cannot read content/../../../../../../../../etc/{file}: it leads outside the course folder (to /etc/{file})"),
+            format!("error: content/{page}.md:6:1: cannot include `../../../../../../../../etc/{file}`: it leads outside the course folder (to /etc/{file})"),
+        ] {
+            assert!(said.contains(&line), "missing {line:?} in:\n{said}");
+        }
+    }
+}
+
+#[test]
 fn a_github_annotation_carries_no_control_character() {
     // An ESC in a fence's language reached the runner's log raw in `--format github` (the
     // human output wrote it `\u{1b}`): it could colour or clear the log (red team 5).

@@ -191,7 +191,11 @@ fn init_writes_nothing_through_a_link_to_a_folder() {
         let line = format!(
             "error: repo/{link}: is a symbolic link; init writes nothing through links or over existing files"
         );
-        assert!(text(&out).contains(&line), "missing {line:?} in:\n{}", text(&out));
+        assert!(
+            text(&out).contains(&line),
+            "missing {line:?} in:\n{}",
+            text(&out)
+        );
     }
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
     assert!(!dir.join("book.toml").exists());

@@ -550,7 +550,9 @@ fn a_quiz_that_cannot_be_a_block_is_an_error_not_its_answers_in_the_page() {
         );
         let out = coursebook(&["build"], b.path());
         assert_eq!(out.status.code(), Some(1), "{n}: {}", text(&out));
-        let line = 3 + place[..place.find("{{#quiz").unwrap()].matches('\n').count();
+        let line = 3 + place[..place.find("{{#quiz").unwrap()]
+            .matches('\n')
+            .count();
         assert!(
             text(&out).contains(&format!("error: src/v.md:{line}:"))
                 && text(&out).contains("this `{{#quiz}}` does not stand on a line of its own"),

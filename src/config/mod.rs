@@ -460,16 +460,22 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         ("additional-css", &mut html.additional_css),
         ("additional-js", &mut html.additional_js),
     ] {
-        if files.len() > MAX_ADDITIONAL {
+        // Counted once each: a file listed again is linked once (site/pages/files.rs).
+        let mut seen = std::collections::HashSet::new();
+        let past = files
+            .iter()
+            .position(|f| seen.insert(f.as_str()) && seen.len() > MAX_ADDITIONAL);
+        if let Some(past) = past {
+            let distinct = files.iter().collect::<std::collections::HashSet<_>>().len();
             diags.push(
                 Diagnostic::error(
                     path,
                     key_pos(text, key),
-                    format!("`{key}` names {} files; every page links each, so it may name at most {MAX_ADDITIONAL}", files.len()),
+                    format!("`{key}` names {distinct} files; every page links each, so it may name at most {MAX_ADDITIONAL}"),
                 )
                 .with_help("join them into fewer files"),
             );
-            files.truncate(MAX_ADDITIONAL);
+            files.truncate(past);
         }
     }
 

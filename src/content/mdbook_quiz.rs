@@ -301,7 +301,7 @@ answer.stdout = "hi"
         // The TOML opens with an empty line; the Tracing question makes two.
         assert_eq!(lines, [2, 11, 18, 25, 25]);
         let json = block
-            .strip_prefix("```quiz\n")
+            .strip_prefix(&format!("{FENCE}\n"))
             .and_then(|b| b.strip_suffix("\n```\n"))
             .unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();

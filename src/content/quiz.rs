@@ -777,9 +777,14 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
     let file = lesson_quiz_path(src_rel, named);
     let full = config.src.join(&file);
     // Something that is there but not a file (a folder named like a quiz): read it, so the
-    // refusal is reported rather than the quiz silently missing.
-    let present = std::fs::symlink_metadata(&full).is_ok();
-    if !full.is_file() && !present {
+    // refusal is reported rather than the quiz silently missing. Looked for through the
+    // course's jail, which refuses a path outside before looking (whether /etc/passwd exists
+    // was the difference between two messages).
+    let missing = matches!(
+        crate::confine::Jail::new(&config.root).resolve(&full),
+        Err(crate::confine::Denied::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
+    );
+    if missing {
         if let Some(named) = named {
             diags.push(
                 Diagnostic::error(
