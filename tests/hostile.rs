@@ -1203,14 +1203,24 @@ fn a_refused_path_does_not_tell_whether_a_file_outside_exists() {
     // are now refused at the first step out, before anything there is looked at.
     let c = course(&[
         ("book.toml", BOOK),
-        ("content/a.md", "---\nquiz: ../../../../../../../../etc/passwd\n---\n# A\n\n{{#include ../../../../../../../../etc/passwd}}\n"),
-        ("content/b.md", "---\nquiz: ../../../../../../../../etc/no-such-file\n---\n# B\n\n{{#include ../../../../../../../../etc/no-such-file}}\n"),
+        (
+            "content/a.md",
+            "---\nquiz: ../../../../../../../../etc/passwd\n---\n# A\n\n{{#include ../../../../../../../../etc/passwd}}\n",
+        ),
+        (
+            "content/b.md",
+            "---\nquiz: ../../../../../../../../etc/no-such-file\n---\n# B\n\n{{#include ../../../../../../../../etc/no-such-file}}\n",
+        ),
     ]);
     let said = refused(c.path(), &["4 problems found"]);
     for (page, file) in [("a", "passwd"), ("b", "no-such-file")] {
         for line in [
-            format!("error: content/{page}.md:2:7: cannot read content/../../../../../../../../etc/{file}: it leads outside the course folder (to /etc/{file})"),
-            format!("error: content/{page}.md:6:1: cannot include `../../../../../../../../etc/{file}`: it leads outside the course folder (to /etc/{file})"),
+            format!(
+                "error: content/{page}.md:2:7: cannot read content/../../../../../../../../etc/{file}: it leads outside the course folder (to /etc/{file})"
+            ),
+            format!(
+                "error: content/{page}.md:6:1: cannot include `../../../../../../../../etc/{file}`: it leads outside the course folder (to /etc/{file})"
+            ),
         ] {
             assert!(said.contains(&line), "missing {line:?} in:\n{said}");
         }

@@ -689,6 +689,47 @@ fn print_html_holds_the_whole_book_with_links_inside_it() {
     );
 }
 
+/// mdBook never checks a book's links, so an existing book with a stale one (rust-lang/async-book
+/// has four `.md#anchor` links to headings that moved) builds unchanged: in a book ordered by
+/// SUMMARY.md a broken link or anchor is a warning at its line; `--deny-warnings` makes it
+/// fail. A course ordered by its file names keeps them errors.
+#[test]
+fn a_books_stale_links_are_warnings_as_mdbook_never_checks_them() {
+    let a = "# A\n\nSee [gone](gone.md), [b](b.md#moved) and [here](#nowhere).\n";
+    let b = book(
+        "[book]\ntitle = \"Stale\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n"),
+            ("src/a.md", a),
+            ("src/b.md", "# B\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = said(b.path(), &out);
+    for line in [
+        "warning: src/a.md:3:5: broken link: `gone.md`",
+        "warning: src/a.md:3:22: broken anchor: `b.md#moved` has no `#moved`",
+        "warning: src/a.md:3:42: broken anchor: `#nowhere` has no `#nowhere`",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in:\n{said}");
+    }
+    let out = coursebook(&["build", "--deny-warnings"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
+    let c = book(
+        "[book]\ntitle = \"Strict\"\nsrc = \"content\"\n",
+        &[("content/a.md", a), ("content/b.md", "# B\n")],
+    );
+    let out = coursebook(&["build"], c.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: content/a.md:3:5: broken link: `gone.md`"),
+        "{}",
+        text(&out)
+    );
+}
+
 /// A book's own `glossary.md` (Comprehensive Rust's, the Rust Reference's) is its glossary page
 /// when the course has no glossary file; with one, coursebook writes glossary.html and the page
 /// is an error that says so.

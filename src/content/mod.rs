@@ -84,6 +84,8 @@ pub struct Asset {
 
 #[derive(Clone, Debug, Default)]
 pub struct Course {
+    /// Ordered by SUMMARY.md: an mdBook book, whose links mdBook never checks.
+    pub from_summary: bool,
     pub pages: Vec<Page>,
     pub toc: Vec<TocNode>,
     /// Page indices in reading order (for previous / next).
@@ -251,11 +253,14 @@ pub fn load(
         }
     };
     let mut markdown = Vec::new();
-    let mut course = Course::default();
+    let mut course = Course {
+        from_summary: src.join("SUMMARY.md").is_file(),
+        ..Course::default()
+    };
     let glossary = config.glossary.clone();
     // With SUMMARY.md, URLs are the files' own names (mdBook's); without, numeric prefixes
     // order the course and are dropped.
-    let ordered_by_summary = src.join("SUMMARY.md").is_file();
+    let ordered_by_summary = course.from_summary;
     for file in files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let src_rel = file.strip_prefix(src).unwrap_or(&file).to_path_buf();

@@ -559,7 +559,10 @@ fn load_glossary(
 
 /// Every page and asset by its source path, for resolving links.
 fn link_table(course: &Course) -> LinkTable {
-    let mut table = LinkTable::default();
+    let mut table = LinkTable {
+        lenient: course.from_summary,
+        ..LinkTable::default()
+    };
     for page in &course.pages {
         if let Some(src) = &page.src_rel {
             table
