@@ -329,9 +329,25 @@ impl Diagnostics {
                 });
             }
         };
+        // Warnings of one kind across the course: Comprehensive Rust's 365 pages each said its
+        // front matter key `minutes` is not one coursebook uses.
+        let mut course_wide: Vec<(String, usize, Diagnostic)> = Vec::new();
+        let mut course_seen: std::collections::HashMap<String, usize> = Default::default();
         for d in self.sorted() {
             if !warnings && d.severity == Severity::Warning {
                 continue;
+            }
+            if d.severity == Severity::Warning {
+                let kind = kind_of(&d.message);
+                let count = course_seen.entry(kind.clone()).or_insert(0);
+                *count += 1;
+                if *count > SHOWN_WARNINGS_PER_KIND {
+                    match course_wide.iter_mut().find(|(k, _, _)| *k == kind) {
+                        Some((_, more, _)) => *more += 1,
+                        None => course_wide.push((kind, 1, d)),
+                    }
+                    continue;
+                }
             }
             if file.as_ref() != Some(&d.path) {
                 flush(&mut cut, &seen, &mut out);
@@ -348,6 +364,9 @@ impl Diagnostics {
             }
         }
         flush(&mut cut, &seen, &mut out);
+        for (_, more, like) in course_wide {
+            out.push(Shown::Elsewhere { more, like });
+        }
         out
     }
 }
@@ -355,18 +374,23 @@ impl Diagnostics {
 /// How many problems of one kind in one file are shown before the rest are counted.
 pub const SHOWN_PER_KIND: usize = 20;
 
+/// How many warnings of one kind in the whole course are shown before the rest are counted.
+pub const SHOWN_WARNINGS_PER_KIND: usize = 10;
+
 /// A line of [`Diagnostics::shown`]: a problem, or how many more like `like` were not shown.
 #[derive(Debug)]
 pub enum Shown {
     One(Diagnostic),
     More { more: usize, like: Diagnostic },
+    /// Warnings like `like` past the first [`SHOWN_WARNINGS_PER_KIND`] of the course.
+    Elsewhere { more: usize, like: Diagnostic },
 }
 
 impl Shown {
     /// The problem shown, or the first of those counted (its file, severity and message).
     pub fn diagnostic(&self) -> &Diagnostic {
         match self {
-            Shown::One(d) | Shown::More { like: d, .. } => d,
+            Shown::One(d) | Shown::More { like: d, .. } | Shown::Elsewhere { like: d, .. } => d,
         }
     }
 }
@@ -387,6 +411,12 @@ impl fmt::Display for Shown {
                     escape_controls(&clip(&like.message, 80)),
                 )
             }
+            Shown::Elsewhere { more, like } => write!(
+                f,
+                "warning: {more} more like \"{}\" in the course (only the first {SHOWN_WARNINGS_PER_KIND} of a kind are shown), the next at {}",
+                escape_controls(&clip(&like.message, 80)),
+                escape_controls(&like.location()),
+            ),
         }
     }
 }
@@ -519,18 +549,18 @@ mod tests {
             "broken link: `x` is not a page",
         ));
         let shown: Vec<String> = diags.shown(true).iter().map(|s| s.to_string()).collect();
-        // 20 links, 20 headings, the other one, then the counts, then b.md's.
-        assert_eq!(shown.len(), 20 + 20 + 1 + 2 + 1, "{shown:#?}");
+        // 20 links, the first 10 headings of the course, the other one, the count of links,
+        // b.md's, then the count of headings.
+        assert_eq!(shown.len(), 20 + 10 + 1 + 1 + 1 + 1, "{shown:#?}");
         assert_eq!(
-            shown[41],
+            shown[31],
             "error: a.md: 5 more like \"broken link: `p21.md` is not a page\" (only the first 20 of a kind are shown for each file)"
         );
-        assert!(
-            shown[42].starts_with("warning: a.md: 5 more like"),
-            "{}",
-            shown[42]
+        assert_eq!(shown[32], "error: b.md:1:1: broken link: `x` is not a page");
+        assert_eq!(
+            shown[33],
+            "warning: 15 more like \"the heading \"X\" repeats\" in the course (only the first 10 of a kind are shown), the next at a.md:11:2"
         );
-        assert_eq!(shown[43], "error: b.md:1:1: broken link: `x` is not a page");
         // Without warnings, nothing about them; the count of problems is unchanged.
         assert_eq!(diags.shown(false).len(), 20 + 1 + 1 + 1);
         assert_eq!(diags.error_count(), 27);

@@ -19,7 +19,7 @@ pub fn run(dir: &Path, format: Option<Format>, deny_warnings: bool, quiet: bool)
             let d = match shown {
                 Shown::One(d) => d,
                 // The count of those not shown, as a note on the file.
-                Shown::More { .. } => Diagnostic {
+                Shown::More { .. } | Shown::Elsewhere { .. } => Diagnostic {
                     line: 0,
                     col: 0,
                     message: shown.to_string(),
