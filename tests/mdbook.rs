@@ -730,6 +730,28 @@ fn a_books_stale_links_are_warnings_as_mdbook_never_checks_them() {
     );
 }
 
+/// mdBook's `theme/` folder overrides mdBook's templates and scripts, which mean nothing here:
+/// said once, not dropped silently (Comprehensive Rust's `index.hbs` adds its language picker).
+#[test]
+fn mdbooks_theme_overrides_are_a_warning() {
+    let b = book(
+        "[book]\ntitle = \"Themed\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            ("src/a.md", "# A\n"),
+            ("theme/index.hbs", "<html>{{ content }}</html>\n"),
+            ("theme/book.js", "\n"),
+            ("theme/custom.css", "p {}\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: theme: mdBook's theme overrides are not used by coursebook: index.hbs, book.js\n  help: coursebook draws pages with its own templates (`theme` in book.toml names a coursebook theme); add CSS and scripts with `additional-css` and `additional-js`"
+    );
+}
+
 /// A book's own `glossary.md` (Comprehensive Rust's, the Rust Reference's) is its glossary page
 /// when the course has no glossary file; with one, coursebook writes glossary.html and the page
 /// is an error that says so.

@@ -557,6 +557,32 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
             "content".to_string()
         }
     }));
+    // mdBook's own theme folder, `theme/` by default: its overrides of mdBook's templates and
+    // scripts have no meaning here (coursebook's templates are others), said rather than
+    // dropped silently (Comprehensive Rust's language picker and speaker notes are there).
+    if html.theme.is_none() {
+        let overrides: Vec<&str> = MDBOOK_THEME_FILES
+            .iter()
+            .copied()
+            .filter(|f| {
+                jail.resolve(&root.join("theme").join(f))
+                    .is_ok_and(|p| p.is_file())
+            })
+            .collect();
+        if !overrides.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "theme",
+                    Pos::FILE,
+                    format!(
+                        "mdBook's theme overrides are not used by coursebook: {}",
+                        overrides.join(", ")
+                    ),
+                )
+                .with_help("coursebook draws pages with its own templates (`theme` in book.toml names a coursebook theme); add CSS and scripts with `additional-css` and `additional-js`"),
+            );
+        }
+    }
     let mut theme_dir = html.theme.map(|t| root.join(t));
     // A folder outside the course is never read: a refused `src` leaves nothing to build, a
     // refused theme falls back to the default one (the build fails on the error either way).
@@ -920,6 +946,19 @@ fn bad_scheme(url: &str) -> Option<String> {
 /// The most characters of book.toml's `title`, and of its `authors` together: both are on
 /// every page.
 const MAX_TITLE: usize = 1_000;
+/// The files of mdBook's theme folder that replace its own templates, scripts and styles.
+const MDBOOK_THEME_FILES: [&str; 10] = [
+    "index.hbs",
+    "head.hbs",
+    "header.hbs",
+    "toc.js.hbs",
+    "toc.html.hbs",
+    "book.js",
+    "css/chrome.css",
+    "css/general.css",
+    "css/variables.css",
+    "highlight.js",
+];
 /// The longest `site-url`, `git-repository-url` or `edit-url-template`, in bytes.
 const MAX_URL: usize = 2_048;
 /// The most files `additional-css` (and `additional-js`) may name.
