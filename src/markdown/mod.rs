@@ -574,6 +574,8 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             };
             // A block with hidden lines has its button from the first paint (shown only with
             // JavaScript, which it needs: book.js), so nothing moves when the script runs.
+            // Search knows it by `data-show-hidden` and leaves its label out (search.rs
+            // `left_out`).
             let button = if inner.contains("<span class=\"boring\">") {
                 format!(
                     "<button type=\"button\" class=\"show-hidden-lines\" data-show-hidden aria-pressed=\"false\">{}</button>\n",
