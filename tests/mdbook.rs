@@ -704,3 +704,34 @@ fn a_first_heading_after_html_comments_is_the_pages_only_h1() {
     assert_eq!(translated.matches("<h1").count(), 1, "{translated}");
     assert!(translated.contains(">所有権とは？</h1>"), "{translated}");
 }
+
+/// The Rust Book's ferris.js finds its blocks by the words after the language
+/// (```` ```rust,ignore,does_not_compile ````), as mdBook's book.js finds `ignore` or
+/// `editable`: each is a class of the block's `<code>`, and the block is still highlighted.
+#[test]
+fn a_code_blocks_further_words_are_classes_of_its_code() {
+    let b = book(
+        "[book]\ntitle = \"Ferris\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Ferris](ferris.md)\n"),
+            (
+                "src/ferris.md",
+                "# Ferris\n\n```rust,ignore,does_not_compile\n# fn hidden() {}\nlet x: i32 = \"no\";\n```\n\n```rust,panics x\"onmouseover=alert(1),<script>\nfn main() {}\n```\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "ferris.html");
+    assert!(
+        html.contains(
+            "<code class=\"language-rust ignore does_not_compile\"><span class=\"boring\"><span class=\"hl-"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-rust panics\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(!html.contains("onmouseover"), "{html}");
+}

@@ -567,11 +567,7 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                 Some(prefix) => hidden::highlight(&code, &lang, &prefix),
                 None => highlight::highlight(&code, &lang).0,
             };
-            let class = if lang.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"language-{}\"", highlight::escape(&lang))
-            };
+            let class = code_class(&info, &lang);
             // A block with hidden lines has its button from the first paint (shown only with
             // JavaScript, which it needs: book.js), so nothing moves when the script runs.
             // Search knows it by `data-show-hidden` and leaves its label out (search.rs
@@ -590,6 +586,38 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })
+}
+
+/// The `class` attribute of a code block's `<code>`, as mdBook writes it: `language-<lang>`,
+/// then each further word of the info string, split at spaces, tabs and commas
+/// (```` ```rust,ignore,does_not_compile ```` → `language-rust ignore does_not_compile`).
+/// Scripts read them: the Rust Book's ferris.js (`does_not_compile`, `panics`,
+/// `not_desired_behavior`), mdBook's book.js (`ignore`, `editable`, `noplayground`,
+/// `should_panic`…). A word holding anything but ASCII letters, digits, `_` and `-`
+/// (`hidelines=#`, read by `hidden::prefix`) is not made a class: it would not be one a script
+/// looks for, and cannot end the attribute.
+fn code_class(info: &str, lang: &str) -> String {
+    let mut classes = if lang.is_empty() {
+        String::new()
+    } else {
+        format!("language-{}", highlight::escape(lang))
+    };
+    let words = info.split([' ', '\t', ',']).filter(|w| !w.is_empty());
+    for word in words.skip(1) {
+        if word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            if !classes.is_empty() {
+                classes.push(' ');
+            }
+            classes.push_str(word);
+        }
+    }
+    if classes.is_empty() {
+        return classes;
+    }
+    format!(" class=\"{classes}\"")
 }
 
 fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
@@ -784,6 +812,30 @@ mod inline_text_tests {
         assert_eq!(inline_text("- dash"), "- dash");
         assert_eq!(inline_text("a \\* b"), "a * b");
         assert_eq!(inline_text("plain title"), "plain title");
+    }
+}
+
+#[cfg(test)]
+mod code_class_tests {
+    use super::code_class;
+
+    #[test]
+    fn the_info_strings_further_words_are_classes_as_in_mdbook() {
+        assert_eq!(
+            code_class("rust,ignore,does_not_compile", "rust"),
+            " class=\"language-rust ignore does_not_compile\""
+        );
+        assert_eq!(
+            code_class("rust editable\tshould_panic", "rust"),
+            " class=\"language-rust editable should_panic\""
+        );
+        assert_eq!(code_class("rust", "rust"), " class=\"language-rust\"");
+        assert_eq!(code_class("", ""), "");
+        // Attributes coursebook reads, and words that could end the attribute, are no classes.
+        assert_eq!(
+            code_class("python,hidelines=!!!,x\"onclick=alert(1),<b>,panics", "python"),
+            " class=\"language-python panics\""
+        );
     }
 }
 
