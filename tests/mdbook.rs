@@ -850,3 +850,67 @@ fn a_pages_own_first_heading_is_its_only_h1_and_summary_titles_lose_their_backti
     assert!(print.contains("<code>panic!</code></h2>"), "{print}");
     assert_eq!(print.matches("Domain Specific Languages (DSLs)").count(), 1);
 }
+
+/// comprehensive-rust opens 553 of its 562 pages with a licence comment, book-ja keeps the
+/// English original in comments above each heading: the heading after the comments is still
+/// the page's own, shown once, and the comments stay in the page.
+#[test]
+fn a_first_heading_after_html_comments_is_the_pages_only_h1() {
+    let b = book(
+        "[book]\ntitle = \"Comments\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Licensed](licensed.md)\n- [Translated](translated.md)\n",
+            ),
+            (
+                "src/licensed.md",
+                "<!-- Copyright 2024 Google LLC\n     SPDX-License-Identifier: CC-BY-4.0 -->\n\n# Licensed\n\nText.\n",
+            ),
+            (
+                "src/translated.md",
+                "<!-- # What is Ownership? -->\n\n# 所有権とは？\n\n本文。\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let licensed = page(b.path(), "licensed.html");
+    assert_eq!(licensed.matches("<h1").count(), 1, "{licensed}");
+    assert!(licensed.contains("<h1 id=\"licensed\">Licensed</h1>"), "{licensed}");
+    assert!(licensed.contains("SPDX-License-Identifier: CC-BY-4.0 -->\n<p>Text.</p>"));
+    let translated = page(b.path(), "translated.html");
+    assert_eq!(translated.matches("<h1").count(), 1, "{translated}");
+    assert!(translated.contains(">所有権とは？</h1>"), "{translated}");
+}
+
+/// The Rust Book's ferris.js finds its blocks by the words after the language
+/// (```` ```rust,ignore,does_not_compile ````), as mdBook's book.js finds `ignore` or
+/// `editable`: each is a class of the block's `<code>`, and the block is still highlighted.
+#[test]
+fn a_code_blocks_further_words_are_classes_of_its_code() {
+    let b = book(
+        "[book]\ntitle = \"Ferris\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Ferris](ferris.md)\n"),
+            (
+                "src/ferris.md",
+                "# Ferris\n\n```rust,ignore,does_not_compile\n# fn hidden() {}\nlet x: i32 = \"no\";\n```\n\n```rust,panics x\"onmouseover=alert(1),<script>\nfn main() {}\n```\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "ferris.html");
+    assert!(
+        html.contains(
+            "<code class=\"language-rust ignore does_not_compile\"><span class=\"boring\"><span class=\"hl-"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-rust panics\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(!html.contains("onmouseover"), "{html}");
+}

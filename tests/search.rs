@@ -302,3 +302,28 @@ fn a_page_past_200_000_words_is_indexed_to_there_with_a_warning() {
         "a word past the bound was indexed"
     );
 }
+
+/// book-ja keeps the English original in comments (`<!-- ## Rc<T>, the Reference Counted Smart
+/// Pointer -->`), and a Rust block with hidden lines has a "Show hidden lines" button: neither
+/// is text a learner reads, so neither is in the index, an excerpt or a result's heading.
+#[test]
+fn comments_and_the_hidden_lines_button_are_not_indexed() {
+    let lesson = "# Rc\n\n<!-- ## `Rc<T>`, the zebracomment Smart Pointer -->\n\n## `Rc<T>` {#rc}\n\n```rust\n# fn main() {\nlet zebracode = 1;\n# }\n```\n";
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Comments\"\n"),
+        ("content/01-rc.md", lesson),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let (words, _) = index(c.path());
+    assert!(words.iter().any(|w| w == "zebracod"), "{words:?}");
+    assert!(
+        !words.iter().any(|w| w.starts_with("zebracomment") || w == "pointer"),
+        "{words:?}"
+    );
+    let docs = std::fs::read_to_string(c.path().join("site/search/d/0.json")).unwrap();
+    assert!(
+        docs.contains(r#"["rc.html#rc","Rc","Rc<T>","fn main() { let zebracode = 1; }"]"#),
+        "{docs}"
+    );
+}

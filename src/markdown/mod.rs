@@ -267,7 +267,9 @@ fn unrendered_quizzes(
 /// Move the page's leading `<h1 …>…</h1>` out of its HTML into `title_html` and `title_id`.
 fn lift_heading(out: &mut Output) {
     out.title_html = None;
-    let Some(rest) = out.html.strip_prefix("<h1") else {
+    // After the comments `leading_title` let pass before it, which stay where they are.
+    let (comments, html) = out.html.split_at(comments_len(&out.html));
+    let Some(rest) = html.strip_prefix("<h1") else {
         return;
     };
     let (Some(open_end), Some(close)) = (rest.find('>'), rest.find("</h1>")) else {
@@ -283,7 +285,37 @@ fn lift_heading(out: &mut Output) {
     });
     out.title_html = Some(rest[open_end + 1..close].to_string());
     let after = &rest[close + "</h1>".len()..];
-    out.html = after.strip_prefix('\n').unwrap_or(after).to_string();
+    out.html = format!("{comments}{}", after.strip_prefix('\n').unwrap_or(after));
+}
+
+/// The length of `html`'s leading HTML comments and the white space between them.
+fn comments_len(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    loop {
+        at += bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        if !bytes[at..].starts_with(b"<!--") {
+            return at;
+        }
+        at = comment_end(bytes, at + 4);
+    }
+}
+
+/// Where the HTML comment whose `<!--` ends at `from` ends: after its `-->`, or at the end of
+/// `html` when it is never closed (a browser reads the rest as the comment). `<!-->` and
+/// `<!--->` are empty comments, as browsers parse them.
+pub fn comment_end(html: &[u8], from: usize) -> usize {
+    let rest = html.get(from..).unwrap_or_default();
+    if rest.starts_with(b">") {
+        return from + 1;
+    }
+    if rest.starts_with(b"->") {
+        return from + 2;
+    }
+    memchr::memmem::find(rest, b"-->").map_or(html.len(), |i| from + i + 3)
 }
 
 /// What one page's Markdown may render to. Its Markdown is at most 32 MB after includes
@@ -452,6 +484,29 @@ fn leading_title<'a: 'p, 'p>(
 ) -> impl Events<'a> + 'p {
     let mut first = true;
     pass(events, move |(event, range), upstream, queue| {
+        if first && matches!(event, Event::Start(Tag::HtmlBlock)) {
+            // A comment before the title (a licence header, book-ja's English original) is not
+            // content the reader sees: the heading after it still opens the page (553 of 562
+            // comprehensive-rust pages showed their title twice). The comment stays in the page.
+            queue.push_back((event, range));
+            let mut html = String::new();
+            let mut only_html = true;
+            for (inner, r) in upstream.by_ref() {
+                let end = matches!(inner, Event::End(TagEnd::HtmlBlock));
+                match &inner {
+                    Event::Html(h) => html.push_str(h),
+                    // `raw-html = false` made it text: shown, so content.
+                    _ if !end => only_html = false,
+                    _ => {}
+                }
+                queue.push_back((inner, r));
+                if end {
+                    break;
+                }
+            }
+            first = only_html && comments_len(&html) == html.len();
+            return;
+        }
         let is_first = std::mem::replace(&mut first, false);
         let (true, Some(title), Event::Start(Tag::Heading { level, id, .. })) =
             (is_first, env.ctx.title, &event)
@@ -544,13 +599,11 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                 Some(prefix) => hidden::highlight(&code, &lang, &prefix),
                 None => highlight::highlight(&code, &lang).0,
             };
-            let class = if lang.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"language-{}\"", highlight::escape(&lang))
-            };
+            let class = code_class(&info, &lang);
             // A block with hidden lines has its button from the first paint (shown only with
             // JavaScript, which it needs: book.js), so nothing moves when the script runs.
+            // Search knows it by `data-show-hidden` and leaves its label out (search.rs
+            // `left_out`).
             let button = if inner.contains("<span class=\"boring\">") {
                 format!(
                     "<button type=\"button\" class=\"show-hidden-lines\" data-show-hidden aria-pressed=\"false\">{}</button>\n",
@@ -565,6 +618,38 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })
+}
+
+/// The `class` attribute of a code block's `<code>`, as mdBook writes it: `language-<lang>`,
+/// then each further word of the info string, split at spaces, tabs and commas
+/// (```` ```rust,ignore,does_not_compile ```` → `language-rust ignore does_not_compile`).
+/// Scripts read them: the Rust Book's ferris.js (`does_not_compile`, `panics`,
+/// `not_desired_behavior`), mdBook's book.js (`ignore`, `editable`, `noplayground`,
+/// `should_panic`…). A word holding anything but ASCII letters, digits, `_` and `-`
+/// (`hidelines=#`, read by `hidden::prefix`) is not made a class: it would not be one a script
+/// looks for, and cannot end the attribute.
+fn code_class(info: &str, lang: &str) -> String {
+    let mut classes = if lang.is_empty() {
+        String::new()
+    } else {
+        format!("language-{}", highlight::escape(lang))
+    };
+    let words = info.split([' ', '\t', ',']).filter(|w| !w.is_empty());
+    for word in words.skip(1) {
+        if word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            if !classes.is_empty() {
+                classes.push(' ');
+            }
+            classes.push_str(word);
+        }
+    }
+    if classes.is_empty() {
+        return classes;
+    }
+    format!(" class=\"{classes}\"")
 }
 
 fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
@@ -759,5 +844,104 @@ mod inline_text_tests {
         assert_eq!(inline_text("- dash"), "- dash");
         assert_eq!(inline_text("a \\* b"), "a * b");
         assert_eq!(inline_text("plain title"), "plain title");
+    }
+}
+
+#[cfg(test)]
+mod code_class_tests {
+    use super::code_class;
+
+    #[test]
+    fn the_info_strings_further_words_are_classes_as_in_mdbook() {
+        assert_eq!(
+            code_class("rust,ignore,does_not_compile", "rust"),
+            " class=\"language-rust ignore does_not_compile\""
+        );
+        assert_eq!(
+            code_class("rust editable\tshould_panic", "rust"),
+            " class=\"language-rust editable should_panic\""
+        );
+        assert_eq!(code_class("rust", "rust"), " class=\"language-rust\"");
+        assert_eq!(code_class("", ""), "");
+        // Attributes coursebook reads, and words that could end the attribute, are no classes.
+        assert_eq!(
+            code_class("python,hidelines=!!!,x\"onclick=alert(1),<b>,panics", "python"),
+            " class=\"language-python panics\""
+        );
+    }
+}
+
+#[cfg(test)]
+mod leading_title_tests {
+    use super::*;
+    use crate::render::Renderer;
+    use crate::widgets::PageWidgets;
+
+    /// A page titled "Title" through the Markdown step; `own_heading` as for an mdBook page.
+    fn render_titled(md: &str, own_heading: bool) -> Output {
+        let renderer = Renderer::english_default();
+        let widgets = PageWidgets {
+            source: "src/a.md".into(),
+            lang: "en".into(),
+            store_prefix: "coursebook:/:c:a.html".into(),
+            renderer: &renderer,
+        };
+        let links = LinkTable::default();
+        let ctx = PageContext {
+            hidelines: &std::collections::BTreeMap::new(),
+            origins: None,
+            source: Path::new("src/a.md"),
+            src_rel: Path::new("a.md"),
+            url: "a.html",
+            line_offset: 0,
+            links: &links,
+            widgets: &widgets,
+            strings: renderer.strings(),
+            mentions: None,
+            title: Some("Title"),
+            own_heading,
+        };
+        render(md, &ctx)
+    }
+
+    #[test]
+    fn a_title_after_a_comment_is_lifted_and_the_comment_kept() {
+        for own_heading in [true, false] {
+            let out = render_titled("<!-- licence -->\n\n# Title\n\ntext\n", own_heading);
+            assert_eq!(out.html, "<!-- licence -->\n<p>text</p>\n", "{own_heading}");
+            assert_eq!(out.title_id.as_deref(), Some("title"));
+            let multi = "<!--\nCopyright 2024\nLicence: Apache-2.0\n-->\n<!-- # Title, English -->\n\n# Title\n\ntext\n";
+            let out = render_titled(multi, own_heading);
+            assert!(!out.html.contains("<h1"), "{}", out.html);
+            assert!(
+                out.html.starts_with("<!--\nCopyright 2024\nLicence: Apache-2.0\n-->\n<!-- # Title, English -->\n<p>text</p>"),
+                "{}",
+                out.html
+            );
+            assert_eq!(out.title_html.is_some(), own_heading);
+        }
+    }
+
+    #[test]
+    fn html_other_than_comments_before_the_title_keeps_it_in_the_page() {
+        for md in [
+            "<div>x</div>\n\n# Title\n\ntext\n",
+            "<!-- a --> <b>b</b>\n\n# Title\n\ntext\n",
+        ] {
+            for own_heading in [true, false] {
+                let out = render_titled(md, own_heading);
+                assert!(out.html.contains("<h1 id=\"title\">Title</h1>"), "{}", out.html);
+                assert!(out.title_html.is_none() && out.title_id.is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn comments_end_as_browsers_end_them() {
+        assert_eq!(comments_len("<!-- a -->\n <!---->x"), 19);
+        assert_eq!(comments_len("<!-->x"), 5);
+        assert_eq!(comments_len("<!--->x"), 6);
+        assert_eq!(comments_len("<!-- never closed"), 17);
+        assert_eq!(comments_len("x<!-- a -->"), 0);
     }
 }

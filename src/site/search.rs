@@ -962,8 +962,8 @@ enum Bit<'h> {
     Tag(&'h str),
 }
 
-/// The text of an HTML fragment bit by bit (what [`text_of`] keeps: tags, tooltips and SVG
-/// left out; entities the build writes decoded), until `f` returns true: for counting words,
+/// The text of an HTML fragment bit by bit (what [`text_of`] keeps: tags, comments, and what
+/// [`left_out`] names left out; entities the build writes decoded), until `f` returns true: for counting words,
 /// which never span a tag or an entity, and for excerpts, without building the text.
 fn each_bit(html: &str, mut f: impl FnMut(Bit<'_>) -> bool) {
     let bytes = html.as_bytes();
@@ -1000,6 +1000,12 @@ fn each_bit(html: &str, mut f: impl FnMut(Bit<'_>) -> bool) {
                     }
                 }
             }
+            continue;
+        }
+        // A comment is no text, and may hold `>` (`<!-- Rc<T>, the … -->`, the Rust Book's
+        // old headings): read as a tag to its first `>`, the rest of it was indexed.
+        if bytes[next..].starts_with(b"<!--") {
+            at = crate::markdown::comment_end(bytes, next + 4);
             continue;
         }
         let Some(gt) = memchr::memchr(b'>', &bytes[next..]) else {
@@ -1103,13 +1109,18 @@ const BREAKS: [&str; 50] = [
     "mtable",
 ];
 
-/// Whether `tag` opens an element whose text is left out (SVG, a glossary tooltip).
+/// Whether `tag` opens an element whose text is left out (SVG, a glossary tooltip, a code
+/// block's "Show hidden lines" button: the page's frame, not its text, which put those words
+/// at the start of the excerpt of every section opening with such a block).
 fn left_out(tag: &str) -> bool {
     let b = tag.as_bytes();
     // A highlighted token's span (most tags of a page with code) is never left out: a prefix
     // test instead of a search of the tag for the role.
     if b.starts_with(b"<span class=\"hl-") {
         return false;
+    }
+    if b.starts_with(b"<button ") {
+        return memchr::memmem::find(b, b" data-show-hidden").is_some();
     }
     // Looked at for every opening tag: bytes, not `tag_name` (a split) or `str::contains`.
     let svg = b.get(1..4) == Some(b"svg")
@@ -1127,15 +1138,33 @@ fn tag_name(tag: &str) -> &str {
         .unwrap_or("")
 }
 
-/// Where the next `<h2`…`<h6` starts.
+/// Where the next `<h2`…`<h6` starts, outside comments (a translation keeps its original's
+/// headings in them).
 fn find_heading(html: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
     let mut from = 0;
+    // Where to look for the next comment: each byte is searched for one once (looking again
+    // from each candidate heading was quadratic in the comments before a heading).
+    let mut comments_from = 0;
     // memmem's vector search: `str::find` read a section's HTML a byte at a time (7 % of the
     // index's instructions on the code-heavy course, whose sections are long).
-    while let Some(i) = memchr::memmem::find(&html.as_bytes()[from..], b"<h") {
+    while let Some(i) = memchr::memmem::find(&bytes[from..], b"<h") {
         let at = from + i;
-        if matches!(html.as_bytes().get(at + 2), Some(b'2'..=b'6'))
-            && matches!(html.as_bytes().get(at + 3), Some(b' ' | b'>'))
+        let mut inside = false;
+        while let Some(c) = memchr::memmem::find(&bytes[comments_from..at], b"<!--") {
+            comments_from = crate::markdown::comment_end(bytes, comments_from + c + 4);
+            if comments_from > at {
+                inside = true;
+                break;
+            }
+        }
+        if inside {
+            from = comments_from;
+            continue;
+        }
+        comments_from = at;
+        if matches!(bytes.get(at + 2), Some(b'2'..=b'6'))
+            && matches!(bytes.get(at + 3), Some(b' ' | b'>'))
         {
             return Some(at);
         }
@@ -1144,8 +1173,9 @@ fn find_heading(html: &str) -> Option<usize> {
     None
 }
 
-/// The text of an HTML fragment: tags dropped (a space for a block's or a line's break, so
-/// words do not run together, none for inline elements), glossary tooltips and SVG (chart labels) left out (see [`skipping`]), the few
+/// The text of an HTML fragment: tags and comments dropped (a space for a block's or a line's
+/// break, so words do not run together, none for inline elements), glossary tooltips, SVG
+/// (chart labels) and the hidden-lines button left out (see [`skipping`]), the few
 /// entities the build writes decoded.
 fn text_of(html: &str) -> String {
     squeezed_text(&[html], usize::MAX)
@@ -1331,6 +1361,61 @@ mod tests {
             "functions with knobs, training, “AI model” and f(x)=2. Next one two three a b End"
         );
         assert_eq!(text_of("<code>Vec</code>tors"), "Vectors");
+    }
+
+    /// book-ja keeps the English original in comments: `<!-- Rc<T>, the Reference Counted
+    /// Smart Pointer -->` was read as a tag to its first `>`, and "T>, the Reference Counted
+    /// Smart Pointer -->" indexed, in excerpts and in result headings.
+    #[test]
+    fn comments_are_not_text_nor_headings() {
+        let html = "<!-- ## `Rc<T>`, the Reference Counted Smart Pointer -->\n<p>参照<!-- in-line <b> -->カウント</p><!-- <h2 id=\"old\">Old <em>x</em></h2> -->\n<h2 id=\"rc\">Rc<!-- <T> -->&lt;T&gt;</h2>\n<p>本文<!---->です<!-->。</p><!-- never closed <p>lost</p>";
+        let mut docs = Vec::new();
+        split_sections("rc.html", "Rc", [html, ""], &mut docs);
+        let got: Vec<(&str, &str, String, String)> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.href.as_str(),
+                    d.heading.as_str(),
+                    joined_text(&d.parts, d.html),
+                    excerpt_of(&d.parts, d.html),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("rc.html", "", "参照カウント".to_string(), "参照カウント".to_string()),
+                (
+                    "rc.html#rc",
+                    "Rc<T>",
+                    "本文です。".to_string(),
+                    "本文です。".to_string()
+                ),
+            ]
+        );
+        let mut runs = Vec::new();
+        each_bit(html, |bit| {
+            if let Bit::Text(run) = bit {
+                runs.push(run.to_string());
+            }
+            false
+        });
+        assert!(
+            runs.iter().all(|r| !r.contains("Reference") && !r.contains("lost")),
+            "{runs:?}"
+        );
+        // A comment's end found once however many come before a heading.
+        let many = format!("{}<h2 id=\"h\">H</h2>", "<!---->".repeat(200_000));
+        let started = std::time::Instant::now();
+        assert_eq!(find_heading(&many), Some(200_000 * 7));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn the_hidden_lines_button_is_not_text() {
+        let html = "<button type=\"button\" class=\"show-hidden-lines\" data-show-hidden aria-pressed=\"false\">Show hidden lines</button>\n<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"><span class=\"boring\">fn main() {\n</span><span class=\"hl-k\">let</span> x = 1;</code></pre><button type=\"button\">Check</button>";
+        assert_eq!(excerpt_of(&[html], true), "fn main() { let x = 1; Check");
     }
 
     #[test]
