@@ -2518,3 +2518,38 @@ fn a_page_title_past_a_thousand_characters_is_cut_with_a_warning() {
     assert!(b.contains(&format!("{}…", "t".repeat(1_000))));
     assert!(!b.contains(&"t".repeat(1_001)));
 }
+
+#[test]
+fn directives_by_the_hundred_thousand_on_one_line_are_found_in_linear_time() {
+    // Each directive's column (and its backticks, to tell inline code) was counted from its
+    // line's start: 200,000 `{{#title a}}` or `{{#x}}` on one line took 35-45 s. And `{{#x `
+    // with no `}` anywhere looked for one to the page's end for each: 100 s.
+    let cases = [
+        ("{{#title a}}".repeat(200_000), None),
+        (
+            format!("`a` {}", "{{#x}}".repeat(200_000)),
+            Some("content/a.md:5:11: `{{#x …}}` is not expanded"),
+        ),
+        ("{{#x ".repeat(200_000), None),
+        ("\\{{#x ".repeat(200_000), None),
+    ];
+    for (line, needle) in cases {
+        let lesson = format!("# A\n\nx {{{{#y}}}} `{{{{#z}}}}`\n\n{line}\n");
+        let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+        let started = Instant::now();
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert!(out.status.success(), "{all}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+        // Columns are still counted in characters, code still told apart.
+        assert!(all.contains("content/a.md:3:3: `{{#y …}}`"), "{all}");
+        assert!(!all.contains("{{#z"), "{all}");
+        if let Some(needle) = needle {
+            assert!(all.contains(needle), "{all}");
+        }
+    }
+}
