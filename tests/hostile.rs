@@ -2553,3 +2553,37 @@ fn directives_by_the_hundred_thousand_on_one_line_are_found_in_linear_time() {
         }
     }
 }
+
+#[test]
+fn an_mdbook_quiz_file_over_1_mb_is_refused_before_it_is_parsed() {
+    // Real mdbook-quiz files are a few KB; parsing TOML took about 150 times a file's size
+    // (one 16 MB quiz peaked at 2.45 GB), and 100,000 answers with 100,000 distractors were
+    // placed one by one among them (31 s).
+    let distractors = (0..60_000)
+        .map(|i| format!("\"d{i}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let answers = (0..60_000)
+        .map(|i| format!("\"a{i}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let quiz = format!(
+        "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"Pick\"\nprompt.distractors = [{distractors}]\nprompt.answerIndex = 0\nanswer.answer = [{answers}]\n"
+    );
+    assert!(quiz.len() > 1 << 20);
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n> {{#quiz q.toml}}\n"),
+        ("content/q.toml", quiz.as_str()),
+    ]);
+    let started = Instant::now();
+    refused(
+        c.path(),
+        &["content/a.md:3:3: the quiz `q.toml` is 1", "up to 1024 KB"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -19,6 +19,9 @@ const MAX_BYTES: usize = 32 << 20;
 /// Nor hold more includes than this: ten files each including the next ten times are a million
 /// includes in 5 MB (42 s at six levels, hours at eight), long before [`MAX_BYTES`].
 const MAX_INCLUDES: usize = 10_000;
+/// The largest mdbook-quiz file `{{#quiz}}` reads. Real ones are a few KB; parsing TOML takes
+/// about 150 times a file's size in memory (one 16 MB quiz peaked at 2.45 GB).
+const MAX_QUIZ: u64 = 1 << 20;
 
 /// A page's Markdown with its directives expanded.
 pub struct Expanded {
@@ -322,6 +325,29 @@ impl Expander<'_> {
     ) -> Option<String> {
         let path_part = args.split_whitespace().next().unwrap_or("");
         let target = base.join(path_part);
+        // Its size is judged before it is read or parsed.
+        if let Some(size) = self
+            .jail
+            .resolve_public(&target)
+            .ok()
+            .and_then(|real| std::fs::metadata(real).ok())
+            .map(|meta| meta.len())
+            .filter(|&size| size > MAX_QUIZ)
+        {
+            self.out.diags.push(
+                Diagnostic::error(
+                    shown,
+                    at,
+                    format!(
+                        "the quiz `{path_part}` is {} KB; coursebook reads mdbook-quiz files of up to {} KB",
+                        size.div_ceil(1 << 10),
+                        MAX_QUIZ >> 10
+                    ),
+                )
+                .with_help("split it into several quizzes"),
+            );
+            return None;
+        }
         let bytes = match self.jail.read_published(&target) {
             Ok(b) => b,
             Err(denied) => {
