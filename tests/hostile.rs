@@ -2613,3 +2613,34 @@ fn a_theme_strings_file_of_many_unknown_keys_is_reported_in_linear_time() {
         "{all}"
     );
 }
+
+#[test]
+fn raw_headings_never_closed_are_split_for_search_in_linear_time() {
+    // Search looked for each heading's `</h` to the page's end, even for headings without an
+    // id, which it then skipped: a million raw `<h2>` in a quiz's prompt (which the lessons'
+    // bound on markup does not count) took about a minute.
+    let quiz = format!(
+        "questions:\n  - type: single\n    prompt: \"{}\"\n    choices:\n      - text: a\n        correct: true\n      - text: b\n",
+        "<h2>".repeat(1_000_000)
+    );
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nHello.\n\n<h2 id=\"x\">Open\n\nmore\n"),
+        ("content/a.quiz.yaml", quiz.as_str()),
+    ]);
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    // A heading with an id and no close is still a section, named by its text up to the next
+    // heading.
+    let docs: String = fs::read_dir(c.path().join("site/search/d"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("a.html#x"), "{docs}");
+}
