@@ -2644,3 +2644,69 @@ fn raw_headings_never_closed_are_split_for_search_in_linear_time() {
         .collect();
     assert!(docs.contains("a.html#x"), "{docs}");
 }
+
+/// The sizes of the files under `dir`, summed.
+fn bytes_under(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn a_long_title_over_many_headings_is_not_repeated_in_search_for_each() {
+    // Each section of the search index repeats its page's title and address: a 1,000-character
+    // title over 100,000 headings made a 419 MB site. A page counts 1,000 sections at most.
+    let title = "\u{1F600}".repeat(1_000);
+    let headings: String = (0..20_000).map(|i| format!("## h{i}\n")).collect();
+    let lesson = format!("---\ntitle: \"{title}\"\n---\n{headings}\nlast words\n");
+    let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("content/a.md: search finds a page's first 1000 sections"),
+        "{all}"
+    );
+    let search = bytes_under(&c.path().join("site/search"));
+    assert!(search < 10 << 20, "search/ is {search} bytes");
+    // The rest of the page is still found, in its last section.
+    let docs: String = fs::read_dir(c.path().join("site/search/d"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("a.html#h998\""), "{}", docs.len());
+    assert!(!docs.contains("a.html#h999\""), "{}", docs.len());
+    let terms: String = walkdir::WalkDir::new(c.path().join("site/search/t"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(terms.contains("h19999"), "h19999 not indexed");
+}
+
+#[test]
+fn a_long_path_over_many_headings_is_not_repeated_in_print_for_each() {
+    // print.html prefixes every id of a chapter (and every link to one) with the chapter's
+    // id, made from its path: a 3.7 KB path over 50,000 headings made a 188 MB print page.
+    let dir: String = (0..10).map(|i| format!("d{i}{}/", "a".repeat(200))).collect();
+    let lesson = format!("# L\n\n{}", "## h\n\n".repeat(10_000));
+    let path = format!("content/{dir}l.md");
+    let c = course(&[("book.toml", BOOK), (path.as_str(), lesson.as_str())]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let print = fs::read_to_string(c.path().join("site/print.html")).unwrap();
+    assert!(print.len() < 8 << 20, "print.html is {} bytes", print.len());
+    // Cut to 64 bytes and a hash of the address, so chapters stay apart (each folder is a
+    // chapter too, and their ids all start with the first folder's name).
+    let id = format!("d0{}", "a".repeat(62));
+    let at = print.rfind(&format!("id=\"{id}-")).expect("the chapter's id");
+    let rest = &print[at + 4 + id.len() + 1..];
+    assert!(rest[..8].bytes().all(|b| b.is_ascii_hexdigit()), "{}", &rest[..40]);
+    assert!(rest[8..].starts_with("--h-9999\""), "{}", &rest[..40]);
+    let folder = print.find(&format!("id=\"{id}-")).expect("the folder's id");
+    assert_ne!(print[folder..][..80], print[at..][..80]);
+}

@@ -165,8 +165,8 @@ fn chapter_ids(course: &Course, order: &[usize]) -> Vec<String> {
                     slug.push('-');
                 }
             }
-            let slug = slug.trim_end_matches('-');
-            let slug = if slug.is_empty() { "page" } else { slug };
+            let slug = bounded(slug.trim_end_matches('-'), url);
+            let slug = if slug.is_empty() { "page" } else { &slug };
             let mut id = slug.to_string();
             let mut n = 1;
             while !taken.insert(id.clone()) {
@@ -176,6 +176,24 @@ fn chapter_ids(course: &Course, order: &[usize]) -> Vec<String> {
             id
         })
         .collect()
+}
+
+/// A chapter's id is at most this many bytes and a hash: it prefixes every id of the chapter,
+/// so a 3.7 KB path over 50,000 headings made a 188 MB print page.
+const MAX_CHAPTER_ID: usize = 64;
+
+/// `slug` cut to [`MAX_CHAPTER_ID`] bytes, a hash of the page's `url` after it so pages whose
+/// long addresses share a start stay apart; a shorter one as it is.
+fn bounded(slug: &str, url: &str) -> String {
+    if slug.len() <= MAX_CHAPTER_ID {
+        return slug.to_string();
+    }
+    let mut end = MAX_CHAPTER_ID;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hash = crate::widgets::quiz::fnv(url) as u32;
+    format!("{}-{hash:08x}", slug[..end].trim_end_matches('-'))
 }
 
 /// One page's HTML as it reads inside the print page: see the module's comment.
@@ -244,6 +262,19 @@ fn address(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_chapter_ids_are_cut_and_kept_apart() {
+        assert_eq!(bounded("basics-first-steps", "x"), "basics-first-steps");
+        let long = format!("{}-b", "a".repeat(63));
+        let one = bounded(&long, "one.html");
+        let two = bounded(&long, "two.html");
+        assert_ne!(one, two);
+        // The cut's trailing hyphen is dropped: `--` separates a chapter from its ids.
+        assert!(one.starts_with(&format!("{}-", "a".repeat(63))), "{one}");
+        assert!(!one.contains("--") && one.len() == 63 + 9, "{one}");
+        assert!(bounded(&"é".repeat(40), "x").len() <= MAX_CHAPTER_ID + 9);
+    }
 
     #[test]
     fn ids_links_and_addresses_are_rebased() {
