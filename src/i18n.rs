@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Pos, rel};
 use crate::theme::{DEFAULT_FILES, Theme};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 type Sections = BTreeMap<String, BTreeMap<String, String>>;
@@ -335,11 +335,12 @@ fn read_own(
         }
     };
     let lines = LineIndex::new(text);
+    let starts = key_starts(text);
     let line_of = |dotted: &str| {
         let key = dotted.rsplit('.').next().unwrap_or(dotted);
-        text.match_indices(key)
-            .find(|(at, _)| text[..*at].ends_with('\n') || *at == 0 || text[..*at].ends_with('['))
-            .map_or(Pos::new(1, 1), |(at, _)| lines.pos(at))
+        starts
+            .get(key)
+            .map_or(Pos::new(1, 1), |&at| lines.pos(at))
     };
     let mut odd = Vec::new();
     let mut found = sections_of(&table, &mut |key, why| odd.push((key, why.to_string())));
@@ -378,6 +379,27 @@ fn read_own(
         );
     }
     Some(found)
+}
+
+/// Where each bare key first starts a line or follows a `[`, in one pass over `text`: looking
+/// each reported key up from the file's start took 5.8 s for 40,000 unknown keys, minutes for
+/// a million.
+fn key_starts(text: &str) -> HashMap<&str, usize> {
+    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut starts = HashMap::new();
+    let mut note = |at: usize| {
+        let len = text[at..].find(|c| !is_key(c)).unwrap_or(text.len() - at);
+        if len > 0 {
+            starts.entry(&text[at..at + len]).or_insert(at);
+        }
+    };
+    note(0);
+    for (at, c) in text.char_indices() {
+        if c == '\n' || c == '[' {
+            note(at + 1);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]

@@ -2599,3 +2599,195 @@ fn a_page_title_past_a_thousand_characters_is_cut_with_a_warning() {
     assert!(b.contains(&format!("{}…", "t".repeat(1_000))));
     assert!(!b.contains(&"t".repeat(1_001)));
 }
+
+#[test]
+fn directives_by_the_hundred_thousand_on_one_line_are_found_in_linear_time() {
+    // Each directive's column (and its backticks, to tell inline code) was counted from its
+    // line's start: 200,000 `{{#title a}}` or `{{#x}}` on one line took 35-45 s. And `{{#x `
+    // with no `}` anywhere looked for one to the page's end for each: 100 s.
+    let cases = [
+        ("{{#title a}}".repeat(200_000), None),
+        (
+            format!("`a` {}", "{{#x}}".repeat(200_000)),
+            Some("content/a.md:5:11: `{{#x …}}` is not expanded"),
+        ),
+        ("{{#x ".repeat(200_000), None),
+        ("\\{{#x ".repeat(200_000), None),
+    ];
+    for (line, needle) in cases {
+        let lesson = format!("# A\n\nx {{{{#y}}}} `{{{{#z}}}}`\n\n{line}\n");
+        let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+        let started = Instant::now();
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert!(out.status.success(), "{all}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+        // Columns are still counted in characters, code still told apart.
+        assert!(all.contains("content/a.md:3:3: `{{#y …}}`"), "{all}");
+        assert!(!all.contains("{{#z"), "{all}");
+        if let Some(needle) = needle {
+            assert!(all.contains(needle), "{all}");
+        }
+    }
+}
+
+#[test]
+fn an_mdbook_quiz_file_over_1_mb_is_refused_before_it_is_parsed() {
+    // Real mdbook-quiz files are a few KB; parsing TOML took about 150 times a file's size
+    // (one 16 MB quiz peaked at 2.45 GB), and 100,000 answers with 100,000 distractors were
+    // placed one by one among them (31 s).
+    let distractors = (0..60_000)
+        .map(|i| format!("\"d{i}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let answers = (0..60_000)
+        .map(|i| format!("\"a{i}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    let quiz = format!(
+        "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"Pick\"\nprompt.distractors = [{distractors}]\nprompt.answerIndex = 0\nanswer.answer = [{answers}]\n"
+    );
+    assert!(quiz.len() > 1 << 20);
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\n> {{#quiz q.toml}}\n"),
+        ("content/q.toml", quiz.as_str()),
+    ]);
+    let started = Instant::now();
+    refused(
+        c.path(),
+        &["content/a.md:3:3: the quiz `q.toml` is 1", "up to 1024 KB"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_theme_strings_file_of_many_unknown_keys_is_reported_in_linear_time() {
+    // Each unknown key's line was looked for from the file's start: 40,000 took 5.8 s, a
+    // million (16 MB) over a minute.
+    let keys: String = (0..100_000).map(|i| format!("k{i:07} = \"v\"\n")).collect();
+    let strings = format!("[ui]\n{keys}");
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Hostile\"\n[output.html]\ntheme = \"th\"\n"),
+        ("content/a.md", "# A\n\nText.\n"),
+        ("th/i18n/en.toml", strings.as_str()),
+    ]);
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        all.contains("th/i18n/en.toml:3:1: `ui.k0000001` is not a string coursebook uses"),
+        "{all}"
+    );
+}
+
+#[test]
+fn raw_headings_never_closed_are_split_for_search_in_linear_time() {
+    // Search looked for each heading's `</h` to the page's end, even for headings without an
+    // id, which it then skipped: a million raw `<h2>` in a quiz's prompt (which the lessons'
+    // bound on markup does not count) took about a minute.
+    let quiz = format!(
+        "questions:\n  - type: single\n    prompt: \"{}\"\n    choices:\n      - text: a\n        correct: true\n      - text: b\n",
+        "<h2>".repeat(1_000_000)
+    );
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nHello.\n\n<h2 id=\"x\">Open\n\nmore\n"),
+        ("content/a.quiz.yaml", quiz.as_str()),
+    ]);
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    // A heading with an id and no close is still a section, named by its text up to the next
+    // heading.
+    let docs: String = fs::read_dir(c.path().join("site/search/d"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("a.html#x"), "{docs}");
+}
+
+/// The sizes of the files under `dir`, summed.
+fn bytes_under(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn a_long_title_over_many_headings_is_not_repeated_in_search_for_each() {
+    // Each section of the search index repeats its page's title and address: a 1,000-character
+    // title over 100,000 headings made a 419 MB site. A page counts 1,000 sections at most.
+    let title = "\u{1F600}".repeat(1_000);
+    let headings: String = (0..20_000).map(|i| format!("## h{i}\n")).collect();
+    let lesson = format!("---\ntitle: \"{title}\"\n---\n{headings}\nlast words\n");
+    let c = course(&[("book.toml", BOOK), ("content/a.md", lesson.as_str())]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("content/a.md: search finds a page's first 1000 sections"),
+        "{all}"
+    );
+    let search = bytes_under(&c.path().join("site/search"));
+    assert!(search < 10 << 20, "search/ is {search} bytes");
+    // The rest of the page is still found, in its last section.
+    let docs: String = fs::read_dir(c.path().join("site/search/d"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("a.html#h998\""), "{}", docs.len());
+    assert!(!docs.contains("a.html#h999\""), "{}", docs.len());
+    let terms: String = walkdir::WalkDir::new(c.path().join("site/search/t"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(terms.contains("h19999"), "h19999 not indexed");
+}
+
+#[test]
+fn a_long_path_over_many_headings_is_not_repeated_in_print_for_each() {
+    // print.html prefixes every id of a chapter (and every link to one) with the chapter's
+    // id, made from its path: a 3.7 KB path over 50,000 headings made a 188 MB print page.
+    let dir: String = (0..10).map(|i| format!("d{i}{}/", "a".repeat(200))).collect();
+    let lesson = format!("# L\n\n{}", "## h\n\n".repeat(10_000));
+    let path = format!("content/{dir}l.md");
+    let c = course(&[("book.toml", BOOK), (path.as_str(), lesson.as_str())]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let print = fs::read_to_string(c.path().join("site/print.html")).unwrap();
+    assert!(print.len() < 8 << 20, "print.html is {} bytes", print.len());
+    // Cut to 64 bytes and a hash of the address, so chapters stay apart (each folder is a
+    // chapter too, and their ids all start with the first folder's name).
+    let id = format!("d0{}", "a".repeat(62));
+    let at = print.rfind(&format!("id=\"{id}-")).expect("the chapter's id");
+    let rest = &print[at + 4 + id.len() + 1..];
+    assert!(rest[..8].bytes().all(|b| b.is_ascii_hexdigit()), "{}", &rest[..40]);
+    assert!(rest[8..].starts_with("--h-9999\""), "{}", &rest[..40]);
+    let folder = print.find(&format!("id=\"{id}-")).expect("the folder's id");
+    assert_ne!(print[folder..][..80], print[at..][..80]);
+}

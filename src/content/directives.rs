@@ -19,6 +19,9 @@ const MAX_BYTES: usize = 32 << 20;
 /// Nor hold more includes than this: ten files each including the next ten times are a million
 /// includes in 5 MB (42 s at six levels, hours at eight), long before [`MAX_BYTES`].
 const MAX_INCLUDES: usize = 10_000;
+/// The largest mdbook-quiz file `{{#quiz}}` reads. Real ones are a few KB; parsing TOML takes
+/// about 150 times a file's size in memory (one 16 MB quiz peaked at 2.45 GB).
+const MAX_QUIZ: u64 = 1 << 20;
 
 /// A page's Markdown with its directives expanded.
 pub struct Expanded {
@@ -123,6 +126,7 @@ impl Expander<'_> {
         let mut done = 0;
         let mut code = CodeTracker::default();
         let mut line = place.line_offset + 1;
+        let mut on_line = OnLine::default();
         self.out.origins.push(
             place.page_line,
             shown,
@@ -142,9 +146,10 @@ impl Expander<'_> {
             // Keep the line count and the code state up to the directive.
             line += text[counted..found.start].matches('\n').count();
             code.advance(&text[counted..found.start]);
+            on_line.advance(&text[counted..found.start]);
             counted = found.start;
             search = found.end;
-            let at = Pos::new(line, column(text, found.start));
+            let at = Pos::new(line, on_line.chars + 1);
             out.push_str(&text[done..found.start]);
             done = found.end;
             out_lines += out[measured..].matches('\n').count();
@@ -230,7 +235,7 @@ impl Expander<'_> {
                 // A directive coursebook knows, without what it needs (`{{#include}}`).
                 "title" | "quiz" | "include" | "rustdoc_include" | "playground" | "playpen" => {
                     out.push_str(whole);
-                    if !code.inside(text, found.start) {
+                    if !code.inside(&on_line) {
                         let what = match name {
                             "title" => "the page's title",
                             _ => "the path of a file",
@@ -254,7 +259,7 @@ impl Expander<'_> {
                 }
                 other => {
                     out.push_str(whole);
-                    if !code.inside(text, found.start) {
+                    if !code.inside(&on_line) {
                         self.out.diags.push(
                             Diagnostic::warning(
                                 shown,
@@ -320,6 +325,29 @@ impl Expander<'_> {
     ) -> Option<String> {
         let path_part = args.split_whitespace().next().unwrap_or("");
         let target = base.join(path_part);
+        // Its size is judged before it is read or parsed.
+        if let Some(size) = self
+            .jail
+            .resolve_public(&target)
+            .ok()
+            .and_then(|real| std::fs::metadata(real).ok())
+            .map(|meta| meta.len())
+            .filter(|&size| size > MAX_QUIZ)
+        {
+            self.out.diags.push(
+                Diagnostic::error(
+                    shown,
+                    at,
+                    format!(
+                        "the quiz `{path_part}` is {} KB; coursebook reads mdbook-quiz files of up to {} KB",
+                        size.div_ceil(1 << 10),
+                        MAX_QUIZ >> 10
+                    ),
+                )
+                .with_help("split it into several quizzes"),
+            );
+            return None;
+        }
         let bytes = match self.jail.read_published(&target) {
             Ok(b) => b,
             Err(denied) => {
@@ -604,10 +632,18 @@ fn lexical(path: &Path) -> PathBuf {
 /// The next `{{#name args}}` or `\{{#…}}` at or after `from`.
 fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
     let mut at = from;
+    // Found once for all the candidates they serve, as the candidates only move forward: the
+    // end of a line with no `}}` after an escape's start, and the next `}`. `\{{#` or `{{#x `
+    // repeated with no close looked to the line's or the text's end for each.
+    let mut unclosed_line_end = 0;
+    let mut next_brace: Option<usize> = None;
     while let Some(i) = text[at..].find("{{").map(|i| at + i) {
         at = i + 2;
         // The escape: from the backslash to the last `}}` on the line (mdBook's `\\\{\{\#.*\}\}`).
         if i > 0 && text.as_bytes()[i - 1] == b'\\' && text[i + 2..].starts_with('#') {
+            if i < unclosed_line_end {
+                continue;
+            }
             let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
             if let Some(close) = text[i..line_end].rfind("}}") {
                 return Some(Found {
@@ -617,6 +653,7 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
                     args: "",
                 });
             }
+            unclosed_line_end = line_end;
             continue;
         }
         // `{{\s*#name\s+args}}`, args holding no `}`.
@@ -647,13 +684,22 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
         if !after_name.starts_with(char::is_whitespace) {
             continue;
         }
-        let Some(close) = after_name.find('}') else {
-            continue;
+        let args_start = text.len() - after_name.len();
+        let brace = match next_brace {
+            Some(b) if b >= args_start => b,
+            _ => {
+                let b = text[args_start..].find('}').map_or(text.len(), |n| args_start + n);
+                next_brace = Some(b);
+                b
+            }
         };
+        if brace == text.len() {
+            continue;
+        }
+        let close = brace - args_start;
         if !after_name[close..].starts_with("}}") {
             continue;
         }
-        let args_start = text.len() - after_name.len();
         return Some(Found {
             start: i,
             end: args_start + close + 2,
@@ -664,10 +710,28 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
     None
 }
 
-/// The 1-based column of byte `offset` (in characters).
-fn column(text: &str, offset: usize) -> usize {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..offset].chars().count() + 1
+/// What the scan has passed on the current line: its characters (the directive's column) and
+/// its backticks (whether it is in inline code). Kept as the scan moves, never recounted from
+/// the line's start: 200,000 directives on one line took 40 s when each rescanned it.
+#[derive(Default)]
+struct OnLine {
+    chars: usize,
+    ticks: usize,
+}
+
+impl OnLine {
+    /// Take in `passed`, the text from the previous directive's start to the next's.
+    fn advance(&mut self, passed: &str) {
+        let tail = match passed.rfind('\n') {
+            Some(i) => {
+                *self = Self::default();
+                &passed[i + 1..]
+            }
+            None => passed,
+        };
+        self.chars += tail.chars().count();
+        self.ticks += tail.bytes().filter(|&b| b == b'`').count();
+    }
 }
 
 /// Whether a position is in code, as far as a line scanner can tell: inside a fenced block, or
@@ -687,12 +751,8 @@ impl CodeTracker {
         }
     }
 
-    fn inside(&self, text: &str, offset: usize) -> bool {
-        if self.fences.inside() {
-            return true;
-        }
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        text[line_start..offset].matches('`').count() % 2 == 1
+    fn inside(&self, on_line: &OnLine) -> bool {
+        self.fences.inside() || on_line.ticks % 2 == 1
     }
 }
 

@@ -462,7 +462,8 @@ pub fn wasm_size_note() -> String {
 }
 
 /// A warning for each page (and the glossary) whose words past [`search::PAGE_WORDS`] search
-/// does not find: nothing is left out silently.
+/// does not find, and each page whose sections past [`search::PAGE_SECTIONS`] it finds only as
+/// part of the last: nothing is left out silently.
 fn search_cut(index: &search::Index, course: &Course, config: &Config, diags: &mut Diagnostics) {
     let said = format!(
         "search indexes a page's first {},000 words; the rest of this one is not found by search",
@@ -470,6 +471,18 @@ fn search_cut(index: &search::Index, course: &Course, config: &Config, diags: &m
     );
     let help = "split it into several pages";
     for &i in &index.cut {
+        let page = &course.pages[i];
+        let file = page
+            .source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&page.url));
+        diags.push(Diagnostic::warning(file, Pos::FILE, said.clone()).with_help(help));
+    }
+    let said = format!(
+        "search finds a page's first {} sections by their headings; the rest of this one is found as part of its last",
+        search::PAGE_SECTIONS
+    );
+    for &i in &index.sections_cut {
         let page = &course.pages[i];
         let file = page
             .source

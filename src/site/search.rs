@@ -49,6 +49,10 @@ const PAIR_WORDS: usize = 50_000;
 pub const PAGE_WORDS: usize = 200_000;
 // Said in thousands (site/mod.rs).
 const _: () = assert!(PAGE_WORDS.is_multiple_of(1000));
+/// A page's sections (documents) in the index, at most: each repeats the page's title and
+/// address, so a 1,000-character title over 100,000 headings made a 419 MB index. The rest of
+/// the page is counted in its last section, with a warning. A long lesson has a few dozen.
+pub const PAGE_SECTIONS: usize = 1000;
 /// A name longer than this many words is not indexed as a name: nobody types it whole.
 const MAX_NAME_WORDS: usize = 8;
 /// The excerpt kept for each document, in characters.
@@ -95,6 +99,8 @@ const NO_WORD: u32 = u32::MAX;
 pub struct Counted {
     /// Whether the page had more than [`PAGE_WORDS`] words (the rest were not counted).
     cut: bool,
+    /// Whether the page had more than [`PAGE_SECTIONS`] sections (the rest counted in its last).
+    sections_cut: bool,
     docs: Vec<Doc>,
     lens: Vec<f32>,
     postings: Vec<Posting>,
@@ -195,6 +201,9 @@ pub struct Index {
     pub cut: Vec<usize>,
     /// Whether the glossary passed [`PAGE_WORDS`].
     pub glossary_cut: bool,
+    /// The pages (indices in `course.pages`) past [`PAGE_SECTIONS`], whose further sections
+    /// are counted in their last.
+    pub sections_cut: Vec<usize>,
 }
 
 /// The files of the index: path under the site's root → bytes.
@@ -230,8 +239,11 @@ pub fn build(
                 }
                 let page = &course.pages[i];
                 let mut sections = Vec::new();
-                split_sections(&page.url, &page.title, pages_html[i].1, &mut sections);
-                Arc::new(words.count_page(sections))
+                let sections_cut =
+                    split_sections(&page.url, &page.title, pages_html[i].1, &mut sections);
+                let mut counted = words.count_page(sections);
+                counted.sections_cut = sections_cut;
+                Arc::new(counted)
             },
         )
         .collect();
@@ -244,6 +256,12 @@ pub fn build(
         .iter()
         .zip(&parts)
         .filter(|(_, part)| part.cut)
+        .map(|(&i, _)| i)
+        .collect();
+    let sections_cut = pages
+        .iter()
+        .zip(&parts)
+        .filter(|(_, part)| part.sections_cut)
         .map(|(&i, _)| i)
         .collect();
     let mut glossary_cut = false;
@@ -395,6 +413,7 @@ pub fn build(
         files,
         cut,
         glossary_cut,
+        sections_cut,
     }
 }
 
@@ -818,8 +837,16 @@ impl<'d> Words<'d> {
 }
 
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has
-/// an id (`<h2 id="…">` … `<h6>`).
-fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Vec<Section<'a>>) {
+/// an id (`<h2 id="…">` … `<h6>`), at most [`PAGE_SECTIONS`] of them, the rest of the text in
+/// the last. Whether the page had more.
+fn split_sections<'a>(
+    url: &str,
+    title: &str,
+    parts: [&'a str; 2],
+    docs: &mut Vec<Section<'a>>,
+) -> bool {
+    let first = docs.len();
+    let mut cut = false;
     // Encoded as the pages' own links are (search.js resolves it against the site's root: a
     // page named `javascript:….md` would otherwise be a script address).
     let url = &crate::markdown::links::encode_path(url);
@@ -832,18 +859,40 @@ fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Ve
         with_title: true,
     };
     for html in parts {
+        if cut {
+            doc.parts.push(html);
+            continue;
+        }
         let mut rest = html;
+        // Where the next `</h` is in `html`, found once for every heading before it: raw
+        // `<h2>`s never closed looked to the page's end each (1.6 MB of them: 12 s).
+        let mut next_close = 0;
         while let Some(at) = find_heading(rest) {
             doc.parts.push(&rest[..at]);
             let after = &rest[at..];
             let tag_end = after.find('>').map_or(after.len(), |i| i + 1);
             // Looked for in the tag alone: a heading without an id read the rest of the page.
             let id_start = after[..tag_end].find(" id=\"").map(|i| i + 5);
-            let close = memchr::memmem::find(after.as_bytes(), b"</h").unwrap_or(after.len());
             let Some(id_start) = id_start.filter(|&i| i < tag_end) else {
                 rest = &after[tag_end..];
                 continue;
             };
+            if docs.len() - first + 1 >= PAGE_SECTIONS {
+                doc.parts.push(after);
+                rest = "";
+                cut = true;
+                break;
+            }
+            let offset = html.len() - after.len();
+            if next_close < offset + tag_end {
+                next_close = memchr::memmem::find(&html.as_bytes()[offset + tag_end..], b"</h")
+                    .map_or(html.len(), |i| offset + tag_end + i);
+            }
+            // An unclosed heading ends where the next begins: its text was the rest of the
+            // page, once for each heading.
+            let close = find_heading(&after[tag_end..])
+                .map_or(after.len(), |i| tag_end + i)
+                .min(next_close - offset);
             let id_end = after[id_start..]
                 .find('"')
                 .map_or(id_start, |e| id_start + e);
@@ -865,6 +914,7 @@ fn split_sections<'a>(url: &str, title: &str, parts: [&'a str; 2], docs: &mut Ve
         doc.parts.push(rest);
     }
     docs.push(doc);
+    cut
 }
 
 /// The text of a section's parts (HTML or plain), as [`text_of`] makes it, pieces joined by a
