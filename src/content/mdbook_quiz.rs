@@ -333,7 +333,7 @@ answer.stdout = "hi"
             );
             let block = to_quiz_block(&toml, "q").map(|(b, _)| b).unwrap_or_default();
             let json = block
-                .strip_prefix("```quiz\n")
+                .strip_prefix(&format!("{FENCE}\n"))
                 .and_then(|b| b.strip_suffix("\n```\n"))
                 .unwrap_or("");
             let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
