@@ -698,7 +698,10 @@ fn a_first_heading_after_html_comments_is_the_pages_only_h1() {
     assert!(out.status.success(), "{}", text(&out));
     let licensed = page(b.path(), "licensed.html");
     assert_eq!(licensed.matches("<h1").count(), 1, "{licensed}");
-    assert!(licensed.contains("<h1 id=\"licensed\">Licensed</h1>"), "{licensed}");
+    assert!(
+        licensed.contains("<h1 id=\"licensed\">Licensed</h1>"),
+        "{licensed}"
+    );
     assert!(licensed.contains("SPDX-License-Identifier: CC-BY-4.0 -->\n<p>Text.</p>"));
     let translated = page(b.path(), "translated.html");
     assert_eq!(translated.matches("<h1").count(), 1, "{translated}");
