@@ -877,7 +877,10 @@ fn a_first_heading_after_html_comments_is_the_pages_only_h1() {
     assert!(out.status.success(), "{}", text(&out));
     let licensed = page(b.path(), "licensed.html");
     assert_eq!(licensed.matches("<h1").count(), 1, "{licensed}");
-    assert!(licensed.contains("<h1 id=\"licensed\">Licensed</h1>"), "{licensed}");
+    assert!(
+        licensed.contains("<h1 id=\"licensed\">Licensed</h1>"),
+        "{licensed}"
+    );
     assert!(licensed.contains("SPDX-License-Identifier: CC-BY-4.0 -->\n<p>Text.</p>"));
     let translated = page(b.path(), "translated.html");
     assert_eq!(translated.matches("<h1").count(), 1, "{translated}");
@@ -913,4 +916,54 @@ fn a_code_blocks_further_words_are_classes_of_its_code() {
         "{html}"
     );
     assert!(!html.contains("onmouseover"), "{html}");
+}
+
+/// Links real books hold that a browser follows: `#` and `#top` (the top of any page), an
+/// anchor written `<a name="…">`, ids in single quotes or none. None is a broken anchor.
+#[test]
+fn anchors_a_browser_finds_are_not_broken() {
+    let b = book(
+        "[book]\ntitle = \"Anchors\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n"),
+            (
+                "src/a.md",
+                "# A\n\n[up](#) [top](#top) [b's top](b.md#top) [legacy](b.md#legacy) [single](b.md#single) [bare](b.md#bare)\n",
+            ),
+            (
+                "src/b.md",
+                "# B\n\n<a name=\"legacy\"></a>\n\n<p id='single'>Single.</p>\n\n<div id=bare>Bare.</div>\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build", "--deny-warnings"], b.path());
+    assert!(out.status.success(), "{}", said(b.path(), &out));
+}
+
+/// The help of a broken anchor lists the page's own anchors, not the theme's (`#main`, `#toc`
+/// are on every page), and first the one that differs only in case.
+#[test]
+fn a_broken_anchors_help_offers_the_pages_anchors_and_first_one_in_another_case() {
+    let b = book(
+        "[book]\ntitle = \"Anchors\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n"),
+            (
+                "src/a.md",
+                "# A\n\n[sql](b.md#SQL客户端) [gone](b.md#gone)\n",
+            ),
+            ("src/b.md", "# B\n\n## SQL客户端\n\n## Other\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(!out.status.success());
+    let said = said(b.path(), &out);
+    assert!(
+        said.contains("src/a.md:3:1: broken anchor: `b.md#SQL客户端` has no `#SQL客户端`\n  help: did you mean `#sql客户端`? anchors are case-sensitive; anchors on that page: #b, #other, #sql客户端\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains("broken anchor: `b.md#gone` has no `#gone`\n  help: anchors on that page: #b, #other, #sql客户端\n"),
+        "{said}"
+    );
 }

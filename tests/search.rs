@@ -318,7 +318,9 @@ fn comments_and_the_hidden_lines_button_are_not_indexed() {
     let (words, _) = index(c.path());
     assert!(words.iter().any(|w| w == "zebracod"), "{words:?}");
     assert!(
-        !words.iter().any(|w| w.starts_with("zebracomment") || w == "pointer"),
+        !words
+            .iter()
+            .any(|w| w.starts_with("zebracomment") || w == "pointer"),
         "{words:?}"
     );
     let docs = std::fs::read_to_string(c.path().join("site/search/d/0.json")).unwrap();

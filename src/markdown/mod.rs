@@ -865,7 +865,10 @@ mod code_class_tests {
         assert_eq!(code_class("", ""), "");
         // Attributes coursebook reads, and words that could end the attribute, are no classes.
         assert_eq!(
-            code_class("python,hidelines=!!!,x\"onclick=alert(1),<b>,panics", "python"),
+            code_class(
+                "python,hidelines=!!!,x\"onclick=alert(1),<b>,panics",
+                "python"
+            ),
             " class=\"language-python panics\""
         );
     }
@@ -930,7 +933,11 @@ mod leading_title_tests {
         ] {
             for own_heading in [true, false] {
                 let out = render_titled(md, own_heading);
-                assert!(out.html.contains("<h1 id=\"title\">Title</h1>"), "{}", out.html);
+                assert!(
+                    out.html.contains("<h1 id=\"title\">Title</h1>"),
+                    "{}",
+                    out.html
+                );
                 assert!(out.title_html.is_none() && out.title_id.is_none());
             }
         }

@@ -1435,7 +1435,12 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("rc.html", "", "参照カウント".to_string(), "参照カウント".to_string()),
+                (
+                    "rc.html",
+                    "",
+                    "参照カウント".to_string(),
+                    "参照カウント".to_string()
+                ),
                 (
                     "rc.html#rc",
                     "Rc<T>",
@@ -1452,7 +1457,8 @@ mod tests {
             false
         });
         assert!(
-            runs.iter().all(|r| !r.contains("Reference") && !r.contains("lost")),
+            runs.iter()
+                .all(|r| !r.contains("Reference") && !r.contains("lost")),
             "{runs:?}"
         );
         // A comment's end found once however many come before a heading.

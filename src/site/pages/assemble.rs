@@ -1,7 +1,9 @@
 //! Every page through its template (in parallel, each written to the staging folder at once),
-//! the generated pages, and the check that needs every page: links into another page's anchors.
+//! the generated pages, and then the check that needs every page (`anchors`): links into
+//! another page's anchors.
 
 use super::Ctx;
+use super::anchors::{check_anchors, collect_ids};
 use super::markdown::Rendered;
 use super::print;
 use super::views::{Shared, book_view, glossary_letters, used_in, version};
@@ -230,15 +232,16 @@ pub fn assemble(
         other_pages,
     );
     let mut kept: HashMap<u64, Assembled> = HashMap::new();
-    let mut ids: HashMap<String, Arc<HashSet<String>>> = HashMap::new();
+    let mut ids: HashMap<String, (usize, Arc<HashSet<String>>)> = HashMap::new();
     let mut first_template_error = true;
-    for (url, key, result) in results {
+    // In the order of `course.pages`, as `rendered` is.
+    for (i, (url, key, result)) in results.into_iter().enumerate() {
         match result {
             Ok(page) => {
                 if previous.is_some() {
                     kept.insert(key, page.clone());
                 }
-                ids.insert(url.clone(), page.ids);
+                ids.insert(url.clone(), (i, page.ids));
                 if !page.written {
                     site.share(url, page.bytes, page.hash);
                 }
@@ -401,89 +404,4 @@ pub(super) fn render_uncached<'a>(
             .render(&view(), root)
             .map(|html| Assembled::new(html, previous.is_some(), false))
     })
-}
-
-/// Every `id="…"` in a page, for checking `#anchor` links.
-pub(super) fn collect_ids(html: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut rest = html;
-    // memchr's vector search: str::find's two-way searcher was 1 % of a build (every page).
-    let finder = memchr::memmem::Finder::new(b" id=\"");
-    while let Some(i) = finder.find(rest.as_bytes()) {
-        rest = &rest[i + 5..];
-        if let Some(end) = memchr::memchr(b'"', rest.as_bytes()) {
-            ids.insert(rest[..end].replace("&amp;", "&"));
-            rest = &rest[end..];
-        }
-    }
-    ids
-}
-
-pub(super) fn check_anchors(
-    rendered: &[Rendered],
-    ids: &HashMap<String, Arc<HashSet<String>>>,
-    diags: &mut Diagnostics,
-) {
-    // The anchors a page offers, listed once per page: listed (and sorted) again for every
-    // broken link, 100,000 links to a page of 50,000 headings never finished.
-    let mut offered: HashMap<&str, String> = HashMap::new();
-    for out in rendered.iter().map(|r| &r.out) {
-        for link in &out.links {
-            let Some(page_ids) = ids.get(&link.page) else {
-                continue;
-            };
-            if !page_ids.contains(&link.fragment) {
-                let help = offered.entry(link.page.as_str()).or_insert_with(|| {
-                    let mut near: Vec<&String> = page_ids
-                        .iter()
-                        // Not the search box's list: the page's frame, not its text.
-                        .filter(|id| {
-                            !id.starts_with("tip-")
-                                && !id.starts_with("fnref")
-                                && id.as_str() != "search-results"
-                        })
-                        .collect();
-                    near.sort();
-                    if near.is_empty() {
-                        "that page has no anchors".to_string()
-                    } else {
-                        // Each id clipped: the help goes with every broken link, and 12 ids of
-                        // 50 KB headings times 1,000 `[l](#m)` (a 600 KB lesson) were 500 MB of
-                        // messages and 1 GB of memory.
-                        let list: Vec<String> = near
-                            .iter()
-                            .take(12)
-                            .map(|s| format!("#{}", crate::diag::clip(s, 60)))
-                            .collect();
-                        format!("anchors on that page: {}", list.join(", "))
-                    }
-                });
-                let message = format!(
-                    "broken anchor: `{}` has no `#{}`",
-                    link.written, link.fragment
-                );
-                let d = if link.lenient {
-                    Diagnostic::warning(&link.source, link.pos, message)
-                } else {
-                    Diagnostic::error(&link.source, link.pos, message)
-                };
-                diags.push(d.with_help(help.clone()));
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_id_of_a_page_is_an_anchor() {
-        let ids = collect_ids(
-            "<main id=\"main\"><h2 id=\"a&amp;b\">x</h2><p data-id=\"no\" id=\"p\"></p></main>",
-        );
-        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        ids.sort_unstable();
-        assert_eq!(ids, ["a&b", "main", "p"]);
-    }
 }

@@ -2,12 +2,13 @@
 //!
 //! - `markdown` — every page's Markdown to HTML (with its quiz and key terms), cached by key;
 //! - `views` — the typed views the page templates see;
-//! - `assemble` — pages through their templates into the staging folder, generated pages, the
-//!   anchor check across pages;
+//! - `assemble` — pages through their templates into the staging folder, generated pages;
+//! - `anchors` — the anchor check across pages (each page's anchors as a browser finds them);
 //! - `print` — the whole course on one page (`print.html`), ids and links made to fit
 //!   (`rebase`: rewriting the attributes of a page's HTML, also for 404.html);
 //! - `files` — the site's other files (theme, wasm, assets, sitemap).
 
+mod anchors;
 mod assemble;
 mod files;
 mod markdown;
