@@ -896,7 +896,8 @@ fn split_sections<'a>(
             let id_end = after[id_start..]
                 .find('"')
                 .map_or(id_start, |e| id_start + e);
-            let id = &after[id_start..id_end];
+            // The id as the page means it: `#a"b`, not `#a&quot;b`, which led nowhere.
+            let id = text_of(&after[id_start..id_end]);
             let heading = text_of(&after[tag_end.min(close)..close]);
             docs.push(std::mem::replace(
                 &mut doc,
@@ -1311,7 +1312,7 @@ mod tests {
             "Models",
             [
                 "<p>Intro &amp; more</p>\n<h2 id=\"fit\">Fitting <em>lines</em></h2>\n<p>Least squares.</p><h3>No id</h3><p>x</p>",
-                "<form><h2 id=\"quiz\">Check yourself</h2><p>Pick one</p></form>",
+                "<form><h2 id=\"quiz\">Check yourself</h2><p>Pick one</p></form><h2 id=\"a&quot;b&amp;c\">Q</h2>",
             ],
             &mut docs,
         );
@@ -1332,6 +1333,8 @@ mod tests {
                     "Least squares. No id x".to_string()
                 ),
                 ("a/b.html#quiz", "Check yourself", "Pick one".to_string()),
+                // The id as the page means it, not as its HTML escapes it.
+                ("a/b.html#a\"b&c", "Q", String::new()),
             ]
         );
         assert!(docs[0].with_title && !docs[1].with_title);
