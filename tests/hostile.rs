@@ -2735,7 +2735,10 @@ fn a_big_file_included_line_by_line_is_read_once() {
         "filler line of text\n".repeat(75_000)
     );
     for spec in [":2:2", ":a"] {
-        let lesson = format!("# B\n\n{}", format!("{{{{#include big.txt{spec}}}}}\n").repeat(10_000));
+        let lesson = format!(
+            "# B\n\n{}",
+            format!("{{{{#include big.txt{spec}}}}}\n").repeat(10_000)
+        );
         let c = course(&[
             ("book.toml", BOOK),
             ("content/b.md", lesson.as_str()),

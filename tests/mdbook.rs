@@ -641,9 +641,18 @@ fn a_books_own_glossary_page_is_kept_when_there_is_no_glossary_file() {
     let b = book(
         "[book]\ntitle = \"Gloss\"\n",
         &[
-            ("src/SUMMARY.md", "- [Intro](intro.md)\n- [Glossary](glossary.md)\n"),
-            ("src/intro.md", "# Intro\n\nSee the [glossary](glossary.md#crate).\n"),
-            ("src/glossary.md", "# Glossary\n\n## Crate\n\nA unit of compilation.\n"),
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Glossary](glossary.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee the [glossary](glossary.md#crate).\n",
+            ),
+            (
+                "src/glossary.md",
+                "# Glossary\n\n## Crate\n\nA unit of compilation.\n",
+            ),
         ],
     );
     let out = coursebook(&["build"], b.path());

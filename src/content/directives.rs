@@ -1001,7 +1001,13 @@ mod tests {
         // As `lines()` then `join`: a last newline is no further line, an empty line is one.
         for text in ["", "\n", "a\n", "a\n\n", "a\n\nb", "a\nb\n"] {
             let source = Source::new(text.to_string());
-            for (a, b) in [(0, None), (0, Some(1)), (1, None), (1, Some(2)), (2, Some(9))] {
+            for (a, b) in [
+                (0, None),
+                (0, Some(1)),
+                (1, None),
+                (1, Some(2)),
+                (2, Some(9)),
+            ] {
                 let mdbook = text.lines().skip(a);
                 let mdbook: Vec<&str> = match b {
                     Some(b) => mdbook.take(b - a).collect(),

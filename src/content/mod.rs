@@ -286,9 +286,9 @@ pub fn load(
     let quizzes: std::collections::HashSet<&PathBuf> =
         markdown.iter().flat_map(|s| &s.quizzes).collect();
     if !quizzes.is_empty() {
-        course.assets.retain(|a| {
-            std::fs::canonicalize(&a.source).map_or(true, |p| !quizzes.contains(&p))
-        });
+        course
+            .assets
+            .retain(|a| std::fs::canonicalize(&a.source).map_or(true, |p| !quizzes.contains(&p)));
     }
     let summary_path = src.join("SUMMARY.md");
     if summary_path.is_dir() {

@@ -290,9 +290,21 @@ fn read_one(
         match expanded {
             Some(e) => {
                 let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
-                (Arc::from(e.text.as_str()), e.diags, e.files, e.quizzes, origins)
+                (
+                    Arc::from(e.text.as_str()),
+                    e.diags,
+                    e.files,
+                    e.quizzes,
+                    origins,
+                )
             }
-            None => (Arc::from(split.body), Vec::new(), Vec::new(), Vec::new(), None),
+            None => (
+                Arc::from(split.body),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
         };
     directive_diags.extend(key_problems);
     let included = !includes.is_empty();

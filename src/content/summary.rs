@@ -405,7 +405,9 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!((diags[0].line, diags[0].col), (2, 29));
         assert!(
-            diags[0].message.contains("`(cancellation safety)` after the link is not shown"),
+            diags[0]
+                .message
+                .contains("`(cancellation safety)` after the link is not shown"),
             "{}",
             diags[0].message
         );
