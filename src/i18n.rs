@@ -338,9 +338,7 @@ fn read_own(
     let starts = key_starts(text);
     let line_of = |dotted: &str| {
         let key = dotted.rsplit('.').next().unwrap_or(dotted);
-        starts
-            .get(key)
-            .map_or(Pos::new(1, 1), |&at| lines.pos(at))
+        starts.get(key).map_or(Pos::new(1, 1), |&at| lines.pos(at))
     };
     let mut odd = Vec::new();
     let mut found = sections_of(&table, &mut |key, why| odd.push((key, why.to_string())));

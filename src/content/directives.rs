@@ -10,7 +10,9 @@
 use crate::confine::Jail;
 use crate::diag::{Diagnostic, Origins, Pos};
 use crate::markdown::fences::Fences;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Includes nest at most this deep (mdBook's limit).
 const MAX_DEPTH: usize = 10;
@@ -77,6 +79,8 @@ pub fn expand(
         stack: vec![file.to_path_buf()],
         budget_exceeded: false,
         includes: 0,
+        sources: HashMap::new(),
+        cached: 0,
     };
     let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut text_out = String::with_capacity(text.len());
@@ -103,6 +107,71 @@ struct Expander<'j> {
     budget_exceeded: bool,
     /// Includes expanded so far, at any depth.
     includes: usize,
+    /// The files included so far, by canonical path, each read, decoded and indexed once: a
+    /// 1.5 MB file included 10,000 times by `:1:1` was read and scanned whole each time (19 s).
+    sources: HashMap<PathBuf, Rc<Source>>,
+    /// Bytes held in `sources`: past [`MAX_CACHED`], a file is read again for each include.
+    cached: usize,
+}
+
+/// Bytes of included files kept for the rest of a page's expansion, at most.
+const MAX_CACHED: usize = 64 << 20;
+
+/// An included file's text, with where its lines start and its anchors, so a range or an anchor
+/// costs what it takes, not the file.
+struct Source {
+    text: String,
+    /// Where each line starts in `text` (a last line without a newline included).
+    starts: Vec<usize>,
+    /// Each `ANCHOR: name`'s first line.
+    anchors: HashMap<String, usize>,
+}
+
+impl Source {
+    fn new(text: String) -> Source {
+        let mut starts = vec![0];
+        starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|i| i + 1)
+                .filter(|&i| i < text.len()),
+        );
+        if text.is_empty() {
+            starts.clear();
+        }
+        let mut anchors = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            if let Some(name) = anchor_mark(line, "ANCHOR:") {
+                anchors.entry(name.to_string()).or_insert(n);
+            }
+        }
+        Source {
+            text,
+            starts,
+            anchors,
+        }
+    }
+
+    /// Lines `start..end` (0-based, `None`: to the end), joined by newlines: as
+    /// `lines().skip(start).take(end - start)`.
+    fn lines(&self, start: usize, end: Option<usize>) -> &str {
+        let count = self.starts.len();
+        let end = end.map_or(count, |e| e.min(count));
+        if start >= end {
+            return "";
+        }
+        let from = self.starts[start];
+        let to = self.starts.get(end).map_or(self.text.len(), |&s| s);
+        self.text[from..to]
+            .strip_suffix('\n')
+            .unwrap_or(&self.text[from..to])
+    }
+
+    /// [`take_anchor`], read from the anchor's line on.
+    fn anchor(&self, anchor: &str) -> Option<(usize, String)> {
+        let first = *self.anchors.get(anchor)?;
+        let rest = self.lines(first, None);
+        take_anchor(rest, anchor).map(|taken| (first + 1, taken))
+    }
 }
 
 /// A directive found in the text.
@@ -188,7 +257,7 @@ impl Expander<'_> {
                     // container's marks (`> `, the item's indentation), or the fence ends the
                     // container and the quiz is cut in two (mdbook-quiz's placeholder is one
                     // line of HTML, so a book may well quote its quiz).
-                    let container = container_prefix(out.rsplit('\n').next().unwrap_or(""));
+                    let container = container_prefix(line_before(out));
                     match self.quiz(found.args, base, shown, at, page_line) {
                         Some(block) => {
                             if !fits_prefixed(out, &block, &container) {
@@ -206,7 +275,7 @@ impl Expander<'_> {
                 {
                     // Included lines carry the indentation of the directive's own line (an
                     // include inside a list item stays in it).
-                    let prefix = out.rsplit('\n').next().unwrap_or("").to_string();
+                    let prefix = line_before(out).to_string();
                     if !self.count_include(shown, at) {
                         return;
                     }
@@ -481,21 +550,36 @@ impl Expander<'_> {
                 format!("`{path_part}` includes itself: {}", chain.join(" → ")),
             );
         }
-        let mut bytes = match self.jail.read_published(&target) {
-            Ok(b) => b,
-            Err(denied) => {
-                return error(self, format!("cannot include `{path_part}`: {denied}"));
+        let source = match self.sources.get(&canonical) {
+            // The same file as a previous include: the jail's checks depend only on where it
+            // is, and it passed them.
+            Some(source) => Rc::clone(source),
+            None => {
+                let mut bytes = match self.jail.read_published(&target) {
+                    Ok(b) => b,
+                    Err(denied) => {
+                        return error(self, format!("cannot include `{path_part}`: {denied}"));
+                    }
+                };
+                // An included file with CR-only line endings counts its lines as a lesson
+                // does, and its byte-order mark is dropped as a lesson's is: kept, it made the
+                // file's first line text (`\u{feff}## Heading` is a paragraph, not a heading)
+                // without a word.
+                if bytes.starts_with(b"\xef\xbb\xbf") {
+                    bytes.drain(..3);
+                }
+                super::lone_cr_to_lf(&mut bytes);
+                let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+                let source = Rc::new(Source::new(text));
+                if self.cached + source.text.len() <= MAX_CACHED {
+                    self.cached += source.text.len();
+                    self.sources.insert(canonical.clone(), Rc::clone(&source));
+                }
+                source
             }
         };
         self.out.files.push(canonical.clone());
-        // An included file with CR-only line endings counts its lines as a lesson does, and
-        // its byte-order mark is dropped as a lesson's is: kept, it made the file's first line
-        // text (`\u{feff}## Heading` is a paragraph, not a heading) without a word.
-        if bytes.starts_with(b"\xef\xbb\xbf") {
-            bytes.drain(..3);
-        }
-        super::lone_cr_to_lf(&mut bytes);
-        let content = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let content = &source.text;
         let inner_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
         // Lines of the file before the first line taken (rustdoc_include's hidden lines and
         // anchors' marks inside the range are not told apart: close enough for a message).
@@ -507,7 +591,7 @@ impl Expander<'_> {
                 for from in [inner.page_line, inner.page_line + 1] {
                     origins.push(from, &inner_shown, 1, inner.shift, inner.note.clone());
                 }
-                let mut body = content;
+                let mut body = content.clone();
                 if !body.ends_with('\n') {
                     body.push('\n');
                 }
@@ -522,21 +606,20 @@ impl Expander<'_> {
             _ => match parse_range(range) {
                 Range::Lines(start, end) => {
                     if name == "rustdoc_include" {
-                        rustdoc_lines(&content, start, end)
+                        rustdoc_lines(content, start, end)
                     } else {
                         skipped = start;
-                        take_lines(&content, start, end)
+                        source.lines(start, end).to_string()
                     }
                 }
                 Range::Anchor(anchor) => {
                     let got = if name == "rustdoc_include" {
-                        rustdoc_anchor(&content, anchor)
+                        rustdoc_anchor(content, anchor)
                     } else {
-                        skipped = content
-                            .lines()
-                            .position(|l| anchor_mark(l, "ANCHOR:") == Some(anchor))
-                            .map_or(0, |i| i + 1);
-                        take_anchor(&content, anchor)
+                        source.anchor(anchor).map(|(first, taken)| {
+                            skipped = first;
+                            taken
+                        })
                     };
                     match got {
                         Some(t) => t,
@@ -570,6 +653,23 @@ fn fits_prefixed(out: &str, text: &str, prefix: &str) -> bool {
         .saturating_mul(text.matches('\n').count())
         .saturating_add(text.len());
     out.len().saturating_add(grows) <= MAX_BYTES
+}
+
+/// Longer than this, the text before a directive on its line is not the indentation or the
+/// container marks an included block must repeat on each line: it is not repeated.
+const MAX_PREFIX: usize = 256;
+
+/// The text before a directive on its line in `out` (what the page holds so far), or "" when
+/// that is longer than [`MAX_PREFIX`]: looked for only that far back. Each include copied the
+/// whole line before it, and read back to its start: 8 MB lines of includes took 24 s.
+fn line_before(out: &str) -> &str {
+    let from = out.len().saturating_sub(MAX_PREFIX + 1);
+    match memchr::memrchr(b'\n', &out.as_bytes()[from..]) {
+        // Just after a newline: a character boundary.
+        Some(i) => &out[from + i + 1..],
+        None if from == 0 => out,
+        None => "",
+    }
 }
 
 /// `text` pushed onto `out`, each line after its first with `prefix` (the directive's line up
@@ -688,7 +788,9 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
         let brace = match next_brace {
             Some(b) if b >= args_start => b,
             _ => {
-                let b = text[args_start..].find('}').map_or(text.len(), |n| args_start + n);
+                let b = text[args_start..]
+                    .find('}')
+                    .map_or(text.len(), |n| args_start + n);
                 next_brace = Some(b);
                 b
             }
@@ -781,17 +883,6 @@ fn parse_range(spec: Option<&str>) -> Range<'_> {
         (Some(s), None) => Range::Lines(s, Some(s + 1)),
         (None, Some(Ok(e))) => Range::Lines(0, Some(e)),
         (None, _) => Range::Lines(0, None),
-    }
-}
-
-fn take_lines(s: &str, start: usize, end: Option<usize>) -> String {
-    let lines = s.lines().skip(start);
-    match end {
-        Some(e) => lines
-            .take(e.saturating_sub(start))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        None => lines.collect::<Vec<_>>().join("\n"),
     }
 }
 
@@ -894,8 +985,9 @@ mod tests {
     #[test]
     fn line_ranges_as_mdbook_takes_them() {
         let s = "Lorem\nipsum\ndolor\nsit\namet";
+        let source = Source::new(s.to_string());
         let lines = |spec: &str| match parse_range(Some(spec)) {
-            Range::Lines(a, b) => take_lines(s, a, b),
+            Range::Lines(a, b) => source.lines(a, b).to_string(),
             Range::Anchor(a) => format!("anchor {a}"),
         };
         assert_eq!(lines("2:3"), "ipsum\ndolor");
@@ -906,6 +998,24 @@ mod tests {
         assert_eq!(lines("5:4"), "");
         assert_eq!(lines(":100"), s);
         assert_eq!(lines("part"), "anchor part");
+        // As `lines()` then `join`: a last newline is no further line, an empty line is one.
+        for text in ["", "\n", "a\n", "a\n\n", "a\n\nb", "a\nb\n"] {
+            let source = Source::new(text.to_string());
+            for (a, b) in [
+                (0, None),
+                (0, Some(1)),
+                (1, None),
+                (1, Some(2)),
+                (2, Some(9)),
+            ] {
+                let mdbook = text.lines().skip(a);
+                let mdbook: Vec<&str> = match b {
+                    Some(b) => mdbook.take(b - a).collect(),
+                    None => mdbook.collect(),
+                };
+                assert_eq!(source.lines(a, b), mdbook.join("\n"), "{text:?} {a} {b:?}");
+            }
+        }
         assert_eq!(
             rustdoc_lines(s, 1, Some(2)),
             "# Lorem\nipsum\n# dolor\n# sit\n# amet"
@@ -918,6 +1028,10 @@ mod tests {
         assert_eq!(take_anchor(s, "part").as_deref(), Some("c"));
         assert_eq!(take_anchor(s, "all").as_deref(), Some("b\nc\nd"));
         assert_eq!(take_anchor(s, "none"), None);
+        let source = Source::new(s.to_string());
+        assert_eq!(source.anchor("part"), Some((4, "c".to_string())));
+        assert_eq!(source.anchor("all"), Some((2, "b\nc\nd".to_string())));
+        assert_eq!(source.anchor("none"), None);
         assert_eq!(
             rustdoc_anchor(s, "part").as_deref(),
             Some("# a\n# b\nc\n# d\n# e")

@@ -331,7 +331,9 @@ answer.stdout = "hi"
             let toml = format!(
                 "[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"P\"\nprompt.distractors = [\"d0\", \"d1\", \"d2\"]\nprompt.answerIndex = {index}\nanswer.answer = [\"a0\", \"a1\"]\n"
             );
-            let block = to_quiz_block(&toml, "q").map(|(b, _)| b).unwrap_or_default();
+            let block = to_quiz_block(&toml, "q")
+                .map(|(b, _)| b)
+                .unwrap_or_default();
             let json = block
                 .strip_prefix(&format!("{FENCE}\n"))
                 .and_then(|b| b.strip_suffix("\n```\n"))
