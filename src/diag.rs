@@ -381,9 +381,15 @@ pub const SHOWN_WARNINGS_PER_KIND: usize = 10;
 #[derive(Debug)]
 pub enum Shown {
     One(Diagnostic),
-    More { more: usize, like: Diagnostic },
+    More {
+        more: usize,
+        like: Diagnostic,
+    },
     /// Warnings like `like` past the first [`SHOWN_WARNINGS_PER_KIND`] of the course.
-    Elsewhere { more: usize, like: Diagnostic },
+    Elsewhere {
+        more: usize,
+        like: Diagnostic,
+    },
 }
 
 impl Shown {

@@ -40,7 +40,7 @@ pub fn run(dir: &Path, quiet: bool) -> bool {
             // yet that the path could be relative to.
             let path = dir.join(rel);
             let path = path.strip_prefix(".").unwrap_or(&path);
-            let message = if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+            let message = if fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
                 "is a symbolic link; init writes nothing through links or over existing files"
             } else {
                 "already exists; init writes nothing over existing files"
