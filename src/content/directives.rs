@@ -530,7 +530,12 @@ impl Expander<'_> {
                 format!("`{path_part}`: includes nest more than {MAX_DEPTH} deep"),
             );
         }
-        let canonical = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+        // Through the jail, which looks at nothing outside the course (a path out is refused
+        // when it is read, below).
+        let canonical = self
+            .jail
+            .resolve(&target)
+            .unwrap_or_else(|_| target.clone());
         if self
             .stack
             .iter()
@@ -623,8 +628,18 @@ impl Expander<'_> {
                     };
                     match got {
                         Some(t) => t,
+                        // mdBook includes nothing there and builds: a book with a stale
+                        // anchor builds unchanged, said at the line (Comprehensive Rust has two).
                         None => {
-                            return error(self, format!("`{path_part}` has no `ANCHOR: {anchor}`"));
+                            self.out.diags.push(
+                                Diagnostic::warning(
+                                    shown,
+                                    at,
+                                    format!("`{path_part}` has no `ANCHOR: {anchor}`; nothing is included"),
+                                )
+                                .with_help("mark the lines with `// ANCHOR: name` and `// ANCHOR_END: name`, or name an anchor the file has"),
+                            );
+                            return Some(String::new());
                         }
                     }
                 }

@@ -470,25 +470,19 @@ fn search_cut(index: &search::Index, course: &Course, config: &Config, diags: &m
         search::PAGE_WORDS / 1000
     );
     let help = "split it into several pages";
-    for &i in &index.cut {
-        let page = &course.pages[i];
-        let file = page
-            .source
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&page.url));
-        diags.push(Diagnostic::warning(file, Pos::FILE, said.clone()).with_help(help));
-    }
-    let said = format!(
+    let sections = format!(
         "search finds a page's first {} sections by their headings; the rest of this one is found as part of its last",
         search::PAGE_SECTIONS
     );
-    for &i in &index.sections_cut {
-        let page = &course.pages[i];
-        let file = page
-            .source
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&page.url));
-        diags.push(Diagnostic::warning(file, Pos::FILE, said.clone()).with_help(help));
+    for (pages, message) in [(&index.cut, &said), (&index.sections_cut, &sections)] {
+        for &i in pages {
+            let page = &course.pages[i];
+            let file = page
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&page.url));
+            diags.push(Diagnostic::warning(file, Pos::FILE, message.clone()).with_help(help));
+        }
     }
     if index.glossary_cut {
         let file = crate::diag::rel(&config.root, &config.src.join(&config.glossary));
