@@ -197,29 +197,25 @@ impl Jail {
     }
 }
 
-/// `path` made absolute from the working folder, its `.` and `..` left as they are (a `..`
-/// after a link goes up from where the link leads).
+/// `path` made absolute from the working folder without looking at the disk (its `..` kept: a
+/// `..` after a link goes up from where the link leads).
 fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    }
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// `path` with `.` and `..` taken away as text, never looking at the disk: how a refused path
-/// is shown.
-fn lexical(path: &Path) -> PathBuf {
+/// `path` with `.` and `a/..` taken away as text, never looking at the disk (a `..` at the
+/// root is the root; a leading one of a relative path is kept): how a path is shown.
+pub fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
     let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
+    for part in path.components() {
+        match (part, out.components().next_back()) {
+            (Component::CurDir, _) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
                 out.pop();
             }
-            other => out.push(other),
+            (Component::ParentDir, Some(Component::RootDir | Component::Prefix(_))) => {}
+            (other, _) => out.push(other),
         }
     }
     out

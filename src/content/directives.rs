@@ -447,7 +447,9 @@ impl Expander<'_> {
             Ok((block, lines)) => {
                 // The block's lines are not the TOML's: a problem in a question is reported at
                 // the line of its `[[questions]]` in the TOML file, the rest at the directive.
-                let toml_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
+                let toml_shown = crate::confine::lexical(
+                    &shown.parent().unwrap_or(Path::new("")).join(path_part),
+                );
                 let note = format!(
                     "in the quiz converted from `{{{{#quiz}}}}` at {}:{}",
                     shown.display().to_string().replace('\\', "/"),
@@ -472,7 +474,9 @@ impl Expander<'_> {
                 let help = "mdbook-quiz's format: [[questions]] with type = \"MultipleChoice\", \"ShortAnswer\" or \"Tracing\"";
                 let d = match pos {
                     Some(pos) => Diagnostic::error(
-                        lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part)),
+                        crate::confine::lexical(
+                            &shown.parent().unwrap_or(Path::new("")).join(path_part),
+                        ),
                         pos,
                         format!("the quiz cannot be read: {why}"),
                     )
@@ -585,7 +589,8 @@ impl Expander<'_> {
         };
         self.out.files.push(canonical.clone());
         let content = &source.text;
-        let inner_shown = lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
+        let inner_shown =
+            crate::confine::lexical(&shown.parent().unwrap_or(Path::new("")).join(path_part));
         // Lines of the file before the first line taken (rustdoc_include's hidden lines and
         // anchors' marks inside the range are not told apart: close enough for a message).
         let mut skipped = 0;
@@ -720,25 +725,6 @@ fn container_prefix(line: &str) -> String {
                 i += n;
             }
             _ => return String::new(),
-        }
-    }
-    out
-}
-
-/// `path` with `a/..` pairs taken out, for messages (`content/sub/../x.md` is
-/// `content/x.md`); the file itself was found through the jail.
-fn lexical(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
         }
     }
     out

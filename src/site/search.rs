@@ -252,18 +252,16 @@ pub fn build(
         .zip(&parts)
         .map(|(&i, part)| (pages_html[i].0, Arc::clone(part)))
         .collect();
-    let cut = pages
-        .iter()
-        .zip(&parts)
-        .filter(|(_, part)| part.cut)
-        .map(|(&i, _)| i)
-        .collect();
-    let sections_cut = pages
-        .iter()
-        .zip(&parts)
-        .filter(|(_, part)| part.sections_cut)
-        .map(|(&i, _)| i)
-        .collect();
+    // The pages (indices in `course.pages`) whose count was cut short one way or the other.
+    let cut_by = |was_cut: fn(&Counted) -> bool| -> Vec<usize> {
+        pages
+            .iter()
+            .zip(&parts)
+            .filter(|(_, part)| was_cut(part))
+            .map(|(&i, _)| i)
+            .collect()
+    };
+    let (cut, sections_cut) = (cut_by(|c| c.cut), cut_by(|c| c.sections_cut));
     let mut glossary_cut = false;
     if let Some(g) = glossary {
         let sections = g
