@@ -94,7 +94,8 @@ after = ["links"]
     // No title: the book's folder names it; without `src`, mdBook's `src/` is read.
     assert!(page(b.path(), "one.html").contains("<h1 id=\"one\">One</h1>"));
 
-    // A typo of a key is still an error, with the key it resembles.
+    // A typo of a key is a warning with the key it resembles (mdBook 0.4 ignored it), and an
+    // error with `--deny-warnings` (as in mdBook 0.5).
     let b = book(
         "[book]\ntitle = \"T\"\n\n[output.html]\ngit-repository-ulr = \"x\"\n",
         &[
@@ -103,9 +104,16 @@ after = ["links"]
         ],
     );
     let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out).contains("warning: book.toml:5:1: unknown key `git-repository-ulr` in [output.html] is ignored; did you mean `git-repository-url`?"),
+        "{}",
+        text(&out)
+    );
+    let out = coursebook(&["build", "--deny-warnings"], b.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out).contains("error: book.toml:5:1: unknown key `git-repository-ulr` in [output.html]; did you mean `git-repository-url`?"),
+        text(&out).contains("book.toml:5:1: unknown key `git-repository-ulr`"),
         "{}",
         text(&out)
     );
@@ -966,5 +974,45 @@ fn a_broken_anchors_help_offers_the_pages_anchors_and_first_one_in_another_case(
     assert!(
         said.contains("broken anchor: `b.md#gone` has no `#gone`\n  help: anchors on that page: #b, #other, #sql客户端"),
         "{said}"
+    );
+}
+
+/// mdBook 0.4 ignored unknown keys, so books carry them (`author =` in rust-lang-ja/book-ja):
+/// in a book ordered by SUMMARY.md a typo is a warning that still says what was meant, and the
+/// book builds; a coursebook course (no SUMMARY.md) keeps the error, and `--deny-warnings`
+/// fails the book as mdBook 0.5 does.
+#[test]
+fn a_books_misspelled_keys_are_warnings_and_a_courses_errors() {
+    let toml = "[book]\ntitle = \"Typo\"\nauthor = \"Someone\"\n\n[pdf]\n";
+    let b = book(
+        toml,
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            ("src/intro.md", "# Intro\n\nHello.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let told = said(b.path(), &out);
+    assert!(
+        told.contains("warning: book.toml:3:1: unknown key `author` in [book] is ignored; did you mean `authors`?"),
+        "{told}"
+    );
+    assert!(told.contains("mdBook 0.5 refuses them"), "{told}");
+    assert!(
+        told.contains("warning: book.toml:5:2: unknown table `pdf` is ignored"),
+        "{told}"
+    );
+    assert!(page(b.path(), "intro.html").contains("Hello."));
+    let out = coursebook(&["build", "--deny-warnings"], b.path());
+    assert!(!out.status.success(), "{}", text(&out));
+
+    let c = book(toml, &[("content/index.md", "---\ntitle: Home\n---\nHello.\n")]);
+    let out = coursebook(&["build"], c.path());
+    assert!(!out.status.success(), "{}", text(&out));
+    let told = said(c.path(), &out);
+    assert!(
+        told.contains("error: book.toml:3:1: unknown key `author` in [book]; did you mean `authors`?"),
+        "{told}"
     );
 }

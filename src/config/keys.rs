@@ -204,20 +204,35 @@ const PREPROCESSORS: &[&str] = &["links", "index", "quiz"];
 
 /// Check a parsed book.toml against mdBook's keys: warnings for what is not done, errors for
 /// typos. Unknown keys that are not typos are warnings (a newer mdBook may have them).
-pub fn check(root: &DeTable<'_>, text: &str, diags: &mut Diagnostics) {
+///
+/// `lenient` (an mdBook book, ordered by its SUMMARY.md): typos and unknown tables are warnings
+/// too. mdBook 0.4 ignored every unknown key, so books in the wild carry them (`author =` in
+/// rust-lang-ja/book-ja); mdBook 0.5 refuses them, and `--deny-warnings` does here.
+pub fn check(root: &DeTable<'_>, text: &str, lenient: bool, diags: &mut Diagnostics) {
     // One index for every key's position: a position counted from the start each time made a
     // book.toml of 16,000 unknown keys quadratic.
     let lines = LineIndex::new(text);
-    walk(root, TOP, "", &lines, diags);
+    let ctx = Walk {
+        lines: &lines,
+        lenient,
+    };
+    walk(root, TOP, "", &ctx, diags);
+}
+
+/// What every table's check needs: where keys are, and how strict to be.
+struct Walk<'a> {
+    lines: &'a LineIndex<'a>,
+    lenient: bool,
 }
 
 fn walk(
     table: &DeTable<'_>,
     schema: &[(&str, Key)],
     path: &str,
-    lines: &LineIndex<'_>,
+    ctx: &Walk<'_>,
     diags: &mut Diagnostics,
 ) {
+    let lines = ctx.lines;
     let file = Path::new("book.toml");
     for (key, value) in table {
         let name: &str = key.get_ref();
@@ -228,7 +243,7 @@ fn walk(
             format!("{path}.{name}")
         };
         let Some((_, rule)) = schema.iter().find(|(k, _)| *k == name) else {
-            unknown(schema, name, &full, path, at, diags);
+            unknown(schema, name, &full, path, at, ctx.lenient, diags);
             continue;
         };
         match (rule, value.get_ref()) {
@@ -246,8 +261,8 @@ fn walk(
                 at,
                 format!("`{full}` is not done by coursebook: {what}; ignored"),
             )),
-            (Table(keys), DeValue::Table(inner)) => walk(inner, keys, &full, lines, diags),
-            (Outputs, DeValue::Table(inner)) => outputs(inner, lines, diags),
+            (Table(keys), DeValue::Table(inner)) => walk(inner, keys, &full, ctx, diags),
+            (Outputs, DeValue::Table(inner)) => outputs(inner, ctx, diags),
             (Preprocessors, DeValue::Table(inner)) => {
                 preprocessors(inner, lines, diags);
             }
@@ -257,12 +272,12 @@ fn walk(
     }
 }
 
-fn outputs(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnostics) {
+fn outputs(table: &DeTable<'_>, ctx: &Walk<'_>, diags: &mut Diagnostics) {
     for (key, value) in table {
         let name: &str = key.get_ref();
-        let at = lines.pos(key.span().start);
+        let at = ctx.lines.pos(key.span().start);
         match (name, value.get_ref()) {
-            ("html", DeValue::Table(inner)) => walk(inner, HTML, "output.html", lines, diags),
+            ("html", DeValue::Table(inner)) => walk(inner, HTML, "output.html", ctx, diags),
             ("html", _) => {}
             (other, _) => diags.push(Diagnostic::warning(
                 Path::new("book.toml"),
@@ -291,16 +306,32 @@ fn preprocessors(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnos
     }
 }
 
-/// A key not in the schema: an error when it looks like a typo of one that is, else a warning.
+/// A key not in the schema: an error when it looks like a typo of one that is (a warning in a
+/// `lenient` book), else a warning.
 fn unknown(
     schema: &[(&str, Key)],
     name: &str,
     full: &str,
     table: &str,
     at: Pos,
+    lenient: bool,
     diags: &mut Diagnostics,
 ) {
     let file = Path::new("book.toml");
+    let (ignored, also) = match lenient {
+        true => (
+            " is ignored",
+            " (mdBook 0.4 ignored unknown keys; mdBook 0.5 refuses them)",
+        ),
+        false => ("", ""),
+    };
+    let error = |file: &Path, at: Pos, message: String| {
+        let mut d = Diagnostic::error(file, at, message);
+        if lenient {
+            d.severity = crate::diag::Severity::Warning;
+        }
+        d
+    };
     let valid: Vec<&str> = schema.iter().map(|(k, _)| *k).collect();
     let where_ = if table.is_empty() {
         "book.toml".to_string()
@@ -309,17 +340,17 @@ fn unknown(
     };
     match closest(name, &valid) {
         Some(near) => diags.push(
-            Diagnostic::error(
+            error(
                 file,
                 at,
-                format!("unknown key `{name}` in {where_}; did you mean `{near}`?"),
+                format!("unknown key `{name}` in {where_}{ignored}; did you mean `{near}`?"),
             )
-            .with_help(format!("valid keys in {where_}: {}", valid.join(", "))),
+            .with_help(format!("valid keys in {where_}: {}{also}", valid.join(", "))),
         ),
         None if table.is_empty() => diags.push(
-            Diagnostic::error(file, at, format!("unknown table `{name}`")).with_help(
-                "valid tables: [book], [build], [rust], [output.html], [preprocessor.*], [course]",
-            ),
+            error(file, at, format!("unknown table `{name}`{ignored}")).with_help(format!(
+                "valid tables: [book], [build], [rust], [output.html], [preprocessor.*], [course]{also}"
+            )),
         ),
         None => diags.push(
             Diagnostic::warning(

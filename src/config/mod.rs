@@ -401,10 +401,38 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
 /// host, had a 404 page whose links led nowhere.
 pub const SITE_URL_ENV: &str = "COURSEBOOK_SITE_URL";
 
+/// Without `src`: coursebook's `content/`, else mdBook's `src/`.
+fn default_src(root: &Path) -> &'static str {
+    if !root.join("content").is_dir() && root.join("src").is_dir() {
+        "src"
+    } else {
+        "content"
+    }
+}
+
+/// Whether the course is an mdBook book, ordered by a SUMMARY.md in its `src` (read from the
+/// parsed table, before the typed reading that may fail): its book.toml's unknown keys are
+/// warnings (config/keys.rs), as its broken links are.
+fn is_mdbook_book(root: &Path, table: &toml::de::DeTable<'_>) -> bool {
+    let src = match table.get("book").map(|b| b.get_ref()) {
+        Some(toml::de::DeValue::Table(book)) => match book.get("src").map(|s| s.get_ref()) {
+            Some(toml::de::DeValue::String(s)) => s.to_string(),
+            _ => default_src(root).to_string(),
+        },
+        _ => default_src(root).to_string(),
+    };
+    Jail::new(root)
+        .resolve(&root.join(src).join("SUMMARY.md"))
+        .is_ok_and(|p| p.is_file())
+}
+
 pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
     match toml::de::DeTable::parse(text) {
-        Ok(spanned) => keys::check(spanned.get_ref(), text, diags),
+        Ok(spanned) => {
+            let lenient = is_mdbook_book(root, spanned.get_ref());
+            keys::check(spanned.get_ref(), text, lenient, diags);
+        }
         Err(e) => {
             diags.push(toml_error(path, text, &e));
             return None;
@@ -549,14 +577,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         &site_url,
     );
     let jail = Jail::new(root);
-    // Without `src`: coursebook's `content/`, else mdBook's `src/`.
-    let src = root.join(book.src.unwrap_or_else(|| {
-        if !root.join("content").is_dir() && root.join("src").is_dir() {
-            "src".to_string()
-        } else {
-            "content".to_string()
-        }
-    }));
+    let src = root.join(book.src.unwrap_or_else(|| default_src(root).to_string()));
     // mdBook's own theme folder, `theme/` by default: its overrides of mdBook's templates and
     // scripts have no meaning here (coursebook's templates are others), said rather than
     // dropped silently (Comprehensive Rust's language picker and speaker notes are there).
