@@ -1007,12 +1007,17 @@ fn a_books_misspelled_keys_are_warnings_and_a_courses_errors() {
     let out = coursebook(&["build", "--deny-warnings"], b.path());
     assert!(!out.status.success(), "{}", text(&out));
 
-    let c = book(toml, &[("content/index.md", "---\ntitle: Home\n---\nHello.\n")]);
+    let c = book(
+        toml,
+        &[("content/index.md", "---\ntitle: Home\n---\nHello.\n")],
+    );
     let out = coursebook(&["build"], c.path());
     assert!(!out.status.success(), "{}", text(&out));
     let told = said(c.path(), &out);
     assert!(
-        told.contains("error: book.toml:3:1: unknown key `author` in [book]; did you mean `authors`?"),
+        told.contains(
+            "error: book.toml:3:1: unknown key `author` in [book]; did you mean `authors`?"
+        ),
         "{told}"
     );
 }

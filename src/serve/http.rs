@@ -21,8 +21,15 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections being read or answered at once, each on its own thread; more are answered 503
 /// and closed at once, so many idle connections cannot exhaust threads or memory. Open event
-/// streams are not counted here: they hold no thread (the hub bounds them itself).
-pub const MAX_CONNECTIONS: usize = 128;
+/// streams are not counted here: they hold no thread (the hub bounds them itself). A browser
+/// opens six at most. Each thread costs about 28 MB of address space (mimalloc's segment for
+/// its heap, and its stack), little of it resident: at 128, about 90 idle connections aborted
+/// serve under a 4 GB address-space limit (`ulimit -v`: glibc could not register a thread's
+/// TLS destructor); at 64 with small stacks, 200 are answered 503 beyond the 64th.
+pub const MAX_CONNECTIONS: usize = 64;
+/// A connection's thread reads a head and streams a file: no recursion, little stack (Rust's
+/// default is 2 MB).
+const CONNECTION_STACK: usize = 256 * 1024;
 /// A client that does not read what it is sent is dropped after this long.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -59,12 +66,14 @@ pub fn serve(listener: &TcpListener, site: &Arc<Site>, hub: &Arc<Hub>) {
         }
         let guard = Busy(Arc::clone(&busy));
         let (site, hub) = (Arc::clone(site), Arc::clone(hub));
-        let spawned = std::thread::Builder::new().spawn(move || {
-            let _guard = guard;
-            if let Some(request) = read_head(stream) {
-                handle(request, &site, &hub);
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .stack_size(CONNECTION_STACK)
+            .spawn(move || {
+                let _guard = guard;
+                if let Some(request) = read_head(stream) {
+                    handle(request, &site, &hub);
+                }
+            });
         // A thread that cannot start drops its connection (and its guard) with the closure.
         drop(spawned);
     }
