@@ -177,7 +177,7 @@ fn a_broken_include_is_an_error_at_its_line_and_unknown_directives_are_warnings(
             ("src/SUMMARY.md", "- [A](a.md)\n"),
             (
                 "src/a.md",
-                "# A\n\n{{#include missing.rs}}\n\n{{#include listing.rs:nope}}\n\n{{#include loop.md}}\n\n{{#include ../../../etc/hostname}}\n\n{{#toc}}\n\n```handlebars\n{{#each items}}\n```\n",
+                "# A\n\n{{#include missing.rs}}\n\n{{#include listing.rs:nope}}\n\n{{#include loop.md}}\n\n{{#include ../../../etc/hostname}}\n\n{{#toc}}\n\n```handlebars\n{{#each items}}\n```\n\n{{%segment outline}}\n\n`{{%session outline}}` and {{% hugo %}}\n",
             ),
             ("src/listing.rs", LISTING),
             ("src/loop.md", "Again:\n{{#include a.md}}\n"),

@@ -3,9 +3,10 @@
 //! `{{#rustdoc_include file:range}}` (the rest of the file kept as hidden `# ` lines),
 //! `{{#playground file attrs}}` (the file as a Rust code block), `{{#title …}}` and the `\{{#…}}`
 //! escape. Semantics follow mdBook 0.5.4 (`mdbook-driver`'s `links.rs` and `take_lines.rs`),
-//! except that what mdBook only logs is an error here, at the including line: a missing file or
-//! anchor, a loop, a file outside the course. Any other `{{#name …}}` outside code is a warning:
-//! no preprocessor of coursebook expands it, so it is shown as written.
+//! except that what mdBook only logs is an error here, at the including line: a missing file,
+//! a loop, a file outside the course (a missing anchor is a warning, and includes nothing, as
+//! in mdBook). Any other `{{#name …}}` or `{{%name …}}` outside code is a warning: no
+//! preprocessor of coursebook expands it, so it is shown as written.
 
 use crate::confine::Jail;
 use crate::diag::{Diagnostic, Origins, Pos};
@@ -329,13 +330,23 @@ impl Expander<'_> {
                 other => {
                     out.push_str(whole);
                     if !code.inside(&on_line) {
+                        let (shown_as, help) = match other.strip_prefix('%') {
+                            Some(_) => (
+                                format!("`{{{{{other} …}}}}`"),
+                                "another mdBook preprocessor's directive (Comprehensive Rust's mdbook-course writes `{{%segment …}}`); put in by hand what it would add",
+                            ),
+                            None => (
+                                format!("`{{{{#{other} …}}}}`"),
+                                "write `\\{{#…}}` to show a directive as text on purpose",
+                            ),
+                        };
                         self.out.diags.push(
                             Diagnostic::warning(
                                 shown,
                                 at,
-                                format!("`{{{{#{other} …}}}}` is not expanded: no preprocessor of coursebook provides it; shown as written"),
+                                format!("{shown_as} is not expanded: no preprocessor of coursebook provides it; shown as written"),
                             )
-                            .with_help("write `\\{{#…}}` to show a directive as text on purpose"),
+                            .with_help(help),
                         );
                     }
                 }
@@ -760,7 +771,12 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
         // `{{\s*#name\s+args}}`, args holding no `}`.
         let rest = &text[i + 2..];
         let trimmed = rest.trim_start();
-        let Some(after_hash) = trimmed.strip_prefix('#') else {
+        // `#` is mdBook's; `%` other preprocessors' (Comprehensive Rust's `{{%segment outline}}`),
+        // found only to be reported, its `%` kept in the name.
+        let Some(after_hash) = trimmed
+            .strip_prefix('#')
+            .or_else(|| trimmed.strip_prefix('%'))
+        else {
             continue;
         };
         let name_len = after_hash
@@ -770,7 +786,8 @@ fn next_directive(text: &str, from: usize) -> Option<Found<'_>> {
             continue;
         }
         let after_name = &after_hash[name_len..];
-        let name_start = text.len() - after_hash.len();
+        let sigil = usize::from(trimmed.starts_with('%'));
+        let (name_start, name_len) = (text.len() - after_hash.len() - sigil, name_len + sigil);
         // `{{#toc}}`: no arguments (mdBook's pattern needs some, so it is never expanded, but
         // a third-party preprocessor's directive it is, to be reported).
         if after_name.starts_with("}}") {
