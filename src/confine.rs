@@ -36,8 +36,9 @@ pub enum Denied {
     NotAFolder,
     /// It cannot be resolved or read (missing, no permission, a link loop).
     Io(io::Error),
-    /// It is larger than [`MAX_TEXT`] bytes (its size).
-    TooLarge(u64),
+    /// It is larger than the bound for its kind of file: its size, and the bound
+    /// ([`MAX_TEXT`], [`MAX_CONFIG`]).
+    TooLarge(u64, u64),
     /// It is hidden or inside a hidden folder (`.git/config`, `.env`), where it would be
     /// published.
     Hidden,
@@ -52,6 +53,11 @@ pub enum Denied {
 /// 9 KB; an included source file of a real book, a few hundred.
 pub const MAX_TEXT: u64 = 16 << 20;
 
+/// The largest configuration file coursebook reads (book.toml, a theme's `i18n/*.toml`): real
+/// ones are a few KB, and TOML takes about 50 times a file's size to parse (a 14 MB book.toml
+/// of nested arrays took 700 MB, a 15 MB strings file 578 MB).
+pub const MAX_CONFIG: u64 = 1 << 20;
+
 impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -63,11 +69,11 @@ impl fmt::Display for Denied {
             Denied::NotAFile => f.write_str("it is not a regular file"),
             Denied::NotAFolder => f.write_str("it is not a folder"),
             Denied::Io(e) => write!(f, "{e}"),
-            Denied::TooLarge(bytes) => write!(
+            Denied::TooLarge(bytes, limit) => write!(
                 f,
-                "it is {:.1} MB, and coursebook reads text files of up to {} MB",
+                "it is {:.1} MB, and coursebook reads such files of up to {} MB",
                 *bytes as f64 / (1 << 20) as f64,
-                MAX_TEXT >> 20
+                limit >> 20
             ),
             Denied::Hidden => f.write_str(
                 "it is a hidden file or inside a hidden folder (`.git/`, `.env`), which is never published",
@@ -162,7 +168,7 @@ impl Jail {
             return Err(Denied::NotAFile);
         }
         if meta.len() > MAX_TEXT {
-            return Err(Denied::TooLarge(meta.len()));
+            return Err(Denied::TooLarge(meta.len(), MAX_TEXT));
         }
         std::fs::read(&canonical).map_err(Denied::Io)
     }

@@ -2674,7 +2674,8 @@ fn an_mdbook_quiz_file_over_1_mb_is_refused_before_it_is_parsed() {
 fn a_theme_strings_file_of_many_unknown_keys_is_reported_in_linear_time() {
     // Each unknown key's line was looked for from the file's start: 40,000 took 5.8 s, a
     // million (16 MB) over a minute.
-    let keys: String = (0..100_000).map(|i| format!("k{i:07} = \"v\"\n")).collect();
+    // 60,000 keys: 0.9 MB, under the 1 MB a strings file may be.
+    let keys: String = (0..60_000).map(|i| format!("k{i:07} = \"v\"\n")).collect();
     let strings = format!("[ui]\n{keys}");
     let c = course(&[
         (
@@ -2870,5 +2871,39 @@ fn includes_after_a_long_line_do_not_copy_it() {
         html.contains("<blockquote>\n<p>one\ntwo</p>"),
         "{}",
         &html[html.len() - 3000..]
+    );
+}
+
+/// A 14 MB book.toml of nested arrays took 700 MB to parse, a 15 MB strings file 578 MB (TOML
+/// takes about 50 times a file's size): a configuration file over 1 MB is refused, before it is
+/// parsed, at its path.
+#[test]
+fn configuration_files_over_1_mb_are_refused_before_they_are_parsed() {
+    let nested = format!("[book]\ntitle = \"H\"\nx = {}", "[".repeat(1_500_000));
+    let c = course(&[("book.toml", nested.as_str()), ("content/a.md", "# A\n")]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("error: book.toml: cannot read book.toml: it is 1.4 MB, and coursebook reads such files of up to 1 MB"),
+        "{all}"
+    );
+
+    let keys: String = (0..80_000).map(|i| format!("k{i:07} = \"v\"\n")).collect();
+    let strings = format!("[ui]\n{keys}");
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Hostile\"\n[output.html]\ntheme = \"th\"\n",
+        ),
+        ("content/a.md", "# A\n\nText.\n"),
+        ("th/i18n/en.toml", strings.as_str()),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("error: th/i18n/en.toml: `i18n/en.toml` in the theme is refused: it is 1.1 MB, and coursebook reads such files of up to 1 MB"),
+        "{all}"
     );
 }

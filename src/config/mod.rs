@@ -364,6 +364,23 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
     let read = Jail::new(root).read(&root.join(path));
     let text = match read {
+        Ok(bytes) if bytes.len() as u64 > crate::confine::MAX_CONFIG => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    Pos::FILE,
+                    format!(
+                        "cannot read book.toml: {}",
+                        crate::confine::Denied::TooLarge(
+                            bytes.len() as u64,
+                            crate::confine::MAX_CONFIG
+                        )
+                    ),
+                )
+                .with_help("a book.toml is a few KB: settings, not content"),
+            );
+            return None;
+        }
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {

@@ -129,7 +129,7 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
                 Pos::FILE,
                 format!(
                     "cannot read the file: {}",
-                    crate::confine::Denied::TooLarge(meta.len())
+                    crate::confine::Denied::TooLarge(meta.len(), crate::confine::MAX_TEXT)
                 ),
             )
             .with_help("split it into several lessons"),
