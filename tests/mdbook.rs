@@ -1021,3 +1021,48 @@ fn a_books_misspelled_keys_are_warnings_and_a_courses_errors() {
         "{told}"
     );
 }
+
+/// `./index.md` in SUMMARY.md is the home page listed once (rust-cli's and cargo's contributor
+/// books): it was "listed twice", as the home page had been taken from the folder first. An
+/// unlisted `README.md` is not built, as in mdBook: trpl-zh-cn's, a stale contents list with
+/// dead links, was the site's front page.
+#[test]
+fn summary_paths_with_dot_slash_and_an_unlisted_readme_as_mdbook_reads_them() {
+    let b = book(
+        "[book]\ntitle = \"Dots\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "# Summary\n\n- [Introduction](./index.md)\n- [Next](./next.md)\n",
+            ),
+            ("src/index.md", "# Introduction\n\nWelcome.\n"),
+            ("src/next.md", "# Next\n\nMore.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    assert!(page(b.path(), "index.html").contains("Welcome."));
+
+    let b = book(
+        "[book]\ntitle = \"Stale\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "[Title page](title.md)\n\n- [Chapter](chapter.md)\n",
+            ),
+            ("src/README.md", "# Old contents\n\n- [Gone](gone.md)\n"),
+            ("src/title.md", "# Title page\n\nHello.\n"),
+            ("src/chapter.md", "# Chapter\n\nText.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: src/README.md: this file is not listed in SUMMARY.md, so it is not built"
+    );
+    let home = page(b.path(), "index.html");
+    assert!(!home.contains("Old contents"), "{home}");
+    assert!(home.contains("title.html"), "{home}");
+}

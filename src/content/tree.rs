@@ -309,7 +309,10 @@ pub fn from_summary(
     let home_listed =
         entries_mention(&entries, "index.md") || entries_mention(&entries, "README.md");
     if !home_listed {
-        add_home(config, &mut sources, course, diags);
+        // A home page of coursebook's own (the title, the description, the contents): an
+        // unlisted `README.md` or `index.md` is not built, as in mdBook (trpl-zh-cn's README.md,
+        // a stale contents list with dead links, became the site's front page).
+        add_home(config, &mut BTreeMap::new(), course, diags);
         course.order.push(course.home);
     }
     let mut ctx = SummaryCtx {
@@ -328,7 +331,7 @@ pub fn from_summary(
     for key in sources.keys() {
         let is_included = !included.is_empty()
             && std::fs::canonicalize(config.src.join(key)).is_ok_and(|p| included.contains(&p));
-        if !is_included && (!is_index(key) || key.parent() != Some(Path::new(""))) {
+        if !is_included {
             diags.push(Diagnostic::warning(
                 rel(&config.root, &config.src.join(key)),
                 Pos::FILE,
@@ -341,10 +344,20 @@ pub fn from_summary(
 fn entries_mention(entries: &[Entry], file: &str) -> bool {
     entries.iter().any(|e| match e {
         Entry::Chapter(c) => {
-            c.target.as_deref() == Some(file) || entries_mention(&c.children, file)
+            c.target.as_deref().map(target_file) == Some(file) || entries_mention(&c.children, file)
         }
         _ => false,
     })
+}
+
+/// The file a SUMMARY.md entry's link names: without its `#fragment` and leading `./`
+/// (`./index.md` is the home page, as in mdBook: rust-cli's and cargo's books list it so).
+fn target_file(target: &str) -> &str {
+    let mut file = target.split('#').next().unwrap_or(target);
+    while let Some(rest) = file.strip_prefix("./") {
+        file = rest;
+    }
+    file
 }
 
 struct SummaryCtx<'a> {
@@ -404,7 +417,7 @@ impl SummaryCtx<'_> {
         number: Option<String>,
     ) -> Option<usize> {
         let file = target.split('#').next().unwrap_or(target);
-        let key = PathBuf::from(file.trim_start_matches("./"));
+        let key = PathBuf::from(target_file(target));
         if let Some(existing) = course.page_by_src(&key) {
             self.diags.push(Diagnostic::error(
                 self.summary_rel,
