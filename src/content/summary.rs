@@ -74,7 +74,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         let col = raw
             .find('[')
             .map_or(indent + 1, |c| raw[..c].chars().count() + 1);
-        let Some((title, target, trailing)) = parse_link(item) else {
+        let Some((title, target, mut trailing)) = parse_link(item) else {
             diags.push(
                 Diagnostic::error(
                     path,
@@ -90,6 +90,21 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             );
             continue;
         };
+        // Further links on a prefix or suffix chapter's line are chapters too, as in mdBook
+        // (cairo-book: `[The Cairo Book](title-page.md) [Foreword](ch00-01-foreword.md)`).
+        let mut more = Vec::new();
+        while !numbered && let Some((title, target, rest)) = parse_link(trailing.trim_start()) {
+            let at = raw.len() - trailing.trim_start().len() - (raw.len() - raw.trim_end().len());
+            more.push(Chapter {
+                title,
+                target,
+                numbered,
+                line: line_no,
+                col: raw[..at].chars().count() + 1,
+                children: Vec::new(),
+            });
+            trailing = rest;
+        }
         if !trailing.trim().is_empty() {
             // mdBook shows the link alone too; said, not dropped silently.
             let at = raw.len() - trailing.trim_start().len() - (raw.len() - raw.trim_end().len());
@@ -138,6 +153,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         } else {
             entries.extend(nest(&mut list));
             entries.push(Entry::Chapter(chapter));
+            entries.extend(more.into_iter().map(Entry::Chapter));
         }
     }
     entries.extend(nest(&mut list));
@@ -411,6 +427,30 @@ mod tests {
             "{}",
             diags[0].message
         );
+    }
+
+    /// mdBook makes every link of a prefix or suffix chapter's line a chapter (cairo-book's
+    /// title page and foreword share a line); a list item keeps its first link.
+    #[test]
+    fn links_side_by_side_outside_lists_are_chapters_each() {
+        let text =
+            "# Summary\n[Title](title.md) [Foreword](foreword.md) tail\n\n- [A](a.md) [B](b.md)\n";
+        let (entries, diags) = parse(text, Path::new("src/SUMMARY.md"));
+        assert_eq!(
+            shape(&entries),
+            [
+                "Title false Some(\"title.md\") 0",
+                "Foreword false Some(\"foreword.md\") 0",
+                "A true Some(\"a.md\") 0",
+            ]
+        );
+        let Entry::Chapter(foreword) = &entries[1] else {
+            unreachable!()
+        };
+        assert_eq!((foreword.line, foreword.col), (2, 19));
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags[0].message.contains("`tail` after the link"));
+        assert!(diags[1].message.contains("`[B](b.md)` after the link"));
     }
 
     #[test]
