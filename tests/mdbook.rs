@@ -1066,3 +1066,30 @@ fn summary_paths_with_dot_slash_and_an_unlisted_readme_as_mdbook_reads_them() {
     assert!(!home.contains("Old contents"), "{home}");
     assert!(home.contains("title.html"), "{home}");
 }
+
+/// mdbook-quiz's `Quiz` ignores keys it does not know, and books carry some (pmcp-course's
+/// quizzes: `id`, `title`, `pass_threshold`): a warning at each, and the quiz is built.
+#[test]
+fn an_mdbook_quiz_files_other_keys_are_warnings() {
+    let b = book(
+        "[book]\ntitle = \"Quizzed\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            ("src/intro.md", "# Intro\n\n{{#quiz ../quizzes/q.toml}}\n"),
+            (
+                "quizzes/q.toml",
+                "id = \"q1\"\ntitle = \"My quiz\"\npass_threshold = 0.7\n\n[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"Keyword?\"\nanswer.answer = \"let\"\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let told = said(b.path(), &out);
+    for (line, key) in [(1, "id"), (2, "title"), (3, "pass_threshold")] {
+        assert!(
+            told.contains(&format!("warning: quizzes/q.toml:{line}:1: `{key}` is not a key of mdbook-quiz's quizzes; ignored")),
+            "{told}"
+        );
+    }
+    assert!(page(b.path(), "intro.html").contains("Keyword?"));
+}

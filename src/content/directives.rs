@@ -461,6 +461,16 @@ impl Expander<'_> {
                 let toml_shown = crate::confine::lexical(
                     &shown.parent().unwrap_or(Path::new("")).join(path_part),
                 );
+                for (pos, key) in super::mdbook_quiz::ignored_keys(&text) {
+                    self.out.diags.push(
+                        Diagnostic::warning(
+                            &toml_shown,
+                            pos,
+                            format!("`{key}` is not a key of mdbook-quiz's quizzes; ignored"),
+                        )
+                        .with_help("a quiz file holds `[[questions]]` (and `multipart`); mdbook-quiz ignores other keys too"),
+                    );
+                }
                 let note = format!(
                     "in the quiz converted from `{{{{#quiz}}}}` at {}:{}",
                     shown.display().to_string().replace('\\', "/"),

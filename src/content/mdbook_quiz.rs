@@ -16,8 +16,9 @@ use crate::widgets::quiz::fnv;
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// Other top-level keys are ignored, as mdbook-quiz's own `Quiz` does (pmcp-course's quizzes
+/// carry `id`, `title`, `pass_threshold`), each a warning ([`ignored_keys`]).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Quiz {
     questions: Vec<Question>,
     #[serde(default)]
@@ -105,6 +106,25 @@ pub const FENCE: &str = "```quiz mdbook-quiz";
 /// The line of a quiz block (0 the fence) that holds its first question: each question is on a
 /// line of its own, so a problem in one is found at its line and told at its TOML's.
 pub const FIRST_QUESTION_LINE: usize = 2;
+
+/// The top-level keys of the mdbook-quiz TOML `text` that mean nothing to mdbook-quiz, and
+/// where each is: ignored by both, said rather than dropped silently.
+pub fn ignored_keys(text: &str) -> Vec<(Pos, String)> {
+    let Ok(table) = toml::de::DeTable::parse(text) else {
+        return Vec::new();
+    };
+    table
+        .get_ref()
+        .iter()
+        .filter(|(key, _)| !matches!(key.get_ref().as_ref(), "questions" | "multipart"))
+        .map(|(key, _)| {
+            (
+                Pos::of_offset(text, key.span().start.min(text.len())),
+                key.get_ref().to_string(),
+            )
+        })
+        .collect()
+}
 
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
 /// each of its questions comes from (one a line from [`FIRST_QUESTION_LINE`]), or why it cannot
