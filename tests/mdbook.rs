@@ -1093,3 +1093,25 @@ fn an_mdbook_quiz_files_other_keys_are_warnings() {
     }
     assert!(page(b.path(), "intro.html").contains("Keyword?"));
 }
+
+/// mdBook 0.4's `curly-quotes` is `smart-punctuation`, which coursebook always does (rust-cli's
+/// book); an empty `cname` (pmcp-course's) names no domain: a warning and no CNAME file, where
+/// it was an error.
+#[test]
+fn curly_quotes_and_an_empty_cname_as_mdbook_04_books_have_them() {
+    let b = book(
+        "[book]\ntitle = \"Old\"\n\n[output.html]\ncurly-quotes = true\ncname = \"\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            ("src/intro.md", "# Intro\n\n\"Quoted\" -- text.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: book.toml:6:1: `cname` is empty; no CNAME file is written\n  help: write the site's domain, e.g. `cname = \"courses.example.org\"`, or remove the key"
+    );
+    assert!(!b.path().join("site/CNAME").exists());
+    assert!(page(b.path(), "intro.html").contains("“Quoted” – text."));
+}

@@ -98,6 +98,11 @@ const HTML: &[(&str, Key)] = &[
         "smart-punctuation",
         Always(true, "quotes and dashes are always made typographic"),
     ),
+    // mdBook 0.4's name for `smart-punctuation` (rust-cli's book sets it).
+    (
+        "curly-quotes",
+        Always(true, "quotes and dashes are always made typographic"),
+    ),
     (
         "definition-lists",
         Always(true, "definition lists are always on"),

@@ -472,6 +472,15 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
     if let Some(url) = &site_url_from_env {
         html.site_url = Some(url.clone());
     }
+    // An empty `cname` names no domain: no CNAME file, as if unset (pmcp-course's book.toml
+    // has one; mdBook writes an empty CNAME file, which GitHub Pages ignores).
+    if html.cname.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        html.cname = None;
+        diags.push(
+            Diagnostic::warning(path, key_pos(text, "cname"), "`cname` is empty; no CNAME file is written")
+                .with_help("write the site's domain, e.g. `cname = \"courses.example.org\"`, or remove the key"),
+        );
+    }
     // Where a problem with `site-url` is: its key, or the variable that overrides it.
     let site_url_at = |key: &str| -> (PathBuf, Pos) {
         if key == "site-url" && site_url_from_env.is_some() {
