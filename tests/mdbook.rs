@@ -1115,3 +1115,34 @@ fn curly_quotes_and_an_empty_cname_as_mdbook_04_books_have_them() {
     assert!(!b.path().join("site/CNAME").exists());
     assert!(page(b.path(), "intro.html").contains("“Quoted” – text."));
 }
+
+/// With `src = "."` a book's `theme/extra.css` is one of its own files and its `additional-css`
+/// too: it was refused as replacing "coursebook's own theme file" (itself). A file that would
+/// replace one of coursebook's theme files is still refused.
+#[test]
+fn additional_css_under_theme_with_the_book_as_its_own_source() {
+    let b = book(
+        "[book]\ntitle = \"Dot\"\nsrc = \".\"\n\n[output.html]\nadditional-css = [\"theme/extra.css\"]\n",
+        &[
+            ("SUMMARY.md", "- [Intro](introduction.md)\n"),
+            ("introduction.md", "# Intro\n\nText.\n"),
+            ("theme/extra.css", "main { color: teal; }\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(page(b.path(), "theme/extra.css"), "main { color: teal; }\n");
+    assert!(page(b.path(), "introduction.html").contains("href=\"theme/extra.css?v="));
+
+    let b = book(
+        "[book]\ntitle = \"Clash\"\n\n[output.html]\nadditional-css = [\"theme/css/book.css\"]\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](introduction.md)\n"),
+            ("src/introduction.md", "# Intro\n"),
+            ("theme/css/book.css", "main { color: red; }\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("would replace coursebook's own theme file theme/css/book.css"));
+}

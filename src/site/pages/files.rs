@@ -6,7 +6,7 @@ use crate::content::Course;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::i18n::Strings;
 use crate::markdown::{self};
-use crate::site::output::SiteFiles;
+use crate::site::output::{FileData, SiteFiles};
 use crate::theme::Theme;
 
 /// Theme files, the wasm module, the course's own files, and the files hosts look for.
@@ -127,7 +127,32 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                 );
                 continue;
             }
+            // Where a link leads counts too: `style.css -> .git/config` is hidden as well.
+            let bytes = match config.jail.read_published(&config.root.join(&url)) {
+                Ok(bytes) => bytes,
+                Err(denied) => {
+                    diags.push(Diagnostic::error(
+                        book,
+                        *pos,
+                        format!("{key}: cannot read `{path}`: {denied}"),
+                    ));
+                    continue;
+                }
+            };
             if url.starts_with("theme/") && site.files.contains_key(&url) {
+                // Already published as it is: with `src = "."` the file is one of the course's
+                // own files too (mdBook books keep `theme/custom.css` beside their chapters).
+                let same = match site.files.get(&url) {
+                    Some(FileData::Copy(from)) => config
+                        .jail
+                        .resolve(&config.root.join(&url))
+                        .is_ok_and(|p| config.jail.resolve(from).is_ok_and(|q| p == q)),
+                    Some(FileData::Bytes(b)) => *b == bytes,
+                    _ => false,
+                };
+                if same {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::error(
                         book,
@@ -140,15 +165,7 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                 );
                 continue;
             }
-            // Where a link leads counts too: `style.css -> .git/config` is hidden as well.
-            match config.jail.read_published(&config.root.join(&url)) {
-                Ok(bytes) => site.add(url, bytes),
-                Err(denied) => diags.push(Diagnostic::error(
-                    book,
-                    *pos,
-                    format!("{key}: cannot read `{path}`: {denied}"),
-                )),
-            }
+            site.add(url, bytes);
         }
     }
 }
