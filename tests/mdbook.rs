@@ -1146,3 +1146,33 @@ fn additional_css_under_theme_with_the_book_as_its_own_source() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("would replace coursebook's own theme file theme/css/book.css"));
 }
+
+/// A missing include file: in a book ordered by SUMMARY.md a warning, the directive shown as
+/// written, as mdBook (rust-analyzer's book includes files its own build generates); in a
+/// coursebook course still an error.
+#[test]
+fn a_missing_include_is_a_warning_in_a_book_and_an_error_in_a_course() {
+    let b = book(
+        "[book]\ntitle = \"Gen\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            ("src/a.md", "# A\n\n{{#include generated.md}}\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        said(b.path(), &out).starts_with("warning: src/a.md:3:1: cannot include `generated.md`")
+    );
+    assert!(page(b.path(), "a.html").contains("{{#include generated.md}}"));
+
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Gen\"\n"),
+        ("content/a.md", "# A\n\n{{#include generated.md}}\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        said(c.path(), &out).starts_with("error: content/a.md:3:1: cannot include `generated.md`")
+    );
+}

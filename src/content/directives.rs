@@ -40,6 +40,9 @@ pub struct Expanded {
     pub quizzes: Vec<PathBuf>,
     /// Which file and line each line of `text` came from, for the Markdown step's messages.
     pub origins: Origins,
+    /// The places in `diags` of includes whose file does not exist: errors, but warnings in a
+    /// book ordered by SUMMARY.md, as mdBook only logs them ([`super::Source::lenient`]).
+    pub missing: Vec<usize>,
 }
 
 /// Where a text being expanded lands in the page.
@@ -76,6 +79,7 @@ pub fn expand(
             files: Vec::new(),
             quizzes: Vec::new(),
             origins: Origins::default(),
+            missing: Vec::new(),
         },
         stack: vec![file.to_path_buf()],
         budget_exceeded: false,
@@ -588,6 +592,10 @@ impl Expander<'_> {
                 let mut bytes = match self.jail.read_published(&target) {
                     Ok(b) => b,
                     Err(denied) => {
+                        if matches!(&denied, crate::confine::Denied::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+                        {
+                            self.out.missing.push(self.out.diags.len());
+                        }
                         return error(self, format!("cannot include `{path_part}`: {denied}"));
                     }
                 };

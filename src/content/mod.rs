@@ -285,7 +285,10 @@ pub fn load(
             });
         }
     }
-    let markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
+    let mut markdown = sources::read_all(&config.root, markdown, cache.as_deref_mut(), diags);
+    if ordered_by_summary {
+        markdown.iter_mut().for_each(Source::lenient);
+    }
     // An mdbook-quiz file read by `{{#quiz}}` is the quiz's source, like a `.quiz.yaml`: not
     // published (mdBook copies it, answer keys and all, beside the page that conceals them).
     let quizzes: std::collections::HashSet<&PathBuf> =

@@ -33,6 +33,8 @@ pub struct Source {
     /// What reading it reported beyond its front matter's errors: unknown front matter keys,
     /// and what expanding its `{{#…}}` directives found (content::directives).
     pub directive_diags: Vec<Diagnostic>,
+    /// The places in `directive_diags` of includes whose file does not exist ([`Source::lenient`]).
+    pub missing_includes: Vec<usize>,
     /// The files included into it (canonical paths): serve re-reads it on every build, as a
     /// change to an included file does not touch its own.
     pub includes: Vec<PathBuf>,
@@ -43,6 +45,18 @@ pub struct Source {
 }
 
 impl Source {
+    /// In a book ordered by SUMMARY.md, an include whose file does not exist is a warning, as
+    /// mdBook only logs it and shows the directive as written (rust-analyzer's book includes
+    /// files its build generates); a coursebook course keeps the error.
+    pub fn lenient(&mut self) {
+        for &i in &self.missing_includes {
+            if let Some(d) = self.directive_diags.get_mut(i) {
+                d.severity = crate::diag::Severity::Warning;
+                d.help = Some("the directive is shown as written, as mdBook does; create the file (is it made by another step of the book's build?) or fix the path".to_string());
+            }
+        }
+    }
+
     /// What reading the file found beyond its front matter's errors: its text's warning, then
     /// its directives' and front matter keys' problems.
     pub fn problems(&self) -> Vec<Diagnostic> {
@@ -286,26 +300,34 @@ fn read_one(
         value(&mut h);
         h.finish()
     };
-    let (body, mut directive_diags, includes, quizzes, origins): (Arc<str>, _, _, _, _) =
-        match expanded {
-            Some(e) => {
-                let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
-                (
-                    Arc::from(e.text.as_str()),
-                    e.diags,
-                    e.files,
-                    e.quizzes,
-                    origins,
-                )
-            }
-            None => (
-                Arc::from(split.body),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                None,
-            ),
-        };
+    let (body, mut directive_diags, includes, quizzes, origins, missing_includes): (
+        Arc<str>,
+        _,
+        _,
+        _,
+        _,
+        _,
+    ) = match expanded {
+        Some(e) => {
+            let origins = (!e.origins.is_identity(&root_rel)).then(|| Arc::new(e.origins));
+            (
+                Arc::from(e.text.as_str()),
+                e.diags,
+                e.files,
+                e.quizzes,
+                origins,
+                e.missing,
+            )
+        }
+        None => (
+            Arc::from(split.body),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            None,
+            Vec::new(),
+        ),
+    };
     directive_diags.extend(key_problems);
     let included = !includes.is_empty();
     // The page renders what its includes hold too: their text is part of its hash.
@@ -320,6 +342,7 @@ fn read_one(
     Some(Source {
         warning,
         directive_diags,
+        missing_includes,
         includes,
         quizzes,
         origins,
