@@ -17,6 +17,10 @@ pub struct Cli {
     /// Neither read nor write the cache of highlighted code blocks (`[build] cache-dir`).
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Let `{{#include}}` read files from this folder around the course too (such as the
+    /// repository's root, for a book that includes its README); hidden files stay refused.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub include_from: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -22,6 +22,17 @@ pub struct Jail {
     named: PathBuf,
 }
 
+/// `--include-from`: a folder around the course whose files `{{#include}}` may read too (PyO3's
+/// and mdBook's own guides include their repository's README and sources). Chosen on the
+/// command line, by whoever runs the build, never by the course: a book.toml key would let a
+/// pull request pick it. Hidden files stay refused (`.git/config` holds the CI job's token).
+static INCLUDE_FROM: std::sync::OnceLock<Jail> = std::sync::OnceLock::new();
+
+/// Set `--include-from`, once, before the build.
+pub fn include_from(dir: &Path) {
+    let _ = INCLUDE_FROM.set(Jail::new(dir));
+}
+
 /// The most symbolic links one path may go through (Linux's own limit).
 const MAX_LINKS: usize = 40;
 
@@ -88,6 +99,19 @@ impl fmt::Display for Denied {
 impl Jail {
     /// The course folder `root`. If it cannot be resolved, reads are checked against `root` as
     /// given (and will fail as they would have anyway).
+    /// The jail of `{{#include}}` and its kin in the course at `root`: the course folder, or the
+    /// folder given by `--include-from` when it holds the course ([`include_from`]).
+    pub fn for_includes(root: &Path) -> Jail {
+        match INCLUDE_FROM.get() {
+            Some(outer)
+                if std::fs::canonicalize(root).is_ok_and(|r| r.starts_with(&outer.root)) =>
+            {
+                outer.clone()
+            }
+            _ => Jail::new(root),
+        }
+    }
+
     pub fn new(root: &Path) -> Jail {
         Jail {
             root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),

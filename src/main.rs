@@ -82,6 +82,16 @@ const STACK: usize = 64 << 20;
 
 fn run(cli: cli::Cli) -> bool {
     markdown::block_cache::DISABLED.store(cli.no_cache, std::sync::atomic::Ordering::Relaxed);
+    if let Some(dir) = &cli.include_from {
+        if !dir.is_dir() {
+            eprintln!(
+                "error: --include-from {}: not a folder",
+                diag::escape_controls(&dir.display().to_string())
+            );
+            return false;
+        }
+        confine::include_from(dir);
+    }
     match cli.command {
         cli::Command::Build {
             dir,

@@ -1176,3 +1176,60 @@ fn a_missing_include_is_a_warning_in_a_book_and_an_error_in_a_course() {
         said(c.path(), &out).starts_with("error: content/a.md:3:1: cannot include `generated.md`")
     );
 }
+
+/// PyO3's guide, mdBook's own and halo2's include their repository's README and sources from
+/// above the book's folder. Refused by default (nothing outside the course is read), with a help
+/// naming `--include-from`; with it, includes read that folder, and hidden files there
+/// (`.git/config`, where actions/checkout keeps the job's token) stay refused.
+#[test]
+fn include_from_lets_a_book_include_its_repositorys_files_but_not_hidden_ones() {
+    let repo = course(&[
+        ("README.md", "# Project\n\nThe project's own README.\n"),
+        (
+            ".git/config",
+            "[http]\nextraheader = AUTHORIZATION: basic SECRET\n",
+        ),
+        ("guide/book.toml", "[book]\ntitle = \"Guide\"\n"),
+        ("guide/src/SUMMARY.md", "- [Intro](index.md)\n"),
+        (
+            "guide/src/index.md",
+            "# Intro\n\n{{#include ../../README.md}}\n",
+        ),
+    ]);
+    let guide = repo.path().join("guide");
+    let out = coursebook(&["build"], &guide);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot include `../../README.md`: it leads outside the course folder"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("`coursebook --include-from <that folder> build`"),
+        "{}",
+        text(&out)
+    );
+
+    let out = coursebook(&["--include-from", "..", "build"], &guide);
+    assert!(out.status.success(), "{}", text(&out));
+    let home = std::fs::read_to_string(guide.join("site/index.html")).unwrap();
+    assert!(home.contains("own README."), "{home}");
+
+    std::fs::write(
+        guide.join("src/index.md"),
+        "# Intro\n\n{{#include ../../.git/config}}\n",
+    )
+    .unwrap();
+    let out = coursebook(&["--include-from", "..", "build"], &guide);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("it is a hidden file or inside a hidden folder"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        !std::fs::read_to_string(guide.join("site/index.html"))
+            .unwrap()
+            .contains("SECRET")
+    );
+}

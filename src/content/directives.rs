@@ -596,6 +596,13 @@ impl Expander<'_> {
                         {
                             self.out.missing.push(self.out.diags.len());
                         }
+                        if matches!(denied, crate::confine::Denied::Outside(_)) {
+                            self.out.diags.push(
+                                Diagnostic::error(shown, at, format!("cannot include `{path_part}`: {denied}"))
+                                    .with_help("to include files of a folder around the course (the repository's README, its sources), build with `coursebook --include-from <that folder> build`; hidden files stay refused"),
+                            );
+                            return None;
+                        }
                         return error(self, format!("cannot include `{path_part}`: {denied}"));
                     }
                 };

@@ -273,7 +273,7 @@ fn read_one(
     }
     // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
     let expanded = super::directives::expand(
-        &crate::confine::Jail::new(root),
+        &crate::confine::Jail::for_includes(root),
         file,
         &root_rel,
         split.body,
