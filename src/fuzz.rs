@@ -2016,6 +2016,7 @@ fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
         // As for a page whose title is its first heading: the title pass runs too.
         title: Some("Title"),
         own_heading: false,
+        math: markdown::MathRules::COURSE,
     };
     markdown::render(body, &ctx)
 }
@@ -2041,6 +2042,11 @@ fn run_markdown(input: &(String, String)) {
         mentions: Some(seed_matcher()),
         title: None,
         own_heading: true,
+        // MathJax's delimiters too, so their pass is fuzzed with the rest.
+        math: markdown::MathRules {
+            mathjax: true,
+            ..markdown::MathRules::COURSE
+        },
     };
     let out = markdown::render(split.body, &ctx);
     let _ = markdown::plain_text(&out.html);

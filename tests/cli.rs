@@ -227,7 +227,7 @@ fn mdbook_tables_are_ignored_not_fatal() {
     assert!(out.status.success());
     assert!(
         stderr(&out).contains(
-            "warning: book.toml:3:15: [preprocessor.katex] is not provided by coursebook"
+            "warning: book.toml:3:15: [preprocessor.katex] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself"
         ),
         "{}",
         stderr(&out)

@@ -423,6 +423,121 @@ fn mathjax_delimiters_are_math_and_section_labels_can_go() {
     assert!(!page(b.path(), "toc.html").contains("toc-number"));
 }
 
+/// mdBook never reads `$` as math (only math preprocessors do), so in a book without one a
+/// `$` is text: trpl-zh-cn's `*$HOME/.cargo/bin*。… `$PATH`` lost its emphasis and code span to a
+/// formula running from `$HOME` to the `$` of `$PATH`, with no word.
+#[test]
+fn dollars_are_text_in_a_book_without_a_math_preprocessor() {
+    let md = "# One\n\nThe directory is *$HOME/.cargo/bin*. Make sure it is in your `$PATH`.\n\n这个目录就是 *$HOME/.cargo/bin*。请确保 `$PATH`，这样。 And $\\boxed{y}$.\n";
+    let b = book(
+        "[book]\ntitle = \"Plain\"\n",
+        &[("src/SUMMARY.md", "- [One](one.md)\n"), ("src/one.md", md)],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let one = page(b.path(), "one.html");
+    assert!(!one.contains("<math"), "{one}");
+    assert_eq!(one.matches("<em>$HOME/.cargo/bin</em>").count(), 2, "{one}");
+    assert_eq!(one.matches("<code>$PATH</code>").count(), 2, "{one}");
+    assert!(one.contains("And $\\boxed{y}$."), "{one}");
+    // With mdbook-katex configured, `$` is math as it is there, and the warning says
+    // coursebook renders it.
+    let katex = book(
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n\nThe value $x_1$.\n"),
+        ],
+    );
+    let out = coursebook(&["build"], katex.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        said(katex.path(), &out).starts_with(
+            "warning: book.toml:4:15: [preprocessor.katex] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself"
+        ),
+        "{}",
+        said(katex.path(), &out)
+    );
+    assert!(page(katex.path(), "one.html").contains("<msub><mi>x</mi><mn>1</mn></msub>"));
+}
+
+/// In mdBook Markdown runs before MathJax, so `\\(a \* b\\)` reaches MathJax as `a * b` and
+/// `x\_1` as `x_1` (cairo-book writes them so): Markdown's escapes apply to MathJax math. It was
+/// `Unknown command "\*"` (the build failed) and a literal underscore.
+#[test]
+fn markdown_escapes_apply_to_mathjax_math_as_in_mdbook() {
+    let b = book(
+        "[book]\ntitle = \"Maths\"\n\n[output.html]\nmathjax-support = true\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            (
+                "src/one.md",
+                "# One\n\nFor \\\\(a \\* (a + b)\\\\) and \\\\(x\\_1 + y\\_2\\\\), costs $5 and $6.\n\n\\\\[ \\begin{matrix} a \\\\\\\\ b \\end{matrix} \\\\]\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let one = page(b.path(), "one.html");
+    assert_eq!(one.matches("<math").count(), 3, "{one}");
+    assert!(
+        one.contains("<mo lspace=\"0.2222em\" rspace=\"0.2222em\">∗</mo>"),
+        "{one}"
+    );
+    assert!(one.contains("<msub><mi>x</mi><mn>1</mn></msub>"), "{one}");
+    assert!(!one.contains("<mi>_</mi>") && !one.contains(">_<"), "{one}");
+    assert!(one.contains("<mtr>"), "{one}");
+    assert!(one.contains("costs $5 and $6."), "{one}");
+}
+
+/// LaTeX coursebook's renderer does not know (KaTeX's `\boxed`, `$…$` inside `\text{}`, a
+/// book's own macros) failed an mdBook book's build (halo2: 266 errors). In a book it is a
+/// warning at its line and the formula is shown as its source; in a course it stays an error.
+#[test]
+fn math_that_cannot_be_rendered_is_a_warning_in_a_book_shown_as_its_source() {
+    let md = "# One\n\nFine $x^2$.\n\n$$\\lambda^2 = x_0 \\implies \\boxed{x_1 = \\lambda^2}$$\n\nAnd $\\dlgame < 1$ with $\\frac{1}{$ too.\n";
+    let b = book(
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"macros.txt\"\n",
+        &[("src/SUMMARY.md", "- [One](one.md)\n"), ("src/one.md", md)],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let all = said(b.path(), &out);
+    assert!(
+        all.contains("warning: src/one.md:5:1: cannot render math `\\lambda^2 = x_0 \\implies \\boxed{x_1 = \\lambda^2}`: Unknown command \"\\boxed\"; it is shown as its LaTeX source"),
+        "{all}"
+    );
+    assert!(all.contains("warning: src/one.md:7:5: cannot render math `\\dlgame < 1`: Unknown command \"\\dlgame\""), "{all}");
+    assert!(
+        all.contains(
+            "warning: src/one.md:7:24: cannot render math `\\frac{1}{`: its braces are unbalanced"
+        ),
+        "{all}"
+    );
+    assert!(!all.contains("error"), "{all}");
+    let one = page(b.path(), "one.html");
+    assert_eq!(one.matches("<math").count(), 1, "{one}");
+    assert!(one.contains("<code class=\"math-source\">\\lambda^2 = x_0 \\implies \\boxed{x_1 = \\lambda^2}</code>"), "{one}");
+    assert!(
+        one.contains("<code class=\"math-source\">\\dlgame &lt; 1</code>"),
+        "{one}"
+    );
+    // The same page in a course: an error, nothing written.
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"C\"\n"),
+        ("content/one.md", md),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: content/one.md:5:1: cannot render math"),
+        "{}",
+        text(&out)
+    );
+}
+
 /// An mdbook-quiz quiz with a question of each type (shared with the browser test).
 const QUIZ_TOML: &str = include_str!("fixtures/mdbook-quiz.toml");
 

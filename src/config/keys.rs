@@ -301,14 +301,39 @@ fn preprocessors(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnos
         if PREPROCESSORS.contains(&name) {
             continue;
         }
+        let message = if is_math_preprocessor(name) {
+            format!(
+                "[preprocessor.{name}] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself, to MathML at build time; this preprocessor's options are ignored, and a formula it cannot render is a warning, shown as its LaTeX"
+            )
+        } else {
+            format!(
+                "[preprocessor.{name}] is not provided by coursebook: what it would add to the pages is missing, and its directives are left as they are"
+            )
+        };
         diags.push(Diagnostic::warning(
             Path::new("book.toml"),
             lines.pos(key.span().start),
-            format!(
-                "[preprocessor.{name}] is not provided by coursebook: what it would add to the pages is missing, and its directives are left as they are"
-            ),
+            message,
         ));
     }
+}
+
+/// A preprocessor that renders `$…$` and `$$…$$` math, by its name: mdbook-katex (`katex`,
+/// `katex2`…) and others named for math. mdBook itself never reads `$`.
+pub fn is_math_preprocessor(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("katex") || name.contains("math")
+}
+
+/// The first of book.toml's `[preprocessor.*]` tables that renders `$` math.
+pub fn math_preprocessor(root: &DeTable<'_>) -> Option<String> {
+    let DeValue::Table(table) = root.get("preprocessor")?.get_ref() else {
+        return None;
+    };
+    table
+        .keys()
+        .map(|k| k.get_ref().to_string())
+        .find(|name| is_math_preprocessor(name))
 }
 
 /// A key not in the schema: an error when it looks like a typo of one that is (a warning in a

@@ -189,6 +189,9 @@ pub struct Config {
     pub no_section_label: bool,
     /// `[output.html] mathjax-support`: `\\( … \\)` and `\\[ … \\]` are math too.
     pub mathjax_support: bool,
+    /// The first `[preprocessor.<name>]` that renders `$…$` math (mdbook-katex's `katex`; see
+    /// `keys::is_math_preprocessor`): in an mdBook book `$` is math only with one.
+    pub math_preprocessor: Option<String>,
     /// `[output.html.print] enable` (default true, as in mdBook): the whole course on one page,
     /// `print.html`; `page-break` (default true): each page starts a printed page.
     pub print: bool,
@@ -445,16 +448,17 @@ fn is_mdbook_book(root: &Path, table: &toml::de::DeTable<'_>) -> bool {
 
 pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
-    match toml::de::DeTable::parse(text) {
+    let math_preprocessor = match toml::de::DeTable::parse(text) {
         Ok(spanned) => {
             let lenient = is_mdbook_book(root, spanned.get_ref());
             keys::check(spanned.get_ref(), text, lenient, diags);
+            keys::math_preprocessor(spanned.get_ref())
         }
         Err(e) => {
             diags.push(toml_error(path, text, &e));
             return None;
         }
-    }
+    };
     let raw: RawConfig = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
@@ -894,6 +898,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         },
         no_section_label: html.no_section_label,
         mathjax_support: html.mathjax_support,
+        math_preprocessor,
         print: html.print.as_ref().is_none_or(|p| p.enable),
         print_page_break: html.print.as_ref().is_none_or(|p| p.page_break),
         input_404_pos: html.input_404.as_ref().map(|_| key_pos(text, "input-404")),

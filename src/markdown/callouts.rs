@@ -144,6 +144,7 @@ mod tests {
             mentions: None,
             title: None,
             own_heading: false,
+            math: crate::markdown::MathRules::COURSE,
         };
         crate::markdown::render(md, &ctx).html
     }

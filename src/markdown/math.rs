@@ -1,5 +1,6 @@
-//! `$…$` and `$$…$$` rendered to MathML at build time: the only math-core user. No script and
-//! no CDN: browsers render MathML Core natively.
+//! Formulas (`$…$` and `$$…$$`, MathJax's delimiters found by `mathjax.rs`) rendered to MathML
+//! at build time: the only math-core user. No script and no CDN: browsers render MathML Core
+//! natively.
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use std::sync::OnceLock;
@@ -255,108 +256,9 @@ fn is_plain_mathml(mathml: &str) -> bool {
     true
 }
 
-/// mdBook's MathJax delimiters (`mathjax-support = true`), as coursebook's own: `\\( … \\)`
-/// becomes `$…$` and `\\[ … \\]` becomes `$$…$$`, so the same build-time MathML renders
-/// them. In Markdown an author writes them with a doubled backslash (Markdown keeps one), which
-/// is what is looked for; code (fenced blocks and backtick spans on a line) is left alone, and
-/// an opening without its closing stays as written.
-pub fn mathjax_delimiters(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("\\\\(") && !text.contains("\\\\[") {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut fences = super::fences::Fences::default();
-    let mut pending = String::new();
-    for line in text.split_inclusive('\n') {
-        if fences.line(line) {
-            out.push_str(&convert(&std::mem::take(&mut pending)));
-            out.push_str(line);
-            continue;
-        }
-        if fences.inside() {
-            out.push_str(line);
-            continue;
-        }
-        // Display math may span lines: convert a paragraph at a time.
-        pending.push_str(line);
-        if line.trim().is_empty() {
-            out.push_str(&convert(&std::mem::take(&mut pending)));
-        }
-    }
-    out.push_str(&convert(&pending));
-    out.into()
-}
-
-/// One paragraph's delimiters, outside backtick spans.
-fn convert(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let next = [("\\\\(", "\\\\)", "$"), ("\\\\[", "\\\\]", "$$")]
-            .into_iter()
-            .filter_map(|(open, close, dollar)| rest.find(open).map(|i| (i, open, close, dollar)))
-            .min_by_key(|(i, ..)| *i);
-        let Some((i, open, close, dollar)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        let before = &rest[..i];
-        // Inside a backtick span (an odd number of backticks before it on its line): code.
-        let on_line = before
-            .rsplit('\n')
-            .next()
-            .unwrap_or("")
-            .matches('`')
-            .count();
-        let ticks = if before.contains('\n') {
-            on_line
-        } else {
-            let line_start = out.rfind('\n').map_or(0, |n| n + 1);
-            out[line_start..].matches('`').count() + on_line
-        };
-        let after = &rest[i + open.len()..];
-        match after.find(close) {
-            Some(end) if ticks % 2 == 0 && !after[..end].trim().is_empty() => {
-                out.push_str(before);
-                out.push_str(dollar);
-                out.push_str(after[..end].trim());
-                out.push_str(dollar);
-                rest = &after[end + close.len()..];
-            }
-            _ => {
-                out.push_str(&rest[..i + open.len()]);
-                rest = after;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mathjax_delimiters_become_dollars_outside_code() {
-        assert_eq!(mathjax_delimiters(r"a \\( x^2 \\) b"), "a $x^2$ b");
-        assert_eq!(
-            mathjax_delimiters("\\\\[\n\\sum_i x_i\n\\\\]\n"),
-            "$$\\sum_i x_i$$\n"
-        );
-        assert_eq!(
-            mathjax_delimiters(r"`\\( code \\)` and \\( y \\)"),
-            r"`\\( code \\)` and $y$"
-        );
-        assert_eq!(
-            mathjax_delimiters("```\n\\\\( no \\\\)\n```\n"),
-            "```\n\\\\( no \\\\)\n```\n"
-        );
-        assert_eq!(mathjax_delimiters(r"open \\( only"), r"open \\( only");
-        // A code span on the line before does not make the next line code.
-        assert_eq!(
-            mathjax_delimiters("by `\\\\(` and `\\\\)`. So\nthis \\\\( x \\\\) too\n"),
-            "by `\\\\(` and `\\\\)`. So\nthis $x$ too\n"
-        );
-    }
 
     #[test]
     fn renders_hats_fractions_sums_and_errors() {

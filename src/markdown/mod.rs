@@ -13,6 +13,7 @@ pub mod hidden;
 pub mod highlight;
 pub mod links;
 pub mod math;
+mod mathjax;
 pub mod mentions;
 pub mod raw_html;
 pub mod scope_spans;
@@ -74,6 +75,33 @@ pub struct PageContext<'a> {
     /// Where the expanded page's lines come from (includes), for positions written in a
     /// message's text; the diagnostics themselves are moved by the caller.
     pub origins: Option<&'a crate::diag::Origins>,
+    /// Which text is math, and what a formula that cannot be rendered is.
+    pub math: MathRules,
+}
+
+/// Which text is math on a page, and what a formula that cannot be rendered is.
+#[derive(Clone, Copy, Debug)]
+pub struct MathRules {
+    /// `$…$` and `$$…$$` are math: in a course, and in an mdBook book whose book.toml names a
+    /// math preprocessor that reads them (mdbook-katex). mdBook itself never reads `$`, so in
+    /// other books it is text (`$HOME`, `$PATH`).
+    pub dollars: bool,
+    /// `[output.html] mathjax-support`: `\\( … \\)`, `\\[ … \\]` (and `$$…$$`) as MathJax finds
+    /// them, after Markdown (see `mathjax.rs`).
+    pub mathjax: bool,
+    /// An mdBook book: a formula coursebook cannot render is a warning, shown as its LaTeX;
+    /// in a course it is an error.
+    pub lenient: bool,
+}
+
+impl MathRules {
+    /// A course's rules: `$` math, errors.
+    #[cfg(test)]
+    pub const COURSE: MathRules = MathRules {
+        dollars: true,
+        mathjax: false,
+        lenient: false,
+    };
 }
 
 /// A rendered fragment and what the build must check later.
@@ -157,7 +185,11 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
         );
         return out.into_inner();
     }
-    let events = Parser::new_ext(body, options()).into_offset_iter();
+    let mut options = options();
+    if !ctx.math.dollars {
+        options.remove(Options::ENABLE_MATH);
+    }
+    let events = Parser::new_ext(body, options).into_offset_iter();
     let env = Env {
         ctx,
         at: &at,
@@ -194,6 +226,10 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     );
     let events = leading_title(events, &env);
     let events = code_blocks(events, &env);
+    let events: Box<dyn Iterator<Item = Ev<'_>>> = match ctx.math.mathjax {
+        true => Box::new(mathjax::apply(events, ctx.math.dollars)),
+        false => Box::new(events),
+    };
     let events = math_pass(events, &env);
     let events = unbalanced_math(events, body, &env);
     let events = links::rewrite(events, &env);
@@ -664,15 +700,58 @@ fn math_pass<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl
         let html = match math::render(&latex, display) {
             Ok(html) => html,
             Err(message) => {
-                out.borrow_mut().diags.push(
-                    Diagnostic::error(ctx.source, at(range.start), format!("cannot render math `{}`: {message}", shorten(&latex)))
-                        .with_help("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"),
-                );
-                format!("<code class=\"math-error\">{}</code>", highlight::escape(&latex))
+                let (d, class) = math_problem_at(ctx, at(range.start), &latex, &message);
+                out.borrow_mut().diags.push(d);
+                format!(
+                    "<code class=\"{class}\">{}</code>",
+                    highlight::escape(latex.trim())
+                )
             }
         };
         (Event::Html(CowStr::from(html)), range)
     })
+}
+
+/// A formula that cannot be rendered: an error in a course; in an mdBook book (whose math
+/// KaTeX or MathJax rendered in mdBook, each knowing commands math-core does not) a warning,
+/// the formula shown as its LaTeX source and the build going on. With the class of the `<code>`
+/// it is shown in.
+fn math_problem_at(
+    ctx: &PageContext<'_>,
+    pos: Pos,
+    latex: &str,
+    message: &str,
+) -> (Diagnostic, &'static str) {
+    let (latex, rules) = (shorten(latex), ctx.math);
+    if rules.lenient {
+        let d = Diagnostic::warning(
+            ctx.source,
+            pos,
+            format!(
+                "cannot render math `{latex}`: {}; it is shown as its LaTeX source",
+                message.trim_end_matches('.')
+            ),
+        )
+        .with_help(
+            "coursebook renders math to MathML itself (math-core), which lacks some commands of KaTeX and MathJax and does not read mdbook-katex's `macros` file; write the formula with commands it knows",
+        );
+        return (d, "math-source");
+    }
+    let help = match rules.mathjax {
+        true => {
+            "math is LaTeX between `$…$`, `$$…$$`, `\\( … \\)` or `\\[ … \\]`; write `\\$` for a dollar sign"
+        }
+        false => {
+            "math is LaTeX between `$…$` (inline) or `$$…$$` (display); write `\\$` for a dollar sign"
+        }
+    };
+    let d = Diagnostic::error(
+        ctx.source,
+        pos,
+        format!("cannot render math `{latex}`: {message}"),
+    )
+    .with_help(help);
+    (d, "math-error")
 }
 
 /// Math with unbalanced braces is not math to pulldown-cmark (its `$` must close at the brace
@@ -687,19 +766,26 @@ fn unbalanced_math<'a: 'p, 'p>(
     let Env { ctx, at, out } = *env;
     let mut dollars = Dollars::default();
     events.map(move |(event, range)| {
+        // Without `$` math a dollar is only text.
+        if !ctx.math.dollars {
+            return (event, range);
+        }
         if let Some(found) = dollars.feed(&event, range.clone(), body) {
-            out.borrow_mut().diags.push(
-                Diagnostic::error(
-                    ctx.source,
-                    at(found.start),
-                    format!(
-                        "cannot render math `{}`: its braces are unbalanced ({}), so it would be shown as text",
-                        shorten(found.quote.trim()),
-                        found.what()
-                    ),
-                )
-                .with_help("close every `{` with a `}`; write `\\{` and `\\}` for literal braces"),
-            );
+            let mut d = Diagnostic::error(
+                ctx.source,
+                at(found.start),
+                format!(
+                    "cannot render math `{}`: its braces are unbalanced ({}), so it would be shown as text",
+                    shorten(found.quote.trim()),
+                    found.what()
+                ),
+            )
+            .with_help("close every `{` with a `}`; write `\\{` and `\\}` for literal braces");
+            // In an mdBook book it is shown as text, as said, and the build goes on.
+            if ctx.math.lenient {
+                d.severity = crate::diag::Severity::Warning;
+            }
+            out.borrow_mut().diags.push(d);
         }
         (event, range)
     })
@@ -904,6 +990,7 @@ mod leading_title_tests {
             mentions: None,
             title: Some("Title"),
             own_heading,
+            math: MathRules::COURSE,
         };
         render(md, &ctx)
     }

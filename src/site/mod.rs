@@ -440,6 +440,8 @@ fn shared_key(
     assets.hash(&mut h);
     format!("{:?}", glossary.map(|g| &g.entries)).hash(&mut h);
     format!("{config:?}").hash(&mut h);
+    // A book's math and links follow mdBook's rules, a course's its own.
+    links.lenient.hash(&mut h);
     format!("{:?}", strings.sections).hash(&mut h);
     h.finish()
 }

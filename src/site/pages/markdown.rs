@@ -202,14 +202,14 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         mentions: if link_terms { ctx.matcher } else { None },
         title: Some(&page.title),
         own_heading: page.front.title.is_none(),
+        math: markdown::MathRules {
+            // mdBook never reads `$`: in a book only a math preprocessor (mdbook-katex) does.
+            dollars: !links.lenient || config.math_preprocessor.is_some(),
+            mathjax: config.mathjax_support,
+            lenient: links.lenient,
+        },
     };
-    // mdBook's MathJax delimiters become coursebook's own before the Markdown is read.
-    let body = if config.mathjax_support {
-        markdown::math::mathjax_delimiters(&page.body)
-    } else {
-        std::borrow::Cow::Borrowed(&*page.body)
-    };
-    let mut out = markdown::render(&body, &ctx);
+    let mut out = markdown::render(&page.body, &ctx);
     // The Markdown step counts the expanded page's lines; text an include brought in is
     // reported at its own file's line.
     if let Some(origins) = &page.origins {
