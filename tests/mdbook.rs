@@ -1187,7 +1187,7 @@ fn summary_paths_with_dot_slash_and_an_unlisted_readme_as_mdbook_reads_them() {
 #[test]
 fn an_mdbook_quiz_files_other_keys_are_warnings() {
     let b = book(
-        "[book]\ntitle = \"Quizzed\"\n",
+        "[book]\ntitle = \"Quizzed\"\n\n[preprocessor.quiz-cairo]\n",
         &[
             ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
             ("src/intro.md", "# Intro\n\n{{#quiz ../quizzes/q.toml}}\n"),
@@ -1207,6 +1207,11 @@ fn an_mdbook_quiz_files_other_keys_are_warnings() {
         );
     }
     assert!(page(b.path(), "intro.html").contains("Keyword?"));
+    // cairo-book's fork of mdbook-quiz: its directives are read, as the warning says.
+    assert!(
+        told.contains("warning: book.toml:4:15: [preprocessor.quiz-cairo] is not run by coursebook: its `{{#quiz file.toml}}` directives are read as mdbook-quiz's"),
+        "{told}"
+    );
 }
 
 /// mdBook 0.4's `curly-quotes` is `smart-punctuation`, which coursebook always does (rust-cli's

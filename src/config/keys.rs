@@ -305,6 +305,12 @@ fn preprocessors(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnos
             format!(
                 "[preprocessor.{name}] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself, to MathML at build time; this preprocessor's options are ignored, and a formula it cannot render is a warning, shown as its LaTeX"
             )
+        } else if name.contains("quiz") {
+            // cairo-book's `quiz-cairo`, a fork of mdbook-quiz: its `{{#quiz}}` directives are
+            // read as mdbook-quiz's, which coursebook provides.
+            format!(
+                "[preprocessor.{name}] is not run by coursebook: its `{{{{#quiz file.toml}}}}` directives are read as mdbook-quiz's, and what else it would add is missing"
+            )
         } else {
             format!(
                 "[preprocessor.{name}] is not provided by coursebook: what it would add to the pages is missing, and its directives are left as they are"
