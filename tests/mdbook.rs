@@ -1021,3 +1021,122 @@ fn a_books_misspelled_keys_are_warnings_and_a_courses_errors() {
         "{told}"
     );
 }
+
+/// mdBook writes every relative `.md` link as `.html`, also one that leaves the book's folder
+/// for another book on the same site (the cargo book's `../../rustc/codegen-options/index.md`):
+/// it leads there, with the warning that it is not checked. A course keeps it as written.
+#[test]
+fn md_links_out_of_the_book_become_html_as_mdbook_writes_them() {
+    let b = book(
+        "[book]\ntitle = \"Out\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Build](reference/build.md)\n"),
+            (
+                "src/reference/build.md",
+                "# Build\n\nSee [codegen](../../rustc/codegen-options/index.md), [types](../../reference/types.md#x) and [std](../../std/index.html).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "reference/build.html");
+    for wanted in [
+        "href=\"../../rustc/codegen-options/index.html\"",
+        "href=\"../../reference/types.html#x\"",
+        "href=\"../../std/index.html\"",
+    ] {
+        assert!(
+            html.contains(wanted),
+            "{wanted} missing: {}",
+            main_of(&html)
+        );
+    }
+    assert!(!html.contains(".md\""), "{}", main_of(&html));
+    assert!(
+        said(b.path(), &out).contains("warning: src/reference/build.md:3:5: `../../rustc/codegen-options/index.md` leads out of the book's folder; written as `../../rustc/codegen-options/index.html`, as mdBook does, and not checked"),
+        "{}",
+        said(b.path(), &out)
+    );
+}
+
+/// mdBook writes `dir/README.md` as `dir/index.html` and a link to `dir/index.md` as
+/// `dir/index.html`, so that link works there (rust-embedded/discovery, clippy's book).
+#[test]
+fn a_link_to_index_md_finds_the_folders_readme() {
+    let b = book(
+        "[book]\ntitle = \"Index\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Setup](setup/README.md)\n  - [Tools](setup/tools.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee [setup](setup/index.md#tools) and [CI][ci].\n\n[ci]: setup/index.md\n",
+            ),
+            ("src/setup/README.md", "# Setup\n\n## Tools\n"),
+            (
+                "src/setup/tools.md",
+                "# Tools\n\nBack [up](index.md) and [home](../intro.md).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let intro = page(b.path(), "intro.html");
+    assert!(
+        intro.contains("href=\"setup/index.html#tools\""),
+        "{}",
+        main_of(&intro)
+    );
+    assert!(
+        intro.contains("href=\"setup/index.html\""),
+        "{}",
+        main_of(&intro)
+    );
+    let tools = page(b.path(), "setup/tools.html");
+    assert!(tools.contains("href=\"index.html\""), "{}", main_of(&tools));
+}
+
+/// An e-mail autolink has its `mailto:` address and is no broken link (the cargo book's
+/// `<security@rust-lang.org>`).
+#[test]
+fn an_email_autolink_is_not_a_broken_link() {
+    let b = book(
+        "[book]\ntitle = \"Mail\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            (
+                "src/intro.md",
+                "# Intro\n\nWrite to <security@rust-lang.org>.\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    assert!(page(b.path(), "intro.html").contains("href=\"mailto:security@rust-lang.org\""));
+}
+
+/// A directive nothing expands inside a link's address is said once, as a directive (PyO3's
+/// `[docs]({{#PYO3_DOCS_URL}}/pyo3/)` gave 323 more "broken link" warnings).
+#[test]
+fn an_unexpanded_directive_in_a_link_is_said_once() {
+    let b = book(
+        "[book]\ntitle = \"Directive\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee [the docs]({{#PYO3_DOCS_URL}}/pyo3/index.html).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = said(b.path(), &out);
+    assert!(said.contains("is not expanded"), "{said}");
+    assert!(!said.contains("broken link"), "{said}");
+    assert_eq!(said.matches("warning:").count(), 1, "{said}");
+}
