@@ -1099,6 +1099,91 @@ fn a_link_to_index_md_finds_the_folders_readme() {
     assert!(tools.contains("href=\"index.html\""), "{}", main_of(&tools));
 }
 
+/// Raw HTML's single-quoted and unquoted attributes are rebased in print.html like double-quoted
+/// ones (rustwasm/book's `<img src='../images/…'>`), ids included.
+#[test]
+fn print_html_rebases_raw_html_in_any_quoting() {
+    let b = book(
+        "[book]\ntitle = \"Quotes\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Page](sub/page.md)\n",
+            ),
+            ("src/intro.md", "# Intro\n"),
+            (
+                "src/sub/page.md",
+                "# Page\n\n<img src='../img/a.svg' alt='single'>\n\n<img\n  src=../img/a.svg alt=unquoted>\n\n<img src=\"../img/a.svg\" alt=\"double\">\n\nInline <img src='../img/a.svg' alt='inline'> and <span id='here' title='say \"hi\"'>a span</span>.\n\n![md](../img/a.svg)\n\n<script>if (a<b) { x = '<img src=\\'keep\\'>'; }</script>\n",
+            ),
+            (
+                "src/img/a.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let print = page(b.path(), "print.html");
+    assert_eq!(print.matches("src=\"img/a.svg\"").count(), 5, "{print}");
+    assert!(!print.contains("../img/a.svg"), "{print}");
+    assert!(
+        print.contains("<span id=\"sub-page--here\" title=\"say &quot;hi&quot;\">"),
+        "{print}"
+    );
+    // A script's text is not a tag.
+    assert!(print.contains("x = '<img src=\\'keep\\'>'"), "{print}");
+    // The page itself still finds its image.
+    let own = page(b.path(), "sub/page.html");
+    assert_eq!(
+        own.matches("src=\"../img/a.svg\"").count(),
+        5,
+        "{}",
+        main_of(&own)
+    );
+}
+
+/// A raw-HTML link to a Markdown file leads to its page, as mdBook 0.5 writes it, and is checked
+/// like a Markdown link.
+#[test]
+fn a_raw_html_link_to_a_markdown_file_leads_to_its_page() {
+    let b = book(
+        "[book]\ntitle = \"Raw\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Page](sub/page.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nA <a href=\"sub/page.md\">raw link</a>, <a href='sub/page.md#deep'>another</a> and <a href=\"gone.md\">a stale one</a>.\n\n<p>\n<a class=\"x\"\n   href=sub/page.md#nope>in a block</a>\n</p>\n",
+            ),
+            ("src/sub/page.md", "# Page\n\n## Deep\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let intro = page(b.path(), "intro.html");
+    for wanted in [
+        "<a href=\"sub/page.html\">raw link</a>",
+        "<a href=\"sub/page.html#deep\">another</a>",
+        "<a href=\"gone.md\">a stale one</a>",
+        "href=\"sub/page.html#nope\">in a block</a>",
+    ] {
+        assert!(
+            intro.contains(wanted),
+            "{wanted} missing: {}",
+            main_of(&intro)
+        );
+    }
+    let said = said(b.path(), &out);
+    for line in [
+        "warning: src/intro.md:3:90: broken link: `gone.md`",
+        "warning: src/intro.md:7:9: broken anchor: `sub/page.md#nope` has no `#nope`",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in:\n{said}");
+    }
+}
+
 /// An e-mail autolink has its `mailto:` address and is no broken link (the cargo book's
 /// `<security@rust-lang.org>`).
 #[test]

@@ -252,7 +252,7 @@ fn find(links: &LinkTable, t: &str) -> Option<(String, bool)> {
 }
 
 /// The rewritten destination, or `None` to keep it as written.
-fn rewrite_one(
+pub(super) fn rewrite_one(
     dest: &str,
     ctx: &PageContext<'_>,
     pos: Pos,
