@@ -1353,3 +1353,207 @@ fn include_from_lets_a_book_include_its_repositorys_files_but_not_hidden_ones() 
             .contains("SECRET")
     );
 }
+
+/// mdBook writes every relative `.md` link as `.html`, also one that leaves the book's folder
+/// for another book on the same site (the cargo book's `../../rustc/codegen-options/index.md`):
+/// it leads there, with the warning that it is not checked. A course keeps it as written.
+#[test]
+fn md_links_out_of_the_book_become_html_as_mdbook_writes_them() {
+    let b = book(
+        "[book]\ntitle = \"Out\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Build](reference/build.md)\n"),
+            (
+                "src/reference/build.md",
+                "# Build\n\nSee [codegen](../../rustc/codegen-options/index.md), [types](../../reference/types.md#x) and [std](../../std/index.html).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "reference/build.html");
+    for wanted in [
+        "href=\"../../rustc/codegen-options/index.html\"",
+        "href=\"../../reference/types.html#x\"",
+        "href=\"../../std/index.html\"",
+    ] {
+        assert!(
+            html.contains(wanted),
+            "{wanted} missing: {}",
+            main_of(&html)
+        );
+    }
+    assert!(!html.contains(".md\""), "{}", main_of(&html));
+    assert!(
+        said(b.path(), &out).contains("warning: src/reference/build.md:3:5: `../../rustc/codegen-options/index.md` leads out of the book's folder; written as `../../rustc/codegen-options/index.html`, as mdBook does, and not checked"),
+        "{}",
+        said(b.path(), &out)
+    );
+}
+
+/// mdBook writes `dir/README.md` as `dir/index.html` and a link to `dir/index.md` as
+/// `dir/index.html`, so that link works there (rust-embedded/discovery, clippy's book).
+#[test]
+fn a_link_to_index_md_finds_the_folders_readme() {
+    let b = book(
+        "[book]\ntitle = \"Index\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Setup](setup/README.md)\n  - [Tools](setup/tools.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee [setup](setup/index.md#tools) and [CI][ci].\n\n[ci]: setup/index.md\n",
+            ),
+            ("src/setup/README.md", "# Setup\n\n## Tools\n"),
+            (
+                "src/setup/tools.md",
+                "# Tools\n\nBack [up](index.md) and [home](../intro.md).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    let intro = page(b.path(), "intro.html");
+    assert!(
+        intro.contains("href=\"setup/index.html#tools\""),
+        "{}",
+        main_of(&intro)
+    );
+    assert!(
+        intro.contains("href=\"setup/index.html\""),
+        "{}",
+        main_of(&intro)
+    );
+    let tools = page(b.path(), "setup/tools.html");
+    assert!(tools.contains("href=\"index.html\""), "{}", main_of(&tools));
+}
+
+/// Raw HTML's single-quoted and unquoted attributes are rebased in print.html like double-quoted
+/// ones (rustwasm/book's `<img src='../images/…'>`), ids included.
+#[test]
+fn print_html_rebases_raw_html_in_any_quoting() {
+    let b = book(
+        "[book]\ntitle = \"Quotes\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Page](sub/page.md)\n",
+            ),
+            ("src/intro.md", "# Intro\n"),
+            (
+                "src/sub/page.md",
+                "# Page\n\n<img src='../img/a.svg' alt='single'>\n\n<img\n  src=../img/a.svg alt=unquoted>\n\n<img src=\"../img/a.svg\" alt=\"double\">\n\nInline <img src='../img/a.svg' alt='inline'> and <span id='here' title='say \"hi\"'>a span</span>.\n\n![md](../img/a.svg)\n\n<script>if (a<b) { x = '<img src=\\'keep\\'>'; }</script>\n",
+            ),
+            (
+                "src/img/a.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let print = page(b.path(), "print.html");
+    assert_eq!(print.matches("src=\"img/a.svg\"").count(), 5, "{print}");
+    assert!(!print.contains("../img/a.svg"), "{print}");
+    assert!(
+        print.contains("<span id=\"sub-page--here\" title=\"say &quot;hi&quot;\">"),
+        "{print}"
+    );
+    // A script's text is not a tag.
+    assert!(print.contains("x = '<img src=\\'keep\\'>'"), "{print}");
+    // The page itself still finds its image.
+    let own = page(b.path(), "sub/page.html");
+    assert_eq!(
+        own.matches("src=\"../img/a.svg\"").count(),
+        5,
+        "{}",
+        main_of(&own)
+    );
+}
+
+/// A raw-HTML link to a Markdown file leads to its page, as mdBook 0.5 writes it, and is checked
+/// like a Markdown link.
+#[test]
+fn a_raw_html_link_to_a_markdown_file_leads_to_its_page() {
+    let b = book(
+        "[book]\ntitle = \"Raw\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Intro](intro.md)\n- [Page](sub/page.md)\n",
+            ),
+            (
+                "src/intro.md",
+                "# Intro\n\nA <a href=\"sub/page.md\">raw link</a>, <a href='sub/page.md#deep'>another</a> and <a href=\"gone.md\">a stale one</a>.\n\n<p>\n<a class=\"x\"\n   href=sub/page.md#nope>in a block</a>\n</p>\n",
+            ),
+            ("src/sub/page.md", "# Page\n\n## Deep\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let intro = page(b.path(), "intro.html");
+    for wanted in [
+        "<a href=\"sub/page.html\">raw link</a>",
+        "<a href=\"sub/page.html#deep\">another</a>",
+        "<a href=\"gone.md\">a stale one</a>",
+        "href=\"sub/page.html#nope\">in a block</a>",
+    ] {
+        assert!(
+            intro.contains(wanted),
+            "{wanted} missing: {}",
+            main_of(&intro)
+        );
+    }
+    let said = said(b.path(), &out);
+    for line in [
+        "warning: src/intro.md:3:90: broken link: `gone.md`",
+        "warning: src/intro.md:7:9: broken anchor: `sub/page.md#nope` has no `#nope`",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in:\n{said}");
+    }
+}
+
+/// An e-mail autolink has its `mailto:` address and is no broken link (the cargo book's
+/// `<security@rust-lang.org>`).
+#[test]
+fn an_email_autolink_is_not_a_broken_link() {
+    let b = book(
+        "[book]\ntitle = \"Mail\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            (
+                "src/intro.md",
+                "# Intro\n\nWrite to <security@rust-lang.org>.\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(said(b.path(), &out), "");
+    assert!(page(b.path(), "intro.html").contains("href=\"mailto:security@rust-lang.org\""));
+}
+
+/// A directive nothing expands inside a link's address is said once, as a directive (PyO3's
+/// `[docs]({{#PYO3_DOCS_URL}}/pyo3/)` gave 323 more "broken link" warnings).
+#[test]
+fn an_unexpanded_directive_in_a_link_is_said_once() {
+    let b = book(
+        "[book]\ntitle = \"Directive\"\n",
+        &[
+            ("src/SUMMARY.md", "- [Intro](intro.md)\n"),
+            (
+                "src/intro.md",
+                "# Intro\n\nSee [the docs]({{#PYO3_DOCS_URL}}/pyo3/index.html).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = said(b.path(), &out);
+    assert!(said.contains("is not expanded"), "{said}");
+    assert!(!said.contains("broken link"), "{said}");
+    assert_eq!(said.matches("warning:").count(), 1, "{said}");
+}

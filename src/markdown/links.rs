@@ -5,7 +5,7 @@
 use super::stream::{Env, Events};
 use super::{Output, PageContext};
 use crate::diag::{Diagnostic, Pos};
-use pulldown_cmark::{CowStr, Event, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -176,6 +176,12 @@ pub fn rewrite<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
     let Env { ctx, at, out } = *env;
     events.map(move |(event, range)| {
         let event = match event {
+            // An e-mail autolink (`<security@rust-lang.org>`): the writer makes its `mailto:`
+            // address; nothing here to find or check.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => event,
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -221,11 +227,18 @@ pub fn rewrite<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
 
 /// The page or file a link's path (relative to src, folded) names, as mdBook resolves it: the
 /// Markdown file (`a.md`), its folder (`a/` → `a/index.md` or `a/README.md`), or the page it
-/// becomes (`a.html` → `a.md`; `a/index.html` → `a/index.md` or `a/README.md`). Returns its URL
-/// and whether it is a page.
+/// becomes (`a.html` → `a.md`; `a/index.html` → `a/index.md` or `a/README.md`). A link to
+/// `a/index.md` where the file is `a/README.md` finds it too: mdBook writes that page as
+/// `a/index.html` and the link as `a/index.html`, so it works there (rust-embedded/discovery,
+/// clippy's book). Returns its URL and whether it is a page.
 fn find(links: &LinkTable, t: &str) -> Option<(String, bool)> {
     let page = |p: &str| links.pages.get(p).map(|u| (u.clone(), true));
     page(t)
+        .or_else(|| {
+            let folder = t.strip_suffix("index.md")?;
+            (folder.is_empty() || folder.ends_with('/'))
+                .then(|| page(&format!("{folder}README.md")))?
+        })
         .or_else(|| page(&format!("{t}/index.md")))
         .or_else(|| page(&format!("{t}/README.md")))
         .or_else(|| {
@@ -239,14 +252,16 @@ fn find(links: &LinkTable, t: &str) -> Option<(String, bool)> {
 }
 
 /// The rewritten destination, or `None` to keep it as written.
-fn rewrite_one(
+pub(super) fn rewrite_one(
     dest: &str,
     ctx: &PageContext<'_>,
     pos: Pos,
     out: &mut Output,
     is_link: bool,
 ) -> Option<String> {
-    if dest.is_empty() || is_external(dest) {
+    // `{{#PYO3_DOCS_URL}}/pyo3/`: a directive nothing expanded, already a warning at its line
+    // (`content/directives.rs`); the address is not one to check.
+    if dest.is_empty() || is_external(dest) || dest.contains("{{#") || dest.contains("{{%") {
         return None;
     }
     let (path_part, fragment) = match dest.split_once('#') {
@@ -271,7 +286,22 @@ fn rewrite_one(
     let decoded = percent_decode(path_part);
     let Some(target) = resolve(dir, &decoded) else {
         // Out of the book's folder (`../std/index.html`: a sibling book on the same host, as
-        // mdBook books link): nothing here to check it against, so it stays as written.
+        // mdBook books link): nothing here to check it against. In a book, a `.md` one
+        // becomes `.html` as mdBook writes every relative `.md` link (the cargo book's
+        // `../../rustc/codegen-options/index.md`); anything else stays as written.
+        if ctx.links.lenient
+            && let Some(html) = md_as_html(dest)
+        {
+            out.diags.push(
+                Diagnostic::warning(
+                    ctx.source,
+                    pos,
+                    format!("`{dest}` leads out of the book's folder; written as `{html}`, as mdBook does, and not checked"),
+                )
+                .with_help("it works only where the site is published next to what it links to"),
+            );
+            return Some(html);
+        }
         out.diags.push(
             Diagnostic::warning(
                 ctx.source,
@@ -315,6 +345,14 @@ fn rewrite_one(
     Some(rewritten)
 }
 
+/// `dest` with its path's `.md` made `.html`, as mdBook's `fix_link` writes a relative link
+/// (`../x/a.md#b` → `../x/a.html#b`); `None` when the path does not end in `.md`.
+fn md_as_html(dest: &str) -> Option<String> {
+    let (path, rest) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
+    let stem = path.strip_suffix(".md")?;
+    Some(format!("{stem}.html{rest}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +378,17 @@ mod tests {
         assert_eq!(percent_decode("x%1¥y"), "x%1¥y");
         assert_eq!(percent_decode("a%20b%2F%zz%+f%4"), "a b/%zz%+f%4");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+    }
+
+    #[test]
+    fn md_links_become_html_as_mdbook_writes_them() {
+        assert_eq!(
+            md_as_html("../../r/index.md#x").as_deref(),
+            Some("../../r/index.html#x")
+        );
+        assert_eq!(md_as_html("../a.md").as_deref(), Some("../a.html"));
+        assert_eq!(md_as_html("../a.html"), None);
+        assert_eq!(md_as_html("../a#b.md"), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod math;
 mod mathjax;
 pub mod mentions;
 pub mod raw_html;
+mod raw_links;
 pub mod scope_spans;
 mod slug;
 mod stream;
@@ -196,6 +197,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
         out: &out,
     };
     let events = raw_html::apply(events, &env);
+    let events = raw_links::apply(events, &env);
     let events = callouts::apply(events, body, &env);
     let events = slug::heading_ids(
         events,

@@ -1,6 +1,7 @@
 //! Rewriting the attributes of the build's own HTML: a page's HTML carried into another page
 //! (the print page) or served from anywhere (404.html). The build escapes `"` in text, so an
-//! ` href="` is always an attribute; raw HTML with other quoting is left as written.
+//! ` href="` is always an attribute; raw HTML's single-quoted and unquoted values were made
+//! double-quoted when the page was rendered (`markdown/raw_links.rs`).
 
 /// Attributes holding an address.
 pub(super) const URL_ATTRS: &[&str] = &["href", "src", "poster"];
