@@ -260,6 +260,7 @@ mod tests {
             mentions: None,
             title: None,
             own_heading: false,
+            math: crate::markdown::MathRules::COURSE,
         };
         render(md, &ctx).html
     }
