@@ -28,6 +28,11 @@ pub struct Jail {
 /// pull request pick it. Hidden files stay refused (`.git/config` holds the CI job's token).
 static INCLUDE_FROM: std::sync::OnceLock<Jail> = std::sync::OnceLock::new();
 
+/// Why a configuration file of `len` bytes is refused before it is parsed: over [`MAX_CONFIG`].
+pub fn config_too_large(len: usize) -> Option<Denied> {
+    (len as u64 > MAX_CONFIG).then_some(Denied::TooLarge(len as u64, MAX_CONFIG))
+}
+
 /// Set `--include-from`, once, before the build.
 pub fn include_from(dir: &Path) {
     let _ = INCLUDE_FROM.set(Jail::new(dir));

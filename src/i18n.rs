@@ -200,20 +200,15 @@ pub fn load(config: &Config, theme: &Theme, diags: &mut Diagnostics) -> Strings 
     for name in names.iter().rev() {
         let path = format!("i18n/{name}.toml");
         match theme.override_file(&path) {
-            Ok(Some((bytes, _))) if bytes.len() as u64 > crate::confine::MAX_CONFIG => {
+            Ok(Some((bytes, _)))
+                if let Some(denied) = crate::confine::config_too_large(bytes.len()) =>
+            {
+                let at = theme_path(theme, config, &path);
+                let message = format!("`{path}` in the theme is refused: {denied}");
                 diags.push(
-                    Diagnostic::error(
-                        theme_path(theme, config, &path),
-                        Pos::FILE,
-                        format!(
-                            "`{path}` in the theme is refused: {}",
-                            crate::confine::Denied::TooLarge(
-                                bytes.len() as u64,
-                                crate::confine::MAX_CONFIG
-                            )
-                        ),
-                    )
-                    .with_help("a strings file is a few KB: the interface's words, not content"),
+                    Diagnostic::error(at, Pos::FILE, message).with_help(
+                        "a strings file is a few KB: the interface's words, not content",
+                    ),
                 );
             }
             Ok(Some((bytes, file))) => {

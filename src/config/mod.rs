@@ -367,20 +367,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
     let read = Jail::new(root).read(&root.join(path));
     let text = match read {
-        Ok(bytes) if bytes.len() as u64 > crate::confine::MAX_CONFIG => {
+        Ok(bytes) if let Some(denied) = crate::confine::config_too_large(bytes.len()) => {
+            let message = format!("cannot read book.toml: {denied}");
             diags.push(
-                Diagnostic::error(
-                    path,
-                    Pos::FILE,
-                    format!(
-                        "cannot read book.toml: {}",
-                        crate::confine::Denied::TooLarge(
-                            bytes.len() as u64,
-                            crate::confine::MAX_CONFIG
-                        )
-                    ),
-                )
-                .with_help("a book.toml is a few KB: settings, not content"),
+                Diagnostic::error(path, Pos::FILE, message)
+                    .with_help("a book.toml is a few KB: settings, not content"),
             );
             return None;
         }

@@ -83,9 +83,10 @@ pub struct PageContext<'a> {
 /// Which text is math on a page, and what a formula that cannot be rendered is.
 #[derive(Clone, Copy, Debug)]
 pub struct MathRules {
-    /// `$…$` and `$$…$$` are math: in a course, and in an mdBook book whose book.toml names a
-    /// math preprocessor that reads them (mdbook-katex). mdBook itself never reads `$`, so in
-    /// other books it is text (`$HOME`, `$PATH`).
+    /// `$…$` and `$$…$$` are math: in a course (its sources in `content/`, ordered by name or
+    /// by a SUMMARY.md), and in an mdBook book whose book.toml names a math preprocessor that
+    /// reads them (mdbook-katex). mdBook itself never reads `$`, so in other books it is text
+    /// (`$HOME`, `$PATH`).
     pub dollars: bool,
     /// `[output.html] mathjax-support`: `\\( … \\)`, `\\[ … \\]` (and `$$…$$`) as MathJax finds
     /// them, after Markdown (see `mathjax.rs`).

@@ -204,7 +204,10 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         own_heading: page.front.title.is_none(),
         math: markdown::MathRules {
             // mdBook never reads `$`: in a book only a math preprocessor (mdbook-katex) does.
-            dollars: !links.lenient || config.math_preprocessor.is_some(),
+            // A course ordered by a SUMMARY.md in coursebook's `content/` is still a course.
+            dollars: !links.lenient
+                || config.math_preprocessor.is_some()
+                || config.src.file_name().is_some_and(|n| n == "content"),
             mathjax: config.mathjax_support,
             lenient: links.lenient,
         },
