@@ -1276,15 +1276,34 @@ fn a_missing_include_is_a_warning_in_a_book_and_an_error_in_a_course() {
         "[book]\ntitle = \"Gen\"\n",
         &[
             ("src/SUMMARY.md", "- [A](a.md)\n"),
-            ("src/a.md", "# A\n\n{{#include generated.md}}\n"),
+            (
+                "src/a.md",
+                "# A\n\n{{#include generated.md}}\n\n{{#include ex/.cargo/config.toml}}\n",
+            ),
+            (
+                "src/ex/.cargo/config.toml",
+                "[build]\ntarget = \"SECRET-ish\"\n",
+            ),
         ],
     );
     let out = coursebook(&["build"], b.path());
     assert!(out.status.success(), "{}", text(&out));
+    let told = said(b.path(), &out);
     assert!(
-        said(b.path(), &out).starts_with("warning: src/a.md:3:1: cannot include `generated.md`")
+        told.starts_with("warning: src/a.md:3:1: cannot include `generated.md`"),
+        "{told}"
     );
-    assert!(page(b.path(), "a.html").contains("{{#include generated.md}}"));
+    // A hidden file (Comprehensive Rust includes `.cargo/config.toml`) is never published: in a
+    // book, a warning.
+    assert!(
+        told.contains(
+            "warning: src/a.md:5:1: cannot include `ex/.cargo/config.toml`: it is a hidden file"
+        ),
+        "{told}"
+    );
+    let a = page(b.path(), "a.html");
+    assert!(a.contains("{{#include generated.md}}"));
+    assert!(!a.contains("SECRET-ish"));
 
     let c = course(&[
         ("book.toml", "[book]\ntitle = \"Gen\"\n"),

@@ -40,10 +40,14 @@ pub struct Expanded {
     pub quizzes: Vec<PathBuf>,
     /// Which file and line each line of `text` came from, for the Markdown step's messages.
     pub origins: Origins,
-    /// The places in `diags` of includes whose file does not exist: errors, but warnings in a
-    /// book ordered by SUMMARY.md, as mdBook only logs them ([`super::Source::lenient`]).
-    pub missing: Vec<usize>,
+    /// The places in `diags` of includes whose file does not exist or is hidden, with the help
+    /// to give: errors, but warnings in a book ordered by SUMMARY.md, where mdBook only logs a
+    /// missing file ([`super::Source::lenient`]); a hidden file is not included either way.
+    pub missing: Vec<(usize, &'static str)>,
 }
+
+const MISSING_HELP: &str = "the directive is shown as written, as mdBook does; create the file (is it made by another step of the book's build?) or fix the path";
+const HIDDEN_HELP: &str = "the directive is shown as written: hidden files (`.git/config` holds the CI job's token) are never published; copy what the page should show into a file that is not hidden";
 
 /// Where a text being expanded lands in the page.
 struct Place {
@@ -592,9 +596,17 @@ impl Expander<'_> {
                 let mut bytes = match self.jail.read_published(&target) {
                     Ok(b) => b,
                     Err(denied) => {
-                        if matches!(&denied, crate::confine::Denied::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
-                        {
-                            self.out.missing.push(self.out.diags.len());
+                        match &denied {
+                            crate::confine::Denied::Io(e)
+                                if e.kind() == std::io::ErrorKind::NotFound =>
+                            {
+                                self.out.missing.push((self.out.diags.len(), MISSING_HELP));
+                            }
+                            // Comprehensive Rust includes its exercises' `.cargo/config.toml`.
+                            crate::confine::Denied::Hidden => {
+                                self.out.missing.push((self.out.diags.len(), HIDDEN_HELP));
+                            }
+                            _ => {}
                         }
                         if matches!(denied, crate::confine::Denied::Outside(_)) {
                             self.out.diags.push(

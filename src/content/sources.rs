@@ -33,8 +33,9 @@ pub struct Source {
     /// What reading it reported beyond its front matter's errors: unknown front matter keys,
     /// and what expanding its `{{#…}}` directives found (content::directives).
     pub directive_diags: Vec<Diagnostic>,
-    /// The places in `directive_diags` of includes whose file does not exist ([`Source::lenient`]).
-    pub missing_includes: Vec<usize>,
+    /// The places in `directive_diags` of includes whose file does not exist or is hidden, with
+    /// their help ([`Source::lenient`]).
+    pub missing_includes: Vec<(usize, &'static str)>,
     /// The files included into it (canonical paths): serve re-reads it on every build, as a
     /// change to an included file does not touch its own.
     pub includes: Vec<PathBuf>,
@@ -47,12 +48,13 @@ pub struct Source {
 impl Source {
     /// In a book ordered by SUMMARY.md, an include whose file does not exist is a warning, as
     /// mdBook only logs it and shows the directive as written (rust-analyzer's book includes
-    /// files its build generates); a coursebook course keeps the error.
+    /// files its build generates), and so is one of a hidden file, which is never published
+    /// (Comprehensive Rust includes `.cargo/config.toml`); a coursebook course keeps the error.
     pub fn lenient(&mut self) {
-        for &i in &self.missing_includes {
+        for &(i, help) in &self.missing_includes {
             if let Some(d) = self.directive_diags.get_mut(i) {
                 d.severity = crate::diag::Severity::Warning;
-                d.help = Some("the directive is shown as written, as mdBook does; create the file (is it made by another step of the book's build?) or fix the path".to_string());
+                d.help = Some(help.to_string());
             }
         }
     }
