@@ -425,6 +425,17 @@ pub fn inline_text(markdown: &str) -> String {
     }
 }
 
+/// A quiz prompt cut after its first paragraph: that paragraph is the question's `<legend>`,
+/// which may hold phrasing content only, and the rest (code, lists, more paragraphs: an
+/// mdbook-quiz prompt's program) follows it as blocks. A prompt that does not start with a
+/// paragraph is all rest.
+pub fn split_prompt(text: &str) -> (&str, &str) {
+    match Parser::new_ext(text, options()).into_offset_iter().next() {
+        Some((Event::Start(Tag::Paragraph), range)) => text.split_at(range.end.min(text.len())),
+        _ => ("", text),
+    }
+}
+
 /// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
 pub fn render_inline(text: &str) -> String {
     let mut html = String::new();
@@ -934,6 +945,23 @@ mod inline_text_tests {
         assert_eq!(inline_text("- dash"), "- dash");
         assert_eq!(inline_text("a \\* b"), "a * b");
         assert_eq!(inline_text("plain title"), "plain title");
+    }
+}
+
+#[cfg(test)]
+mod split_prompt_tests {
+    use super::split_prompt;
+
+    /// The legend gets the first paragraph; code, lists and later paragraphs follow it.
+    #[test]
+    fn a_prompt_is_cut_after_its_first_paragraph() {
+        let prompt = "What does this print?\n\n```rust\nfn main() {}\n```\n";
+        assert_eq!(
+            split_prompt(prompt),
+            ("What does this print?\n", "\n```rust\nfn main() {}\n```\n")
+        );
+        assert_eq!(split_prompt("Yes *or* no?"), ("Yes *or* no?", ""));
+        assert_eq!(split_prompt("```\ncode\n```\n"), ("", "```\ncode\n```\n"));
     }
 }
 

@@ -36,7 +36,11 @@ pub struct QuestionView {
     pub answer: String,
     /// Changes when the author edits anything a saved answer depends on.
     pub fingerprint: String,
+    /// The prompt's first paragraph, in the question's `<legend>`.
     pub prompt_html: String,
+    /// The rest of the prompt (code blocks, lists, more paragraphs), after the legend: a legend
+    /// may hold phrasing content only.
+    pub prompt_more_html: Option<String>,
     /// Choices in the order written (true-false: True, then False).
     pub choices: Vec<ChoiceView>,
     /// quiz.js puts the choices in an order of the learner's own.

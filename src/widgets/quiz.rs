@@ -175,6 +175,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
     } else {
         Vec::new()
     };
+    let (prompt, prompt_more) = crate::markdown::split_prompt(&q.prompt);
     QuestionView {
         id: q.id.clone(),
         name: format!("{}-{}", quiz.id, q.id),
@@ -187,7 +188,8 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
             salt,
         ),
         fingerprint: fingerprint(q),
-        prompt_html: render_inline(&q.prompt),
+        prompt_html: render_inline(prompt),
+        prompt_more_html: (!prompt_more.trim().is_empty()).then(|| render_block(prompt_more)),
         choices,
         shuffle: q.shuffle,
         items,

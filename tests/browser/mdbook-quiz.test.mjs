@@ -63,6 +63,9 @@ describe('an mdbook-quiz quiz', () => {
     await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
     assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct']);
     assert.match(await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('.explanation').textContent(), /Arithmetic/);
+    // A legend holds phrasing content only: the Tracing question's program follows it.
+    assert.equal(await page.locator('legend pre, legend p, legend div').count(), 0, 'blocks in a legend');
+    assert.ok(await page.locator('fieldset > .q-prompt pre').count() >= 1, 'the program after the legend');
 
     await page.reload();
     await waitInPage(page, ready, null, 'the quiz after a reload');
