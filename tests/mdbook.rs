@@ -572,6 +572,13 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
             "{id} {kind} in {html}"
         );
     }
+    // The Tracing question's program follows its legend, highlighted as lesson code is, and the
+    // page (no code of its own) links the highlighting stylesheet for it.
+    assert!(
+        html.contains("</legend>\n<div class=\"q-prompt\"><pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"><span class="),
+        "{html}"
+    );
+    assert!(html.contains("theme/css/highlight.css"), "{html}");
 
     // A broken quiz file is an error at its own line, naming the directive that brings it in.
     let b = book(

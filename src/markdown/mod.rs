@@ -500,8 +500,41 @@ pub fn render_block(text: &str) -> String {
             )),
             other => other,
         });
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events));
     html.trim_end().to_string()
+}
+
+/// Code blocks in quiz text (an mdbook-quiz prompt's program, a hint's snippet) highlighted as
+/// a lesson's are, with the same `<pre class="code">` markup: a learner reads the program they
+/// are asked about in the colours of the lesson above it.
+fn highlighted_blocks<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events;
+    std::iter::from_fn(move || {
+        let event = events.next()?;
+        let Event::Start(Tag::CodeBlock(kind)) = &event else {
+            return Some(event);
+        };
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for inner in events.by_ref() {
+            match inner {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let lang = info.split([' ', ',', '{']).next().unwrap_or("");
+        let inner = highlight::highlight(&code, lang).0;
+        let class = code_class(&info, lang);
+        Some(Event::Html(CowStr::from(format!(
+            "<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n"
+        ))))
+    })
 }
 
 /// Task-list checkboxes are read-only; give each an accessible name so it is not an unlabelled
@@ -622,6 +655,7 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             ctx.widgets.render(&lang, &code, body_line, &mut widget_out);
             out.diags.append(&mut widget_out.diags);
             out.quizzes = widget_out.quizzes;
+            out.has_code |= widget_out.has_code;
             widget_out.html
         } else {
             out.borrow_mut().has_code = true;
@@ -950,7 +984,25 @@ mod inline_text_tests {
 
 #[cfg(test)]
 mod split_prompt_tests {
-    use super::split_prompt;
+    use super::{render_block, split_prompt};
+
+    /// A prompt's program is highlighted as a lesson's code is, with the same markup.
+    #[test]
+    fn code_in_quiz_text_is_highlighted() {
+        let html = render_block("```rust,ignore\nfn main() { let x = 1; }\n```\n");
+        assert!(
+            html.starts_with(
+                "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust ignore\"><span class=\""
+            ),
+            "{html}"
+        );
+        assert!(html.contains(">fn</span>"), "{html}");
+        // No language: plain, escaped.
+        assert_eq!(
+            render_block("    a < b\n"),
+            "<pre class=\"code\" tabindex=\"0\"><code>a &lt; b\n</code></pre>"
+        );
+    }
 
     /// The legend gets the first paragraph; code, lists and later paragraphs follow it.
     #[test]

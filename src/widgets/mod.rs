@@ -64,10 +64,14 @@ impl PageWidgets<'_> {
         let place = quiz::QuizPlace {
             store_prefix: &self.store_prefix,
         };
-        quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
+        let html = quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
             out.diags.push(d);
             String::new()
-        })
+        });
+        // A prompt's or a hint's program is highlighted (markdown::render_block): the page
+        // needs the highlighting stylesheet even when its lesson has no code of its own.
+        out.has_code |= html.contains("<pre class=\"code\"");
+        html
     }
 }
 
