@@ -579,6 +579,32 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
         "{html}"
     );
     assert!(html.contains("theme/css/highlight.css"), "{html}");
+    assert!(
+        html.contains(" Does this program compile?</legend>"),
+        "{html}"
+    );
+
+    // The two questions a Tracing program becomes are asked in the book's language.
+    let b = book(
+        "[book]\ntitle = \"Quiz\"\nlanguage = \"de\"\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            ("src/v.md", "# V\n\n{{#quiz q.toml}}\n"),
+            ("src/q.toml", QUIZ_TOML),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "v.html");
+    assert!(
+        html.contains(" Lässt sich dieses Programm kompilieren?</legend>")
+            && html.contains(" Wenn es sich kompilieren lässt: Was gibt es aus?"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("\u{E000}") && !html.contains("compile?"),
+        "{html}"
+    );
 
     // A broken quiz file is an error at its own line, naming the directive that brings it in.
     let b = book(

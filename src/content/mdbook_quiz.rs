@@ -8,7 +8,8 @@
 //! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
 //!   get the same one-line field).
 //! - `Tracing` → two questions: does the program compile (true/false), then one that does not
-//!   give the first away: its output if it compiles, else the line of the error.
+//!   give the first away: its output if it compiles, else the line of the error; both asked
+//!   in the course's language, the program after the question, highlighted.
 //! - `context` → the explanation; a `multipart` group's context opens its first question.
 
 use crate::diag::Pos;
@@ -102,6 +103,14 @@ struct TracingAnswer {
 pub const MARK: &str = "mdbook-quiz";
 /// The opening fence of such a block.
 pub const FENCE: &str = "```quiz mdbook-quiz";
+
+/// Where a Tracing question's own words go in its prompt: the quiz widget puts the strings
+/// `quiz.tracing_compiles` and `quiz.tracing_result` of the course's language there
+/// (widgets/quiz.rs `asked`), so the two questions a program becomes are in the learner's
+/// language, not always English. Private-use characters: no text means them.
+pub const ASK_COMPILES: &str = "\u{E000}tracing_compiles\u{E000}";
+/// See [`ASK_COMPILES`].
+pub const ASK_RESULT: &str = "\u{E000}tracing_result\u{E000}";
 
 /// The line of a quiz block (0 the fence) that holds its first question: each question is on a
 /// line of its own, so a problem in one is found at its line and told at its TOML's.
@@ -217,7 +226,7 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                 questions.push(serde_json::json!({
                     "id": question_id(f.id.as_deref(), n, "-compiles"),
                     "type": "true-false",
-                    "prompt": with_lead(lead, &format!("Does this program compile?\n\n{program}")),
+                    "prompt": with_lead(lead, &format!("{ASK_COMPILES}\n\n{program}")),
                     "answer": f.answer.does_compile,
                     "explanation": f.context,
                 }));
@@ -231,7 +240,7 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                 let next = serde_json::json!({
                     "id": question_id(f.id.as_deref(), n, "-result"),
                     "type": "text",
-                    "prompt": format!("If it compiles, what does it print? If it does not, on which line is the first error (its number)?\n\n{program}"),
+                    "prompt": format!("{ASK_RESULT}\n\n{program}"),
                     "answers": [answer],
                 });
                 questions.push(next);

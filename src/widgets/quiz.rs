@@ -2,6 +2,7 @@
 //! legend per question, real labelled inputs), with answer keys and feedback concealed until
 //! the learner checks, so they are neither readable at a glance in the page source nor indexed.
 
+use crate::content::mdbook_quiz::{ASK_COMPILES, ASK_RESULT};
 use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::diag::Diagnostic;
 use crate::i18n::Strings;
@@ -175,7 +176,8 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
     } else {
         Vec::new()
     };
-    let (prompt, prompt_more) = crate::markdown::split_prompt(&q.prompt);
+    let prompt = asked(&q.prompt, strings);
+    let (prompt, prompt_more) = crate::markdown::split_prompt(&prompt);
     QuestionView {
         id: q.id.clone(),
         name: format!("{}-{}", quiz.id, q.id),
@@ -195,6 +197,32 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
         items,
         hint_html: q.hint.as_deref().map(render_block),
     }
+}
+
+/// `prompt` with a Tracing question's own words (mdbook_quiz.rs [`ASK_COMPILES`]) in the
+/// course's language, escaped so that the strings file's text is read as text, not Markdown.
+fn asked<'p>(prompt: &'p str, strings: &Strings) -> std::borrow::Cow<'p, str> {
+    if !prompt.contains('\u{E000}') {
+        return std::borrow::Cow::Borrowed(prompt);
+    }
+    let mut out = prompt.to_string();
+    for (mark, key) in [
+        (ASK_COMPILES, "tracing_compiles"),
+        (ASK_RESULT, "tracing_result"),
+    ] {
+        if out.contains(mark) {
+            let words: String = strings
+                .get("quiz", key)
+                .chars()
+                .flat_map(|c| {
+                    let escape = c.is_ascii_punctuation().then_some('\\');
+                    escape.into_iter().chain(std::iter::once(c))
+                })
+                .collect();
+            out = out.replace(mark, &words);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
