@@ -500,15 +500,46 @@ pub fn render_block(text: &str) -> String {
             )),
             other => other,
         });
-    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events));
+    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, false));
+    html.trim_end().to_string()
+}
+
+/// A quiz choice's text, for its `<label>`, which may hold phrasing content only: one paragraph
+/// renders as [`render_inline`] does; more paragraphs become `<span class="para">`, and a code
+/// block (an mdbook-quiz choice that is a whole program) a highlighted
+/// `<span class="code-block"><code>`, laid out as blocks by the stylesheet. Clicking the
+/// program still picks the choice, and a screen reader reads it as the choice's name.
+pub fn render_label(text: &str) -> String {
+    let blocks = Parser::new_ext(text, options())
+        .filter(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::CodeBlock(_))))
+        .count();
+    let code =
+        Parser::new_ext(text, options()).any(|e| matches!(e, Event::Start(Tag::CodeBlock(_))));
+    if blocks <= 1 && !code {
+        return render_inline(text);
+    }
+    let events = Parser::new_ext(text, options())
+        .map(raw_html::inline)
+        .map(|e| match e {
+            Event::InlineMath(m) | Event::DisplayMath(m) => Event::Html(CowStr::from(
+                math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
+            )),
+            Event::Start(Tag::Paragraph) => Event::Html(CowStr::from("<span class=\"para\">")),
+            Event::End(TagEnd::Paragraph) => Event::Html(CowStr::from("</span>")),
+            other => other,
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, true));
     html.trim_end().to_string()
 }
 
 /// Code blocks in quiz text (an mdbook-quiz prompt's program, a hint's snippet) highlighted as
 /// a lesson's are, with the same `<pre class="code">` markup: a learner reads the program they
-/// are asked about in the colours of the lesson above it.
+/// are asked about in the colours of the lesson above it. In `phrasing` text (a label) the
+/// block is a `<span class="code-block">` instead.
 fn highlighted_blocks<'a>(
     events: impl Iterator<Item = Event<'a>>,
+    phrasing: bool,
 ) -> impl Iterator<Item = Event<'a>> {
     let mut events = events;
     std::iter::from_fn(move || {
@@ -531,9 +562,12 @@ fn highlighted_blocks<'a>(
         let lang = info.split([' ', ',', '{']).next().unwrap_or("");
         let inner = highlight::highlight(&code, lang).0;
         let class = code_class(&info, lang);
-        Some(Event::Html(CowStr::from(format!(
-            "<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n"
-        ))))
+        Some(Event::Html(CowStr::from(match phrasing {
+            true => format!("<span class=\"code-block\"><code{class}>{inner}</code></span>"),
+            false => {
+                format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
+            }
+        })))
     })
 }
 
@@ -984,7 +1018,26 @@ mod inline_text_tests {
 
 #[cfg(test)]
 mod split_prompt_tests {
-    use super::{render_block, split_prompt};
+    use super::{render_block, render_inline, render_label, split_prompt};
+
+    /// A choice's label holds phrasing content only: a program in it is a span of highlighted
+    /// code, paragraphs are spans; a one-line choice is as before.
+    #[test]
+    fn a_choice_that_is_a_program_stays_phrasing_content() {
+        let html = render_label("```rust\nlet x = 1;\n```\n");
+        assert!(
+            html.starts_with(
+                "<span class=\"code-block\"><code class=\"language-rust\"><span class=\""
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("<pre") && !html.contains("<p>"), "{html}");
+        assert_eq!(
+            render_label("One `a`\n\nTwo"),
+            "<span class=\"para\">One <code>a</code></span><span class=\"para\">Two</span>"
+        );
+        assert_eq!(render_label("plain *x*"), render_inline("plain *x*"));
+    }
 
     /// A prompt's program is highlighted as a lesson's code is, with the same markup.
     #[test]

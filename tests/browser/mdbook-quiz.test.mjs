@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { DESKTOP, openPage } from './lib/browser.mjs';
+import { DESKTOP, PHONE, openPage } from './lib/browser.mjs';
 import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
 import { servedCourse } from './lib/served.mjs';
 
@@ -23,6 +23,7 @@ const FILES = {
   `,
   'src/SUMMARY.md': `
     - [Variables](variables.md)
+    - [Programs](programs.md)
   `,
   'src/variables.md': `
     # Variables
@@ -31,6 +32,34 @@ const FILES = {
 
     {{#quiz ../quizzes/variables.toml}}
   `,
+  'src/programs.md': `
+    # Programs
+
+    {{#quiz ../quizzes/programs.toml}}
+  `,
+  // Choices that are whole programs, as the Rust Book's quizzes have.
+  'quizzes/programs.toml': [
+    '[[questions]]',
+    'type = "MultipleChoice"',
+    'prompt.prompt = "Which program prints a line too long for a phone?"',
+    'answer.answer = """',
+    '```rust',
+    'fn main() { println!("{}", "the right one, with a line long enough to wrap on a phone screen"); }',
+    '```',
+    '"""',
+    'prompt.distractors = [',
+    '"""',
+    '```rust',
+    'fn main() {',
+    '    let s = String::new();',
+    '}',
+    '```',
+    '""",',
+    '"None of these",',
+    ']',
+    'prompt.answerIndex = 0',
+    '',
+  ].join('\n'),
   // A question of each type, shared with tests/mdbook.rs.
   'quizzes/variables.toml': readFileSync(new URL('../fixtures/mdbook-quiz.toml', import.meta.url), 'utf8'),
 };
@@ -79,6 +108,25 @@ describe('an mdbook-quiz quiz', () => {
     assert.deepEqual(await states(page), ['correct', 'correct', 'correct', 'correct']);
     assert.match(await page.locator('[data-score]').textContent(), /Score: 4 of 4/);
     await expectNoAxeViolations(page, 'an mdbook-quiz quiz');
+    expectNoProblems(problems);
+  });
+
+  test('a choice that is a program is highlighted, clickable, named by its code, and fits a phone', async (t) => {
+    const context = await site.browser.newContext({ viewport: PHONE });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${site.server.url}programs.html`);
+    await waitInPage(page, ready, null, 'the quiz');
+    // A label holds phrasing content only: the program is a span of highlighted code.
+    assert.equal(await page.locator('label pre, label p, label div').count(), 0, 'blocks in a label');
+    const program = page.locator('.choice label .code-block').first();
+    assert.ok(await program.locator('code.language-rust span[class^="hl-"]').count() > 0, 'highlighted');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'no sideways scrolling');
+    const radio = page.getByRole('radio', { name: /the right one/ });
+    await program.click();
+    assert.ok(await radio.isChecked(), 'clicking the program picks its choice');
+    await page.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('[data-question] [data-result]').dataset.state === 'correct', null, 'the right answer');
+    await expectNoAxeViolations(page, 'a quiz of programs');
     expectNoProblems(problems);
   });
 
