@@ -183,6 +183,42 @@ fn markdown_features_render() {
     }
 }
 
+/// A glossary definition of several blocks (paragraphs, a list, a program) stays phrasing
+/// content where it goes (the glossary's `<p>`, a mention's tooltip `<span>`, the key terms'
+/// `<dd>`): its paragraphs were run together ("one.Two") and its `<pre>` sat in a `<p>`.
+#[test]
+fn a_definition_of_several_blocks_keeps_them_apart_and_stays_valid_html() {
+    let glossary = "- term: Model\n  definition: |\n    One.\n\n    Two:\n\n    - a\n    - b\n\n    ```rust\n    fn main() {}\n    ```\n";
+    let dir = course(&[
+        (
+            "book.toml",
+            format!("{BOOK}\n[course]\nglossary = \"glossary.yaml\"\n").as_bytes(),
+        ),
+        (
+            "content/a.md",
+            b"---\ntitle: A\nterms: [model]\n---\nA model.\n",
+        ),
+        ("content/glossary.yaml", glossary.as_bytes()),
+    ]);
+    let out = build(dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = "<span class=\"para\">One.</span><span class=\"para\">Two:</span><span class=\"para list\"><span class=\"item\">a</span><span class=\"item\">b</span></span><span class=\"code-lines\"><code class=\"language-rust\"><span class=\"hl-";
+    let glossary = read(dir.path().join("site/glossary.html"));
+    assert!(glossary.contains(&format!("<p>{expected}")), "{glossary}");
+    let page = read(dir.path().join("site/a.html"));
+    assert!(
+        page.contains(&format!("role=\"tooltip\" id=\"tip-model-2\">{expected}")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("<dd>{expected}")), "{page}");
+    for html in [&glossary, &page] {
+        assert!(
+            !html.contains("<pre><code") && !html.contains("<p><p>"),
+            "{html}"
+        );
+    }
+}
+
 #[test]
 fn every_problem_is_reported_at_its_line_in_one_run() {
     let stderr = errors_of(&[

@@ -504,29 +504,57 @@ pub fn render_block(text: &str) -> String {
     html.trim_end().to_string()
 }
 
-/// A quiz choice's text, for its `<label>`, which may hold phrasing content only: one paragraph
-/// renders as [`render_inline`] does; more paragraphs become `<span class="para">`, and a code
-/// block (an mdbook-quiz choice that is a whole program) a highlighted
-/// `<span class="code-block"><code>`, laid out as blocks by the stylesheet. Clicking the
-/// program still picks the choice, and a screen reader reads it as the choice's name.
-pub fn render_label(text: &str) -> String {
+/// Markdown for a place that may hold phrasing content only: a quiz choice's `<label>`, a
+/// glossary definition in its `<p>` or its tooltip's `<span>`. One paragraph renders as
+/// [`render_inline`] does; blocks become spans the stylesheet lays out as blocks: paragraphs
+/// and block quotes `<span class="para">`, lists `<span class="para list">` of
+/// `<span class="item">`, and a code block (an mdbook-quiz choice that is a whole program)
+/// highlighted `<span class="code-lines"><code>`. Clicking a program in a label still picks its
+/// choice, and a screen reader reads it as the choice's name.
+pub fn render_phrasing(text: &str) -> String {
     let blocks = Parser::new_ext(text, options())
-        .filter(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::CodeBlock(_))))
-        .count();
-    let code =
-        Parser::new_ext(text, options()).any(|e| matches!(e, Event::Start(Tag::CodeBlock(_))));
-    if blocks <= 1 && !code {
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Start(
+                    Tag::Paragraph
+                        | Tag::CodeBlock(_)
+                        | Tag::List(_)
+                        | Tag::BlockQuote(_)
+                        | Tag::Heading { .. }
+                        | Tag::Table(_)
+                )
+            )
+        })
+        .map(|e| matches!(e, Event::Start(Tag::Paragraph)))
+        .collect::<Vec<_>>();
+    if blocks.len() <= 1 && blocks.iter().all(|&paragraph| paragraph) {
         return render_inline(text);
     }
+    let span = |class: &str| Event::Html(CowStr::from(format!("<span class=\"{class}\">")));
+    let end = || Event::Html(CowStr::from("</span>"));
     let events = Parser::new_ext(text, options())
         .map(raw_html::inline)
-        .map(|e| match e {
-            Event::InlineMath(m) | Event::DisplayMath(m) => Event::Html(CowStr::from(
-                math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
-            )),
-            Event::Start(Tag::Paragraph) => Event::Html(CowStr::from("<span class=\"para\">")),
-            Event::End(TagEnd::Paragraph) => Event::Html(CowStr::from("</span>")),
-            other => other,
+        .filter_map(move |e| {
+            Some(match e {
+                Event::InlineMath(m) => Event::Html(CowStr::from(
+                    math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
+                )),
+                Event::DisplayMath(m) => Event::Html(CowStr::from(
+                    math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
+                )),
+                // A tight list's items hold no paragraph; a loose one's do: both read alike.
+                Event::Start(Tag::Paragraph | Tag::BlockQuote(_) | Tag::Heading { .. }) => {
+                    span("para")
+                }
+                Event::End(TagEnd::Paragraph | TagEnd::BlockQuote(_) | TagEnd::Heading(_)) => end(),
+                Event::Start(Tag::List(Some(_))) => span("para list ordered"),
+                Event::Start(Tag::List(None)) => span("para list"),
+                Event::Start(Tag::Item) => span("item"),
+                Event::End(TagEnd::List(_) | TagEnd::Item) => end(),
+                Event::Rule => return None,
+                other => other,
+            })
         });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, true));
@@ -536,7 +564,7 @@ pub fn render_label(text: &str) -> String {
 /// Code blocks in quiz text (an mdbook-quiz prompt's program, a hint's snippet) highlighted as
 /// a lesson's are, with the same `<pre class="code">` markup: a learner reads the program they
 /// are asked about in the colours of the lesson above it. In `phrasing` text (a label) the
-/// block is a `<span class="code-block">` instead.
+/// block is a `<span class="code-lines">` instead.
 fn highlighted_blocks<'a>(
     events: impl Iterator<Item = Event<'a>>,
     phrasing: bool,
@@ -559,11 +587,15 @@ fn highlighted_blocks<'a>(
                 _ => {}
             }
         }
+        if phrasing {
+            // A span's last line break would show as an empty line (`white-space: pre-wrap`).
+            code.truncate(code.trim_end_matches('\n').len());
+        }
         let lang = info.split([' ', ',', '{']).next().unwrap_or("");
         let inner = highlight::highlight(&code, lang).0;
         let class = code_class(&info, lang);
         Some(Event::Html(CowStr::from(match phrasing {
-            true => format!("<span class=\"code-block\"><code{class}>{inner}</code></span>"),
+            true => format!("<span class=\"code-lines\"><code{class}>{inner}</code></span>"),
             false => {
                 format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
             }
@@ -1018,25 +1050,25 @@ mod inline_text_tests {
 
 #[cfg(test)]
 mod split_prompt_tests {
-    use super::{render_block, render_inline, render_label, split_prompt};
+    use super::{render_block, render_inline, render_phrasing, split_prompt};
 
     /// A choice's label holds phrasing content only: a program in it is a span of highlighted
     /// code, paragraphs are spans; a one-line choice is as before.
     #[test]
     fn a_choice_that_is_a_program_stays_phrasing_content() {
-        let html = render_label("```rust\nlet x = 1;\n```\n");
+        let html = render_phrasing("```rust\nlet x = 1;\n```\n");
         assert!(
             html.starts_with(
-                "<span class=\"code-block\"><code class=\"language-rust\"><span class=\""
+                "<span class=\"code-lines\"><code class=\"language-rust\"><span class=\""
             ),
             "{html}"
         );
         assert!(!html.contains("<pre") && !html.contains("<p>"), "{html}");
         assert_eq!(
-            render_label("One `a`\n\nTwo"),
+            render_phrasing("One `a`\n\nTwo"),
             "<span class=\"para\">One <code>a</code></span><span class=\"para\">Two</span>"
         );
-        assert_eq!(render_label("plain *x*"), render_inline("plain *x*"));
+        assert_eq!(render_phrasing("plain *x*"), render_inline("plain *x*"));
     }
 
     /// A prompt's program is highlighted as a lesson's code is, with the same markup.

@@ -7,7 +7,7 @@ use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::diag::Diagnostic;
 use crate::i18n::Strings;
 use crate::markdown::highlight::escape;
-use crate::markdown::{render_block, render_inline, render_label};
+use crate::markdown::{render_block, render_inline, render_phrasing};
 use crate::render::Renderer;
 use crate::render::quiz::{ChoiceView, ItemView, QuestionView, QuizView};
 use std::fmt::Write as _;
@@ -156,7 +156,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
             .enumerate()
             .map(|(i, c)| ChoiceView {
                 value: i.to_string(),
-                label_html: render_label(&c.text),
+                label_html: render_phrasing(&c.text),
             })
             .collect()
     };

@@ -118,7 +118,7 @@ describe('an mdbook-quiz quiz', () => {
     await waitInPage(page, ready, null, 'the quiz');
     // A label holds phrasing content only: the program is a span of highlighted code.
     assert.equal(await page.locator('label pre, label p, label div').count(), 0, 'blocks in a label');
-    const program = page.locator('.choice label .code-block').first();
+    const program = page.locator('.choice label .code-lines').first();
     assert.ok(await program.locator('code.language-rust span[class^="hl-"]').count() > 0, 'highlighted');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'no sideways scrolling');
     const radio = page.getByRole('radio', { name: /the right one/ });

@@ -29,7 +29,7 @@ pub fn matcher(glossary: &Glossary, all: bool) -> Matcher {
             names: std::iter::once(e.term.clone())
                 .chain(e.aliases.iter().cloned())
                 .collect(),
-            definition: markdown::render_inline(&e.definition),
+            definition: markdown::render_phrasing(&e.definition),
         })
         .collect();
     Matcher::new(terms, all, GLOSSARY_URL)

@@ -177,7 +177,7 @@ impl Shared<'_> {
                     KeyTermView {
                         id: e.id.clone(),
                         term: e.term.clone(),
-                        definition: markdown::render_inline(&e.definition),
+                        definition: markdown::render_phrasing(&e.definition),
                         href: format!("{}#term-{}", relative_url(&page.url, GLOSSARY_URL), e.id),
                     }
                 })
@@ -300,7 +300,7 @@ pub(super) fn glossary_letters(
             id: e.id.clone(),
             term: e.term.clone(),
             aliases: e.aliases.clone(),
-            definition: markdown::render_inline(&e.definition),
+            definition: markdown::render_phrasing(&e.definition),
             see: e
                 .see
                 .iter()
