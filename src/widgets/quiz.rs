@@ -119,7 +119,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
     let feedback: Vec<String> = q
         .choices
         .iter()
-        .map(|c| c.feedback.as_deref().map(render_inline).unwrap_or_default())
+        .map(|c| c.feedback.as_deref().map(render_phrasing).unwrap_or_default())
         .collect();
     let reveal = format!(
         "{{\"feedback\":[{}],\"explanation\":{},\"answer\":{}}}",
@@ -164,7 +164,7 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
         shuffled(q.items.len(), &format!("{}:{}", quiz.id, q.id))
             .into_iter()
             .map(|i| {
-                let html = render_inline(&q.items[i]);
+                let html = render_phrasing(&q.items[i]);
                 let text = crate::markdown::plain_text(&html);
                 ItemView {
                     index: i,
