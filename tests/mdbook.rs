@@ -572,10 +572,11 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
             "{id} {kind} in {html}"
         );
     }
-    // The Tracing question's program follows its legend, highlighted as lesson code is, and the
-    // page (no code of its own) links the highlighting stylesheet for it.
+    // The Tracing question's program follows its legend, highlighted as lesson code is, its
+    // lines numbered (the learner is asked for one), and the page (no code of its own) links
+    // the highlighting stylesheet for it.
     assert!(
-        html.contains("</legend>\n<div class=\"q-prompt\"><pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"><span class="),
+        html.contains("</legend>\n<div class=\"q-prompt\"><pre class=\"code numbered\" tabindex=\"0\"><span class=\"line-numbers\" aria-hidden=\"true\">1\n2\n3\n4</span><code class=\"language-rust numbered\"><span class="),
         "{html}"
     );
     assert!(html.contains("theme/css/highlight.css"), "{html}");

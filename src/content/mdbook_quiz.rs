@@ -222,7 +222,12 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
             }
             Question::Tracing(f) => {
                 let lead = group_context(&f.multipart, &mut opened);
-                let program = format!("```rust\n{}\n```", f.prompt.program.trim_end());
+                // Numbered, as mdbook-quiz shows it: the second question asks for a line.
+                let program = format!(
+                    "```rust {}\n{}\n```",
+                    crate::markdown::NUMBERED,
+                    f.prompt.program.trim_end()
+                );
                 questions.push(serde_json::json!({
                     "id": question_id(f.id.as_deref(), n, "-compiles"),
                     "type": "true-false",

@@ -596,6 +596,10 @@ fn highlighted_blocks<'a>(
         let class = code_class(&info, lang);
         Some(Event::Html(CowStr::from(match phrasing {
             true => format!("<span class=\"code-lines\"><code{class}>{inner}</code></span>"),
+            false if numbered(&info) => format!(
+                "<pre class=\"code numbered\" tabindex=\"0\">{}<code{class}>{inner}</code></pre>\n",
+                line_numbers(&code)
+            ),
             false => {
                 format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
             }
@@ -769,6 +773,38 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })
+}
+
+/// Whether snippets' HTML (a quiz's markup) holds a code block of [`highlighted_blocks`], for
+/// which its page needs the highlighting stylesheet.
+pub fn holds_code(html: &str) -> bool {
+    html.contains("<pre class=\"code") || html.contains("<span class=\"code-lines\">")
+}
+
+/// Whether a block in quiz text asks for line numbers (```` ```rust numbered ````): an mdbook-quiz
+/// Tracing program does, as mdbook-quiz shows it, since the learner is asked for the line of
+/// its error.
+fn numbered(info: &str) -> bool {
+    info.split([' ', '\t', ',']).skip(1).any(|w| w == NUMBERED)
+}
+
+/// The info-string word that numbers a quiz program's lines.
+pub const NUMBERED: &str = "numbered";
+
+/// A numbered block's gutter: one number a line, beside the code (a grid in the stylesheet), not
+/// in it, so that copying the code copies no number; hidden from screen readers, which move by
+/// line themselves, and from search (site/search.rs `left_out`).
+fn line_numbers(code: &str) -> String {
+    let lines = code.trim_end_matches('\n').lines().count().max(1);
+    let mut out = String::from("<span class=\"line-numbers\" aria-hidden=\"true\">");
+    for n in 1..=lines {
+        if n > 1 {
+            out.push('\n');
+        }
+        out.push_str(&n.to_string());
+    }
+    out.push_str("</span>");
+    out
 }
 
 /// The `class` attribute of a code block's `<code>`, as mdBook writes it: `language-<lang>`,

@@ -1168,6 +1168,10 @@ fn left_out(tag: &str) -> bool {
     if b.starts_with(b"<span class=\"hl-") {
         return false;
     }
+    // A quiz program's line numbers (markdown::line_numbers) are not words of the page.
+    if b.starts_with(b"<span class=\"line-numbers\"") {
+        return true;
+    }
     if b.starts_with(b"<button ") {
         return memchr::memmem::find(b, b" data-show-hidden").is_some();
     }

@@ -70,7 +70,7 @@ impl PageWidgets<'_> {
         });
         // A prompt's or a hint's program is highlighted (markdown::render_block): the page
         // needs the highlighting stylesheet even when its lesson has no code of its own.
-        out.has_code |= html.contains("<pre class=\"code\"");
+        out.has_code |= crate::markdown::holds_code(&html);
         html
     }
 }

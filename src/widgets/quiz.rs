@@ -119,7 +119,12 @@ fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) 
     let feedback: Vec<String> = q
         .choices
         .iter()
-        .map(|c| c.feedback.as_deref().map(render_phrasing).unwrap_or_default())
+        .map(|c| {
+            c.feedback
+                .as_deref()
+                .map(render_phrasing)
+                .unwrap_or_default()
+        })
         .collect();
     let reveal = format!(
         "{{\"feedback\":[{}],\"explanation\":{},\"answer\":{}}}",

@@ -95,6 +95,12 @@ describe('an mdbook-quiz quiz', () => {
     // A legend holds phrasing content only: the Tracing question's program follows it.
     assert.equal(await page.locator('legend pre, legend p, legend div').count(), 0, 'blocks in a legend');
     assert.ok(await page.locator('fieldset > .q-prompt pre').count() >= 1, 'the program after the legend');
+    // Numbered, as the second question asks for a line: each number beside its own line.
+    const program = q('q3-result').locator('pre.numbered');
+    const lines = (await program.locator('code').textContent()).trimEnd().split('\n').length;
+    assert.equal(await program.locator('.line-numbers').textContent(), Array.from({ length: lines }, (_, i) => i + 1).join('\n'));
+    const [numbersBox, codeBox] = [await program.locator('.line-numbers').boundingBox(), await program.locator('code').boundingBox()];
+    assert.ok(Math.abs(numbersBox.y - codeBox.y) < 1 && Math.abs(numbersBox.height - codeBox.height) < 2 && numbersBox.x + numbersBox.width <= codeBox.x, 'numbers in a column beside the code, line for line');
 
     await page.reload();
     await waitInPage(page, ready, null, 'the quiz after a reload');
@@ -120,6 +126,7 @@ describe('an mdbook-quiz quiz', () => {
     assert.equal(await page.locator('label pre, label p, label div').count(), 0, 'blocks in a label');
     const program = page.locator('.choice label .code-lines').first();
     assert.ok(await program.locator('code.language-rust span[class^="hl-"]').count() > 0, 'highlighted');
+    assert.equal(await page.locator('link[href*="highlight.css"]').count(), 1, 'the colours of the highlighting are loaded');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'no sideways scrolling');
     const radio = page.getByRole('radio', { name: /the right one/ });
     await program.click();
