@@ -1118,6 +1118,12 @@ mod split_prompt_tests {
             "{html}"
         );
         assert!(html.contains(">fn</span>"), "{html}");
+        // `numbered`: a gutter of line numbers beside the code, not in it.
+        let html = render_block("```rust numbered\nfn main() {\n}\n```\n");
+        assert!(
+            html.starts_with("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"line-numbers\" aria-hidden=\"true\">1\n2</span><code class=\"language-rust numbered\">"),
+            "{html}"
+        );
         // No language: plain, escaped.
         assert_eq!(
             render_block("    a < b\n"),
