@@ -492,6 +492,89 @@ fn markdown_escapes_apply_to_mathjax_math_as_in_mdbook() {
     assert!(one.contains("costs $5 and $6."), "{one}");
 }
 
+/// mdbook-katex's macros file (halo2's: about 250 of its formulas use one) is read; what
+/// coursebook cannot take in it is a warning at its line, and the file is bounded like any
+/// course input.
+#[test]
+fn mdbook_katex_macros_are_read_checked_and_bounded() {
+    // halo2's file, in small: headings skipped, `\\textnormal` (KaTeX's) taken, a command using
+    // another defined after it, arguments; then what coursebook will not take.
+    let macros = "# Conventions\n\n\\RR:{\\mathbb{R}}\n\\rep:{\\repr{#1}{}}\n\\repr:\\{\\kern-0.1em {#1} \\kern-0.1em\\}^{#2}\n\\sec:{\\textnormal{sec}}\n\\twice:{#1 + #1}\n\\long:{";
+    let macros = format!("{macros}{}}}\n\\nocolon\n", "x+".repeat(600));
+    let md = "# One\n\n$\\RR$ and $\\rep{a}$ and $\\sec$.\n\nNot $\\twice{x}$.\n";
+    let b = book(
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"macros.txt\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", md),
+            ("macros.txt", &macros),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let all = said(b.path(), &out);
+    for expected in [
+        "warning: macros.txt:7:1: `\\twice` uses its argument #1 more than once",
+        "warning: macros.txt:8:1: `\\long` is 1202 bytes long written out; a definition may be 1000",
+        "warning: macros.txt:9:1: this command has no `:definition`",
+        "warning: src/one.md:5:5: cannot render math `\\twice{x}`: Unknown command \"\\twice\"",
+    ] {
+        assert!(all.contains(expected), "{expected} in {all}");
+    }
+    assert_eq!(all.matches("macros.txt:").count(), 3, "{all}");
+    let one = page(b.path(), "one.html");
+    assert_eq!(one.matches("<math").count(), 3, "{one}");
+    assert!(
+        one.contains("<mi mathvariant=\"double-struck\">R</mi>") || one.contains("ℝ"),
+        "{one}"
+    );
+
+    // A short formula that its macros would make megabytes is not rendered.
+    let b = book(
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"m.txt\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            (
+                "src/one.md",
+                &format!("# One\n\n${}$\n", ["\\a"; 2000].join("+")),
+            ),
+            ("m.txt", &format!("\\a:{{{}}}\n", "x+".repeat(450))),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(
+        said(b.path(), &out).contains("warning: src/one.md:3:1: cannot render math `\\a+\\a+"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("with the book's macros the formula comes to 1767 KB; coursebook renders a formula of up to 16 times its length"), "{}", text(&out));
+
+    // The file must be the book's own: not outside it, not hidden.
+    for (file, why) in [
+        ("../m.txt", "it leads outside the course folder"),
+        (".env", "it is a hidden file"),
+        ("missing.txt", ""),
+    ] {
+        let b = book(
+            &format!("[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"{file}\"\n"),
+            &[
+                ("src/SUMMARY.md", "- [One](one.md)\n"),
+                ("src/one.md", "# One\n"),
+                (".env", "\\A:{secret}\n"),
+            ],
+        );
+        let out = coursebook(&["build"], b.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains(&format!(
+                "error: book.toml:5:10: cannot read the macros file `{file}`: {why}"
+            )),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
 /// LaTeX coursebook's renderer does not know (KaTeX's `\boxed`, `$…$` inside `\text{}`, a
 /// book's own macros) failed an mdBook book's build (halo2: 266 errors). In a book it is a
 /// warning at its line and the formula is shown as its source; in a course it stays an error.
@@ -499,7 +582,7 @@ fn markdown_escapes_apply_to_mathjax_math_as_in_mdbook() {
 fn math_that_cannot_be_rendered_is_a_warning_in_a_book_shown_as_its_source() {
     let md = "# One\n\nFine $x^2$.\n\n$$\\lambda^2 = x_0 \\implies \\boxed{x_1 = \\lambda^2}$$\n\nAnd $\\dlgame < 1$ with $\\frac{1}{$ too.\n";
     let b = book(
-        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"macros.txt\"\n",
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\n",
         &[("src/SUMMARY.md", "- [One](one.md)\n"), ("src/one.md", md)],
     );
     let out = coursebook(&["build"], b.path());

@@ -303,7 +303,7 @@ fn preprocessors(table: &DeTable<'_>, lines: &LineIndex<'_>, diags: &mut Diagnos
         }
         let message = if is_math_preprocessor(name) {
             format!(
-                "[preprocessor.{name}] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself, to MathML at build time; this preprocessor's options are ignored, and a formula it cannot render is a warning, shown as its LaTeX"
+                "[preprocessor.{name}] is not run by coursebook: it renders the book's `$…$` and `$$…$$` math itself, to MathML at build time; this preprocessor's options are ignored but for its `macros` file, and a formula it cannot render is a warning, shown as its LaTeX"
             )
         } else if name.contains("quiz") {
             // cairo-book's `quiz-cairo`, a fork of mdbook-quiz: its `{{#quiz}}` directives are
@@ -340,6 +340,27 @@ pub fn math_preprocessor(root: &DeTable<'_>) -> Option<String> {
         .keys()
         .map(|k| k.get_ref().to_string())
         .find(|name| is_math_preprocessor(name))
+}
+
+/// mdbook-katex's `macros = "file"` in the math preprocessor's table: the file as written and
+/// where its value starts in book.toml.
+pub fn math_macros(root: &DeTable<'_>) -> Option<(String, usize)> {
+    let DeValue::Table(table) = root.get("preprocessor")?.get_ref() else {
+        return None;
+    };
+    table
+        .iter()
+        .filter(|(name, _)| is_math_preprocessor(name.get_ref()))
+        .find_map(|(_, options)| {
+            let DeValue::Table(options) = options.get_ref() else {
+                return None;
+            };
+            let value = options.get("macros")?;
+            match value.get_ref() {
+                DeValue::String(file) => Some((file.to_string(), value.span().start)),
+                _ => None,
+            }
+        })
 }
 
 /// A key not in the schema: an error when it looks like a typo of one that is (a warning in a

@@ -192,6 +192,9 @@ pub struct Config {
     /// The first `[preprocessor.<name>]` that renders `$…$` math (mdbook-katex's `katex`; see
     /// `keys::is_math_preprocessor`): in an mdBook book `$` is math only with one.
     pub math_preprocessor: Option<String>,
+    /// That preprocessor's `macros` file (mdbook-katex's), read: each command's name (without
+    /// its backslash) and definition, for every formula of the book (`markdown/math.rs`).
+    pub math_macros: Vec<(String, String)>,
     /// `[output.html.print] enable` (default true, as in mdBook): the whole course on one page,
     /// `print.html`; `page-break` (default true): each page starts a printed page.
     pub print: bool,
@@ -210,6 +213,53 @@ const BUILD_KEYS: &str =
     "build-dir, cache-dir, create-missing, use-default-preprocessors, extra-watch-dirs";
 const HTML_KEYS: &str = "theme, site-url, cname, git-repository-url, edit-url-template, default-theme, preferred-dark-theme, raw-html";
 const COURSE_KEYS: &str = "glossary, link-terms";
+
+/// mdbook-katex's macros file `file` (relative to the book's folder, as mdbook-katex reads it),
+/// named at `at` in book.toml: its commands, or none with an error when it cannot be read. It
+/// is read as a published file is (never a hidden one): its definitions reach the pages.
+fn read_macros(
+    jail: &Jail,
+    root: &Path,
+    file: &str,
+    at: Pos,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let shown = crate::diag::clip(file, 80);
+    let bytes = match jail.read_published(&root.join(file)) {
+        Ok(bytes) => bytes,
+        Err(denied) => {
+            diags.push(
+                Diagnostic::error(
+                    "book.toml",
+                    at,
+                    format!("cannot read the macros file `{shown}`: {denied}"),
+                )
+                .with_help("name a file inside the book's folder, relative to it"),
+            );
+            return Vec::new();
+        }
+    };
+    if bytes.len() > crate::markdown::math::MAX_MACROS_FILE {
+        diags.push(Diagnostic::error(
+            "book.toml",
+            at,
+            format!(
+                "the macros file `{shown}` is {} KB; coursebook reads macros files of up to {} KB",
+                bytes.len().div_ceil(1 << 10),
+                crate::markdown::math::MAX_MACROS_FILE >> 10
+            ),
+        ));
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let macros = crate::markdown::math::read_macros(
+        &String::from_utf8_lossy(&bytes),
+        &crate::confine::lexical(Path::new(file)),
+        &mut found,
+    );
+    diags.extend(found);
+    macros
+}
 
 /// Why `cache-dir` may not be `dir`, if it may not: the build writes there, so it must be a
 /// plain relative path inside the course (no `..`, no link leading out), and neither in the
@@ -439,11 +489,14 @@ fn is_mdbook_book(root: &Path, table: &toml::de::DeTable<'_>) -> bool {
 
 pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config> {
     let path = Path::new("book.toml");
-    let math_preprocessor = match toml::de::DeTable::parse(text) {
+    let (math_preprocessor, macros_file) = match toml::de::DeTable::parse(text) {
         Ok(spanned) => {
             let lenient = is_mdbook_book(root, spanned.get_ref());
             keys::check(spanned.get_ref(), text, lenient, diags);
-            keys::math_preprocessor(spanned.get_ref())
+            (
+                keys::math_preprocessor(spanned.get_ref()),
+                keys::math_macros(spanned.get_ref()),
+            )
         }
         Err(e) => {
             diags.push(toml_error(path, text, &e));
@@ -598,6 +651,9 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         &site_url,
     );
     let jail = Jail::new(root);
+    let math_macros = macros_file
+        .map(|(file, at)| read_macros(&jail, root, &file, Pos::of_offset(text, at), diags))
+        .unwrap_or_default();
     let src = root.join(book.src.unwrap_or_else(|| default_src(root).to_string()));
     // mdBook's own theme folder, `theme/` by default: its overrides of mdBook's templates and
     // scripts have no meaning here (coursebook's templates are others), said rather than
@@ -890,6 +946,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         no_section_label: html.no_section_label,
         mathjax_support: html.mathjax_support,
         math_preprocessor,
+        math_macros,
         print: html.print.as_ref().is_none_or(|p| p.enable),
         print_page_break: html.print.as_ref().is_none_or(|p| p.page_break),
         input_404_pos: html.input_404.as_ref().map(|_| key_pos(text, "input-404")),

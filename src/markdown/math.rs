@@ -2,14 +2,279 @@
 //! at build time: the only math-core user. No script and no CDN: browsers render MathML Core
 //! natively.
 
+use crate::diag::{Diagnostic, Pos};
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock, RwLock};
 
 fn converter() -> Option<&'static LatexToMathML> {
     static CONVERTER: OnceLock<Option<LatexToMathML>> = OnceLock::new();
     CONVERTER
         .get_or_init(|| LatexToMathML::new(MathCoreConfig::default()).ok())
         .as_ref()
+}
+
+/// A book's own commands (mdbook-katex's macros file), for the build under way: a converter
+/// that knows them, and each one's definition length, to bound what a formula expands to.
+struct Macros {
+    converter: LatexToMathML,
+    lens: HashMap<String, usize>,
+}
+
+/// Set once a build from its configuration ([`set_macros`]), read by every formula.
+static MACROS: RwLock<Option<Arc<Macros>>> = RwLock::new(None);
+
+/// A macros file's bounds. A definition is expanded where it is used, so each use of a long one
+/// costs its length again: definitions are short (halo2's longest is 60 bytes), few, and use
+/// each argument once (a definition that used `#1` twice, nested in itself, would double the
+/// formula at every level).
+pub const MAX_MACROS_FILE: usize = 64 << 10;
+const MAX_MACROS: usize = 1000;
+const MAX_DEFINITION: usize = 1000;
+/// How deep a definition may nest: it adds to the depth of every formula that uses it.
+const MAX_DEFINITION_DEPTH: usize = 10;
+
+/// The commands of an mdbook-katex macros file (`shown`: its path for messages), one
+/// `\\name:definition` a line as mdbook-katex reads it; other lines (headings such as
+/// `# Fields`, blank lines) are skipped. A definition may use commands the file defines
+/// (halo2's `\\rep` uses `\\repr`): math-core expands one level, so they are written out here. A command coursebook cannot take is a warning at its line, and left out:
+/// a formula that uses it is then a formula it cannot render.
+pub fn read_macros(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+    let problem = |line: usize, why: String| {
+        Diagnostic::warning(shown, Pos::new(line, 1), why)
+            .with_help("write `\\name:definition`, e.g. `\\RR:{\\mathbb{R}}`; a formula using a command left out is shown as its LaTeX")
+    };
+    // The file's commands, checked for what needs no renderer: (line, name, definition).
+    let mut pending: Vec<(usize, String, String)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if !line.starts_with('\\') {
+            continue;
+        }
+        if pending.len() == MAX_MACROS {
+            diags.push(problem(n + 1, format!(
+                "coursebook reads at most {MAX_MACROS} commands from a macros file; this one and the rest are left out"
+            )));
+            break;
+        }
+        let Some((name, definition)) = line[1..].split_once(':') else {
+            diags.push(problem(
+                n + 1,
+                "this command has no `:definition`; left out".to_string(),
+            ));
+            continue;
+        };
+        let (name, definition) = (name.trim(), aliased(definition.trim()).into_owned());
+        let shown_name = crate::diag::clip(name, 40);
+        if let Some(k) = (1..=9).find(|k| definition.matches(&format!("#{k}")).count() > 1) {
+            diags.push(problem(n + 1, format!(
+                "`\\{shown_name}` uses its argument #{k} more than once; coursebook takes a command that uses each argument once; left out"
+            )));
+            continue;
+        }
+        pending.retain(|(_, other, _)| other != name);
+        pending.push((n + 1, name.to_string(), definition));
+    }
+    // Accepted in rounds: a command that uses another the file defines waits for it (a round
+    // for each level of such use; a cycle never comes in).
+    let mut accepted: Vec<(usize, String, String)> = Vec::new();
+    let mut last: HashMap<usize, String> = HashMap::new();
+    for _ in 0..MAX_DEFINITION_DEPTH {
+        let known: HashMap<&str, &str> = accepted
+            .iter()
+            .map(|(_, n, d)| (n.as_str(), d.as_str()))
+            .collect();
+        let mut next = Vec::new();
+        let mut waiting = Vec::new();
+        for (line, name, definition) in pending {
+            let written = written_out(&definition, &known);
+            let shown_name = crate::diag::clip(&name, 40);
+            if written.len() > MAX_DEFINITION {
+                diags.push(problem(line, format!(
+                    "`\\{shown_name}` is {} bytes long written out; a definition may be {MAX_DEFINITION}; left out",
+                    written.len()
+                )));
+                continue;
+            }
+            if nesting(&written) > MAX_DEFINITION_DEPTH {
+                diags.push(problem(line, format!(
+                    "`\\{shown_name}` nests more than {MAX_DEFINITION_DEPTH} levels deep; left out"
+                )));
+                continue;
+            }
+            let one = MathCoreConfig {
+                macros: vec![(name.clone(), written.clone())],
+                ..MathCoreConfig::default()
+            };
+            match LatexToMathML::new(one) {
+                Ok(_) => next.push((line, name, written)),
+                Err((e, _, _)) => {
+                    last.insert(line, e.to_string());
+                    waiting.push((line, name, definition));
+                }
+            }
+        }
+        let progress = !next.is_empty();
+        accepted.extend(next);
+        pending = waiting;
+        if pending.is_empty() || !progress {
+            break;
+        }
+    }
+    for (line, name, _) in pending {
+        let why = last.remove(&line).unwrap_or_default();
+        diags.push(problem(line, format!(
+            "`\\{}` cannot be read: {why} (a definition may use LaTeX's commands and the file's own); left out",
+            crate::diag::clip(&name, 40)
+        )));
+    }
+    accepted.sort_by_key(|(line, _, _)| *line);
+    accepted
+        .into_iter()
+        .map(|(_, name, definition)| (name, definition))
+        .collect()
+}
+
+/// `definition` with each use of a command of `known` (the file's commands accepted so far)
+/// replaced by that command's definition, its `#1`… by the arguments written after the use
+/// (`{…}` groups or single characters). Each argument is used once in a definition (checked
+/// before), so what is written out grows by the definitions' lengths only.
+fn written_out(definition: &str, known: &HashMap<&str, &str>) -> String {
+    let bytes = definition.as_bytes();
+    let mut out = String::with_capacity(definition.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+            end += 1;
+        }
+        if let Some(with) = definition.get(start..end).and_then(|name| known.get(name)) {
+            let wanted = (1..=9u8)
+                .filter(|k| with.contains(&format!("#{k}")))
+                .max()
+                .unwrap_or(0);
+            let mut args = Vec::new();
+            let mut at = end;
+            while args.len() < usize::from(wanted) {
+                let Some((arg, after)) = argument(definition, at) else {
+                    break;
+                };
+                args.push(arg);
+                at = after;
+            }
+            if args.len() == usize::from(wanted) {
+                let mut body = (*with).to_string();
+                for (k, arg) in args.iter().enumerate() {
+                    body = body.replace(&format!("#{}", k + 1), arg);
+                }
+                out.push_str(&definition[copied..i]);
+                out.push_str(&body);
+                copied = at;
+                i = at;
+                continue;
+            }
+        }
+        i = if end == start {
+            (start + 1).min(bytes.len())
+        } else {
+            end
+        };
+    }
+    out.push_str(&definition[copied..]);
+    out
+}
+
+/// The argument of a command that starts at `from` in `text` (spaces skipped): a `{…}` group's
+/// inside, or one character; with where it ends.
+fn argument(text: &str, from: usize) -> Option<(&str, usize)> {
+    let rest = text.get(from..)?;
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = from + skipped;
+    let mut chars = text.get(start..)?.char_indices();
+    let (_, first) = chars.next()?;
+    if first != '{' {
+        return (first != '}').then(|| {
+            (
+                &text[start..start + first.len_utf8()],
+                start + first.len_utf8(),
+            )
+        });
+    }
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (j, c) in text[start..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&text[start + 1..start + j], start + j + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The commands formulas of this build know besides LaTeX's (none when `macros` is empty).
+pub fn set_macros(macros: &[(String, String)]) {
+    let custom = (!macros.is_empty())
+        .then(|| {
+            let config = MathCoreConfig {
+                macros: macros.to_vec(),
+                ..MathCoreConfig::default()
+            };
+            LatexToMathML::new(config).ok().map(|converter| {
+                let lens = macros
+                    .iter()
+                    .map(|(name, definition)| (name.clone(), definition.len()))
+                    .collect();
+                Arc::new(Macros { converter, lens })
+            })
+        })
+        .flatten();
+    if let Ok(mut current) = MACROS.write() {
+        *current = custom;
+    }
+}
+
+/// The bytes `latex` comes to with each use of a book's command replaced by its definition: a
+/// short formula of many uses of a long command must not become megabytes for the renderer.
+fn expanded_len(latex: &str, lens: &HashMap<String, usize>) -> usize {
+    let bytes = latex.as_bytes();
+    let mut total = latex.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+            end += 1;
+        }
+        // A one-character command (`\,`, `\{`) is never a long word: skip it whole.
+        let end = if end == start {
+            (start + 1).min(bytes.len())
+        } else {
+            end
+        };
+        if let Some(len) = latex.get(start..end).and_then(|name| lens.get(name)) {
+            total = total.saturating_add(*len);
+        }
+        i = end;
+    }
+    total
 }
 
 /// How deep one formula may nest (see [`nesting`]). The renderer recurses once per level, and
@@ -121,8 +386,41 @@ fn nesting(latex: &str) -> usize {
     deepest
 }
 
+/// Commands of KaTeX and MathJax that math-core 0.7 knows by another name, with that name:
+/// halo2's macros and formulas write `\textnormal{…}` throughout.
+const ALIASES: &[(&str, &str)] = &[("textnormal", "textrm")];
+
+/// `latex` with each command of [`ALIASES`] written as math-core names it.
+fn aliased(latex: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = std::borrow::Cow::Borrowed(latex);
+    for (from, to) in ALIASES {
+        let command = format!("\\{from}");
+        if !out.contains(&command) {
+            continue;
+        }
+        let mut text = String::with_capacity(out.len());
+        let mut rest: &str = &out;
+        while let Some(i) = rest.find(&command) {
+            let after = &rest[i + command.len()..];
+            text.push_str(&rest[..i]);
+            // `\textnormalx` is another command: only the whole name is replaced.
+            if after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                text.push_str(&command);
+            } else {
+                text.push('\\');
+                text.push_str(to);
+            }
+            rest = after;
+        }
+        text.push_str(rest);
+        out = std::borrow::Cow::Owned(text);
+    }
+    out
+}
+
 /// Render LaTeX to a `<math>` element, or return the error message.
 pub fn render(latex: &str, display: bool) -> Result<String, String> {
+    let latex = &*aliased(latex);
     let depth = nesting(latex);
     if depth > MAX_DEPTH {
         return Err(format!(
@@ -134,7 +432,21 @@ pub fn render(latex: &str, display: bool) -> Result<String, String> {
     } else {
         MathDisplay::Inline
     };
-    let converter = converter().ok_or_else(|| "the math renderer failed to start".to_string())?;
+    let custom = MACROS.read().ok().and_then(|m| m.clone());
+    let converter = match &custom {
+        Some(macros) => {
+            let expanded = expanded_len(latex, &macros.lens);
+            let bound = latex.len().saturating_mul(16).saturating_add(16 << 10);
+            if expanded > bound {
+                return Err(format!(
+                    "with the book's macros the formula comes to {} KB; coursebook renders a formula of up to 16 times its length (plus 16 KB)",
+                    expanded >> 10
+                ));
+            }
+            &macros.converter
+        }
+        None => converter().ok_or_else(|| "the math renderer failed to start".to_string())?,
+    };
     let mathml = converter
         .convert_with_local_state(latex, mode)
         .map(|r| r.mathml)

@@ -883,7 +883,7 @@ fn math_problem_at(
             ),
         )
         .with_help(
-            "coursebook renders math to MathML itself (math-core), which lacks some commands of KaTeX and MathJax and does not read mdbook-katex's `macros` file; write the formula with commands it knows",
+            "coursebook renders math to MathML itself (math-core), which lacks some commands of KaTeX and MathJax (mdbook-katex's `macros` file is read); write the formula with commands it knows",
         );
         return (d, "math-source");
     }

@@ -102,6 +102,7 @@ pub fn build_cached(
         return None;
     }
     crate::markdown::raw_html::set_allowed(config.raw_html);
+    crate::markdown::math::set_macros(&config.math_macros);
     // Highlighted code blocks kept between builds (markdown/block_cache.rs); serve opens the
     // cache once. Flushed when this build ends, whichever way it ends.
     let blocks = UsingBlocks::open(
