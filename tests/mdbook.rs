@@ -709,6 +709,33 @@ fn mdbook_quiz_quizzes_are_coursebook_quizzes() {
     );
 }
 
+/// A Tracing program is shown whole as code, whatever it holds: a line of three backticks (in
+/// a raw string) closed its fence, and the rest of the program became Markdown and live HTML.
+#[test]
+fn a_tracing_program_cannot_close_its_own_code_block() {
+    let quiz = "[[questions]]\ntype = \"Tracing\"\nprompt.program = '''\nfn main() {\n    let s = r#\"\n```\n# NOT-CODE\n<b id=live>x</b>\n\"#;\n}\n'''\nanswer.doesCompile = true\nanswer.stdout = \"ok\"\n";
+    let b = book(
+        "[book]\ntitle = \"Q\"\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            ("src/v.md", "# V\n\n{{#quiz q.toml}}\n"),
+            ("src/q.toml", quiz),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(b.path(), "v.html");
+    assert!(
+        !html.contains("<b id=live>") && !html.contains(">NOT-CODE</h1>"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("&lt;b id=live&gt;x&lt;/b&gt;").count(),
+        2,
+        "{html}"
+    );
+}
+
 /// mdbook-quiz puts one line of HTML where `{{#quiz}}` was, so a book can quote its quiz or put
 /// it in a list item; the block it becomes keeps to the container, every question there, and a
 /// problem in the quiz is still reported at its own line.

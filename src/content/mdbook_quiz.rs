@@ -222,9 +222,19 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
             }
             Question::Tracing(f) => {
                 let lead = group_context(&f.multipart, &mut opened);
-                // Numbered, as mdbook-quiz shows it: the second question asks for a line.
+                // Numbered, as mdbook-quiz shows it: the second question asks for a line. The
+                // fence is longer than any run of backticks in the program, so no line of it
+                // (a ``` in a raw string) can close the block and turn the rest into Markdown.
+                let longest = f
+                    .prompt
+                    .program
+                    .split(|c| c != '`')
+                    .map(str::len)
+                    .max()
+                    .unwrap_or(0);
+                let fence = "`".repeat(longest.max(2) + 1);
                 let program = format!(
-                    "```rust {}\n{}\n```",
+                    "{fence}rust {}\n{}\n{fence}",
                     crate::markdown::NUMBERED,
                     f.prompt.program.trim_end()
                 );
