@@ -2094,7 +2094,7 @@ fn a_repeated_additional_file_is_linked_once_with_one_warning() {
 /// `theme = "site"` or `"."` published the previous site inside the new one, one level deeper
 /// each build; a cache folder in the theme was published with it.
 #[test]
-fn a_theme_that_holds_the_site_or_the_course_is_refused() {
+fn a_theme_that_holds_the_site_or_the_course_is_refused_even_through_links() {
     for (theme, why) in [
         (".", "the course folder itself"),
         ("site", "holds the built site"),
@@ -2113,6 +2113,33 @@ fn a_theme_that_holds_the_site_or_the_course_is_refused() {
             all.contains("book.toml:4:1") && all.contains(why),
             "{theme}: {all}"
         );
+    }
+    // The same through links (red team 5): `th` → `content` published the quizzes' answer keys;
+    // `l/../..` with `l` → `d/e` was the course folder, copied into the site deeper each build.
+    for (theme, why) in [
+        ("th", "holds the course's sources"),
+        ("l/../..", "the course folder itself"),
+    ] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\ntheme = \"{theme}\"\n");
+        let c = course(&[
+            ("book.toml", book.as_str()),
+            ("content/a.md", "# A\n"),
+            (
+                "content/a.quiz.yaml",
+                "questions:\n  - type: true-false\n    prompt: P\n    answer: true\n",
+            ),
+            ("d/e/x.css", "p {}\n"),
+        ]);
+        std::os::unix::fs::symlink("content", c.path().join("th")).unwrap();
+        std::os::unix::fs::symlink("d/e", c.path().join("l")).unwrap();
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{theme}: {all}");
+        assert!(
+            all.contains("book.toml:4:1") && all.contains(why),
+            "{theme}: {all}"
+        );
+        assert!(!c.path().join("site").exists(), "{theme}");
     }
     for (dir, why) in [
         ("th", "theme folder"),

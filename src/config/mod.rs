@@ -354,28 +354,40 @@ fn lexical(root: &Path, path: &Path) -> Option<PathBuf> {
 }
 
 /// Why the theme folder `dir` may not be used, if it may not: it is the course folder, holds
-/// the built site or the sources, or is inside the built site.
+/// the built site or the sources, is inside the built site, or is hidden. Judged where the
+/// paths really lead (links followed): `theme = "th"` with `th` a link to `content` published
+/// the quizzes' answer keys, and `l/../..` through a link was the course folder itself, copied
+/// into the site one level deeper each build.
 fn theme_dir_refused(root: &Path, dir: &Path, src: &Path, build_dir: &Path) -> Option<String> {
-    let theme = lexical(root, dir)?;
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let inside = |path: &Path| {
+        crate::confine::lexical(&real_path(path))
+            .strip_prefix(&real_root)
+            .ok()
+            .map(Path::to_path_buf)
+    };
+    let Some(theme) = inside(dir) else {
+        return Some("it leads outside the course folder".to_string());
+    };
     if theme.as_os_str().is_empty() {
         return Some("it is the course folder itself (all of it would be published)".to_string());
     }
-    let build = lexical(root, build_dir)?;
-    if build.starts_with(&theme) || theme.starts_with(&build) {
+    if let Some(build) = inside(build_dir)
+        && (build.starts_with(&theme) || theme.starts_with(&build))
+    {
         return Some("it holds the built site, or is inside it".to_string());
     }
-    let sources = lexical(root, src)?;
-    if sources.starts_with(&theme) {
+    if let Some(sources) = inside(src)
+        && sources.starts_with(&theme)
+    {
         return Some("it holds the course's sources".to_string());
     }
     // A hidden folder is the machine's, not the course's: `theme = ".git"` published
     // `.git/config` (the CI job's token after actions/checkout) as `theme/config`. Checked as
     // written and where a link leads.
-    let hidden = crate::confine::is_hidden;
-    let real = std::fs::canonicalize(dir)
-        .ok()
-        .zip(std::fs::canonicalize(root).ok());
-    if hidden(&theme) || real.is_some_and(|(d, r)| d.strip_prefix(&r).is_ok_and(hidden)) {
+    if crate::confine::is_hidden(&theme)
+        || lexical(root, dir).is_some_and(|t| crate::confine::is_hidden(&t))
+    {
         return Some(
             "it is a hidden folder or inside one (`.git/`), whose files are never published"
                 .to_string(),
