@@ -20,6 +20,11 @@ pub struct Jail {
     /// The folder as it was named (`.`, or a path through a link such as `/tmp`): paths the
     /// build makes start with it.
     named: PathBuf,
+    /// For `--include-from`'s jail ([`Jail::for_includes`]), the course folder inside `root`,
+    /// canonical: a file of the course is hidden by its path from the course, not from `root`
+    /// (a book at `repo/.books/b` lost all its includes as "hidden"), and `{{#quiz}}` reads
+    /// the course's own files only.
+    course: Option<PathBuf>,
 }
 
 /// `--include-from`: a folder around the course whose files `{{#include}}` may read too (PyO3's
@@ -107,20 +112,46 @@ impl Jail {
     /// The jail of `{{#include}}` and its kin in the course at `root`: the course folder, or the
     /// folder given by `--include-from` when it holds the course ([`include_from`]).
     pub fn for_includes(root: &Path) -> Jail {
-        match INCLUDE_FROM.get() {
-            Some(outer)
-                if std::fs::canonicalize(root).is_ok_and(|r| r.starts_with(&outer.root)) =>
-            {
-                outer.clone()
-            }
+        match (INCLUDE_FROM.get(), std::fs::canonicalize(root)) {
+            (Some(outer), Ok(course)) if course.starts_with(&outer.root) => Jail {
+                course: Some(course),
+                ..outer.clone()
+            },
             _ => Jail::new(root),
         }
+    }
+
+    /// The course folder's own jail: this one, or the course inside `--include-from`'s.
+    pub fn course_only(&self) -> Jail {
+        match &self.course {
+            Some(course) => Jail::new(course),
+            None => self.clone(),
+        }
+    }
+
+    /// Whether `dir` holds the course folder `root`, as `--include-from` must; and why not.
+    pub fn may_include_from(dir: &Path, root: &Path) -> Result<(), String> {
+        let (dir, root) = (
+            std::fs::canonicalize(dir).map_err(|e| e.to_string())?,
+            std::fs::canonicalize(root).map_err(|e| e.to_string())?,
+        );
+        if dir.parent().is_none() {
+            return Err("the file system's root is not a folder around a book: includes could read the whole machine (/proc, /etc)".to_string());
+        }
+        if !root.starts_with(&dir) {
+            return Err(format!(
+                "it does not hold the course folder {}",
+                root.display()
+            ));
+        }
+        Ok(())
     }
 
     pub fn new(root: &Path) -> Jail {
         Jail {
             root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
             named: absolute(root),
+            course: None,
         }
     }
 
@@ -193,7 +224,12 @@ impl Jail {
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Denied> {
         let canonical = self.resolve(path)?;
         let meta = std::fs::metadata(&canonical).map_err(Denied::Io)?;
-        if !meta.is_file() {
+        // The kernel's files look regular (`/proc/self/environ` holds the CI's secrets) but are
+        // the machine's, never a course's, whatever folder the jail is.
+        let kernel = ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|k| canonical.starts_with(k));
+        if !meta.is_file() || kernel {
             return Err(Denied::NotAFile);
         }
         if meta.len() > MAX_TEXT {
@@ -215,7 +251,11 @@ impl Jail {
     /// a site coursebook built.
     pub fn resolve_public(&self, path: &Path) -> Result<PathBuf, Denied> {
         let canonical = self.resolve(path)?;
-        if is_hidden(canonical.strip_prefix(&self.root).unwrap_or(&canonical)) {
+        let from = match &self.course {
+            Some(course) if canonical.starts_with(course) => course,
+            _ => &self.root,
+        };
+        if is_hidden(canonical.strip_prefix(from).unwrap_or(&canonical)) {
             return Err(Denied::Hidden);
         }
         // Nor from a built site: `{{#include ../site/a.html}}` took in the previous build's

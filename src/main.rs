@@ -83,10 +83,24 @@ const STACK: usize = 64 << 20;
 fn run(cli: cli::Cli) -> bool {
     markdown::block_cache::DISABLED.store(cli.no_cache, std::sync::atomic::Ordering::Relaxed);
     if let Some(dir) = &cli.include_from {
-        if !dir.is_dir() {
-            eprintln!(
-                "error: --include-from {}: not a folder",
-                diag::escape_controls(&dir.display().to_string())
+        let course = match &cli.command {
+            cli::Command::Build { dir, .. }
+            | cli::Command::Check { dir, .. }
+            | cli::Command::Serve { dir, .. }
+            | cli::Command::Init { dir } => dir,
+        };
+        let refused = match dir.is_dir() {
+            false => Err("not a folder".to_string()),
+            true => confine::Jail::may_include_from(dir, course),
+        };
+        if let Err(why) = refused {
+            errln!(
+                "error: --include-from {}: {}",
+                diag::escape_controls(&dir.display().to_string()),
+                diag::escape_controls(&why)
+            );
+            errln!(
+                "  help: name a folder that holds the book, such as its repository (`--include-from ..`)"
             );
             return false;
         }

@@ -1519,6 +1519,50 @@ fn include_from_lets_a_book_include_its_repositorys_files_but_not_hidden_ones() 
     );
 }
 
+/// `--include-from` widens `{{#include}}` only, never to the whole machine (red team 5): `/`
+/// let a book include `/proc/self/environ`; a folder that does not hold the book was ignored
+/// without a word; `{{#quiz}}` read files outside the course through it; and a book inside a
+/// hidden folder of DIR (`repo/.books/b`) lost its own includes as "hidden".
+#[test]
+fn include_from_is_a_folder_around_the_book_for_includes_only() {
+    let repo = course(&[
+        (
+            "q.toml",
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"OUTSIDE\"\nanswer.answer = \"x\"\n",
+        ),
+        ("elsewhere/x.md", "x\n"),
+        (".books/b/book.toml", "[book]\ntitle = \"B\"\n"),
+        (".books/b/src/SUMMARY.md", "- [A](a.md)\n"),
+        (".books/b/src/a.md", "# A\n\n{{#include part.txt}}\n"),
+        (".books/b/src/part.txt", "OWN FILE\n"),
+    ]);
+    let book = repo.path().join(".books/b");
+    let out = coursebook(&["--include-from", "..", "build"], &book);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(page(&book, "a.html").contains("OWN FILE"));
+    for (dir, why) in [
+        ("/", "the file system's root is not a folder around a book"),
+        ("../../elsewhere", "it does not hold the course folder"),
+    ] {
+        let out = coursebook(&["--include-from", dir, "build"], &book);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains(&format!("error: --include-from {dir}: {why}")),
+            "{}",
+            text(&out)
+        );
+    }
+    std::fs::write(book.join("src/a.md"), "# A\n\n{{#quiz ../../../q.toml}}\n").unwrap();
+    let out = coursebook(&["--include-from", "../..", "build"], &book);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out)
+            .contains("cannot read the quiz `../../../q.toml`: it leads outside the course folder"),
+        "{}",
+        text(&out)
+    );
+}
+
 /// mdBook writes every relative `.md` link as `.html`, also one that leaves the book's folder
 /// for another book on the same site (the cargo book's `../../rustc/codegen-options/index.md`):
 /// it leads there, with the warning that it is not checked. A course keeps it as written.

@@ -413,9 +413,10 @@ impl Expander<'_> {
     ) -> Option<String> {
         let path_part = args.split_whitespace().next().unwrap_or("");
         let target = base.join(path_part);
+        // A quiz is the course's own: `--include-from` widens `{{#include}}` only.
+        let jail = self.jail.course_only();
         // Its size is judged before it is read or parsed.
-        if let Some(size) = self
-            .jail
+        if let Some(size) = jail
             .resolve_public(&target)
             .ok()
             .and_then(|real| std::fs::metadata(real).ok())
@@ -436,7 +437,7 @@ impl Expander<'_> {
             );
             return None;
         }
-        let bytes = match self.jail.read_published(&target) {
+        let bytes = match jail.read_published(&target) {
             Ok(b) => b,
             Err(denied) => {
                 self.out.diags.push(Diagnostic::error(
