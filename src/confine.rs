@@ -90,12 +90,25 @@ impl fmt::Display for Denied {
             Denied::NotAFile => f.write_str("it is not a regular file"),
             Denied::NotAFolder => f.write_str("it is not a folder"),
             Denied::Io(e) => write!(f, "{e}"),
-            Denied::TooLarge(bytes, limit) => write!(
-                f,
-                "it is {:.1} MB, and coursebook reads such files of up to {} MB",
-                *bytes as f64 / (1 << 20) as f64,
-                limit >> 20
-            ),
+            Denied::TooLarge(bytes, limit) => {
+                let mb = format!("{:.1}", *bytes as f64 / (1 << 20) as f64);
+                // Just over the bound, in MB, would read as the bound itself ("1.0 MB ... up
+                // to 1 MB"): said in KB, rounded up, instead.
+                if mb.parse::<f64>().unwrap_or(0.0) <= (limit >> 20) as f64 {
+                    write!(
+                        f,
+                        "it is {} KB, and coursebook reads such files of up to {} KB",
+                        bytes.div_ceil(1 << 10),
+                        limit >> 10
+                    )
+                } else {
+                    write!(
+                        f,
+                        "it is {mb} MB, and coursebook reads such files of up to {} MB",
+                        limit >> 20
+                    )
+                }
+            }
             Denied::Hidden => f.write_str(
                 "it is a hidden file or inside a hidden folder (`.git/`, `.env`), which is never published",
             ),
@@ -222,6 +235,13 @@ impl Jail {
 
     /// The bytes of `path`, if it is a regular file inside the course folder.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Denied> {
+        self.read_within(path, MAX_TEXT)
+    }
+
+    /// [`Jail::read`] for a kind of file with a bound of its own, below [`MAX_TEXT`] (a lesson's
+    /// quiz file, the glossary): one over `limit` bytes is refused before it is read.
+    pub fn read_within(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Denied> {
+        let limit = limit.min(MAX_TEXT);
         let canonical = self.resolve(path)?;
         let meta = std::fs::metadata(&canonical).map_err(Denied::Io)?;
         // The kernel's files look regular (`/proc/self/environ` holds the CI's secrets) but are
@@ -232,8 +252,8 @@ impl Jail {
         if !meta.is_file() || kernel {
             return Err(Denied::NotAFile);
         }
-        if meta.len() > MAX_TEXT {
-            return Err(Denied::TooLarge(meta.len(), MAX_TEXT));
+        if meta.len() > limit {
+            return Err(Denied::TooLarge(meta.len(), limit));
         }
         std::fs::read(&canonical).map_err(Denied::Io)
     }
@@ -244,6 +264,11 @@ impl Jail {
     /// `extraheader`) into the page, print.html and the search index.
     pub fn read_published(&self, path: &Path) -> Result<Vec<u8>, Denied> {
         self.read(&self.resolve_public(path)?)
+    }
+
+    /// [`Jail::read_published`] with [`Jail::read_within`]'s bound.
+    pub fn read_published_within(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Denied> {
+        self.read_within(&self.resolve_public(path)?, limit)
     }
 
     /// [`Jail::resolve`] for a path whose file is published: refused if where it really is

@@ -21,7 +21,7 @@ use tempfile::TempDir;
 #[path = "support/course.rs"]
 mod support;
 
-use support::{course, coursebook, text};
+use support::{course, coursebook, page, text};
 
 const BOOK: &str = "[book]\ntitle = \"Hostile\"\n";
 
@@ -509,13 +509,13 @@ fn a_huge_table_needs_memory_in_proportion() {
     assert_eq!(html.matches("<td>a</td>").count(), 50 * 7_500);
 }
 
-/// A course whose glossary has one term, "Model", with a 60 KB definition, and one lesson,
-/// `content/a.md`; `course_keys` go under [course].
+/// A course whose glossary has one term, "Model", with a 15 KB definition (a definition may
+/// be up to 16 KB), and one lesson, `content/a.md`; `course_keys` go under [course].
 fn long_definition_course(course_keys: &str, lesson: &str) -> TempDir {
     let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n{course_keys}");
     let glossary = format!(
         "- term: Model\n  definition: \"{}\"\n",
-        "word ".repeat(12_000)
+        "word ".repeat(3_000)
     );
     course(&[
         ("book.toml", book.as_str()),
@@ -528,7 +528,8 @@ fn long_definition_course(course_keys: &str, lesson: &str) -> TempDir {
 #[test]
 fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
     // 60 KB of definition, 60 KB of lesson saying the term 10,000 times, every mention linked:
-    // with a tooltip each, the page was 1.2 GB and the build took 3.6 GB of memory.
+    // with a tooltip each, the page was 1.2 GB and the build took 3.6 GB of memory. (A
+    // definition is now at most 16 KB: with 15 KB, 150 MB.)
     let lesson = format!("# L\n\n{}\n", "model ".repeat(10_000));
     let c = long_definition_course("link-terms = \"all\"\n", &lesson);
     let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
@@ -558,7 +559,8 @@ fn a_term_said_ten_thousand_times_does_not_carry_its_definition_each_time() {
 
 #[test]
 fn a_key_term_listed_ten_thousand_times_is_shown_once() {
-    // Each key term carries its definition: 10,000 of one 60 KB definition made a 574 MB page.
+    // Each key term carries its definition: 10,000 of one 60 KB definition made a 574 MB page
+    // (of the 15 KB this one has, 150 MB).
     let lesson = format!(
         "---\nterms: [{}]\n---\n\n# L\n\nText.\n",
         vec!["model"; 10_000].join(", ")
@@ -2761,24 +2763,30 @@ fn mathjax_delimiters_are_found_in_linear_time() {
 fn raw_headings_never_closed_are_split_for_search_in_linear_time() {
     // Search looked for each heading's `</h` to the page's end, even for headings without an
     // id, which it then skipped: a million raw `<h2>` in a quiz's prompt (which the lessons'
-    // bound on markup does not count) took about a minute.
+    // bound on markup does not count) took about a minute. A lesson's quiz file is now at most
+    // 1 MB (260,000 of them, some 4 s each that way): eight lessons with one each.
     let quiz = format!(
         "questions:\n  - type: single\n    prompt: \"{}\"\n    choices:\n      - text: a\n        correct: true\n      - text: b\n",
-        "<h2>".repeat(1_000_000)
+        "<h2>".repeat(260_000)
     );
-    let c = course(&[
-        ("book.toml", BOOK),
-        (
-            "content/a.md",
-            "# A\n\nHello.\n\n<h2 id=\"x\">Open\n\nmore\n",
-        ),
-        ("content/a.quiz.yaml", quiz.as_str()),
-    ]);
+    let mut files = vec![("book.toml".to_string(), BOOK.to_string())];
+    for i in 0..8 {
+        files.push((
+            format!("content/a{i}.md"),
+            "# A\n\nHello.\n\n<h2 id=\"x\">Open\n\nmore\n".to_string(),
+        ));
+        files.push((format!("content/a{i}.quiz.yaml"), quiz.clone()));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
     let started = Instant::now();
     let out = coursebook(&["build"], c.path());
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(5),
         "took {:?}",
         started.elapsed()
     );
@@ -2788,7 +2796,7 @@ fn raw_headings_never_closed_are_split_for_search_in_linear_time() {
         .unwrap()
         .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
-    assert!(docs.contains("a.html#x"), "{docs}");
+    assert!(docs.contains("a0.html#x"), "{docs}");
 }
 
 /// The sizes of the files under `dir`, summed.
@@ -2963,4 +2971,241 @@ fn configuration_files_over_1_mb_are_refused_before_they_are_parsed() {
         all.contains("error: th/i18n/en.toml: `i18n/en.toml` in the theme is refused: it is 1.1 MB, and coursebook reads such files of up to 1 MB"),
         "{all}"
     );
+}
+
+/// A quiz of `questions` questions whose prompt, hint, explanation, choice and feedback each
+/// hold a Rust code block of `lines` lines (highlighting makes about 27 times the code's size),
+/// as JSON (which YAML reads).
+fn code_quiz(questions: usize, lines: usize) -> String {
+    let fence = format!("```rust\\n{}```", "let x = 1;\\n".repeat(lines));
+    let question = |i: usize| {
+        format!(
+            "{{\"type\": \"single\", \"prompt\": \"Q{i}\\n\\n{fence}\", \"hint\": \"{fence}\", \"explanation\": \"{fence}\", \"choices\": [{{\"text\": \"{fence}\", \"correct\": true, \"feedback\": \"{fence}\"}}, {{\"text\": \"b\"}}]}}"
+        )
+    };
+    let all: Vec<String> = (0..questions).map(question).collect();
+    format!("{{\"questions\": [{}]}}\n", all.join(", "))
+}
+
+/// The peak memory (MB) and exit status of `coursebook build -q` in `dir`.
+#[cfg(target_os = "linux")]
+fn build_peak_mb(dir: &Path) -> (std::process::ExitStatus, u64) {
+    let child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["build", "-q"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, peak) = peak_memory_mb(child);
+    assert!(peak > 0, "no reading of the child's memory");
+    (status, peak)
+}
+
+/// Red team 5 (finding 2): a lesson's quiz file is drawn after the page, outside the bound on
+/// its HTML, with its code highlighted: 11 MB of quiz YAML made a 316 MB lesson.html, a 316 MB
+/// print.html and took 2.27 GB. A quiz file over 1 MB is refused before it is read, at the file
+/// or at the `quiz:` line that names it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lesson_quiz_file_over_1_mb_is_refused_before_it_is_parsed() {
+    let quiz = code_quiz(120, 170);
+    assert!(
+        quiz.len() > 1 << 20 && quiz.len() < 5 << 19,
+        "{}",
+        quiz.len()
+    );
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nText.\n"),
+        ("content/a.quiz.yaml", quiz.as_str()),
+    ]);
+    let (status, peak) = build_peak_mb(c.path());
+    assert_eq!(status.code(), Some(1));
+    assert!(peak < 100, "the build took {peak} MB");
+    refused(
+        c.path(),
+        &[
+            "error: content/a.quiz.yaml: cannot read content/a.quiz.yaml: it is 1.2 MB, and coursebook reads such files of up to 1 MB",
+            "a lesson's quiz is a few KB",
+        ],
+    );
+    // Named in front matter: said at the line that names it.
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/b.md", "---\ntitle: B\nquiz: big.yaml\n---\n# B\n"),
+        ("content/big.yaml", quiz.as_str()),
+    ]);
+    refused(
+        c.path(),
+        &["error: content/b.md:3:7: cannot read content/big.yaml: it is 1.2 MB"],
+    );
+    // Just under the bound, it builds, and its pages stay within a multiple of it (the
+    // highlighter's, about 27, for the lesson and again for print.html).
+    let quiz = code_quiz(100, 170);
+    assert!(quiz.len() < 1 << 20);
+    fs::write(c.path().join("content/big.yaml"), &quiz).unwrap();
+    let (status, peak) = build_peak_mb(c.path());
+    assert!(status.success());
+    assert!(peak < 400, "the build took {peak} MB");
+    let site = bytes_under(&c.path().join("site"));
+    assert!(site < 64 * quiz.len() as u64, "the site is {site} bytes");
+}
+
+/// A lesson's quiz counts toward its page's 64 MB of HTML, as a quiz written in the page does:
+/// 62 MB of page and 25 MB of quiz (its code highlighted) are refused, at the quiz file.
+#[test]
+fn a_lesson_quiz_counts_toward_its_page_s_64_mb_of_html() {
+    let line = format!("{}\n", "&".repeat(99));
+    let lesson = format!("# A\n\n{}", line.repeat(125_000));
+    let quiz = code_quiz(100, 170);
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", lesson.as_str()),
+        ("content/a.quiz.yaml", quiz.as_str()),
+    ]);
+    let said = refused(
+        c.path(),
+        &[
+            "error: content/a.quiz.yaml: with its quiz, the page's HTML grows past 64 MB; the quiz is not drawn",
+        ],
+    );
+    assert!(!said.contains("content/a.md:"), "{said}");
+}
+
+/// A quiz file named by many lessons is drawn in each (and in print.html): 20 one-line lessons
+/// naming one 1 MB quiz made 1.14 GB of output and took 1.3 GB. Lessons may repeat shared quiz
+/// text up to 1 MB and four times their Markdown; past it, a lesson's `quiz:` is an error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_quiz_file_shared_by_many_lessons_is_drawn_within_a_budget() {
+    // 0.6 MB: the first lesson to name it is free, the second takes 0.6 of the 1 MB.
+    let quiz = code_quiz(60, 170);
+    let mut files = vec![
+        ("book.toml".to_string(), BOOK.to_string()),
+        ("content/shared.quiz.yaml".to_string(), quiz),
+    ];
+    for i in 10..30 {
+        files.push((
+            format!("content/l{i}.md"),
+            format!("---\ntitle: L{i}\nquiz: shared.quiz.yaml\n---\n# L{i}\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let (status, peak) = build_peak_mb(c.path());
+    assert_eq!(status.code(), Some(1));
+    assert!(peak < 400, "the build took {peak} MB");
+    let said = refused(
+        c.path(),
+        &[
+            "error: content/l12.md:3:7: the quiz content/shared.quiz.yaml is named by more lessons than its size allows",
+        ],
+    );
+    assert!(!said.contains("content/l11.md:3:7"), "{said}");
+    // A real shared quiz, a few KB named by every lesson, is fine.
+    let small = code_quiz(2, 20);
+    fs::write(c.path().join("content/shared.quiz.yaml"), &small).unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(page(c.path(), "l29.html").contains("data-quiz="));
+}
+
+/// The glossary is read whole, every definition rendered with its code highlighted: a 13 MB
+/// glossary made a 323 MB glossary.html and took 1.6 GB. Over 2 MB it is refused before it is
+/// read (and the lessons that list its terms are not each told the course has none); a
+/// definition over 16 KB is an error at its line.
+#[test]
+fn a_glossary_over_2_mb_or_a_definition_over_16_kb_is_refused() {
+    let entries: String = (0..34_000)
+        .map(|i| format!("- term: term{i}\n  definition: A sentence or two about it, {i}.\n"))
+        .collect();
+    assert!(entries.len() > 2 << 20, "{}", entries.len());
+    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n");
+    let c = course(&[
+        ("book.toml", book.as_str()),
+        ("content/glossary.yaml", entries.as_str()),
+        ("content/a.md", "---\nterms: [term1, term2]\n---\n# A\n"),
+    ]);
+    let said = refused(
+        c.path(),
+        &[
+            "error: content/glossary.yaml: cannot read content/glossary.yaml: it is 2.",
+            "coursebook reads such files of up to 2 MB",
+        ],
+    );
+    assert!(!said.contains("has no glossary"), "{said}");
+    let glossary = format!(
+        "- term: Model\n  definition: A thing.\n- term: Big\n  definition: \"{}\"\n",
+        "word ".repeat(3_300)
+    );
+    fs::write(c.path().join("content/glossary.yaml"), glossary).unwrap();
+    fs::write(
+        c.path().join("content/a.md"),
+        "---\nterms: [model]\n---\n# A\n",
+    )
+    .unwrap();
+    refused(
+        c.path(),
+        &[
+            "error: content/glossary.yaml:4:15: the definition of \"Big\" is 17 KB; a glossary definition may be up to 16 KB",
+        ],
+    );
+}
+
+/// Red team 5 (finding 5): each lesson's Key terms list carried every listed term's whole
+/// definition, highlighted code and all: 30 one-line lessons listing 200 terms with an 8 KB code
+/// block each made 1.34 GB from 1.8 MB. A list carries definitions up to 64 KB and four times
+/// its lesson's Markdown; past that its terms link to the glossary alone, with a warning at the
+/// term where that starts.
+#[test]
+fn a_key_terms_list_carries_definitions_up_to_a_budget() {
+    let code = "let x = 1;\\n".repeat(180);
+    let glossary: String = (0..100)
+        .map(|i| format!("- term: term{i}\n  definition: \"Def\\n\\n```rust\\n{code}```\"\n"))
+        .collect();
+    let terms = (0..100)
+        .map(|i| format!("term{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let lesson = format!("---\nterms: [{terms}]\n---\n# L\n");
+    let book = format!("{BOOK}[course]\nglossary = \"glossary.yaml\"\n");
+    let mut files = vec![
+        ("book.toml".to_string(), book),
+        ("content/glossary.yaml".to_string(), glossary.clone()),
+    ];
+    for i in 10..30 {
+        files.push((format!("content/l{i}.md"), lesson.clone()));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: content/l10.md:2:")
+            && all.contains("key terms stop showing their definitions here"),
+        "{all}"
+    );
+    let input = (glossary.len() + 20 * lesson.len()) as u64;
+    let site = bytes_under(&c.path().join("site"));
+    // The glossary page holds each definition once (about 27 times its code, highlighted);
+    // each lesson adds at most its budget. Without one, 20 × 100 × 50 KB: 100 MB.
+    let l10 = page(c.path(), "l10.html");
+    assert!(l10.len() < 100 << 10, "l10.html is {} bytes", l10.len());
+    assert!(site < 40 * input, "the site is {site} bytes from {input}");
+    // Every term is still listed, the first with its definition, the rest as links.
+    assert_eq!(
+        l10.matches("<dt><a href=\"glossary.html#term-").count(),
+        100
+    );
+    assert!(l10.contains("<dd><a href=\"glossary.html#term-term99\">Glossary</a></dd>"));
+    assert!(l10.contains("<dd><span class=\"para\">Def</span>"), "{l10}");
 }

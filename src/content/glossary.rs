@@ -16,10 +16,22 @@ struct RawEntry {
     id: Option<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
-    definition: String,
+    definition: Spanned<String>,
     #[serde(default)]
     see: Vec<Spanned<String>>,
 }
+
+/// The largest glossary file coursebook reads. Real ones are tens of KB (a few hundred terms
+/// of a sentence or two); every definition is rendered for the glossary page and its tooltips
+/// with code highlighted (about 27 times the code's size), and a 13 MB glossary made a 323 MB
+/// glossary.html and took 1.6 GB. Refused before it is read, so before YAML parses it.
+pub const MAX_GLOSSARY: u64 = 2 << 20;
+
+/// The longest definition, in bytes of Markdown: a definition is a sentence or a paragraph,
+/// and each is carried into pages beyond the glossary (tooltips, lessons' Key terms lists),
+/// where one 5 MB definition listed by 40 lessons made 206 MB of output. Longer is an error at
+/// the entry: what takes more belongs in a lesson the definition links to.
+pub const MAX_DEFINITION: usize = 16 << 10;
 
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -88,12 +100,12 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
     // on every page that mentions it: replaced, with a warning at the entry.
     for item in &mut raw {
         let e = &mut item.value;
-        let mut any = clean_in_place(&mut e.term.value) | clean_in_place(&mut e.definition);
+        let mut any = clean_in_place(&mut e.term.value) | clean_in_place(&mut e.definition.value);
         for name in e.id.iter_mut().chain(&mut e.aliases).chain(&mut e.see) {
             any |= clean_in_place(&mut name.value);
         }
         // A formula that does not render is shown as its LaTeX: said at the entry.
-        if let Some((latex, why)) = crate::markdown::math_problem(&e.definition) {
+        if let Some((latex, why)) = crate::markdown::math_problem(&e.definition.value) {
             diags.push(super::quiz::math_warning(
                 path,
                 pos_of(item, 0),
@@ -129,12 +141,29 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
         let id =
             e.id.as_ref()
                 .map_or_else(|| slugify(&term), |i| i.value.trim().to_string());
-        if e.definition.trim().is_empty() {
+        if e.definition.value.trim().is_empty() {
             diags.push(Diagnostic::error(
                 path,
                 pos,
                 format!("the term \"{term}\" has an empty definition"),
             ));
+        }
+        let definition_len = e.definition.value.trim().len();
+        if definition_len > MAX_DEFINITION {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    pos_of(&e.definition, 0),
+                    format!(
+                        "the definition of \"{term}\" is {} KB; a glossary definition may be up to {} KB",
+                        definition_len.div_ceil(1 << 10),
+                        MAX_DEFINITION >> 10
+                    ),
+                )
+                .with_help(
+                    "shorten it to a paragraph, and link to a lesson that says the rest",
+                ),
+            );
         }
         let index = glossary.entries.len();
         if glossary.entries.iter().any(|x| x.id == id) {
@@ -189,7 +218,7 @@ pub fn parse(text: &str, path: &Path) -> (Glossary, Vec<Diagnostic>) {
                 .iter()
                 .map(|a| a.value.trim().to_string())
                 .collect(),
-            definition: e.definition.trim().to_string(),
+            definition: e.definition.value.trim().to_string(),
             see: Vec::new(),
         });
     }

@@ -161,16 +161,39 @@ pub fn read_named_text(
     named_at: Option<(&Path, Pos)>,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    read_named_text_within(
+        config,
+        path,
+        named_at,
+        (crate::confine::MAX_TEXT, ""),
+        diags,
+    )
+}
+
+/// [`read_named_text`] for a kind of file with a bound of its own (`limit`: its bytes, and the
+/// help to give when it is over them): refused before it is read, so before it is parsed.
+pub fn read_named_text_within(
+    config: &Config,
+    path: &Path,
+    named_at: Option<(&Path, Pos)>,
+    limit: (u64, &str),
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let shown = rel(&config.root, path);
-    match config.jail.read_published(path) {
+    match config.jail.read_published_within(path, limit.0) {
         Ok(bytes) => decode(shown, bytes, diags),
         Err(denied) => {
             let (at, pos) = named_at.unwrap_or((&shown, Pos::FILE));
-            diags.push(Diagnostic::error(
+            let too_large = matches!(denied, crate::confine::Denied::TooLarge(..));
+            let mut d = Diagnostic::error(
                 at,
                 pos,
                 format!("cannot read {}: {denied}", shown.display()),
-            ));
+            );
+            if too_large && !limit.1.is_empty() {
+                d = d.with_help(limit.1);
+            }
+            diags.push(d);
             None
         }
     }

@@ -748,6 +748,71 @@ pub fn attach_lesson_quizzes(
         }
         diags.extend(found);
     }
+    bound_shared_quizzes(config, course, diags);
+}
+
+/// What the course's lessons may repeat of quiz files named by more than one lesson (a shared
+/// review quiz), in bytes of quiz text: this much, plus four times the lessons' Markdown. Each
+/// lesson draws its quiz file in full, code highlighted (about 27 times its size), and
+/// print.html draws it again: 20 one-line lessons naming one 1 MB quiz made 1.14 GB of output
+/// and took 1.3 GB. A real shared quiz is a few KB, named by tens or hundreds of lessons of
+/// Markdown each. The first lesson to name a file (in the course's order of files) is free.
+pub const SHARED_QUIZ_BYTES: usize = 1 << 20;
+
+/// Past [`SHARED_QUIZ_BYTES`], a lesson naming a quiz file that an earlier lesson named gets no
+/// quiz, and an error at its `quiz:` line.
+fn bound_shared_quizzes(config: &Config, course: &mut Course, diags: &mut Diagnostics) {
+    let lessons: usize = course.pages.iter().map(|p| p.body.len()).sum();
+    let mut left = SHARED_QUIZ_BYTES.saturating_add(lessons.saturating_mul(4));
+    let mut named = HashSet::new();
+    for page in &mut course.pages {
+        let (Some(quiz), Some(src_rel), Some(source)) = (&page.quiz, &page.src_rel, &page.source)
+        else {
+            continue;
+        };
+        let file = lesson_quiz_path(src_rel, page.front.quiz.as_ref());
+        let file = normalized(&file).unwrap_or(file);
+        if named.insert(file.clone()) {
+            continue;
+        }
+        match left.checked_sub(quiz.text_len()) {
+            Some(rest) => left = rest,
+            None => {
+                let pos = page.front.quiz.as_ref().map_or(Pos::FILE, |n| pos_of(n, 1));
+                diags.push(
+                    Diagnostic::error(
+                        source,
+                        pos,
+                        format!(
+                            "the quiz {} is named by more lessons than its size allows: lessons may repeat shared quiz files up to {} MB and four times their Markdown in all; this lesson's quiz is not drawn",
+                            crate::diag::rel(&config.root, &config.src.join(&file)).display(),
+                            SHARED_QUIZ_BYTES >> 20
+                        ),
+                    )
+                    .with_help("give this lesson a quiz of its own, or make the shared quiz shorter"),
+                );
+                page.quiz = None;
+            }
+        }
+    }
+}
+
+impl Quiz {
+    /// The bytes of text the quiz draws (prompts, choices, feedback, items, answers, hints,
+    /// explanations): what its markup grows with.
+    pub fn text_len(&self) -> usize {
+        let mut len = self.id.len() + self.title.as_ref().map_or(0, String::len);
+        for q in &self.questions {
+            len += q.id.len() + q.prompt.len() + q.answer_text.len();
+            len += q.explanation.as_ref().map_or(0, String::len);
+            len += q.hint.as_ref().map_or(0, String::len);
+            len += q.items.iter().map(String::len).sum::<usize>();
+            for c in &q.choices {
+                len += c.text.len() + c.feedback.as_ref().map_or(0, String::len);
+            }
+        }
+        len
+    }
 }
 
 /// `path` with `.` and `a/..` taken out; `None` if it climbs out of where it starts.
@@ -768,6 +833,13 @@ pub(crate) fn normalized(path: &Path) -> Option<PathBuf> {
     }
     Some(out)
 }
+
+/// The largest lesson quiz file (`<lesson>.quiz.yaml`, front matter `quiz:`) coursebook reads,
+/// as for mdbook-quiz files (`content/directives.rs` `MAX_QUIZ`). Real ones are a few KB. Its
+/// markup is drawn after the page, outside the bound on a page's HTML, and its code blocks are
+/// highlighted (about 27 times their size): an 11 MB quiz made a 316 MB lesson, a 316 MB
+/// print.html and took 2.27 GB. Refused before it is read, so before YAML parses it.
+pub const MAX_QUIZ_FILE: u64 = 1 << 20;
 
 fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Option<Quiz> {
     let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
@@ -800,7 +872,12 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
     let shown = crate::diag::rel(&config.root, &full);
     let mut read = Diagnostics::default();
     let named_at = named.map(|n| (source.as_path(), pos_of(n, 1)));
-    let Some(text) = super::read_named_text(config, &full, named_at, &mut read) else {
+    let limit = (
+        MAX_QUIZ_FILE,
+        "a lesson's quiz is a few KB: split it into the quizzes of several lessons",
+    );
+    let Some(text) = super::read_named_text_within(config, &full, named_at, limit, &mut read)
+    else {
         diags.extend(read.into_vec());
         return None;
     };

@@ -57,6 +57,12 @@ impl Matcher {
         }
     }
 
+    /// The inline HTML of term `index`'s definition (terms are in the glossary's order),
+    /// rendered once for the build: lessons' Key terms lists and the glossary page reuse it.
+    pub fn definition(&self, index: usize) -> &str {
+        self.terms.get(index).map_or("", |t| t.definition.as_str())
+    }
+
     /// Whole-word, case-insensitive matches in `text`: (start, end, term index), in order.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let Some(ac) = &self.automaton else {

@@ -122,8 +122,10 @@ pub struct Output {
     pub has_code: bool,
     /// HTML shown after the page's own content and key terms (the lesson's quiz file).
     pub appendix: String,
-    /// The lesson's `terms:` as glossary entry indices (filled by the site build).
-    pub key_terms: Vec<usize>,
+    /// The lesson's `terms:` as glossary entry indices (filled by the site build), each with
+    /// whether its definition is shown: past the page's budget
+    /// (`site/pages/markdown.rs` `KEY_TERM_BYTES`) a key term only links to the glossary.
+    pub key_terms: Vec<(usize, bool)>,
     /// The id of a leading `# Title` the site dropped because the template shows the title.
     pub title_id: Option<String>,
     /// A leading `# Heading` moved into the template's `h1` (see `Ctx::own_heading`): its inner
@@ -363,7 +365,8 @@ pub fn comment_end(html: &[u8], from: usize) -> usize {
 /// `{{#quiz}}` of 2,000 choices is 350 KB of markup, and 510 of them made a 175 MB page (960 MB
 /// of memory, 9 s). The largest page of the 1,000-lesson bench is a few hundred KB; 64 MB is
 /// the Markdown bound twice, room for any page written by hand.
-const MAX_PAGE_HTML: usize = 64 << 20;
+/// A lesson's quiz file, drawn after the page (`site/pages/markdown.rs`), counts too.
+pub const MAX_PAGE_HTML: usize = 64 << 20;
 
 /// A page's HTML that refuses the write that would take it past `limit`, so pulldown-cmark's
 /// writer stops pulling events (and rendering widgets) there instead of being measured after.

@@ -543,7 +543,11 @@ fn load_glossary(
         }
         return None;
     }
-    let text = content::read_named_text(config, &path, None, diags)?;
+    let limit = (
+        crate::content::glossary::MAX_GLOSSARY,
+        "a glossary is a sentence or two a term: shorten its definitions",
+    );
+    let text = content::read_named_text_within(config, &path, None, limit, diags)?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (&text, format!("{:?}", config.link_terms)).hash(&mut h);
     let key = h.finish();

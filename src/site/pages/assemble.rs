@@ -78,6 +78,7 @@ fn shared<'a>(ctx: &Ctx<'a>) -> Shared<'a> {
         config,
         course,
         glossary: ctx.glossary,
+        matcher: ctx.matcher,
         book: book_view(config, course, ctx.strings),
         version: version(
             &Theme {

@@ -46,6 +46,9 @@ pub(super) fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>)
         &page.title,
         page.hash,
         page.kind as u8,
+        // A shared quiz past its budget is not attached (content/quiz.rs
+        // `bound_shared_quizzes`), whatever the lesson and the quiz file hold.
+        page.quiz.is_some(),
     )
         .hash(&mut h);
     if let Some(src) = &page.src_rel {
@@ -116,11 +119,27 @@ pub struct Rendered {
     pub out: Arc<Output>,
 }
 
+/// The definitions a lesson's Key terms list carries, in bytes of their HTML: this much, plus
+/// four times the lesson's Markdown. Each listed term carries its whole definition, highlighted
+/// code and all, into every lesson that lists it: 30 one-line lessons listing 200 terms with an
+/// 8 KB code block each made 1.34 GB of output from 1.8 MB, and one 5 MB definition listed by 40
+/// lessons 206 MB. A real list is a handful of terms of a sentence or two (a few KB). Past the
+/// budget, the rest of the list links to the glossary without definitions, with a warning at
+/// the term where that starts. (Tooltips have their own budget, `markdown/mentions.rs`.)
+pub(crate) const KEY_TERM_BYTES: usize = 64 * 1024;
+
 /// A lesson's `terms:` → glossary entries; an unknown term is an error at its line.
 pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
     let Some(source) = &page.source else { return };
     let mut listed = std::collections::HashSet::new();
     let mut repeated = std::collections::HashSet::new();
+    let mut left = Some(KEY_TERM_BYTES.saturating_add(page.body.len().saturating_mul(4)));
+    // A glossary that is there but was refused (too large, hidden, outside) is an error at the
+    // glossary already: each of 6,000 listed terms need not say it has none.
+    let refused = ctx.glossary.is_none()
+        && !page.front.terms.is_empty()
+        && (ctx.config.glossary_refused
+            || std::fs::symlink_metadata(ctx.config.src.join(&ctx.config.glossary)).is_ok());
     for t in &page.front.terms {
         let pos = crate::yaml::pos_of(t, 1);
         match ctx.glossary {
@@ -139,7 +158,28 @@ pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
                         );
                     }
                 }
-                Some(i) => out.key_terms.push(i),
+                Some(i) => {
+                    let size = ctx.matcher.map_or(0, |m| m.definition(i).len());
+                    let had_room = left.is_some();
+                    // Once one does not fit, the rest of the list goes without: the warning
+                    // names where the definitions stop.
+                    left = left.and_then(|l| l.checked_sub(size));
+                    if had_room && left.is_none() {
+                        out.diags.push(
+                            Diagnostic::warning(
+                                source,
+                                pos,
+                                format!(
+                                    "key terms stop showing their definitions here: this lesson's list already carries as many as it may ({} KB and four times the lesson's Markdown); \"{}\" and the terms after it link to the glossary without one",
+                                    KEY_TERM_BYTES >> 10,
+                                    t.value
+                                ),
+                            )
+                            .with_help("list fewer key terms, or shorten their definitions"),
+                        );
+                    }
+                    out.key_terms.push((i, left.is_some()));
+                }
                 None => out.diags.push(
                     Diagnostic::error(
                         source,
@@ -152,6 +192,7 @@ pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
                     )),
                 ),
             },
+            None if refused => {}
             None => out.diags.push(
                 Diagnostic::error(
                     source,
@@ -224,8 +265,34 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         }
     }
     // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
+    // Its markup counts toward the page's HTML bound (`markdown::MAX_PAGE_HTML`), as a quiz
+    // written in the page does: the file itself is at most `MAX_QUIZ_FILE` (1 MB), but its
+    // code is highlighted, and it is drawn again in print.html.
     if let Some(quiz) = &page.quiz {
-        out.appendix = widgets.quiz_markup(quiz, &mut out);
+        let appendix = widgets.quiz_markup(quiz, &mut out);
+        if out.html.len().saturating_add(appendix.len()) > markdown::MAX_PAGE_HTML {
+            let file = crate::content::quiz::lesson_quiz_path(src_rel, page.front.quiz.as_ref());
+            let (at, pos) = match &page.front.quiz {
+                Some(named) => (source.clone(), crate::yaml::pos_of(named, 1)),
+                None => (
+                    crate::diag::rel(&config.root, &config.src.join(file)),
+                    crate::diag::Pos::FILE,
+                ),
+            };
+            out.diags.push(
+                Diagnostic::error(
+                    at,
+                    pos,
+                    format!(
+                        "with its quiz, the page's HTML grows past {} MB; the quiz is not drawn",
+                        markdown::MAX_PAGE_HTML >> 20
+                    ),
+                )
+                .with_help("split the lesson and its quiz, or shorten the quiz's code"),
+            );
+        } else {
+            out.appendix = appendix;
+        }
     }
     out
 }

@@ -88,6 +88,8 @@ pub(super) struct Shared<'a> {
     pub(super) config: &'a Config,
     pub(super) course: &'a Course,
     pub(super) glossary: Option<&'a Glossary>,
+    /// The glossary's matcher, which holds every definition rendered.
+    pub(super) matcher: Option<&'a crate::markdown::mentions::Matcher>,
     pub(super) book: BookView,
     pub(super) version: String,
     pub(super) has_glossary: bool,
@@ -128,6 +130,16 @@ impl Shared<'_> {
             page_break: false,
             version: &self.version,
             template: "page.html",
+        }
+    }
+
+    /// Glossary entry `i`'s definition as inline HTML: the matcher's, rendered once for the
+    /// build, rather than rendered again for each page that shows it.
+    pub(super) fn definition(&self, i: usize) -> String {
+        match (self.matcher, self.glossary) {
+            (Some(m), _) => m.definition(i).to_string(),
+            (None, Some(g)) => markdown::render_phrasing(&g.entries[i].definition),
+            (None, None) => String::new(),
         }
     }
 
@@ -172,12 +184,17 @@ impl Shared<'_> {
             view.key_terms = out
                 .key_terms
                 .iter()
-                .map(|&i| {
+                .map(|&(i, shown)| {
                     let e = &g.entries[i];
                     KeyTermView {
                         id: e.id.clone(),
                         term: e.term.clone(),
-                        definition: markdown::render_phrasing(&e.definition),
+                        // Within the lesson's budget (`markdown.rs` `KEY_TERM_BYTES`), rendered
+                        // once for the build; past it, the term links to its entry alone.
+                        definition: match shown {
+                            true => self.definition(i),
+                            false => String::new(),
+                        },
                         href: format!("{}#term-{}", relative_url(&page.url, GLOSSARY_URL), e.id),
                     }
                 })
@@ -269,7 +286,12 @@ pub(super) fn used_in(course: &Course, g: &Glossary, rendered: &[Rendered]) -> V
             .mentioned
             .iter()
             .filter_map(|id| by_id.get(id.as_str()).copied());
-        let mut terms: Vec<usize> = out.key_terms.iter().copied().chain(mentioned).collect();
+        let mut terms: Vec<usize> = out
+            .key_terms
+            .iter()
+            .map(|&(i, _)| i)
+            .chain(mentioned)
+            .collect();
         terms.sort_unstable();
         terms.dedup();
         for i in terms {
@@ -300,7 +322,7 @@ pub(super) fn glossary_letters(
             id: e.id.clone(),
             term: e.term.clone(),
             aliases: e.aliases.clone(),
-            definition: markdown::render_phrasing(&e.definition),
+            definition: shared.definition(i),
             see: e
                 .see
                 .iter()
