@@ -141,53 +141,68 @@ pub fn read_macros(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>) -> Vec
 /// (`{…}` groups or single characters). Each argument is used once in a definition (checked
 /// before), so what is written out grows by the definitions' lengths only.
 fn written_out(definition: &str, known: &HashMap<&str, &str>) -> String {
-    let bytes = definition.as_bytes();
     let mut out = String::with_capacity(definition.len());
-    let (mut i, mut copied) = (0, 0);
-    while i < bytes.len() {
-        if bytes[i] != b'\\' {
-            i += 1;
+    let mut copied = 0;
+    for (at, name, end) in commands(definition) {
+        // A command inside arguments already written out is written out with them.
+        let Some(with) = known.get(&definition[name]).filter(|_| at >= copied) else {
             continue;
+        };
+        let wanted = (1..=9u8)
+            .filter(|k| with.contains(&format!("#{k}")))
+            .max()
+            .unwrap_or(0);
+        let mut args = Vec::new();
+        let mut after = end;
+        while args.len() < usize::from(wanted) {
+            let Some((arg, next)) = argument(definition, after) else {
+                break;
+            };
+            args.push(arg);
+            after = next;
         }
-        let start = i + 1;
+        if args.len() == usize::from(wanted) {
+            let mut body = (*with).to_string();
+            for (k, arg) in args.iter().enumerate() {
+                body = body.replace(&format!("#{}", k + 1), arg);
+            }
+            out.push_str(&definition[copied..at]);
+            out.push_str(&body);
+            copied = after;
+        }
+    }
+    out.push_str(&definition[copied..]);
+    out
+}
+
+/// Each command of `latex`: where its backslash is, its name (letters; empty for a
+/// one-character command such as `\\,`, whose character goes with it), and where it ends.
+fn commands(latex: &str) -> impl Iterator<Item = (usize, std::ops::Range<usize>, usize)> + '_ {
+    let bytes = latex.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && bytes[i] != b'\\' {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let (at, start) = (i, i + 1);
         let mut end = start;
         while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
             end += 1;
         }
-        if let Some(with) = definition.get(start..end).and_then(|name| known.get(name)) {
-            let wanted = (1..=9u8)
-                .filter(|k| with.contains(&format!("#{k}")))
-                .max()
-                .unwrap_or(0);
-            let mut args = Vec::new();
-            let mut at = end;
-            while args.len() < usize::from(wanted) {
-                let Some((arg, after)) = argument(definition, at) else {
-                    break;
-                };
-                args.push(arg);
-                at = after;
-            }
-            if args.len() == usize::from(wanted) {
-                let mut body = (*with).to_string();
-                for (k, arg) in args.iter().enumerate() {
-                    body = body.replace(&format!("#{}", k + 1), arg);
-                }
-                out.push_str(&definition[copied..i]);
-                out.push_str(&body);
-                copied = at;
-                i = at;
-                continue;
-            }
-        }
+        // `\\,` or `\\{`: the character is the command's, never the start of another.
         i = if end == start {
-            (start + 1).min(bytes.len())
+            latex[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8())
         } else {
             end
         };
-    }
-    out.push_str(&definition[copied..]);
-    out
+        Some((at, start..end, end))
+    })
 }
 
 /// The argument of a command that starts at `from` in `text` (spaces skipped): a `{…}` group's
@@ -250,31 +265,9 @@ pub fn set_macros(macros: &[(String, String)]) {
 /// The bytes `latex` comes to with each use of a book's command replaced by its definition: a
 /// short formula of many uses of a long command must not become megabytes for the renderer.
 fn expanded_len(latex: &str, lens: &HashMap<String, usize>) -> usize {
-    let bytes = latex.as_bytes();
-    let mut total = latex.len();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'\\' {
-            i += 1;
-            continue;
-        }
-        let start = i + 1;
-        let mut end = start;
-        while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
-            end += 1;
-        }
-        // A one-character command (`\,`, `\{`) is never a long word: skip it whole.
-        let end = if end == start {
-            (start + 1).min(bytes.len())
-        } else {
-            end
-        };
-        if let Some(len) = latex.get(start..end).and_then(|name| lens.get(name)) {
-            total = total.saturating_add(*len);
-        }
-        i = end;
-    }
-    total
+    commands(latex)
+        .filter_map(|(_, name, _)| lens.get(&latex[name]))
+        .fold(latex.len(), |total, len| total.saturating_add(*len))
 }
 
 /// How deep one formula may nest (see [`nesting`]). The renderer recurses once per level, and
