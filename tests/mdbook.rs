@@ -736,6 +736,33 @@ fn a_tracing_program_cannot_close_its_own_code_block() {
     );
 }
 
+/// A Tracing program that compiles and prints nothing cannot be asked "what does it print?",
+/// and asking only "does it compile?" would give the answer away: the question is left out,
+/// with a warning at its line (it failed the book's build: "no accepted answers").
+#[test]
+fn a_tracing_program_that_prints_nothing_is_left_out_with_a_warning() {
+    let quiz = "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"Keyword?\"\nanswer.answer = \"mut\"\n\n[[questions]]\ntype = \"Tracing\"\nprompt.program = \"fn main() {}\"\nanswer.doesCompile = true\nanswer.stdout = \"\"\n";
+    let b = book(
+        "[book]\ntitle = \"Q\"\n",
+        &[
+            ("src/SUMMARY.md", "- [V](v.md)\n"),
+            ("src/v.md", "# V\n\n{{#quiz q.toml}}\n"),
+            ("src/q.toml", quiz),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        said(b.path(), &out).contains(
+            "warning: src/q.toml:6:1: this Tracing question's program compiles and prints nothing"
+        ),
+        "{}",
+        text(&out)
+    );
+    let html = page(b.path(), "v.html");
+    assert_eq!(html.matches("data-question=").count(), 1, "{html}");
+}
+
 /// mdbook-quiz puts one line of HTML where `{{#quiz}}` was, so a book can quote its quiz or put
 /// it in a list item; the block it becomes keeps to the container, every question there, and a
 /// problem in the quiz is still reported at its own line.

@@ -135,6 +135,45 @@ pub fn ignored_keys(text: &str) -> Vec<(Pos, String)> {
         .collect()
 }
 
+/// The line of each of `count` questions' `[[questions]]` in `text` (all 1 when the questions
+/// are written some other way, as an inline array).
+fn question_lines(text: &str, count: usize) -> Vec<usize> {
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[questions]]"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    if headers.len() == count {
+        headers
+    } else {
+        vec![1; count]
+    }
+}
+
+/// Whether a Tracing question's program compiles and prints nothing: its second question
+/// ("what does it print?") would have no answer a learner can type, and leaving that one out
+/// would give the first away. The question is left out whole, said at its line
+/// ([`silent_programs`]).
+fn prints_nothing(answer: &TracingAnswer) -> bool {
+    answer.does_compile && answer.stdout.as_deref().unwrap_or("").trim().is_empty()
+}
+
+/// Where the Tracing questions of `text` are whose programs compile and print nothing (left
+/// out of the quiz, see [`prints_nothing`]).
+pub fn silent_programs(text: &str) -> Vec<Pos> {
+    let Ok(quiz) = toml::from_str::<Quiz>(text) else {
+        return Vec::new();
+    };
+    let lines = question_lines(text, quiz.questions.len());
+    quiz.questions
+        .iter()
+        .zip(lines)
+        .filter(|(q, _)| matches!(q, Question::Tracing(f) if prints_nothing(&f.answer)))
+        .map(|(_, line)| Pos::new(line, 1))
+        .collect()
+}
+
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
 /// each of its questions comes from (one a line from [`FIRST_QUESTION_LINE`]), or why it cannot
 /// be read: the TOML parser's message and where in `text` it points, when it does.
@@ -147,17 +186,7 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
     })?;
     // The `[[questions]]` tables in order: the n-th question's line (the first line when the
     // questions are written some other way, as an inline array).
-    let headers: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("[[questions]]"))
-        .map(|(i, _)| i + 1)
-        .collect();
-    let headers = if headers.len() == quiz.questions.len() {
-        headers
-    } else {
-        vec![1; quiz.questions.len()]
-    };
+    let headers = question_lines(text, quiz.questions.len());
     let mut lines = Vec::new();
     let mut questions = Vec::new();
     let mut opened: Vec<String> = Vec::new();
@@ -220,6 +249,7 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                     "explanation": f.context,
                 }));
             }
+            Question::Tracing(f) if prints_nothing(&f.answer) => continue,
             Question::Tracing(f) => {
                 let lead = group_context(&f.multipart, &mut opened);
                 // Numbered, as mdbook-quiz shows it: the second question asks for a line. The
