@@ -1884,7 +1884,15 @@ fn run_directives(text: &str) {
     let book = directives_book();
     let jail = crate::confine::Jail::new(book);
     let page = book.join("src/page.md");
-    let _ = crate::content::directives::expand(&jail, &page, Path::new("src/page.md"), text, 3);
+    let included = std::sync::atomic::AtomicUsize::new(0);
+    let _ = crate::content::directives::expand(
+        &jail,
+        &page,
+        Path::new("src/page.md"),
+        text,
+        3,
+        &included,
+    );
 }
 
 fn run_summary(text: &str) {

@@ -1145,6 +1145,37 @@ fn includes_that_fan_out_are_bounded_by_their_count() {
     assert!(started.elapsed() < Duration::from_secs(20), "{said}");
 }
 
+/// One file included by every page is read once but written into each: 160 one-line lessons
+/// including one 1 MB file were 160 MB of pages (1,000 lessons and a 16 MB file, 16 GB in
+/// memory). The course's includes are bounded in all, an error at the directive that passes.
+#[test]
+fn one_large_file_included_by_every_page_is_bounded_in_all() {
+    let big = "let x = 1; // a line of a large source file included whole\n".repeat(18_000);
+    let mut files: Vec<(String, String)> = (0..160)
+        .map(|i| {
+            (
+                format!("content/l{i:03}.md"),
+                format!("# L{i}\n\n{{{{#include big.rs}}}}\n"),
+            )
+        })
+        .collect();
+    files.push(("content/big.rs".into(), big));
+    files.push(("book.toml".into(), BOOK.into()));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let said = refused(
+        c.path(),
+        &["the course's pages take in more than 128 MB by includes in all, passed here"],
+    );
+    assert!(
+        said.contains(".md:3:1: the course's pages take in"),
+        "{said}"
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn an_include_after_a_long_line_is_bounded_before_it_is_expanded() {

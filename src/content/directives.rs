@@ -22,6 +22,12 @@ const MAX_BYTES: usize = 32 << 20;
 /// Nor hold more includes than this: ten files each including the next ten times are a million
 /// includes in 5 MB (42 s at six levels, hours at eight), long before [`MAX_BYTES`].
 const MAX_INCLUDES: usize = 10_000;
+/// What the course's pages may take in by includes in all, in one build: one file included by
+/// every page is read once but written into each, so 1,000 one-line lessons including one
+/// 16 MB file were 16 GB of pages in memory (and twice that on disk, with print.html). Real
+/// books take in a few MB.
+const MAX_COURSE_INCLUDED: usize = 128 << 20;
+
 /// The largest mdbook-quiz file `{{#quiz}}` reads. Real ones are a few KB; parsing TOML takes
 /// about 150 times a file's size in memory (one 16 MB quiz peaked at 2.45 GB).
 const MAX_QUIZ: u64 = 1 << 20;
@@ -63,19 +69,23 @@ struct Place {
 }
 
 /// Expand `text`, the body of `file` (course-relative `shown` for messages), whose first line is
-/// line `line_offset + 1` of the file. `None` when it holds no directive at all.
+/// line `line_offset + 1` of the file; `course_included` counts what includes brought into the
+/// course's pages so far (all pages share it: [`MAX_COURSE_INCLUDED`]). `None` when it holds no
+/// directive at all.
 pub fn expand(
     jail: &Jail,
     file: &Path,
     shown: &Path,
     text: &str,
     line_offset: usize,
+    course_included: &std::sync::atomic::AtomicUsize,
 ) -> Option<Expanded> {
     if !text.contains("{{") {
         return None;
     }
     let mut e = Expander {
         jail,
+        course_included,
         out: Expanded {
             text: String::with_capacity(text.len()),
             title: None,
@@ -110,6 +120,8 @@ pub fn expand(
 
 struct Expander<'j> {
     jail: &'j Jail,
+    /// Bytes includes brought into the course's pages, this page's included.
+    course_included: &'j std::sync::atomic::AtomicUsize,
     out: Expanded,
     /// The files being expanded, outermost first, to name a loop.
     stack: Vec<PathBuf>,
@@ -304,6 +316,13 @@ impl Expander<'_> {
                                 self.too_large(shown, at);
                                 return;
                             }
+                            let before = self
+                                .course_included
+                                .fetch_add(included.len(), std::sync::atomic::Ordering::Relaxed);
+                            if before.saturating_add(included.len()) > MAX_COURSE_INCLUDED {
+                                self.too_much_in_all(shown, at);
+                                return;
+                            }
                             resume(self, &included);
                             push_prefixed(out, &included, &prefix);
                         }
@@ -379,6 +398,25 @@ impl Expander<'_> {
                     MAX_BYTES >> 20
                 ),
             ));
+        }
+    }
+
+    /// The course's pages passed [`MAX_COURSE_INCLUDED`] at `at`: said once for the page, and
+    /// its expansion stops.
+    fn too_much_in_all(&mut self, shown: &Path, at: Pos) {
+        if !self.budget_exceeded {
+            self.budget_exceeded = true;
+            self.out.diags.push(
+                Diagnostic::error(
+                    shown,
+                    at,
+                    format!(
+                        "the course's pages take in more than {} MB by includes in all, passed here",
+                        MAX_COURSE_INCLUDED >> 20
+                    ),
+                )
+                .with_help("include the part a page needs (`{{#include file.rs:10:20}}`, or an anchor), not a large file on every page"),
+            );
         }
     }
 

@@ -205,6 +205,8 @@ pub fn read_all(
     diags: &mut Diagnostics,
 ) -> Vec<Source> {
     let previous = cache.as_deref();
+    // What includes bring into these pages, in all (directives.rs `MAX_COURSE_INCLUDED`).
+    let included = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<ReadResult> = files
         .into_par_iter()
         .map(|(file, src_rel)| {
@@ -221,7 +223,14 @@ pub fn read_all(
                 return (now, Ok(Arc::clone(hit)), false);
             }
             let mut errors = Diagnostics::default();
-            let source = read_one(root, &file, src_rel, previous.is_some(), &mut errors);
+            let source = read_one(
+                root,
+                &file,
+                src_rel,
+                previous.is_some(),
+                &included,
+                &mut errors,
+            );
             (now, source.map(Arc::new).ok_or(errors), true)
         })
         .collect();
@@ -257,6 +266,7 @@ fn read_one(
     file: &Path,
     src_rel: PathBuf,
     keyed: bool,
+    included: &std::sync::atomic::AtomicUsize,
     diags: &mut Diagnostics,
 ) -> Option<Source> {
     let text = read_text(root, file, diags)?;
@@ -280,6 +290,7 @@ fn read_one(
         &root_rel,
         split.body,
         split.body_line,
+        included,
     );
     if let (Some(title), Ok(front)) = (expanded.as_ref().and_then(|e| e.title.clone()), &mut front)
     {
