@@ -91,10 +91,10 @@ impl fmt::Display for Denied {
             Denied::NotAFolder => f.write_str("it is not a folder"),
             Denied::Io(e) => write!(f, "{e}"),
             Denied::TooLarge(bytes, limit) => {
-                let mb = format!("{:.1}", *bytes as f64 / (1 << 20) as f64);
+                let mb = (*bytes as f64 / (1 << 20) as f64 * 10.0).round() / 10.0;
                 // Just over the bound, in MB, would read as the bound itself ("1.0 MB ... up
                 // to 1 MB"): said in KB, rounded up, instead.
-                if mb.parse::<f64>().unwrap_or(0.0) <= (limit >> 20) as f64 {
+                if mb <= (limit >> 20) as f64 {
                     write!(
                         f,
                         "it is {} KB, and coursebook reads such files of up to {} KB",
@@ -104,7 +104,7 @@ impl fmt::Display for Denied {
                 } else {
                     write!(
                         f,
-                        "it is {mb} MB, and coursebook reads such files of up to {} MB",
+                        "it is {mb:.1} MB, and coursebook reads such files of up to {} MB",
                         limit >> 20
                     )
                 }

@@ -225,7 +225,9 @@ fn read_macros(
     diags: &mut Diagnostics,
 ) -> Vec<(String, String)> {
     let shown = crate::diag::clip(file, 80);
-    let bytes = match jail.read_published(&root.join(file)) {
+    // Refused before it is read when over its bound, like every course file.
+    let limit = crate::markdown::math::MAX_MACROS_FILE;
+    let bytes = match jail.read_published_within(&root.join(file), limit) {
         Ok(bytes) => bytes,
         Err(denied) => {
             diags.push(
@@ -234,23 +236,11 @@ fn read_macros(
                     at,
                     format!("cannot read the macros file `{shown}`: {denied}"),
                 )
-                .with_help("name a file inside the book's folder, relative to it"),
+                .with_help("name a file inside the book's folder, relative to it, of up to 64 KB"),
             );
             return Vec::new();
         }
     };
-    if bytes.len() > crate::markdown::math::MAX_MACROS_FILE {
-        diags.push(Diagnostic::error(
-            "book.toml",
-            at,
-            format!(
-                "the macros file `{shown}` is {} KB; coursebook reads macros files of up to {} KB",
-                bytes.len().div_ceil(1 << 10),
-                crate::markdown::math::MAX_MACROS_FILE >> 10
-            ),
-        ));
-        return Vec::new();
-    }
     let mut found = Vec::new();
     let macros = crate::markdown::math::read_macros(
         &String::from_utf8_lossy(&bytes),

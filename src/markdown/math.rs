@@ -29,7 +29,7 @@ static MACROS: RwLock<Option<Arc<Macros>>> = RwLock::new(None);
 /// costs its length again: definitions are short (halo2's longest is 60 bytes), few, and use
 /// each argument once (a definition that used `#1` twice, nested in itself, would double the
 /// formula at every level).
-pub const MAX_MACROS_FILE: usize = 64 << 10;
+pub const MAX_MACROS_FILE: u64 = 64 << 10;
 const MAX_MACROS: usize = 1000;
 const MAX_DEFINITION: usize = 1000;
 /// How deep a definition may nest: it adds to the depth of every formula that uses it.

@@ -490,9 +490,15 @@ pub fn math_problem(text: &str) -> Option<(String, String)> {
 /// links rewritten: such snippets live outside a page's link table.
 pub fn render_block(text: &str) -> String {
     let mut html = String::new();
-    // Quiz hints and explanations go through the same raw-HTML filter as the inline snippets:
-    // without it, `raw-html = false` let a hint's `<img onerror=…>` into the page as is.
-    let events = Parser::new_ext(text, options())
+    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(snippet_events(text), false));
+    html.trim_end().to_string()
+}
+
+/// A quiz or glossary snippet's events, through the raw-HTML filter (without it,
+/// `raw-html = false` let a hint's `<img onerror=…>` into the page as is), its formulas
+/// rendered (one that cannot be is shown as its LaTeX: said where the snippet was checked).
+fn snippet_events(text: &str) -> impl Iterator<Item = Event<'_>> {
+    Parser::new_ext(text, options())
         .map(raw_html::inline)
         .map(|e| match e {
             Event::InlineMath(m) => Event::Html(CowStr::from(
@@ -502,9 +508,7 @@ pub fn render_block(text: &str) -> String {
                 math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
             )),
             other => other,
-        });
-    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, false));
-    html.trim_end().to_string()
+        })
 }
 
 /// Markdown for a place that may hold phrasing content only: a quiz choice's `<label>`, a
@@ -536,29 +540,19 @@ pub fn render_phrasing(text: &str) -> String {
     }
     let span = |class: &str| Event::Html(CowStr::from(format!("<span class=\"{class}\">")));
     let end = || Event::Html(CowStr::from("</span>"));
-    let events = Parser::new_ext(text, options())
-        .map(raw_html::inline)
-        .filter_map(move |e| {
-            Some(match e {
-                Event::InlineMath(m) => Event::Html(CowStr::from(
-                    math::render(&m, false).unwrap_or_else(|_| highlight::escape(&m)),
-                )),
-                Event::DisplayMath(m) => Event::Html(CowStr::from(
-                    math::render(&m, true).unwrap_or_else(|_| highlight::escape(&m)),
-                )),
-                // A tight list's items hold no paragraph; a loose one's do: both read alike.
-                Event::Start(Tag::Paragraph | Tag::BlockQuote(_) | Tag::Heading { .. }) => {
-                    span("para")
-                }
-                Event::End(TagEnd::Paragraph | TagEnd::BlockQuote(_) | TagEnd::Heading(_)) => end(),
-                Event::Start(Tag::List(Some(_))) => span("para list ordered"),
-                Event::Start(Tag::List(None)) => span("para list"),
-                Event::Start(Tag::Item) => span("item"),
-                Event::End(TagEnd::List(_) | TagEnd::Item) => end(),
-                Event::Rule => return None,
-                other => other,
-            })
-        });
+    let events = snippet_events(text).filter_map(move |e| {
+        Some(match e {
+            // A tight list's items hold no paragraph; a loose one's do: both read alike.
+            Event::Start(Tag::Paragraph | Tag::BlockQuote(_) | Tag::Heading { .. }) => span("para"),
+            Event::End(TagEnd::Paragraph | TagEnd::BlockQuote(_) | TagEnd::Heading(_)) => end(),
+            Event::Start(Tag::List(Some(_))) => span("para list ordered"),
+            Event::Start(Tag::List(None)) => span("para list"),
+            Event::Start(Tag::Item) => span("item"),
+            Event::End(TagEnd::List(_) | TagEnd::Item) => end(),
+            Event::Rule => return None,
+            other => other,
+        })
+    });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, true));
     html.trim_end().to_string()
