@@ -93,8 +93,8 @@ impl fmt::Display for Denied {
             Denied::TooLarge(bytes, limit) => {
                 let mb = (*bytes as f64 / (1 << 20) as f64 * 10.0).round() / 10.0;
                 // Just over the bound, in MB, would read as the bound itself ("1.0 MB ... up
-                // to 1 MB"): said in KB, rounded up, instead.
-                if mb <= (limit >> 20) as f64 {
+                // to 1 MB"), and a bound under 1 MB as "0 MB": said in KB, rounded up, instead.
+                if *limit < 1 << 20 || mb <= (limit >> 20) as f64 {
                     write!(
                         f,
                         "it is {} KB, and coursebook reads such files of up to {} KB",

@@ -549,6 +549,23 @@ fn mdbook_katex_macros_are_read_checked_and_bounded() {
     );
     assert!(text(&out).contains("with the book's macros the formula comes to 1767 KB; coursebook renders a formula of up to 16 times its length"), "{}", text(&out));
 
+    // Over 64 KB, refused before it is read, said in KB.
+    let b = book(
+        "[book]\ntitle = \"K\"\n\n[preprocessor.katex]\nmacros = \"m.txt\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+            ("m.txt", &format!("\\a:{{{}}}\n", "x".repeat(70_000))),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: book.toml:5:10: cannot read the macros file `m.txt`: it is 69 KB, and coursebook reads such files of up to 64 KB"),
+        "{}",
+        text(&out)
+    );
+
     // The file must be the book's own: not outside it, not hidden.
     for (file, why) in [
         ("../m.txt", "it leads outside the course folder"),
