@@ -244,12 +244,7 @@ impl Jail {
         let limit = limit.min(MAX_TEXT);
         let canonical = self.resolve(path)?;
         let meta = std::fs::metadata(&canonical).map_err(Denied::Io)?;
-        // The kernel's files look regular (`/proc/self/environ` holds the CI's secrets) but are
-        // the machine's, never a course's, whatever folder the jail is.
-        let kernel = ["/proc", "/sys", "/dev"]
-            .iter()
-            .any(|k| canonical.starts_with(k));
-        if !meta.is_file() || kernel {
+        if !meta.is_file() || machine_file(&canonical) {
             return Err(Denied::NotAFile);
         }
         if meta.len() > limit {
@@ -401,11 +396,50 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
     out
 }
 
+/// Whether `path` (canonical) is one of the machine's files rather than a course's, whatever
+/// folder the jail is: the kernel's files under /proc and /sys look regular
+/// (`/proc/self/environ` holds the CI's secrets), and so do other programs' shared memory
+/// segments, which sit directly in /dev/shm. A folder below /dev/shm is a course built in
+/// memory (a tmpfs, as benchmarks and CI runners use), and its files are the course's.
+fn machine_file(path: &Path) -> bool {
+    if path.starts_with("/proc") || path.starts_with("/sys") {
+        return true;
+    }
+    match path.strip_prefix("/dev/shm") {
+        // At least a folder and a file below /dev/shm.
+        Ok(below) => below.components().count() < 2,
+        Err(_) => path.starts_with("/dev"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use std::fs;
+
+    #[test]
+    fn the_machines_files_are_told_from_a_course_in_memory() {
+        for path in [
+            "/proc/self/environ",
+            "/sys/kernel/notes",
+            "/dev/zero",
+            "/dev/mqueue/q",
+            "/dev/shm",
+            "/dev/shm/.org.chromium.Chromium.abc",
+            "/dev",
+        ] {
+            assert!(machine_file(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/dev/shm/course/book.toml",
+            "/dev/shm/s/on/content/a.md",
+            "/home/me/course/book.toml",
+            "/devices/course/a.md",
+        ] {
+            assert!(!machine_file(Path::new(path)), "{path}");
+        }
+    }
 
     #[cfg(unix)]
     #[test]

@@ -90,6 +90,23 @@ fn a_link_to_a_file_outside_is_refused() {
     );
 }
 
+/// /dev holds the machine's files, never read; but a folder below /dev/shm is a course built in
+/// memory (tmpfs, as benchmarks and CI runners use), and was refused whole ("book.toml is not a
+/// regular file").
+#[test]
+fn a_course_in_shared_memory_builds() {
+    let Ok(shm) = tempfile::tempdir_in("/dev/shm") else {
+        eprintln!("skipped: no /dev/shm here");
+        return;
+    };
+    fs::create_dir_all(shm.path().join("content")).unwrap();
+    fs::write(shm.path().join("book.toml"), BOOK).unwrap();
+    fs::write(shm.path().join("content/a.md"), "# In memory\n\nText.\n").unwrap();
+    let out = coursebook(&["build"], shm.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(page(shm.path(), "a.html").contains("In memory"));
+}
+
 #[test]
 fn a_link_to_a_folder_outside_is_refused() {
     let outside = secret();
