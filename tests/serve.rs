@@ -667,3 +667,74 @@ fn serve_bounds_heads_idle_connections_and_their_number() {
     assert_eq!(next_event(&rx), "reload");
     drop(server);
 }
+
+/// Open pages that never read their event stream (a hung tab, a hostile client): with
+/// blocking writes, once their socket buffers filled every rebuild's news waited the 30 s
+/// write timeout on each of them before reaching the pages that do read. Now they are written
+/// without waiting, dropped past a bound, and a failed build's problems sent are bounded too.
+#[cfg(target_os = "linux")]
+#[test]
+fn pages_that_never_read_hold_up_no_other_page_s_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    // 600 lessons, each with its own error: a failed build's problems are ~60 KB of text.
+    for i in 0..600 {
+        write_file(
+            root,
+            &format!("content/l{i:03}.md"),
+            &format!("# L{i}\n\n{{{{#include missing-file-number-{i}.md}}}}\n"),
+        );
+    }
+    let port = free_port();
+    let _server = start(root, port);
+    // Three pages that ask for their events and never read a byte of them.
+    let stalled: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                s,
+                "GET /__coursebook/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    let reader = events(port, "/");
+    assert_eq!(next_event(&reader), "problems");
+    // Enough failed rebuilds to fill the stalled pages' buffers many times over (about 4 MB
+    // each on loopback here): each rebuild's problems still reach the reading page at once.
+    let mut slowest = Duration::ZERO;
+    for round in 0..120 {
+        write_file(
+            root,
+            "content/l000.md",
+            &format!("# L0 {round}\n\n{{{{#include missing-file-number-0.md}}}}\n"),
+        );
+        let asked = Instant::now();
+        assert_eq!(next_event(&reader), "problems", "round {round}");
+        slowest = slowest.max(asked.elapsed());
+    }
+    assert!(
+        slowest < Duration::from_secs(10),
+        "a rebuild's news took {slowest:?}"
+    );
+    // And a good build reloads the reading page, and pages are still served.
+    write_file(root, "content/l000.md", "# L0 fixed\n");
+    for i in 1..600 {
+        std::fs::write(
+            root.join(format!("content/l{i:03}.md")),
+            format!("# L{i}\n"),
+        )
+        .unwrap();
+    }
+    loop {
+        match next_event(&reader).as_str() {
+            "reload" => break,
+            "problems" => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(get(port, "/l000.html").1.contains("L0 fixed"));
+    drop(stalled);
+}

@@ -48,6 +48,15 @@ impl Request {
     fn into_writer(self) -> Box<dyn Write + Send> {
         Box::new(self.stream)
     }
+
+    /// The connection as a live-reload event stream, written without waiting (`reload::Hub`
+    /// keeps what a page has not taken yet): one page that stops reading must not hold up
+    /// the news to every other. If the socket cannot be made so, its write timeout still ends
+    /// a wait.
+    fn into_event_stream(self) -> Box<dyn Write + Send> {
+        let _ = self.stream.set_nonblocking(true);
+        Box::new(self.stream)
+    }
 }
 
 /// Accept connections until the listener fails, each read and answered on a thread of its own,
@@ -396,7 +405,7 @@ pub fn handle(request: Request, site: &Site, hub: &Hub) {
     match resolve(site, request.url()) {
         Target::Events => {
             let (since, page) = since(request.url());
-            hub.stream(request.into_writer(), since, &page);
+            hub.stream(request.into_event_stream(), since, &page);
         }
         Target::Script => send(
             request,
