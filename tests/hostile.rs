@@ -1442,6 +1442,56 @@ fn a_book_title_or_description_shown_on_every_page_is_bounded() {
     assert!(out.status.success(), "{}", text(&out));
 }
 
+/// Red team 6: `build-dir = ".git/hooks"` (empty in a clone without hook samples) took the
+/// course's asset `post-checkout`, mode and all, and the CI's next `git checkout` ran it;
+/// `.git/objects/info` took `alternates`. A hidden folder is never the site's, as written or
+/// through a link.
+#[test]
+fn a_build_dir_in_a_hidden_folder_is_refused() {
+    let c = course(&[
+        ("content/a.md", "# A\n"),
+        ("content/post-checkout", "#!/bin/sh\necho HOOK-RAN\n"),
+    ]);
+    fs::create_dir_all(c.path().join(".git/hooks")).unwrap();
+    fs::create_dir_all(c.path().join(".git/objects/info")).unwrap();
+    symlink(c.path().join(".git"), c.path().join("g")).unwrap();
+    for dir in [
+        ".git/hooks",
+        ".git/objects/info",
+        "g/hooks",
+        ".github/workflows",
+        "./.site",
+    ] {
+        let book = format!("[book]\ntitle = \"Hostile\"\n[build]\nbuild-dir = \"{dir}\"\n");
+        fs::write(c.path().join("book.toml"), book).unwrap();
+        let out = coursebook(&["build"], c.path());
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{dir}: {said}");
+        assert!(
+            said.contains("book.toml:4:1: `build-dir` is refused")
+                && said.contains("hidden folder"),
+            "{dir}: {said}"
+        );
+    }
+    assert!(!c.path().join(".git/hooks/post-checkout").exists());
+    assert_eq!(
+        fs::read_dir(c.path().join(".git/objects/info"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert!(!c.path().join(".github").exists() && !c.path().join(".site").exists());
+    // A folder whose name only holds a dot is fine.
+    fs::write(
+        c.path().join("book.toml"),
+        "[book]\ntitle = \"Hostile\"\n[build]\nbuild-dir = \"out/site.v2\"\n",
+    )
+    .unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(c.path().join("out/site.v2/a.html").exists());
+}
+
 #[test]
 fn a_build_dir_outside_the_course_is_refused_unless_the_command_line_names_it() {
     let outside = secret();

@@ -398,10 +398,37 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
     {
         return Some("it must be a folder inside the course, without `..`".to_string());
     }
+    // A hidden folder is the repository's or a tool's, never the site's: `.git/hooks` took an
+    // executable `post-checkout` from the course's assets that the next `git checkout` in CI
+    // ran, `.git/objects/info` its `alternates`. Judged as written and where links lead.
+    if hidden(rel) {
+        return Some(
+            "it is inside a hidden folder (`.git`, `.github`…), which is never the site's"
+                .to_string(),
+        );
+    }
     // The part that exists must not lead out of the course through a link.
-    jail.resolve(existing_part(&root.join(rel))?)
-        .err()
-        .map(|denied| denied.to_string())
+    let full = root.join(rel);
+    let existing = existing_part(&full)?;
+    if let Err(denied) = jail.resolve(existing) {
+        return Some(denied.to_string());
+    }
+    real_path(&full)
+        .strip_prefix(real_path(root))
+        .is_ok_and(hidden)
+        .then(|| {
+            "a link takes it inside a hidden folder (`.git`…), which is never the site's"
+                .to_string()
+        })
+}
+
+/// Whether a path (from the course folder) names a hidden folder or something inside one.
+fn hidden(rel: &Path) -> bool {
+    rel.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
+    })
 }
 
 /// The longest part of `path` that exists (a link counts, even broken): a folder to be made
