@@ -344,6 +344,8 @@ pub struct Walk {
     /// Paths (as walked) and why they were left out: links leading outside, special files,
     /// unreadable folders.
     pub refused: Vec<(PathBuf, Denied)>,
+    /// Folders left out because `skip` said so, as walked.
+    pub skipped: Vec<PathBuf>,
 }
 
 /// Every regular file under `dir`, sorted, skipping names starting with `.` and folders for
@@ -384,6 +386,7 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
             continue;
         }
         if is_dir && entry.depth() > 0 && skip(entry.path()) {
+            out.skipped.push(entry.path().to_path_buf());
             entries.skip_current_dir();
             continue;
         }

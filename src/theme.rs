@@ -123,18 +123,24 @@ impl Theme {
     }
 
     /// Static files (everything but templates) to copy into the site's `theme/` folder: the
-    /// default ones, overridden or joined by the course's own; and the course's theme files
-    /// that were refused (links leading outside the theme folder, special files), by path.
-    pub fn static_files(&self) -> (Vec<ThemeFile>, Vec<(PathBuf, Denied)>) {
+    /// default ones, overridden or joined by the course's own; the course's theme files that
+    /// were refused (links leading outside the theme folder, special files), by path; and the
+    /// built sites inside the theme folder, left out (`--dest-dir` inside the theme published
+    /// the previous site inside the new one, deeper each build).
+    pub fn static_files(&self) -> (Vec<ThemeFile>, Vec<(PathBuf, Denied)>, Vec<PathBuf>) {
         let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DEFAULT_FILES
             .iter()
             .filter(|(p, _)| !p.starts_with("templates/") && !p.starts_with("i18n/"))
             .map(|(p, b)| ((*p).to_string(), Cow::Borrowed(*b)))
             .collect();
         let mut refused = Vec::new();
+        let mut skipped = Vec::new();
         if let Some(dir) = &self.dir {
-            let walk = crate::confine::walk(&Jail::new(dir), dir, &|_| false);
+            // The theme folder is its own jail: it is published whole, so a link out of it
+            // would publish the course's sources (answer keys) under `theme/`.
+            let walk = crate::confine::walk(&Jail::new(dir), dir, &crate::content::is_built_site);
             refused = walk.refused;
+            skipped = walk.skipped;
             for path in walk.files {
                 let Ok(rel) = path.strip_prefix(dir) else {
                     continue;
@@ -153,7 +159,7 @@ impl Theme {
                 }
             }
         }
-        (files.into_iter().collect(), refused)
+        (files.into_iter().collect(), refused, skipped)
     }
 
     pub fn template_path(&self, name: &str) -> String {

@@ -3307,3 +3307,101 @@ fn a_key_terms_list_carries_definitions_up_to_a_budget() {
     assert!(l10.contains("<dd><a href=\"glossary.html#term-term99\">Glossary</a></dd>"));
     assert!(l10.contains("<dd><span class=\"para\">Def</span>"), "{l10}");
 }
+
+/// Red team 6: `--dest-dir` inside the theme folder (the command line's choice, so not refused)
+/// published the previous site inside the new one under `theme/`, deeper each build (628 K →
+/// 1,252 K → 1,876 K). The theme walk leaves built sites out; only the destination silently.
+#[test]
+fn a_site_built_inside_the_theme_folder_is_never_part_of_the_theme() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"themes/t\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("themes/t/css/extra.css", "p {}\n"),
+    ]);
+    for round in 0..3 {
+        let out = coursebook(&["build", "--dest-dir", "themes/t/out"], c.path());
+        let all = text(&out);
+        assert!(out.status.success(), "round {round}: {all}");
+        assert!(!all.contains("warning"), "round {round}: {all}");
+        let site = c.path().join("themes/t/out");
+        assert!(site.join("theme/css/extra.css").is_file());
+        assert!(
+            !site.join("theme/out").exists(),
+            "round {round}: the previous site was published in the theme"
+        );
+    }
+    // Another built site there (a copy kept beside it) is left out with a warning naming it.
+    fs::create_dir_all(c.path().join("themes/t/old")).unwrap();
+    fs::copy(
+        c.path().join("themes/t/out/.coursebook"),
+        c.path().join("themes/t/old/.coursebook"),
+    )
+    .unwrap();
+    fs::write(c.path().join("themes/t/old/a.html"), "old").unwrap();
+    let out = coursebook(&["build", "--dest-dir", "themes/t/out"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: themes/t/old: left out: a site coursebook built"),
+        "{all}"
+    );
+    assert!(!c.path().join("themes/t/out/theme/old").exists());
+}
+
+/// Red team 6: a copy of a built site inside the sources (for learners to look at) was
+/// dropped without a word; the output folder inside the sources (`src = "."`) stays silent.
+#[test]
+fn a_built_site_among_the_sources_is_left_out_with_a_warning() {
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"T\"\nsrc = \".\"\n"),
+        ("a.md", "# A\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let out = coursebook(&["build"], c.path());
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    fs::create_dir_all(c.path().join("example-site")).unwrap();
+    fs::copy(
+        c.path().join("site/.coursebook"),
+        c.path().join("example-site/.coursebook"),
+    )
+    .unwrap();
+    fs::write(c.path().join("example-site/b.md"), "# B\n").unwrap();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: example-site: left out: a site coursebook built"),
+        "{all}"
+    );
+    assert!(!c.path().join("site/example-site").exists());
+}
+
+/// Red team 6: a theme file linking to another file of the course was refused as leading
+/// "outside the course folder", which it does not: the theme is its own jail (it is
+/// published whole), and the message says so.
+#[test]
+fn a_theme_file_linking_out_of_the_theme_says_the_theme_folder() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"themes/t\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("shared/book.css", "p {}\n"),
+        ("themes/t/css/own.css", "p {}\n"),
+    ]);
+    symlink(
+        "../../../shared/book.css",
+        c.path().join("themes/t/css/book.css"),
+    )
+    .unwrap();
+    let all = refused(
+        c.path(),
+        &["themes/t/css/book.css", "outside the theme folder"],
+    );
+    assert!(!all.contains("outside the course folder"), "{all}");
+}

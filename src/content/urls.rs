@@ -87,8 +87,8 @@ pub fn asset_url(src_rel: &Path) -> String {
 /// sources, `src = "."`). A symbolic link that leads outside the course, or a special file (a
 /// FIFO, a device), is an error at its path.
 pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let is_site = |dir: &Path| dir.join(crate::site::output::MARKER).is_file();
-    let walk = confine::walk(&config.jail, &config.src, &is_site);
+    let walk = confine::walk(&config.jail, &config.src, &is_built_site);
+    built_sites_left_out(&walk.skipped, config, diags);
     for (path, denied) in walk.refused {
         let mut d = Diagnostic::error(
             rel(&config.root, &path),
@@ -117,6 +117,35 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         );
     }
     files
+}
+
+/// Whether `dir` is a site coursebook built (it holds the marker): never a source, whether
+/// it is the output folder inside the sources (`src = "."`) or a copy of one.
+pub fn is_built_site(dir: &Path) -> bool {
+    dir.join(crate::site::output::MARKER).is_file()
+}
+
+/// A warning for each built site a walk left out, but the one this build writes (where it
+/// lies inside the sources or the theme, leaving it out is the point): a site copied into
+/// `content/` for learners to look at was dropped without a word.
+pub fn built_sites_left_out(skipped: &[PathBuf], config: &Config, diags: &mut Diagnostics) {
+    let dest = std::fs::canonicalize(&config.build_dir).ok();
+    for dir in skipped {
+        if dest.is_some() && std::fs::canonicalize(dir).ok() == dest {
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(
+                rel(&config.root, dir),
+                Pos::FILE,
+                format!(
+                    "left out: a site coursebook built (it holds `{}`) is never read as a source",
+                    crate::site::output::MARKER
+                ),
+            )
+            .with_help("to publish a copy of a built site, remove its marker file from the copy"),
+        );
+    }
 }
 
 /// Two sources that map to one URL (`01-a.md` and `a.md`) would overwrite each other, and a

@@ -96,10 +96,15 @@ pub fn build_cached(
 ) -> Option<Summary> {
     let started = Instant::now();
     // 1. Configuration.
-    let config = config::load(root, diags)?;
+    let mut config = config::load(root, diags)?;
     if let (None, Some(refused)) = (dest, &config.build_dir_refused) {
         diags.push(refused.clone());
         return None;
+    }
+    // From here on the build's folder is where this build writes: the command line's choice
+    // over book.toml's (the walks leave it out without a word, only it).
+    if let Some(dest) = dest {
+        config.build_dir = dest.to_path_buf();
     }
     crate::markdown::raw_html::set_allowed(config.raw_html);
     crate::markdown::math::set_macros(&config.math_macros);
@@ -194,7 +199,7 @@ pub fn build_cached(
     // into a staging folder as soon as it is rendered; serve keeps them to write what changed.
     // A build that has already failed only renders, to report every problem: writing 10,000
     // pages to throw them away cost more than finding the error (10,000 pages on one URL).
-    let dest = dest.map_or_else(|| config.build_dir.clone(), Path::to_path_buf);
+    let dest = config.build_dir.clone();
     let staging = (mode == Mode::Write && cache.is_none() && !diags.has_errors())
         .then(|| {
             output::Staging::begin(&dest, root)

@@ -2,6 +2,7 @@
 //! what hosts look for (`.nojekyll`, `CNAME`, `sitemap.xml`).
 
 use crate::config::Config;
+use crate::confine::Denied;
 use crate::content::Course;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::i18n::Strings;
@@ -18,17 +19,27 @@ pub fn static_files(
     site: &mut SiteFiles,
     diags: &mut Diagnostics,
 ) {
-    let (files, refused) = theme.static_files();
+    let (files, refused, skipped) = theme.static_files();
     for (path, bytes) in files {
         site.add(format!("theme/{path}"), bytes.into_owned());
     }
     for (path, denied) in refused {
-        diags.push(Diagnostic::error(
+        let d = Diagnostic::error(
             crate::diag::rel(&config.root, &path),
             Pos::FILE,
-            format!("cannot read: {denied}"),
-        ));
+            match denied {
+                // The theme folder is its own jail: "outside the course folder" was false for
+                // a link to another file of the course.
+                Denied::Outside(to) => format!(
+                    "cannot read: it leads outside the theme folder (to {}); the theme folder is published whole, so its files must be inside it",
+                    to.display()
+                ),
+                denied => format!("cannot read: {denied}"),
+            },
+        );
+        diags.push(d.with_help("copy the file into the theme folder instead of linking to it"));
     }
+    crate::content::built_sites_left_out(&skipped, config, diags);
     site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
     // The scripts' strings in the course's language, fetched once and cached (runtime.js).
     site.add("theme/strings.json", strings.script_json());
