@@ -83,6 +83,19 @@ pub struct Theme {
     pub dir: Option<PathBuf>,
 }
 
+/// Why a theme file is refused. The theme folder is its own jail (it is published whole, so a
+/// link out of it would publish the course's sources, answer keys included, under `theme/`):
+/// "outside the course folder" was false for a link to another file of the course.
+pub fn refusal(denied: &Denied) -> String {
+    match denied {
+        Denied::Outside(to) => format!(
+            "it leads outside the theme folder (to {}); the theme folder is published whole, so its files must be inside it",
+            to.display()
+        ),
+        denied => denied.to_string(),
+    }
+}
+
 impl Theme {
     /// The course's own version of theme file `path`: `Ok(None)` when it has none. A path that
     /// climbs out (`..`, absolute), a link that leads outside the theme folder, or something
@@ -105,7 +118,10 @@ impl Theme {
         let jail = Jail::new(dir);
         match jail.read(&candidate) {
             Ok(bytes) => Ok(Some((bytes, candidate))),
-            Err(denied) => Err(format!("`{path}` in the theme is refused: {denied}")),
+            Err(denied) => Err(format!(
+                "`{path}` in the theme is refused: {}",
+                refusal(&denied)
+            )),
         }
     }
 

@@ -2,7 +2,6 @@
 //! what hosts look for (`.nojekyll`, `CNAME`, `sitemap.xml`).
 
 use crate::config::Config;
-use crate::confine::Denied;
 use crate::content::Course;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::i18n::Strings;
@@ -24,20 +23,15 @@ pub fn static_files(
         site.add(format!("theme/{path}"), bytes.into_owned());
     }
     for (path, denied) in refused {
-        let d = Diagnostic::error(
+        let mut d = Diagnostic::error(
             crate::diag::rel(&config.root, &path),
             Pos::FILE,
-            match denied {
-                // The theme folder is its own jail: "outside the course folder" was false for
-                // a link to another file of the course.
-                Denied::Outside(to) => format!(
-                    "cannot read: it leads outside the theme folder (to {}); the theme folder is published whole, so its files must be inside it",
-                    to.display()
-                ),
-                denied => format!("cannot read: {denied}"),
-            },
+            format!("cannot read: {}", crate::theme::refusal(&denied)),
         );
-        diags.push(d.with_help("copy the file into the theme folder instead of linking to it"));
+        if matches!(denied, crate::confine::Denied::Outside(_)) {
+            d = d.with_help("copy the file into the theme folder instead of linking to it");
+        }
+        diags.push(d);
     }
     crate::content::built_sites_left_out(&skipped, config, diags);
     site.add("theme/css/highlight.css", markdown::highlight::stylesheet());
