@@ -614,6 +614,44 @@ fn hash_of(data: &FileData) -> u64 {
     h.finish()
 }
 
+/// Write `files` into the site at `dest`, each first to a temporary file beside it, then all
+/// renamed into place: a write that fails (a full disk) leaves no file half written and none
+/// changed, so "nothing was written" is true and no truncated file is served.
+fn put_in_place(dest: &Path, files: &[(&String, &FileData)]) -> Result<(), Diagnostic> {
+    let temp_name = format!(".coursebook-tmp-{}", std::process::id());
+    let planned: Vec<(PathBuf, PathBuf, &FileData)> = files
+        .iter()
+        .map(|(url, data)| {
+            let target = dest.join(checked(url)?);
+            let mut temp = target.clone().into_os_string();
+            temp.push(&temp_name);
+            Ok((target, PathBuf::from(temp), *data))
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let written = planned.par_iter().try_for_each(|(target, temp, data)| {
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+        }
+        // The error names the file the site has, not the temporary one.
+        put(temp, data).map_err(|mut d| {
+            if d.path == *temp {
+                d.path.clone_from(target);
+            }
+            d
+        })
+    });
+    if let Err(d) = written {
+        for (_, temp, _) in &planned {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(d);
+    }
+    for (target, temp, _) in &planned {
+        fs::rename(temp, target).map_err(|e| io_error(target, "write", &e))?;
+    }
+    Ok(())
+}
+
 /// Which of the files recorded as written a [`write_changed`] answers for: a file it answers
 /// for and no longer has is removed.
 #[derive(Clone, Copy)]
@@ -653,13 +691,7 @@ pub fn write_changed(
         .iter()
         .filter(|(u, _)| written.get(*u) != hashes.get(*u))
         .collect();
-    changed.par_iter().try_for_each(|(url, data)| {
-        let target = dest.join(checked(url)?);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-        }
-        put(&target, data)
-    })?;
+    put_in_place(dest, &changed)?;
     let changed: Vec<String> = changed.into_iter().map(|(u, _)| u.clone()).collect();
     written.retain(|url, _| {
         let ours = match part {
@@ -803,5 +835,23 @@ mod tests {
             }
         }
         assert_eq!(names(tmp.path()), ["course", "out"]);
+    }
+
+    #[test]
+    fn a_failed_write_of_changed_files_changes_none() {
+        let (tmp, course, dest) = setup();
+        let mut site = SiteFiles::default();
+        site.add("a.html", "one");
+        site.add("b.html", "one");
+        let mut written = HashMap::new();
+        write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
+        // b.html cannot be written (its source is gone, as a full disk fails a copy).
+        site.add("a.html", "two");
+        site.copy("b.html", tmp.path().join("missing.bin"));
+        let e = write_changed(&site, &dest, &course, &mut written, Part::All).unwrap_err();
+        assert!(e.to_string().contains("missing.bin"), "{e}");
+        assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), "one");
+        assert_eq!(fs::read_to_string(dest.join("b.html")).unwrap(), "one");
+        assert_eq!(names(&dest), [MARKER, "a.html", "b.html"]);
     }
 }
