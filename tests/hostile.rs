@@ -3405,3 +3405,129 @@ fn a_theme_file_linking_out_of_the_theme_says_the_theme_folder() {
     );
     assert!(!all.contains("outside the course folder"), "{all}");
 }
+
+/// Whether the tests run as root, who is not stopped by permissions.
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // A folder made now belongs to whoever runs the tests.
+    let probe = tempfile::tempdir().unwrap();
+    fs::metadata(probe.path()).unwrap().uid() == 0
+}
+
+/// Run coursebook in `cwd` as a user permissions apply to: `nobody` when the tests run as root.
+fn coursebook_as_a_user(args: &[&str], cwd: &Path) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_coursebook");
+    let mut command = match is_root() {
+        true => {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+            c
+        }
+        false => Command::new(bin),
+    };
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env("COURSEBOOK_CACHE_DIR", cwd.join(".cache"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// `chmod` every entry under `dir` with `change`; `chown` it to nobody when run as root.
+fn set_modes(dir: &Path, change: impl Fn(u32) -> u32) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if is_root() {
+            std::os::unix::fs::chown(entry.path(), Some(65534), Some(65534)).unwrap();
+        }
+        let mut perms = entry.metadata().unwrap().permissions();
+        perms.set_mode(change(perms.mode()));
+        fs::set_permissions(entry.path(), perms).unwrap();
+    }
+}
+
+fn coursebook_entries(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".coursebook-"))
+        .collect()
+}
+
+#[test]
+fn a_read_only_previous_site_is_replaced_and_a_stuck_leftover_blocks_no_build() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    set_modes(c.path(), |m| m | 0o755);
+    let out = coursebook_as_a_user(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    // A read-only copy of a site (`chmod -R a-w`, as a copy from the Nix store gives).
+    set_modes(&c.path().join("site"), |m| m & !0o222);
+    fs::write(c.path().join("content/a.md"), "# A again\n").unwrap();
+    let out = coursebook_as_a_user(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(page(c.path(), "a.html").contains("A again"));
+    assert_eq!(coursebook_entries(c.path()), Vec::<String>::new());
+    if is_root() {
+        // A leftover of coursebook's that this user cannot remove: a warning, the build goes on.
+        let stuck = c.path().join(".site.coursebook-old-7");
+        fs::create_dir_all(stuck.join("inner")).unwrap();
+        fs::write(stuck.join(".coursebook"), MARKER_TEXT).unwrap();
+        fs::write(stuck.join("inner/f.txt"), "x").unwrap();
+        for _ in 0..2 {
+            let out = coursebook_as_a_user(&["build", "-q"], c.path());
+            assert!(out.status.success(), "{}", text(&out));
+            assert!(
+                text(&out).contains("cannot remove a leftover folder"),
+                "{}",
+                text(&out)
+            );
+        }
+        assert!(stuck.join("inner/f.txt").is_file());
+    }
+}
+
+const MARKER_TEXT: &str = "This folder was made by coursebook; a new build replaces it whole.\n";
+
+#[test]
+fn dot_and_a_trailing_dot_are_output_folders_like_any_other() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let empty = tempfile::tempdir().unwrap();
+    let course_dir = c.path().to_str().unwrap();
+    for _ in 0..2 {
+        let out = coursebook(&["build", "-q", course_dir, "-d", "."], empty.path());
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(empty.path().join("a.html").is_file());
+    }
+    for _ in 0..2 {
+        let out = coursebook(&["build", "-q", "-d", "out/."], c.path());
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(c.path().join("out/a.html").is_file());
+        assert!(!c.path().join("out/.out.coursebook-new").exists());
+    }
+    assert_eq!(coursebook_entries(c.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_mount_point_as_output_folder_is_refused_before_the_build_writes() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let mnt = c.path().join("mnt");
+    fs::create_dir(&mnt).unwrap();
+    // A mount of its own in a private mount namespace (as `docker run -v out:/out` gives).
+    let script = format!(
+        "mount -t tmpfs tmpfs \"$1\" && exec {} build -d \"$1\"",
+        env!("CARGO_BIN_EXE_coursebook")
+    );
+    let flags = if is_root() { "-m" } else { "-rm" };
+    let out = Command::new("unshare")
+        .args([flags, "sh", "-c", &script, "sh"])
+        .arg(&mnt)
+        .current_dir(c.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("is a mount point"), "{}", text(&out));
+    assert!(text(&out).contains("--dest-dir out/site"), "{}", text(&out));
+    assert_eq!(coursebook_entries(c.path()), Vec::<String>::new());
+}

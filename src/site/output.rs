@@ -123,7 +123,7 @@ pub struct DestLock {
 
 impl DestLock {
     pub fn acquire(dest: &Path) -> Result<DestLock, Diagnostic> {
-        let (parent, name) = beside(dest);
+        let (parent, name) = beside(dest)?;
         fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", &e))?;
         let (file, path) = lock_file(&parent, &name)?;
         match file.try_lock() {
@@ -161,22 +161,38 @@ fn lock_file(parent: &Path, name: &str) -> Result<(fs::File, PathBuf), Diagnosti
 }
 
 /// The folder that holds `dest`, and `dest`'s name: staging folders and the lock go beside it.
-fn beside(dest: &Path) -> (PathBuf, String) {
-    let parent = dest
+/// `out/.` is `out`, and `.` or `out/..` the folder they lead to: the swap renames an entry of
+/// the parent, and `.` names none (its staging folder would go inside it).
+fn beside(dest: &Path) -> Result<(PathBuf, String), Diagnostic> {
+    // `components` drops every `.` but a leading one.
+    let clean: PathBuf = dest.components().collect();
+    let clean = match clean.file_name() {
+        Some(_) => clean,
+        None => fs::canonicalize(dest).map_err(|e| io_error(dest, "find the output folder", &e))?,
+    };
+    let Some(name) = clean.file_name() else {
+        return Err(Diagnostic::error(
+            dest,
+            Pos::FILE,
+            "the output folder is the root folder; refusing to replace it",
+        ));
+    };
+    let name = name.to_string_lossy().into_owned();
+    let parent = clean
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    (parent.to_path_buf(), name)
+    Ok((parent.to_path_buf(), name))
 }
 
 /// A new site being written beside `dest`: files go into a staging folder, which replaces `dest`
 /// whole in [`Staging::finish`]. Dropped unfinished (the build failed), it is removed and `dest`
 /// is left as it was.
 pub struct Staging {
+    /// As the user named it, for messages.
     dest: PathBuf,
+    /// The entry the swap renames: `dest` with `.` and `..` resolved ([`beside`]).
+    target: PathBuf,
     dir: PathBuf,
     old: PathBuf,
     finished: bool,
@@ -189,20 +205,27 @@ impl Staging {
     pub fn begin(dest: &Path, course_root: &Path) -> Result<Staging, Diagnostic> {
         let lock = DestLock::acquire(dest)?;
         check_destination(dest, course_root)?;
-        let (parent, name) = beside(dest);
-        remove_leftovers(&parent, &name)?;
+        let (parent, name) = beside(dest)?;
+        let target = parent.join(&name);
+        refuse_mount_point(dest, &target, &parent)?;
+        remove_leftovers(&parent, &name, &target);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.coursebook-new-{pid}"));
         let old = parent.join(format!(".{name}.coursebook-old-{pid}"));
         let staging = Staging {
             dest: dest.to_path_buf(),
+            target,
             dir,
             old,
             finished: false,
             _lock: lock,
         };
-        fs::create_dir(&staging.dir)
-            .map_err(|e| io_error(&staging.dir, "create the folder", &e))?;
+        fs::create_dir(&staging.dir).map_err(|e| {
+            io_error(&staging.dir, "create the folder", &e).with_help(
+                "the new site is written beside the output folder, then swapped in: the folder \
+                 that holds it must be writable (or choose an output folder inside one that is)",
+            )
+        })?;
         fs::write(staging.dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| io_error(&staging.dir, "write", &e))?;
         Ok(staging)
@@ -258,60 +281,284 @@ impl Staging {
             .try_for_each(|(url, data)| put(&self.dir.join(checked(url)?), data))
     }
 
-    /// Swap the new site in for `dest`.
+    /// Swap the new site in for `dest`, then remove the previous one.
     pub fn finish(mut self) -> Result<(), Diagnostic> {
-        let (dest, old) = (&self.dest, &self.old);
-        if fs::symlink_metadata(dest).is_ok() {
-            fs::rename(dest, old)
-                .map_err(|e| io_error(dest, "move the previous site aside", &e))?;
+        // Judged again: the destination was empty or missing when the build began, and the lock
+        // keeps out only other coursebooks, so someone may have saved files there since.
+        if fs::symlink_metadata(&self.target).is_ok() && !replaceable(&self.target) {
+            return Err(changed_during_build(&self.dest, None));
         }
-        if let Err(e) = fs::rename(&self.dir, dest) {
-            // Put the previous site back: better an old site than none. (Dropping `self`
-            // unfinished removes the staging folder.)
-            let _ = fs::rename(old, dest);
-            return Err(io_error(dest, "move the new site into place", &e));
-        }
+        let aside = self.swap()?;
+        // From here `self.dir` may hold the previous folder (exchanged): never remove it on drop.
         self.finished = true;
-        // Checked when the build began, under the lock: the previous site, or an empty folder.
-        if fs::symlink_metadata(old).is_ok() {
-            fs::remove_dir_all(old).map_err(|e| io_error(old, "remove the previous site", &e))?;
+        let Some(aside) = aside else { return Ok(()) };
+        // And judged once more where it now lies, for files saved between the check and the swap.
+        if !replaceable(&aside) {
+            return Err(self.swap_back(&aside));
+        }
+        if let Err(e) = remove_previous(&aside) {
+            warn_not_removed(&aside, "the previous site", &e);
         }
         Ok(())
     }
+
+    /// Put the new site in place; returns where the previous folder now is, if there was one.
+    fn swap(&self) -> Result<Option<PathBuf>, Diagnostic> {
+        let (dest, old) = (&self.target, &self.old);
+        let cannot = |e: &io::Error| {
+            io_error(&self.dest, "move the new site into place", e)
+                .with_help("the previous site is left as it was")
+        };
+        if fs::symlink_metadata(dest).is_err() {
+            fs::rename(&self.dir, dest).map_err(|e| cannot(&e))?;
+            return Ok(None);
+        }
+        // One step where the system has it: a build killed here leaves a site in place.
+        if exchange(&self.dir, dest).map_err(|e| cannot(&e))? {
+            return Ok(Some(self.dir.clone()));
+        }
+        fs::rename(dest, old)
+            .map_err(|e| io_error(&self.dest, "move the previous site aside", &e))?;
+        if let Err(e) = fs::rename(&self.dir, dest) {
+            // Put the previous site back: better an old site than none.
+            let _ = fs::rename(old, dest);
+            let _ = remove_ours(&self.dir);
+            return Err(cannot(&e));
+        }
+        Ok(Some(old.clone()))
+    }
+
+    /// Undo [`Staging::swap`]: the folder moved aside is not one coursebook may remove. The new
+    /// site is removed; theirs is put back, or, if that fails, left where it is and named.
+    fn swap_back(&self, aside: &Path) -> Diagnostic {
+        let back = if aside == self.dir {
+            exchange(&self.dir, &self.target).and_then(|done| match done {
+                true => Ok(()),
+                false => Err(io::Error::other("the exchange is not available")),
+            })
+        } else {
+            fs::rename(&self.target, &self.dir).and_then(|()| fs::rename(aside, &self.target))
+        };
+        match back {
+            Ok(()) => {
+                if let Err(e) = remove_ours(&self.dir) {
+                    warn_not_removed(&self.dir, "the new site", &e);
+                }
+                changed_during_build(&self.dest, None)
+            }
+            Err(e) => changed_during_build(&self.dest, Some((aside, e))),
+        }
+    }
+}
+
+/// The error for an output folder that someone wrote into while the build ran.
+fn changed_during_build(dest: &Path, kept: Option<(&Path, io::Error)>) -> Diagnostic {
+    let why = "files were saved into the output folder while the build ran (it was empty or \
+               missing when the build began); refusing to replace it";
+    match kept {
+        None => Diagnostic::error(dest, Pos::FILE, format!("{why}; it is left as it was"))
+            .with_help("move those files elsewhere and build again"),
+        Some((aside, e)) => Diagnostic::error(
+            dest,
+            Pos::FILE,
+            format!(
+                "{why}, but it could not be put back ({e}): it is kept, whole, at {}",
+                aside.display()
+            ),
+        )
+        .with_help("move it back by hand"),
+    }
+}
+
+/// A folder the swap may replace or remove: an empty folder, or one made by coursebook.
+fn replaceable(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && (made_by_us(path) || fs::read_dir(path).is_ok_and(|mut e| e.next().is_none()))
+}
+
+/// Remove the previous folder, moved aside: coursebook's whole, an empty one only while it is
+/// still empty (`remove_dir` refuses a folder that holds anything).
+fn remove_previous(aside: &Path) -> io::Result<()> {
+    match made_by_us(aside) {
+        true => remove_ours(aside),
+        false => fs::remove_dir(aside),
+    }
+}
+
+/// Say that a folder of coursebook's stays behind. A warning: the new site is in place, and the
+/// next build tries again (a leftover never stops a build).
+fn warn_not_removed(path: &Path, what: &str, e: &io::Error) {
+    errln!(
+        "{}",
+        Diagnostic::warning(path, Pos::FILE, format!("cannot remove {what}: {e}"))
+            .with_help("the new site is in place; remove this folder by hand")
+    );
+}
+
+/// Remove a folder that carries coursebook's marker. A read-only copy of a site (`chmod -R a-w`,
+/// a copy from the Nix store) cannot be emptied until its folders are writable: coursebook
+/// makes its own folders so, and only when the plain removal was refused.
+fn remove_ours(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            make_folders_writable(dir);
+            fs::remove_dir_all(dir)
+        }
+        done => done,
+    }
+}
+
+#[cfg(unix)]
+fn make_folders_writable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // A folder is yielded before it is read, so one without read permission is opened after
+    // this made it readable. Links are not followed: only folders inside `dir` are changed.
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if entry.file_type().is_dir()
+            && let Ok(meta) = entry.metadata()
+        {
+            let mut perms = meta.permissions();
+            perms.set_mode(perms.mode() | 0o700);
+            let _ = fs::set_permissions(entry.path(), perms);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn make_folders_writable(_dir: &Path) {}
+
+/// Swap two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`): a build killed
+/// during the swap leaves either site in place, never none. `Ok(false)` where the system or
+/// the file system does not have it (then two renames do the swap).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use nix::errno::Errno;
+    use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
+    match renameat2(AT_FDCWD, a, AT_FDCWD, b, RenameFlags::RENAME_EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) => Ok(false),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// A destination that is a mount point (a Docker volume, a tmpfs) cannot be renamed, so the
+/// swap would fail at the end of the build (EBUSY): refused before the build writes anything.
+fn refuse_mount_point(dest: &Path, target: &Path, parent: &Path) -> Result<(), Diagnostic> {
+    if !is_mount_point(target, parent) {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        dest,
+        Pos::FILE,
+        "the output folder is a mount point, which cannot be swapped for the new site",
+    )
+    .with_help(
+        "name a folder inside it (`--dest-dir out/site`): the new site is written beside the \
+         output folder and swapped in whole",
+    ))
+}
+
+#[cfg(unix)]
+fn is_mount_point(target: &Path, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(t), Ok(p)) = (fs::symlink_metadata(target), fs::metadata(parent)) else {
+        return false;
+    };
+    // Another file system; a bind mount of the same one shares its device, so is looked up.
+    t.is_dir() && (t.dev() != p.dev() || listed_mount(target))
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_target: &Path, _parent: &Path) -> bool {
+    false
+}
+
+/// Whether `/proc/self/mountinfo` lists `target` as a mount point (Linux; elsewhere, no).
+fn listed_mount(target: &Path) -> bool {
+    let (Ok(canonical), Ok(table)) = (
+        fs::canonicalize(target),
+        fs::read_to_string("/proc/self/mountinfo"),
+    ) else {
+        return false;
+    };
+    table
+        .lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .any(|point| Path::new(&unescape_mount(point)) == canonical)
+}
+
+/// A mount point as mountinfo writes it: space, tab, newline and backslash as octal escapes.
+fn unescape_mount(point: &str) -> String {
+    point
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\")
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_ours(&self.dir);
         }
     }
 }
 
 /// Staging and previous-site folders that an interrupted build left beside `dest` (under the
 /// lock, so no build is using them). Only folders that carry the marker are deleted; anything
-/// else with such a name is left alone.
-fn remove_leftovers(parent: &Path, name: &str) -> Result<(), Diagnostic> {
+/// else with such a name is left alone. One that cannot be removed is a warning, not a reason
+/// to refuse the build. A build stopped between its two renames (where the one-step exchange
+/// is not available) left the previous site aside and none in place: it is put back first.
+fn remove_leftovers(parent: &Path, name: &str, target: &Path) {
     let prefixes = [
-        format!(".{name}.coursebook-new"),
-        format!(".{name}.coursebook-old"),
+        format!(".{name}.coursebook-new-"),
+        format!(".{name}.coursebook-old-"),
     ];
     let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
+        return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
-            continue;
-        }
-        let path = entry.path();
-        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        if is_dir && made_by_us(&path) {
-            fs::remove_dir_all(&path)
-                .map_err(|e| io_error(&path, "remove a leftover folder", &e))?;
+    let mut ours: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+        })
+        .map(|e| e.path())
+        .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) && made_by_us(path))
+        .collect();
+    if fs::symlink_metadata(target).is_err() {
+        restore_previous(&mut ours, &prefixes[1], target);
+    }
+    for path in ours {
+        if let Err(e) = remove_ours(&path) {
+            warn_not_removed(&path, "a leftover folder", &e);
         }
     }
-    Ok(())
+}
+
+/// Move the newest previous site among `ours` back to `target` (which is missing), and take it
+/// off the list.
+fn restore_previous(ours: &mut Vec<PathBuf>, old_prefix: &str, target: &Path) {
+    let modified = |p: &PathBuf| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let newest = ours
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(old_prefix))
+        })
+        .max_by_key(|(_, p)| modified(p))
+        .map(|(i, _)| i);
+    if let Some(i) = newest
+        && fs::rename(&ours[i], target).is_ok()
+    {
+        ours.remove(i);
+    }
 }
 
 /// `url` as a path that stays inside the site folder, or the error that refuses it.
@@ -367,6 +614,44 @@ fn hash_of(data: &FileData) -> u64 {
     h.finish()
 }
 
+/// Write `files` into the site at `dest`, each first to a temporary file beside it, then all
+/// renamed into place: a write that fails (a full disk) leaves no file half written and none
+/// changed, so "nothing was written" is true and no truncated file is served.
+fn put_in_place(dest: &Path, files: &[(&String, &FileData)]) -> Result<(), Diagnostic> {
+    let temp_name = format!(".coursebook-tmp-{}", std::process::id());
+    let planned: Vec<(PathBuf, PathBuf, &FileData)> = files
+        .iter()
+        .map(|(url, data)| {
+            let target = dest.join(checked(url)?);
+            let mut temp = target.clone().into_os_string();
+            temp.push(&temp_name);
+            Ok((target, PathBuf::from(temp), *data))
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let written = planned.par_iter().try_for_each(|(target, temp, data)| {
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+        }
+        // The error names the file the site has, not the temporary one.
+        put(temp, data).map_err(|mut d| {
+            if d.path == *temp {
+                d.path.clone_from(target);
+            }
+            d
+        })
+    });
+    if let Err(d) = written {
+        for (_, temp, _) in &planned {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(d);
+    }
+    for (target, temp, _) in &planned {
+        fs::rename(temp, target).map_err(|e| io_error(target, "write", &e))?;
+    }
+    Ok(())
+}
+
 /// Which of the files recorded as written a [`write_changed`] answers for: a file it answers
 /// for and no longer has is removed.
 #[derive(Clone, Copy)]
@@ -406,13 +691,7 @@ pub fn write_changed(
         .iter()
         .filter(|(u, _)| written.get(*u) != hashes.get(*u))
         .collect();
-    changed.par_iter().try_for_each(|(url, data)| {
-        let target = dest.join(checked(url)?);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-        }
-        put(&target, data)
-    })?;
+    put_in_place(dest, &changed)?;
     let changed: Vec<String> = changed.into_iter().map(|(u, _)| u.clone()).collect();
     written.retain(|url, _| {
         let ours = match part {
@@ -428,4 +707,151 @@ pub fn write_changed(
     });
     written.extend(hashes);
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    /// A course folder and an output folder beside it, in one temporary folder.
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let course = tmp.path().join("course");
+        fs::create_dir(&course).unwrap();
+        let dest = tmp.path().join("out");
+        (tmp, course, dest)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn files_saved_into_the_destination_during_the_build_are_never_deleted() {
+        let (tmp, course, dest) = setup();
+        // Empty when the build began, missing when the build began: someone saves a file.
+        for empty_at_start in [true, false] {
+            let _ = fs::remove_dir_all(&dest);
+            if empty_at_start {
+                fs::create_dir(&dest).unwrap();
+            }
+            let staging = Staging::begin(&dest, &course).unwrap();
+            staging.put("index.html", b"new").unwrap();
+            fs::create_dir_all(&dest).unwrap();
+            fs::write(dest.join("precious.txt"), "mine").unwrap();
+            let e = staging.finish().unwrap_err();
+            assert!(e.message.contains("saved into the output folder"), "{e}");
+            assert_eq!(
+                fs::read_to_string(dest.join("precious.txt")).unwrap(),
+                "mine"
+            );
+            assert_eq!(names(tmp.path()), ["course", "out"]);
+        }
+        // Saved between the check and the swap: found where it was moved, and put back.
+        fs::remove_dir_all(&dest).unwrap();
+        fs::create_dir(&dest).unwrap();
+        let mut staging = Staging::begin(&dest, &course).unwrap();
+        staging.put("index.html", b"new").unwrap();
+        let aside = staging.swap().unwrap().unwrap();
+        staging.finished = true;
+        fs::write(aside.join("precious.txt"), "mine").unwrap();
+        let e = staging.swap_back(&aside);
+        assert!(e.message.contains("saved into the output folder"), "{e}");
+        assert_eq!(names(&dest), ["precious.txt"]);
+        assert_eq!(names(tmp.path()), ["course", "out"]);
+    }
+
+    #[test]
+    fn dot_names_the_folder_it_leads_to() {
+        let (tmp, course, dest) = setup();
+        fs::create_dir(&dest).unwrap();
+        let real = fs::canonicalize(tmp.path()).unwrap();
+        let (parent, name) = beside(&dest.join(".")).unwrap();
+        assert_eq!((parent, name.as_str()), (tmp.path().to_path_buf(), "out"));
+        let (parent, name) = beside(&course.join("..")).unwrap();
+        assert_eq!(parent.join(name), real);
+        let (parent, name) = beside(Path::new("out/./")).unwrap();
+        assert_eq!((parent, name.as_str()), (PathBuf::from("."), "out"));
+        // A site built into `out/.` twice: swapped, not refused.
+        for round in ["one", "two"] {
+            let staging = Staging::begin(&dest.join("."), &course).unwrap();
+            staging.put("index.html", round.as_bytes()).unwrap();
+            staging.finish().unwrap();
+            assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), round);
+        }
+        assert_eq!(names(tmp.path()), ["course", "out"]);
+    }
+
+    #[test]
+    fn a_mount_point_is_told_apart_from_a_folder() {
+        assert!(is_mount_point(Path::new("/proc"), Path::new("/")));
+        let (_tmp, course, _dest) = setup();
+        assert!(!is_mount_point(&course, course.parent().unwrap()));
+        assert_eq!(unescape_mount("/mnt/my\\040site"), "/mnt/my site");
+    }
+
+    #[test]
+    fn a_previous_site_left_aside_by_a_killed_build_is_put_back() {
+        let (tmp, course, dest) = setup();
+        let old = tmp.path().join(".out.coursebook-old-4242");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let stale = tmp.path().join(".out.coursebook-new-4242");
+        fs::create_dir(&stale).unwrap();
+        fs::write(stale.join(MARKER), MARKER_TEXT).unwrap();
+        // The next build fails: the previous site is in place, the half-made one gone.
+        drop(Staging::begin(&dest, &course).unwrap());
+        assert_eq!(
+            fs::read_to_string(dest.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert_eq!(names(tmp.path()), ["course", "out"]);
+    }
+
+    #[test]
+    fn the_swap_exchanges_in_one_step_where_it_can() {
+        let (tmp, course, dest) = setup();
+        for round in ["one", "two"] {
+            let mut staging = Staging::begin(&dest, &course).unwrap();
+            staging.put("index.html", round.as_bytes()).unwrap();
+            let aside = staging.swap().unwrap();
+            staging.finished = true;
+            // The previous site went where the new one was: no moment without a site.
+            assert_eq!(
+                aside.as_deref() == Some(staging.dir.as_path()),
+                round == "two" && cfg!(all(target_os = "linux", target_env = "gnu"))
+            );
+            drop(staging);
+            assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), round);
+            if let Some(aside) = aside {
+                remove_ours(&aside).unwrap();
+            }
+        }
+        assert_eq!(names(tmp.path()), ["course", "out"]);
+    }
+
+    #[test]
+    fn a_failed_write_of_changed_files_changes_none() {
+        let (tmp, course, dest) = setup();
+        let mut site = SiteFiles::default();
+        site.add("a.html", "one");
+        site.add("b.html", "one");
+        let mut written = HashMap::new();
+        write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
+        // b.html cannot be written (its source is gone, as a full disk fails a copy).
+        site.add("a.html", "two");
+        site.copy("b.html", tmp.path().join("missing.bin"));
+        let e = write_changed(&site, &dest, &course, &mut written, Part::All).unwrap_err();
+        assert!(e.to_string().contains("missing.bin"), "{e}");
+        assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), "one");
+        assert_eq!(fs::read_to_string(dest.join("b.html")).unwrap(), "one");
+        assert_eq!(names(&dest), [MARKER, "a.html", "b.html"]);
+    }
 }
