@@ -49,8 +49,8 @@ pub struct Cache {
     pages: HashMap<u64, std::sync::Arc<crate::markdown::Output>>,
     /// Pages through their templates, by the hash of their Markdown and the course's structure.
     html: HashMap<u64, pages::Assembled>,
-    /// What the output folder holds: URL → hash of the bytes written there.
-    written: HashMap<String, u64>,
+    /// What the output folder holds: URL → hash of the bytes written there, and which folder.
+    written: output::Written,
     /// Each page's words for the search index, by the key of its rendered Markdown: an edit
     /// counts one page again, not the course (site/search.rs).
     search: search::Cache,

@@ -664,14 +664,44 @@ pub enum Part<'a> {
     Only(&'a HashSet<String>),
 }
 
+/// What `serve` wrote into the output folder: URL → hash of the bytes, and which folder that
+/// was. A build swaps a new folder in, so another coursebook's build into the same place
+/// (`coursebook build` beside `serve`, say for CI's address) shows as a folder of another
+/// identity: the record no longer says what it holds.
+#[derive(Default)]
+pub struct Written {
+    files: HashMap<String, u64>,
+    folder: Option<(u64, u64)>,
+}
+
+impl Written {
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// A folder's identity (device and inode number), where the system has one.
+#[cfg(unix)]
+fn folder_id(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(_dir: &Path) -> Option<(u64, u64)> {
+    None
+}
+
 /// For `coursebook serve`: write only the files whose bytes changed since the last write
-/// recorded in `written`, and remove the ones that are gone. The first call (an empty record)
-/// writes the whole site the usual way. Returns the URLs written.
+/// recorded in `written`, and remove the ones that are gone. The first call (an empty record),
+/// and any after the folder was replaced by another build, writes the whole site the usual
+/// way: serve wrote only the edited page into another build's site (for another address),
+/// a mix of two sites. Returns the URLs written.
 pub fn write_changed(
     site: &SiteFiles,
     dest: &Path,
     course_root: &Path,
-    written: &mut HashMap<String, u64>,
+    written: &mut Written,
     part: Part<'_>,
 ) -> Result<Vec<String>, Diagnostic> {
     let hashes: HashMap<String, u64> = site
@@ -679,12 +709,15 @@ pub fn write_changed(
         .iter()
         .map(|(u, d)| (u.clone(), hash_of(d)))
         .collect();
+    let replaced = written.folder != folder_id(dest);
     // A second part never replaces the folder: the first has just written it.
-    if !matches!(part, Part::Only(_)) && (written.is_empty() || !made_by_us(dest)) {
+    if !matches!(part, Part::Only(_)) && (written.is_empty() || replaced || !made_by_us(dest)) {
         write(site, dest, course_root)?;
-        *written = hashes;
+        written.files = hashes;
+        written.folder = folder_id(dest);
         return Ok(site.files.keys().cloned().collect());
     }
+    let written = &mut written.files;
     let _lock = DestLock::acquire(dest)?;
     let changed: Vec<(&String, &FileData)> = site
         .files
@@ -837,13 +870,41 @@ mod tests {
         assert_eq!(names(tmp.path()), ["course", "out"]);
     }
 
+    /// Red team 6: `coursebook build` into serve's folder (with CI's address) replaced it, and
+    /// serve's next rebuild wrote only the edited page into that other site.
+    #[test]
+    fn serve_writes_the_whole_site_into_a_folder_another_build_replaced() {
+        let (_tmp, course, dest) = setup();
+        let mut site = SiteFiles::default();
+        site.add("a.html", "served a");
+        site.add("b.html", "served b");
+        let mut written = Written::default();
+        write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
+        // Only what changed is written while the folder is serve's.
+        site.add("b.html", "served b, edited");
+        let changed = write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
+        assert_eq!(changed, ["b.html"]);
+        // Another build swaps its own site in.
+        let mut other = SiteFiles::default();
+        other.add("a.html", "other a");
+        other.add("b.html", "other b");
+        other.add("sitemap.xml", "other");
+        write(&other, &dest, &course).unwrap();
+        site.add("b.html", "served b, edited again");
+        let mut changed = write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
+        changed.sort();
+        assert_eq!(changed, ["a.html", "b.html"]);
+        assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), "served a");
+        assert_eq!(names(&dest), [MARKER, "a.html", "b.html"]);
+    }
+
     #[test]
     fn a_failed_write_of_changed_files_changes_none() {
         let (tmp, course, dest) = setup();
         let mut site = SiteFiles::default();
         site.add("a.html", "one");
         site.add("b.html", "one");
-        let mut written = HashMap::new();
+        let mut written = Written::default();
         write_changed(&site, &dest, &course, &mut written, Part::All).unwrap();
         // b.html cannot be written (its source is gone, as a full disk fails a copy).
         site.add("a.html", "two");
