@@ -416,7 +416,14 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                out.refused.push((path, Denied::Io(io::Error::other(e))));
+                // The walk follows links itself, so a link to a missing file outside failed
+                // here as "No such file" while one to a file there "leads outside": judged by
+                // the jail first, it says the same of both.
+                let denied = match jail.resolve(&path) {
+                    Err(denied @ Denied::Outside(_)) => denied,
+                    _ => Denied::Io(io::Error::other(e)),
+                };
+                out.refused.push((path, denied));
                 continue;
             }
         };
@@ -613,6 +620,41 @@ mod tests {
             matches!(&got, Err(Denied::Outside(to)) if *to == t.join("out-link")),
             "{got:?}"
         );
+    }
+
+    /// A link to a missing file outside said "No such file", one to a file there "leads
+    /// outside": the walk told which files outside exist.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_says_the_same_of_links_outside_whether_their_file_exists() {
+        let course = tempfile::tempdir().unwrap();
+        let root = course.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", root.join("content/x.txt")).unwrap();
+        std::os::unix::fs::symlink("/etc/no-such-file", root.join("content/y.txt")).unwrap();
+        std::os::unix::fs::symlink(
+            "../../../../../../no-such-dir/z",
+            root.join("content/z.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("missing.txt", root.join("content/m.txt")).unwrap();
+        let walk = walk(&Jail::new(root), &root.join("content"), &|_| false);
+        let mut said: Vec<(String, bool)> = walk
+            .refused
+            .iter()
+            .map(|(p, d)| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, matches!(d, Denied::Outside(_)))
+            })
+            .collect();
+        said.sort();
+        let want = [
+            ("m.txt", false),
+            ("x.txt", true),
+            ("y.txt", true),
+            ("z.txt", true),
+        ];
+        assert_eq!(said, want.map(|(n, o)| (n.to_string(), o)));
     }
 
     #[test]
