@@ -3,8 +3,9 @@
 //! a quiz named in front matter, a template include, a symbolic link met while walking — is
 //! resolved here (a component at a time, each symbolic link followed) and refused at the first
 //! step that leaves the course folder (the one holding book.toml), before anything outside is
-//! looked at; only regular files are read: never a device, a FIFO (which would hang the build)
-//! or a folder.
+//! read (out there only the symbolic links on the way to the course folder are looked at, so a
+//! place inside may be named through any of them); only regular files are read: never a
+//! device, a FIFO (which would hang the build) or a folder.
 //!
 //! Files found by [`walk`] need no second check: the walk starts inside, and every symbolic
 //! link it meets is resolved and checked before it is followed.
@@ -170,57 +171,110 @@ impl Jail {
 
     /// `path` resolved, if it stays inside the course folder. It is resolved a step at a time,
     /// each symbolic link read and followed, and refused at the first step that leaves the
-    /// folder: nothing outside is ever looked at, so a message cannot tell whether a file out
-    /// there exists (`quiz: ../../etc/passwd` said "leads outside" for a file that exists and
-    /// "does not exist" for one that does not; red team 5). What it names is the author's
-    /// own text: the path as written, or the link's target.
+    /// folder: nothing outside is ever read, so a message cannot tell whether a file out there
+    /// exists (`quiz: ../../etc/passwd` said "leads outside" for a file that exists and "does
+    /// not exist" for one that does not; red team 5). What it names is the author's own text:
+    /// the path as written, or the target of a link inside.
+    ///
+    /// Any spelling of a place inside is accepted, not only the one the course was named by: a
+    /// path or an absolute link's target that does not start with the folder's name is
+    /// followed from the file system's root, through the folders that hold the course and the
+    /// symbolic links on the way to it (`/tmp` -> `/private/tmp` on macOS, a repository
+    /// reached through a link while `--include-from` names it directly; red team 6). Out
+    /// there a step is taken only toward the course folder: anything else is refused at once
+    /// with the same message, whether it exists, is a folder, or is a link leading on.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Denied> {
         let path = absolute(path);
-        let rel = path
-            .strip_prefix(&self.named)
-            .or_else(|_| path.strip_prefix(&self.root))
-            .map_err(|_| Denied::Outside(lexical(&path)))?;
+        let mut shown = lexical(&path);
+        let outside = |shown: &Path| Denied::Outside(shown.to_path_buf());
         // The components still to take, last first.
-        let mut todo: Vec<std::ffi::OsString> = components(rel);
-        let mut at = self.root.clone();
+        let mut todo: Vec<std::ffi::OsString> = Vec::new();
+        // Always inside `root`, or a folder holding it (on the way in, or after a `..` out of
+        // it); canonical, so `..` is a `pop`.
+        let mut at = self.start(&path, &mut todo);
         let mut links = 0;
         while let Some(part) = todo.pop() {
+            let inside = at.starts_with(&self.root);
             match part.to_str() {
                 Some(".") => continue,
                 Some("..") => {
-                    if at == self.root {
-                        return Err(Denied::Outside(lexical(&path)));
-                    }
+                    // Out of the root this reaches a folder holding it, from which only a step
+                    // back toward it is taken (below).
                     at.pop();
                     continue;
                 }
                 _ => {}
             }
             let next = at.join(&part);
-            let meta = std::fs::symlink_metadata(&next).map_err(Denied::Io)?;
+            if !inside && self.root.starts_with(&next) {
+                // A folder on the canonical way to the root: no link there to look at.
+                at = next;
+                continue;
+            }
+            // Out of the root, only a symbolic link may lead back in; whatever else is there
+            // (or nothing) is refused with the same message.
+            let meta = match std::fs::symlink_metadata(&next) {
+                Ok(meta) => meta,
+                Err(_) if !inside => return Err(outside(&shown)),
+                Err(e) => return Err(Denied::Io(e)),
+            };
             if !meta.is_symlink() {
+                if !inside {
+                    return Err(outside(&shown));
+                }
                 at = next;
                 continue;
             }
             links += 1;
             if links > MAX_LINKS {
+                if !inside {
+                    return Err(outside(&shown));
+                }
                 return Err(Denied::Io(io::Error::other(
                     "too many levels of symbolic links",
                 )));
             }
-            let target = std::fs::read_link(&next).map_err(Denied::Io)?;
+            let target = match std::fs::read_link(&next) {
+                Ok(target) => target,
+                Err(_) if !inside => return Err(outside(&shown)),
+                Err(e) => return Err(Denied::Io(e)),
+            };
             if target.is_absolute() {
-                let inside = target
-                    .strip_prefix(&self.named)
-                    .or_else(|_| target.strip_prefix(&self.root))
-                    .map_err(|_| Denied::Outside(target.clone()))?;
-                at = self.root.clone();
-                todo.extend(components(inside));
+                // A link inside is the author's text; one outside is not theirs to be shown.
+                if inside {
+                    shown = target.clone();
+                }
+                at = self.start(&target, &mut todo);
             } else {
                 todo.extend(components(&target));
             }
         }
+        if !at.starts_with(&self.root) {
+            // A folder holding the course (`..` from its root).
+            return Err(outside(&shown));
+        }
         Ok(at)
+    }
+
+    /// Where resolving the absolute `path` starts, with its components to take pushed on
+    /// `todo`: the canonical root when `path` starts with the course folder's name or its
+    /// canonical path (no disk looked at for the common case), else the file system's root.
+    fn start(&self, path: &Path, todo: &mut Vec<std::ffi::OsString>) -> PathBuf {
+        match path
+            .strip_prefix(&self.named)
+            .or_else(|_| path.strip_prefix(&self.root))
+        {
+            Ok(rel) => {
+                todo.extend(components(rel));
+                self.root.clone()
+            }
+            Err(_) => {
+                todo.extend(components(path));
+                path.ancestors()
+                    .last()
+                    .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
+            }
+        }
     }
 
     /// `path` resolved, if it is a folder inside the course folder.
@@ -364,7 +418,14 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                out.refused.push((path, Denied::Io(io::Error::other(e))));
+                // The walk follows links itself, so a link to a missing file outside failed
+                // here as "No such file" while one to a file there "leads outside": judged by
+                // the jail first, it says the same of both.
+                let denied = match jail.resolve(&path) {
+                    Err(denied @ Denied::Outside(_)) => denied,
+                    _ => Denied::Io(io::Error::other(e)),
+                };
+                out.refused.push((path, denied));
                 continue;
             }
         };
@@ -504,6 +565,99 @@ mod tests {
             Err(Denied::NotAFile)
         ));
         assert_eq!(jail.read(&root.join("content/link.md")).unwrap(), b"a");
+    }
+
+    /// A course named through a link (`/tmp` -> `/private/tmp` on macOS) and paths spelled
+    /// the other way were refused as "outside" (red team 6): every spelling of a place inside
+    /// is accepted, and what is really outside is refused with one message whether it exists,
+    /// is a folder or is a link leading on.
+    #[cfg(unix)]
+    #[test]
+    fn any_spelling_of_a_place_inside_is_accepted_and_nothing_else() {
+        use std::os::unix::fs::symlink;
+        let t = tempfile::tempdir().unwrap();
+        let t = t.path().canonicalize().unwrap();
+        fs::create_dir_all(t.join("phys/c/shared")).unwrap();
+        fs::write(t.join("phys/c/shared/b.md"), "b").unwrap();
+        fs::write(t.join("phys/secret.txt"), "secret").unwrap();
+        symlink(t.join("phys"), t.join("logi")).unwrap();
+        symlink("phys", t.join("rel")).unwrap();
+        symlink(t.join("phys/secret.txt"), t.join("out-link")).unwrap();
+        // A lesson written with the logical path, as `ln -s "$PWD/shared/b.md"` writes it.
+        symlink(t.join("logi/c/shared/b.md"), t.join("phys/c/b.md")).unwrap();
+        symlink("../../../rel/c/shared/b.md", t.join("phys/c/shared/up.md")).unwrap();
+        let real = t.join("phys/c/shared/b.md");
+        for named in [t.join("phys/c"), t.join("logi/c"), t.join("rel/c/../c")] {
+            let jail = Jail::new(&named);
+            for path in [
+                t.join("phys/c/shared/b.md"),
+                t.join("logi/c/shared/b.md"),
+                t.join("rel/c/shared/../shared/b.md"),
+                t.join("phys/c/b.md"),
+                t.join("logi/c/b.md"),
+                t.join("logi/c/shared/up.md"),
+                t.join("phys/c/../c/b.md"),
+            ] {
+                assert_eq!(jail.resolve(&path).unwrap(), real, "{}", path.display());
+            }
+            for (path, shown) in [
+                ("phys/secret.txt", "phys/secret.txt"),
+                ("logi/secret.txt", "logi/secret.txt"),
+                ("logi/missing.txt", "logi/missing.txt"),
+                ("phys/c/../secret.txt", "phys/secret.txt"),
+                ("out-link", "out-link"),
+                ("nowhere/c/b.md", "nowhere/c/b.md"),
+                ("logi", "logi"),
+            ] {
+                let got = jail.resolve(&t.join(path));
+                assert!(
+                    matches!(&got, Err(Denied::Outside(to)) if *to == t.join(shown)),
+                    "{path}: {got:?}"
+                );
+            }
+        }
+        // A link outside is followed only to come back in; where it leads is never shown.
+        symlink(t.join("out-link"), t.join("phys/c/s.md")).unwrap();
+        let got = Jail::new(&t.join("phys/c")).resolve(&t.join("logi/c/s.md"));
+        assert!(
+            matches!(&got, Err(Denied::Outside(to)) if *to == t.join("out-link")),
+            "{got:?}"
+        );
+    }
+
+    /// A link to a missing file outside said "No such file", one to a file there "leads
+    /// outside": the walk told which files outside exist.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_says_the_same_of_links_outside_whether_their_file_exists() {
+        let course = tempfile::tempdir().unwrap();
+        let root = course.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", root.join("content/x.txt")).unwrap();
+        std::os::unix::fs::symlink("/etc/no-such-file", root.join("content/y.txt")).unwrap();
+        std::os::unix::fs::symlink(
+            "../../../../../../no-such-dir/z",
+            root.join("content/z.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("missing.txt", root.join("content/m.txt")).unwrap();
+        let walk = walk(&Jail::new(root), &root.join("content"), &|_| false);
+        let mut said: Vec<(String, bool)> = walk
+            .refused
+            .iter()
+            .map(|(p, d)| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, matches!(d, Denied::Outside(_)))
+            })
+            .collect();
+        said.sort();
+        let want = [
+            ("m.txt", false),
+            ("x.txt", true),
+            ("y.txt", true),
+            ("z.txt", true),
+        ];
+        assert_eq!(said, want.map(|(n, o)| (n.to_string(), o)));
     }
 
     #[test]

@@ -135,6 +135,63 @@ fn a_link_that_stays_inside_is_followed() {
     );
 }
 
+/// A course reached through a link, with a lesson that is an absolute link written the link's
+/// way (`ln -s "$PWD/shared/b.md"`): built from the other spelling, the lesson was refused as
+/// "leading outside", though the kernel finds it inside (red team 6; on macOS `/tmp` is
+/// `/private/tmp`). Every spelling builds; a link out through the same folders stays refused.
+#[test]
+fn a_course_named_through_a_link_follows_links_spelled_either_way() {
+    let outside = secret();
+    let t = tempfile::tempdir().unwrap();
+    let phys = t.path().join("phys");
+    fs::create_dir_all(phys.join("c/content")).unwrap();
+    fs::create_dir_all(phys.join("c/shared")).unwrap();
+    fs::write(phys.join("c/book.toml"), BOOK).unwrap();
+    fs::write(phys.join("c/content/a.md"), "# A\n\nSee [b](b.md).\n").unwrap();
+    fs::write(phys.join("c/shared/b.md"), "# B\n\nSHARED-TEXT\n").unwrap();
+    let logi = t.path().join("logi");
+    symlink(&phys, &logi).unwrap();
+    symlink(logi.join("c/shared/b.md"), phys.join("c/content/b.md")).unwrap();
+    for (dir, cwd) in [
+        (phys.join("c"), t.path().to_path_buf()),
+        (logi.join("c"), t.path().to_path_buf()),
+        (".".into(), logi.join("c")),
+    ] {
+        let _ = fs::remove_dir_all(phys.join("c/site"));
+        let out = coursebook(&["build", "-q", dir.to_str().unwrap()], &cwd);
+        assert!(out.status.success(), "{}: {}", dir.display(), text(&out));
+        assert!(page(&phys.join("c"), "b.html").contains("SHARED-TEXT"));
+    }
+    // Through the same link, but out of the course: refused, and said the same whether or not
+    // the file is there.
+    symlink(outside.path().join("secret.txt"), phys.join("secret.txt")).unwrap();
+    symlink(logi.join("secret.txt"), phys.join("c/content/s.txt")).unwrap();
+    fs::write(
+        phys.join("c/content/x.md"),
+        "# X\n\n{{#include ../../../logi/secret.txt}}\n\n{{#include ../../../logi/none.txt}}\n",
+    )
+    .unwrap();
+    let _ = fs::remove_dir_all(phys.join("c/site"));
+    let said = refused(&phys.join("c"), &[]);
+    for line in [
+        format!(
+            "content/s.txt: cannot read: it leads outside the course folder (to {})",
+            logi.join("secret.txt").display()
+        ),
+        format!(
+            "content/x.md:3:1: cannot include `../../../logi/secret.txt`: it leads outside the course folder (to {})",
+            logi.join("secret.txt").display()
+        ),
+        format!(
+            "content/x.md:5:1: cannot include `../../../logi/none.txt`: it leads outside the course folder (to {})",
+            logi.join("none.txt").display()
+        ),
+    ] {
+        assert!(said.contains(&line), "missing {line:?} in:\n{said}");
+    }
+    no_secret_published(&phys.join("c"));
+}
+
 #[test]
 fn theme_and_src_outside_the_course_are_refused_at_their_line() {
     let outside = secret();

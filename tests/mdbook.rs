@@ -1563,6 +1563,81 @@ fn include_from_lets_a_book_include_its_repositorys_files_but_not_hidden_ones() 
     );
 }
 
+/// `--include-from` and the book named through different links to one repository (on macOS,
+/// `/tmp` and `/private/tmp`; a `git rev-parse --show-toplevel` against `$PWD`): every include
+/// was refused as "leading outside" (red team 6). Any spelling of a place inside DIR is inside;
+/// a hidden file or a file beside DIR stays refused.
+#[cfg(unix)]
+#[test]
+fn include_from_and_the_book_may_be_named_through_different_links() {
+    let t = course(&[
+        ("outside.txt", "OUTSIDE\n"),
+        ("repo/README.md", "REPO-README\n"),
+        ("repo/.env", "SECRET\n"),
+        ("repo/examples/ex.rs", "fn repo_example() {}\n"),
+        ("repo/docs/book/book.toml", "[book]\ntitle = \"Book\"\n"),
+        ("repo/docs/book/src/SUMMARY.md", "- [One](one.md)\n"),
+        (
+            "repo/docs/book/src/one.md",
+            "# One\n\n{{#include ../../../README.md}}\n\n```rust\n{{#include ../../../examples/ex.rs}}\n```\n",
+        ),
+    ]);
+    let (repo, link) = (t.path().join("repo"), t.path().join("repolink"));
+    std::os::unix::fs::symlink(&repo, &link).unwrap();
+    let book = repo.join("docs/book");
+    for (dir, from) in [
+        (&repo, &link),
+        (&link, &repo),
+        (&link, &link),
+        (&repo, &repo),
+    ] {
+        let _ = std::fs::remove_dir_all(book.join("site"));
+        let from = from.to_str().unwrap();
+        let named = dir.join("docs/book");
+        let out = coursebook(
+            &["--include-from", from, "build", named.to_str().unwrap()],
+            t.path(),
+        );
+        assert!(out.status.success(), "{}: {}", named.display(), text(&out));
+        let one = page(&book, "one.html");
+        assert!(
+            one.contains("REPO-README") && one.contains("repo_example"),
+            "{one}"
+        );
+    }
+    std::fs::write(
+        book.join("src/one.md"),
+        "# One\n\n{{#include ../../../.env}}\n\n{{#include ../../../../outside.txt}}\n",
+    )
+    .unwrap();
+    let out = coursebook(
+        &[
+            "--include-from",
+            repo.to_str().unwrap(),
+            "build",
+            link.join("docs/book").to_str().unwrap(),
+        ],
+        t.path(),
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("cannot include `../../../.env`: it is a hidden file"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "cannot include `../../../../outside.txt`: it leads outside the course folder (to {})",
+            t.path().join("outside.txt").display()
+        )),
+        "{said}"
+    );
+    assert!(
+        !said.contains("SECRET") && !said.contains("OUTSIDE\n"),
+        "{said}"
+    );
+}
+
 /// `--include-from` widens `{{#include}}` only, never to the whole machine (red team 5): `/`
 /// let a book include `/proc/self/environ`; a folder that does not hold the book was ignored
 /// without a word; `{{#quiz}}` read files outside the course through it; and a book inside a

@@ -376,6 +376,41 @@ fn serve_rebuilds_what_each_kind_of_change_affects() {
     assert_eq!(get(port, "/k/c.html").0, 404);
 }
 
+/// Sources reached through links: `content -> real-content`, served as `serve .` (the watcher
+/// names `/course/./content/…`), and a lesson that is a link to another file of the sources.
+/// Each edit rebuilt ("Built 4 pages") but the page stayed as it was: the changed paths matched
+/// neither the sources' name nor their canonical path, and an edit names a link's target, not
+/// the link (red team 6).
+#[cfg(unix)]
+#[test]
+fn edits_reached_through_links_reach_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| write_file(root, path, text);
+    write("book.toml", "[book]\ntitle = \"Linked\"\n");
+    write("real-content/a.md", "# A\n\nFirst text of A.\n");
+    write("real-content/shared/b.md", "# B\n\nFirst text of B.\n");
+    std::os::unix::fs::symlink("real-content", root.join("content")).unwrap();
+    std::fs::create_dir_all(root.join("real-content/part")).unwrap();
+    std::os::unix::fs::symlink("../shared/b.md", root.join("real-content/part/b.md")).unwrap();
+    let port = free_port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coursebook"));
+    command.current_dir(root);
+    let _server = start_with(command, Path::new("."), port);
+    let rx = events(port, "/");
+    assert_eq!(next_event(&rx), "ok");
+    assert!(get(port, "/part/b.html").1.contains("First text of B."));
+
+    write("content/a.md", "# A\n\nSecond text of A.\n");
+    reloaded_with(&rx, port, "/a.html", "Second text of A.");
+    write("content/shared/b.md", "# B\n\nSecond text of B.\n");
+    reloaded_with(&rx, port, "/part/b.html", "Second text of B.");
+    assert!(get(port, "/shared/b.html").1.contains("Second text of B."));
+    // Through the canonical spelling too.
+    write("real-content/shared/b.md", "# B\n\nThird text of B.\n");
+    reloaded_with(&rx, port, "/part/b.html", "Third text of B.");
+}
+
 /// The server's thread count, from /proc (Linux).
 fn threads(pid: u32) -> usize {
     std::fs::read_to_string(format!("/proc/{pid}/status"))

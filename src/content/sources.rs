@@ -99,6 +99,10 @@ pub struct SourceCache {
     /// Set by `coursebook serve`, whose watcher reports every change through
     /// [`SourceCache::invalidate`]: an entry is then reused without even a `stat`.
     pub watched: bool,
+    /// Where each path the entries above are kept by (relative to the sources) really is,
+    /// links followed ([`SourceCache::learn_real`]): the watcher names a file where it is, so
+    /// an edit to `shared/b.md` must also forget `01-basics/b.md -> ../shared/b.md`.
+    real: HashMap<PathBuf, PathBuf>,
 }
 
 impl SourceCache {
@@ -135,27 +139,77 @@ impl SourceCache {
 
     /// The watcher saw `path` change: read it again whatever its stamp says (a coarse clock can
     /// give two quick saves of the same length one modification time). `path` may be a folder.
+    /// It is named as the watcher watched it (`/course/./content/…` for `src` "./content", even
+    /// when `content` is a link) or where a link leads: every entry whose path is it, or inside
+    /// it, by the sources' name, their canonical path or where the entry's own path leads, goes.
     pub fn invalidate(&mut self, src: &Path, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let canonical = src.canonicalize().ok();
-        let relative = path
-            .strip_prefix(src)
-            .ok()
-            .or_else(|| canonical.as_deref().and_then(|c| path.strip_prefix(c).ok()));
-        match relative {
-            Some(r) if !r.as_os_str().is_empty() => {
-                self.files.retain(|k, _| !k.starts_with(r));
-                self.data.retain(|k, _| !k.starts_with(r));
-                self.quizzes
-                    .retain(|(quiz, lesson), _| !quiz.starts_with(r) && !lesson.starts_with(r));
+        let named = std::path::absolute(src).ok();
+        // The changed places, relative to the sources (`Path::strip_prefix` takes no notice of
+        // a `.` inside a path).
+        let mut gone: Vec<PathBuf> = [named.as_deref(), canonical.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|base| path.strip_prefix(base).ok().map(Path::to_path_buf))
+            .collect();
+        if let Some(real) = real_path(&path) {
+            if let Some(r) = canonical.as_deref().and_then(|c| real.strip_prefix(c).ok()) {
+                gone.push(r.to_path_buf());
             }
-            Some(_) => self.clear(),
-            // Outside the sources (book.toml, the theme) there is nothing of ours to forget.
-            None => {}
+            gone.extend(
+                self.real
+                    .iter()
+                    .filter(|(_, to)| to.starts_with(&real))
+                    .map(|(key, _)| key.clone()),
+            );
+        }
+        if gone.iter().any(|r| r.as_os_str().is_empty()) {
+            // The source folder itself.
+            self.clear();
+            return;
+        }
+        // Outside the sources (book.toml, the theme) there is nothing of ours to forget.
+        if gone.is_empty() {
+            return;
+        }
+        let hit = |key: &Path| gone.iter().any(|r| key.starts_with(r));
+        self.files.retain(|k, _| !hit(k));
+        self.data.retain(|k, _| !hit(k));
+        self.quizzes
+            .retain(|(quiz, lesson), _| !hit(quiz) && !hit(lesson));
+        // A link may now lead elsewhere: learnt again after the next build.
+        self.real.retain(|k, _| !hit(k));
+    }
+
+    /// Note where the paths of entries kept since the last call really are (serve, after each
+    /// build): a `canonicalize` for each path read afresh, none for one kept.
+    pub fn learn_real(&mut self, src: &Path) {
+        if !self.watched {
+            return;
+        }
+        let keys: Vec<PathBuf> = self
+            .files
+            .keys()
+            .chain(self.data.keys())
+            .chain(
+                self.quizzes
+                    .keys()
+                    .flat_map(|(quiz, lesson)| [quiz, lesson]),
+            )
+            .filter(|k| !self.real.contains_key(*k))
+            .cloned()
+            .collect();
+        for key in keys {
+            if let Ok(real) = src.join(&key).canonicalize() {
+                self.real.insert(key, real);
+            }
         }
     }
 
     /// Forget everything (the watcher lost track of events).
     pub fn clear(&mut self) {
+        self.real.clear();
         self.files.clear();
         self.data.clear();
         self.quizzes.clear();
@@ -191,6 +245,13 @@ impl SourceCache {
         }
         out
     }
+}
+
+/// Where `path` really is: its folder's links followed, not its own (an edit made through a
+/// link is named where the file is, so a change named by a link is the link's own), and a file
+/// just removed has a folder still.
+fn real_path(path: &Path) -> Option<PathBuf> {
+    Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?))
 }
 
 /// One file read (or its errors), its stamp, and whether it was read now (not from the cache).
@@ -419,4 +480,60 @@ fn bidi_warning(text: &str, path: &Path) -> Option<Diagnostic> {
         )
         .with_help("remove it unless the text really needs it (right-to-left quotes in left-to-right text)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    /// The watcher names a changed file where it is: an edit to a link's target must forget
+    /// the link's entry too, and a change spelled through the sources' link or with a `.` in
+    /// it must find the entries (red team 6: the page stayed as it was).
+    #[cfg(unix)]
+    #[test]
+    fn a_change_forgets_every_entry_that_leads_to_it() {
+        let t = tempfile::tempdir().unwrap();
+        let real = t.path().join("real");
+        std::fs::create_dir_all(real.join("shared")).unwrap();
+        std::fs::create_dir_all(real.join("part")).unwrap();
+        std::fs::write(real.join("shared/b.md"), "b").unwrap();
+        std::fs::write(real.join("a.md"), "a").unwrap();
+        std::os::unix::fs::symlink("../shared/b.md", real.join("part/b.md")).unwrap();
+        std::os::unix::fs::symlink("real", t.path().join("content")).unwrap();
+        let src = t.path().join("content");
+        let files = ["a.md", "part/b.md", "shared/b.md"].map(PathBuf::from);
+        let mut cache = SourceCache {
+            watched: true,
+            ..SourceCache::default()
+        };
+        let kept = |cache: &mut SourceCache| {
+            cache.data_hashes(&src, &files);
+            cache.learn_real(&src);
+        };
+        let left = |cache: &SourceCache| {
+            let mut left: Vec<String> =
+                cache.data.keys().map(|k| k.display().to_string()).collect();
+            left.sort();
+            left
+        };
+        for changed in [
+            src.join("shared/b.md"),
+            t.path().join("./content/./shared/b.md"),
+            real.join("shared/b.md"),
+            real.join("shared"),
+        ] {
+            kept(&mut cache);
+            cache.invalidate(&src, &changed);
+            assert_eq!(left(&cache), ["a.md"], "{}", changed.display());
+        }
+        // The link itself, retargeted: its own entry only.
+        kept(&mut cache);
+        cache.invalidate(&src, &src.join("part/b.md"));
+        assert_eq!(left(&cache), ["a.md", "shared/b.md"]);
+        // Outside the sources: nothing.
+        kept(&mut cache);
+        cache.invalidate(&src, &t.path().join("book.toml"));
+        assert_eq!(left(&cache).len(), 3);
+    }
 }

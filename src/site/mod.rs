@@ -181,9 +181,12 @@ pub fn build_cached(
         strings: &strings,
         renderer: &renderer,
     };
-    let data = cache
-        .as_deref_mut()
-        .map(|c| c.sources.data_hashes(&config.src, &course.data_files));
+    let data = cache.as_deref_mut().map(|c| {
+        let data = c.sources.data_hashes(&config.src, &course.data_files);
+        // Every entry of this build is kept by now: note where links lead, for the watcher.
+        c.sources.learn_real(&config.src);
+        data
+    });
     let rendered = pages::render_all(
         &ctx,
         &links,
