@@ -100,7 +100,11 @@ fn stream(
             if let Some(n) = line.strip_prefix("event: ") {
                 name = n.to_string();
             } else if let Some(d) = line.strip_prefix("data: ") {
-                data = d.to_string();
+                // Lines of one event's data are joined with line breaks (as EventSource does).
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(d);
             } else if line.is_empty() && !name.is_empty() {
                 if let Some(event) = pick(&name, &data)
                     && tx.send(event).is_err()
@@ -772,4 +776,47 @@ fn pages_that_never_read_hold_up_no_other_page_s_news() {
     }
     assert!(get(port, "/l000.html").1.contains("L0 fixed"));
     drop(stalled);
+}
+
+/// A problem fixed in a lesson went on being shown: the kept course structure (reused while no
+/// title or file changes) held the lessons' own problems of the build that made it, and each
+/// rebuild showed them again beside the fresh ones.
+#[test]
+fn a_fixed_problem_is_not_shown_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    for name in ["a", "b", "c"] {
+        write_file(
+            root,
+            &format!("content/{name}.md"),
+            &format!("# {name}\n\n{{{{#include missing-{name}.md}}}}\n"),
+        );
+    }
+    let port = free_port();
+    let _server = start(root, port);
+    let rx = stream(port, "/", |name, data| Some(format!("{name}: {data}")));
+    let first = next_event(&rx);
+    for name in ["a", "b", "c"] {
+        assert!(first.contains(&format!("missing-{name}.md")), "{first}");
+    }
+    // One lesson fixed, its title the same: the other two remain, once each.
+    write_file(root, "content/a.md", "# a\n\nFixed.\n");
+    let second = next_event(&rx);
+    assert!(second.starts_with("problems: "), "{second}");
+    assert!(!second.contains("missing-a.md"), "{second}");
+    assert_eq!(second.matches("missing-b.md`").count(), 1, "{second}");
+    assert_eq!(second.matches("missing-c.md`").count(), 1, "{second}");
+    write_file(root, "content/b.md", "# b\n\nFixed.\n");
+    write_file(root, "content/c.md", "# c\n\nFixed.\n");
+    loop {
+        let next = next_event(&rx);
+        if next.starts_with("reload") {
+            break;
+        }
+        assert!(
+            next.starts_with("problems: ") && !next.contains("missing-a.md"),
+            "{next}"
+        );
+    }
 }

@@ -363,6 +363,18 @@ pub fn load(
         quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
         return course;
     }
+    // The sources' own problems (a broken include, a bad directive) are made into pages'
+    // problems below, but a kept structure must not hold them: `refresh` reports the fresh
+    // sources' problems itself, and serve went on showing an include fixed since (600 lessons
+    // fixed, 595 problems still shown; a problem fixed in one and made in another, twice).
+    let source_problems: std::collections::HashSet<String> = match cache.is_some() {
+        true => markdown
+            .iter()
+            .flat_map(Source::problems)
+            .map(|d| d.to_string())
+            .collect(),
+        false => std::collections::HashSet::new(),
+    };
     let mut found = Diagnostics::default();
     match &summary {
         Some(text) => tree::from_summary(config, text, markdown, &mut course, &mut found),
@@ -378,7 +390,12 @@ pub fn load(
     index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
     let found = found.into_vec();
     if let (Some(c), Some(key)) = (cache.as_deref_mut(), key) {
-        c.keep_course(key, &course, &found);
+        let structural: Vec<Diagnostic> = found
+            .iter()
+            .filter(|d| !source_problems.contains(&d.to_string()))
+            .cloned()
+            .collect();
+        c.keep_course(key, &course, &structural);
     }
     diags.extend(found);
     progress::check_ids(&course, diags);
