@@ -3588,3 +3588,39 @@ fn a_mount_point_as_output_folder_is_refused_before_the_build_writes() {
     assert!(text(&out).contains("--dest-dir out/site"), "{}", text(&out));
     assert_eq!(coursebook_entries(c.path()), Vec::<String>::new());
 }
+
+/// `extra-watch-dirs` names folders `serve` watches: one outside the course (the whole
+/// machine, for `/`) or missing is a warning at the key, never watched.
+#[test]
+fn extra_watch_dirs_outside_the_course_are_not_watched() {
+    let outside = secret();
+    let book = format!(
+        "[book]\ntitle = \"T\"\n[build]\nextra-watch-dirs = [\"/\", \"{}\", \"../..\", \"nope\", \"listings\"]\n",
+        outside.path().display()
+    );
+    let c = course(&[
+        ("book.toml", book.as_str()),
+        ("content/a.md", "# A\n"),
+        ("listings/x.rs", "fn x() {}\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for dir in ["`/`", "`../..`", "`nope`"] {
+        assert!(
+            all.contains(&format!(
+                "warning: book.toml:4:1: `extra-watch-dirs`: {dir} is not watched"
+            )),
+            "{dir}: {all}"
+        );
+    }
+    assert!(
+        all.contains(&format!(
+            "`{}` is not watched: it leads outside",
+            outside.path().display()
+        )),
+        "{all}"
+    );
+    assert!(!all.contains("`listings` is not watched"), "{all}");
+    assert!(!all.contains("is not done by coursebook"), "{all}");
+}

@@ -820,3 +820,30 @@ fn a_fixed_problem_is_not_shown_again() {
         );
     }
 }
+
+/// mdBook's `extra-watch-dirs`: a folder outside the sources that pages include from
+/// (`listings/`) is watched too, so an edit there reaches the page. It was ignored with a
+/// warning claiming serve watched the whole course folder, which it does not.
+#[test]
+fn extra_watch_dirs_are_watched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(
+        root,
+        "book.toml",
+        "[book]\ntitle = \"T\"\n[build]\nextra-watch-dirs = [\"listings\"]\n",
+    );
+    write_file(
+        root,
+        "content/lesson.md",
+        "# Lesson\n\n```rust\n{{#include ../listings/main.rs}}\n```\n",
+    );
+    write_file(root, "listings/main.rs", "fn first() {}\n");
+    let port = free_port();
+    let _server = start(root, port);
+    let rx = events(port, "/");
+    assert_eq!(next_event(&rx), "ok");
+    assert!(get(port, "/lesson.html").1.contains("first"));
+    write_file(root, "listings/main.rs", "fn second_version() {}\n");
+    reloaded_with(&rx, port, "/lesson.html", "second_version");
+}

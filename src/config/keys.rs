@@ -61,10 +61,7 @@ const BUILD: &[(&str, Key)] = &[
             "`{{#include}}` and the other built-in directives are always expanded",
         ),
     ),
-    (
-        "extra-watch-dirs",
-        Ignored("`coursebook serve` watches the whole course folder"),
-    ),
+    ("extra-watch-dirs", Used),
 ];
 
 const RUST: &[(&str, Key)] = &[(

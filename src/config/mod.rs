@@ -153,6 +153,9 @@ pub struct Config {
     /// `[build] cache-dir`: where highlighted code blocks are kept between builds (checked to
     /// be inside the course, outside its sources and site); `None`: the user's cache folder.
     pub cache_dir: Option<PathBuf>,
+    /// `[build] extra-watch-dirs` (mdBook's key): more folders `serve` watches (a book's
+    /// `listings/` it includes from), each inside the course, as it really is.
+    pub extra_watch_dirs: Vec<PathBuf>,
     pub theme_dir: Option<PathBuf>,
     /// Always starts and ends with `/`.
     pub site_url: String,
@@ -429,6 +432,38 @@ fn hidden(rel: &Path) -> bool {
             .to_str()
             .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
     })
+}
+
+/// The folders of `extra-watch-dirs` (relative to the course folder, as mdBook reads them) that
+/// `serve` may watch: each must be a folder inside the course, where it really leads (a book.toml
+/// naming `/` would have serve watch the whole machine). The others are a warning at the key:
+/// watching is a convenience, the build does not depend on it.
+fn watch_dirs(
+    jail: &Jail,
+    root: &Path,
+    dirs: &[String],
+    at: Pos,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in dirs.iter().take(100) {
+        match jail.resolve_dir(&root.join(dir)) {
+            Ok(real) => out.push(real),
+            Err(denied) => diags.push(Diagnostic::warning(
+                "book.toml",
+                at,
+                format!("`extra-watch-dirs`: `{dir}` is not watched: {denied}"),
+            )),
+        }
+    }
+    if dirs.len() > 100 {
+        diags.push(Diagnostic::warning(
+            "book.toml",
+            at,
+            "`extra-watch-dirs`: only the first 100 folders are watched",
+        ));
+    }
+    out
 }
 
 /// The longest part of `path` that exists (a link counts, even broken): a folder to be made
@@ -783,6 +818,13 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         }
         None => None,
     };
+    let extra_watch_dirs = watch_dirs(
+        &jail,
+        root,
+        build.extra_watch_dirs.as_deref().unwrap_or_default(),
+        key_pos(text, "extra-watch-dirs"),
+        diags,
+    );
     // Text shown on every page may not carry NUL, other control characters or bidi overrides
     // (a TOML escape can write them): each is replaced with U+FFFD, with a warning at its key.
     let shown = |key: &str, value: String, diags: &mut Diagnostics| {
@@ -937,6 +979,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         build_dir,
         build_dir_refused,
         cache_dir,
+        extra_watch_dirs,
         theme_dir,
         site_url,
         absolute_url,

@@ -123,7 +123,7 @@ pub fn run(options: &Options) -> bool {
 
 type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
 
-/// Watch book.toml, the source folder and the theme folder.
+/// Watch book.toml, the source folder, the theme folder and `extra-watch-dirs`.
 fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher, Events)> {
     let (tx, rx) = channel::<notify::Result<notify::Event>>();
     let mut watcher = match notify::recommended_watcher(tx) {
@@ -139,6 +139,11 @@ fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher
     ];
     if let Some(theme) = &config.theme_dir {
         paths.push((theme.clone(), RecursiveMode::Recursive));
+    }
+    // mdBook's `extra-watch-dirs` (checked to be inside the course): what pages include from
+    // outside the sources (`listings/`). Such pages are read again on every rebuild.
+    for dir in &config.extra_watch_dirs {
+        paths.push((dir.clone(), RecursiveMode::Recursive));
     }
     for (path, mode) in paths {
         if let Err(e) = watcher.watch(&path, mode) {
