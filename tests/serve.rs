@@ -847,3 +847,26 @@ fn extra_watch_dirs_are_watched() {
     write_file(root, "listings/main.rs", "fn second_version() {}\n");
     reloaded_with(&rx, port, "/lesson.html", "second_version");
 }
+
+/// A draft's broken include fails `coursebook build`; serve, reusing the course's structure
+/// when another lesson's text changes, must not drop it (refresh reads only published pages).
+#[test]
+fn a_draft_s_problem_stays_while_another_lesson_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    write_file(
+        root,
+        "content/d.md",
+        "---\ndraft: true\n---\n# d\n\n{{#include missing-d.md}}\n",
+    );
+    write_file(root, "content/e.md", "# e\n\nOne.\n");
+    let port = free_port();
+    let _server = start(root, port);
+    let rx = stream(port, "/", |name, data| Some(format!("{name}: {data}")));
+    let first = next_event(&rx);
+    assert!(first.contains("missing-d.md"), "{first}");
+    write_file(root, "content/e.md", "# e\n\nTwo.\n");
+    let second = next_event(&rx);
+    assert_eq!(second.matches("missing-d.md`").count(), 1, "{second}");
+}

@@ -21,6 +21,7 @@ pub use urls::{page_url, strip_number};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -364,16 +365,20 @@ pub fn load(
         return course;
     }
     // The sources' own problems (a broken include, a bad directive) are made into pages'
-    // problems below, but a kept structure must not hold them: `refresh` reports the fresh
-    // sources' problems itself, and serve went on showing an include fixed since (600 lessons
-    // fixed, 595 problems still shown; a problem fixed in one and made in another, twice).
-    let source_problems: std::collections::HashSet<String> = match cache.is_some() {
+    // problems below, but a kept structure must not hold a page's: `refresh` reports the fresh
+    // sources' problems of the pages itself, and serve went on showing an include fixed since
+    // (600 lessons fixed, 595 problems still shown; one fixed in one and made in another,
+    // twice). A draft's stay with the structure: `refresh` does not read drafts again, and
+    // serve must not pass what `coursebook build` fails.
+    let source_problems: HashMap<PathBuf, Vec<String>> = match cache.is_some() {
         true => markdown
             .iter()
-            .flat_map(Source::problems)
-            .map(|d| d.to_string())
+            .map(|s| {
+                let texts = s.problems().iter().map(ToString::to_string).collect();
+                (s.src_rel.clone(), texts)
+            })
             .collect(),
-        false => std::collections::HashSet::new(),
+        false => HashMap::new(),
     };
     let mut found = Diagnostics::default();
     match &summary {
@@ -390,9 +395,16 @@ pub fn load(
     index_paths(&course.toc, &mut Vec::new(), &mut course.toc_paths);
     let found = found.into_vec();
     if let (Some(c), Some(key)) = (cache.as_deref_mut(), key) {
+        let pages: std::collections::HashSet<&String> = course
+            .pages
+            .iter()
+            .filter_map(|p| p.src_rel.as_ref())
+            .filter_map(|r| source_problems.get(r))
+            .flatten()
+            .collect();
         let structural: Vec<Diagnostic> = found
             .iter()
-            .filter(|d| !source_problems.contains(&d.to_string()))
+            .filter(|d| !pages.contains(&d.to_string()))
             .cloned()
             .collect();
         c.keep_course(key, &course, &structural);
