@@ -338,7 +338,7 @@ impl Jail {
             .ancestors()
             .skip(1)
             .take_while(|dir| dir.starts_with(&self.root) && *dir != self.root)
-            .any(|dir| dir.join(crate::site::output::MARKER).is_file())
+            .any(crate::site::output::is_built_site)
         {
             return Err(Denied::BuiltSite);
         }
@@ -387,8 +387,9 @@ fn components(path: &Path) -> Vec<std::ffi::OsString> {
 /// Whether a path relative to the course is hidden or inside a hidden folder (`.git/config`,
 /// `.env`): the machine's files, never the course's to publish.
 pub fn is_hidden(rel: &Path) -> bool {
-    rel.components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    rel.components().any(|c| {
+        matches!(c, std::path::Component::Normal(name) if name.to_string_lossy().starts_with('.'))
+    })
 }
 
 /// What a walk found: regular files, sorted by path, and the entries it refused.

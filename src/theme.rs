@@ -154,7 +154,8 @@ impl Theme {
         if let Some(dir) = &self.dir {
             // The theme folder is its own jail: it is published whole, so a link out of it
             // would publish the course's sources (answer keys) under `theme/`.
-            let walk = crate::confine::walk(&Jail::new(dir), dir, &crate::content::is_built_site);
+            let walk =
+                crate::confine::walk(&Jail::new(dir), dir, &crate::site::output::is_built_site);
             refused = walk.refused;
             skipped = walk.skipped;
             for path in walk.files {

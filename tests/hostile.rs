@@ -3391,13 +3391,11 @@ fn a_site_built_inside_the_theme_folder_is_never_part_of_the_theme() {
         );
     }
     // Another built site there (a copy kept beside it) is left out with a warning naming it.
-    fs::create_dir_all(c.path().join("themes/t/old")).unwrap();
-    fs::copy(
-        c.path().join("themes/t/out/.coursebook"),
-        c.path().join("themes/t/old/.coursebook"),
-    )
-    .unwrap();
-    fs::write(c.path().join("themes/t/old/a.html"), "old").unwrap();
+    copy_of_a_built_site(
+        &c.path().join("themes/t/out"),
+        &c.path().join("themes/t/old"),
+        "a.html",
+    );
     let out = coursebook(&["build", "--dest-dir", "themes/t/out"], c.path());
     let all = text(&out);
     assert!(out.status.success(), "{all}");
@@ -3406,6 +3404,14 @@ fn a_site_built_inside_the_theme_folder_is_never_part_of_the_theme() {
         "{all}"
     );
     assert!(!c.path().join("themes/t/out/theme/old").exists());
+}
+
+/// `to`: a folder carrying the marker of the site built at `site`, and one file `name`, as a
+/// copy of a built site kept beside the course's files.
+fn copy_of_a_built_site(site: &Path, to: &Path, name: &str) {
+    fs::create_dir_all(to).unwrap();
+    fs::copy(site.join(".coursebook"), to.join(".coursebook")).unwrap();
+    fs::write(to.join(name), "# Copied\n").unwrap();
 }
 
 /// Red team 6: a copy of a built site inside the sources (for learners to look at) was
@@ -3420,13 +3426,11 @@ fn a_built_site_among_the_sources_is_left_out_with_a_warning() {
     assert!(out.status.success(), "{}", text(&out));
     let out = coursebook(&["build"], c.path());
     assert!(!text(&out).contains("warning"), "{}", text(&out));
-    fs::create_dir_all(c.path().join("example-site")).unwrap();
-    fs::copy(
-        c.path().join("site/.coursebook"),
-        c.path().join("example-site/.coursebook"),
-    )
-    .unwrap();
-    fs::write(c.path().join("example-site/b.md"), "# B\n").unwrap();
+    copy_of_a_built_site(
+        &c.path().join("site"),
+        &c.path().join("example-site"),
+        "b.md",
+    );
     let out = coursebook(&["build"], c.path());
     let all = text(&out);
     assert!(out.status.success(), "{all}");

@@ -404,7 +404,7 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
     // A hidden folder is the repository's or a tool's, never the site's: `.git/hooks` took an
     // executable `post-checkout` from the course's assets that the next `git checkout` in CI
     // ran, `.git/objects/info` its `alternates`. Judged as written and where links lead.
-    if hidden(rel) {
+    if crate::confine::is_hidden(rel) {
         return Some(
             "it is inside a hidden folder (`.git`, `.github`…), which is never the site's"
                 .to_string(),
@@ -418,20 +418,11 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
     }
     real_path(&full)
         .strip_prefix(real_path(root))
-        .is_ok_and(hidden)
+        .is_ok_and(crate::confine::is_hidden)
         .then(|| {
             "a link takes it inside a hidden folder (`.git`…), which is never the site's"
                 .to_string()
         })
-}
-
-/// Whether a path (from the course folder) names a hidden folder or something inside one.
-fn hidden(rel: &Path) -> bool {
-    rel.components().any(|c| {
-        c.as_os_str()
-            .to_str()
-            .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
-    })
 }
 
 /// The folders of `extra-watch-dirs` (relative to the course folder, as mdBook reads them) that

@@ -13,7 +13,7 @@ pub mod sources;
 pub mod summary;
 mod tree;
 mod urls;
-pub use urls::{built_sites_left_out, is_built_site};
+pub use urls::built_sites_left_out;
 
 pub use frontmatter::FrontMatter;
 pub use sources::{Source, SourceCache};

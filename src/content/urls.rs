@@ -87,7 +87,11 @@ pub fn asset_url(src_rel: &Path) -> String {
 /// sources, `src = "."`). A symbolic link that leads outside the course, or a special file (a
 /// FIFO, a device), is an error at its path.
 pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let walk = confine::walk(&config.jail, &config.src, &is_built_site);
+    let walk = confine::walk(
+        &config.jail,
+        &config.src,
+        &crate::site::output::is_built_site,
+    );
     built_sites_left_out(&walk.skipped, config, diags);
     for (path, denied) in walk.refused {
         let mut d = Diagnostic::error(
@@ -117,12 +121,6 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         );
     }
     files
-}
-
-/// Whether `dir` is a site coursebook built (it holds the marker): never a source, whether
-/// it is the output folder inside the sources (`src = "."`) or a copy of one.
-pub fn is_built_site(dir: &Path) -> bool {
-    dir.join(crate::site::output::MARKER).is_file()
 }
 
 /// A warning for each built site a walk left out, but the one this build writes (where it

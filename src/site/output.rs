@@ -105,6 +105,13 @@ pub fn check_destination(dest: &Path, course_root: &Path) -> Result<(), Diagnost
 /// What the marker says.
 const MARKER_TEXT: &str = "This folder was made by coursebook; a new build replaces it whole.\n";
 
+/// Whether `dir` is a site coursebook built, for reading: it holds the marker (any file of that
+/// name). Never a source, whether it is the output folder inside the sources (`src = "."`) or
+/// a copy of one. Replacing or deleting a folder asks more ([`made_by_us`]).
+pub fn is_built_site(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
 /// A folder that carries coursebook's marker (as a regular file, not a link to one, saying
 /// what coursebook writes in it: an empty `.coursebook` is not one).
 fn made_by_us(dir: &Path) -> bool {
