@@ -3587,6 +3587,11 @@ fn a_mount_point_as_output_folder_is_refused_before_the_build_writes() {
         .current_dir(c.path())
         .output()
         .unwrap();
+    // A sandbox that allows no mount namespace cannot set the case up: not coursebook's doing.
+    if text(&out).starts_with("unshare:") || text(&out).starts_with("mount:") {
+        eprintln!("skipped: no private mount here: {}", text(&out));
+        return;
+    }
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("is a mount point"), "{}", text(&out));
     assert!(text(&out).contains("--dest-dir out/site"), "{}", text(&out));
