@@ -44,6 +44,46 @@ pub fn include_from(dir: &Path) {
     let _ = INCLUDE_FROM.set(Jail::new(dir));
 }
 
+/// The files read through a jail since [`take_read`] last took them, kept only once
+/// [`record_reads`] asked (serve: its watcher follows the files a build read outside the folders
+/// it watches, an include from `listings/` or a glossary beside book.toml). Where they really
+/// are, links followed, as the watcher reports them.
+static READ: std::sync::Mutex<Option<std::collections::BTreeSet<PathBuf>>> =
+    std::sync::Mutex::new(None);
+/// Whether [`READ`] is kept: a plain build's reads take no lock.
+static RECORDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keep the path of every file read from now on (see [`take_read`]).
+pub fn record_reads() {
+    let mut read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    read.get_or_insert_with(Default::default);
+    RECORDING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The files read since the last call (none unless [`record_reads`] was called), in order.
+pub fn take_read() -> Vec<PathBuf> {
+    let mut read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    read.as_mut()
+        .map(|r| std::mem::take(r).into_iter().collect())
+        .unwrap_or_default()
+}
+
+fn note_read(path: &Path) {
+    if !RECORDING.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let mut read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(read) = read.as_mut() {
+        read.insert(path.to_path_buf());
+    }
+}
+
 /// The most symbolic links one path may go through (Linux's own limit).
 const MAX_LINKS: usize = 40;
 
@@ -297,6 +337,8 @@ impl Jail {
     pub fn read_within(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Denied> {
         let limit = limit.min(MAX_TEXT);
         let canonical = self.resolve(path)?;
+        // Noted even when missing: creating the file is a change serve must see.
+        note_read(&canonical);
         let meta = std::fs::metadata(&canonical).map_err(Denied::Io)?;
         if !meta.is_file() || machine_file(&canonical) {
             return Err(Denied::NotAFile);

@@ -848,6 +848,51 @@ fn extra_watch_dirs_are_watched() {
     reloaded_with(&rx, port, "/lesson.html", "second_version");
 }
 
+/// Files a page reads from elsewhere in the course (outside the sources, with no
+/// `extra-watch-dirs`): an include, the quiz named by front matter, the glossary. Each edit
+/// reaches the page; they were read at the first build and then never looked at again.
+#[test]
+fn files_read_from_outside_the_sources_are_watched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(
+        root,
+        "book.toml",
+        "[book]\ntitle = \"T\"\n[course]\nglossary = \"../terms/glossary.yaml\"\n",
+    );
+    write_file(
+        root,
+        "content/lesson.md",
+        "---\nquiz: ../quizzes/q.yaml\n---\n# Lesson\n\nA weight.\n\n```rust\n{{#include ../listings/main.rs}}\n```\n",
+    );
+    write_file(root, "listings/main.rs", "fn first() {}\n");
+    let quiz = |prompt: &str| {
+        format!(
+            "title: Q\nquestions:\n  - id: a\n    type: single\n    prompt: {prompt}\n    choices:\n      - text: Yes\n        correct: true\n      - text: No\n"
+        )
+    };
+    write_file(root, "quizzes/q.yaml", &quiz("First prompt?"));
+    let glossary = |definition: &str| format!("- term: weight\n  definition: {definition}\n");
+    write_file(root, "terms/glossary.yaml", &glossary("First definition."));
+    let port = free_port();
+    let _server = start(root, port);
+    let rx = events(port, "/");
+    assert_eq!(next_event(&rx), "ok");
+    let first = get(port, "/lesson.html").1;
+    for text in ["first", "First prompt?", "First definition."] {
+        assert!(
+            first.contains(text),
+            "{text:?} missing from the first build"
+        );
+    }
+    write_file(root, "listings/main.rs", "fn second_version() {}\n");
+    reloaded_with(&rx, port, "/lesson.html", "second_version");
+    write_file(root, "quizzes/q.yaml", &quiz("Second prompt?"));
+    reloaded_with(&rx, port, "/lesson.html", "Second prompt?");
+    write_file(root, "terms/glossary.yaml", &glossary("Second definition."));
+    reloaded_with(&rx, port, "/glossary.html", "Second definition.");
+}
+
 /// A draft's broken include fails `coursebook build`; serve, reusing the course's structure
 /// when another lesson's text changes, must not drop it (refresh reads only published pages).
 #[test]

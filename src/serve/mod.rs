@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Instant;
-use watch::Save;
+use watch::{Followed, Save};
 
 pub struct Options {
     pub dir: PathBuf,
@@ -80,15 +80,18 @@ pub fn run(options: &Options) -> bool {
     };
     // Watch before the first build: a save made while it runs, or before the watcher would
     // otherwise be ready (a page can already be open on the port), is then never missed.
-    let Some((watcher, events)) = watcher(&config) else {
+    let Some((mut watcher, events)) = watcher(&config) else {
         return false;
     };
+    let mut followed = Followed::new(&watched(&config));
+    crate::confine::record_reads();
     let hub = Arc::new(Hub::default());
     let mut cache = site::Cache::default();
     // The watcher reports every change from now on, so unchanged sources need not even be
     // looked at again.
     cache.sources.watched = true;
     rebuild(&root, options.quiet, &mut cache, &hub);
+    follow(&mut watcher, &mut followed);
     let address = format!("{}:{}", options.hostname, options.port);
     let listener = match std::net::TcpListener::bind(&address) {
         Ok(l) => l,
@@ -116,12 +119,54 @@ pub fn run(options: &Options) -> bool {
     if options.open {
         open_browser(&url);
     }
-    let rebuilt = watch(&root, &config, &events, &hub, options.quiet, &mut cache);
-    drop(watcher);
-    rebuilt
+    let mut watching = Watching {
+        watcher,
+        events,
+        followed,
+    };
+    watch(
+        &root,
+        &config,
+        &mut watching,
+        &hub,
+        options.quiet,
+        &mut cache,
+    )
 }
 
 type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// The watcher, what it reports, and the files followed outside what it watches whole.
+struct Watching {
+    watcher: notify::RecommendedWatcher,
+    events: Events,
+    followed: Followed,
+}
+
+/// What [`watcher`] watches whole: book.toml, the sources, the theme, `extra-watch-dirs`.
+fn watched(config: &crate::config::Config) -> Vec<std::path::PathBuf> {
+    let mut paths = vec![config.root.join("book.toml"), config.src.clone()];
+    paths.extend(config.theme_dir.clone());
+    paths.extend(config.extra_watch_dirs.iter().cloned());
+    paths
+}
+
+/// Watch the folders of the files the last build read that nothing watched holds.
+fn follow(watcher: &mut notify::RecommendedWatcher, followed: &mut Followed) {
+    let (dirs, reached) = followed.learn(crate::confine::take_read());
+    for dir in dirs {
+        if let Err(e) = watcher.watch(&dir, RecursiveMode::NonRecursive) {
+            errln!("warning: cannot watch {}: {e}", dir.display());
+        }
+    }
+    if reached {
+        errln!(
+            "warning: serve follows files in at most {} folders outside the sources; edits to files read elsewhere need a restart",
+            watch::MAX_FOLLOWED
+        );
+        errln!("  help: list the folders they are in under [build] extra-watch-dirs");
+    }
+}
 
 /// Watch book.toml, the source folder, the theme folder and `extra-watch-dirs`.
 fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher, Events)> {
@@ -133,19 +178,14 @@ fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher
             return None;
         }
     };
-    let mut paths = vec![
-        (config.root.join("book.toml"), RecursiveMode::NonRecursive),
-        (config.src.clone(), RecursiveMode::Recursive),
-    ];
-    if let Some(theme) = &config.theme_dir {
-        paths.push((theme.clone(), RecursiveMode::Recursive));
-    }
     // mdBook's `extra-watch-dirs` (checked to be inside the course): what pages include from
     // outside the sources (`listings/`). Such pages are read again on every rebuild.
-    for dir in &config.extra_watch_dirs {
-        paths.push((dir.clone(), RecursiveMode::Recursive));
-    }
-    for (path, mode) in paths {
+    // book.toml (first) alone, the folders whole.
+    for (i, path) in watched(config).into_iter().enumerate() {
+        let mode = match i {
+            0 => RecursiveMode::NonRecursive,
+            _ => RecursiveMode::Recursive,
+        };
         if let Err(e) = watcher.watch(&path, mode) {
             errln!("warning: cannot watch {}: {e}", path.display());
         }
@@ -157,18 +197,19 @@ fn watcher(config: &crate::config::Config) -> Option<(notify::RecommendedWatcher
 fn watch(
     root: &Path,
     config: &crate::config::Config,
-    rx: &Events,
+    watching: &mut Watching,
     hub: &Hub,
     quiet: bool,
     cache: &mut site::Cache,
 ) -> bool {
+    let rx = &watching.events;
     let out = config
         .build_dir
         .canonicalize()
         .unwrap_or_else(|_| config.build_dir.clone());
     while let Ok(first) = rx.recv() {
         let mut save = Save::default();
-        save.add(first, &out);
+        save.add(first, &out, &watching.followed);
         // A save is a few events in a row (truncate, write, close; or write elsewhere and
         // rename into place). Once every changed file is complete, 2 ms of quiet end the
         // wait; a write still open (no close seen yet) waits for 50 ms of quiet.
@@ -179,7 +220,7 @@ fn watch(
                 watch::OPEN_QUIET
             };
             match rx.recv_timeout(quiet_for) {
-                Ok(event) => save.add(event, &out),
+                Ok(event) => save.add(event, &out, &watching.followed),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return true,
             }
@@ -189,6 +230,7 @@ fn watch(
         }
         save.forget_in(&mut cache.sources, &config.src);
         rebuild(root, quiet, cache, hub);
+        follow(&mut watching.watcher, &mut watching.followed);
     }
     true
 }

@@ -45,7 +45,7 @@ impl Save {
     }
 
     /// Take one event from the watcher. `out` is the output folder: its changes are ours.
-    pub fn add(&mut self, event: notify::Result<Event>, out: &Path) {
+    pub fn add(&mut self, event: notify::Result<Event>, out: &Path, followed: &Followed) {
         let event = match event {
             Ok(e) => e,
             Err(_) => {
@@ -56,7 +56,11 @@ impl Save {
         if event.need_rescan() {
             self.rescan = true;
         }
-        for path in event.paths.iter().filter(|p| is_course_file(p, out)) {
+        for path in event
+            .paths
+            .iter()
+            .filter(|p| is_course_file(p, out) && !followed.ignores(p))
+        {
             match classify(&event.kind) {
                 Change::None => {}
                 Change::Open { structural } => {
@@ -71,6 +75,71 @@ impl Save {
                 }
             }
         }
+    }
+}
+
+/// The files builds read outside the folders serve watches whole (an include from `listings/`,
+/// a glossary or a quiz beside book.toml, a file of `--include-from`): each one's folder is
+/// watched, not recursively, and only the files read there count. They were read at the first
+/// build and never looked at again.
+pub struct Followed {
+    /// What is watched whole: book.toml, the sources, the theme, `extra-watch-dirs`, where they
+    /// really are.
+    whole: Vec<PathBuf>,
+    /// The folders watched for the files in `files`.
+    dirs: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
+    /// [`MAX_FOLLOWED`] was reached (said once).
+    full: bool,
+}
+
+/// Folders followed at most: each is an inotify watch, a resource of the whole machine.
+pub const MAX_FOLLOWED: usize = 256;
+
+impl Followed {
+    pub fn new(whole: &[PathBuf]) -> Followed {
+        Followed {
+            whole: whole
+                .iter()
+                .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+                .collect(),
+            dirs: HashSet::new(),
+            files: HashSet::new(),
+            full: false,
+        }
+    }
+
+    /// Follow the files of `read` (where they really are) that nothing watched holds. The
+    /// folders to watch from now on, and whether [`MAX_FOLLOWED`] was just reached.
+    pub fn learn(&mut self, read: Vec<PathBuf>) -> (Vec<PathBuf>, bool) {
+        let mut new = Vec::new();
+        let mut reached = false;
+        for file in read {
+            if self.files.contains(&file) || self.whole.iter().any(|w| file.starts_with(w)) {
+                continue;
+            }
+            let Some(dir) = file.parent().filter(|d| d.is_dir()) else {
+                continue;
+            };
+            if !self.dirs.contains(dir) {
+                if self.dirs.len() >= MAX_FOLLOWED {
+                    reached |= !std::mem::replace(&mut self.full, true);
+                    continue;
+                }
+                self.dirs.insert(dir.to_path_buf());
+                new.push(dir.to_path_buf());
+            }
+            self.files.insert(file);
+        }
+        (new, reached)
+    }
+
+    /// Whether the change of `path` is of no file read in a folder followed for others (a
+    /// README beside the glossary).
+    fn ignores(&self, path: &Path) -> bool {
+        !self.files.contains(path)
+            && path.parent().is_some_and(|d| self.dirs.contains(d))
+            && !self.whole.iter().any(|w| path.starts_with(w))
     }
 }
 
@@ -143,6 +212,7 @@ mod tests {
                 "/course/content/a.md",
             ),
             Path::new(OUT),
+            &Followed::new(&[]),
         );
         assert_eq!(save.open.len(), 1);
         save.add(
@@ -151,6 +221,7 @@ mod tests {
                 "/course/content/a.md",
             ),
             Path::new(OUT),
+            &Followed::new(&[]),
         );
         assert!(save.open.is_empty());
         assert_eq!(save.changed.len(), 1);
@@ -167,6 +238,7 @@ mod tests {
                 "/course/content/a.md",
             ),
             out,
+            &Followed::new(&[]),
         );
         save.add(
             event(
@@ -174,6 +246,7 @@ mod tests {
                 "/course/book/lesson.html",
             ),
             out,
+            &Followed::new(&[]),
         );
         for name in ["a.md~", ".a.md.swp", "4913", "x.tmp"] {
             save.add(
@@ -182,6 +255,7 @@ mod tests {
                     &format!("/course/content/{name}"),
                 ),
                 out,
+                &Followed::new(&[]),
             );
         }
         assert!(save.changed.is_empty(), "{save:?}");
@@ -197,19 +271,75 @@ mod tests {
         save.add(
             event(EventKind::Modify(ModifyKind::Name(RenameMode::From)), a),
             out,
+            &Followed::new(&[]),
         );
-        save.add(event(EventKind::Create(CreateKind::File), a), out);
+        save.add(
+            event(EventKind::Create(CreateKind::File), a),
+            out,
+            &Followed::new(&[]),
+        );
         assert!(!save.open.is_empty());
         save.add(
             event(EventKind::Access(AccessKind::Close(AccessMode::Write)), a),
             out,
+            &Followed::new(&[]),
         );
         assert!(save.open.is_empty());
         assert!(save.structural);
         save.add(
             event(EventKind::Remove(RemoveKind::File), "/course/content/b.md"),
             out,
+            &Followed::new(&[]),
         );
         assert_eq!(save.changed.len(), 2);
+    }
+
+    #[test]
+    fn only_the_files_read_count_in_a_folder_followed_for_them() {
+        let course = tempfile::tempdir().unwrap();
+        let root = course.path().canonicalize().unwrap();
+        for dir in ["content", "listings", "a", "b"] {
+            std::fs::create_dir(root.join(dir)).unwrap();
+        }
+        let mut followed = Followed::new(&[root.join("book.toml"), root.join("content")]);
+        let (new, full) = followed.learn(vec![
+            root.join("content/a.md"),
+            root.join("listings/main.rs"),
+            root.join("listings/other.rs"),
+            root.join("glossary.yaml"),
+            root.join("missing/x.rs"),
+        ]);
+        // The sources are watched already; a missing folder cannot be watched.
+        assert_eq!(new, vec![root.join("listings"), root.clone()]);
+        assert!(!full);
+        let changed = |path: PathBuf| {
+            let mut save = Save::default();
+            let kind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+            save.add(
+                Ok(Event::new(kind).add_path(path)),
+                &root.join("book"),
+                &followed,
+            );
+            !save.changed.is_empty()
+        };
+        assert!(changed(root.join("listings/main.rs")));
+        assert!(changed(root.join("glossary.yaml")));
+        assert!(changed(root.join("book.toml")));
+        assert!(changed(root.join("content/new.md")));
+        assert!(!changed(root.join("listings/notes.txt")));
+        assert!(!changed(root.join("README.md")));
+        // At most MAX_FOLLOWED folders, said once.
+        let many: Vec<PathBuf> = (0..MAX_FOLLOWED + 5)
+            .map(|i| {
+                let dir = root.join(format!("many/{i}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                dir.join("f.md")
+            })
+            .collect();
+        let (new, full) = followed.learn(many);
+        assert_eq!(new.len(), MAX_FOLLOWED - 2);
+        assert!(full);
+        let (_, again) = followed.learn(vec![root.join("b/f.md")]);
+        assert!(!again);
     }
 }
