@@ -965,6 +965,71 @@ fn raw_html_off_reaches_quiz_text_too() {
     assert!(!html.contains("javascript:"), "{html}");
 }
 
+/// With `raw-html = false`, a document among the sources that runs scripts when opened
+/// (`demo.html`, an SVG with a script, however spelled) was published and a lesson's link to it
+/// ran its script on the site's origin: each is an error at the file, and the build keeps the
+/// previous site. A plain SVG is still an image of the course.
+#[test]
+fn raw_html_off_publishes_no_document_that_runs_scripts() {
+    let book = "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n";
+    let c = course(&[
+        ("book.toml", book),
+        ("content/a.md", "# A\n\n![plain](plain.svg)\n"),
+        (
+            "content/plain.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>on time</text></svg>",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    let lesson = "# A\n\n[demo](demo.html) ![plain](plain.svg) ![chart](chart.svg)\n";
+    fs::write(c.path().join("content/a.md"), lesson).unwrap();
+    for (name, body) in [
+        ("content/demo.html", "<script>alert(1)</script>"),
+        (
+            "content/chart.svg",
+            "<svg><a href=\"&#106;avascript:alert(1)\"><text>x</text></a></svg>",
+        ),
+        ("content/more/feed.XML", "<x/>"),
+    ] {
+        let path = c.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, body).unwrap();
+    }
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for line in [
+        "error: content/demo.html: not published with `raw-html = false`: a `.html` file is a document a browser runs scripts in",
+        "error: content/chart.svg: not published with `raw-html = false`: this SVG holds a script address (`javascript:`)",
+        "error: content/more/feed.XML: not published with `raw-html = false`: a `.xml` file",
+    ] {
+        assert!(all.contains(line), "{line}\n{all}");
+    }
+    assert!(!all.contains("plain.svg"), "{all}");
+    assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+    assert!(!c.path().join("site/demo.html").exists());
+    // Without the script, the course builds and its images are published.
+    fs::remove_file(c.path().join("content/demo.html")).unwrap();
+    fs::remove_file(c.path().join("content/more/feed.XML")).unwrap();
+    fs::write(
+        c.path().join("content/chart.svg"),
+        "<svg><a href=\"#a\"><text>x</text></a></svg>",
+    )
+    .unwrap();
+    fs::write(
+        c.path().join("content/a.md"),
+        "# A\n\n![plain](plain.svg) ![chart](chart.svg)\n",
+    )
+    .unwrap();
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    for name in ["plain.svg", "chart.svg"] {
+        assert!(c.path().join("site").join(name).is_file(), "{name}");
+    }
+}
+
 /// Red team, third pass: `# T {onclick=…}` was written into the heading's tag as an event
 /// handler (`autofocus onfocus=…` ran with no click), with raw HTML refused.
 #[test]

@@ -36,6 +36,137 @@ pub fn is_script_url(url: &str) -> bool {
             || scheme.starts_with("data:image/svg"))
 }
 
+/// File names a browser opens as a document that runs scripts, on the site's own origin (GitHub
+/// Pages serves them by their extension, with no Content-Security-Policy): an asset with one
+/// of these is refused with `raw-html = false`, an SVG only if it holds [`svg_activity`].
+const DOCUMENTS: [&str; 11] = [
+    "html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml", "xml", "xsl", "xslt", "svgz",
+];
+
+/// Why a published file named `name` (its `bytes` for an SVG) would run a script when a learner
+/// opens it, if it would: with `raw-html = false` the site runs only coursebook's pages, but
+/// `evil.html` or an SVG with a `<script>` among a lesson's images ran its own on the site's
+/// origin (where every course of a GitHub user keeps its learners' progress).
+pub fn active_file(name: &str, bytes: impl FnOnce() -> Option<Vec<u8>>) -> Option<String> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    if DOCUMENTS.contains(&ext.as_str()) {
+        return Some(format!(
+            "a `.{ext}` file is a document a browser runs scripts in"
+        ));
+    }
+    if ext != "svg" {
+        return None;
+    }
+    match bytes() {
+        Some(bytes) => svg_activity(&String::from_utf8_lossy(&bytes))
+            .map(|what| format!("this SVG holds {what}, which runs when the file is opened")),
+        None => Some("this SVG could not be read to check it holds no script".to_string()),
+    }
+}
+
+/// What in an SVG can run a script when it is opened as a document: script and foreign
+/// elements, event attributes (`onload=`), script addresses (`javascript:`, also spelled with
+/// character references or white space inside), entity declarations and stylesheet
+/// instructions (which could hide either). Judged on the text, not a parse: what a browser's
+/// parser would read as one of these is read as one here too, and more (an `onx=` in text)
+/// only errs on the side of refusing.
+fn svg_activity(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    for (mark, what) in [
+        ("<script", "a `<script>`"),
+        ("<foreignobject", "a `<foreignObject>` (HTML inside)"),
+        ("<iframe", "an `<iframe>`"),
+        ("<embed", "an `<embed>`"),
+        ("<object", "an `<object>`"),
+        ("<handler", "a `<handler>`"),
+        ("<listener", "a `<listener>`"),
+        ("<!entity", "an entity declaration"),
+        ("<?xml-stylesheet", "a stylesheet instruction"),
+    ] {
+        if lower.contains(mark) {
+            return Some(what);
+        }
+    }
+    let b = lower.as_bytes();
+    // `onload=`, `onclick =`: an attribute beginning `on`, after a space, quote or slash.
+    for (i, _) in lower.match_indices("on") {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        if !matches!(
+            before,
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'"' | b'\'' | b'/')
+        ) {
+            continue;
+        }
+        let name_end = b[i + 2..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric() && *c != b'-' && *c != b'_' && *c != b':')
+            .map_or(b.len(), |n| i + 2 + n);
+        if name_end > i + 2
+            && b[name_end..]
+                .iter()
+                .find(|c| !c.is_ascii_whitespace())
+                .is_some_and(|c| *c == b'=')
+        {
+            return Some("an event attribute (`on…=`)");
+        }
+    }
+    // Addresses: character references decoded, white space and controls dropped, as a
+    // browser reads a URL.
+    let squeezed: String = decode_references(&lower)
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "javascript:",
+        "vbscript:",
+        "data:text/html",
+        "data:image/svg",
+    ]
+    .iter()
+    .any(|s| squeezed.contains(s))
+    .then_some("a script address (`javascript:`)")
+}
+
+/// `text` with numeric character references (`&#106;`, `&#x6A;`) and `&colon;`/`&tab;`/
+/// `&newline;` decoded; anything else left as it is.
+fn decode_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let end = after.find(|c: char| !c.is_ascii_alphanumeric() && c != '#');
+        let name = &after[..end.unwrap_or(after.len())];
+        let decoded = if let Some(num) = name.strip_prefix("#x") {
+            u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+        } else if let Some(num) = name.strip_prefix('#') {
+            num.parse::<u32>().ok().and_then(char::from_u32)
+        } else {
+            match name {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                // The `;` is optional in HTML's references.
+                let taken = name.len() + usize::from(after[name.len()..].starts_with(';'));
+                rest = &after[taken..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The page pass: the parser's HTML events become text, script links are refused.
 pub fn apply<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl Events<'a> + 'p {
     let Env { ctx, at, out } = *env;
@@ -152,6 +283,41 @@ pub fn inline(event: Event<'_>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_and_svgs_with_scripts_are_active_files() {
+        let svg = |text: &str| active_file("a.svg", || Some(text.as_bytes().to_vec()));
+        for name in ["x.html", "X.HTM", "a.xhtml", "feed.xml", "t.xsl", "i.svgz"] {
+            assert!(active_file(name, || None).is_some(), "{name}");
+        }
+        for name in ["a.png", "a.css", "a.js", "a.txt", "noext"] {
+            assert!(active_file(name, || None).is_none(), "{name}");
+        }
+        assert!(active_file("a.svg", || None).is_some());
+        for bad in [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><SCRIPT href=x /></svg>",
+            "<svg onload=alert(1)>",
+            "<svg><rect\nONCLICK = \"x()\"/></svg>",
+            "<svg><a href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+            "<svg><a href=\"&#106;ava&#x73;cript&colon;alert(1)\">x</a></svg>",
+            "<svg><a href=\"java\tscript:x\">x</a></svg>",
+            "<svg><animate attributeName=\"href\" to=\"javascript:x\"/></svg>",
+            "<svg><foreignObject><div>x</div></foreignObject></svg>",
+            "<!DOCTYPE svg [<!ENTITY x \"y\">]><svg/>",
+            "<?xml-stylesheet href=\"a.xsl\"?><svg/>",
+        ] {
+            assert!(svg(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\"/></svg>",
+            "<svg><text>Once upon a time: a monotonic function</text></svg>",
+            "<svg><a href=\"#part\"><text>on</text></a><g font-family=\"sans\"/></svg>",
+            "<svg><text>AT&amp;T &#169; 2026</text></svg>",
+        ] {
+            assert!(svg(good).is_none(), "{good}");
+        }
+    }
 
     #[test]
     fn script_urls() {

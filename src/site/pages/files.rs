@@ -54,6 +54,23 @@ pub fn static_files(
         );
     }
     for asset in &course.assets {
+        // With `raw-html = false` the site runs coursebook's pages only: a document that runs
+        // scripts (`demo.html`, an SVG with a `<script>`) is not published.
+        if !config.raw_html
+            && let Some(why) = crate::markdown::raw_html::active_file(&asset.src_rel, || {
+                config.jail.read_published(&asset.source).ok()
+            })
+        {
+            diags.push(
+                Diagnostic::error(
+                    crate::diag::rel(&config.root, &asset.source),
+                    crate::diag::Pos::FILE,
+                    format!("not published with `raw-html = false`: {why}"),
+                )
+                .with_help("a course that refuses raw HTML publishes no file that runs scripts: rename it `.txt` to publish its text, or remove it"),
+            );
+            continue;
+        }
         site.copy(asset.url.clone(), asset.source.clone());
     }
     additional_files(config, site, diags);
@@ -90,7 +107,7 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                     *pos,
                     "`additional-js` is refused with `raw-html = false`",
                 )
-                .with_help("a course that refuses raw HTML runs only coursebook's own scripts"),
+                .with_help("a course that refuses raw HTML runs no script of its sources (a theme's own scripts are the theme's: review it as code)"),
             );
             continue;
         }
