@@ -194,6 +194,7 @@ fn is_course_file(path: &Path, out: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use notify::event::{DataChange, RemoveKind};
 
