@@ -83,6 +83,9 @@ fn answer_html(q: &Question, strings: &Strings) -> String {
         quiz_wasm::Key::Numeric { answer, .. } => {
             escape(&quiz_wasm::format_number(*answer, &strings.lang))
         }
+        // Typed answers are shown as written, as mdbook-quiz shows them: `Vec<i32>` read
+        // "Vec" and a Tracing question's output `*y*` read in italics.
+        quiz_wasm::Key::Text { .. } => escape(&q.answer_text),
         _ => render_inline(&q.answer_text),
     }
 }
@@ -244,6 +247,26 @@ mod tests {
             sorted.sort();
             assert_eq!(sorted, (0..n).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn a_typed_answer_is_shown_as_written() {
+        let yaml = "questions:\n  - id: t\n    type: text\n    prompt: Type\n    answers: [\"Vec<i32> *y* <b>x</b>\"]\n  - id: c\n    type: single\n    prompt: Pick\n    choices:\n      - text: \"*yes*\"\n        correct: true\n      - text: no\n";
+        let quiz = crate::content::quiz::parse(
+            yaml,
+            std::path::Path::new("q"),
+            0,
+            "quiz",
+            &mut Vec::new(),
+        )
+        .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let strings = Strings::english();
+        assert_eq!(
+            answer_html(&quiz.questions[0], &strings),
+            "Vec&lt;i32&gt; *y* &lt;b&gt;x&lt;/b&gt;"
+        );
+        // A choice is Markdown where it is shown, and so in the answer.
+        assert_eq!(answer_html(&quiz.questions[1], &strings), "<em>yes</em>");
     }
 
     #[test]
