@@ -582,3 +582,47 @@ fn version_names_the_commit_and_pages_name_the_generator() {
         assert!(html.contains(generator), "{page} lacks {generator}");
     }
 }
+
+/// Two quizzes on a page whose ids and question ids join to the same element names (quiz
+/// `intro-check` with question `basics`, quiz `intro` with question `check-basics`): the second
+/// quiz's labels checked the first quiz's answers. Every id on the page is unique, the lesson's
+/// quiz file included.
+#[test]
+fn quiz_element_names_are_unique_on_a_page() {
+    let quiz = |id: &str, question: &str| {
+        format!(
+            "```quiz\nid: {id}\nquestions:\n  - id: {question}\n    type: true-false\n    prompt: Yes?\n    answer: true\n```\n"
+        )
+    };
+    let lesson = format!(
+        "# A\n\n{}\n{}\n{}\n",
+        quiz("intro-check", "basics"),
+        quiz("intro", "check-basics"),
+        quiz("intro-check-basics", "x")
+    );
+    let c = course(&[
+        ("book.toml", b"[book]\ntitle = \"T\"\n"),
+        ("content/a.md", lesson.as_bytes()),
+        (
+            "content/a.quiz.yaml",
+            b"id: intro\nquestions:\n  - id: check-basics\n    type: true-false\n    prompt: Sure?\n    answer: false\n",
+        ),
+    ]);
+    let out = build(c.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(c.path().join("site/a.html"));
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(ids.len() > 12, "{ids:?}");
+    ids.sort_unstable();
+    let twice: Vec<_> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    assert!(twice.is_empty(), "ids on the page twice: {twice:?}");
+    assert_eq!(html.matches("data-question=").count(), 4);
+}

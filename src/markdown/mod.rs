@@ -116,6 +116,9 @@ pub struct Output {
     pub mentioned: Vec<String>,
     /// Quiz ids on the page, with their fingerprints, for the page's data.
     pub quizzes: Vec<String>,
+    /// The quizzes' ids and their questions' element names (`<quiz id>-<question id>`) on the
+    /// page, each unique ([`crate::widgets::PageWidgets::quiz_markup`]).
+    pub quiz_names: std::collections::HashSet<String>,
     /// The page has a calculator or a playground: its template loads widgets.js.
     pub has_widgets: bool,
     /// The page has highlighted code: its template loads highlight.css.
@@ -717,11 +720,13 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
             }
             let mut widget_out = Output {
                 quizzes: std::mem::take(&mut out.quizzes),
+                quiz_names: std::mem::take(&mut out.quiz_names),
                 ..Output::default()
             };
             ctx.widgets.render(&lang, &code, body_line, &mut widget_out);
             out.diags.append(&mut widget_out.diags);
             out.quizzes = widget_out.quizzes;
+            out.quiz_names = widget_out.quiz_names;
             out.has_code |= widget_out.has_code;
             widget_out.html
         } else {

@@ -49,13 +49,24 @@ impl PageWidgets<'_> {
         }
     }
 
-    /// A checked quiz's markup from the theme's template; its id made unique on the page.
+    /// A checked quiz's markup from the theme's template; its id made unique on the page, and
+    /// so are its questions' element names: quiz `intro-check` with question `basics` and quiz
+    /// `intro` with question `check-basics` both named their inputs `intro-check-basics-…`,
+    /// so the second quiz's labels checked the first quiz's answers.
     pub fn quiz_markup(&self, q: &quiz_model::Quiz, out: &mut Output) -> String {
-        let id = if out.quizzes.contains(&q.id) {
-            format!("{}-{}", q.id, out.quizzes.len() + 1)
-        } else {
-            q.id.clone()
+        let names = |id: &str| -> Vec<String> {
+            std::iter::once(id.to_string())
+                .chain(q.questions.iter().map(|x| format!("{id}-{}", x.id)))
+                .collect()
         };
+        let mut id = q.id.clone();
+        let mut n = out.quizzes.len() + 1;
+        // A set: a page of ten thousand quizzes looks each name up once.
+        while names(&id).iter().any(|x| out.quiz_names.contains(x)) {
+            id = format!("{}-{n}", q.id);
+            n += 1;
+        }
+        out.quiz_names.extend(names(&id));
         let q = quiz_model::Quiz {
             id: id.clone(),
             ..q.clone()

@@ -107,7 +107,7 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
                     *pos,
                     "`additional-js` is refused with `raw-html = false`",
                 )
-                .with_help("a course that refuses raw HTML runs no script of its sources (a theme's own scripts are the theme's: review it as code)"),
+                .with_help("with `raw-html = false` the site runs only coursebook's scripts and its theme's (review a theme change as code)"),
             );
             continue;
         }
