@@ -848,6 +848,42 @@ fn extra_watch_dirs_are_watched() {
     reloaded_with(&rx, port, "/lesson.html", "second_version");
 }
 
+/// A web page whose own name points at this machine (DNS rebinding) reads what serve answers:
+/// the unpublished course and the build's messages. A Host that is not an address by number,
+/// `localhost` or `--hostname` is refused, the event stream included.
+#[test]
+fn requests_for_another_host_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    write_file(root, "content/lesson.md", "# Lesson\n\nSecret draft.\n");
+    let port = free_port();
+    let _server = start(root, port);
+    let ask = |host: &str, path: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        String::from_utf8_lossy(&raw).into_owned()
+    };
+    assert!(get(port, "/lesson.html").1.contains("Secret draft."));
+    for path in ["/lesson.html", "/__coursebook/events"] {
+        let refused = ask(&format!("attacker.example:{port}"), path);
+        assert!(refused.starts_with("HTTP/1.1 403"), "{path}: {refused}");
+        assert!(!refused.contains("Secret"), "{refused}");
+        assert!(refused.contains("--hostname"), "{refused}");
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let answered = ask(&host, "/lesson.html");
+        assert!(answered.starts_with("HTTP/1.1 200"), "{host}: {answered}");
+    }
+}
+
 /// Files a page reads from elsewhere in the course (outside the sources, with no
 /// `extra-watch-dirs`): an include, the quiz named by front matter, the glossary. Each edit
 /// reaches the page; they were read at the first build and then never looked at again.

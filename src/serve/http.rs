@@ -37,6 +37,8 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Request {
     head_only: bool,
     url: String,
+    /// The `Host` header's value, if there was one.
+    host: Option<String>,
     stream: TcpStream,
 }
 
@@ -80,7 +82,12 @@ pub fn serve(listener: &TcpListener, site: &Arc<Site>, hub: &Arc<Hub>) {
             .spawn(move || {
                 let _guard = guard;
                 if let Some(request) = read_head(stream) {
-                    handle(request, &site, &hub);
+                    if host_allowed(request.host.as_deref(), &site.hostname) {
+                        handle(request, &site, &hub);
+                    } else {
+                        let why = "coursebook serve answers requests for localhost, an address by number, or the name given with --hostname\n";
+                        send(request, 403, why.as_bytes().to_vec(), "text/plain; charset=utf-8");
+                    }
                 }
             });
         // A thread that cannot start drops its connection (and its guard) with the closure.
@@ -150,11 +157,49 @@ fn read_head(mut stream: TcpStream) -> Option<Request> {
             return None;
         }
     };
+    // The Host header, for `host_allowed`.
+    let host = String::from_utf8_lossy(&head[..end])
+        .split("\r\n")
+        .skip(1)
+        .find_map(|h| {
+            let (name, value) = h.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("host")
+                .then(|| value.trim().to_string())
+        });
     Some(Request {
         head_only,
         url: url.to_string(),
+        host,
         stream,
     })
+}
+
+/// Whether a request naming `host` (its Host header) is answered: an address by number,
+/// `localhost` (or a name under it), or the `--hostname` serve was given. Any other name is a
+/// web page the learner or author visits, pointing its own name at this machine (DNS
+/// rebinding) to read the unpublished course and the build's messages through the browser.
+/// No Host (HTTP/1.0, not a browser) is answered.
+fn host_allowed(host: Option<&str>, hostname: &str) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.to_ascii_lowercase();
+    // Without the port: `[::1]:3000`, `127.0.0.1:3000`, `localhost`.
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, _)) => return v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some(_) => return false,
+            None => host.as_str(),
+        },
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || name == hostname.to_ascii_lowercase().trim_end_matches('.')
 }
 
 fn refuse(mut stream: TcpStream, status: &str) {
@@ -176,6 +221,9 @@ fn refuse(mut stream: TcpStream, status: &str) {
 pub struct Site {
     /// The built site on disk.
     pub dir: PathBuf,
+    /// The `--hostname` serve listens on, a name requests may use besides addresses by number
+    /// and `localhost` ([`host_allowed`]).
+    pub hostname: String,
     /// Always starts and ends with `/`.
     pub prefix: String,
 }
@@ -298,6 +346,7 @@ fn send(request: Request, status: u16, body: Vec<u8>, content_type: &str) {
     let reason = match status {
         200 => "OK",
         302 => "Found",
+        403 => "Forbidden",
         404 => "Not Found",
         _ => "",
     };
@@ -477,6 +526,7 @@ mod tests {
             resolve(
                 &Site {
                     dir: PathBuf::from("/nonexistent"),
+                    hostname: "127.0.0.1".into(),
                     prefix: "/academy/".into()
                 },
                 "/academy/__coursebook/events?since=7"
@@ -492,6 +542,7 @@ mod tests {
         let _ = fs::create_dir_all(dir.path().join("sp ace"));
         let site = Site {
             dir: dir.path().to_path_buf(),
+            hostname: "127.0.0.1".into(),
             prefix: "/academy/".into(),
         };
         assert_eq!(
@@ -512,6 +563,7 @@ mod tests {
         let _ = fs::write(dir.path().join("page.html"), "x");
         let site = Site {
             dir: dir.path().to_path_buf(),
+            hostname: "127.0.0.1".into(),
             prefix: "/academy/".into(),
         };
         assert_eq!(
@@ -537,6 +589,35 @@ mod tests {
             "/academy/a\\..\\x",
         ] {
             assert_eq!(resolve(&site, bad), Target::NotFound, "{bad}");
+        }
+    }
+
+    #[test]
+    fn hosts_by_number_localhost_and_the_hostname_given_are_answered() {
+        for host in [
+            None,
+            Some("127.0.0.1:3000"),
+            Some("192.168.1.20:3000"),
+            Some("[::1]:3000"),
+            Some("[fe80::1]"),
+            Some("localhost:3000"),
+            Some("LOCALHOST"),
+            Some("localhost."),
+            Some("app.localhost:8080"),
+            Some("devbox:3000"),
+        ] {
+            assert!(host_allowed(host, "devbox"), "{host:?}");
+        }
+        for host in [
+            "attacker.example:3000",
+            "attacker.example",
+            "localhost.attacker.example",
+            "127.0.0.1.attacker.example:3000",
+            "[::1",
+            "localhost:abc",
+            "",
+        ] {
+            assert!(!host_allowed(Some(host), "127.0.0.1"), "{host}");
         }
     }
 }

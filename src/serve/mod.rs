@@ -109,6 +109,7 @@ pub fn run(options: &Options) -> bool {
     });
     let site = Arc::new(http::Site {
         dir: config.build_dir.clone(),
+        hostname: options.hostname.clone(),
         prefix: config.site_url.clone(),
     });
     let acceptor = Arc::clone(&hub);
