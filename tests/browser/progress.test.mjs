@@ -402,3 +402,36 @@ describe('the learner\'s journey', () => {
     assert.equal((await states(moved))['the-end'], 'done');
   });
 });
+
+// A lesson's `id` is the author's, and progress is kept by it: `__proto__` read and wrote
+// Object.prototype (its progress never saved, and every lesson only visited showed "done").
+describe('a lesson id that names an object property', () => {
+  let site;
+
+  before(async () => {
+    site = await servedCourse({
+      'book.toml': '[book]\ntitle = "Proto fixture"\n[output.html]\nsite-url = "/proto/"\n',
+      'content/SUMMARY.md': '# Summary\n\n- [One](one.md)\n- [Two](two.md)\n',
+      'content/one.md': '---\nid: __proto__\n---\n# One\n\nMark me done.\n',
+      'content/two.md': '---\nid: toString\n---\n# Two\n\nOnly visited.\n',
+    }, '/proto/');
+  });
+
+  after(async () => {
+    await site?.close();
+  });
+
+  test('keeps its own progress and touches no other lesson\'s', async (t) => {
+    const context = await site.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPainted(context, `${site.server.url}two.html`);
+    const one = (await openPainted(context, `${site.server.url}one.html`)).page;
+    await one.locator('[data-mark-done]').click();
+    assert.equal(await one.evaluate(() => ({}).done), undefined, 'Object.prototype was written');
+    const again = (await openPainted(context, `${site.server.url}two.html`)).page;
+    assert.deepEqual(await states(again), { __proto__: 'done', toString: 'visited' });
+    assert.equal(await again.evaluate(() => ({}).visit), undefined);
+    expectNoProblems(problems);
+    await page.close();
+  });
+});

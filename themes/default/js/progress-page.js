@@ -284,7 +284,7 @@ function importData(text) {
     throw new ImportError(t("progress_import_foreign", { course: title }));
   }
   const answers = data.answers && typeof data.answers === "object" && !Array.isArray(data.answers) ? data.answers : {};
-  const lessons = data.lessons && typeof data.lessons === "object" && !Array.isArray(data.lessons) ? data.lessons : {};
+  const lessons = data.lessons && typeof data.lessons === "object" && !Array.isArray(data.lessons) ? data.lessons : Object.create(null);
   let taken = 0;
   let kept = 0;
   let skipped = 0;

@@ -54,7 +54,9 @@ export function cleanLesson(raw) {
 
 export function readRecord() {
   const raw = readJson(RECORD);
-  const record = { v: 1, last: null, lessons: {} };
+  // Lessons by key in an object with no prototype: a lesson `id: __proto__` (or `toString`)
+  // read and wrote Object.prototype instead of its own record.
+  const record = { v: 1, last: null, lessons: Object.create(null) };
   if (!raw) return record;
   if (typeof raw.last === "string") record.last = raw.last;
   if (raw.lessons && typeof raw.lessons === "object") {
