@@ -104,3 +104,59 @@ describe('highlighted code', () => {
     assert.notEqual(seen[0], seen[1]);
   });
 });
+
+// The copy button sits in a block's top corner: scrolled to its end, no line of the code may end
+// under it, in a lesson or in a quiz's program (numbered, a grid), and in a quiz it keeps its own
+// small style (`.quiz button` made it a 77×44 primary button over the question's one line).
+describe('the copy button never covers code', () => {
+  let s;
+  const LONG = 'fn train(model: &mut Model, data: &[Example], rate: f64) -> Result<Report, TrainError> {';
+  before(async () => {
+    s = await servedCourse({
+      'book.toml': '[book]\ntitle = "Copy"\n[output.html]\nsite-url = "/copy/"\n',
+      'content/01-copy.md': [
+        '# Copy', '', '```rust', LONG, '    todo!()', '}', '```', '', '```quiz', 'questions:',
+        '  - id: prints', '    type: text', '    prompt: |', '      What does this print?', '',
+        '      ```rust', '      fn main() { let total: u64 = (1..=10).map(|n| n * n).sum(); println!("{total}"); }',
+        '      ```', '    answers: ["385"]', '```', '',
+      ].join('\n'),
+    }, '/copy/');
+  });
+  after(async () => s?.close());
+
+  for (const [name, viewport] of [['a 390 px phone', { width: 390, height: 844 }], ['a desktop', DESKTOP]]) {
+    test(`on ${name}`, async (t) => {
+      const context = await s.browser.newContext({ viewport });
+      t.after(() => context.close());
+      const { page, problems } = await openPage(context, `${s.server.url}copy.html`);
+      await page.waitForSelector('.quiz .copy-code');
+      const blocks = await page.locator('.code-block').evaluateAll((wraps) => wraps.map((wrap) => {
+        const pre = wrap.querySelector('pre.code');
+        const button = wrap.querySelector('.copy-code').getBoundingClientRect();
+        pre.scrollLeft = pre.scrollWidth;
+        const code = pre.querySelector('code');
+        const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let top = null;
+        let last = null;
+        for (let n; (n = walker.nextNode()) && !(last && n.textContent.includes('\n'));) {
+          for (let k = 0; k < n.textContent.length && n.textContent[k] !== '\n'; k++) {
+            range.setStart(n, k);
+            range.setEnd(n, k + 1);
+            const r = range.getBoundingClientRect();
+            top ??= r.top;
+            if (Math.abs(r.top - top) < 2 && n.textContent[k].trim()) last = r;
+          }
+        }
+        const covered = last.right > button.left && last.left < button.right && last.bottom > button.top && last.top < button.bottom;
+        return { inQuiz: !!wrap.closest('.quiz'), covered, height: button.height };
+      }));
+      assert.deepEqual(blocks.map((b) => b.inQuiz), [false, true]);
+      for (const b of blocks) {
+        assert.equal(b.covered, false, `the end of the first line is under the button${b.inQuiz ? ' (in the quiz)' : ''}`);
+        assert.ok(b.height < 40, `a ${b.height} px high button${b.inQuiz ? ' in the quiz' : ''}`);
+      }
+      expectNoProblems(problems);
+    });
+  }
+});

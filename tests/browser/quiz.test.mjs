@@ -653,6 +653,8 @@ describe('quizzes in the browser', () => {
     await page.goto(s.lessonUrl);
     assert.ok(await page.locator(`${LESSON_QUIZ} .no-js`).isVisible(), 'the no-JavaScript notice is hidden without JavaScript');
     assert.ok(await question(page, 'loop-order').locator('li').first().isVisible());
+    // An order question is a list to read: no move button that would do nothing.
+    assert.equal(await question(page, 'loop-order').locator('button[data-move]').first().isVisible(), false);
   });
 });
 
