@@ -188,6 +188,9 @@ pub struct PrintChapterView {
     pub number: Option<String>,
     /// "home", "chapter" or "lesson".
     pub kind: &'static str,
+    /// The learner's progress key of a lesson or chapter (`data-lesson`): a quiz checked on the
+    /// print page counts for its lesson.
+    pub lesson: Option<String>,
     pub description: Option<String>,
     pub objectives: Vec<String>,
     /// The page's HTML, its quiz included.

@@ -387,6 +387,28 @@ describe('the learner\'s journey', () => {
     await noJs.close();
   });
 
+  test('a quiz passed on print.html counts for its lesson; the print page\'s outline nests each lesson', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPainted(context, `${server.url}print.html`);
+    const chapter = page.locator('section.print-chapter[data-lesson="first.html"]');
+    const quiz = chapter.locator('form[data-quiz]');
+    await waitInPage(page, () => document.querySelector('section[data-lesson="first.html"] form[data-quiz]')?.dataset.ready !== undefined, null, 'the quiz');
+    await quiz.locator('[data-question="colour"] label:has-text("Blue")').click();
+    await quiz.locator('[data-question="count"] input').fill('4');
+    await quiz.locator('button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('.toc a[data-lesson="first.html"]')?.dataset.progress === 'done', null, 'done in the sidebar');
+    const contents = (await openPainted(context, `${server.url}toc.html`)).page;
+    assert.equal((await states(contents, '.contents-list a[data-lesson]'))['first.html'], 'done');
+    assert.notEqual((await states(contents, '.contents-list a[data-lesson]'))['second.html'], 'done', 'another lesson counted');
+    // Each lesson's title is an h2 on this page: its sections and its quiz's title sit below it.
+    const levels = await chapter.evaluate((c) => [...c.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => `${h.tagName} ${h.textContent.trim()}`));
+    assert.match(levels[0], /^H2 First steps/);
+    assert.ok(levels.length > 3, levels.join(' | '));
+    for (const h of levels.slice(1)) assert.doesNotMatch(h, /^H[12] /, levels.join(' | '));
+    expectNoProblems(problems);
+  });
+
   test('a lesson renamed with its id kept keeps its progress', async (t) => {
     const context = await browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());

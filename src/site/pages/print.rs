@@ -7,7 +7,7 @@
 use super::markdown::Rendered;
 use super::rebase::{URL_ATTRS, is_absolute, resolve, rewrite_attributes};
 use super::views::Shared;
-use crate::content::Course;
+use crate::content::{Course, PageKind};
 use crate::markdown;
 use crate::markdown::links::percent_decode;
 use crate::render::PrintChapterView;
@@ -86,6 +86,8 @@ pub(super) fn chapters(
                     .map(|h| rebase(h, &page.url, id, &by_url)),
                 number: page.number.clone(),
                 kind: super::views::kind_name(page.kind),
+                lesson: matches!(page.kind, PageKind::Lesson | PageKind::Chapter)
+                    .then(|| crate::content::progress::lesson_key(page)),
                 description: page.front.description.clone(),
                 objectives: page
                     .front
@@ -127,7 +129,7 @@ pub(super) fn write(
                 let page_out = &rendered[i].out;
                 let mut content = rebase(&page_out.html, &page.url, id, &by_url);
                 content.push_str(&rebase(&page_out.appendix, &page.url, id, &by_url));
-                content
+                deeper_headings(&content)
             })
             .collect();
         for content in &filled {
@@ -145,6 +147,38 @@ pub(super) fn write(
         }
     }
     Ok(())
+}
+
+/// A chapter's HTML with its headings one level down (`h2` → `h3`, …, `h6` stays): the chapter's
+/// title is an `h2` here, so its sections and its quiz's title, `h2` on their own page, read as
+/// the title's equals to a screen reader's list of headings.
+fn deeper_headings(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let name = if bytes.get(at + 1) == Some(&b'/') {
+            at + 2
+        } else {
+            at + 1
+        };
+        let (Some(h), Some(&level), Some(&after)) =
+            (bytes.get(name), bytes.get(name + 1), bytes.get(name + 2))
+        else {
+            continue;
+        };
+        if h.eq_ignore_ascii_case(&b'h')
+            && (b'1'..=b'5').contains(&level)
+            && matches!(after, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+        {
+            out.extend_from_slice(&bytes[from..=name]);
+            out.push(level + 1);
+            from = name + 2;
+        }
+    }
+    out.extend_from_slice(&bytes[from..]);
+    // Only ASCII digits were changed for others.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Each chapter's id: its URL without `.html`, `/` and other punctuation as single hyphens
@@ -265,6 +299,17 @@ fn address(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chapter_s_headings_go_one_level_down() {
+        assert_eq!(
+            deeper_headings(
+                "<h2 id=\"a\">A</h2><p>x<h1>y</h1></p><H5>z</H5><h6>w</h6><hr><h2\nclass=q>q</h2><header>"
+            ),
+            "<h3 id=\"a\">A</h3><p>x<h2>y</h2></p><H6>z</H6><h6>w</h6><hr><h3\nclass=q>q</h3><header>"
+        );
+        assert_eq!(deeper_headings("a < b <h"), "a < b <h");
+    }
 
     #[test]
     fn chapter_ids_are_numbered_in_linear_time() {

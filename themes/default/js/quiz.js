@@ -697,12 +697,15 @@ export function describeQuiz(form) {
 async function main() {
   const forms = [...document.querySelectorAll("form[data-quiz]")];
   if (!forms.length) return;
-  const lesson = document.body.dataset.lesson;
-  const quizzes = forms.map(describeQuiz);
-  const onChecked = async () => {
+  // A quiz counts for its lesson: the page's, or on print.html the chapter holding it (checked
+  // there, it was saved but never counted, so the lesson said "Passed." and the contents
+  // "Visited").
+  const lessonOf = (form) => document.body.dataset.lesson ?? form.closest("[data-lesson]")?.dataset.lesson;
+  const onChecked = async (form) => {
+    const lesson = lessonOf(form);
     if (!lesson) return;
     const progress = await import(`./progress.js${version}`);
-    progress.quizChecked(lesson, quizzes);
+    progress.quizChecked(lesson, forms.filter((f) => lessonOf(f) === lesson).map(describeQuiz));
   };
   await Promise.all(forms.map((form) => mountQuiz(form, onChecked)));
 }
