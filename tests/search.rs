@@ -55,7 +55,7 @@ fn the_index_holds_what_learners_read_and_nothing_else() {
         ("content/04-japonais.md", "# 日本語\n\n機械学習のモデル\n"),
         (
             "content/glossary.yaml",
-            "- term: Paramètre\n  definition: Un nombre zebradefined appris.\n",
+            "- term: Paramètre\n  definition: \"Un nombre **zebradefined** appris ([voir](https://zebralink.example/)).\"\n",
         ),
     ]);
     let out = coursebook(&["build"], c.path());
@@ -81,6 +81,16 @@ fn the_index_holds_what_learners_read_and_nothing_else() {
     // Japanese as pairs of characters; the glossary's definitions.
     assert!(has("機械") && has("学習"), "{words:?}");
     assert!(has("zebradefin") || has("zebradefined"), "{words:?}");
+    // A definition as the glossary shows it: no link address, no Markdown in its excerpt.
+    assert!(!words.iter().any(|w| w.contains("zebralink")), "{words:?}");
+    let documents = std::fs::read_dir(c.path().join("site/search/d"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(
+        documents.contains("Un nombre zebradefined appris (voir)."),
+        "{documents}"
+    );
     // Sections by their anchors, the glossary entry by its own.
     assert!(docs.contains(&"modeles.html#fit".to_string()), "{docs:?}");
     assert!(

@@ -263,16 +263,25 @@ pub fn build(
     };
     let (cut, sections_cut) = (cut_by(|c| c.cut), cut_by(|c| c.sections_cut));
     let mut glossary_cut = false;
+    // A definition is inline Markdown: indexed and excerpted as the glossary shows it (its
+    // source put `**bold**` and a link's address in the results).
+    let definitions: Vec<String> = glossary.map_or_else(Vec::new, |g| {
+        g.entries
+            .par_iter()
+            .map(|e| crate::markdown::render_inline(&e.definition))
+            .collect()
+    });
     if let Some(g) = glossary {
         let sections = g
             .entries
             .iter()
-            .map(|e| Section {
+            .zip(&definitions)
+            .map(|(e, definition)| Section {
                 href: format!("{glossary_url}#term-{}", e.id),
                 title: e.term.clone(),
                 heading: String::new(),
-                parts: vec![e.definition.as_str()],
-                html: false,
+                parts: vec![definition.as_str()],
+                html: true,
                 with_title: true,
             })
             .collect();
