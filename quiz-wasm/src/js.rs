@@ -138,10 +138,11 @@ pub fn equation_js(w: f64, size: f64, b: f64, lang: &str) -> String {
     text::equation(w, size, b, lang)
 }
 
-/// `price = w × size + b` with the numbers written for the language.
+/// `price = w × size + b` with the numbers written for the language, in the words of
+/// `pattern` (`price = {w} × size {b}`).
 #[wasm_bindgen(js_name = line_text)]
-pub fn line_text_js(w: f64, b: f64, lang: &str) -> String {
-    text::line_text(w, b, lang)
+pub fn line_text_js(w: f64, b: f64, lang: &str, pattern: &str) -> String {
+    text::line_text(w, b, lang, pattern)
 }
 
 /// Where `y = w·x + b` crosses a chart whose frame is `[x0, x1, y0, y1, left, right, top,

@@ -46,13 +46,13 @@ pub fn equation(w: f64, size: f64, b: f64, lang: &str) -> String {
     format!("{} × {} {bias} = {}", f(w), f(size), f(predict(w, size, b)))
 }
 
-/// `price = 196.5 × size + 52,000`.
-pub fn line_text(w: f64, b: f64, lang: &str) -> String {
-    format!(
-        "price = {} × size {}",
-        format_number(w, lang),
-        signed(b, lang)
-    )
+/// The line `price = 196.5 × size + 52,000`: `pattern` in the page's language
+/// (`price = {w} × size {b}`, the interface's `js.line`) with the numbers written for it, `{b}`
+/// with its sign (`+ 52,000`, `− 3`).
+pub fn line_text(w: f64, b: f64, lang: &str, pattern: &str) -> String {
+    pattern
+        .replace("{w}", &format_number(w, lang))
+        .replace("{b}", &signed(b, lang))
 }
 
 /// A chart's frame: the data box `(x0, x1, y0, y1)` and where it lands in SVG units
@@ -132,8 +132,15 @@ mod tests {
         );
         assert_eq!(equation(f64::NAN, 1000.0, 5.0, "en"), "? × 1000 + 5 = ?");
         assert_eq!(equation(1.0, 1.0, f64::NAN, "en"), "1 × 1 + ? = ?");
-        assert_eq!(line_text(196.5, -0.001, "en"), "price = 196.5 × size + 0");
-        assert_eq!(line_text(2.0, -3.0, "fr"), "price = 2 × size − 3");
+        let en = "price = {w} × size {b}";
+        assert_eq!(
+            line_text(196.5, -0.001, "en", en),
+            "price = 196.5 × size + 0"
+        );
+        assert_eq!(
+            line_text(2.0, -3.0, "fr", "prix = {w} × surface {b}"),
+            "prix = 2 × surface − 3"
+        );
     }
 
     #[test]

@@ -387,7 +387,7 @@ pub fn view(p: &Playground, id: &str, place: &Place<'_>) -> PlaygroundView {
         ),
         best_w_attr: attr_number(best_w),
         best_b_attr: attr_number(best_b),
-        best_line: line_text(best_w, best_b, lang),
+        best_line: line_text(best_w, best_b, lang, strings.get("js", "line")),
         best_loss: {
             let loss = quiz_wasm::mse(best_w, best_b, &xs, &ys);
             Reading {
@@ -445,7 +445,10 @@ fn scatter_chart(
     let mut current = strings.fill(
         "js",
         "current_line",
-        &[("line", &line_text(p.w, p.b, lang))],
+        &[(
+            "line",
+            &line_text(p.w, p.b, lang, strings.get("js", "line")),
+        )],
     );
     if f.line(p.w, p.b).is_none() {
         current.push(' ');
@@ -593,7 +596,10 @@ mod tests {
         assert!(out.diags.is_empty(), "{:?}", out.diags);
         let (xs, ys): (Vec<f64>, Vec<f64>) = quiz_wasm::default_houses().into_iter().unzip();
         let (w, b) = quiz_wasm::least_squares(&xs, &ys).unwrap();
-        assert!(out.html.contains(&line_text(w, b, "en")));
+        assert!(
+            out.html
+                .contains(&line_text(w, b, "en", "price = {w} × size {b}"))
+        );
         assert!(out.html.contains("<th scope=\"col\">Size (sq ft)</th>"));
         assert!(out.html.contains("<td>2800</td><td>604,000</td>"));
         assert!(out.html.contains("data-widget=\"playground\""));

@@ -88,6 +88,12 @@ describe('the interface in the course\'s language', () => {
     assert.match(sizeMessage, /^La surface doit être/, sizeMessage);
     // One page with a quiz, a calculator and a playground: one glue, one module.
     await waitInPage(page, () => !document.querySelector('[data-widget="playground"] button[data-action="step"]')?.disabled, null, 'the playground to start');
+    // The model's words, the readout and what a step says to screen readers are French too.
+    assert.equal(await page.locator('[data-widget="calculator"] .formula').first().textContent(), 'prix = w × surface + b');
+    await page.locator('[data-widget="playground"] button[data-action="step"]').click();
+    await waitInPage(page, () => /^Pas 1 : w = .*perte = /.test(document.querySelector('[data-widget="playground"] [aria-live="polite"]:not(:empty)')?.textContent ?? ''), null, 'the step announced in French');
+    const widgetText = await page.locator('[data-widget="playground"]').evaluate((p) => p.textContent);
+    assert.doesNotMatch(widgetText, /\b(price|size|loss)\b/, widgetText);
     assert.deepEqual(wasm.filter((p) => p.endsWith('.wasm')).length, 1, `the wasm was requested ${JSON.stringify(wasm)}`);
     assert.deepEqual(wasm.filter((p) => p.endsWith('.js')).length, 1, `the glue was requested ${JSON.stringify(wasm)}`);
     await expectNoAxeViolations(page, 'the French lesson');

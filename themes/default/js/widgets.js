@@ -224,7 +224,7 @@ function setupPlayground(root, wasm) {
     }
     if (chartDesc) {
       const where = ends.length === 4 ? "" : ` ${t("outside_chart")}`;
-      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} ${t("current_line", { line: wasm.line_text(w, b, lang) })}${where}`.trim();
+      chartDesc.textContent = `${chartDesc.dataset.summary ?? ""} ${t("current_line", { line: wasm.line_text(w, b, lang, t("line")) })}${where}`.trim();
     }
   }
 
@@ -288,7 +288,7 @@ function setupPlayground(root, wasm) {
 
   function announce(prefix) {
     if (!announcer || fit.diverged()) return; // the alert speaks for itself
-    announcer.textContent = `${prefix}: w = ${fmt(fit.w())}, b = ${fmt(fit.b())}, loss = ${magnitude(fit.loss())}.`;
+    announcer.textContent = t("step_state", { step: prefix, w: fmt(fit.w()), b: fmt(fit.b()), loss: magnitude(fit.loss()) });
   }
 
   /** One step; false when the fit refused it or has diverged. */
