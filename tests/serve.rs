@@ -35,11 +35,16 @@ fn free_port() -> u16 {
 
 /// One HTTP/1.1 request, the whole answer as text.
 fn request(port: u16, method: &str, path: &str) -> String {
+    request_for("localhost", port, method, path)
+}
+
+/// [`request`] naming `host` in its Host header.
+fn request_for(host: &str, port: u16, method: &str, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -859,18 +864,7 @@ fn requests_for_another_host_are_refused() {
     write_file(root, "content/lesson.md", "# Lesson\n\nSecret draft.\n");
     let port = free_port();
     let _server = start(root, port);
-    let ask = |host: &str, path: &str| {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        String::from_utf8_lossy(&raw).into_owned()
-    };
+    let ask = |host: &str, path: &str| request_for(host, port, "GET", path);
     assert!(get(port, "/lesson.html").1.contains("Secret draft."));
     for path in ["/lesson.html", "/__coursebook/events"] {
         let refused = ask(&format!("attacker.example:{port}"), path);

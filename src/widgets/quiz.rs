@@ -249,17 +249,16 @@ mod tests {
         }
     }
 
+    /// A quiz file's text, parsed (a test's own, so it has no errors).
+    fn parsed(yaml: &str) -> Quiz {
+        crate::content::quiz::parse(yaml, std::path::Path::new("q"), 0, "quiz", &mut Vec::new())
+            .unwrap_or_else(|d| unreachable!("{d:?}"))
+    }
+
     #[test]
     fn a_typed_answer_is_shown_as_written() {
         let yaml = "questions:\n  - id: t\n    type: text\n    prompt: Type\n    answers: [\"Vec<i32> *y* <b>x</b>\"]\n  - id: c\n    type: single\n    prompt: Pick\n    choices:\n      - text: \"*yes*\"\n        correct: true\n      - text: no\n";
-        let quiz = crate::content::quiz::parse(
-            yaml,
-            std::path::Path::new("q"),
-            0,
-            "quiz",
-            &mut Vec::new(),
-        )
-        .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let quiz = parsed(yaml);
         let strings = Strings::english();
         assert_eq!(
             answer_html(&quiz.questions[0], &strings),
@@ -272,14 +271,7 @@ mod tests {
     #[test]
     fn markup_snapshot() {
         let yaml = "title: Check yourself\npass: 50%\nquestions:\n  - id: knobs\n    type: single\n    prompt: Which are *parameters*?\n    choices:\n      - text: \"`w` and `b`\"\n        correct: true\n        feedback: Right.\n      - text: \"`price`\"\n    explanation: Knobs.\n    hint: Training changes them.\n  - id: order\n    type: order\n    prompt: Order\n    items: [a, b, c]\n  - id: tf\n    type: true-false\n    prompt: Yes?\n    answer: true\n";
-        let quiz = crate::content::quiz::parse(
-            yaml,
-            std::path::Path::new("q"),
-            0,
-            "quiz",
-            &mut Vec::new(),
-        )
-        .unwrap_or_else(|d| unreachable!("{d:?}"));
+        let quiz = parsed(yaml);
         let place = QuizPlace {
             store_prefix: "coursebook:/:c:l.html",
         };
