@@ -284,6 +284,24 @@ pub fn inline(event: Event<'_>) -> Event<'_> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any text (of the pieces that matter: references, event attributes, scripts, bytes
+        /// that are not ASCII) is judged without a panic, and a `<script` is always found.
+        #[test]
+        fn any_svg_text_is_judged(
+            pieces in proptest::collection::vec(
+                "<|>|&|#|x|;|=| |\t|\"|'|/|on|ON|load|script|SCRIPT|javascript:|colon|&#1[0-9]{0,3};?|&#x[0-9a-fA-F]{0,5};?|é|\u{1f600}|[a-z]{0,3}",
+                0..80,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let judged = active_file("a.svg", || Some(text.clone().into_bytes()));
+            if text.to_ascii_lowercase().contains("<script") {
+                proptest::prop_assert!(judged.is_some(), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn documents_and_svgs_with_scripts_are_active_files() {
         let svg = |text: &str| active_file("a.svg", || Some(text.as_bytes().to_vec()));
