@@ -289,6 +289,29 @@ export function siteSuite(name, { prepare, prefix = '/' }) {
       }
     });
 
+    // A glossary term's tip near the end of a line was moved back by `translate`, which a touch
+    // browser (Chromium's mobile mode, 641-1000 px) did not take back from the page's width: the
+    // page grew to the tip's first place and zoomed out.
+    test('a touch tablet: focusing any glossary term never widens the page', { timeout: 120_000 }, async () => {
+      for (const width of [768, 1000]) {
+        const ctx = await s.browser.newContext({ viewport: { width, height: 900 }, isMobile: true, hasTouch: true });
+        try {
+          const page = await ctx.newPage();
+          for (const url of s.crawl.pages) {
+            await page.goto(url);
+            const terms = await page.locator('.term > a').all();
+            for (const term of terms.slice(0, 40)) {
+              await term.focus();
+              const { sw, cw } = await page.evaluate(() => ({ sw: document.scrollingElement.scrollWidth, cw: document.scrollingElement.clientWidth }));
+              assert.ok(sw <= cw, `${url} at ${width} px: "${await term.textContent()}" made the page ${sw} px wide in ${cw}`);
+            }
+          }
+        } finally {
+          await ctx.close();
+        }
+      }
+    });
+
     test('phone width without JavaScript: the ToC can be opened and followed', { timeout: 60_000 }, async () => {
       const ctx = await s.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: false });
       try {

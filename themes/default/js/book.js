@@ -78,18 +78,23 @@
   document.addEventListener("pointerout", leave);
   document.addEventListener("focusout", leave);
   // A tip starts under its term (book.css); near the end of a line it would run off the screen
-  // and widen the page: move it back in along the line, never past the other edge.
+  // and widen the page: move it back in along the line, never past the other edge. Moved by
+  // its margin, not `translate`: a touch browser (Chromium's mobile mode, 641-1000 px) kept the
+  // page as wide as the tip's first place and zoomed out.
   function place(e) {
     var term = e.target && e.target.closest ? e.target.closest(".term") : null;
     var tip = term ? term.querySelector(".term-tip") : null;
     if (!tip) { return; }
-    tip.style.translate = "";
+    tip.style.marginInlineStart = "";
     var box = tip.getBoundingClientRect();
     if (!box.width) { return; }
     var margin = 8;
     var shift = Math.min(0, document.documentElement.clientWidth - margin - box.right);
     shift = Math.max(shift, margin - box.left);
-    if (shift) { tip.style.translate = Math.round(shift) + "px 0"; }
+    if (shift) {
+      var rtl = getComputedStyle(tip).direction === "rtl";
+      tip.style.marginInlineStart = Math.round(rtl ? -shift : shift) + "px";
+    }
   }
   document.addEventListener("mouseover", place);
   document.addEventListener("focusin", place);
