@@ -264,7 +264,7 @@ pub fn build_cached(
                         search::build(
                             &course,
                             &html,
-                            glossary.as_deref(),
+                            glossary.as_deref().zip(matcher.as_deref()),
                             &config.language,
                             GLOSSARY_URL,
                             search,

@@ -25,6 +25,7 @@
 
 use crate::content::glossary::Glossary;
 use crate::content::{Course, PageKind};
+use crate::markdown::mentions::Matcher;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::fmt::Write;
@@ -210,7 +211,7 @@ pub struct Index {
 pub fn build(
     course: &Course,
     pages_html: &[(u64, [&str; 2])],
-    glossary: Option<&Glossary>,
+    glossary: Option<(&Glossary, &Matcher)>,
     language: &str,
     glossary_url: &str,
     cache: Option<&mut Cache>,
@@ -263,24 +264,19 @@ pub fn build(
     };
     let (cut, sections_cut) = (cut_by(|c| c.cut), cut_by(|c| c.sections_cut));
     let mut glossary_cut = false;
-    // A definition is inline Markdown: indexed and excerpted as the glossary shows it (its
-    // source put `**bold**` and a link's address in the results).
-    let definitions: Vec<String> = glossary.map_or_else(Vec::new, |g| {
-        g.entries
-            .par_iter()
-            .map(|e| crate::markdown::render_inline(&e.definition))
-            .collect()
-    });
-    if let Some(g) = glossary {
+    if let Some((g, matcher)) = glossary {
+        // A definition indexed and excerpted as the glossary shows it, the matcher's HTML
+        // (rendered once for the build): its Markdown source put `**bold**` and a link's
+        // address in the results.
         let sections = g
             .entries
             .iter()
-            .zip(&definitions)
-            .map(|(e, definition)| Section {
+            .enumerate()
+            .map(|(i, e)| Section {
                 href: format!("{glossary_url}#term-{}", e.id),
                 title: e.term.clone(),
                 heading: String::new(),
-                parts: vec![definition.as_str()],
+                parts: vec![matcher.definition(i)],
                 html: true,
                 with_title: true,
             })
