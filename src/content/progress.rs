@@ -1,7 +1,9 @@
 //! The names a learner's saved progress is kept under, in the browser's storage.
 //!
 //! A course's entries share one namespace, `coursebook:<site-url>:<course title's slug>`, so two
-//! courses on one domain never mix. Within it a lesson is named by its front matter `id` when
+//! courses on one domain never mix. Without `site-url` (`/`) the browser keeps them under the
+//! path the site is served from instead (themes/default/js/runtime.js `kept`), which the
+//! build cannot know. Within it a lesson is named by its front matter `id` when
 //! it has one, else by its URL: an author who renames or moves a lesson keeps its learners'
 //! answers and progress by giving it an `id`. The scripts (themes/default/js/progress.js) rely
 //! on the shape: answers under `<namespace>:<lesson>:<quiz>:<question>`, so a lesson name never

@@ -5,11 +5,12 @@
 // shift from painting, the wasm module fetched once.
 
 import assert from 'node:assert/strict';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
-import { DESKTOP, layoutShift, openPage } from './lib/browser.mjs';
-import { buildOrThrow } from './lib/coursebook.mjs';
+import { DESKTOP, launchBrowser, layoutShift, openPage } from './lib/browser.mjs';
+import { buildOrThrow, makeCourse, removeDir } from './lib/coursebook.mjs';
+import { serve } from './lib/server.mjs';
 import { servedCourse } from './lib/served.mjs';
 import { expectNoAxeViolations, expectNoProblems, waitInPage } from './lib/expect.mjs';
 
@@ -455,5 +456,67 @@ describe('a lesson id that names an object property', () => {
     assert.equal(await again.evaluate(() => ({}).visit), undefined);
     expectNoProblems(problems);
     await page.close();
+  });
+});
+
+// Two courses of one title built without site-url, served side by side on one origin (two
+// GitHub Pages projects of one user): each keeps its own progress, and what a learner saved
+// under the name they shared before is copied to each, so nothing is lost.
+describe('two courses of one title on one origin, without site-url', () => {
+  let dir;
+  let server;
+  let browser;
+
+  before(async () => {
+    dir = await makeCourse({
+      'book.toml': '[book]\ntitle = "Twin fixture"\n',
+      'content/SUMMARY.md': '# Summary\n\n- [One](one.md)\n- [Two](two.md)\n',
+      'content/one.md': '# One\n\nMark me done.\n',
+      'content/two.md': '---\nquiz: two.quiz.yaml\n---\n# Two\n\nA quiz.\n',
+      'content/two.quiz.yaml': 'questions:\n  - id: sum\n    type: numeric\n    prompt: What is 2 + 3?\n    answer: 5\n',
+    });
+    await buildOrThrow(dir);
+    await cp(`${dir}/site`, `${dir}/pages/course-a`, { recursive: true });
+    await cp(`${dir}/site`, `${dir}/pages/course-b`, { recursive: true });
+    server = await serve(`${dir}/pages`);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) await removeDir(dir);
+  });
+
+  test('each keeps its own progress; what was saved under the shared name reaches both', async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    // Saved by an earlier version, under the name both courses shared: lesson one done.
+    await context.addInitScript(() => {
+      const shared = 'coursebook:/:twin-fixture#progress';
+      if (!localStorage.getItem(shared)) {
+        localStorage.setItem(shared, JSON.stringify({ v: 1, last: 'one.html', lessons: { 'one.html': { first: 1, visit: 1, done: 1, marked: true } } }));
+      }
+    });
+    const a = (await openPainted(context, `${server.url}course-a/two.html`)).page;
+    assert.equal(await a.evaluate(() => document.body.dataset.course), 'coursebook:/:twin-fixture');
+    assert.equal((await states(a))['one.html'], 'done', 'course A lost what was saved before');
+    await waitInPage(a, () => document.querySelector('form[data-quiz]')?.dataset.ready !== undefined, null, 'the quiz');
+    await a.locator('[data-question="sum"] input').fill('5');
+    await a.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(a, () => document.querySelector('.toc a[data-lesson="two.html"]')?.dataset.progress === 'done', null, 'done in A');
+    const { page: b, problems } = await openPainted(context, `${server.url}course-b/two.html`);
+    assert.equal((await states(b))['one.html'], 'done', 'course B lost what was saved before');
+    assert.notEqual((await states(b))['two.html'], 'done', "course A's quiz counted in course B");
+    assert.equal(await b.locator('[data-question="sum"] input').inputValue(), '', "course A's answer shown in course B");
+    // Forgetting in B leaves A alone, and the shared entry does not come back.
+    await b.locator('.toc a[data-lesson="one.html"]').waitFor();
+    const keys = await b.evaluate(() => Object.keys(localStorage).sort());
+    assert.ok(keys.some((k) => k.startsWith('coursebook:/course-a/:twin-fixture:two.html:')), keys.join(' '));
+    assert.ok(!keys.some((k) => k.startsWith('coursebook:/:twin-fixture:')), `written under the shared name: ${keys.join(' ')}`);
+    const againA = (await openPainted(context, `${server.url}course-a/two.html`)).page;
+    assert.equal((await states(againA))['two.html'], 'done');
+    assert.equal(await againA.locator('[data-question="sum"] input').inputValue(), '5');
+    expectNoProblems(problems);
   });
 });

@@ -142,13 +142,58 @@ function failed() {
   document.dispatchEvent(new CustomEvent("coursebook:storage-failed"));
 }
 
+// A course built without `site-url` names its entries `coursebook:/:<title's slug>…`
+// (content/progress.rs), the same for every course of that title on one origin: GitHub Pages
+// serves all of a user's projects from one, so two such courses shared their learners'
+// answers. The store keeps those entries under the path the site is served from instead
+// (this module is theme/js/runtime.js), callers still naming them as the page does. What was
+// saved under the shared name is copied once, so a learner loses nothing.
+const SHARED = "coursebook:/:";
+const ROOT = new URL("../../", import.meta.url).pathname;
+const COURSE = document.body?.dataset.course ?? "";
+// Only for such a course: one built with `site-url = "/journey/"` is named
+// `coursebook:/journey/:…` already, and its names must stay as they are.
+const OWN = ROOT === "/" || !COURSE.startsWith(SHARED) ? null : `coursebook:${ROOT}:`;
+
+/** Where the entry the page calls `key` is kept. */
+function kept(key) {
+  return OWN && key.startsWith(SHARED) ? OWN + key.slice(SHARED.length) : key;
+}
+
+/** What the page calls the entry kept under `key`. */
+function named(key) {
+  return OWN && key.startsWith(OWN) ? SHARED + key.slice(OWN.length) : key;
+}
+
+(function copyShared() {
+  const course = COURSE;
+  if (!OWN || !saving) return;
+  const done = `${kept(course)}#copied`;
+  try {
+    const s = local();
+    if (s.getItem(done)) return;
+    const shared = [];
+    for (let i = 0; i < s.length; i++) {
+      const k = s.key(i);
+      if (k && (k.startsWith(`${course}:`) || k === `${course}#progress`)) shared.push(k);
+    }
+    for (const k of shared) {
+      if (s.getItem(kept(k)) === null) s.setItem(kept(k), s.getItem(k));
+    }
+    s.setItem(done, "1");
+  } catch (err) {
+    // Storage full or refused: the shared entries stay where they are, unread here.
+  }
+})();
+
 export const store = {
   /** Whether what is stored outlives the page. */
   get saving() {
     return saving;
   },
   /** The text stored under `key`, or null. */
-  get(key) {
+  get(name) {
+    const key = kept(name);
     if (memory.has(key)) return memory.get(key);
     try {
       return local()?.getItem(key) ?? null;
@@ -157,7 +202,8 @@ export const store = {
     }
   },
   /** Store `text` under `key`; kept in memory when the browser refuses it. */
-  set(key, text) {
+  set(name, text) {
+    const key = kept(name);
     if (saving) {
       try {
         local().setItem(key, text);
@@ -169,7 +215,8 @@ export const store = {
     }
     memory.set(key, text);
   },
-  remove(key) {
+  remove(name) {
+    const key = kept(name);
     memory.delete(key);
     try {
       local()?.removeItem(key);
@@ -178,7 +225,8 @@ export const store = {
     }
   },
   /** Every key that starts with `prefix`. */
-  keys(prefix) {
+  keys(namePrefix) {
+    const prefix = kept(namePrefix);
     const found = new Set();
     try {
       const s = local();
@@ -190,7 +238,7 @@ export const store = {
       // Storage unreadable: only what is in memory.
     }
     for (const k of memory.keys()) if (k.startsWith(prefix)) found.add(k);
-    return [...found];
+    return [...found].map(named);
   },
 };
 
