@@ -119,4 +119,33 @@ describe('the interface in the course\'s language', () => {
     await expectNoAxeViolations(page, 'the Arabic lesson on a phone');
     expectNoProblems(problems);
   });
+
+  // A tip first shown past the page's left edge (the far edge in Arabic) made Chromium's mobile
+  // mode lay the page out wider for good, though book.js moved the tip back in (learner audit 7:
+  // 782-1170 px wide in 768-1000).
+  test('Arabic on a touch tablet: focusing any glossary term never widens the page, and its tip is on screen', { timeout: 60_000 }, async () => {
+    for (const width of [768, 1000]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, isMobile: true, hasTouch: true });
+      try {
+        const page = await context.newPage();
+        for (const url of [ar.url]) {
+          await page.goto(url);
+          const terms = await page.locator('.term > a').all();
+          assert.ok(terms.length > 0, `no glossary terms on ${url}`);
+          for (const term of terms) {
+            await term.focus();
+            const r = await page.evaluate(() => {
+              const tip = document.activeElement.parentElement.querySelector('.term-tip').getBoundingClientRect();
+              return { sw: document.scrollingElement.scrollWidth, cw: document.scrollingElement.clientWidth, left: tip.left, right: tip.right };
+            });
+            const name = await term.textContent();
+            assert.ok(r.sw <= r.cw, `${url} at ${width} px: "${name}" made the page ${r.sw} px wide in ${r.cw}`);
+            assert.ok(r.left >= 0 && r.right <= r.cw, `${url} at ${width} px: the tip of "${name}" is at ${r.left}-${r.right} in ${r.cw}`);
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });
