@@ -313,26 +313,61 @@ pub fn build(
     // in order. Each gathers its postings from every page and writes its entries, in order,
     // into one string, all shards in parallel: no list of every posting of the course is ever
     // made or sorted.
+    // Each shard's terms are a run of ranks: (first, end) by first byte.
+    let mut runs = [(0u32, 0u32); 256];
+    for (r, &id) in order.iter().enumerate() {
+        let byte = names[id as usize].as_bytes().first().copied().unwrap_or(0);
+        let run = &mut runs[usize::from(byte)];
+        if run.1 == 0 {
+            run.0 = r as u32;
+        }
+        run.1 = r as u32 + 1;
+    }
+    // BM25's length norm of each document, once (it was worked out for each posting).
+    let norms: Vec<f32> = lens
+        .iter()
+        .map(|&len| K1 * (1.0 - B + B * len / avg))
+        .collect();
     let shards: Vec<(String, Vec<u32>)> = (0..=u8::MAX)
         .into_par_iter()
-        .map_init(Vec::new, |scratch, s| {
-            let mut postings: Vec<(u64, u32, f32)> =
-                Vec::with_capacity(parts.iter().map(|p| p.shard(s).len()).sum());
+        .map_init(Scratch::default, |scratch, s| {
+            // Gathered straight into the order of their first word (a counting sort: the
+            // shard's first words are the ranks `runs[s]`), pages in order, so each first
+            // word's postings are in document order.
+            let (lo, hi) = runs[usize::from(s)];
+            let starts = &mut scratch.starts;
+            starts.clear();
+            starts.resize((hi.saturating_sub(lo)) as usize + 2, 0);
+            for part in &parts {
+                for p in part.shard(s) {
+                    starts[(rank[p.a as usize] - lo) as usize + 1] += 1;
+                }
+            }
+            for i in 1..starts.len() {
+                starts[i] += starts[i - 1];
+            }
+            let total = starts.last().copied().unwrap_or(0) as usize;
+            let by_first = &mut scratch.by_first;
+            by_first.clear();
+            by_first.resize(total, (0, 0, 0.0));
+            let next = &mut scratch.next;
+            next.clone_from(starts);
             for (part, &first) in parts.iter().zip(&firsts) {
-                postings.extend(part.shard(s).iter().map(|p| {
+                for p in part.shard(s) {
+                    let a = rank[p.a as usize];
                     let b = if p.b == NO_WORD {
                         0
                     } else {
                         rank[p.b as usize] + 1
                     };
-                    (
-                        u64::from(rank[p.a as usize]) << 32 | u64::from(b),
-                        first + p.doc,
-                        p.count,
-                    )
-                }));
+                    let slot = &mut next[(a - lo) as usize];
+                    by_first[*slot as usize] =
+                        (u64::from(a) << 32 | u64::from(b), first + p.doc, p.count);
+                    *slot += 1;
+                }
             }
-            let postings = in_term_order(&postings, scratch);
+            by_second_word(by_first, starts, &mut scratch.seconds, &mut scratch.out);
+            let postings = &scratch.out;
             // Bytes, made a string once: the entries are ASCII digits and commas but for the
             // terms, copied from strings.
             let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
@@ -340,7 +375,7 @@ pub fn build(
             for run in postings.chunk_by(|x, y| x.0 == y.0) {
                 let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
                 let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
-                entry(&mut out, &names, term, run, &lens, avg);
+                entry(&mut out, &names, term, run, &norms);
                 ends.push(out.len() as u32);
             }
             let out = String::from_utf8(out)
@@ -426,6 +461,7 @@ pub fn build(
 /// `scratch` as the counts by second word (a thread's, all zero between calls). Sorting every
 /// posting was 5 % of a build's instructions, a hash map of the distinct terms a sixth of the
 /// index's.
+#[cfg(test)]
 fn in_term_order(postings: &[(u64, u32, f32)], scratch: &mut Vec<u32>) -> Vec<(u64, u32, f32)> {
     let (Some(lo), Some(hi)) = (
         postings.iter().map(|p| p.0 >> 32).min(),
@@ -447,14 +483,41 @@ fn in_term_order(postings: &[(u64, u32, f32)], scratch: &mut Vec<u32>) -> Vec<(u
         by_first[*slot as usize] = *p;
         *slot += 1;
     }
-    let mut out = vec![(0, 0, 0.0); postings.len()];
+    let mut out = Vec::new();
+    by_second_word(&by_first, &starts, scratch, &mut out);
+    out
+}
+
+/// What a thread keeps between shards, so that each shard does not take fresh memory (the
+/// kernel's new pages were a third of the index's time).
+#[derive(Default)]
+struct Scratch {
+    starts: Vec<u32>,
+    next: Vec<u32>,
+    by_first: Vec<(u64, u32, f32)>,
+    /// Counts by second word, all zero between calls.
+    seconds: Vec<u32>,
+    out: Vec<(u64, u32, f32)>,
+}
+
+/// Postings in order of first word (bucket `i` is `by_first[starts[i]..starts[i + 1]]`), each
+/// bucket in document order, put in order of second word too, stably. `scratch`: counts by
+/// second word, all zero between calls. Written into `out`.
+fn by_second_word(
+    by_first: &[(u64, u32, f32)],
+    starts: &[u32],
+    scratch: &mut Vec<u32>,
+    out: &mut Vec<(u64, u32, f32)>,
+) {
+    out.clear();
+    out.extend_from_slice(by_first);
     let mut seconds: Vec<u32> = Vec::new();
     for bucket in starts.windows(2) {
         let (from, to) = (bucket[0] as usize, bucket[1] as usize);
         let run = &by_first[from..to];
         let second = |p: &(u64, u32, f32)| p.0 as u32 as usize;
         if run.iter().all(|p| second(p) == second(&run[0])) {
-            out[from..to].copy_from_slice(run);
+            // Already in place (the copy above).
             continue;
         }
         for p in run {
@@ -482,7 +545,6 @@ fn in_term_order(postings: &[(u64, u32, f32)], scratch: &mut Vec<u32>) -> Vec<(u
             scratch[b as usize] = 0;
         }
     }
-    out
 }
 
 /// The JSON string that starts `entry` (its term), quotes included.
@@ -506,8 +568,7 @@ fn entry(
     names: &[&str],
     (a, b): (u32, u32),
     run: &[(u64, u32, f32)],
-    lens: &[f32],
-    avg: f32,
+    norms: &[f32],
 ) {
     out.push(b'"');
     escape_into(out, names[a as usize]);
@@ -519,7 +580,7 @@ fn entry(
     let df = run.len();
     // BM25's term weight for each document, 0..=2.2, kept as hundredths.
     let weight = |doc: u32, count: f32| {
-        let norm = K1 * (1.0 - B + B * lens[doc as usize] / avg);
+        let norm = norms[doc as usize];
         let weight = count * (K1 + 1.0) / (count + norm) * 100.0;
         // Rounded half away from zero as `f32::round`, which is a call to libm's `roundf`
         // on x86-64 without SSE 4.1 (2 % of the index's instructions): the weight is
@@ -538,7 +599,10 @@ fn entry(
         let mut at = 1 + put_number(&mut bytes[1..], doc - last);
         at += 1;
         at += put_number(&mut bytes[at..], u32::from(weight));
-        out.extend_from_slice(&bytes[..at]);
+        // All 16 bytes copied, then cut: a copy of a fixed size is two moves, not a call.
+        let len = out.len();
+        out.extend_from_slice(&bytes);
+        out.truncate(len + at);
         last = doc;
     };
     if df > MAX_POSTINGS {
@@ -568,15 +632,13 @@ fn entry(
 /// them, most below 100: through `write!` they were 8 % of a whole build's instructions, and
 /// checking the digits as UTF-8 half of what was left (callgrind).
 fn push_number(out: &mut Vec<u8>, mut n: u64) {
-    /// 00 to 99: most numbers written are below 100 (gaps between documents, weights).
-    const PAIRS: &[u8] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
     if n < 10 {
         out.push(b'0' + n as u8);
         return;
     }
     if n < 100 {
         let at = 2 * n as usize;
-        out.extend_from_slice(&PAIRS[at..at + 2]);
+        out.extend_from_slice(&DIGIT_PAIRS[at..at + 2]);
         return;
     }
     let mut digits = [0u8; 20];
@@ -591,20 +653,39 @@ fn push_number(out: &mut Vec<u8>, mut n: u64) {
 
 /// `n` in decimal at the start of `out` (room for ten digits), and how many digits that is.
 fn put_number(out: &mut [u8], n: u32) -> usize {
-    // Compared, not `ilog10` (a loop): most numbers are gaps and weights below 1,000.
-    let len = match n {
-        0..=9 => 1,
-        10..=99 => 2,
-        100..=999 => 3,
-        _ => n.ilog10() as usize + 1,
+    // Two digits at a time from a table: dividing digit by digit was 4 % of the index.
+    let pair = |n: u32| {
+        let at = 2 * n as usize;
+        [DIGIT_PAIRS[at], DIGIT_PAIRS[at + 1]]
     };
-    let mut n = n;
-    for digit in out[..len].iter_mut().rev() {
-        *digit = b'0' + (n % 10) as u8;
-        n /= 10;
+    match n {
+        0..=9 => {
+            out[0] = b'0' + n as u8;
+            1
+        }
+        10..=99 => {
+            out[..2].copy_from_slice(&pair(n));
+            2
+        }
+        100..=999 => {
+            out[0] = b'0' + (n / 100) as u8;
+            out[1..3].copy_from_slice(&pair(n % 100));
+            3
+        }
+        _ => {
+            let len = n.ilog10() as usize + 1;
+            let mut n = n;
+            for digit in out[..len].iter_mut().rev() {
+                *digit = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            len
+        }
     }
-    len
 }
+
+/// 00 to 99: most numbers written are below 100 (gaps between documents, weights).
+const DIGIT_PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
 /// `text` escaped for the inside of a JSON string, appended to `out`.
 fn escape_into(out: &mut Vec<u8>, text: &str) {
@@ -624,6 +705,9 @@ struct Words<'d> {
     dict: &'d Dict,
     /// A word as written (lowercase) → the numbers of its term and of its written form.
     seen: FxHashMap<String, (u32, u32)>,
+    /// The same for words of at most 16 bytes (most words), keyed by their bytes as a number:
+    /// no string hashed or compared (the lookup was a tenth of the index's work).
+    seen_short: FxHashMap<u128, (u32, u32)>,
     /// Each term's weighted count in the current section, by number.
     counts: Vec<f32>,
     /// The current section's pairs of words in a row (their numbers), with their counts.
@@ -646,6 +730,7 @@ impl<'d> Words<'d> {
             stemmer: search_wasm::stemmer(language),
             dict,
             seen: FxHashMap::default(),
+            seen_short: FxHashMap::default(),
             counts: Vec::new(),
             pairs: FxHashMap::default(),
             touched: Vec::new(),
@@ -733,9 +818,10 @@ impl<'d> Words<'d> {
     fn count(&mut self, s: Section<'_>, out: &mut Counted) {
         let doc = out.docs.len() as u32;
         let mut len = 0.0;
-        if self.seen.len() > 300_000 {
+        if self.seen.len() + self.seen_short.len() > 300_000 {
             // A bound on memory for large courses: this is a cache of the dictionary.
             self.seen.clear();
+            self.seen_short.clear();
         }
         if s.with_title {
             self.words(&s.title, 3.0, &mut None, &mut len);
@@ -852,20 +938,30 @@ impl<'d> Words<'d> {
             // The word's term (stemmed, for finding it in any form) and its written form
             // (folded, for pairs: words side by side as written).
             let (id, written) = match piece {
-                search_wasm::Piece::Word(lower) => match self.seen.get(lower) {
-                    Some(&ids) => ids,
-                    None => {
-                        let term = search_wasm::term(lower, self.stemmer.as_ref());
-                        let id = self.id(&term);
-                        let written = if PAIRS {
-                            self.id(&search_wasm::fold(lower))
-                        } else {
-                            id
-                        };
-                        self.seen.insert(lower.to_string(), (id, written));
-                        (id, written)
+                search_wasm::Piece::Word(lower) => {
+                    let short = short_key(lower);
+                    let known = match short {
+                        Some(key) => self.seen_short.get(&key),
+                        None => self.seen.get(lower),
+                    };
+                    match known {
+                        Some(&ids) => ids,
+                        None => {
+                            let term = search_wasm::term(lower, self.stemmer.as_ref());
+                            let id = self.id(&term);
+                            let written = if PAIRS {
+                                self.id(&search_wasm::fold(lower))
+                            } else {
+                                id
+                            };
+                            match short {
+                                Some(key) => self.seen_short.insert(key, (id, written)),
+                                None => self.seen.insert(lower.to_string(), (id, written)),
+                            };
+                            (id, written)
+                        }
                     }
-                },
+                }
                 search_wasm::Piece::Unspaced(pair) => {
                     let id = self.id(pair);
                     (id, id)
@@ -880,6 +976,20 @@ impl<'d> Words<'d> {
             *len += 1.0;
         });
     }
+}
+
+/// A word of at most 16 bytes as a number: its bytes, then zeros (a word holds no zero byte:
+/// it is letters and digits), so two words are equal exactly when their numbers are.
+fn short_key(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    for (k, &b) in key.iter_mut().zip(bytes) {
+        *k = b;
+    }
+    Some(u128::from_le_bytes(key))
 }
 
 /// A page's sections: its text (the page's HTML, then its quiz's) cut at each heading that has
@@ -1429,6 +1539,26 @@ mod tests {
             );
             x = f32::from_bits(x.to_bits() + 97);
         }
+    }
+
+    #[test]
+    fn short_words_have_keys_of_their_own() {
+        let words = [
+            "a",
+            "ab",
+            "a1",
+            "ba",
+            "abcdefghijklmnop",
+            "abcdefghijklmno",
+            "é",
+            "e",
+            "模型",
+        ];
+        let keys: Vec<u128> = words.iter().filter_map(|w| short_key(w)).collect();
+        assert_eq!(keys.len(), words.len());
+        let distinct: std::collections::HashSet<u128> = keys.iter().copied().collect();
+        assert_eq!(distinct.len(), words.len());
+        assert_eq!(short_key("abcdefghijklmnopq"), None);
     }
 
     #[test]
