@@ -712,6 +712,38 @@ fn serve_bounds_heads_idle_connections_and_their_number() {
     drop(server);
 }
 
+/// Live reload holds at most 256 open pages' streams: opened one after another (each read to
+/// its head), the 257th and later get 503 and pages still load. Red team 7 saw a 301st stream
+/// get 200 after opening 300 at once: those beyond the connection cap were turned away before
+/// they became streams, so fewer than 256 were held.
+#[cfg(target_os = "linux")]
+#[test]
+fn live_reload_holds_at_most_256_streams() {
+    let dir = one_lesson_course();
+    let port = free_port();
+    let server = start(dir.path(), port);
+    let mut held = Vec::new();
+    let (mut ok, mut refused) = (0, 0);
+    for _ in 0..300 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(b"GET /__coursebook/events?page=a.html HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        match &head {
+            b"HTTP/1.1 200" => ok += 1,
+            b"HTTP/1.1 503" => refused += 1,
+            other => panic!("{}", String::from_utf8_lossy(other)),
+        }
+        held.push(s);
+    }
+    assert_eq!((ok, refused), (256, 44));
+    assert_eq!(get(port, "/a.html").0, 200);
+    drop(held);
+    drop(server);
+}
+
 /// Open pages that never read their event stream (a hung tab, a hostile client): with
 /// blocking writes, once their socket buffers filled every rebuild's news waited the 30 s
 /// write timeout on each of them before reaching the pages that do read. Now they are written
