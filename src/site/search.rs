@@ -365,8 +365,8 @@ pub fn build(
                     *slot += 1;
                 }
             }
-            by_second_word(by_first, starts, &mut scratch.seconds, &mut scratch.out);
-            let postings = &scratch.out;
+            by_second_word(by_first, starts, &mut scratch.seconds, &mut scratch.bucket);
+            let postings = &scratch.by_first;
             // Bytes, made a string once: the entries are ASCII digits and commas but for the
             // terms, copied from strings.
             let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
@@ -488,9 +488,8 @@ fn in_term_order(postings: &[(u64, u32, f32)], scratch: &mut Vec<u32>) -> Vec<(u
         by_first[*slot as usize] = *p;
         *slot += 1;
     }
-    let mut out = Vec::new();
-    by_second_word(&by_first, &starts, scratch, &mut out);
-    out
+    by_second_word(&mut by_first, &starts, scratch, &mut Vec::new());
+    by_first
 }
 
 /// What a thread keeps between shards, so that each shard does not take fresh memory (the
@@ -502,52 +501,52 @@ struct Scratch {
     by_first: Vec<(u64, u32, f32)>,
     /// Counts by second word, all zero between calls.
     seconds: Vec<u32>,
-    out: Vec<(u64, u32, f32)>,
+    bucket: Vec<(u64, u32, f32)>,
 }
 
-/// Postings in order of first word (bucket `i` is `by_first[starts[i]..starts[i + 1]]`), each
-/// bucket in document order, put in order of second word too, stably. `scratch`: counts by
-/// second word, all zero between calls. Written into `out`.
+/// Postings in order of first word (bucket `i` is `postings[starts[i]..starts[i + 1]]`), each
+/// bucket in document order, put in order of second word too, stably, in place. `counts`:
+/// counts by second word, all zero between calls; `bucket`: room to copy a bucket to (only
+/// buckets of several second words move, so no copy of the whole shard is made).
 fn by_second_word(
-    by_first: &[(u64, u32, f32)],
+    postings: &mut [(u64, u32, f32)],
     starts: &[u32],
-    scratch: &mut Vec<u32>,
-    out: &mut Vec<(u64, u32, f32)>,
+    counts: &mut Vec<u32>,
+    bucket: &mut Vec<(u64, u32, f32)>,
 ) {
-    out.clear();
-    out.extend_from_slice(by_first);
     let mut seconds: Vec<u32> = Vec::new();
-    for bucket in starts.windows(2) {
-        let (from, to) = (bucket[0] as usize, bucket[1] as usize);
-        let run = &by_first[from..to];
-        let second = |p: &(u64, u32, f32)| p.0 as u32 as usize;
+    let second = |p: &(u64, u32, f32)| p.0 as u32 as usize;
+    for range in starts.windows(2) {
+        let (from, to) = (range[0] as usize, range[1] as usize);
+        let run = &postings[from..to];
         if run.iter().all(|p| second(p) == second(&run[0])) {
-            // Already in place (the copy above).
             continue;
         }
-        for p in run {
+        bucket.clear();
+        bucket.extend_from_slice(run);
+        for p in bucket.iter() {
             let b = second(p);
-            if b >= scratch.len() {
-                scratch.resize(b + 1, 0);
+            if b >= counts.len() {
+                counts.resize(b + 1, 0);
             }
-            if scratch[b] == 0 {
+            if counts[b] == 0 {
                 seconds.push(b as u32);
             }
-            scratch[b] += 1;
+            counts[b] += 1;
         }
         seconds.sort_unstable();
         let mut at = from as u32;
         for &b in &seconds {
-            let count = std::mem::replace(&mut scratch[b as usize], at);
+            let count = std::mem::replace(&mut counts[b as usize], at);
             at += count;
         }
-        for p in run {
-            let slot = &mut scratch[second(p)];
-            out[*slot as usize] = *p;
+        for p in bucket.iter() {
+            let slot = &mut counts[second(p)];
+            postings[*slot as usize] = *p;
             *slot += 1;
         }
         for b in seconds.drain(..) {
-            scratch[b as usize] = 0;
+            counts[b as usize] = 0;
         }
     }
 }
