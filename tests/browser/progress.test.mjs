@@ -509,12 +509,20 @@ describe('two courses of one title on one origin, without site-url', () => {
     assert.equal((await states(b))['one.html'], 'done', 'course B lost what was saved before');
     assert.notEqual((await states(b))['two.html'], 'done', "course A's quiz counted in course B");
     assert.equal(await b.locator('[data-question="sum"] input').inputValue(), '', "course A's answer shown in course B");
-    // Forgetting in B leaves A alone, and the shared entry does not come back.
-    await b.locator('.toc a[data-lesson="one.html"]').waitFor();
     const keys = await b.evaluate(() => Object.keys(localStorage).sort());
     assert.ok(keys.some((k) => k.startsWith('coursebook:/course-a/:twin-fixture:two.html:')), keys.join(' '));
     assert.ok(!keys.some((k) => k.startsWith('coursebook:/:twin-fixture:')), `written under the shared name: ${keys.join(' ')}`);
+    // Forgetting in B (its progress page) leaves A alone, and the shared entry does not come
+    // back to B.
+    const progress = (await openPainted(context, `${server.url}course-b/progress.html`)).page;
+    await progress.locator('button[data-forget]').click();
+    await progress.locator('[data-forget-yes]').click();
+    const left = await progress.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('coursebook:/course-b/:twin-fixture:') || k === 'coursebook:/course-b/:twin-fixture#progress'));
+    assert.deepEqual(left, [], 'course B kept entries after forget');
+    const againB = (await openPainted(context, `${server.url}course-b/two.html`)).page;
+    assert.notEqual((await states(againB))['one.html'], 'done', 'the shared entry came back after forget');
     const againA = (await openPainted(context, `${server.url}course-a/two.html`)).page;
+    assert.equal((await states(againA))['one.html'], 'done');
     assert.equal((await states(againA))['two.html'], 'done');
     assert.equal(await againA.locator('[data-question="sum"] input').inputValue(), '5');
     expectNoProblems(problems);
