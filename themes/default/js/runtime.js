@@ -165,18 +165,28 @@ function named(key) {
   return OWN && key.startsWith(OWN) ? SHARED + key.slice(OWN.length) : key;
 }
 
+/** Every key of localStorage that starts with `prefix` (none when it cannot be read). */
+function storedKeys(prefix) {
+  const found = [];
+  try {
+    const s = local();
+    for (let i = 0; s && i < s.length; i++) {
+      const k = s.key(i);
+      if (k && k.startsWith(prefix)) found.push(k);
+    }
+  } catch (err) {
+    // Storage unreadable.
+  }
+  return found;
+}
+
 (function copyShared() {
-  const course = COURSE;
   if (!OWN || !saving) return;
-  const done = `${kept(course)}#copied`;
+  const done = `${kept(COURSE)}#copied`;
   try {
     const s = local();
     if (s.getItem(done)) return;
-    const shared = [];
-    for (let i = 0; i < s.length; i++) {
-      const k = s.key(i);
-      if (k && (k.startsWith(`${course}:`) || k === `${course}#progress`)) shared.push(k);
-    }
+    const shared = storedKeys(COURSE).filter((k) => k.startsWith(`${COURSE}:`) || k === `${COURSE}#progress`);
     for (const k of shared) {
       if (s.getItem(kept(k)) === null) s.setItem(kept(k), s.getItem(k));
     }
@@ -227,16 +237,8 @@ export const store = {
   /** Every key that starts with `prefix`. */
   keys(namePrefix) {
     const prefix = kept(namePrefix);
-    const found = new Set();
-    try {
-      const s = local();
-      for (let i = 0; s && i < s.length; i++) {
-        const k = s.key(i);
-        if (k && k.startsWith(prefix)) found.add(k);
-      }
-    } catch (err) {
-      // Storage unreadable: only what is in memory.
-    }
+    // Storage unreadable: only what is in memory.
+    const found = new Set(storedKeys(prefix));
     for (const k of memory.keys()) if (k.startsWith(prefix)) found.add(k);
     return [...found].map(named);
   },
