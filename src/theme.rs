@@ -33,6 +33,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "js/runtime.js",
     "js/quiz.js",
     "js/search.js",
+    "js/search-words.js",
     "js/progress.js",
     "js/progress-page.js",
     "js/widgets.js",
@@ -50,9 +51,6 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
 /// The wasm module and its wasm-bindgen glue, built from quiz-wasm by build.rs.
 pub const QUIZ_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/quiz_wasm_bg.wasm"));
 pub const QUIZ_WASM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/quiz_wasm.js"));
-/// Search's words (quiz-wasm/search): the same folding and stemming as the index, for queries.
-pub const SEARCH_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm_bg.wasm"));
-pub const SEARCH_WASM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
 
 /// The templates the build renders; all are loaded up front so a broken override is reported
 /// at once.

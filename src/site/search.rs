@@ -79,6 +79,9 @@ struct Section<'a> {
     html: bool,
     /// The page title's words count for this document (a page's first section).
     with_title: bool,
+    /// Other names it is found by, counted as a heading is and each a name of its own (a
+    /// glossary entry's aliases: `weights` finds *Parameter*).
+    aliases: Vec<String>,
 }
 
 /// One term in one document: its words' numbers in the [`Dict`] (`b` is [`NO_WORD`] for a
@@ -106,6 +109,9 @@ pub struct Counted {
     postings: Vec<Posting>,
     /// Where each shard that has postings starts in `postings`, which are grouped by shard.
     shards: Vec<(u8, u32)>,
+    /// Each word of the page as written (folded) whose term is another (its stem): (written,
+    /// term), once each. search.js has no stemmer: the index tells it each word's stem.
+    stems: Vec<(u32, u32)>,
 }
 
 impl Counted {
@@ -278,6 +284,7 @@ pub fn build(
                 parts: vec![matcher.definition(i)],
                 html: true,
                 with_title: true,
+                aliases: e.aliases.clone(),
             })
             .collect();
         let counted = Words::new(language, dict).count_page(sections);
@@ -322,6 +329,31 @@ pub fn build(
         }
         run.1 = r as u32 + 1;
     }
+    // Each written form's stem, for search.js, which has no stemmer (and so needs no
+    // WebAssembly, refused by a `script-src 'self'` policy): the pages' lists together, by
+    // shard and in the terms' order. Two spellings that fold alike ("modèles", "modeles") may
+    // be given two stems: the first by text is kept, so the index stays the same whatever the
+    // order the threads counted in.
+    let stems_by_shard: Vec<Vec<(u32, u32)>> = {
+        let mut stem_of = vec![NO_WORD; names.len()];
+        for part in &parts {
+            for &(written, term) in &part.stems {
+                let kept = &mut stem_of[written as usize];
+                if *kept == NO_WORD || names[term as usize] < names[*kept as usize] {
+                    *kept = term;
+                }
+            }
+        }
+        let mut by_shard = vec![Vec::new(); 256];
+        for (r, &id) in order.iter().enumerate() {
+            let stem = stem_of[id as usize];
+            if stem != NO_WORD {
+                let byte = names[id as usize].as_bytes().first().copied().unwrap_or(0);
+                by_shard[usize::from(byte)].push((r as u32, stem));
+            }
+        }
+        by_shard
+    };
     // BM25's length norm of each document, once (it was worked out for each posting).
     let norms: Vec<f32> = lens
         .iter()
@@ -371,10 +403,32 @@ pub fn build(
             // terms, copied from strings.
             let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
             let mut ends = Vec::new();
+            // A written form's stem sits right after its word's own entry, before its pairs:
+            // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
+            let mut stems = stems_by_shard[usize::from(s)].iter().peekable();
             for run in postings.chunk_by(|x, y| x.0 == y.0) {
                 let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
+                while let Some(&&(r, stem)) = stems.peek()
+                    && ((r as usize) < a || (r as usize == a && b != 0))
+                {
+                    stem_entry(
+                        &mut out,
+                        names[order[r as usize] as usize],
+                        names[stem as usize],
+                    );
+                    ends.push(out.len() as u32);
+                    stems.next();
+                }
                 let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
                 entry(&mut out, &names, term, run, &norms);
+                ends.push(out.len() as u32);
+            }
+            for &(r, stem) in stems {
+                stem_entry(
+                    &mut out,
+                    names[order[r as usize] as usize],
+                    names[stem as usize],
+                );
                 ends.push(out.len() as u32);
             }
             let out = String::from_utf8(out)
@@ -446,7 +500,7 @@ pub fn build(
     files.push((
         "search/meta.json".to_string(),
         format!(
-            "{{\"version\":2,\"language\":{},\"docs\":{},\"chunk\":{CHUNK},\"pairs\":{PAIRS},\"terms\":[{}]}}",
+            "{{\"version\":3,\"language\":{},\"docs\":{},\"chunk\":{CHUNK},\"pairs\":{PAIRS},\"terms\":[{}]}}",
             json_string(language),
             docs.len(),
             firsts.join(",")
@@ -562,6 +616,15 @@ fn quoted_prefix(entry: &str) -> &str {
         }
     }
     entry
+}
+
+/// A written form's entry of `search/t/`: `"vectors\u001e":"vector"`, its stem.
+fn stem_entry(out: &mut Vec<u8>, written: &str, stem: &str) {
+    out.push(b'"');
+    escape_into(out, written);
+    out.extend_from_slice(b"\\u001e\":\"");
+    escape_into(out, stem);
+    out.push(b'"');
 }
 
 /// One term's entry of `search/t/`, appended to `out`: how many documents have it, then its
@@ -714,6 +777,12 @@ struct Words<'d> {
     buffer: Vec<Posting>,
     /// The first byte of each term's text, by number: its shard.
     first: Vec<u8>,
+    /// The page each written form's stem was last noted for, by number ([`Counted::stems`]).
+    stamp: Vec<u32>,
+    /// The page being counted, numbered from 1 for `stamp`.
+    page_no: u32,
+    /// The page's written forms and their stems ([`Counted::stems`]).
+    stems: Vec<(u32, u32)>,
 }
 
 impl<'d> Words<'d> {
@@ -730,6 +799,9 @@ impl<'d> Words<'d> {
             cut: false,
             buffer: Vec::new(),
             first: Vec::new(),
+            stamp: Vec::new(),
+            page_no: 0,
+            stems: Vec::new(),
         }
     }
 
@@ -761,6 +833,7 @@ impl<'d> Words<'d> {
     fn count_page(&mut self, sections: Vec<Section>) -> Counted {
         self.page_words = 0;
         self.cut = false;
+        self.page_no += 1;
         // Postings are counted into the thread's buffer and kept at their exact size: the
         // course's postings are most of the index's memory, and new memory is slow to touch.
         let mut out = Counted {
@@ -802,6 +875,7 @@ impl<'d> Words<'d> {
         self.buffer = std::mem::replace(&mut out.postings, exact);
         self.buffer.clear();
         out.cut = self.cut;
+        out.stems = std::mem::take(&mut self.stems);
         out
     }
 
@@ -819,6 +893,9 @@ impl<'d> Words<'d> {
             self.words(&s.title, 3.0, &mut None, &mut len);
         }
         self.words(&s.heading, 2.0, &mut None, &mut len);
+        for alias in &s.aliases {
+            self.words(alias, 2.0, &mut None, &mut len);
+        }
         // The text straight from the HTML, run by run between tags and entities (which words
         // never span): it is never built as a string, but for the excerpt's first words.
         let mut previous = None;
@@ -834,7 +911,15 @@ impl<'d> Words<'d> {
                 self.words(part, 1.0, &mut previous, &mut len);
             }
         }
-        self.name(&s);
+        let name = if s.heading.is_empty() {
+            &s.title
+        } else {
+            &s.heading
+        };
+        self.name(name);
+        for alias in &s.aliases {
+            self.name(alias);
+        }
         for &id in &self.touched {
             let count = std::mem::take(&mut self.counts[id as usize]);
             out.postings.push(Posting {
@@ -873,12 +958,7 @@ impl<'d> Words<'d> {
     /// names search.js then looked for in the wrong file (right first 87 %, top five 95 %).
     /// With a leading `=` every name sat in the first files, and a query's names doubled what
     /// each further word downloads (39 → 79 KB gzip on the 1,000-lesson bench course).
-    fn name(&mut self, s: &Section<'_>) {
-        let name = if s.heading.is_empty() {
-            &s.title
-        } else {
-            &s.heading
-        };
+    fn name(&mut self, name: &str) {
         // Its pieces, no further than one past the longest name indexed; only a one-word
         // name is stemmed (stemming every heading's words was 5 % of the index's work).
         let mut first: Option<(String, bool)> = None;
@@ -959,6 +1039,17 @@ impl<'d> Words<'d> {
                     (id, id)
                 }
             };
+            if written != id {
+                // Noted once a page: the page's list stands alone in serve's cache.
+                let at = written as usize;
+                if at >= self.stamp.len() {
+                    self.stamp.resize(at + 1024, 0);
+                }
+                if self.stamp[at] != self.page_no {
+                    self.stamp[at] = self.page_no;
+                    self.stems.push((written, id));
+                }
+            }
             self.add(id, weight);
             self.page_words += 1;
             if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, *previous) {
@@ -1005,6 +1096,7 @@ fn split_sections<'a>(
         parts: Vec::new(),
         html: true,
         with_title: true,
+        aliases: Vec::new(),
     };
     for html in parts {
         if cut {
@@ -1057,6 +1149,7 @@ fn split_sections<'a>(
                     parts: Vec::new(),
                     html: true,
                     with_title: false,
+                    aliases: Vec::new(),
                 },
             ));
             rest = &after[close..];
@@ -1383,8 +1476,16 @@ fn left_out(tag: &str) -> bool {
     if b.starts_with(b"<span class=\"line-numbers\"") {
         return true;
     }
-    if b.starts_with(b"<button ") {
-        return SHOW_HIDDEN.find(b).is_some();
+    // The theme's own words around a quiz or widget, not the course's: buttons ("Check", a
+    // code block's "Show hidden lines"), notices ("Checking answers needs JavaScript", "saved
+    // in this browser only": every quiz section was found by `javascript`, with the notice as
+    // its excerpt), a quiz's actions and the "clear your answers?" question.
+    if b.starts_with(b"<button")
+        || b.starts_with(b"<p class=\"notice")
+        || b.starts_with(b"<div class=\"actions\"")
+        || b.starts_with(b"<div class=\"forget-confirm\"")
+    {
+        return matches!(b.get(7), Some(b' ' | b'>')) || !b.starts_with(b"<button");
     }
     // Looked at for every opening tag: bytes, not `tag_name` (a split) or `str::contains`.
     let svg = b.get(1..4) == Some(b"svg")
@@ -1397,7 +1498,6 @@ fn left_out(tag: &str) -> bool {
 static HEADING: Finder = Finder::new(|| memchr::memmem::Finder::new(b"<h"));
 static CLOSE_HEADING: Finder = Finder::new(|| memchr::memmem::Finder::new(b"</h"));
 static COMMENT: Finder = Finder::new(|| memchr::memmem::Finder::new(b"<!--"));
-static SHOW_HIDDEN: Finder = Finder::new(|| memchr::memmem::Finder::new(b" data-show-hidden"));
 static TOOLTIP: Finder = Finder::new(|| memchr::memmem::Finder::new(b" role=\"tooltip\""));
 type Finder = std::sync::LazyLock<memchr::memmem::Finder<'static>>;
 

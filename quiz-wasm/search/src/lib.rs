@@ -1,8 +1,10 @@
-//! The words search knows, made the same way from a lesson at build time and from a query in
-//! the learner's browser (so both sides always agree): text is split into words (letters and
-//! digits), each word lowercased, stemmed for the course's language (Snowball) and folded
-//! (marks removed: `modèle` and `modele` meet); text in scripts written without spaces
-//! (Chinese, Japanese, Korean) becomes overlapping pairs of characters.
+//! The words search knows, made from a lesson at build time for the index: text is split into
+//! words (letters and digits), each word lowercased, stemmed for the course's language
+//! (Snowball) and folded (marks removed: `modèle` and `modele` meet); text in scripts written
+//! without spaces (Chinese, Japanese, Korean) becomes overlapping pairs of characters. A query
+//! in the learner's browser is split and folded the same way by
+//! themes/default/js/search-words.js (tests/search.rs holds the two together) and finds its
+//! words' stems in the index.
 
 mod fold_table;
 
@@ -242,25 +244,6 @@ pub fn words(text: &str, stemmer: Option<&Stemmer>) -> Vec<Word> {
         }),
     });
     out
-}
-
-#[cfg(target_arch = "wasm32")]
-mod js {
-    use wasm_bindgen::prelude::*;
-
-    /// A query's words for search.js: one line per word, `term` TAB `prefix`.
-    #[wasm_bindgen]
-    pub fn query_words(text: &str, language: &str) -> String {
-        let stemmer = super::stemmer(language);
-        let mut out = String::new();
-        for w in super::words(text, stemmer.as_ref()) {
-            out.push_str(&w.term);
-            out.push('\t');
-            out.push_str(&w.prefix);
-            out.push('\n');
-        }
-        out
-    }
 }
 
 #[cfg(test)]

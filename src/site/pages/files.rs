@@ -20,6 +20,10 @@ pub fn static_files(
 ) {
     let (files, refused, skipped) = theme.static_files();
     for (path, bytes) in files {
+        // Search's scripts only for a site with search (`[output.html.search] enable = false`).
+        if !config.search && matches!(path.as_str(), "js/search.js" | "js/search-words.js") {
+            continue;
+        }
         site.add(format!("theme/{path}"), bytes.into_owned());
     }
     for (path, denied) in refused {
@@ -42,17 +46,6 @@ pub fn static_files(
         "theme/js/quiz_wasm_bg.wasm",
         crate::theme::QUIZ_WASM.to_vec(),
     );
-    if config.search {
-        // Search's words for the query (quiz-wasm/search): fetched only when search opens.
-        site.add(
-            "theme/js/search_wasm.js",
-            crate::theme::SEARCH_WASM_JS.to_vec(),
-        );
-        site.add(
-            "theme/js/search_wasm_bg.wasm",
-            crate::theme::SEARCH_WASM.to_vec(),
-        );
-    }
     for asset in &course.assets {
         // With `raw-html = false` the site runs coursebook's pages only: a document that runs
         // scripts (`demo.html`, an SVG with a `<script>`) is not published.

@@ -1,18 +1,24 @@
 // coursebook default theme: search (site/search.rs writes the index). Loaded by book.js when the
-// learner opens the search box; fetches search's words module (the same folding and stemming
-// as the index) and, per query word, one file of words and the files of the documents shown.
+// learner opens the search box; splits and folds the query as the index did (search-words.js),
+// fetches per query word the file of words that holds it (which also says its stem), and the
+// files of the documents shown. No WebAssembly: search works under `script-src 'self'`.
 // The box is an ARIA combobox (1.1's: a wrapper has the role, as the HTML validator refuses it
 // on input type=search; the field points at the selected result): arrows move through the results, Enter opens one, Escape closes them; the number of results
 // is announced.
 
 const version = new URL(import.meta.url).search;
 const runtime = import(`./runtime.js${version}`);
+// Asked for with this file's version, as every module of the theme (a static import could not
+// carry it, and a cached copy from an older build could be used).
+const wordsModule = import(`./search-words.js${version}`);
+let fold = null;
+let pieces = null;
+let unspaced = null;
 const base = new URL("../../search/", import.meta.url);
 const MAX_RESULTS = 10;
 const MAX_EXPANSIONS = 30;
 
 let meta = null;
-let words = null;
 const files = new Map();
 
 function fetchJson(path) {
@@ -26,14 +32,8 @@ let loading = null;
 
 /** The words module and meta.json, fetched side by side the first time search is used. */
 function ready() {
-  // The .wasm is asked for beside its glue, not after it: one round trip less.
-  const bytes = loading ? null : fetch(new URL(`./search_wasm_bg.wasm${version}`, import.meta.url));
-  bytes?.catch(() => {});
   loading ??= Promise.all([
-    import(`./search_wasm.js${version}`).then(async (glue) => {
-      await glue.default({ module_or_path: bytes });
-      words = glue;
-    }),
+    wordsModule.then((w) => ({ fold, pieces, unspaced } = w)),
     fetchJson("meta.json").then((m) => { meta = m; }),
   ]).then(() => meta);
   return loading;
@@ -62,23 +62,41 @@ function fileOf(term, firsts) {
 }
 
 /**
- * The query's words: [{ term, prefix, quoted }], in order; `quoted`: inside "…", where each
- * word must follow the one before (a phrase). The last word is also matched as a prefix.
+ * The query's words: [{ prefix, term, unspaced, quoted }], in order. `prefix`: as written,
+ * folded (what pairs are made of, and what the word being typed is matched against as the
+ * beginning of terms); `term`: its stem, the index's key, known for a character of an unspaced
+ * script and found in the index for a word (`stemOf`); `quoted`: inside "…", where each word
+ * must follow the one before (a phrase). The last word is also matched as a prefix.
  */
-function queryWords(text, language) {
+function queryWords(text) {
   const out = [];
-  text.split('"').forEach((segment, i) => {
+  const segments = text.split('"');
+  segments.forEach((segment, i) => {
+    // The quote being typed is not closed yet: its last word is not whole, so it is not
+    // required beside the one before ("gradient desc" found nothing before "descent").
+    const open = i % 2 === 1 && i === segments.length - 1;
     const inQuotes = i % 2 === 1;
-    words
-      .query_words(segment, language)
-      .split("\n")
-      .filter(Boolean)
-      .forEach((line, j) => {
-        const [term, prefix] = line.split("\t");
-        out.push({ term, prefix, quoted: inQuotes && j > 0 });
-      });
+    const found = pieces(segment);
+    found.forEach((p, j) => {
+      const isWord = p.word !== undefined;
+      const prefix = isWord ? fold(p.word) : p.unspaced;
+      const quoted = inQuotes && j > 0 && !(open && j === found.length - 1);
+      out.push({ prefix, term: isWord ? null : prefix, unspaced: !isWord, quoted });
+    });
   });
   return out;
+}
+
+/** Where a written word's stem is noted in the index: right after the word's own entry. */
+const stemKey = (prefix) => `${prefix}\u001e`;
+
+/**
+ * A word's term: the stem the index notes for it, else the word itself (its own stem, or a
+ * form no lesson has: then the stems it runs past may still find it, see `stemsWithin`).
+ */
+function stemOf(table, prefix) {
+  const stem = table[stemKey(prefix)];
+  return typeof stem === "string" ? stem : prefix;
 }
 
 /**
@@ -110,18 +128,27 @@ function nameOf(qs) {
 async function search(text) {
   const m = await ready();
   if (!m) return [];
-  const qs = queryWords(text, m.language);
+  const qs = queryWords(text);
   if (qs.length === 0) return [];
   // Every terms file the query needs, asked for at once: one round trip, not one a word (on a
-  // phone's network each is tens of milliseconds). The loops below then find them loaded.
+  // phone's network each is tens of milliseconds). First the files of the words as written
+  // (each notes the word's stem, and holds its pairs), then those of the stems, most often
+  // the same files. The loops below then find them loaded.
   const needed = new Set();
+  const fetchAll = () => Promise.all([...needed].map((n) => fetchJson(`t/${n}.json`)));
   qs.forEach((q, i) => {
-    needed.add(fileOf(q.term, m.terms));
-    if (i === qs.length - 1 && [...q.prefix].length >= 2) needed.add(fileOf(q.prefix, m.terms));
+    needed.add(fileOf(q.unspaced ? q.prefix : stemKey(q.prefix), m.terms));
+    if (i === qs.length - 1 && ([...q.prefix].length >= 2 || q.unspaced)) needed.add(fileOf(q.prefix, m.terms));
     if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
   });
+  if (qs.length > 1) needed.add(fileOf(nameOf(qs), m.terms));
+  await fetchAll();
+  for (const q of qs) {
+    if (q.term === null) q.term = stemOf((await fetchJson(`t/${fileOf(stemKey(q.prefix), m.terms)}.json`)) || {}, q.prefix);
+    needed.add(fileOf(q.term, m.terms));
+  }
   needed.add(fileOf(nameOf(qs), m.terms));
-  await Promise.all([...needed].map((n) => fetchJson(`t/${n}.json`)));
+  await fetchAll();
   const scores = new Map();
   for (let i = 0; i < qs.length; i++) {
     const { term, prefix } = qs[i];
@@ -140,23 +167,27 @@ async function search(text) {
         if (s > (hits.get(doc) || 0)) hits.set(doc, s);
       }
     };
-    if (table[term]) add(table[term], 1);
-    // The word being typed also matches the longer words it begins (in its own file only).
-    if (last && [...prefix].length >= 2) {
+    const known = Array.isArray(table[term]);
+    if (known) add(table[term], 1);
+    // The word being typed also matches the longer words it begins (in its own file only);
+    // a lone character of an unspaced script, the pairs it begins.
+    if (last && ([...prefix].length >= 2 || qs[i].unspaced)) {
       const p = fileOf(prefix, m.terms);
       const ptable = p === n ? table : (await fetchJson(`t/${p}.json`)) || {};
       let count = 0;
-      for (const key of Object.keys(ptable)) {
-        if (key !== term && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(ptable[key], 0.8);
+      for (const [key, entry] of Object.entries(ptable)) {
+        if (key !== term && Array.isArray(entry) && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(entry, 0.8);
       }
-      // Stems the typed word runs past ("infer" in "inferenc"), looked up only in the files
-      // the query fetches anyway: a stem in another file cost a file a keystroke (17 KB gzip
-      // on the 1,000-lesson bench course) for a rare find.
+    }
+    // Stems the word runs past ("infer" in "inferenc" being typed, "train" in "trains" that
+    // no lesson says), looked up only in the files the query fetches anyway: a stem in another
+    // file cost a file a keystroke (17 KB gzip on the 1,000-lesson bench course) for a rare find.
+    if ((last || !known) && !qs[i].unspaced) {
       for (const s of stemsWithin(prefix)) {
         const f = fileOf(s, m.terms);
         if (s === term || !needed.has(f)) continue;
         const stable = (await fetchJson(`t/${f}.json`)) || {};
-        if (stable[s]) add(stable[s], 0.8);
+        if (Array.isArray(stable[s])) add(stable[s], 0.8);
       }
     }
     for (const [doc, s] of hits) {
@@ -222,7 +253,7 @@ async function search(text) {
     const row = (chunks[i] || [])[doc % m.chunk];
     if (row) out.push({ href: row[0], title: row[1], heading: row[2], excerpt: row[3] });
   });
-  return { results: out, prefixes: qs.map((q) => q.prefix), total };
+  return { results: out, words: qs.map((q, i) => ({ ...q, last: i === qs.length - 1 })), total };
 }
 
 /** The documents of a name term's entry (`[count, doc − previous, weight, …]`). */
@@ -234,21 +265,48 @@ function namedDocs(table, name) {
   return out;
 }
 
-function fold(word) {
-  return word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+/**
+ * Whether a word of an excerpt is one of the query's: the same as written, the same as its
+ * stem or the stem with a short ending ("trained" for `train`, from 4 letters: "the" does not
+ * mark "their"), or, for the word being typed, any word it begins.
+ */
+function matches(word, q) {
+  const f = fold(word.toLowerCase());
+  if (f === q.prefix || f === q.term) return true;
+  if ([...q.term].length >= 4 && f.startsWith(q.term) && [...f].length - [...q.term].length <= 3) return true;
+  return q.last && [...q.prefix].length >= 2 && f.startsWith(q.prefix);
 }
 
-/** The excerpt with the query's words marked (words starting with a query word's letters). */
-function marked(text, prefixes) {
+/** The excerpt with the query's words marked; in unspaced scripts, each character pair found. */
+function marked(text, words) {
   const frag = document.createDocumentFragment();
+  const mark = (part) => {
+    const m = document.createElement("mark");
+    m.textContent = part;
+    frag.appendChild(m);
+  };
+  const plain = (part) => frag.appendChild(document.createTextNode(part));
+  const pairs = words.filter((q) => q.unspaced).map((q) => q.prefix);
+  const spaced = words.filter((q) => !q.unspaced);
   for (const part of text.split(/([\p{L}\p{N}]+)/u)) {
-    const f = fold(part);
-    if (part && prefixes.some((p) => p.length > 1 && f.startsWith(p.slice(0, Math.max(2, p.length - 2))))) {
-      const mark = document.createElement("mark");
-      mark.textContent = part;
-      frag.appendChild(mark);
-    } else if (part) {
-      frag.appendChild(document.createTextNode(part));
+    if (!part) continue;
+    if (pairs.length && [...part].some(unspaced)) {
+      // Marked where a query's pair (or lone character) occurs in the run, not the whole run.
+      const on = new Array(part.length).fill(false);
+      for (const p of pairs) {
+        for (let at = part.indexOf(p); at >= 0; at = part.indexOf(p, at + 1)) on.fill(true, at, at + p.length);
+      }
+      let start = 0;
+      for (let i = 1; i <= part.length; i++) {
+        if (i === part.length || on[i] !== on[start]) {
+          (on[start] ? mark : plain)(part.slice(start, i));
+          start = i;
+        }
+      }
+    } else if (spaced.some((q) => matches(part, q))) {
+      mark(part);
+    } else {
+      plain(part);
     }
   }
   return frag;
@@ -309,7 +367,7 @@ export function attach(form) {
     const [{ t, stringsReady }, found] = await Promise.all([runtime, search(text)]);
     await stringsReady;
     if (mine !== generation) return;
-    const { results = [], prefixes = [], total = 0 } = found || {};
+    const { results = [], words = [], total = 0 } = found || {};
     list.replaceChildren(
       ...results.map((r, i) => {
         // Each result is a link that is the listbox's option (ARIA allows `a[href]` that role),
@@ -327,7 +385,7 @@ export function attach(form) {
         title.textContent = r.heading && r.heading !== r.title ? `${r.title} › ${r.heading}` : r.title;
         const excerpt = document.createElement("span");
         excerpt.className = "search-excerpt";
-        excerpt.appendChild(marked(r.excerpt, prefixes));
+        excerpt.appendChild(marked(r.excerpt, words));
         option.append(title, excerpt);
         return option;
       }),

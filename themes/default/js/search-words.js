@@ -1,0 +1,89 @@
+// coursebook default theme: a query's words, made as quiz-wasm/search makes a lesson's for the
+// index (site/search.rs): words of letters and digits, lowercased, cut at 40 bytes and folded
+// (marks removed, by the same table: `modèle` and `modele` meet); text in scripts written
+// without spaces (Chinese, Japanese, Korean) as overlapping pairs of characters. There is no
+// stemmer here: the index says which stem each of its words has (`"vectors\u001e":"vector"`,
+// right after the word's own entry), so a query needs no WebAssembly, which a page served
+// with `Content-Security-Policy: script-src 'self'` may not compile. tests/search.rs holds this
+// file to the Rust side, the fold table and every piece.
+
+/** The longest word indexed, in UTF-8 bytes: longer runs are cut, never dropped. */
+const MAX_WORD = 40;
+
+/** Pairs of characters: a lowercase letter with marks, then its base letter (fold_table.rs). */
+const FOLD = "àaáaâaãaäaåaçcèeéeêeëeìiíiîiïiñnòoóoôoõoöoùuúuûuüuýyÿyāaăaąaćcĉcċcčcďdēeĕeėeęeěeĝgğgġgģgĥhĩiīiĭiįiĵjķkĺlļlľlńnņnňnōoŏoőoŕrŗrřrśsŝsşsšsţtťtũuūuŭuůuűuųuŵwŷyźzżzžzơoưuǎaǐiǒoǔuǖuǘuǚuǜuǟaǡaǣæǧgǩkǫoǭoǯʒǰjǵgǹnǻaǽæǿøȁaȃaȅeȇeȉiȋiȍoȏoȑrȓrȕuȗușsțtȟhȧaȩeȫoȭoȯoȱoȳyʹʹ;;΅¨··ΐιάαέεήηίιΰυϊιϋυόούυώωϓϒϔϒйиѐеёеѓгїіќкѝиўуѷѵӂжӑаӓаӗеӛәӝжӟзӣиӥиӧоӫөӭэӯуӱуӳуӵчӹыḁaḃbḅbḇbḉcḋdḍdḏdḑdḓdḕeḗeḙeḛeḝeḟfḡgḣhḥhḧhḩhḫhḭiḯiḱkḳkḵkḷlḹlḻlḽlḿmṁmṃmṅnṇnṉnṋnṍoṏoṑoṓoṕpṗpṙrṛrṝrṟrṡsṣsṥsṧsṩsṫtṭtṯtṱtṳuṵuṷuṹuṻuṽvṿvẁwẃwẅwẇwẉwẋxẍxẏyẑzẓzẕzẖhẗtẘwẙyẛſạaảaấaầaẩaẫaậaắaằaẳaẵaặaẹeẻeẽeếeềeểeễeệeỉiịiọoỏoốoồoổoỗoộoớoờoởoỡoợoụuủuứuừuửuữuựuỳyỵyỷyỹy";
+
+const folded = new Map();
+{
+  const chars = [...FOLD];
+  for (let i = 0; i + 1 < chars.length; i += 2) folded.set(chars[i], chars[i + 1]);
+}
+
+/** A lowercase word without its marks. */
+export function fold(word) {
+  if (/^[\x00-\x7f]*$/.test(word)) return word;
+  let out = "";
+  for (const c of word) out += folded.get(c) ?? c;
+  return out;
+}
+
+/** Scripts written without spaces between words: a run of them is indexed as pairs. */
+export function unspaced(c) {
+  const n = c.codePointAt(0);
+  return (n >= 0x3040 && n <= 0x30ff) // Hiragana, Katakana
+    || (n >= 0x3400 && n <= 0x4dbf) // CJK Extension A
+    || (n >= 0x4e00 && n <= 0x9fff) // CJK Unified Ideographs
+    || (n >= 0xac00 && n <= 0xd7af) // Hangul syllables
+    || (n >= 0xf900 && n <= 0xfaff) // CJK Compatibility Ideographs
+    || (n >= 0x20000 && n <= 0x2fa1f); // CJK Extensions B–F, Compatibility Supplement
+}
+
+/** Rust's `char::is_alphanumeric`: Alphabetic, or a number (Nd, Nl, No). */
+const WORD_CHAR = /^[\p{Alphabetic}\p{N}]$/u;
+
+function utf8Length(c) {
+  const n = c.codePointAt(0);
+  return n < 0x80 ? 1 : n < 0x800 ? 2 : n < 0x10000 ? 3 : 4;
+}
+
+/**
+ * The pieces of `text`, in order: `{ word }` (lowercased, not yet folded) for a word of a
+ * spaced script, `{ unspaced }` for a character or a pair of one written without spaces.
+ */
+export function pieces(text) {
+  const out = [];
+  let word = "";
+  let run = [];
+  const flushWord = () => {
+    if (!word) return;
+    let cut = "";
+    let bytes = 0;
+    for (const c of word.toLowerCase()) {
+      bytes += utf8Length(c);
+      if (bytes > MAX_WORD) break;
+      cut += c;
+    }
+    out.push({ word: cut });
+    word = "";
+  };
+  const flushRun = () => {
+    if (run.length === 1) out.push({ unspaced: run[0] });
+    for (let i = 0; i + 1 < run.length; i++) out.push({ unspaced: run[i] + run[i + 1] });
+    run = [];
+  };
+  for (const c of text) {
+    if (unspaced(c)) {
+      flushWord();
+      run.push(c);
+    } else if (WORD_CHAR.test(c)) {
+      flushRun();
+      word += c;
+    } else {
+      flushWord();
+      flushRun();
+    }
+  }
+  flushWord();
+  flushRun();
+  return out;
+}
