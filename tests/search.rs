@@ -2,7 +2,12 @@
 //! and stemmed for the course's language, deterministic, and `[output.html.search] enable`.
 //! `tests/browser/search.test.mjs` searches it in Chromium.
 
-#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 #[path = "support/course.rs"]
 mod support;
