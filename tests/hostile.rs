@@ -3700,3 +3700,50 @@ fn extra_watch_dirs_outside_the_course_are_not_watched() {
     assert!(!all.contains("`listings` is not watched"), "{all}");
     assert!(!all.contains("is not done by coursebook"), "{all}");
 }
+
+/// Red team 8 (finding 1): a course's file at a path coursebook writes itself replaced it
+/// silently, `raw-html = false` or not: `content/theme/js/book.js` ran a contributor's script
+/// on every page, `content/toc.html` replaced the contents page. Each is an error at the file.
+#[test]
+fn a_course_file_cannot_replace_a_file_coursebook_writes() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\ncname = \"example.org\"\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("content/theme/js/book.js", "fetch('/pwned')\n"),
+        ("content/theme/strings.json", "{}\n"),
+        ("content/search/meta.json", "{}\n"),
+        ("content/toc.html", "planted\n"),
+        ("content/a.html", "planted\n"),
+        ("content/sitemap.xml", "<urlset/>\n"),
+        ("content/CNAME", "evil.example\n"),
+        // The course's own favicon is meant to replace the theme's.
+        (
+            "content/favicon.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for (file, url) in [
+        ("content/theme/js/book.js", "theme/js/book.js"),
+        ("content/theme/strings.json", "theme/strings.json"),
+        ("content/search/meta.json", "search/meta.json"),
+        ("content/toc.html", "toc.html"),
+        ("content/a.html", "a.html"),
+        ("content/sitemap.xml", "sitemap.xml"),
+        ("content/CNAME", "CNAME"),
+    ] {
+        assert!(
+            all.contains(&format!(
+                "{file}: this file would be written to {url}, where coursebook writes"
+            )),
+            "{file}: {all}"
+        );
+    }
+    assert!(!all.contains("favicon.svg"), "{all}");
+    assert!(!c.path().join("site").exists());
+}

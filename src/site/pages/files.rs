@@ -46,7 +46,23 @@ pub fn static_files(
         "theme/js/quiz_wasm_bg.wasm",
         crate::theme::QUIZ_WASM.to_vec(),
     );
+    // Where coursebook writes its own files: a course's file there would replace them (a
+    // `content/theme/js/book.js` ran a contributor's script on every page, `raw-html = false`
+    // or not; a `content/toc.html` replaced the contents page).
+    let pages: std::collections::HashSet<&str> =
+        course.pages.iter().map(|p| p.url.as_str()).collect();
     for asset in &course.assets {
+        if let Some(what) = built_here(&asset.url, config, site, &pages) {
+            diags.push(
+                Diagnostic::error(
+                    crate::diag::rel(&config.root, &asset.source),
+                    Pos::FILE,
+                    format!("this file would be written to {}, where coursebook writes {what}", asset.url),
+                )
+                .with_help("rename or move the file; to change the theme's files, use a theme folder (`theme` under [output.html])"),
+            );
+            continue;
+        }
         // With `raw-html = false` the site runs coursebook's pages only: a document that runs
         // scripts (`demo.html`, an SVG with a `<script>`) is not published.
         if !config.raw_html
@@ -335,5 +351,40 @@ mod tests {
                 "https://x.org/c/</loc></url>"
             ]
         );
+    }
+}
+
+/// What coursebook writes at `url` itself, if anything: a theme file or the scripts' strings
+/// (already in `site`), a page, the pages it makes, the search index, the files hosts read.
+fn built_here(
+    url: &str,
+    config: &Config,
+    site: &SiteFiles,
+    pages: &std::collections::HashSet<&str>,
+) -> Option<&'static str> {
+    use crate::site::{CONTENTS_URL, GLOSSARY_URL, PRINT_URL, PROGRESS_URL};
+    if site.files.contains_key(url) {
+        Some("its own file")
+    } else if pages.contains(url) {
+        Some("a page of the course")
+    } else if [
+        CONTENTS_URL,
+        GLOSSARY_URL,
+        PRINT_URL,
+        PROGRESS_URL,
+        "index.html",
+        "404.html",
+    ]
+    .contains(&url)
+    {
+        Some("a page it makes")
+    } else if url.starts_with("search/") && config.search {
+        Some("the search index")
+    } else if [".nojekyll", ".coursebook", "sitemap.xml"].contains(&url)
+        || (url == "CNAME" && config.cname.is_some())
+    {
+        Some("a file for the host")
+    } else {
+        None
     }
 }
