@@ -107,7 +107,13 @@ pub enum Denied {
     /// It is inside a site coursebook built (a folder with its marker), where a source was
     /// expected.
     BuiltSite,
+    /// It is a folder this many levels below the folder walked, past [`MAX_DEPTH`].
+    TooDeep(usize),
 }
+
+/// How many folders deep a walk goes: a lesson 2,000 folders down took 49 s and failed in the
+/// theme's templates (recursion limit), naming no file of the course. Real courses nest a few.
+pub const MAX_DEPTH: usize = 32;
 
 /// The largest text file coursebook reads (a lesson, an included file, a quiz, the glossary,
 /// SUMMARY.md, book.toml, a template): parsing takes a multiple of a file's size in memory, and
@@ -129,6 +135,10 @@ impl fmt::Display for Denied {
                 target.display()
             ),
             Denied::NotAFile => f.write_str("it is not a regular file"),
+            Denied::TooDeep(depth) => write!(
+                f,
+                "it is {depth} folders deep, and coursebook reads folders up to {MAX_DEPTH} deep"
+            ),
             Denied::NotAFolder => f.write_str("it is not a folder"),
             Denied::Io(e) => write!(f, "{e}"),
             Denied::TooLarge(bytes, limit) => {
@@ -443,15 +453,56 @@ pub struct Walk {
     pub refused: Vec<(PathBuf, Denied)>,
     /// Folders left out because `skip` said so, as walked.
     pub skipped: Vec<PathBuf>,
+    /// Entries left out because they are a file or folder already walked, reached again
+    /// through a link (or a hard link): the path as walked, and the one it was first found at.
+    pub again: Vec<(PathBuf, PathBuf)>,
+}
+
+/// What tells a file or folder from every other: its device and inode where there are such.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// Every regular file under `dir`, sorted, skipping names starting with `.` and folders for
 /// which `skip` says so (e.g. a built site inside the sources). Symbolic links are followed
 /// only when they resolve inside the jail, and not into a hidden file or folder there: a link
 /// `content/g -> ../.git` (or `src = ".git"`) published `.git/config`, the CI job's token, as
-/// an asset.
+/// an asset. Each file and folder is walked once, however many links lead to it: 49 links
+/// (two in each of 24 folders, to the next) made 2^24 paths to one lesson, and 300 links to
+/// one 4 MB lesson a 1.2 GB print.html; the others are in [`Walk::again`]. Folders deeper than
+/// [`MAX_DEPTH`] are refused.
 pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
     let mut out = Walk::default();
+    // Every file and folder where it really is (no link followed) first: a link to one of
+    // them is the one left out, whichever comes first by name.
+    let mut seen = std::collections::HashMap::new();
+    let mut real = walkdir::WalkDir::new(dir).max_depth(MAX_DEPTH).into_iter();
+    while let Some(entry) = real.next() {
+        // What cannot be read is told by the walk below.
+        let Ok(entry) = entry else {
+            continue;
+        };
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        let is_dir = entry.file_type().is_dir();
+        if hidden || (is_dir && entry.depth() > 0 && skip(entry.path())) {
+            if is_dir {
+                real.skip_current_dir();
+            }
+            continue;
+        }
+        if (is_dir || entry.file_type().is_file())
+            && let Some(id) = identity(entry.path())
+        {
+            seen.insert(id, entry.into_path());
+        }
+    }
     let mut entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -493,6 +544,29 @@ pub fn walk(jail: &Jail, dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Walk {
             out.skipped.push(entry.path().to_path_buf());
             entries.skip_current_dir();
             continue;
+        }
+        if is_dir && entry.depth() > MAX_DEPTH {
+            out.refused
+                .push((entry.path().to_path_buf(), Denied::TooDeep(entry.depth())));
+            entries.skip_current_dir();
+            continue;
+        }
+        if (is_dir || entry.file_type().is_file())
+            && let Some(id) = identity(entry.path())
+        {
+            match seen.get(&id) {
+                Some(first) if first != entry.path() => {
+                    out.again.push((entry.path().to_path_buf(), first.clone()));
+                    if is_dir {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(id, entry.path().to_path_buf());
+                }
+            }
         }
         if entry.file_type().is_file() {
             out.files.push(entry.into_path());
@@ -561,6 +635,9 @@ mod tests {
         fs::write(root.join("content/.hidden.md"), "h").unwrap();
         std::os::unix::fs::symlink(root.join("content/a.md"), root.join("content/link.md"))
             .unwrap();
+        // A file of the course outside the folder walked, linked into it: read there.
+        fs::write(root.join("shared.md"), "s").unwrap();
+        std::os::unix::fs::symlink(root.join("shared.md"), root.join("content/shared.md")).unwrap();
         std::os::unix::fs::symlink(
             outside.path().join("secret.txt"),
             root.join("content/s.txt"),
@@ -576,9 +653,14 @@ mod tests {
             .iter()
             .map(|p| p.strip_prefix(root).unwrap().display().to_string())
             .collect();
+        // A link to a file the walk has where it really is: read once, at its own name.
         assert_eq!(
             names,
-            ["content/a.md", "content/link.md", "content/sub/b.md"]
+            ["content/a.md", "content/shared.md", "content/sub/b.md"]
+        );
+        assert_eq!(
+            walk.again,
+            [(root.join("content/link.md"), root.join("content/a.md"))]
         );
         let mut refused: Vec<String> = walk
             .refused

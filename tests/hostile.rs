@@ -3747,3 +3747,106 @@ fn a_course_file_cannot_replace_a_file_coursebook_writes() {
     assert!(!all.contains("favicon.svg"), "{all}");
     assert!(!c.path().join("site").exists());
 }
+
+/// Red team 8 (findings 3 and 4): links inside the course were followed on every path, so
+/// folders each holding two links to the next made 2^K paths to one lesson (K = 24 ran past a
+/// minute), and 300 links to one 4 MB lesson made a 1.2 GB print.html. Each file and folder is
+/// now read once, the other paths a warning each.
+#[cfg(unix)]
+#[test]
+fn a_file_reached_by_many_links_is_read_once() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/l0/a.md", "# Deep\n\nText.\n"),
+    ]);
+    let content = c.path().join("content");
+    // l{k} holds x and y, both links to l{k-1}: 2^16 paths to a.md.
+    for k in 1..=16 {
+        let dir = content.join(format!("l{k}"));
+        fs::create_dir_all(&dir).unwrap();
+        symlink(format!("../l{}", k - 1), dir.join("x")).unwrap();
+        symlink(format!("../l{}", k - 1), dir.join("y")).unwrap();
+    }
+    fs::write(
+        content.join("big.md"),
+        format!("# Big\n\n{}\n", "word ".repeat(20_000)),
+    )
+    .unwrap();
+    for i in 0..50 {
+        symlink("big.md", content.join(format!("copy{i}.md"))).unwrap();
+    }
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let pages = walkdir::WalkDir::new(c.path().join("site"))
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "html"))
+        })
+        .count();
+    assert!(pages < 30, "{pages} pages");
+    assert!(all.contains("content/copy0.md: left out: it is content/big.md, already in the course, reached again through a link"), "{all}");
+    let print = fs::metadata(c.path().join("site/print.html"))
+        .unwrap()
+        .len();
+    assert!(print < 2_000_000, "print.html is {print} bytes");
+}
+
+/// Red team 8 (finding 5): the shared-quiz bound counted a quiz file by its name, so lessons
+/// whose own `<lesson>.quiz.yaml` were links to one 1 MB quiz drew it 60 times (1.2 GB of
+/// print.html, 4 GB of memory). Counted by the file the links lead to.
+#[cfg(unix)]
+#[test]
+fn quiz_files_linked_to_one_quiz_count_as_one_shared_quiz() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n")]);
+    let content = c.path().join("content");
+    let mut quiz = String::from("questions:\n");
+    for n in 0.. {
+        if quiz.len() > 900_000 {
+            break;
+        }
+        quiz.push_str(&format!("  - type: single\n    prompt: \"Which {n}?\"\n    choices:\n      - text: \"yes\"\n        correct: true\n      - text: \"no\"\n"));
+    }
+    fs::create_dir_all(c.path().join("quizzes")).unwrap();
+    fs::write(c.path().join("quizzes/big.yaml"), quiz).unwrap();
+    for i in 0..8 {
+        fs::write(content.join(format!("l{i}.md")), format!("# L{i}\n")).unwrap();
+        symlink(
+            "../quizzes/big.yaml",
+            content.join(format!("l{i}.quiz.yaml")),
+        )
+        .unwrap();
+    }
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("is named by more lessons than its size allows"),
+        "{all}"
+    );
+}
+
+/// Red team 8 (finding 8): a lesson 2,000 folders down took 49 s and then failed in the
+/// default theme's templates, naming no file of the course. Folders past 32 levels are an
+/// error at the folder, at once.
+#[test]
+fn folders_past_32_levels_are_an_error_at_the_folder() {
+    let deep = format!("content/{}a.md", "d/".repeat(40));
+    let c = course(&[("book.toml", BOOK), (deep.as_str(), "# Deep\n")]);
+    let started = Instant::now();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        all.contains(&format!("content/{}d: cannot read: it is 33 folders deep, and coursebook reads folders up to 32 deep", "d/".repeat(32))),
+        "{all}"
+    );
+}

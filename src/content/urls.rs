@@ -93,6 +93,19 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         &crate::site::output::is_built_site,
     );
     built_sites_left_out(&walk.skipped, config, diags);
+    for (path, first) in &walk.again {
+        diags.push(
+            Diagnostic::warning(
+                rel(&config.root, path),
+                Pos::FILE,
+                format!(
+                    "left out: it is {}, already in the course, reached again through a link",
+                    rel(&config.root, first).display()
+                ),
+            )
+            .with_help("a file or folder is read once, however many links lead to it: remove the link, or copy the file if two pages should hold it"),
+        );
+    }
     for (path, denied) in walk.refused {
         let mut d = Diagnostic::error(
             rel(&config.root, &path),
