@@ -3850,3 +3850,49 @@ fn folders_past_32_levels_are_an_error_at_the_folder() {
         "{all}"
     );
 }
+
+/// Red team 8 (finding 2): with `raw-html = false` an SVG's `<s:script>` (a namespace prefix),
+/// an SVG in UTF-16 and an `.xsd` or `.rng` holding XHTML's `<script>` were published, and ran
+/// on the site's origin. Each is an error at the file; a plain SVG and a plain `.xsd` are not.
+#[test]
+fn scripts_in_svg_and_xml_files_are_found_however_written() {
+    let script = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:s=\"http://www.w3.org/2000/svg\"><s:script>fetch('/p')</s:script></svg>\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>fetch('/p')</script></svg>"
+        .encode_utf16()
+    {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let xsd = "<x:schema xmlns:x=\"http://www.w3.org/2001/XMLSchema\"><h:script xmlns:h=\"http://www.w3.org/1999/xhtml\">fetch('/p')</h:script></x:schema>\n";
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\nraw-html = false\n",
+        ),
+        ("content/a.md", "# A\n"),
+        ("content/prefixed.svg", script),
+        ("content/schema.xsd", xsd),
+        ("content/grammar.rng", xsd),
+        (
+            "content/plain.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>\n",
+        ),
+        (
+            "content/plain.xsd",
+            "<x:schema xmlns:x=\"http://www.w3.org/2001/XMLSchema\"/>\n",
+        ),
+    ]);
+    fs::write(c.path().join("content/utf16.svg"), utf16).unwrap();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for file in ["prefixed.svg", "utf16.svg", "schema.xsd", "grammar.rng"] {
+        assert!(
+            all.contains(&format!(
+                "content/{file}: not published with `raw-html = false`"
+            )),
+            "{file}: {all}"
+        );
+    }
+    assert!(!all.contains("plain."), "{all}");
+}

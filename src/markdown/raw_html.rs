@@ -54,15 +54,49 @@ pub fn active_file(name: &str, bytes: impl FnOnce() -> Option<Vec<u8>>) -> Optio
             "a `.{ext}` file is a document a browser runs scripts in"
         ));
     }
-    if ext != "svg" {
+    if ext != "svg" && !XML_TYPES.contains(&ext.as_str()) {
         return None;
     }
-    match bytes() {
-        Some(bytes) => svg_activity(&String::from_utf8_lossy(&bytes))
-            .map(|what| format!("this SVG holds {what}, which runs when the file is opened")),
-        None => Some("this SVG could not be read to check it holds no script".to_string()),
-    }
+    let file = match ext.as_str() {
+        "svg" => "this SVG".to_string(),
+        _ => format!("this `.{ext}` file"),
+    };
+    let Some(bytes) = bytes() else {
+        return Some(format!(
+            "{file} could not be read to check it holds no script"
+        ));
+    };
+    // UTF-16 (a `<script>` between NUL bytes was read past as lossy UTF-8), decoded to be read.
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ if bytes.contains(&0) => {
+            return Some(format!(
+                "{file} holds NUL bytes (another encoding than UTF-8?), so it cannot be checked for scripts"
+            ));
+        }
+        _ => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    svg_activity(&text)
+        .map(|what| format!("{file} holds {what}, which runs when the file is opened"))
 }
+
+/// UTF-16 code units (after the byte-order mark) as text, unpaired surrogates replaced.
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// Other extensions GitHub Pages serves as XML (its types come from mime-db: `application/xml`
+/// or a `+xml` type), which a browser opens as a document that may hold XHTML's `<script>`
+/// (an `.xsd` and an `.rng` with one ran it): published only when they hold nothing active,
+/// as an SVG.
+const XML_TYPES: [&str; 24] = [
+    "xsd", "rng", "rss", "atom", "rdf", "owl", "mathml", "mml", "xul", "xbl", "kml", "gpx", "wsdl",
+    "dtd", "opml", "xspf", "ttml", "smil", "smi", "xlf", "xliff", "plist", "dae", "musicxml",
+];
 
 /// What in an SVG can run a script when it is opened as a document: script and foreign
 /// elements, event attributes (`onload=`), script addresses (`javascript:`, also spelled with
@@ -73,17 +107,36 @@ pub fn active_file(name: &str, bytes: impl FnOnce() -> Option<Vec<u8>>) -> Optio
 fn svg_activity(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
     for (mark, what) in [
-        ("<script", "a `<script>`"),
-        ("<foreignobject", "a `<foreignObject>` (HTML inside)"),
-        ("<iframe", "an `<iframe>`"),
-        ("<embed", "an `<embed>`"),
-        ("<object", "an `<object>`"),
-        ("<handler", "a `<handler>`"),
-        ("<listener", "a `<listener>`"),
         ("<!entity", "an entity declaration"),
         ("<?xml-stylesheet", "a stylesheet instruction"),
     ] {
         if lower.contains(mark) {
+            return Some(what);
+        }
+    }
+    // Elements by their local name, with or without a namespace prefix (`<s:script>` with
+    // `xmlns:s` bound to SVG's or XHTML's namespace ran).
+    let b = lower.as_bytes();
+    for (i, _) in lower.match_indices('<') {
+        let name_end = b[i + 1..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric() && !matches!(c, b'-' | b'_' | b':' | b'.'))
+            .map_or(b.len(), |n| i + 1 + n);
+        let name = &lower[i + 1..name_end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        // By the name's start, erring on the side of refusing (`<scriptx>` too).
+        if let Some(&(_, what)) = [
+            ("script", "a `<script>`"),
+            ("foreignobject", "a `<foreignObject>` (HTML inside)"),
+            ("iframe", "an `<iframe>`"),
+            ("embed", "an `<embed>`"),
+            ("object", "an `<object>`"),
+            ("handler", "a `<handler>`"),
+            ("listener", "a `<listener>`"),
+        ]
+        .iter()
+        .find(|(element, _)| local.starts_with(element))
+        {
             return Some(what);
         }
     }
