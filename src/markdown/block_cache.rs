@@ -594,8 +594,10 @@ impl BlockCache {
 const MAX_MARKUP: usize = 128;
 
 /// Whether `html` is `code` as the highlighter writes it: the code's text, escaped, in
-/// `<span class="…">` elements (scope names: no quote, `<`, `>` or `&` in them), and nothing
-/// else.
+/// `<span class="hl-… hl-…">` elements (scope names: no quote, `<`, `>` or `&` in them), and
+/// nothing else. Only the highlighter's `hl-` classes: a planted `class="visually-hidden"`
+/// hid a line of code from sight (still copied by the Copy button), `class="boring"` behind a
+/// "Show hidden lines" the author never asked for.
 fn highlighted_from(html: &str, code: &str) -> bool {
     const ENTITIES: [(&str, u8); 6] = [
         ("&amp;", b'&'),
@@ -625,7 +627,12 @@ fn highlighted_from(html: &str, code: &str) -> bool {
             let Some(end) = after.find("\">") else {
                 return false;
             };
-            if after[..end].contains(['"', '<', '>', '&', '\n']) {
+            let classes = &after[..end];
+            if classes.contains(['"', '<', '>', '&', '\n'])
+                || !classes
+                    .split(' ')
+                    .all(|c| c.strip_prefix("hl-").is_some_and(|atom| !atom.is_empty()))
+            {
                 return false;
             }
             depth += 1;
@@ -800,7 +807,7 @@ mod tests {
         // Planted: `x` in a megabyte of empty spans is its code in class spans, but far more
         // markup than the highlighter writes.
         let cache = BlockCache::open(dir.path()).unwrap();
-        let planted = "<span class=\"a\"></span>".repeat(50_000) + "x";
+        let planted = "<span class=\"hl-a\"></span>".repeat(50_000) + "x";
         cache.put("Rust", "x", &planted, true);
         cache.put(
             "Rust",
@@ -829,9 +836,16 @@ mod tests {
             code
         ));
         assert!(highlighted_from(
-            "<span class=\"a\">é &lt; <span class=\"b c\">ü</span></span>&#39;",
+            "<span class=\"hl-a\">é &lt; <span class=\"hl-b hl-c\">ü</span></span>&#39;",
             "é < ü'"
         ));
+        // Only the highlighter's classes.
+        for planted in ["visually-hidden", "boring", "hl-a boring", "hl-", "hl-a  hl-b", ""] {
+            assert!(
+                !highlighted_from(&format!("<span class=\"{planted}\">x</span>"), "x"),
+                "{planted}"
+            );
+        }
         assert!(!highlighted_from("é &lt; ü", "é < üx"));
         assert!(!highlighted_from("<span class=\"a\">x</span></span>", "x"));
         assert!(!highlighted_from("x&nbsp;", "x\u{a0}"));

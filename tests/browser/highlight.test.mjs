@@ -31,6 +31,8 @@ describe('highlighted code', () => {
     s = await servedCourse({
       'book.toml': `[book]\ntitle = "Code"\nlanguage = "en"\n[output.html]\nsite-url = "${PREFIX}"\n`,
       'content/01-code.md': `# Code in six languages\n\n${blocks.map(([, fence]) => fence).join('\n\n')}\n`,
+      // Hidden lines, shown by the block's button: they were faded below AA contrast.
+      'content/02-hidden.md': '# Hidden lines\n\n```rust\n# use std::collections::HashMap;\n# fn main() {\nlet mut m: HashMap<&str, u32> = HashMap::new();\nm.insert("a", 1); // a comment\n# }\n```\n',
     }, PREFIX);
   });
   after(async () => s?.close());
@@ -89,6 +91,13 @@ describe('highlighted code', () => {
         assert.deepEqual(violations, [], formatViolations(violations, `code page (${mode})`));
       }
       expectNoProblems(problems);
+      // Hidden lines once shown are as readable as the rest.
+      const hidden = await openPage(context, `${s.server.origin}${PREFIX}hidden.html`);
+      await hidden.page.click('[data-show-hidden]');
+      await hidden.page.waitForSelector('pre.code.show-hidden');
+      const shown = await runAxe(hidden.page, CONTRAST_ONLY);
+      assert.deepEqual(shown, [], formatViolations(shown, `hidden lines shown (${mode})`));
+      expectNoProblems(hidden.problems);
       await context.close();
     });
   }
