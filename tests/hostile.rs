@@ -3896,3 +3896,24 @@ fn scripts_in_svg_and_xml_files_are_found_however_written() {
     }
     assert!(!all.contains("plain."), "{all}");
 }
+
+/// Red team 8 (finding 9): `edit-url-template = "{path}"` put a file named
+/// `javascript:alert(1).md` into every page's edit link as a script address; `{path}` is now
+/// encoded as a page's own links are.
+#[test]
+fn the_edit_link_s_path_is_encoded() {
+    let c = course(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\nsrc = \".\"\n[output.html]\nraw-html = false\nedit-url-template = \"{path}\"\n",
+        ),
+        ("javascript:alert(1).md", "# A\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = fs::read_to_string(c.path().join("site/javascript%3Aalert(1).html"))
+        .or_else(|_| fs::read_to_string(c.path().join("site/javascript:alert(1).html")))
+        .unwrap();
+    assert!(html.contains("href=\"javascript%3Aalert(1).md\""), "{html}");
+    assert!(!html.contains("href=\"javascript:"), "{html}");
+}

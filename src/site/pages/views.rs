@@ -214,8 +214,13 @@ impl Shared<'_> {
                 .map(|&p| self.link(&page.url, p));
         }
         if let (Some(template), Some(source)) = (&self.config.edit_url_template, &page.source) {
-            view.edit_url =
-                Some(template.replace("{path}", &source.to_string_lossy().replace('\\', "/")));
+            // Encoded as a page's own links are: `{path}` alone as the template made a file
+            // named `javascript:alert(1).md` a script address in every page's edit link.
+            let path = source.to_string_lossy().replace('\\', "/");
+            view.edit_url = Some(template.replace(
+                "{path}",
+                &crate::markdown::links::encode_path(&path),
+            ));
         }
         if page.kind == PageKind::Home {
             view.lessons = self.lessons(&page.url);
