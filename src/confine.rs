@@ -72,7 +72,8 @@ pub fn take_read() -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-fn note_read(path: &Path) {
+/// Note that the build read `path` (canonical), for serve to follow its folder.
+pub fn note_read(path: &Path) {
     if !RECORDING.load(std::sync::atomic::Ordering::Relaxed) {
         return;
     }

@@ -3666,7 +3666,8 @@ fn a_mount_point_as_output_folder_is_refused_before_the_build_writes() {
 }
 
 /// `extra-watch-dirs` names folders `serve` watches: one outside the course (the whole
-/// machine, for `/`) or missing is a warning at the key, never watched.
+/// machine, for `/`) is an error at the key (red team 8: it was only a warning, and every path
+/// that leads outside is an error), a missing one a warning; neither is watched.
 #[test]
 fn extra_watch_dirs_outside_the_course_are_not_watched() {
     let outside = secret();
@@ -3681,11 +3682,15 @@ fn extra_watch_dirs_outside_the_course_are_not_watched() {
     ]);
     let out = coursebook(&["build"], c.path());
     let all = text(&out);
-    assert!(out.status.success(), "{all}");
-    for dir in ["`/`", "`../..`", "`nope`"] {
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for (kind, dir) in [
+        ("error", "`/`"),
+        ("error", "`../..`"),
+        ("warning", "`nope`"),
+    ] {
         assert!(
             all.contains(&format!(
-                "warning: book.toml:4:1: `extra-watch-dirs`: {dir} is not watched"
+                "{kind}: book.toml:4:1: `extra-watch-dirs`: {dir} is not watched"
             )),
             "{dir}: {all}"
         );
@@ -3916,4 +3921,21 @@ fn the_edit_link_s_path_is_encoded() {
         .unwrap();
     assert!(html.contains("href=\"javascript%3Aalert(1).md\""), "{html}");
     assert!(!html.contains("href=\"javascript:"), "{html}");
+}
+
+/// Red team 8 (finding 10): `input-404 = "/etc/passwd"` or `"../out/s.md"` was only a
+/// warning; a path that leads outside the sources is an error at its line.
+#[test]
+fn an_input_404_outside_the_sources_is_an_error() {
+    for path in ["/etc/passwd", "../out/s.md"] {
+        let book = format!("[book]\ntitle = \"T\"\n[output.html]\ninput-404 = \"{path}\"\n");
+        let c = course(&[("book.toml", book.as_str()), ("content/a.md", "# A\n")]);
+        let out = coursebook(&["build"], c.path());
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(
+            all.contains(&format!("error: book.toml:4:1: `input-404` names `{path}`")),
+            "{all}"
+        );
+    }
 }

@@ -427,8 +427,8 @@ fn build_dir_refused(jail: &Jail, root: &Path, dir: &str) -> Option<String> {
 
 /// The folders of `extra-watch-dirs` (relative to the course folder, as mdBook reads them) that
 /// `serve` may watch: each must be a folder inside the course, where it really leads (a book.toml
-/// naming `/` would have serve watch the whole machine). The others are a warning at the key:
-/// watching is a convenience, the build does not depend on it.
+/// naming `/` would have serve watch the whole machine): one outside is an error at the key, a
+/// missing one a warning (watching is a convenience, the build does not depend on it).
 fn watch_dirs(
     jail: &Jail,
     root: &Path,
@@ -440,7 +440,12 @@ fn watch_dirs(
     for dir in dirs.iter().take(100) {
         match jail.resolve_dir(&root.join(dir)) {
             Ok(real) => out.push(real),
-            Err(denied) => diags.push(Diagnostic::warning(
+            // A folder outside the course is an error, as every path that leads outside; one
+            // that is missing only a warning.
+            Err(denied) => diags.push(match denied {
+                crate::confine::Denied::Outside(_) => Diagnostic::error,
+                _ => Diagnostic::warning,
+            }(
                 "book.toml",
                 at,
                 format!("`extra-watch-dirs`: `{dir}` is not watched: {denied}"),

@@ -138,6 +138,13 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
         );
         return None;
     }
+    // A lesson that is a link to a file outside the sources (which serve watches whole):
+    // noted where it leads, so that serve follows edits there.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && let Ok(real) = std::fs::canonicalize(path)
+    {
+        crate::confine::note_read(&real);
+    }
     match std::fs::read(path) {
         Ok(bytes) => decode(shown, bytes, diags),
         Err(e) => {

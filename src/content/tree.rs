@@ -125,9 +125,19 @@ fn take_not_found(
         page.url = "404.html".to_string();
         push_page(course, page);
     } else if let Some(pos) = config.input_404_pos {
-        // Named on purpose: say that it was not used (mdBook stops on it).
+        // Named on purpose: say that it was not used (mdBook stops on it). A path out of the
+        // sources (`/etc/passwd`, `../x.md`) is an error, as every path that leads outside.
+        let path = Path::new(&config.input_404);
+        let outside = path.is_absolute()
+            || path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        let diagnostic = match outside {
+            true => crate::diag::Diagnostic::error,
+            false => crate::diag::Diagnostic::warning,
+        };
         diags.push(
-            crate::diag::Diagnostic::warning(
+            diagnostic(
                 "book.toml",
                 pos,
                 format!(

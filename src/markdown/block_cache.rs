@@ -840,7 +840,14 @@ mod tests {
             "é < ü'"
         ));
         // Only the highlighter's classes.
-        for planted in ["visually-hidden", "boring", "hl-a boring", "hl-", "hl-a  hl-b", ""] {
+        for planted in [
+            "visually-hidden",
+            "boring",
+            "hl-a boring",
+            "hl-",
+            "hl-a  hl-b",
+            "",
+        ] {
             assert!(
                 !highlighted_from(&format!("<span class=\"{planted}\">x</span>"), "x"),
                 "{planted}"

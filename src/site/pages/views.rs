@@ -217,10 +217,8 @@ impl Shared<'_> {
             // Encoded as a page's own links are: `{path}` alone as the template made a file
             // named `javascript:alert(1).md` a script address in every page's edit link.
             let path = source.to_string_lossy().replace('\\', "/");
-            view.edit_url = Some(template.replace(
-                "{path}",
-                &crate::markdown::links::encode_path(&path),
-            ));
+            view.edit_url =
+                Some(template.replace("{path}", &crate::markdown::links::encode_path(&path)));
         }
         if page.kind == PageKind::Home {
             view.lessons = self.lessons(&page.url);
