@@ -3939,3 +3939,35 @@ fn an_input_404_outside_the_sources_is_an_error() {
         );
     }
 }
+
+/// Red team 8 (findings 6 and 7): 12 MB of `---` lines in SUMMARY.md took 2.3 GB, 200,000
+/// lessons of 4 bytes 879 MB. A SUMMARY.md past 20,000 entries, and a course past 20,000
+/// Markdown files, are errors, found before the pages are made.
+#[test]
+fn summary_entries_and_lessons_are_bounded() {
+    let summary = format!("# Summary\n\n- [A](a.md)\n{}", "---\n".repeat(30_000));
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/SUMMARY.md", summary.as_str()),
+        ("content/a.md", "# A\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("content/SUMMARY.md:20002:1: SUMMARY.md has more than 20000 entries"),
+        "{all}"
+    );
+    let c = course(&[("book.toml", BOOK)]);
+    fs::create_dir_all(c.path().join("content/many")).unwrap();
+    for i in 0..20_001 {
+        fs::write(c.path().join(format!("content/many/f{i:05}.md")), "t\n").unwrap();
+    }
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("content/many/f20000.md: the course has 20001 Markdown files, and coursebook builds courses of up to 20000"),
+        "{all}"
+    );
+}

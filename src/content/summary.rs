@@ -30,6 +30,10 @@ pub struct Chapter {
 /// 5,000 levels took 23 s and 409 MB and then failed in the theme's sidebar.
 pub const MAX_NESTING: usize = 16;
 
+/// The most entries SUMMARY.md may have (chapters, drafts, parts and separators), as many as
+/// a course may have lessons: 12 MB of `---` lines took 2.3 GB.
+pub const MAX_ENTRIES: usize = super::MAX_LESSONS;
+
 pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries: Vec<Entry> = Vec::new();
     let mut diags = Vec::new();
@@ -39,11 +43,24 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     // The indentation of the chapters enclosing the current one: how deep it is.
     let mut open_indents: Vec<usize> = Vec::new();
     let text = without_comments(text);
+    let mut count = 0;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             continue;
+        }
+        count += 1;
+        if count > MAX_ENTRIES {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    Pos::new(line_no, 1),
+                    format!("SUMMARY.md has more than {MAX_ENTRIES} entries; the rest is not read"),
+                )
+                .with_help("split the course into several courses"),
+            );
+            break;
         }
         let indent = raw.len() - raw.trim_start().len();
         if let Some(title) = heading(trimmed) {
