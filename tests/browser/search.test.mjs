@@ -58,15 +58,23 @@ describe('search in the browser', () => {
     const before = formatProblems(problems);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.ok(page.url().startsWith(s.server.url), page.url());
-    // Coming back: the query is still there.
+    // Coming back: the query is still there, in the box before it is opened again.
     await page.goBack();
-    await page.focus('input[type=search]');
     await waitInPage(page, () => document.querySelector('input[type=search]').value === 'hous pric', null, 'the query to come back');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.type), 'search');
+    // Opened from a link of the page (Tab to it, then `/`).
+    await page.focus('main a[href]');
+    const link = await page.evaluate(() => document.activeElement.getAttribute('href'));
+    await page.keyboard.press('/');
     // Escape closes the results and keeps focus in the box.
     await results(page);
     await page.keyboard.press('Escape');
     assert.equal(await page.isHidden('[data-search-results]'), true);
     assert.equal(await page.evaluate(() => document.activeElement?.type), 'search');
+    // A second empties the box and gives focus back to the link.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.inputValue('input[type=search]'), '');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), link);
     assert.equal(before, '');
     assert.equal(requests.filter((u) => !u.startsWith(s.server.origin)).length, 0, 'a request left the site');
   });

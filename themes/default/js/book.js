@@ -236,8 +236,8 @@
 (function search() {
   "use strict";
   // The header's search box: shown with JavaScript only (without it the contents page is one
-  // link away). Nothing is fetched until the learner opens it: then search.js, its words
-  // module and the index files a query needs (site/search.rs).
+  // link away). Nothing is fetched until the learner opens it: then search.js, search-words.js
+  // and the index files a query needs (site/search.rs).
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-search]");
     if (!form) { return; }
@@ -251,7 +251,17 @@
       }
       return loading;
     }
-    input.addEventListener("focus", load);
+    // Where focus was before the box: Escape on an empty search goes back there (search.js).
+    input.addEventListener("focus", function (e) {
+      if (e.relatedTarget && !form.contains(e.relatedTarget)) { form.returnTo = e.relatedTarget; }
+      load();
+    });
+    // The learner's query, kept when they went to a result, is in the box when they come back
+    // (search.js keeps it); its results come when the box is opened.
+    try {
+      var kept = sessionStorage.getItem("coursebook:search");
+      if (kept && !input.value) { input.value = kept; }
+    } catch (err) { /* storage off */ }
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     // WCAG 2.1.4: the one-key shortcuts can be turned off (the switch under the box, kept in
     // this browser): a speech-input user's words are keys too.

@@ -409,7 +409,14 @@ export function attach(form) {
       if (pick) { e.preventDefault(); pick.click(); }
     } else if (e.key === "Escape") {
       if (isOpen()) { e.preventDefault(); show(false); }
-      else { input.value = ""; run(); input.blur(); }
+      else {
+        // A second Escape empties the box and gives focus back where it was before search.
+        input.value = "";
+        run();
+        const back = form.returnTo;
+        if (back && back.isConnected && back !== document.body) back.focus();
+        else input.blur();
+      }
     }
   });
   list.addEventListener("mousedown", (e) => e.preventDefault());
