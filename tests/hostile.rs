@@ -1417,7 +1417,13 @@ fn a_github_annotation_carries_no_control_character() {
         said.contains("::warning file=content/a.md,line=3,col=1::"),
         "{said}"
     );
-    assert!(said.contains("lang-\\u{1b}[31m"), "{said}");
+    // A lesson's control characters are now U+FFFD before anything reads the lesson, with a
+    // warning of their own (highlighting audit).
+    assert!(said.contains("lang-\u{fffd}[31m"), "{said}");
+    assert!(
+        said.contains("::warning file=content/a.md,line=3,col=9::a control character (U+001B)"),
+        "{said}"
+    );
     assert!(!said.contains('\u{1b}'), "{said}");
 }
 
@@ -3969,5 +3975,89 @@ fn summary_entries_and_lessons_are_bounded() {
     assert!(
         all.contains("content/many/f20000.md: the course has 20001 Markdown files, and coursebook builds courses of up to 20000"),
         "{all}"
+    );
+}
+
+/// Highlighting audit: a bell, an escape sequence and C1 controls pasted with a terminal
+/// session reached the page as they were (forbidden code points in HTML). Each becomes U+FFFD,
+/// with a warning at the first.
+#[test]
+fn control_characters_in_a_lesson_become_replacement_characters() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\nText.\n\n```console\n$ echo \u{7}bell \u{1b}[31mred\u{1b}[0m \u{85}\u{7f}\n```\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("content/a.md:6:8: a control character (U+0007) cannot be in a web page"),
+        "{all}"
+    );
+    let html = page(c.path(), "a.html");
+    for c in ['\u{7}', '\u{1b}', '\u{85}', '\u{7f}'] {
+        assert!(!html.contains(c), "U+{:04X} in the page", u32::from(c));
+    }
+    assert!(html.contains("\u{fffd}bell"), "{html}");
+}
+
+/// Red team 8, "nothing lost silently": what a course holds that reaches no page, or reaches it
+/// otherwise than its author wrote, is a warning at its file and line: a quiz file no lesson
+/// reads (renamed lesson, a case that differs, `.quiz.yml`), an include range that takes no
+/// line, a marker that is no callout, a second `{{#title}}`, and code in a language nothing
+/// highlights in a quiz or in R Markdown's braces.
+#[test]
+fn what_reaches_no_page_is_said_at_its_file_and_line() {
+    let quiz = "questions:\n  - prompt: Yes?\n    type: true-false\n    answer: true\n";
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "# A\n\n{{#include b.txt:5:2}}\n\n{{#include b.txt:9:}}\n\n{{#include b.txt:2:3}}\n\n> [!INFO]\n> Not a kind.\n\n> [!tip]\n> A kind.\n\n{{#title First}}\n{{#title Second}}\n\n```{r}\nx <- 1\n```\n",
+        ),
+        ("content/b.txt", "one\ntwo\nthree\nfour\n"),
+        ("content/lesson.md", "# Lesson\n\nText.\n"),
+        ("content/Lesson.quiz.yaml", quiz),
+        ("content/gone.quiz.yaml", quiz),
+        ("content/c.md", "# C\n\nText.\n"),
+        ("content/c.quiz.yml", quiz),
+        ("content/d.md", "# D\n\nText.\n"),
+        (
+            "content/d.quiz.yaml",
+            "questions:\n  - prompt: \"Which?\\n\\n```klingon\\nQapla'\\n```\"\n    type: true-false\n    answer: true\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for needle in [
+        "content/a.md:3:1: the range `:5:2` ends before it starts; nothing is included",
+        "content/a.md:5:1: `b.txt` has 4 lines, and the range starts at line 9; nothing is included",
+        "content/a.md:9:1: `[!INFO]` is not a callout; the quote is shown as written",
+        "content/a.md:16:1: a second `{{#title}}`: the page's title is this one, not the one at content/a.md:15",
+        "content/Lesson.quiz.yaml: no lesson reads this quiz",
+        "rename it `lesson.quiz.yaml`, or add `quiz: Lesson.quiz.yaml` to the front matter of content/lesson.md",
+        "content/gone.quiz.yaml: no lesson reads this quiz",
+        "content/c.quiz.yml: no lesson reads this quiz",
+        "rename it `c.quiz.yaml`",
+        "content/d.quiz.yaml:2:5: this question has a ```klingon block",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+    }
+    // Nothing else is said about what was taken as written.
+    assert!(!all.contains("[!tip]"), "{all}");
+    assert!(!all.contains("b.txt:2:3"), "{all}");
+    let html = page(c.path(), "a.html");
+    assert!(html.contains("<title>Second"), "{html}");
+    assert!(html.contains("two\nthree"), "{html}");
+    // R Markdown's ```{r} is R's code, highlighted (it was no language at all).
+    assert!(!all.contains("```r"), "{all}");
+    let r = &html[html.find("class=\"language-r\"").expect("an R block")..];
+    assert!(
+        r[..r.find("</pre>").unwrap()].contains("<span class=\"hl-"),
+        "{r}"
     );
 }

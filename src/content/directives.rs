@@ -100,6 +100,7 @@ pub fn expand(
         includes: 0,
         sources: HashMap::new(),
         cached: 0,
+        title_at: None,
     };
     let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut text_out = String::with_capacity(text.len());
@@ -133,6 +134,8 @@ struct Expander<'j> {
     sources: HashMap<PathBuf, Rc<Source>>,
     /// Bytes held in `sources`: past [`MAX_CACHED`], a file is read again for each include.
     cached: usize,
+    /// Where the last `{{#title}}` was (file as shown, place), to name it when another comes.
+    title_at: Option<(PathBuf, Pos)>,
 }
 
 /// Bytes of included files kept for the rest of a page's expansion, at most.
@@ -265,6 +268,22 @@ impl Expander<'_> {
             let whole = &text[found.start..found.end];
             match name {
                 "title" if !found.args.trim().is_empty() => {
+                    // The last one is the title, as in mdBook; the first is not lost unsaid.
+                    if let Some((file, pos)) = &self.title_at {
+                        self.out.diags.push(
+                            Diagnostic::warning(
+                                shown,
+                                at,
+                                format!(
+                                    "a second `{{{{#title}}}}`: the page's title is this one, not the one at {}:{}",
+                                    file.display().to_string().replace('\\', "/"),
+                                    pos.line
+                                ),
+                            )
+                            .with_help("keep one `{{#title}}` on the page"),
+                        );
+                    }
+                    self.title_at = Some((shown.to_path_buf(), at));
                     self.out.title = Some(found.args.trim().to_string());
                     // A directive written over several lines leaves one.
                     resume(self, "");
@@ -712,6 +731,29 @@ impl Expander<'_> {
             }
             _ => match parse_range(range) {
                 Range::Lines(start, end) => {
+                    // mdBook includes nothing for a range that takes no line, and says nothing:
+                    // `:5:2` (reversed), or a start past the file's end (the file got shorter).
+                    let count = source.starts.len();
+                    if range.is_some_and(|r| !r.is_empty())
+                        && start >= end.map_or(count, |e| e.min(count))
+                    {
+                        let why = match end {
+                            Some(e) if e <= start => format!(
+                                "the range `:{}` ends before it starts",
+                                range.unwrap_or_default()
+                            ),
+                            _ => format!(
+                                "`{path_part}` has {count} line{}, and the range starts at line {}",
+                                if count == 1 { "" } else { "s" },
+                                start + 1
+                            ),
+                        };
+                        self.out.diags.push(
+                            Diagnostic::warning(shown, at, format!("{why}; nothing is included"))
+                                .with_help("name lines the file has: `:10:20` is lines 10 to 20, `:10:` from 10 on, `::20` up to 20, `:10` line 10 alone"),
+                        );
+                        return Some(String::new());
+                    }
                     if name == "rustdoc_include" {
                         rustdoc_lines(content, start, end)
                     } else {

@@ -341,6 +341,7 @@ pub fn load(
     if ordered_by_summary {
         markdown.iter_mut().for_each(Source::lenient);
     }
+    quiz::warn_unread_quizzes(config, &course.data_files, &markdown, diags);
     // An mdbook-quiz file read by `{{#quiz}}` is the quiz's source, like a `.quiz.yaml`: not
     // published (mdBook copies it, answer keys and all, beside the page that conceals them).
     let quizzes: std::collections::HashSet<&PathBuf> =

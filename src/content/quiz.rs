@@ -235,6 +235,18 @@ pub fn parse(
                 &why,
             ));
         }
+        if let Some(lang) =
+            question_texts(&q.value).find_map(crate::markdown::unhighlighted_language)
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    pos_of(q, line_offset),
+                    format!("this question has a ```{lang} block, shown as its code: coursebook has no highlighting for `{lang}` and nothing draws it"),
+                )
+                .with_help("name a language coursebook highlights, or `text` for plain text on purpose"),
+            );
+        }
     }
     let id = raw
         .id
@@ -689,6 +701,71 @@ pub fn lesson_quiz_path(src_rel: &Path, named: Option<&Spanned<String>>) -> Path
                 .unwrap_or_default();
             dir.join(format!("{stem}.quiz.yaml"))
         }
+    }
+}
+
+/// A quiz file no lesson reads is said so at the file: its questions reach no page, and the
+/// author meant them to (a lesson renamed and its quiz not, `A.quiz.yaml` beside `a.md` on a
+/// case-sensitive disk, a `.quiz.yml` beside its lesson, found only when named). Drafts count as
+/// readers: their quiz is published with them.
+pub fn warn_unread_quizzes(
+    config: &Config,
+    data_files: &[PathBuf],
+    lessons: &[super::Source],
+    diags: &mut Diagnostics,
+) {
+    let quiz_files = data_files.iter().filter(|f| {
+        let name = f.to_string_lossy();
+        name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml")
+    });
+    let mut quiz_files = quiz_files.peekable();
+    if quiz_files.peek().is_none() {
+        return;
+    }
+    let read: HashSet<PathBuf> = lessons
+        .iter()
+        .filter_map(|s| {
+            let named = s.front.as_ref().ok().and_then(|f| f.quiz.as_ref());
+            normalized(&lesson_quiz_path(&s.src_rel, named))
+        })
+        .collect();
+    for file in quiz_files.filter(|f| !read.contains(*f)) {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let stem = name
+            .strip_suffix(".quiz.yaml")
+            .or_else(|| name.strip_suffix(".quiz.yml"))
+            .unwrap_or(&name);
+        let dir = file.parent().unwrap_or(Path::new(""));
+        // The lesson it was most likely meant for: the same name but for case, or the same.
+        let lesson = lessons.iter().find(|s| {
+            s.src_rel.parent() == Some(dir)
+                && s.src_rel
+                    .file_stem()
+                    .is_some_and(|l| l.to_string_lossy().eq_ignore_ascii_case(stem))
+        });
+        let help = match lesson {
+            Some(l) => {
+                let lesson_stem = l.src_rel.file_stem().unwrap_or_default().to_string_lossy();
+                format!(
+                    "a lesson's quiz is found as `<lesson>.quiz.yaml` beside it, named exactly as the lesson: rename it `{lesson_stem}.quiz.yaml`, or add `quiz: {name}` to the front matter of {}",
+                    l.root_rel.display()
+                )
+            }
+            None => format!(
+                "name it after its lesson (`<lesson>.quiz.yaml` beside it), or add `quiz: {name}` to the lesson's front matter"
+            ),
+        };
+        diags.push(
+            Diagnostic::warning(
+                crate::diag::rel(&config.root, &config.src.join(file)),
+                Pos::FILE,
+                "no lesson reads this quiz: its questions are on no page",
+            )
+            .with_help(help),
+        );
     }
 }
 

@@ -330,8 +330,9 @@ fn read_one(
     included: &std::sync::atomic::AtomicUsize,
     diags: &mut Diagnostics,
 ) -> Option<Source> {
-    let text = read_text(root, file, diags)?;
+    let mut text = read_text(root, file, diags)?;
     let root_rel = rel(root, file);
+    let controls = replace_controls(&mut text, &root_rel);
     let warning = bidi_warning(&text, &root_rel);
     let split = frontmatter::split(&text);
     let mut front = match split.front {
@@ -402,6 +403,7 @@ fn read_one(
             Vec::new(),
         ),
     };
+    directive_diags.extend(controls);
     directive_diags.extend(key_problems);
     let included = !includes.is_empty();
     // The page renders what its includes hold too: their text is part of its hash.
@@ -455,6 +457,36 @@ pub fn refresh(
     }
     diags.extend(found.iter().cloned());
     course
+}
+
+/// Control characters other than white space (U+0001–U+001F but tab, line feed, form feed and
+/// carriage return; U+007F–U+009F) may not be in an HTML page (the validator calls them
+/// forbidden code points): each becomes U+FFFD, with one warning per file, at the first. A
+/// bell or an escape sequence pasted with a terminal session reached the page as it was.
+fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnostic> {
+    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+    // A byte look first: C1 controls start with 0xC2, as do common characters (©, °, NBSP).
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2)
+    {
+        return None;
+    }
+    let (offset, c) = text.char_indices().find(|&(_, c)| forbidden(c))?;
+    let warning = Diagnostic::warning(
+        path,
+        crate::diag::Pos::of_offset(text, offset),
+        format!(
+            "a control character (U+{:04X}) cannot be in a web page; it is shown as U+FFFD (�)",
+            u32::from(c)
+        ),
+    )
+    .with_help("remove it (a terminal's escape sequences or a bell pasted with its output)");
+    *text = text
+        .chars()
+        .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
+        .collect();
+    Some(warning)
 }
 
 /// Bidirectional control characters (U+202A–U+202E, U+2066–U+2069) make text display in another

@@ -7,6 +7,7 @@
 
 use super::stream::{Env, Events, pass};
 use super::{CalloutView, Ev};
+use crate::diag::Diagnostic;
 use crate::i18n::Strings;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::VecDeque;
@@ -22,8 +23,9 @@ const KINDS: [(&str, &str); 5] = [
     ("CAUTION", "caution"),
 ];
 
-/// `(kind, title)` when the quote at `source` starts with a callout marker.
-fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
+/// What is between `[!` and `]` when the quote at `source` starts with one, and the rest of
+/// the line.
+fn marked(source: &str) -> Option<(&str, &str)> {
     let first = source
         .lines()
         .next()?
@@ -32,9 +34,24 @@ fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
         .trim_start();
     let rest = first.strip_prefix("[!")?;
     let close = rest.find(']')?;
-    let kind = rest[..close].to_ascii_uppercase();
+    Some((&rest[..close], &rest[close + 1..]))
+}
+
+/// The word of a marker that looks like a callout's but is none of [`KINDS`] (`[!INFO]`, an
+/// Obsidian or MkDocs kind): GitHub shows such a quote as it is written, and so does coursebook,
+/// but the author meant a callout.
+fn unknown_marker(source: &str) -> Option<&str> {
+    let (word, _) = marked(source)?;
+    let known = KINDS.iter().any(|(k, _)| k.eq_ignore_ascii_case(word));
+    (!known && !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic())).then_some(word)
+}
+
+/// `(kind, title)` when the quote at `source` starts with a callout marker.
+fn marker(source: &str, strings: &Strings) -> Option<(&'static str, String)> {
+    let (kind, rest) = marked(source)?;
+    let kind = kind.to_ascii_uppercase();
     let (_, name) = KINDS.iter().find(|(k, _)| *k == kind)?;
-    let title = rest[close + 1..].trim();
+    let title = rest.trim();
     let title = if title.is_empty() {
         strings.get("callout", name).to_string()
     } else {
@@ -61,9 +78,20 @@ pub fn apply<'a: 's, 's>(
         events.peekable(),
         move |(event, range), upstream, queue| match &event {
             Event::Start(Tag::BlockQuote(_)) => {
-                let found = source.get(range.clone()).and_then(|s| marker(s, strings));
+                let quote = source.get(range.clone()).unwrap_or("");
+                let found = marker(quote, strings);
                 stack.push(found.as_ref().map(|(kind, _)| *kind));
                 let Some((kind, title)) = found else {
+                    if let Some(word) = unknown_marker(quote) {
+                        env.out.borrow_mut().diags.push(
+                            Diagnostic::warning(
+                                env.ctx.source,
+                                (env.at)(range.start),
+                                format!("`[!{word}]` is not a callout; the quote is shown as written"),
+                            )
+                            .with_help("a callout is `> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`, with an optional title after it"),
+                        );
+                    }
                     queue.push_back((event, range));
                     return;
                 };

@@ -130,13 +130,66 @@ pub fn drawn_by_preprocessor(lang: &str) -> bool {
 pub fn knows(lang: &str) -> bool {
     let lang = lang.trim().to_ascii_lowercase();
     lang.is_empty()
+        || SESSION.contains(&lang.as_str())
         || PLAIN.contains(&lang.as_str())
         || NO_GRAMMAR.contains(&lang.as_str())
         || grammar_of(&lang).is_some()
 }
 
+/// A terminal session's names: syntaxmate's grammar for them (shell-unix-generic) colours
+/// nothing, so a ```` ```console ```` block, the usual way to show commands and their output,
+/// came out plain without a word.
+const SESSION: &[&str] = &[
+    "console",
+    "shellsession",
+    "shell-session",
+    "sh-session",
+    "terminal",
+];
+
+/// A session line's prompt and command: `$ `, `% `, `# ` (root), `❯ `, or `> ` (a command's
+/// next line), after any indentation. Other lines are the commands' output.
+fn prompt(line: &str) -> Option<(&str, &str)> {
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let rest = &line[indent..];
+    let mark = ["$", "%", "#", "❯", ">"]
+        .into_iter()
+        .find(|m| rest.starts_with(m))?;
+    let after = &rest[mark.len()..];
+    let at = if after.starts_with(' ') {
+        indent + mark.len() + 1
+    } else if after.trim_end().is_empty() {
+        line.trim_end_matches(['\n', '\r']).len()
+    } else {
+        return None;
+    };
+    Some(line.split_at(at))
+}
+
+/// A terminal session: each prompt dimmed as a comment is, its command highlighted as Bash, the
+/// output left plain.
+fn session(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() * 2);
+    for line in code.split_inclusive('\n') {
+        match prompt(line) {
+            Some((mark, command)) => {
+                out.push_str("<span class=\"hl-comment\">");
+                scope_spans::escape_into(mark, &mut out);
+                out.push_str("</span>");
+                out.push_str(&highlight(command, "bash").0);
+            }
+            None => scope_spans::escape_into(line, &mut out),
+        }
+    }
+    out
+}
+
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
+    if SESSION.contains(&lang.trim().to_ascii_lowercase().as_str()) && code.len() <= MAX_HIGHLIGHTED
+    {
+        return (session(code), true);
+    }
     let (Some(grammar), Some(engine)) = (grammar_of(lang), engine()) else {
         return (escape(code), false);
     };
@@ -340,6 +393,37 @@ fn strip_comments(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Highlighting audit: ```` ```console ```` blocks were plain, said nowhere.
+    #[test]
+    fn a_session_s_commands_are_bash_and_its_output_plain() {
+        let code = "$ cargo build --release\n   Compiling a <b>\n  $\n% echo \"hi\" | grep h\n";
+        let (html, found) = highlight(code, "console");
+        assert!(found);
+        let lines: Vec<&str> = html.split_inclusive('\n').collect();
+        assert!(
+            lines[0].starts_with("<span class=\"hl-comment\">$ </span>"),
+            "{html}"
+        );
+        assert!(lines[0].contains("hl-"), "{html}");
+        assert_eq!(lines[1], "   Compiling a &lt;b&gt;\n", "output is plain");
+        assert_eq!(
+            lines[2], "<span class=\"hl-comment\">  $</span>\n",
+            "{html}"
+        );
+        assert!(lines[3].contains("hl-string"), "{html}");
+        assert_eq!(
+            html.replace(|c: char| c != '\n', "").len(),
+            4,
+            "one line for each: {html}"
+        );
+        assert!(knows("shellsession") && knows("Terminal"));
+        assert_eq!(
+            prompt(">>> print(1)\n"),
+            None,
+            "Python's prompt is not a shell's"
+        );
+    }
 
     #[test]
     fn rust_gets_classes_unknown_is_escaped() {

@@ -489,6 +489,23 @@ pub fn math_problem(text: &str) -> Option<(String, String)> {
         })
 }
 
+/// The language of the first code block in a snippet of Markdown (quiz text) that is shown as
+/// plain text though it names a language: no grammar knows it, or it was meant for an mdBook
+/// preprocessor. Said at the question, as a lesson's block is said at its line.
+pub fn unhighlighted_language(text: &str) -> Option<String> {
+    if !text.contains("```") && !text.contains("~~~") {
+        return None;
+    }
+    Parser::new_ext(text, options()).find_map(|e| match e {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            let lang = fence_language(&info);
+            let plain = !highlight::knows(lang) || highlight::drawn_by_preprocessor(lang);
+            plain.then(|| lang.to_string())
+        }
+        _ => None,
+    })
+}
+
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
 /// links rewritten: such snippets live outside a page's link table.
 pub fn render_block(text: &str) -> String {
@@ -591,8 +608,14 @@ fn highlighted_blocks<'a>(
             // A span's last line break would show as an empty line (`white-space: pre-wrap`).
             code.truncate(code.trim_end_matches('\n').len());
         }
-        let lang = info.split([' ', ',', '{']).next().unwrap_or("");
-        let inner = highlight::highlight(&code, lang).0;
+        let lang = fence_language(&info);
+        // Rust's `# ` lines are hidden as in a lesson (shown by no button here: a quiz's program
+        // is what the question is about), but for a numbered program, whose lines a question
+        // counts.
+        let inner = match hidden::prefix(&info, lang, &Default::default()) {
+            Some(prefix) if !numbered(&info) => hidden::highlight(&code, lang, &prefix),
+            _ => highlight::highlight(&code, lang).0,
+        };
         let class = code_class(&info, lang);
         Some(Event::Html(CowStr::from(match phrasing {
             true => format!("<span class=\"code-lines\"><code{class}>{inner}</code></span>"),
@@ -709,7 +732,7 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                 _ => {}
             }
         }
-        let lang = info.split([' ', ',', '{']).next().unwrap_or("").to_string();
+        let lang = fence_language(&info).to_string();
         let html = if ctx.widgets.is_widget(&lang) {
             // The block's body starts on the line after the opening fence.
             let body_line = at(range.start).line;
@@ -775,6 +798,21 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })
+}
+
+/// A fence's language: its info string's first word (```` ```rust,ignore ````, ```` ```rust {.x} ````),
+/// or the word in braces that opens it (R Markdown's and Quarto's ```` ```{r} ````, Pandoc's
+/// ```` ```{.python} ````), which was read as no language at all and so said nothing.
+pub fn fence_language(info: &str) -> &str {
+    let info = info.trim_start();
+    match info.strip_prefix('{') {
+        Some(braced) => braced
+            .trim_start_matches('.')
+            .split(['}', ' ', ',', '\t'])
+            .next()
+            .unwrap_or(""),
+        None => info.split([' ', ',', '{']).next().unwrap_or(""),
+    }
 }
 
 /// Whether snippets' HTML (a quiz's markup) holds a code block of [`highlighted_blocks`], for

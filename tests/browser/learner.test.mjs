@@ -93,6 +93,14 @@ const FILES = {
     |---|---|
     | 1 | 2 |
 
+    \`\`\`python
+    price = weight_of_size_in_square_feet * size_of_the_house_in_square_feet + the_bias_of_the_model_in_dollars
+    \`\`\`
+
+    \`\`\`python
+    price = w * size + b
+    \`\`\`
+
     ## A heading with averyveryverylongwordwithoutanyspacesthatcannotbreak inside it
 
     \`\`\`playground
@@ -220,6 +228,10 @@ describe('what a learner met', () => {
       { tag: 'table', wide: false, tabindex: null },
       { tag: 'table', wide: false, tabindex: null }, // the playground's data
     ]);
+    // A code block is a Tab stop only when it scrolls (highlighting audit: every one was).
+    const blocks = await page.$$eval('main pre.code', (els) =>
+      els.map((e) => ({ wide: e.scrollWidth > e.clientWidth + 1, tabindex: e.getAttribute('tabindex') })));
+    assert.deepEqual(blocks, [{ wide: true, tabindex: '0' }, { wide: false, tabindex: null }]);
     await expectNoAxeViolations(page, 'wide.html at 390 px');
     const table = page.locator('main table').first();
     await table.focus();
@@ -232,6 +244,9 @@ describe('what a learner met', () => {
     t.after(() => desktop.close());
     const wide = (await openPage(desktop, `${server.url}wide.html`)).page;
     assert.equal(await wide.locator('main math[display="block"]').getAttribute('tabindex'), null);
+    // The long line scrolls on a desktop too; a window made narrow gives the short one no stop.
+    assert.equal(await wide.locator('main pre.code').first().getAttribute('tabindex'), '0');
+    assert.equal(await wide.locator('main pre.code').nth(1).getAttribute('tabindex'), null);
   });
 
   test('without JavaScript a quiz is questions to read: no buttons, no promise of saving', async (t) => {

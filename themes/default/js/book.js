@@ -104,8 +104,22 @@
   "use strict";
   // A wide table or formula scrolls inside itself (book.css); a keyboard can scroll it only if
   // it can be focused (WCAG 2.1.1). Only those that do overflow are made focusable, so narrow
-  // ones add no Tab stop; checked again when the window changes size.
+  // ones add no Tab stop; checked again when the window changes size. A code block is built
+  // focusable (without JavaScript nothing can tell whether it overflows): one that fits loses
+  // its Tab stop here, and gets it back when it no longer fits.
   function update() {
+    var blocks = document.querySelectorAll("pre.code");
+    for (var j = 0; j < blocks.length; j++) {
+      var pre = blocks[j];
+      var over = pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1;
+      if (!over && pre.getAttribute("tabindex") === "0" && document.activeElement !== pre) {
+        pre.removeAttribute("tabindex");
+        pre.setAttribute("data-fits", "");
+      } else if (over && pre.hasAttribute("data-fits")) {
+        pre.setAttribute("tabindex", "0");
+        pre.removeAttribute("data-fits");
+      }
+    }
     var boxes = document.querySelectorAll('main table, main math[display="block"]');
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
@@ -122,9 +136,14 @@
   var pending = 0;
   document.addEventListener("DOMContentLoaded", update);
   window.addEventListener("load", update);
-  window.addEventListener("resize", function () {
+  function later() {
     window.cancelAnimationFrame(pending);
     pending = window.requestAnimationFrame(update);
+  }
+  window.addEventListener("resize", later);
+  // Hidden lines shown make a block wider.
+  document.addEventListener("click", function (e) {
+    if (e.target && e.target.closest && e.target.closest("[data-show-hidden]")) { later(); }
   });
 })();
 
