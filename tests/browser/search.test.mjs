@@ -466,7 +466,28 @@ describe('search says how many sections matched, not how many are shown', () => 
     await page.fill('input[type=search]', 'steps');
     await said('10 of 37 results');
     assert.equal(await page.locator('[data-search-results] a[role=option]').count(), 10);
+    // The list's last option asks for ten more (search audit: ten were all a learner could
+    // see): by keyboard, the first of them is then the active option; by mouse, the same.
+    const more = page.locator('#search-more');
+    assert.equal(await more.getAttribute('role'), 'option');
+    assert.equal(await more.textContent(), 'More results');
+    for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-more');
+    await page.keyboard.press('Enter');
+    await said('20 of 37 results');
+    assert.equal(await page.getAttribute('input[type=search]', 'aria-activedescendant'), 'search-result-10');
+    assert.equal(await page.evaluate(() => document.activeElement.type), 'search');
+    await expectNoAxeViolations(page, 'twenty results and More results');
+    await more.click();
+    await said('30 of 37 results');
+    await more.click();
+    await said('37 results');
+    assert.equal(await more.count(), 0, 'nothing more to show');
+    // A new query starts again at ten.
+    await page.fill('input[type=search]', 'steps.');
+    await said('10 of 37 results');
     await page.fill('input[type=search]', 'gradient');
     await said('3 results');
+    assert.equal(await more.count(), 0);
   });
 });

@@ -124,8 +124,8 @@ function nameOf(qs) {
   return `${qs.map((q) => `${q.prefix} `).join("")}\u001f`;
 }
 
-/** Ranked documents for `text`: BM25 weights × rarity, all words before some. */
-async function search(text) {
+/** The first `limit` ranked documents for `text`: BM25 weights × rarity, all words before some. */
+async function search(text, limit) {
   const m = await ready();
   if (!m) return [];
   const qs = queryWords(text);
@@ -245,7 +245,7 @@ async function search(text) {
   const total = scores.size;
   const ranked = [...scores.entries()]
     .sort((a, b) => first(b[0]) - first(a[0]) || b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
-    .slice(0, MAX_RESULTS);
+    .slice(0, limit);
   // The results' documents, their files asked for at once (ten results were ten round trips).
   const chunks = await Promise.all(ranked.map(([doc]) => fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)));
   const out = [];
@@ -330,6 +330,8 @@ export function attach(form) {
   const root = new URL(form.getAttribute("data-root"), document.baseURI);
   let active = -1;
   let generation = 0;
+  // How many results are shown: ten, and ten more each time the learner asks for more.
+  let limit = MAX_RESULTS;
   const options = () => [...list.querySelectorAll("[role=option]")];
   const isOpen = () => !list.hidden || status.classList.contains("search-none");
 
@@ -364,7 +366,7 @@ export function attach(form) {
       show(false);
       return;
     }
-    const [{ t, stringsReady }, found] = await Promise.all([runtime, search(text)]);
+    const [{ t, stringsReady }, found] = await Promise.all([runtime, search(text, limit)]);
     await stringsReady;
     if (mine !== generation) return;
     const { results = [], words = [], total = 0 } = found || {};
@@ -390,6 +392,22 @@ export function attach(form) {
         return option;
       }),
     );
+    if (total > results.length) {
+      // The list's last option asks for ten more; the first of them is then the active one.
+      const more = document.createElement("div");
+      more.setAttribute("role", "option");
+      more.id = "search-more";
+      more.className = "search-more";
+      more.setAttribute("aria-selected", "false");
+      more.textContent = t("search_more");
+      more.addEventListener("click", async () => {
+        limit += MAX_RESULTS;
+        input.focus();
+        await run();
+        if (options().length > results.length) move(results.length);
+      });
+      list.appendChild(more);
+    }
     status.textContent = results.length ? counted(t, results.length, total) : t("search_none", { query: text });
     active = -1;
     show(results.length > 0, results.length === 0);
@@ -397,7 +415,10 @@ export function attach(form) {
     form.dataset.searchAnswered = String(Number(form.dataset.searchAnswered || 0) + 1);
   }
 
-  input.addEventListener("input", run);
+  input.addEventListener("input", () => {
+    limit = MAX_RESULTS;
+    run();
+  });
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
       e.preventDefault();
