@@ -354,6 +354,53 @@ describe('search ranks words side by side first', () => {
   });
 });
 
+describe('the word being typed finds the words it begins, not the words inside it', () => {
+  const s = {};
+  before(async () => {
+    // Search audit on Rust by Example: "vec" never found "Vectors" (the pairs "vec 1", "vec a"…
+    // took the 30 expansions), "struct" found every section saying `str`, and "clos" put a
+    // section saying "closing" once above the sections about closures.
+    const files = {
+      'book.toml': '[book]\ntitle = "Prefixes"\n[output.html]\nsite-url = "/x/"\n',
+      'content/01-vectors.md': '# Vectors\n\nA growable array type.\n',
+      'content/02-code.md': `# Code\n\n${Array.from({ length: 40 }, (_, i) => `Call vec w${i} here.`).join('\n\n')}\n`,
+      'content/03-strings.md': '# Strings\n\nThe str type, str slices, str everywhere.\n',
+      'content/04-records.md': '# Records\n\nA struct holds fields.\n',
+      'content/05-files.md': '# Files\n\nClosing a file.\n',
+    };
+    for (let i = 0; i < 6; i++) files[`content/1${i}-closures-${i}.md`] = `# Closures ${i}\n\nClosures capture, closures move.\n`;
+    s.course = await makeCourse(files);
+    s.dest = await tempDir('coursebook-search-prefix-');
+    await buildOrThrow(s.course, { dest: s.dest });
+    s.server = await serve(s.dest, { prefix: '/x/' });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+  });
+
+  test('"vec" finds Vectors, "struct" not `str`, "clos" closures first', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page } = await openPage(context, s.server.url);
+    const ask = async (q) => {
+      const before = Number((await page.getAttribute('form[role=search]', 'data-search-answered')) || 0);
+      await page.fill('input[type=search]', q);
+      await waitInPage(page, (n) => Number(document.querySelector('form[role=search]').dataset.searchAnswered || 0) > n, before, `results for "${q}"`);
+      return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href').replace(/^.*\//, '')));
+    };
+    const vec = await ask('vec');
+    assert.ok(vec.includes('vectors.html'), JSON.stringify(vec));
+    const struct = await ask('struct');
+    assert.deepEqual(struct, ['records.html']);
+    const clos = await ask('clos');
+    assert.match(clos[0], /^closures/, JSON.stringify(clos));
+    assert.equal(clos.length, 7, JSON.stringify(clos));
+  });
+});
+
 describe('search asks for what a query needs at once', () => {
   const s = {};
   before(async () => {

@@ -100,14 +100,15 @@ function stemOf(table, prefix) {
 }
 
 /**
- * The terms that begin the word being typed, longest first, from half its length (at least 3
+ * The terms that begin the word being typed, longest first, from half its length (at least 4
  * letters): the index holds stems, and once the word is typed past its stem ("inferenc" past
- * "infer") no term starts with it any more, though the whole word will find the stem.
+ * "infer") no term starts with it any more, though the whole word will find the stem. Not 3:
+ * "struct" found every section saying `str`, and "vect" every one saying `vec`.
  */
 function stemsWithin(prefix) {
   const letters = [...prefix];
   const out = [];
-  for (let n = letters.length - 1; n >= Math.max(3, Math.ceil(letters.length / 2)); n--) {
+  for (let n = letters.length - 1; n >= Math.max(4, Math.ceil(letters.length / 2)); n--) {
     out.push(letters.slice(0, n).join(""));
   }
   return out;
@@ -157,9 +158,8 @@ async function search(text, limit) {
     const table = (await fetchJson(`t/${n}.json`)) || {};
     const hits = new Map();
     // A word's entry: how many documents have it, then (document − previous, weight) pairs.
-    const add = (entry, factor) => {
-      const df = entry[0];
-      const idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+    const rarity = (df) => Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+    const add = (entry, factor, idf = rarity(entry[0])) => {
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
@@ -174,10 +174,15 @@ async function search(text, limit) {
     if (last && ([...prefix].length >= 2 || qs[i].unspaced)) {
       const p = fileOf(prefix, m.terms);
       const ptable = p === n ? table : (await fetchJson(`t/${p}.json`)) || {};
-      let count = 0;
-      for (const [key, entry] of Object.entries(ptable)) {
-        if (key !== term && Array.isArray(entry) && key.startsWith(prefix) && count++ < MAX_EXPANSIONS) add(entry, 0.8);
-      }
+      // Words only: the file also holds the pairs that start with the word ("vec 1", "vec a"…)
+      // and names, which took all the expansions: "vec" never reached "vectors".
+      // The words it begins count as one word, as rare as all of them together: each by its
+      // own rarity, a word said once ("closing") outranked the sections about "closures".
+      const longer = Object.entries(ptable)
+        .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ \u001e\u001f]/.test(key))
+        .slice(0, MAX_EXPANSIONS);
+      const together = rarity(Math.min(m.docs, longer.reduce((sum, [, entry]) => sum + entry[0], 0)));
+      for (const [, entry] of longer) add(entry, 0.8, together);
     }
     // Stems the word runs past ("infer" in "inferenc" being typed, "train" in "trains" that
     // no lesson says), looked up only in the files the query fetches anyway: a stem in another
