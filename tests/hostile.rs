@@ -4061,3 +4061,82 @@ fn what_reaches_no_page_is_said_at_its_file_and_line() {
         "{r}"
     );
 }
+
+/// Red team 9: a quiz file a lesson reads through an include or a link is not "on no page"
+/// (`--deny-warnings` failed a CI build that shared quizzes so); control characters coming in
+/// through an included file, SUMMARY.md, a character reference or a NUL byte are replaced and
+/// said as a lesson's own are; a file name holding one is an error (its links were dead); an
+/// empty range of `{{#rustdoc_include}}` keeps the program, hidden, as mdBook does.
+#[test]
+fn what_lessons_read_by_include_or_link_is_theirs_and_controls_are_said_wherever_they_come_from() {
+    let quiz = "questions:\n  - prompt: Shared?\n    type: true-false\n    answer: true\n";
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/SUMMARY.md",
+            "# Summary\n\n- [In\u{7}tro](a.md)\n- [B](b.md)\n- [C](c.md)\n",
+        ),
+        (
+            "content/a.md",
+            "# A\n\n```quiz\n{{#include shared/common.quiz.yaml}}\n```\n\n```text\n{{#include out.txt}}\n```\n\nEntity &#1; here.\n",
+        ),
+        ("content/shared/common.quiz.yaml", quiz),
+        ("content/shared/linked.quiz.yaml", quiz),
+        (
+            "content/b.md",
+            "# B\n\nA NUL\u{0} byte.\n\n{{#rustdoc_include f.rs:9}}\n",
+        ),
+        ("content/f.rs", "fn main() {\n    println!(\"hi\");\n}\n"),
+        ("content/c.md", "# C\n"),
+        ("content/out.txt", "before\u{7}bell \u{1b}[31mred\n"),
+    ]);
+    symlink(
+        "shared/linked.quiz.yaml",
+        c.path().join("content/c.quiz.yaml"),
+    )
+    .unwrap();
+    let out = coursebook(&["build", "--deny-warnings"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for needle in [
+        "content/SUMMARY.md:3:6: a control character (U+0007)",
+        "content/out.txt:1:7: a control character (U+0007)",
+        "content/a.md:11:8: a character reference to a control character (U+0001)",
+        "content/b.md:3:6: a control character (U+0000)",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+    }
+    assert!(!all.contains("no lesson reads"), "{all}");
+    assert!(!all.contains("left out"), "{all}");
+    assert!(!all.contains("f.rs"), "{all}");
+    // Warnings only: without --deny-warnings it builds, and no control character is written.
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    for name in ["a.html", "b.html", "c.html", "print.html", "index.html"] {
+        let html = page(c.path(), name);
+        assert!(
+            !html
+                .chars()
+                .any(|c| c.is_control() && !"\t\n\r\u{c}".contains(c)),
+            "{name}: {html}"
+        );
+    }
+    assert!(page(c.path(), "c.html").contains("Shared?"));
+    assert!(
+        page(c.path(), "b.html").contains("println!"),
+        "the program, hidden"
+    );
+
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/b\u{7}c.md", "# B\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("content/b\\u{7}c.md: the file's path holds a control character (U+0007)"),
+        "{all}"
+    );
+}

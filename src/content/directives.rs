@@ -270,17 +270,18 @@ impl Expander<'_> {
                 "title" if !found.args.trim().is_empty() => {
                     // The last one is the title, as in mdBook; the first is not lost unsaid.
                     if let Some((file, pos)) = &self.title_at {
-                        self.out.diags.push(
-                            Diagnostic::warning(
-                                shown,
-                                at,
-                                format!(
-                                    "a second `{{{{#title}}}}`: the page's title is this one, not the one at {}:{}",
-                                    file.display().to_string().replace('\\', "/"),
-                                    pos.line
-                                ),
+                        let message = if file == shown && *pos == at {
+                            "a second `{{#title}}`: the file holding it is included twice; the page's title is the last one's".to_string()
+                        } else {
+                            format!(
+                                "a second `{{{{#title}}}}`: the page's title is this one, not the one at {}:{}",
+                                file.display().to_string().replace('\\', "/"),
+                                pos.line
                             )
-                            .with_help("keep one `{{#title}}` on the page"),
+                        };
+                        self.out.diags.push(
+                            Diagnostic::warning(shown, at, message)
+                                .with_help("keep one `{{#title}}` on the page"),
                         );
                     }
                     self.title_at = Some((shown.to_path_buf(), at));
@@ -694,7 +695,15 @@ impl Expander<'_> {
                     bytes.drain(..3);
                 }
                 super::lone_cr_to_lf(&mut bytes);
-                let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+                let mut text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+                // Saved terminal output is what an include most often brings: its bell and
+                // escape sequences are replaced as a lesson's are, said at the included file.
+                let included = crate::confine::lexical(
+                    &shown.parent().unwrap_or(Path::new("")).join(path_part),
+                );
+                self.out
+                    .diags
+                    .extend(super::sources::replace_controls(&mut text, &included));
                 let source = Rc::new(Source::new(text));
                 if self.cached + source.text.len() <= MAX_CACHED {
                     self.cached += source.text.len();
@@ -736,6 +745,7 @@ impl Expander<'_> {
                     let count = source.starts.len();
                     if range.is_some_and(|r| !r.is_empty())
                         && start >= end.map_or(count, |e| e.min(count))
+                        && name != "rustdoc_include"
                     {
                         let why = match end {
                             Some(e) if e <= start => format!(

@@ -146,7 +146,9 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
         crate::confine::note_read(&real);
     }
     match std::fs::read(path) {
-        Ok(bytes) => decode(shown, bytes, diags),
+        // A lesson keeps its NUL bytes here: `sources::replace_controls` replaces them, with
+        // the other controls, and says so.
+        Ok(bytes) => decode(shown, bytes, false, diags),
         Err(e) => {
             diags.push(Diagnostic::error(
                 shown,
@@ -190,7 +192,7 @@ pub fn read_named_text_within(
 ) -> Option<String> {
     let shown = rel(&config.root, path);
     match config.jail.read_published_within(path, limit.0) {
-        Ok(bytes) => decode(shown, bytes, diags),
+        Ok(bytes) => decode(shown, bytes, true, diags),
         Err(denied) => {
             let (at, pos) = named_at.unwrap_or((&shown, Pos::FILE));
             let too_large = matches!(denied, crate::confine::Denied::TooLarge(..));
@@ -208,7 +210,12 @@ pub fn read_named_text_within(
     }
 }
 
-fn decode(shown: PathBuf, mut bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+fn decode(
+    shown: PathBuf,
+    mut bytes: Vec<u8>,
+    replace_nul: bool,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     lone_cr_to_lf(&mut bytes);
     match String::from_utf8(bytes) {
         Ok(mut text) => {
@@ -217,7 +224,7 @@ fn decode(shown: PathBuf, mut bytes: Vec<u8>, diags: &mut Diagnostics) -> Option
                 text = rest.to_string();
             }
             // NUL may not reach the page or an id: CommonMark replaces it with U+FFFD.
-            if text.contains('\0') {
+            if replace_nul && text.contains('\0') {
                 text = text.replace('\0', "\u{fffd}");
             }
             Some(text)
@@ -366,7 +373,12 @@ pub fn load(
     }
     let summary = if summary_path.is_file() {
         match read_named_text(config, &summary_path, None, diags) {
-            Some(text) => Some(text),
+            // Its titles are on every page (sidebar, contents, `<title>`).
+            Some(mut text) => {
+                let shown = crate::diag::rel(&config.root, &summary_path);
+                diags.extend(sources::replace_controls(&mut text, &shown));
+                Some(text)
+            }
             None => return course,
         }
     } else {

@@ -722,14 +722,19 @@ pub fn warn_unread_quizzes(
     if quiz_files.peek().is_none() {
         return;
     }
+    // By where the files really are (a lesson's `a.quiz.yaml` may be a link to a shared quiz,
+    // or named through a linked folder), and with the files lessons include (a ```quiz block
+    // holding `{{#include shared.quiz.yaml}}`).
+    let real = |file: &Path| std::fs::canonicalize(config.src.join(file)).ok();
     let read: HashSet<PathBuf> = lessons
         .iter()
         .filter_map(|s| {
             let named = s.front.as_ref().ok().and_then(|f| f.quiz.as_ref());
-            normalized(&lesson_quiz_path(&s.src_rel, named))
+            real(&normalized(&lesson_quiz_path(&s.src_rel, named))?)
         })
+        .chain(lessons.iter().flat_map(|s| s.includes.iter().cloned()))
         .collect();
-    for file in quiz_files.filter(|f| !read.contains(*f)) {
+    for file in quiz_files.filter(|f| real(f).is_none_or(|r| !read.contains(&r))) {
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy())
@@ -747,6 +752,20 @@ pub fn warn_unread_quizzes(
                     .is_some_and(|l| l.to_string_lossy().eq_ignore_ascii_case(stem))
         });
         let help = match lesson {
+            // Its own lesson names another quiz in its front matter.
+            Some(l)
+                if name.ends_with(".quiz.yaml")
+                    && l.src_rel
+                        .file_stem()
+                        .is_some_and(|l| l.to_string_lossy() == stem) =>
+            {
+                let named = l.front.as_ref().ok().and_then(|f| f.quiz.as_ref());
+                format!(
+                    "{} names `{}` in its front matter instead: remove this file, or name it there",
+                    l.root_rel.display(),
+                    named.map_or("another quiz", |n| n.value.as_str())
+                )
+            }
             Some(l) => {
                 let lesson_stem = l.src_rel.file_stem().unwrap_or_default().to_string_lossy();
                 format!(

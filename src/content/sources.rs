@@ -459,12 +459,12 @@ pub fn refresh(
     course
 }
 
-/// Control characters other than white space (U+0001–U+001F but tab, line feed, form feed and
+/// Control characters other than white space (U+0000–U+001F but tab, line feed, form feed and
 /// carriage return; U+007F–U+009F) may not be in an HTML page (the validator calls them
 /// forbidden code points): each becomes U+FFFD, with one warning per file, at the first. A
 /// bell or an escape sequence pasted with a terminal session reached the page as it was.
-fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnostic> {
-    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+pub(crate) fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnostic> {
+    let forbidden = crate::markdown::forbidden_control;
     // A byte look first: C1 controls start with 0xC2, as do common characters (©, °, NBSP).
     if !text
         .bytes()

@@ -94,6 +94,15 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
     );
     built_sites_left_out(&walk.skipped, config, diags);
     for (path, first) in &walk.again {
+        // A lesson's quiz file is read by the lesson's name for it, not from the walk: a link
+        // `a.quiz.yaml -> shared.quiz.yaml` is how two lessons share one quiz.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if !path.is_dir() && (name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml")) {
+            continue;
+        }
         diags.push(
             Diagnostic::warning(
                 rel(&config.root, path),
@@ -131,6 +140,34 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
                 "the file's name is not valid UTF-8, so it cannot become a page or an address",
             )
             .with_help("rename the file (or its folder) with UTF-8 characters"),
+        );
+    }
+    // Nor one holding a control character: a page's file kept it while its links, like its
+    // text, had U+FFFD instead (red team 9: every link to `b<BEL>c.html` was dead).
+    let (files, controlled): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+        !f.strip_prefix(&config.root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .chars()
+            .any(char::is_control)
+    });
+    for path in controlled {
+        let shown = rel(&config.root, &path);
+        let c = shown
+            .to_string_lossy()
+            .chars()
+            .find(|c| c.is_control())
+            .unwrap_or('\0');
+        diags.push(
+            Diagnostic::error(
+                shown,
+                Pos::FILE,
+                format!(
+                    "the file's path holds a control character (U+{:04X}), which no address can",
+                    u32::from(c)
+                ),
+            )
+            .with_help("rename the file (or its folder) without it"),
         );
     }
     files

@@ -167,10 +167,11 @@ fn prompt(line: &str) -> Option<(&str, &str)> {
 }
 
 /// A terminal session: each prompt dimmed as a comment is, its command highlighted as Bash, the
-/// output left plain.
+/// output left plain; past [`MAX_HIGHLIGHTED`] bytes, plain text, as any block's rest is.
 fn session(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
-    for line in code.split_inclusive('\n') {
+    let cut = cut_at_line(code, MAX_HIGHLIGHTED);
+    for line in code[..cut].split_inclusive('\n') {
         match prompt(line) {
             Some((mark, command)) => {
                 out.push_str("<span class=\"hl-comment\">");
@@ -181,13 +182,13 @@ fn session(code: &str) -> String {
             None => scope_spans::escape_into(line, &mut out),
         }
     }
+    scope_spans::escape_into(&code[cut..], &mut out);
     out
 }
 
 /// Highlight `code` as `lang`. Returns the inner HTML of `<code>`, and whether a grammar was found.
 pub fn highlight(code: &str, lang: &str) -> (String, bool) {
-    if SESSION.contains(&lang.trim().to_ascii_lowercase().as_str()) && code.len() <= MAX_HIGHLIGHTED
-    {
+    if SESSION.contains(&lang.trim().to_ascii_lowercase().as_str()) {
         return (session(code), true);
     }
     let (Some(grammar), Some(engine)) = (grammar_of(lang), engine()) else {

@@ -202,6 +202,35 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
         at: &at,
         out: &out,
     };
+    // A character reference to a control character (`&#1;`, `&#x1b;`) is decoded by the parser
+    // into the text, where a written one never is (content/sources.rs `replace_controls`): it
+    // becomes U+FFFD too, said once a page.
+    let mut warned = false;
+    let (out_ref, at_ref) = (&out, &at);
+    let events = events.map(move |(event, range)| match event {
+        Event::Text(t) if t.chars().any(forbidden_control) => {
+            if !std::mem::replace(&mut warned, true) {
+                let c = t.chars().find(|&c| forbidden_control(c)).unwrap_or('\0');
+                out_ref.borrow_mut().diags.push(
+                    Diagnostic::warning(
+                        ctx.source,
+                        at_ref(range.start),
+                        format!(
+                            "a character reference to a control character (U+{:04X}) cannot be in a web page; it is shown as U+FFFD (\u{fffd})",
+                            u32::from(c)
+                        ),
+                    )
+                    .with_help("remove it"),
+                );
+            }
+            let text: String = t
+                .chars()
+                .map(|c| if forbidden_control(c) { '\u{fffd}' } else { c })
+                .collect();
+            (Event::Text(CowStr::from(text)), range)
+        }
+        other => (other, range),
+    });
     let events = raw_html::apply(events, &env);
     let events = raw_links::apply(events, &env);
     let events = callouts::apply(events, body, &env);
@@ -798,6 +827,12 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
         };
         queue.push_back((Event::Html(CowStr::from(html)), range));
     })
+}
+
+/// A control character an HTML page may not hold: all but tab, line feed, form feed and
+/// carriage return.
+pub(crate) fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
 }
 
 /// A fence's language: its info string's first word (```` ```rust,ignore ````, ```` ```rust {.x} ````),

@@ -314,6 +314,41 @@ pub(super) fn sitemap(base: &str, course: &Course) -> String {
     xml
 }
 
+/// What coursebook writes at `url` itself, if anything: a theme file or the scripts' strings
+/// (already in `site`), a page, the pages it makes, the search index, the files hosts read.
+fn built_here(
+    url: &str,
+    config: &Config,
+    site: &SiteFiles,
+    pages: &std::collections::HashSet<&str>,
+) -> Option<&'static str> {
+    use crate::site::{CONTENTS_URL, GLOSSARY_URL, PRINT_URL, PROGRESS_URL};
+    if site.files.contains_key(url) {
+        Some("its own file")
+    } else if pages.contains(url) {
+        Some("a page of the course")
+    } else if [
+        CONTENTS_URL,
+        GLOSSARY_URL,
+        PRINT_URL,
+        PROGRESS_URL,
+        "index.html",
+        "404.html",
+    ]
+    .contains(&url)
+    {
+        Some("a page it makes")
+    } else if url.starts_with("search/") && config.search {
+        Some("the search index")
+    } else if [".nojekyll", ".coursebook", "sitemap.xml"].contains(&url)
+        || (url == "CNAME" && config.cname.is_some())
+    {
+        Some("a file for the host")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,40 +386,5 @@ mod tests {
                 "https://x.org/c/</loc></url>"
             ]
         );
-    }
-}
-
-/// What coursebook writes at `url` itself, if anything: a theme file or the scripts' strings
-/// (already in `site`), a page, the pages it makes, the search index, the files hosts read.
-fn built_here(
-    url: &str,
-    config: &Config,
-    site: &SiteFiles,
-    pages: &std::collections::HashSet<&str>,
-) -> Option<&'static str> {
-    use crate::site::{CONTENTS_URL, GLOSSARY_URL, PRINT_URL, PROGRESS_URL};
-    if site.files.contains_key(url) {
-        Some("its own file")
-    } else if pages.contains(url) {
-        Some("a page of the course")
-    } else if [
-        CONTENTS_URL,
-        GLOSSARY_URL,
-        PRINT_URL,
-        PROGRESS_URL,
-        "index.html",
-        "404.html",
-    ]
-    .contains(&url)
-    {
-        Some("a page it makes")
-    } else if url.starts_with("search/") && config.search {
-        Some("the search index")
-    } else if [".nojekyll", ".coursebook", "sitemap.xml"].contains(&url)
-        || (url == "CNAME" && config.cname.is_some())
-    {
-        Some("a file for the host")
-    } else {
-        None
     }
 }
