@@ -16,6 +16,27 @@ import { waitInPage, expectNoAxeViolations } from './lib/expect.mjs';
 
 const PREFIX = '/academy/';
 
+/**
+ * A suite's own course: `files()` built before its tests and served under `prefix` (with
+ * `headers`), Chromium launched; all of it undone after. The returned object is filled then.
+ */
+function servedCourse(name, prefix, files, headers) {
+  const s = {};
+  before(async () => {
+    s.course = await makeCourse(files());
+    s.dest = await tempDir(`coursebook-search-${name}-`);
+    await buildOrThrow(s.course, { dest: s.dest });
+    s.server = await serve(s.dest, headers ? { prefix, headers } : { prefix });
+    s.browser = await launchBrowser();
+  }, { timeout: 120_000 });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+  });
+  return s;
+}
+
 describe('search in the browser', () => {
   const s = {};
   before(async () => {
@@ -254,11 +275,9 @@ describe('search in the browser', () => {
 });
 
 describe('search ranks words side by side first', () => {
-  const s = {};
-  before(async () => {
-    // Three sections hold "gradient" and "descent"; only one holds them side by side, as
-    // written, and it is neither the first section nor the one with the most words.
-    s.course = await makeCourse({
+  // Three sections hold "gradient" and "descent"; only one holds them side by side, as
+  // written, and it is neither the first section nor the one with the most words.
+  const s = servedCourse('pairs', '/p/', () => ({
       'book.toml': '[book]\ntitle = "Pairs"\n[output.html]\nsite-url = "/p/"\n',
       'content/01-a.md': `
         # Optimisers
@@ -305,17 +324,7 @@ describe('search ranks words side by side first', () => {
         A pile of plates.
       `,
       'content/glossary.yaml': `- term: Step size\n  definition: ${'How far one update moves the weights along the gradient, in units of the loss surface. '.repeat(8)}\n`,
-    });
-    s.dest = await tempDir('coursebook-search-pairs-');
-    await buildOrThrow(s.course, { dest: s.dest });
-    s.server = await serve(s.dest, { prefix: '/p/' });
-    s.browser = await launchBrowser();
-  }, { timeout: 120_000 });
-  after(async () => {
-    await s.browser?.close();
-    await s.server?.close();
-    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
-  });
+  }));
 
   test('"gradient descent" finds the section with the phrase first; in quotes, only it; a glossary term by its name first', { timeout: 60_000 }, async (t) => {
     const context = await s.browser.newContext({ viewport: DESKTOP });
@@ -355,8 +364,7 @@ describe('search ranks words side by side first', () => {
 });
 
 describe('the word being typed finds the words it begins, not the words inside it', () => {
-  const s = {};
-  before(async () => {
+  const s = servedCourse('prefix', '/x/', () => {
     // Search audit on Rust by Example: "vec" never found "Vectors" (the pairs "vec 1", "vec a"…
     // took the 30 expansions), "struct" found every section saying `str`, and "clos" put a
     // section saying "closing" once above the sections about closures.
@@ -369,16 +377,7 @@ describe('the word being typed finds the words it begins, not the words inside i
       'content/05-files.md': '# Files\n\nClosing a file.\n',
     };
     for (let i = 0; i < 6; i++) files[`content/1${i}-closures-${i}.md`] = `# Closures ${i}\n\nClosures capture, closures move.\n`;
-    s.course = await makeCourse(files);
-    s.dest = await tempDir('coursebook-search-prefix-');
-    await buildOrThrow(s.course, { dest: s.dest });
-    s.server = await serve(s.dest, { prefix: '/x/' });
-    s.browser = await launchBrowser();
-  }, { timeout: 120_000 });
-  after(async () => {
-    await s.browser?.close();
-    await s.server?.close();
-    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+    return files;
   });
 
   test('"vec" finds Vectors, "struct" not `str`, "clos" closures first', { timeout: 60_000 }, async (t) => {
@@ -488,21 +487,11 @@ describe('search asks for what a query needs at once', () => {
 });
 
 describe('search says how many sections matched, not how many are shown', () => {
-  const s = {};
-  before(async () => {
+  const s = servedCourse('counts', '/c/', () => {
     // "Steps." in 37 lessons, "gradient" in 3: ten results of 37 are shown, all 3 of 3.
     const files = { 'book.toml': '[book]\ntitle = "Counts"\n[output.html]\nsite-url = "/c/"\n' };
     for (let i = 0; i < 40; i++) files[`content/l${i}.md`] = `# Lesson ${i}\n\n${i < 3 ? 'The gradient moves.' : 'Steps.'}\n`;
-    s.course = await makeCourse(files);
-    s.dest = await tempDir('coursebook-search-counts-');
-    await buildOrThrow(s.course, { dest: s.dest });
-    s.server = await serve(s.dest, { prefix: '/c/' });
-    s.browser = await launchBrowser();
-  }, { timeout: 120_000 });
-  after(async () => {
-    await s.browser?.close();
-    await s.server?.close();
-    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
+    return files;
   });
 
   test('"10 of 37 results" when the list is cut, "3 results" when it is not', { timeout: 60_000 }, async (t) => {
