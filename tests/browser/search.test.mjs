@@ -401,8 +401,8 @@ describe('the word being typed finds the words it begins, not the words inside i
 });
 
 describe('search asks for what a query needs at once', () => {
-  const s = {};
-  before(async () => {
+  // The strictest policy a host may send for scripts: no WebAssembly ('wasm-unsafe-eval').
+  const s = servedCourse('fetches', '/f/', () => {
     // 80 lessons, each with 300 words of its own (so the terms fill several files), "gradient"
     // in every eighth (so its results' documents are in several files), "aardvark" and
     // "zymurgy" once each (first and last in the terms' order).
@@ -412,18 +412,10 @@ describe('search asks for what a query needs at once', () => {
       const extra = i === 3 ? ' aardvark' : i === 5 ? ' zymurgy' : '';
       files[`content/l${i}.md`] = `# Lesson ${i}\n\n${i % 8 === 0 ? 'The gradient moves.' : 'Steps.'}${extra} ${own}\n`;
     }
-    s.course = await makeCourse(files);
-    s.dest = await tempDir('coursebook-search-fetches-');
-    await buildOrThrow(s.course, { dest: s.dest });
+    return files;
+  }, { 'Content-Security-Policy': "script-src 'self'" });
+  before(async () => {
     s.meta = JSON.parse(await readFile(path.join(s.dest, 'search/meta.json'), 'utf8'));
-    // The strictest policy a host may send for scripts: no WebAssembly ('wasm-unsafe-eval').
-    s.server = await serve(s.dest, { prefix: '/f/', headers: { 'Content-Security-Policy': "script-src 'self'" } });
-    s.browser = await launchBrowser();
-  }, { timeout: 120_000 });
-  after(async () => {
-    await s.browser?.close();
-    await s.server?.close();
-    for (const d of [s.dest, s.course]) if (d) await removeDir(d);
   });
 
   test('under `script-src \'self\'` alone, search finds words by their stems, asks for no WebAssembly and logs no error', { timeout: 60_000 }, async (t) => {
