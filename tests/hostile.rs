@@ -4027,7 +4027,7 @@ fn what_reaches_no_page_is_said_at_its_file_and_line() {
         ("content/d.md", "# D\n\nText.\n"),
         (
             "content/d.quiz.yaml",
-            "questions:\n  - prompt: \"Which?\\n\\n```klingon\\nQapla'\\n```\"\n    type: true-false\n    answer: true\n",
+            "questions:\n  - prompt: \"Which?\\n\\n```klingon\\nQapla'\\n```\"\n    type: true-false\n    answer: true\n    hint: \"```vulcan\\nx\\n```\"\n",
         ),
     ]);
     let out = coursebook(&["build"], c.path());
@@ -4043,7 +4043,7 @@ fn what_reaches_no_page_is_said_at_its_file_and_line() {
         "content/gone.quiz.yaml: no lesson reads this quiz",
         "content/c.quiz.yml: no lesson reads this quiz",
         "rename it `c.quiz.yaml`",
-        "content/d.quiz.yaml:2:5: this question has a ```klingon block",
+        "content/d.quiz.yaml:2:5: this question has code blocks shown as their code (```klingon, ```vulcan)",
     ] {
         assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
     }

@@ -235,14 +235,23 @@ pub fn parse(
                 &why,
             ));
         }
-        if let Some(lang) =
-            question_texts(&q.value).find_map(crate::markdown::unhighlighted_language)
-        {
+        let mut langs: Vec<String> = question_texts(&q.value)
+            .flat_map(crate::markdown::unhighlighted_languages)
+            .collect();
+        langs.sort();
+        langs.dedup();
+        if !langs.is_empty() {
+            let named: Vec<String> = langs.iter().map(|l| format!("```{l}")).collect();
             warnings.push(
                 Diagnostic::warning(
                     path,
                     pos_of(q, line_offset),
-                    format!("this question has a ```{lang} block, shown as its code: coursebook has no highlighting for `{lang}` and nothing draws it"),
+                    format!(
+                        "this question has code blocks shown as their code ({}): coursebook has no highlighting for {} and nothing draws {}",
+                        named.join(", "),
+                        if langs.len() == 1 { "it" } else { "them" },
+                        if langs.len() == 1 { "it" } else { "them" },
+                    ),
                 )
                 .with_help("name a language coursebook highlights, or `text` for plain text on purpose"),
             );

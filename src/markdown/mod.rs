@@ -518,21 +518,23 @@ pub fn math_problem(text: &str) -> Option<(String, String)> {
         })
 }
 
-/// The language of the first code block in a snippet of Markdown (quiz text) that is shown as
-/// plain text though it names a language: no grammar knows it, or it was meant for an mdBook
+/// The languages of the code blocks in a snippet of Markdown (quiz text) that are shown as
+/// plain text though they name a language: no grammar knows it, or it was meant for an mdBook
 /// preprocessor. Said at the question, as a lesson's block is said at its line.
-pub fn unhighlighted_language(text: &str) -> Option<String> {
+pub fn unhighlighted_languages(text: &str) -> Vec<String> {
     if !text.contains("```") && !text.contains("~~~") {
-        return None;
+        return Vec::new();
     }
-    Parser::new_ext(text, options()).find_map(|e| match e {
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-            let lang = fence_language(&info);
-            let plain = !highlight::knows(lang) || highlight::drawn_by_preprocessor(lang);
-            plain.then(|| lang.to_string())
-        }
-        _ => None,
-    })
+    Parser::new_ext(text, options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let lang = fence_language(&info);
+                let plain = !highlight::knows(lang) || highlight::drawn_by_preprocessor(lang);
+                plain.then(|| lang.to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
