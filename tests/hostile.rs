@@ -4140,3 +4140,31 @@ fn what_lessons_read_by_include_or_link_is_theirs_and_controls_are_said_wherever
         "{all}"
     );
 }
+
+/// Highlighting audit: a quiz's Rust program showed its hidden `# ` lines, `#` and all. They
+/// are hidden as in a lesson, but in a numbered program, whose lines a question counts.
+#[test]
+fn quiz_code_hides_rust_s_hidden_lines_but_in_a_numbered_program() {
+    let c = course(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n\nText.\n"),
+        (
+            "content/a.quiz.yaml",
+            "questions:\n  - prompt: \"What does it print?\\n\\n```rust\\n# fn main() {\\nprintln!(\\\"hidden\\\");\\n# }\\n```\"\n    type: text\n    answers: [hidden]\n  - prompt: \"Which line fails?\\n\\n```rust numbered\\n# fn main() {\\nlet x: u8 = 256;\\n# }\\n```\"\n    type: numeric\n    answer: 2\n",
+        ),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = page(c.path(), "a.html");
+    let first = &html[html.find("What does it print?").unwrap()..];
+    let block = &first[..first.find("</pre>").unwrap()];
+    assert!(block.contains("<span class=\"boring\">"), "{block}");
+    assert!(!block.contains("# fn main"), "{block}");
+    let second = &html[html.find("Which line fails?").unwrap()..];
+    let block = &second[..second.find("</pre>").unwrap()];
+    assert!(!block.contains("boring"), "{block}");
+    assert!(
+        block.contains("# "),
+        "the numbered program keeps its lines: {block}"
+    );
+}
