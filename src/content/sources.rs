@@ -465,11 +465,7 @@ pub fn refresh(
 /// bell or an escape sequence pasted with a terminal session reached the page as it was.
 pub(crate) fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnostic> {
     let forbidden = crate::markdown::forbidden_control;
-    // A byte look first: C1 controls start with 0xC2, as do common characters (©, °, NBSP).
-    if !text
-        .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2)
-    {
+    if !crate::markdown::may_hold_control(text) {
         return None;
     }
     let (offset, c) = text.char_indices().find(|&(_, c)| forbidden(c))?;

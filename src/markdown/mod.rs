@@ -208,7 +208,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let mut warned = false;
     let (out_ref, at_ref) = (&out, &at);
     let events = events.map(move |(event, range)| match event {
-        Event::Text(t) if t.chars().any(forbidden_control) => {
+        Event::Text(t) if may_hold_control(&t) && t.chars().any(forbidden_control) => {
             if !std::mem::replace(&mut warned, true) {
                 let c = t.chars().find(|&c| forbidden_control(c)).unwrap_or('\0');
                 out_ref.borrow_mut().diags.push(
@@ -835,6 +835,13 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
 /// carriage return.
 pub(crate) fn forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// Whether `text` may hold a [`forbidden_control`], by its bytes (C1 controls start with 0xC2,
+/// as do common characters such as `©` and the no-break space): a page's every text passes here.
+pub(crate) fn may_hold_control(text: &str) -> bool {
+    text.bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2)
 }
 
 /// A fence's language: its info string's first word (```` ```rust,ignore ````, ```` ```rust {.x} ````),
