@@ -226,7 +226,7 @@ const MAX_HIGHLIGHTED: usize = 8 * 1024;
 /// step budget; past it the line is left less coloured, its text intact), so no deadline is
 /// needed here: the fuzz tests found none of syntect's endless loops in it.
 fn highlight_with(highlighter: &Highlighter, grammar: &str, code: &str) -> (String, bool) {
-    let cut = cut_at_line(code, MAX_HIGHLIGHTED);
+    let cut = cut_at_line(code, MAX_HIGHLIGHTED).min(shallow_part(code));
     let Ok(doc) = highlighter.tokenize(grammar, &code[..cut]) else {
         return (escape(code), false);
     };
@@ -235,6 +235,43 @@ fn highlight_with(highlighter: &Highlighter, grammar: &str, code: &str) -> (Stri
     // The rest of a long block is plain text (see MAX_HIGHLIGHTED).
     scope_spans::escape_into(&code[cut..], &mut html);
     (html, true)
+}
+
+/// How deep brackets may nest in the highlighted part of a block. A grammar's scopes nest with
+/// what they open (a batch file's `(`, OCaml's `(*`), and the tokenizer's work and memory grow
+/// with the depth times the tokens: 8 KB of `(` in a ```` ```batch ```` block took 658 MB
+/// (found by `fuzz_highlight`). Real code nests a few dozen levels at most.
+const MAX_BRACKET_DEPTH: usize = 256;
+
+/// The end of the last line of `code` before brackets (`(`, `[`, `{`, each against its closer)
+/// nest past [`MAX_BRACKET_DEPTH`] (all of it if they never do).
+fn shallow_part(code: &str) -> usize {
+    let mut depth = [0usize; 3];
+    let mut line_start = 0;
+    for (i, b) in code.bytes().enumerate() {
+        let (k, open) = match b {
+            b'(' => (0, true),
+            b')' => (0, false),
+            b'[' => (1, true),
+            b']' => (1, false),
+            b'{' => (2, true),
+            b'}' => (2, false),
+            b'\n' => {
+                line_start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        if open {
+            depth[k] += 1;
+            if depth[k] > MAX_BRACKET_DEPTH {
+                return line_start;
+            }
+        } else {
+            depth[k] = depth[k].saturating_sub(1);
+        }
+    }
+    code.len()
 }
 
 /// The end of the last whole line within the first `max` bytes of `code` (all of it if short).
@@ -394,6 +431,27 @@ fn strip_comments(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fuzz_highlight`: brackets nested thousands deep made the tokenizer's memory grow with
+    /// the depth times the tokens. Highlighted up to the line they pass 256 levels, the rest
+    /// plain.
+    #[test]
+    fn code_nested_past_256_brackets_is_plain_from_that_line() {
+        assert_eq!(shallow_part("f(a[b]{c})\n"), 11);
+        let deep = format!("{}\n", "(".repeat(57)).repeat(10);
+        assert_eq!(shallow_part(&deep), 58 * 4, "the fifth line passes 256");
+        let balanced = "(((x)))\n".repeat(1_000);
+        assert_eq!(shallow_part(&balanced), balanced.len());
+        let code = format!("echo \"a\"\n{deep}echo <b>\n");
+        let (html, _) = highlight(&code, "batch");
+        assert!(
+            html.starts_with("<span"),
+            "the first lines are highlighted: {html}"
+        );
+        let rest = escape(&code[9 + 58 * 4..]);
+        assert!(html.ends_with(&rest), "the rest is plain: {html}");
+        assert!(!html[html.len() - rest.len()..].contains("<span"));
+    }
 
     /// Highlighting audit: ```` ```console ```` blocks were plain, said nowhere.
     #[test]
