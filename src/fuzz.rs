@@ -1925,6 +1925,11 @@ fn page_widgets(lang: &str) -> PageWidgets<'static> {
         lang: lang.to_string(),
         store_prefix: "coursebook:/academy/:course:foundations/lesson.html".into(),
         renderer: renderer(),
+        hidelines: {
+            static NONE: std::collections::BTreeMap<String, String> =
+                std::collections::BTreeMap::new();
+            &NONE
+        },
     }
 }
 

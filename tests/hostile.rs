@@ -4142,20 +4142,26 @@ fn what_lessons_read_by_include_or_link_is_theirs_and_controls_are_said_wherever
 }
 
 /// Highlighting audit: a quiz's Rust program showed its hidden `# ` lines, `#` and all. They
-/// are hidden as in a lesson, but in a numbered program, whose lines a question counts.
+/// are hidden as in a lesson, but in a numbered program, whose lines a question counts; and a
+/// book's `[output.html.code.hidelines]` applies to quiz code too (red team 9).
 #[test]
 fn quiz_code_hides_rust_s_hidden_lines_but_in_a_numbered_program() {
+    let book = format!("{BOOK}[output.html.code.hidelines]\npython = \"~\"\n");
     let c = course(&[
-        ("book.toml", BOOK),
+        ("book.toml", book.as_str()),
         ("content/a.md", "# A\n\nText.\n"),
         (
             "content/a.quiz.yaml",
-            "questions:\n  - prompt: \"What does it print?\\n\\n```rust\\n# fn main() {\\nprintln!(\\\"hidden\\\");\\n# }\\n```\"\n    type: text\n    answers: [hidden]\n  - prompt: \"Which line fails?\\n\\n```rust numbered\\n# fn main() {\\nlet x: u8 = 256;\\n# }\\n```\"\n    type: numeric\n    answer: 2\n",
+            "questions:\n  - prompt: \"What does it print?\\n\\n```rust\\n# fn main() {\\nprintln!(\\\"hidden\\\");\\n# }\\n```\"\n    type: text\n    answers: [hidden]\n  - prompt: \"Which line fails?\\n\\n```rust numbered\\n# fn main() {\\nlet x: u8 = 256;\\n# }\\n```\"\n    type: numeric\n    answer: 2\n  - prompt: Python?\n    type: true-false\n    answer: true\n    hint: \"```python\\n~import os\\nprint(1)\\n```\"\n",
         ),
     ]);
     let out = coursebook(&["build"], c.path());
     assert!(out.status.success(), "{}", text(&out));
     let html = page(c.path(), "a.html");
+    let python = &html[html.find("language-python").unwrap()..];
+    let python = &python[..python.find("</pre>").unwrap()];
+    assert!(python.contains("<span class=\"boring\">"), "{python}");
+    assert!(!python.contains("~import"), "{python}");
     let first = &html[html.find("What does it print?").unwrap()..];
     let block = &first[..first.find("</pre>").unwrap()];
     assert!(block.contains("<span class=\"boring\">"), "{block}");

@@ -157,6 +157,7 @@ mod tests {
             lang: "en".into(),
             store_prefix: "coursebook:/:c:a.html".into(),
             renderer: &renderer,
+            hidelines: &std::collections::BTreeMap::new(),
         };
         let links = LinkTable::default();
         let ctx = PageContext {

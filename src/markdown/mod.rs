@@ -30,6 +30,7 @@ use crate::diag::{Diagnostic, LineIndex, Pos};
 pub use crate::render::widgets::{CalloutView, MentionView};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 use stream::{Env, Events, pass};
@@ -539,11 +540,16 @@ pub fn unhighlighted_languages(text: &str) -> Vec<String> {
 
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
 /// links rewritten: such snippets live outside a page's link table.
-pub fn render_block(text: &str) -> String {
+/// `hidelines`: the book's `[output.html.code.hidelines]`, as for a lesson's code.
+pub fn render_block(text: &str, hidelines: &BTreeMap<String, String>) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(snippet_events(text), false));
+    let events = highlighted_blocks(snippet_events(text), false, hidelines);
+    pulldown_cmark::html::push_html(&mut html, events);
     html.trim_end().to_string()
 }
+
+/// No language's hidden lines but Rust's `#` (`hidden::prefix`'s own).
+static NO_HIDELINES: BTreeMap<String, String> = BTreeMap::new();
 
 /// A quiz or glossary snippet's events, through the raw-HTML filter (without it,
 /// `raw-html = false` let a hint's `<img onerror=…>` into the page as is), its formulas
@@ -570,6 +576,11 @@ fn snippet_events(text: &str) -> impl Iterator<Item = Event<'_>> {
 /// highlighted `<span class="code-lines"><code>`. Clicking a program in a label still picks its
 /// choice, and a screen reader reads it as the choice's name.
 pub fn render_phrasing(text: &str) -> String {
+    render_phrasing_with(text, &NO_HIDELINES)
+}
+
+/// [`render_phrasing`] with the book's `[output.html.code.hidelines]`, as a quiz is drawn.
+pub fn render_phrasing_with(text: &str, hidelines: &BTreeMap<String, String>) -> String {
     let blocks = Parser::new_ext(text, options())
         .filter(|e| {
             matches!(
@@ -605,7 +616,7 @@ pub fn render_phrasing(text: &str) -> String {
         })
     });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, true));
+    pulldown_cmark::html::push_html(&mut html, highlighted_blocks(events, true, hidelines));
     html.trim_end().to_string()
 }
 
@@ -613,10 +624,11 @@ pub fn render_phrasing(text: &str) -> String {
 /// a lesson's are, with the same `<pre class="code">` markup: a learner reads the program they
 /// are asked about in the colours of the lesson above it. In `phrasing` text (a label) the
 /// block is a `<span class="code-lines">` instead.
-fn highlighted_blocks<'a>(
-    events: impl Iterator<Item = Event<'a>>,
+fn highlighted_blocks<'a, 'h>(
+    events: impl Iterator<Item = Event<'a>> + 'h,
     phrasing: bool,
-) -> impl Iterator<Item = Event<'a>> {
+    hidelines: &'h BTreeMap<String, String>,
+) -> impl Iterator<Item = Event<'a>> + 'h {
     let mut events = events;
     std::iter::from_fn(move || {
         let event = events.next()?;
@@ -643,7 +655,7 @@ fn highlighted_blocks<'a>(
         // Rust's `# ` lines are hidden as in a lesson (shown by no button here: a quiz's program
         // is what the question is about), but for a numbered program, whose lines a question
         // counts.
-        let inner = match hidden::prefix(&info, lang, &Default::default()) {
+        let inner = match hidden::prefix(&info, lang, hidelines) {
             Some(prefix) if !numbered(&info) => hidden::highlight(&code, lang, &prefix),
             _ => highlight::highlight(&code, lang).0,
         };
@@ -1228,7 +1240,7 @@ mod inline_text_tests {
 
 #[cfg(test)]
 mod split_prompt_tests {
-    use super::{render_block, render_inline, render_phrasing, split_prompt};
+    use super::{NO_HIDELINES, render_block, render_inline, render_phrasing, split_prompt};
 
     /// A choice's label holds phrasing content only: a program in it is a span of highlighted
     /// code, paragraphs are spans; a one-line choice is as before.
@@ -1252,7 +1264,10 @@ mod split_prompt_tests {
     /// A prompt's program is highlighted as a lesson's code is, with the same markup.
     #[test]
     fn code_in_quiz_text_is_highlighted() {
-        let html = render_block("```rust,ignore\nfn main() { let x = 1; }\n```\n");
+        let html = render_block(
+            "```rust,ignore\nfn main() { let x = 1; }\n```\n",
+            &NO_HIDELINES,
+        );
         assert!(
             html.starts_with(
                 "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust ignore\"><span class=\""
@@ -1261,14 +1276,14 @@ mod split_prompt_tests {
         );
         assert!(html.contains(">fn</span>"), "{html}");
         // `numbered`: a gutter of line numbers beside the code, not in it.
-        let html = render_block("```rust numbered\nfn main() {\n}\n```\n");
+        let html = render_block("```rust numbered\nfn main() {\n}\n```\n", &NO_HIDELINES);
         assert!(
             html.starts_with("<pre class=\"code numbered\" tabindex=\"0\"><span class=\"line-numbers\" aria-hidden=\"true\">1\n2</span><code class=\"language-rust numbered\">"),
             "{html}"
         );
         // No language: plain, escaped.
         assert_eq!(
-            render_block("    a < b\n"),
+            render_block("    a < b\n", &NO_HIDELINES),
             "<pre class=\"code\" tabindex=\"0\"><code>a &lt; b\n</code></pre>"
         );
     }
@@ -1327,6 +1342,7 @@ mod leading_title_tests {
             lang: "en".into(),
             store_prefix: "coursebook:/:c:a.html".into(),
             renderer: &renderer,
+            hidelines: &std::collections::BTreeMap::new(),
         };
         let links = LinkTable::default();
         let ctx = PageContext {

@@ -241,6 +241,7 @@ mod tests {
             lang: "en".into(),
             store_prefix: "coursebook:/:c:a.html".into(),
             renderer: &renderer,
+            hidelines: &std::collections::BTreeMap::new(),
         };
         let mut links = LinkTable {
             lenient: true,

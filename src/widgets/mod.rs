@@ -18,6 +18,8 @@ pub struct PageWidgets<'r> {
     pub store_prefix: String,
     /// The theme's widget templates and the interface strings.
     pub renderer: &'r Renderer,
+    /// The book's `[output.html.code.hidelines]`, for code in quizzes.
+    pub hidelines: &'r std::collections::BTreeMap<String, String>,
 }
 
 impl PageWidgets<'_> {
@@ -74,6 +76,7 @@ impl PageWidgets<'_> {
         out.quizzes.push(id);
         let place = quiz::QuizPlace {
             store_prefix: &self.store_prefix,
+            hidelines: self.hidelines,
         };
         let html = quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
             out.diags.push(d);

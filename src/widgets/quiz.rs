@@ -7,7 +7,7 @@ use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::diag::Diagnostic;
 use crate::i18n::Strings;
 use crate::markdown::highlight::escape;
-use crate::markdown::{render_block, render_inline, render_phrasing};
+use crate::markdown::{render_inline, render_phrasing_with};
 use crate::render::Renderer;
 use crate::render::quiz::{ChoiceView, ItemView, QuestionView, QuizView};
 use std::fmt::Write as _;
@@ -16,6 +16,8 @@ use std::fmt::Write as _;
 pub struct QuizPlace<'a> {
     /// `coursebook:<site-url>:<course>:<page url>`: answers are namespaced per course and page.
     pub store_prefix: &'a str,
+    /// The book's `[output.html.code.hidelines]`, for the quiz's code as for the lesson's.
+    pub hidelines: &'a std::collections::BTreeMap<String, String>,
 }
 
 pub fn fnv(text: &str) -> u64 {
@@ -112,13 +114,22 @@ pub fn view(
             .questions
             .iter()
             .enumerate()
-            .map(|(n, q)| question(quiz, q, n, &salt, strings))
+            .map(|(n, q)| question(quiz, q, n, &salt, strings, place.hidelines))
             .collect(),
         salt,
     }
 }
 
-fn question(quiz: &Quiz, q: &Question, n: usize, salt: &str, strings: &Strings) -> QuestionView {
+fn question(
+    quiz: &Quiz,
+    q: &Question,
+    n: usize,
+    salt: &str,
+    strings: &Strings,
+    hidelines: &std::collections::BTreeMap<String, String>,
+) -> QuestionView {
+    let render_phrasing = |text: &str| render_phrasing_with(text, hidelines);
+    let render_block = |text: &str| crate::markdown::render_block(text, hidelines);
     let feedback: Vec<String> = q
         .choices
         .iter()
@@ -274,6 +285,7 @@ mod tests {
         let quiz = parsed(yaml);
         let place = QuizPlace {
             store_prefix: "coursebook:/:c:l.html",
+            hidelines: &std::collections::BTreeMap::new(),
         };
         // The view is the reviewable part: what the template gets, concealed fields elided.
         let mut view = view(&quiz, &place, None, &Strings::english());

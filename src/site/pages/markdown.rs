@@ -229,6 +229,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
             crate::content::progress::lesson_key(page)
         ),
         renderer: ctx.renderer,
+        hidelines: &config.hidelines,
     };
     let ctx = PageContext {
         hidelines: &config.hidelines,
