@@ -313,8 +313,7 @@ pub fn load(
                 continue;
             }
             markdown.push((file, src_rel));
-        } else if name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml") || src_rel == glossary
-        {
+        } else if quiz::is_quiz_file(name) || src_rel == glossary {
             course.data_files.push(src_rel);
         } else {
             let url = if ordered_by_summary {

@@ -242,15 +242,14 @@ pub fn parse(
         langs.dedup();
         if !langs.is_empty() {
             let named: Vec<String> = langs.iter().map(|l| format!("```{l}")).collect();
+            let it = if langs.len() == 1 { "it" } else { "them" };
             warnings.push(
                 Diagnostic::warning(
                     path,
                     pos_of(q, line_offset),
                     format!(
-                        "this question has code blocks shown as their code ({}): coursebook has no highlighting for {} and nothing draws {}",
+                        "this question has code blocks shown as their code ({}): coursebook has no highlighting for {it} and nothing draws {it}",
                         named.join(", "),
-                        if langs.len() == 1 { "it" } else { "them" },
-                        if langs.len() == 1 { "it" } else { "them" },
                     ),
                 )
                 .with_help("name a language coursebook highlights, or `text` for plain text on purpose"),
@@ -713,6 +712,12 @@ pub fn lesson_quiz_path(src_rel: &Path, named: Option<&Spanned<String>>) -> Path
     }
 }
 
+/// Whether a file's name makes it a lesson's quiz file (`*.quiz.yaml`, `*.quiz.yml`): read by
+/// the lessons that name it, not published.
+pub fn is_quiz_file(name: &str) -> bool {
+    name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml")
+}
+
 /// A quiz file no lesson reads is said so at the file: its questions reach no page, and the
 /// author meant them to (a lesson renamed and its quiz not, `A.quiz.yaml` beside `a.md` on a
 /// case-sensitive disk, a `.quiz.yml` beside its lesson, found only when named). Drafts count as
@@ -723,10 +728,9 @@ pub fn warn_unread_quizzes(
     lessons: &[super::Source],
     diags: &mut Diagnostics,
 ) {
-    let quiz_files = data_files.iter().filter(|f| {
-        let name = f.to_string_lossy();
-        name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml")
-    });
+    let quiz_files = data_files
+        .iter()
+        .filter(|f| is_quiz_file(&f.to_string_lossy()));
     let mut quiz_files = quiz_files.peekable();
     if quiz_files.peek().is_none() {
         return;

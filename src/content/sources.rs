@@ -464,11 +464,12 @@ pub fn refresh(
 /// forbidden code points): each becomes U+FFFD, with one warning per file, at the first. A
 /// bell or an escape sequence pasted with a terminal session reached the page as it was.
 pub(crate) fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnostic> {
-    let forbidden = crate::markdown::forbidden_control;
     if !crate::markdown::may_hold_control(text) {
         return None;
     }
-    let (offset, c) = text.char_indices().find(|&(_, c)| forbidden(c))?;
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(_, c)| crate::markdown::forbidden_control(c))?;
     let warning = Diagnostic::warning(
         path,
         crate::diag::Pos::of_offset(text, offset),
@@ -478,10 +479,7 @@ pub(crate) fn replace_controls(text: &mut String, path: &Path) -> Option<Diagnos
         ),
     )
     .with_help("remove it (a terminal's escape sequences or a bell pasted with its output)");
-    *text = text
-        .chars()
-        .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
-        .collect();
+    *text = crate::markdown::without_controls(text);
     Some(warning)
 }
 

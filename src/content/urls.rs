@@ -100,7 +100,7 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        if !path.is_dir() && (name.ends_with(".quiz.yaml") || name.ends_with(".quiz.yml")) {
+        if !path.is_dir() && super::quiz::is_quiz_file(&name) {
             continue;
         }
         diags.push(

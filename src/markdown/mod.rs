@@ -224,11 +224,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
                     .with_help("remove it"),
                 );
             }
-            let text: String = t
-                .chars()
-                .map(|c| if forbidden_control(c) { '\u{fffd}' } else { c })
-                .collect();
-            (Event::Text(CowStr::from(text)), range)
+            (Event::Text(CowStr::from(without_controls(&t))), range)
         }
         other => (other, range),
     });
@@ -847,6 +843,13 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
 /// carriage return.
 pub(crate) fn forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// `text` with each [`forbidden_control`] replaced by U+FFFD.
+pub(crate) fn without_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| if forbidden_control(c) { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// Whether `text` may hold a [`forbidden_control`], by its bytes (C1 controls start with 0xC2,
