@@ -3844,6 +3844,42 @@ fn quiz_files_linked_to_one_quiz_count_as_one_shared_quiz() {
     );
 }
 
+/// A folder of quizzes reached through a link, as lessons name them (`quiz: y/shared.quiz.yaml`
+/// with `y -> z`): the quiz is on the page, so the link is not "left out" (red team 9 left this
+/// warning, which failed `--deny-warnings` builds). A linked folder that holds a lesson still is.
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_of_quizzes_is_not_left_out() {
+    let quiz =
+        "questions:\n  - type: true-false\n    prompt: Is this on the page?\n    answer: true\n";
+    let c = course(&[
+        ("book.toml", BOOK),
+        (
+            "content/a.md",
+            "---\nquiz: y/shared.quiz.yaml\n---\n# A\n\nText.\n",
+        ),
+        ("content/z/shared.quiz.yaml", quiz),
+        ("content/pages/b.md", "# B\n"),
+    ]);
+    symlink("z", c.path().join("content/y")).unwrap();
+    let out = coursebook(&["build", "--deny-warnings"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        page(c.path(), "a.html").contains("Is this on the page?"),
+        "{all}"
+    );
+    symlink("pages", c.path().join("content/more")).unwrap();
+    let out = coursebook(&["build"], c.path());
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("content/more: left out: it is content/pages, already in the course"),
+        "{all}"
+    );
+    assert!(!all.contains("content/y:"), "{all}");
+}
+
 /// Red team 8 (finding 8): a lesson 2,000 folders down took 49 s and then failed in the
 /// default theme's templates, naming no file of the course. Folders past 32 levels are an
 /// error at the folder, at once.

@@ -5,7 +5,7 @@ use super::{Course, PageKind};
 use crate::config::Config;
 use crate::confine;
 use crate::diag::{Diagnostic, Diagnostics, Pos, rel};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
@@ -93,14 +93,36 @@ pub fn walk(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         &crate::site::output::is_built_site,
     );
     built_sites_left_out(&walk.skipped, config, diags);
+    let is_quiz = |path: &Path| {
+        let name = path.file_name().map(|n| n.to_string_lossy());
+        super::quiz::is_quiz_file(&name.unwrap_or_default())
+    };
+    // The folders reached again that hold something but quizzes: only what the walk would have
+    // published is lost by leaving a folder out.
+    let mut publishes: HashMap<&Path, bool> = walk
+        .again
+        .iter()
+        .filter(|(path, _)| path.is_dir())
+        .map(|(_, first)| (first.as_path(), false))
+        .collect();
+    if !publishes.is_empty() {
+        for file in walk.files.iter().filter(|f| !is_quiz(f)) {
+            for folder in file.ancestors().skip(1) {
+                if let Some(flag) = publishes.get_mut(folder) {
+                    *flag = true;
+                }
+            }
+        }
+    }
     for (path, first) in &walk.again {
         // A lesson's quiz file is read by the lesson's name for it, not from the walk: a link
-        // `a.quiz.yaml -> shared.quiz.yaml` is how two lessons share one quiz.
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if !path.is_dir() && super::quiz::is_quiz_file(&name) {
+        // `a.quiz.yaml -> shared.quiz.yaml` is how two lessons share one quiz, and a link to a
+        // folder of quizzes how lessons name them (`quiz: shared/a.quiz.yaml`).
+        let quizzes_only = match publishes.get(first.as_path()) {
+            Some(publishes) => !publishes,
+            None => is_quiz(path),
+        };
+        if quizzes_only {
             continue;
         }
         diags.push(
