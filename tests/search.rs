@@ -375,6 +375,17 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
     .collect();
     texts.push(format!("{} {}", "y".repeat(40), "Z".repeat(41)));
     texts.push("é".repeat(25));
+    // Width forms (an IME's full-width Latin, half-width katakana with their voicing marks),
+    // iteration marks and ligatures, in runs and one at a time.
+    texts.push(
+        "Ｒｕｓｔのﾍﾞｸﾀ 我々 〆切 〇 cœur ÆSIR straße ẞ ｶﾞｷﾞｸﾞ ﾊﾟﾋﾟ ｳﾞ ＡＢＣ１２３ x＝ｙ".to_string(),
+    );
+    texts.push(
+        (0xFF01u32..=0xFFEE)
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c} {c}"))
+            .collect(),
+    );
     // Every character from U+00C0 to U+1FFF, each a word of its own between spaces.
     texts.push(
         (0xC0u32..0x2000)

@@ -16,8 +16,13 @@
 //!   U+001F ([`Words::name`]): a
 //!   result named exactly as the query comes first, though a common word ranks it below the
 //!   first ten.
-//! - Two words in a row, as written, are a term too ([`PAIRS`]): words side by side rank first
-//!   and a phrase in quotes needs them.
+//! - Two words in a row, as written, are a term too ([`PAIRS`]), and so are two pairs of
+//!   characters of an unspaced script in a row: words side by side rank first and a phrase in
+//!   quotes needs them.
+//! - A page whose text opens with a heading has no first section of its own: its title counts
+//!   in the section of that heading.
+//! - Each written form notes its stems for search.js (one, or every one when spellings that
+//!   fold alike stem apart).
 //! - `search/meta.json` (counts, each terms file's first term), `search/t/<n>.json` (terms in
 //!   order → postings, about [`TERMS_FILE`] bytes a file, so a query fetches one small file a
 //!   word, found by binary search) and `search/d/<n>.json` (documents, [`CHUNK`] a file:
@@ -331,25 +336,41 @@ pub fn build(
     }
     // Each written form's stem, for search.js, which has no stemmer (and so needs no
     // WebAssembly, refused by a `script-src 'self'` policy): the pages' lists together, by
-    // shard and in the terms' order. Two spellings that fold alike ("modèles", "modeles") may
-    // be given two stems: the first by text is kept, so the index stays the same whatever the
-    // order the threads counted in.
+    // shard and in the terms' order. Two spellings that fold alike may have two stems
+    // (Spanish "después" is its own, "despues" stems to "despu"): every one is kept, in the
+    // order of their text, so the index stays the same whatever the order the threads counted
+    // in. Keeping only the first lost the 173 sections saying "después" of a real book to the
+    // one misspelling it.
     let stems_by_shard: Vec<Vec<(u32, u32)>> = {
         let mut stem_of = vec![NO_WORD; names.len()];
+        // The other stems of the few forms that have several.
+        let mut others: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for part in &parts {
             for &(written, term) in &part.stems {
                 let kept = &mut stem_of[written as usize];
-                if *kept == NO_WORD || names[term as usize] < names[*kept as usize] {
+                if *kept == NO_WORD {
                     *kept = term;
+                } else if *kept != term {
+                    others.entry(written).or_default().push(term);
                 }
             }
         }
         let mut by_shard = vec![Vec::new(); 256];
         for (r, &id) in order.iter().enumerate() {
             let stem = stem_of[id as usize];
-            if stem != NO_WORD {
-                let byte = names[id as usize].as_bytes().first().copied().unwrap_or(0);
-                by_shard[usize::from(byte)].push((r as u32, stem));
+            if stem == NO_WORD {
+                continue;
+            }
+            let byte = names[id as usize].as_bytes().first().copied().unwrap_or(0);
+            let shard = &mut by_shard[usize::from(byte)];
+            match others.get_mut(&id) {
+                None => shard.push((r as u32, stem)),
+                Some(more) => {
+                    more.push(stem);
+                    more.sort_unstable_by_key(|&s| names[s as usize]);
+                    more.dedup();
+                    shard.extend(more.iter().map(|&s| (r as u32, s)));
+                }
             }
         }
         by_shard
@@ -405,31 +426,34 @@ pub fn build(
             let mut ends = Vec::new();
             // A written form's stem sits right after its word's own entry, before its pairs:
             // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
-            let mut stems = stems_by_shard[usize::from(s)].iter().peekable();
+            // A form's stems are neighbours: one entry for them all.
+            let mut stems = stems_by_shard[usize::from(s)]
+                .chunk_by(|x, y| x.0 == y.0)
+                .peekable();
+            let write_stems = |out: &mut Vec<u8>, ends: &mut Vec<u32>, run: &[(u32, u32)]| {
+                let written = names[order[run[0].0 as usize] as usize];
+                stem_entry(
+                    out,
+                    written,
+                    run.iter().map(|&(_, stem)| names[stem as usize]),
+                );
+                ends.push(out.len() as u32);
+            };
             for run in postings.chunk_by(|x, y| x.0 == y.0) {
                 let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
-                while let Some(&&(r, stem)) = stems.peek()
-                    && ((r as usize) < a || (r as usize == a && b != 0))
+                while let Some(&forms) = stems.peek()
+                    && let r = forms[0].0 as usize
+                    && (r < a || (r == a && b != 0))
                 {
-                    stem_entry(
-                        &mut out,
-                        names[order[r as usize] as usize],
-                        names[stem as usize],
-                    );
-                    ends.push(out.len() as u32);
+                    write_stems(&mut out, &mut ends, forms);
                     stems.next();
                 }
                 let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
                 entry(&mut out, &names, term, run, &norms);
                 ends.push(out.len() as u32);
             }
-            for &(r, stem) in stems {
-                stem_entry(
-                    &mut out,
-                    names[order[r as usize] as usize],
-                    names[stem as usize],
-                );
-                ends.push(out.len() as u32);
+            for forms in stems {
+                write_stems(&mut out, &mut ends, forms);
             }
             let out = String::from_utf8(out)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -618,13 +642,27 @@ fn quoted_prefix(entry: &str) -> &str {
     entry
 }
 
-/// A written form's entry of `search/t/`: `"vectors\u001e":"vector"`, its stem.
-fn stem_entry(out: &mut Vec<u8>, written: &str, stem: &str) {
+/// A written form's entry of `search/t/`: `"vectors\u001e":"vector"`, its stem, or a list of
+/// its stems when spellings that fold alike have several (`"despues\u001e":["despu","despues"]`).
+fn stem_entry<'n>(out: &mut Vec<u8>, written: &str, stems: impl ExactSizeIterator<Item = &'n str>) {
     out.push(b'"');
     escape_into(out, written);
-    out.extend_from_slice(b"\\u001e\":\"");
-    escape_into(out, stem);
-    out.push(b'"');
+    out.extend_from_slice(b"\\u001e\":");
+    let several = stems.len() > 1;
+    if several {
+        out.push(b'[');
+    }
+    for (i, stem) in stems.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        escape_into(out, stem);
+        out.push(b'"');
+    }
+    if several {
+        out.push(b']');
+    }
 }
 
 /// One term's entry of `search/t/`, appended to `out`: how many documents have it, then its
@@ -901,9 +939,36 @@ impl<'d> Words<'d> {
         let mut previous = None;
         for part in &s.parts {
             if s.html {
+                // The last character of the text before, when it is of a script written without
+                // spaces and only inline tags came since: `它**确实**匹配` is one run to a reader,
+                // and the pairs across each tag (`它确`, `实匹`) were never indexed.
+                let mut carry: Option<char> = None;
                 each_bit(part, |bit| {
-                    if let Bit::Text(run) = bit {
-                        self.words(run, 1.0, &mut previous, &mut len);
+                    match bit {
+                        Bit::Text(run) => {
+                            if let Some(c) = carry
+                                && let Some(d) = run.chars().next()
+                                && search_wasm::unspaced(d)
+                            {
+                                let mut pair = [0u8; 8];
+                                let n = c.encode_utf8(&mut pair).len();
+                                let m = d.encode_utf8(&mut pair[n..]).len();
+                                if let Ok(pair) = std::str::from_utf8(&pair[..n + m]) {
+                                    self.words(pair, 1.0, &mut previous, &mut len);
+                                }
+                            }
+                            self.words(run, 1.0, &mut previous, &mut len);
+                            carry = run
+                                .chars()
+                                .next_back()
+                                .filter(|&c| search_wasm::unspaced(c));
+                        }
+                        Bit::Tag(tag) => {
+                            if carry.is_some() && breaks_text(tag) {
+                                carry = None;
+                            }
+                        }
+                        Bit::Entity(_) => carry = None,
                     }
                     false
                 });
@@ -917,6 +982,10 @@ impl<'d> Words<'d> {
             &s.heading
         };
         self.name(name);
+        // A first section that took its page's title is named by it too.
+        if s.with_title && !s.heading.is_empty() && s.title != s.heading {
+            self.name(&s.title);
+        }
         for alias in &s.aliases {
             self.name(alias);
         }
@@ -1055,7 +1124,9 @@ impl<'d> Words<'d> {
             if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, *previous) {
                 *self.pairs.entry((before, written)).or_insert(0.0) += weight;
             }
-            *previous = matches!(piece, search_wasm::Piece::Word(_)).then_some(written);
+            // After a pair of characters too: `所有 有权` is how `"所有权"` is found as a phrase
+            // (quoted, it found nothing) and ranks where its characters stand together.
+            *previous = Some(written);
             *len += 1.0;
         });
     }
@@ -1140,24 +1211,51 @@ fn split_sections<'a>(
             // The id as the page means it: `#a"b`, not `#a&quot;b`, which led nowhere.
             let id = text_of(&after[id_start..id_end]);
             let heading = text_of(&after[tag_end.min(close)..close]);
-            docs.push(std::mem::replace(
-                &mut doc,
-                Section {
-                    href: format!("{url}#{id}"),
-                    title: title.to_string(),
-                    heading: heading.trim().to_string(),
-                    parts: Vec::new(),
-                    html: true,
-                    with_title: false,
-                    aliases: Vec::new(),
-                },
-            ));
+            let next = Section {
+                href: format!("{url}#{id}"),
+                title: title.to_string(),
+                heading: heading.trim().to_string(),
+                parts: Vec::new(),
+                html: true,
+                with_title: false,
+                aliases: Vec::new(),
+            };
+            // A page opening with a heading (a translation's `## Title` under the title its
+            // SUMMARY.md gives) has no text of its own before it: its title goes with the first
+            // section, which is where the page starts. Indexed alone, the title outranked that
+            // section, an empty excerpt first (36 to 94 such on each of five real books).
+            let empty_head = doc.with_title && docs.len() == first && !holds_text(&doc.parts);
+            let before = std::mem::replace(&mut doc, next);
+            if empty_head {
+                doc.with_title = true;
+            } else {
+                docs.push(before);
+            }
             rest = &after[close..];
         }
         doc.parts.push(rest);
     }
     docs.push(doc);
     cut
+}
+
+/// Whether HTML `parts` show any text (not only tags and white space).
+fn holds_text(parts: &[&str]) -> bool {
+    let mut found = false;
+    for part in parts {
+        each_bit(part, |bit| {
+            found = match bit {
+                Bit::Text(run) => !run.trim().is_empty(),
+                Bit::Entity(c) => !c.is_whitespace(),
+                Bit::Tag(_) => false,
+            };
+            found
+        });
+        if found {
+            break;
+        }
+    }
+    found
 }
 
 /// The text of a section's parts (HTML or plain), as [`text_of`] makes it, pieces joined by a

@@ -400,6 +400,77 @@ describe('the word being typed finds the words it begins, not the words inside i
   });
 });
 
+describe('search in other languages finds what their readers type', () => {
+  // Search audit on five real translations (2026-12-05; /work/searchaudit): a phrase in quotes
+  // found nothing in Chinese or Japanese, 々 split its word, full-width letters found nothing,
+  // bold text cut Chinese into pieces, a Latin word beside kana was never marked, a page
+  // opening with a heading put its empty start first, and the Spanish "después" lost to one
+  // misspelt "despues".
+  const ja = servedCourse('ja', '/ja/', () => ({
+    'book.toml': '[book]\ntitle = "言語"\nlanguage = "ja"\n[output.html]\nsite-url = "/ja/"\n',
+    'content/01-a.md': '# 所有権\n\n## 規則 {#rules}\n\n所有権規則はRustの最もユニークな機能です。\n',
+    'content/02-b.md': '# 借用\n\n## 参照 {#refs}\n\n参照は値を使うが、その所有を取らない。規則は権利の話。\n',
+    'content/03-c.md': '# 比较\n\n## 模式 {#match}\n\n下一个分支的模式，它**确实**匹配！\n',
+    'content/04-d.md': '# 其他\n\n## 说明 {#words}\n\n确实 实匹 匹配 它确 这些词分开写。\n',
+    'content/05-e.md': '# テスト\n\n## 実行 {#run}\n\n我々のテストを実行します。\n',
+    'content/06-f.md': '# 機能\n\n## 概要 {#about}\n\n様々な機能と色々な型があります。\n',
+    'content/07-g.md': '---\ntitle: データ構造\n---\n\n## データ構造 {#structures}\n\n木とリストの説明。\n',
+  }));
+  const es = servedCourse('es', '/es/', () => ({
+    'book.toml': '[book]\ntitle = "Idiomas"\nlanguage = "es"\n[output.html]\nsite-url = "/es/"\n',
+    'content/01-a.md': '# Compilar\n\n## Antes y después {#despues}\n\nDespués de compilar, después de probar: después.\n',
+    'content/02-b.md': '# Errata\n\n## Nota {#nota}\n\nUn error de compilar: despues sin tilde.\n',
+    'content/03-c.md': '# Francés\n\n## Palabras {#palabras}\n\nLe cœur de l\'œuvre.\n',
+  }));
+
+  async function ask(page, q) {
+    const before = Number((await page.getAttribute('form[role=search]', 'data-search-answered')) || 0);
+    await page.fill('input[type=search]', q);
+    await waitInPage(page, (n) => Number(document.querySelector('form[role=search]').dataset.searchAnswered || 0) > n, before, `results for "${q}"`);
+    return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => ({
+      href: a.getAttribute('href').replace(/^.*\//, ''),
+      marks: [...a.querySelectorAll('mark')].map((m) => m.textContent),
+      excerpt: a.querySelector('.search-excerpt')?.textContent ?? '',
+    })));
+  }
+
+  test('Chinese and Japanese: phrases in quotes, 々, full-width letters, bold text, Latin beside kana, a page opening with its heading', { timeout: 90_000 }, async (t) => {
+    const context = await ja.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, ja.server.url);
+    const hrefs = (found) => found.map((r) => r.href);
+    // A phrase in quotes: its characters side by side, nowhere else (b.html has them apart).
+    assert.deepEqual(hrefs(await ask(page, '"所有権規則"')), ['a.html#rules']);
+    // 々 is part of 我々: only the page saying it, not every page with a 々.
+    assert.deepEqual(hrefs(await ask(page, '我々')), ['e.html#run']);
+    // Full-width letters as an IME types them; "Rust" marked though kana touch it.
+    const rust = await ask(page, 'ｒｕｓｔ');
+    assert.equal(rust[0]?.href, 'a.html#rules', JSON.stringify(rust));
+    assert.ok(rust[0].marks.includes('Rust'), JSON.stringify(rust[0]));
+    // Bold text inside a Chinese sentence is still one run: the page saying it word for word
+    // first, above the one holding its pairs apart.
+    assert.equal((await ask(page, '它确实匹配'))[0]?.href, 'c.html#match');
+    // A page that opens with its heading: one result, the section, with its text.
+    const structures = await ask(page, 'データ構造');
+    assert.equal(structures[0]?.href, 'g.html#structures', JSON.stringify(structures));
+    assert.ok(structures.every((r) => r.excerpt.trim() !== ''), JSON.stringify(structures));
+    assert.equal(formatProblems(problems), "", "problems on the page");
+  });
+
+  test('Spanish and French: every stem of a word that folds alike, ligatures as typed', { timeout: 60_000 }, async (t) => {
+    const context = await es.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, es.server.url);
+    // "después" is its own stem, the misspelt "despues" stems to "despu": the section saying
+    // "después" three times comes first, holding both words of the query.
+    const found = await ask(page, 'después compilar');
+    assert.equal(found[0]?.href, 'a.html#despues', JSON.stringify(found));
+    assert.ok(found[0].marks.some((m) => /^después$/i.test(m)), JSON.stringify(found[0]));
+    assert.equal((await ask(page, 'coeur oeuvre'))[0]?.href, 'c.html#palabras');
+    assert.equal(formatProblems(problems), "", "problems on the page");
+  });
+});
+
 describe('search asks for what a query needs at once', () => {
   // The strictest policy a host may send for scripts: no WebAssembly ('wasm-unsafe-eval').
   const s = servedCourse('fetches', '/f/', () => {

@@ -45,20 +45,60 @@ pub fn stemmer(language: &str) -> Option<Stemmer> {
     Some(Stemmer::create(algorithm))
 }
 
-/// A lowercase word without its marks.
+/// A lowercase word without its marks, and its ligatures written out as people type them
+/// (`cœur` finds *coeur*, `straße` *strasse*: Unicode gives them no decomposition).
 pub fn fold(word: &str) -> String {
     // The table starts past ASCII (U+00E0): most words have nothing to fold.
     if word.is_ascii() {
         return word.to_string();
     }
-    word.chars()
-        .map(
-            |c| match fold_table::FOLD.binary_search_by_key(&c, |&(from, _)| from) {
-                Ok(i) => fold_table::FOLD[i].1,
-                Err(_) => c,
-            },
-        )
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let c = match fold_table::FOLD.binary_search_by_key(&c, |&(from, _)| from) {
+            Ok(i) => fold_table::FOLD[i].1,
+            Err(_) => c,
+        };
+        match c {
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `text` holds a character of Unicode's Halfwidth and Fullwidth Forms (U+FF01 to
+/// U+FFEE): `ｒｕｓｔ` or `ﾍﾞｸﾀ` typed with an IME in the wrong mode.
+fn has_width_forms(text: &str) -> bool {
+    // Each is three bytes in UTF-8, the first 0xEF: most text has none and is read no further.
+    text.as_bytes().contains(&0xEF) && text.chars().any(is_width_form)
+}
+
+fn is_width_form(c: char) -> bool {
+    ('\u{FF01}'..='\u{FFEE}').contains(&c)
+}
+
+/// `text` with each run of width forms in its compatibility form (NFKC): `ｒｕｓｔ` is `rust`,
+/// and `ﾍﾞｸﾀ` is `ベクタ`, its voicing mark composed with the kana before it. Only those runs, so
+/// that the browser, which does the same to a query (`search-words.js`), makes the same words.
+fn width_folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_width_form(c) {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            out.extend(run.nfkc());
+            run.clear();
+        }
+        out.push(c);
+    }
+    out.extend(run.nfkc());
+    out
 }
 
 /// [`ASCII_CLASS`]: a byte that is no part of a word (ASCII but for letters and digits).
@@ -89,9 +129,11 @@ const ASCII_CLASS: [u8; 256] = {
 };
 
 /// Scripts written without spaces between words: a run of them is indexed as pairs.
-fn unspaced(c: char) -> bool {
+pub fn unspaced(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30FF // Hiragana, Katakana
+        0x3005..=0x3007 // 々 〆 〇: the iteration mark, closing mark and ideographic zero
+        | 0x303B // 〻, the vertical iteration mark
+        | 0x3040..=0x30FF // Hiragana, Katakana
         | 0x3400..=0x4DBF // CJK Extension A
         | 0x4E00..=0x9FFF // CJK Unified Ideographs
         | 0xAC00..=0xD7AF // Hangul syllables
@@ -119,7 +161,14 @@ pub enum Piece<'a> {
 
 /// Each piece of `text`, in order, to `f`: words of letters and digits, and runs of unspaced
 /// scripts as overlapping pairs of characters (a lone character as itself).
-pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
+pub fn each_piece(text: &str, f: impl FnMut(Piece<'_>)) {
+    if has_width_forms(text) {
+        return pieces_of(&width_folded(text), f);
+    }
+    pieces_of(text, f)
+}
+
+fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>)) {
     let mut word = String::new();
     let mut run = String::new();
     let mut run_chars = 0;
@@ -225,6 +274,9 @@ pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
 /// A word's term: stemmed (when there is a stemmer), then folded.
 pub fn term(lower: &str, stemmer: Option<&Stemmer>) -> String {
     match stemmer {
+        // Russian's stemmer here is Snowball's before it read `ё` as `е` (as Russian is mostly
+        // written): `создаёт` kept its ending and never met `создать`.
+        Some(s) if lower.contains('ё') => fold(&s.stem(&lower.replace('ё', "е"))),
         Some(s) => fold(&s.stem(lower)),
         None => fold(lower),
     }
@@ -348,6 +400,29 @@ mod tests {
         assert_eq!(w[0].prefix, "model");
         let long = "a".repeat(100);
         assert_eq!(words(&long, None)[0].term.len(), MAX_WORD);
+    }
+
+    /// Search audit on real translations (2026-12-05): what a Japanese, French or Russian reader
+    /// types found nothing, or found every section with a 々.
+    #[test]
+    fn what_other_scripts_write_is_split_and_folded_as_read() {
+        // 々 repeats the kanji before it: part of the word, not a word of its own.
+        assert_eq!(terms("我々は", "ja"), ["我々", "々は"]);
+        // Full-width Latin and half-width katakana, as an IME in the wrong mode types them.
+        assert_eq!(terms("ｒｕｓｔ", "ja"), ["rust"]);
+        assert_eq!(terms("ﾍﾞｸﾀ型", "ja"), terms("ベクタ型", "ja"));
+        assert_eq!(
+            terms("Ｒｕｓｔのﾍﾞｸﾀ", "ja"),
+            ["rust", "のベ", "ベク", "クタ"]
+        );
+        // Ligatures written out, before and after stemming.
+        assert_eq!(fold("cœur"), "coeur");
+        assert_eq!(fold("ǽ"), "ae");
+        assert_eq!(terms("Œuvre straße", "xx"), ["oeuvre", "strasse"]);
+        assert_eq!(terms("œuvres", "fr"), terms("oeuvres", "fr"));
+        // ё is е to the stemmer too: every form of the verb meets.
+        assert_eq!(terms("создаёт", "ru"), terms("создать", "ru"));
+        assert_eq!(terms("ещё", "ru"), terms("еще", "ru"));
     }
 
     #[test]

@@ -19,18 +19,26 @@ const folded = new Map();
   for (let i = 0; i + 1 < chars.length; i += 2) folded.set(chars[i], chars[i + 1]);
 }
 
-/** A lowercase word without its marks. */
+/** Ligatures written out as people type them (Unicode gives them no decomposition). */
+const SPELLED = new Map([["œ", "oe"], ["æ", "ae"], ["ß", "ss"]]);
+
+/** A lowercase word without its marks, its ligatures written out (`cœur` finds *coeur*). */
 export function fold(word) {
   if (/^[\x00-\x7f]*$/.test(word)) return word;
   let out = "";
-  for (const c of word) out += folded.get(c) ?? c;
+  for (const c of word) {
+    const f = folded.get(c) ?? c;
+    out += SPELLED.get(f) ?? f;
+  }
   return out;
 }
 
 /** Scripts written without spaces between words: a run of them is indexed as pairs. */
 export function unspaced(c) {
   const n = c.codePointAt(0);
-  return (n >= 0x3040 && n <= 0x30ff) // Hiragana, Katakana
+  return (n >= 0x3005 && n <= 0x3007) // 々 〆 〇: the iteration mark, closing mark and ideographic zero
+    || n === 0x303b // 〻, the vertical iteration mark
+    || (n >= 0x3040 && n <= 0x30ff) // Hiragana, Katakana
     || (n >= 0x3400 && n <= 0x4dbf) // CJK Extension A
     || (n >= 0x4e00 && n <= 0x9fff) // CJK Unified Ideographs
     || (n >= 0xac00 && n <= 0xd7af) // Hangul syllables
@@ -51,6 +59,9 @@ function utf8Length(c) {
  * spaced script, `{ unspaced }` for a character or a pair of one written without spaces.
  */
 export function pieces(text) {
+  // Each run of Halfwidth and Fullwidth Forms in its compatibility form, as the index's side
+  // does: `ｒｕｓｔ` is `rust`, `ﾍﾞｸﾀ` is `ベクタ` (an IME in the wrong mode types them).
+  text = text.replace(/[\uff01-\uffee]+/g, (run) => run.normalize("NFKC"));
   const out = [];
   let word = "";
   let run = [];

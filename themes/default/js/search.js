@@ -65,7 +65,7 @@ function fileOf(term, firsts) {
  * The query's words: [{ prefix, term, unspaced, quoted }], in order. `prefix`: as written,
  * folded (what pairs are made of, and what the word being typed is matched against as the
  * beginning of terms); `term`: its stem, the index's key, known for a character of an unspaced
- * script and found in the index for a word (`stemOf`); `quoted`: inside "…", where each word
+ * script and found in the index for a word (`stemsOf`; `others`: its other stems, where spellings that fold alike stem apart); `quoted`: inside "…", where each word
  * must follow the one before (a phrase). The last word is also matched as a prefix.
  */
 function queryWords(text) {
@@ -81,7 +81,7 @@ function queryWords(text) {
       const isWord = p.word !== undefined;
       const prefix = isWord ? fold(p.word) : p.unspaced;
       const quoted = inQuotes && j > 0 && !(open && j === found.length - 1);
-      out.push({ prefix, term: isWord ? null : prefix, unspaced: !isWord, quoted });
+      out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted });
     });
   });
   return out;
@@ -91,12 +91,17 @@ function queryWords(text) {
 const stemKey = (prefix) => `${prefix}\u001e`;
 
 /**
- * A word's term: the stem the index notes for it, else the word itself (its own stem, or a
- * form no lesson has: then the stems it runs past may still find it, see `stemsWithin`).
+ * A word's terms: the stems the index notes for it (one, or a list where spellings that fold
+ * alike stem apart), and the word itself when it is a term too (Spanish "después" is its own
+ * stem, while the misspelt "despues" stems to "despu": both are noted under "despues"); else
+ * the word itself (its own stem, or a form no lesson has: then the stems it runs past may still
+ * find it, see `stemsWithin`). The first is the word itself when it is one of them.
  */
-function stemOf(table, prefix) {
-  const stem = table[stemKey(prefix)];
-  return typeof stem === "string" ? stem : prefix;
+function stemsOf(prefix, noted, own) {
+  const stems = typeof noted === "string" ? [noted] : Array.isArray(noted) ? noted.filter((s) => typeof s === "string") : [];
+  if (stems.length === 0) return [prefix];
+  if (stems.includes(prefix)) return [prefix, ...stems.filter((s) => s !== prefix)];
+  return Array.isArray(own) ? [prefix, ...stems] : stems;
 }
 
 /**
@@ -139,14 +144,20 @@ async function search(text, limit) {
   const fetchAll = () => Promise.all([...needed].map((n) => fetchJson(`t/${n}.json`)));
   qs.forEach((q, i) => {
     needed.add(fileOf(q.unspaced ? q.prefix : stemKey(q.prefix), m.terms));
+    // The word's own entry, just before its note (most often in the same file).
+    if (!q.unspaced) needed.add(fileOf(q.prefix, m.terms));
     if (i === qs.length - 1 && ([...q.prefix].length >= 2 || q.unspaced)) needed.add(fileOf(q.prefix, m.terms));
     if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
   });
   if (qs.length > 1) needed.add(fileOf(nameOf(qs), m.terms));
   await fetchAll();
   for (const q of qs) {
-    if (q.term === null) q.term = stemOf((await fetchJson(`t/${fileOf(stemKey(q.prefix), m.terms)}.json`)) || {}, q.prefix);
-    needed.add(fileOf(q.term, m.terms));
+    if (q.term === null) {
+      const noted = ((await fetchJson(`t/${fileOf(stemKey(q.prefix), m.terms)}.json`)) || {})[stemKey(q.prefix)];
+      const own = ((await fetchJson(`t/${fileOf(q.prefix, m.terms)}.json`)) || {})[q.prefix];
+      [q.term, ...q.others] = stemsOf(q.prefix, noted, own);
+    }
+    for (const t of [q.term, ...q.others]) needed.add(fileOf(t, m.terms));
   }
   needed.add(fileOf(nameOf(qs), m.terms));
   await fetchAll();
@@ -167,8 +178,16 @@ async function search(text, limit) {
         if (s > (hits.get(doc) || 0)) hits.set(doc, s);
       }
     };
-    const known = Array.isArray(table[term]);
+    let known = Array.isArray(table[term]);
     if (known) add(table[term], 1);
+    // The word's other stems count as the word (the best of them for each document).
+    for (const other of qs[i].others) {
+      const entry = ((await fetchJson(`t/${fileOf(other, m.terms)}.json`)) || {})[other];
+      if (Array.isArray(entry)) {
+        add(entry, 1);
+        known = true;
+      }
+    }
     // The word being typed also matches the longer words it begins (in its own file only);
     // a lone character of an unspaced script, the pairs it begins.
     if (last && ([...prefix].length >= 2 || qs[i].unspaced)) {
@@ -277,7 +296,7 @@ function namedDocs(table, name) {
  */
 function matches(word, q) {
   const f = fold(word.toLowerCase());
-  if (f === q.prefix || f === q.term) return true;
+  if (f === q.prefix || f === q.term || q.others.includes(f)) return true;
   if ([...q.term].length >= 4 && f.startsWith(q.term) && [...f].length - [...q.term].length <= 3) return true;
   return q.last && [...q.prefix].length >= 2 && f.startsWith(q.prefix);
 }
@@ -293,7 +312,20 @@ function marked(text, words) {
   const plain = (part) => frag.appendChild(document.createTextNode(part));
   const pairs = words.filter((q) => q.unspaced).map((q) => q.prefix);
   const spaced = words.filter((q) => !q.unspaced);
-  for (const part of text.split(/([\p{L}\p{N}]+)/u)) {
+  // Runs of letters, and within them runs of an unspaced script apart from the rest, as
+  // `pieces` splits them: `Rust` is a word of `所有権はRustの` (it was never marked there).
+  const parts = text.split(/([\p{L}\p{N}]+)/u).flatMap((part) => {
+    if (![...part].some(unspaced)) return [part];
+    const runs = [];
+    let kind = null;
+    for (const c of part) {
+      if (unspaced(c) === kind) runs[runs.length - 1] += c;
+      else runs.push(c);
+      kind = unspaced(c);
+    }
+    return runs;
+  });
+  for (const part of parts) {
     if (!part) continue;
     if (pairs.length && [...part].some(unspaced)) {
       // Marked where a query's pair (or lone character) occurs in the run, not the whole run.
