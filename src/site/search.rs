@@ -1157,6 +1157,8 @@ fn split_sections<'a>(
 ) -> bool {
     let first = docs.len();
     let mut cut = false;
+    // Whether `doc` is still the page's start, before its first heading.
+    let mut at_head = true;
     // Encoded as the pages' own links are (search.js resolves it against the site's root: a
     // page named `javascript:….md` would otherwise be a script address).
     let url = &crate::markdown::links::encode_path(url);
@@ -1224,7 +1226,7 @@ fn split_sections<'a>(
             // SUMMARY.md gives) has no text of its own before it: its title goes with the first
             // section, which is where the page starts. Indexed alone, the title outranked that
             // section, an empty excerpt first (36 to 94 such on each of five real books).
-            let empty_head = doc.with_title && docs.len() == first && !holds_text(&doc.parts);
+            let empty_head = std::mem::take(&mut at_head) && !holds_text(&doc.parts);
             let before = std::mem::replace(&mut doc, next);
             if empty_head {
                 doc.with_title = true;
@@ -1851,6 +1853,23 @@ mod tests {
             ]
         );
         assert!(docs[0].with_title && !docs[1].with_title);
+        // A page opening with a heading: its title goes with that first section, and a section
+        // with no text after it is still a section (a result by its heading).
+        let mut docs = Vec::new();
+        split_sections(
+            "t.html",
+            "Tipos",
+            [
+                "\n<section class=\"objectives\">\n<h2 id=\"a\">A</h2><h2 id=\"b\">B</h2><p>x</p>",
+                "",
+            ],
+            &mut docs,
+        );
+        let got: Vec<(&str, bool)> = docs
+            .iter()
+            .map(|d| (d.href.as_str(), d.with_title))
+            .collect();
+        assert_eq!(got, [("t.html#a", true), ("t.html#b", false)]);
         assert_eq!(
             text_of(
                 "<p>A <span class=\"term\"><a href=\"g.html\">model</a><span class=\"term-tip\" role=\"tooltip\" id=\"t\">A <span>function</span>.</span></span> fits. <svg><text>axis</text></svg>Done &lt;3</p>"
