@@ -1425,13 +1425,15 @@ fn front_matter() -> S {
 #[rustfmt::skip]
 const QUIZ_KEYS: &[&str] = &[
     "id", "type", "prompt", "choices", "answer", "answers", "tolerance", "items", "explanation",
-    "hint", "text", "correct", "feedback", "questions", "title", "pass", "answr",
+    "hint", "text", "correct", "feedback", "questions", "title", "pass", "answr", "compiles",
+    "output",
 ];
 
 #[rustfmt::skip]
 const QUIZ_TOKENS: &[&str] = &[
     "questions:\n", "  - ", "    ", "type: single", "type: multiple", "type: true-false",
-    "type: numeric", "type: text", "type: order", "type: essay", "prompt: P", "choices:\n",
+    "type: numeric", "type: text", "type: order", "type: tracing", "type: essay", "prompt: P",
+    "compiles: true", "compiles: false", "output: ", "choices:\n",
     "      - text: ", "        correct: true", "correct: false", "answer: ", "answers: [", "]",
     "tolerance: ", "items: [", "pass: 75%", "id: ", "title: ", "explanation: |\n      ", "hint: ",
     "feedback: ", "$x$", "\n", ", ", "&a", "*a",
@@ -1455,7 +1457,7 @@ fn question() -> S {
     (
         (
             prop_oneof![
-                9 => lit(&["single", "multiple", "true-false", "numeric", "text", "order"]),
+                9 => lit(&["single", "multiple", "true-false", "numeric", "text", "order", "tracing"]),
                 1 => lit(&["essay", "", "Single", " order ", "true_false", "[single]"]),
             ],
             ystr(),
@@ -1535,6 +1537,13 @@ fn question() -> S {
                         }
                     }
                     "text" => fields.push(format!("answers: [{}]", answers.join(", "))),
+                    "tracing" => {
+                        let compiles = answer.starts_with(['t', 'y']);
+                        fields.push(format!("compiles: {compiles}"));
+                        if compiles || answer.starts_with('x') {
+                            fields.push(format!("output: {}", answers.join(" ")));
+                        }
+                    }
                     _ => fields.push(format!("items: [{}]", items.join(", "))),
                 }
                 fields.extend(
@@ -2121,6 +2130,8 @@ fn key() -> BoxedStrategy<quiz_wasm::Key> {
         (float(), tolerance).prop_map(|(answer, tolerance)| Key::Numeric { answer, tolerance }),
         vec(text, 0..4).prop_map(|answers| Key::Text { answers }),
         index().prop_map(|items| Key::Order { items }),
+        proptest::option::of(prop_oneof![inline(), any_text(40)])
+            .prop_map(|output| Key::Tracing { output }),
     ]
     .boxed()
 }
@@ -2138,13 +2149,15 @@ fn response() -> BoxedStrategy<quiz_wasm::Response> {
             1 => (0..10_000usize).prop_map(|n| (0..n).rev().collect()),
         ]
         .prop_map(Response::Order),
+        proptest::option::of(prop_oneof![inline(), any_text(40)]).prop_map(Response::Tracing),
     ]
     .boxed()
 }
 
 #[rustfmt::skip]
 const GRADE_TOKENS: &[&str] = &[
-    "single:", "multiple:", "true-false:", "numeric:", "text:", "order:", "0", "1", "9", ",", ":",
+    "single:", "multiple:", "true-false:", "numeric:", "text:", "order:", "tracing:", "yes:", "no",
+    "0", "1", "9", ",", ":",
     "%", "|", "%7C", "%25", "%", "%2", "-", "+", ".", "e", "E", "inf", "NaN", "true", "false", " ",
     "18446744073709551616", "10000", "10001", "1e308", "1e309", "0x1", "١",
 ];

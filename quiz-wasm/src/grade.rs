@@ -1,7 +1,7 @@
 //! The grading core: answer keys, learner responses, and the scores they earn.
 //!
 //! This module owns the one definition of "right" for every question type
-//! (`single | multiple | true-false | numeric | text | order`). The same code
+//! (`single | multiple | true-false | numeric | text | order | tracing`). The same code
 //! runs at build time (natively, to prove every answer key grades as fully
 //! correct) and in the learner's browser (as WebAssembly), so a quiz can never
 //! grade differently in the two places.
@@ -19,6 +19,7 @@
 //! | text | 1 when the normalized response equals any normalized accepted answer, else 0 |
 //! | multiple | `max(0, (right picks − wrong picks) / number of correct choices)` |
 //! | order | concordant pairs / all pairs (see below) |
+//! | tracing | 1 when "does not compile" is right, or when it compiles and the output typed is the output, else 0 |
 //!
 //! **Multiple**: picks are a set (a repeated index counts once). Guessing
 //! everything therefore earns nothing unless most choices are correct, and the
@@ -46,6 +47,10 @@
 //! Unicode normalization** (NFC would need tables this crate does not carry to
 //! keep the wasm small): a precomposed `é` (U+00E9) does not match `e` +
 //! U+0301. Authors should write answers precomposed, as keyboards produce them.
+//!
+//! **Tracing** (mdbook-quiz's question: does this program compile, and if so what does it
+//! print?): the output is compared as mdbook-quiz compares it, exactly but for white space at
+//! either end (and `\r\n` read as `\n`): case, inner spaces and line breaks count.
 //!
 //! **Robustness**: a response of the wrong type for the key, an out-of-range
 //! index (for multiple and order: any out-of-range index), or an order that is
@@ -97,6 +102,10 @@ pub enum Key {
     Order {
         items: usize,
     },
+    /// A program's behaviour: `None` when it does not compile, else what it prints.
+    Tracing {
+        output: Option<String>,
+    },
 }
 
 /// What a learner answered.
@@ -108,6 +117,8 @@ pub enum Response {
     Number(f64),
     Text(String),
     Order(Vec<usize>),
+    /// "It does not compile" (`None`), or "it compiles and prints" this.
+    Tracing(Option<String>),
 }
 
 /// The result of grading one response.
@@ -172,6 +183,13 @@ pub fn grade(key: &Key, response: &Response) -> Grade {
             Grade::all_or_nothing(answers.iter().any(|a| normalize_text(a) == given))
         }
         (Key::Order { items }, Response::Order(given)) => grade_order(*items, given),
+        (Key::Tracing { output }, Response::Tracing(given)) => {
+            Grade::all_or_nothing(match (output, given) {
+                (None, None) => true,
+                (Some(output), Some(given)) => same_output(output, given),
+                _ => false,
+            })
+        }
         _ => Grade::ZERO,
     }
 }
@@ -270,6 +288,13 @@ pub fn normalize_text(s: &str) -> String {
     out.to_lowercase()
 }
 
+/// Whether a program's output typed by a learner is the output: as mdbook-quiz compares them,
+/// exactly but for white space at either end; a line break typed `\r\n` is `\n`.
+fn same_output(output: &str, given: &str) -> bool {
+    let clean = |s: &str| s.trim().replace("\r\n", "\n");
+    clean(output) == clean(given)
+}
+
 /// The response that the answer key itself implies: the correct choice(s),
 /// `true`/`false`, the exact numeric answer, the first accepted text answer,
 /// the order `0..items`. Build time grades it to prove the key is coherent.
@@ -281,6 +306,7 @@ pub fn answer_key_response(key: &Key) -> Response {
         Key::Numeric { answer, .. } => Response::Number(*answer),
         Key::Text { answers } => Response::Text(answers.first().cloned().unwrap_or_default()),
         Key::Order { items } => Response::Order((0..*items).collect()),
+        Key::Tracing { output } => Response::Tracing(output.clone()),
     }
 }
 
@@ -304,6 +330,7 @@ const TRUE_FALSE: &str = "true-false";
 const NUMERIC: &str = "numeric";
 const TEXT: &str = "text";
 const ORDER: &str = "order";
+const TRACING: &str = "tracing";
 
 /// The most choices or items a key may have. Far beyond any real question;
 /// it stops a corrupt key such as `order:99999999999` from making
@@ -320,6 +347,7 @@ impl Key {
             Key::Numeric { .. } => NUMERIC,
             Key::Text { .. } => TEXT,
             Key::Order { .. } => ORDER,
+            Key::Tracing { .. } => TRACING,
         }
     }
 
@@ -331,7 +359,7 @@ impl Key {
     /// accept a blank response); an order has 1 to [`MAX_ITEMS`] items.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Key::Single { .. } | Key::TrueFalse { .. } => Ok(()),
+            Key::Single { .. } | Key::TrueFalse { .. } | Key::Tracing { .. } => Ok(()),
             Key::Multiple { correct, choices } => {
                 if correct.is_empty() {
                     return Err("multiple: no correct choice".into());
@@ -396,6 +424,7 @@ impl Key {
     /// numeric:<answer>:<tolerance>      numeric:350000:0   numeric:200:1%
     /// text:<answer>|<answer>|…          text:inference|prediction
     /// order:<items>                     order:5
+    /// tracing:no | tracing:yes:<output> tracing:yes:Hello, world!
     /// ```
     ///
     /// Numbers are written in Rust's shortest round-trip form. In text
@@ -439,6 +468,13 @@ impl Key {
                 }
             }
             Key::Order { items } => out.push_str(&items.to_string()),
+            Key::Tracing { output: None } => out.push_str("no"),
+            Key::Tracing {
+                output: Some(output),
+            } => {
+                out.push_str("yes:");
+                out.push_str(output);
+            }
         }
         out
     }
@@ -488,6 +524,9 @@ impl Key {
             ORDER => Key::Order {
                 items: parse_index(rest, "order: number of items")?,
             },
+            TRACING => Key::Tracing {
+                output: parse_tracing(rest).ok_or("tracing: expected no or yes:<output>")?,
+            },
             other => {
                 return Err(format!(
                     "unknown question type in answer key: {}",
@@ -503,7 +542,7 @@ impl Key {
 impl Response {
     /// Encode a response in the string format the browser sends:
     /// single `2`, multiple `0,2`, true-false `true`/`false`, numeric
-    /// `350000`, text as is, order `3,1,0,2`.
+    /// `350000`, text as is, order `3,1,0,2`, tracing `no` or `yes:<output>`.
     pub fn encode(&self) -> String {
         match self {
             Response::Choice(i) => i.to_string(),
@@ -511,6 +550,8 @@ impl Response {
             Response::Bool(b) => if *b { "true" } else { "false" }.to_string(),
             Response::Number(x) => fmt_f64(*x),
             Response::Text(t) => t.clone(),
+            Response::Tracing(None) => "no".to_string(),
+            Response::Tracing(Some(output)) => format!("yes:{output}"),
         }
     }
 
@@ -533,6 +574,9 @@ impl Response {
             ),
             Key::Text { .. } => Response::Text(s.to_string()),
             Key::Order { .. } => Response::Order(parse_indices(s, "response: item")?),
+            Key::Tracing { .. } => Response::Tracing(parse_tracing(s).ok_or_else(|| {
+                format!("response: expected no or yes:<output>, not {}", preview(s))
+            })?),
         })
     }
 }
@@ -577,6 +621,15 @@ fn parse_indices(s: &str, what: &str) -> Result<Vec<usize>, String> {
         return Ok(Vec::new());
     }
     s.split(',').map(|part| parse_index(part, what)).collect()
+}
+
+/// `no` (does not compile) or `yes:<output>` (the output as it is, any characters).
+fn parse_tracing(s: &str) -> Option<Option<String>> {
+    match s {
+        "no" => Some(None),
+        "yes" => Some(Some(String::new())),
+        _ => s.strip_prefix("yes:").map(|out| Some(out.to_string())),
+    }
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
@@ -987,7 +1040,60 @@ mod tests {
             },
             Key::Order { items: 1 },
             Key::Order { items: 5 },
+            Key::Tracing { output: None },
+            Key::Tracing {
+                output: Some(String::new()),
+            },
+            Key::Tracing {
+                output: Some("A\nB\ndrop\nC | 100% yes:no".into()),
+            },
         ]
+    }
+
+    /// mdbook-quiz's Tracing (tracing.tsx `compareAnswers`): "does not compile" is the whole
+    /// answer when the program does not compile (its line number is not asked); an output is
+    /// compared exactly but for white space at either end.
+    #[test]
+    fn tracing_as_mdbook_quiz_grades_it() {
+        let fails = Key::Tracing { output: None };
+        assert_eq!(score(&fails, Response::Tracing(None)), 1.0);
+        assert_eq!(score(&fails, Response::Tracing(Some(String::new()))), 0.0);
+        let prints = Key::Tracing {
+            output: Some("A\nB\ndrop\nC".into()),
+        };
+        assert_eq!(score(&prints, Response::Tracing(None)), 0.0);
+        for right in ["A\nB\ndrop\nC", "  A\r\nB\r\ndrop\r\nC\n\n"] {
+            assert_eq!(
+                score(&prints, Response::Tracing(Some(right.into()))),
+                1.0,
+                "{right:?}"
+            );
+        }
+        for wrong in ["a\nb\ndrop\nc", "A B drop C", "A\nB\n drop\nC", "A\nB\nC"] {
+            assert_eq!(
+                score(&prints, Response::Tracing(Some(wrong.into()))),
+                0.0,
+                "{wrong:?}"
+            );
+        }
+        let silent = Key::Tracing {
+            output: Some(String::new()),
+        };
+        assert_eq!(score(&silent, Response::Tracing(Some(" \n".into()))), 1.0);
+        assert_eq!(
+            grade_encoded("tracing:yes:0 2", "yes:0 2").map(|g| g.correct),
+            Ok(true)
+        );
+        assert_eq!(
+            grade_encoded("tracing:yes:0 2", "yes:0  2").map(|g| g.correct),
+            Ok(false)
+        );
+        assert_eq!(
+            grade_encoded("tracing:no", "no").map(|g| g.correct),
+            Ok(true)
+        );
+        assert!(grade_encoded("tracing:no", "maybe").is_err());
+        assert!(Key::decode("tracing:perhaps").is_err());
     }
 
     #[test]

@@ -538,16 +538,6 @@ impl Expander<'_> {
                         .with_help("a quiz file holds `[[questions]]` (and `multipart`); mdbook-quiz ignores other keys too"),
                     );
                 }
-                for pos in super::mdbook_quiz::silent_programs(&text) {
-                    self.out.diags.push(
-                        Diagnostic::warning(
-                            &toml_shown,
-                            pos,
-                            "this Tracing question's program compiles and prints nothing, so its \"what does it print?\" has no answer to type; the question is left out",
-                        )
-                        .with_help("give the program output to ask about, or make it a MultipleChoice question"),
-                    );
-                }
                 let note = format!(
                     "in the quiz converted from `{{{{#quiz}}}}` at {}:{}",
                     shown.display().to_string().replace('\\', "/"),

@@ -7,9 +7,10 @@
 //!   per learner (`shuffle: true`), as mdbook-quiz does.
 //! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
 //!   get the same one-line field).
-//! - `Tracing` → two questions: does the program compile (true/false), then one that does not
-//!   give the first away: its output if it compiles, else the line of the error; both asked
-//!   in the course's language, the program after the question, highlighted.
+//! - `Tracing` → a `tracing` question, graded as mdbook-quiz grades it: "it does not compile",
+//!   or "it compiles" and its output exactly (but for white space at either end); the line of
+//!   the error is not asked, as mdbook-quiz does not ask it. Asked in the course's language,
+//!   the program after the question, highlighted and numbered.
 //! - `context` → the explanation; a `multipart` group's context opens its first question.
 
 use crate::diag::Pos;
@@ -92,10 +93,11 @@ struct TracingPrompt {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// Its `lineNumber` is read by nothing, as in mdbook-quiz (tracing.tsx leaves it out of the
+/// question and of the grading).
 struct TracingAnswer {
     does_compile: bool,
     stdout: Option<String>,
-    line_number: Option<u64>,
 }
 
 /// Marks a quiz block as made from `{{#quiz}}`, in its fence's info string: the Markdown step
@@ -104,13 +106,11 @@ pub const MARK: &str = "mdbook-quiz";
 /// The opening fence of such a block.
 pub const FENCE: &str = "```quiz mdbook-quiz";
 
-/// Where a Tracing question's own words go in its prompt: the quiz widget puts the strings
-/// `quiz.tracing_compiles` and `quiz.tracing_result` of the course's language there
-/// (widgets/quiz.rs `asked`), so the two questions a program becomes are in the learner's
-/// language, not always English. Private-use characters: no text means them.
+/// Where a Tracing question's own words go in its prompt: the quiz widget puts the string
+/// `quiz.tracing_compiles` of the course's language there (widgets/quiz.rs `asked`), so the
+/// question is in the learner's language, not always English. Private-use characters: no text
+/// means them.
 pub const ASK_COMPILES: &str = "\u{E000}tracing_compiles\u{E000}";
-/// See [`ASK_COMPILES`].
-pub const ASK_RESULT: &str = "\u{E000}tracing_result\u{E000}";
 
 /// The line of a quiz block (0 the fence) that holds its first question: each question is on a
 /// line of its own, so a problem in one is found at its line and told at its TOML's.
@@ -149,29 +149,6 @@ fn question_lines(text: &str, count: usize) -> Vec<usize> {
     } else {
         vec![1; count]
     }
-}
-
-/// Whether a Tracing question's program compiles and prints nothing: its second question
-/// ("what does it print?") would have no answer a learner can type, and leaving that one out
-/// would give the first away. The question is left out whole, said at its line
-/// ([`silent_programs`]).
-fn prints_nothing(answer: &TracingAnswer) -> bool {
-    answer.does_compile && answer.stdout.as_deref().unwrap_or("").trim().is_empty()
-}
-
-/// Where the Tracing questions of `text` are whose programs compile and print nothing (left
-/// out of the quiz, see [`prints_nothing`]).
-pub fn silent_programs(text: &str) -> Vec<Pos> {
-    let Ok(quiz) = toml::from_str::<Quiz>(text) else {
-        return Vec::new();
-    };
-    let lines = question_lines(text, quiz.questions.len());
-    quiz.questions
-        .iter()
-        .zip(lines)
-        .filter(|(q, _)| matches!(q, Question::Tracing(f) if prints_nothing(&f.answer)))
-        .map(|(_, line)| Pos::new(line, 1))
-        .collect()
 }
 
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
@@ -249,11 +226,10 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                     "explanation": f.context,
                 }));
             }
-            Question::Tracing(f) if prints_nothing(&f.answer) => continue,
             Question::Tracing(f) => {
                 let lead = group_context(&f.multipart, &mut opened);
-                // Numbered, as mdbook-quiz shows it: the second question asks for a line. The
-                // fence is longer than any run of backticks in the program, so no line of it
+                // Numbered, as mdbook-quiz shows it. The fence is longer than any run of backticks in the
+                // program, so no line of it
                 // (a ``` in a raw string) can close the block and turn the rest into Markdown.
                 let longest = f
                     .prompt
@@ -268,30 +244,19 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                     crate::markdown::NUMBERED,
                     f.prompt.program.trim_end()
                 );
-                questions.push(serde_json::json!({
-                    "id": question_id(f.id.as_deref(), n, "-compiles"),
-                    "type": "true-false",
+                let mut question = serde_json::json!({
+                    "id": question_id(f.id.as_deref(), n, ""),
+                    "type": "tracing",
                     "prompt": with_lead(lead, &format!("{ASK_COMPILES}\n\n{program}")),
-                    "answer": f.answer.does_compile,
+                    "compiles": f.answer.does_compile,
                     "explanation": f.context,
-                }));
-                // The second step must not give the first away: one neutral question, whose
-                // answer is the output when it compiles and the error's line when it does not.
-                let answer = if f.answer.does_compile {
-                    f.answer.stdout.unwrap_or_default().trim_end().to_string()
-                } else {
-                    f.answer.line_number.unwrap_or(0).to_string()
-                };
-                let next = serde_json::json!({
-                    "id": question_id(f.id.as_deref(), n, "-result"),
-                    "type": "text",
-                    "prompt": format!("{ASK_RESULT}\n\n{program}"),
-                    "answers": [answer],
                 });
-                questions.push(next);
+                if f.answer.does_compile {
+                    question["output"] = f.answer.stdout.unwrap_or_default().into();
+                }
+                questions.push(question);
             }
         }
-        // A Tracing question made two: both come from its table.
         lines.resize(questions.len(), toml_line);
     }
     // Drop the explanations that are absent (null is not a string to the quiz schema).
@@ -372,15 +337,15 @@ answer.doesCompile = true
 answer.stdout = "hi"
 "#;
         let (block, lines) = to_quiz_block(toml, "q").unwrap_or_else(|e| panic!("{e:?}"));
-        // The TOML opens with an empty line; the Tracing question makes two.
-        assert_eq!(lines, [2, 11, 18, 25, 25]);
+        // The TOML opens with an empty line.
+        assert_eq!(lines, [2, 11, 18, 25]);
         let json = block
             .strip_prefix(&format!("{FENCE}\n"))
             .and_then(|b| b.strip_suffix("\n```\n"))
             .unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
         let qs = v["questions"].as_array().cloned().unwrap_or_default();
-        assert_eq!(qs.len(), 5);
+        assert_eq!(qs.len(), 4);
         assert_eq!(qs[0]["type"], "single");
         assert_eq!(qs[0]["id"], "b230bed3-d6ba-4048-8b06-aa655d837b04");
         assert_eq!(qs[0]["choices"][1]["text"], "2");
@@ -394,9 +359,10 @@ answer.stdout = "hi"
         assert_eq!(texts, ["2", "3", "4"]);
         assert_eq!(qs[2]["type"], "text");
         assert_eq!(qs[2]["answers"][1], "let mut");
-        assert_eq!(qs[3]["type"], "true-false");
-        assert_eq!(qs[3]["answer"], true);
-        assert_eq!(qs[4]["answers"][0], "hi");
+        // One question, as mdbook-quiz asks it: whether it compiles, and then its output.
+        assert_eq!(qs[3]["type"], "tracing");
+        assert_eq!(qs[3]["compiles"], true);
+        assert_eq!(qs[3]["output"], "hi");
     }
 
     #[test]

@@ -46,6 +46,9 @@ struct RawQuestion {
     hint: Option<String>,
     /// `single` and `multiple`: each learner sees the choices in an order of their own.
     shuffle: Option<Spanned<bool>>,
+    /// `tracing`: whether the prompt's program compiles, and if so what it prints.
+    compiles: Option<Spanned<bool>>,
+    output: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,16 +77,18 @@ pub enum QuestionKind {
     Numeric,
     Text,
     Order,
+    Tracing,
 }
 
 impl QuestionKind {
-    const ALL: [QuestionKind; 6] = [
+    const ALL: [QuestionKind; 7] = [
         QuestionKind::Single,
         QuestionKind::Multiple,
         QuestionKind::TrueFalse,
         QuestionKind::Numeric,
         QuestionKind::Text,
         QuestionKind::Order,
+        QuestionKind::Tracing,
     ];
 
     /// The name authors write (`type: true-false`), also the markup's `data-type`.
@@ -95,6 +100,7 @@ impl QuestionKind {
             QuestionKind::Numeric => "numeric",
             QuestionKind::Text => "text",
             QuestionKind::Order => "order",
+            QuestionKind::Tracing => "tracing",
         }
     }
 
@@ -143,10 +149,9 @@ pub struct Choice {
     pub feedback: Option<String>,
 }
 
-const TYPES: &str = "single, multiple, true-false, numeric, text, order";
+const TYPES: &str = "single, multiple, true-false, numeric, text, order, tracing";
 const QUIZ_KEYS: &str = "id, title, pass, questions";
-const QUESTION_KEYS: &str =
-    "id, type, prompt, choices, answer, answers, tolerance, items, explanation, hint";
+const QUESTION_KEYS: &str = "id, type, prompt, choices, answer, answers, tolerance, items, compiles, output, explanation, hint";
 
 /// Parse and check a quiz. `line_offset` is the number of lines before the YAML in its file;
 /// `default_id` names the quiz when it has no `id` or `title`. Warnings (a quiz that builds)
@@ -443,6 +448,7 @@ fn question(
         QuestionKind::Numeric => &["answer", "tolerance"],
         QuestionKind::Text => &["answers", "answer"],
         QuestionKind::Order => &["items"],
+        QuestionKind::Tracing => &["compiles", "output"],
     };
     for (key, present) in [
         ("choices", q.choices.is_some()),
@@ -450,6 +456,8 @@ fn question(
         ("answers", q.answers.is_some()),
         ("tolerance", q.tolerance.is_some()),
         ("items", q.items.is_some()),
+        ("compiles", q.compiles.is_some()),
+        ("output", q.output.is_some()),
     ] {
         if present && !allowed.contains(&key) {
             diags.push(
@@ -659,6 +667,37 @@ fn question(
                 .collect::<Vec<_>>()
                 .join(" ");
             Key::Order { items: items.len() }
+        }
+        QuestionKind::Tracing => {
+            let output = q.output.as_ref().map(|o| o.value.clone());
+            match (q.compiles.as_ref().map(|c| c.value), output) {
+                (Some(false), Some(_)) => {
+                    let at = q.output.as_ref().map_or(pos, |o| pos_of(o, off));
+                    diags.push(err(
+                        at,
+                        format!("{name}: a program that does not compile prints no `output`"),
+                    ));
+                }
+                (None, _) => diags.push(
+                    err(
+                        pos,
+                        format!("{name} needs `compiles: true` or `compiles: false`"),
+                    )
+                    .with_help("and, when it compiles, what it prints: `output: \"Hello\"`"),
+                ),
+                _ => {}
+            }
+            let output = match q.compiles.as_ref().map(|c| c.value) {
+                Some(false) => None,
+                _ => Some(
+                    q.output
+                        .as_ref()
+                        .map(|o| o.value.clone())
+                        .unwrap_or_default(),
+                ),
+            };
+            answer_text = output.clone().unwrap_or_default();
+            Key::Tracing { output }
         }
     };
     if let Err(message) = key.validate()

@@ -2,7 +2,7 @@
 //! legend per question, real labelled inputs), with answer keys and feedback concealed until
 //! the learner checks, so they are neither readable at a glance in the page source nor indexed.
 
-use crate::content::mdbook_quiz::{ASK_COMPILES, ASK_RESULT};
+use crate::content::mdbook_quiz::ASK_COMPILES;
 use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::diag::Diagnostic;
 use crate::i18n::Strings;
@@ -88,6 +88,15 @@ fn answer_html(q: &Question, strings: &Strings) -> String {
         // Typed answers are shown as written, as mdbook-quiz shows them: `Vec<i32>` read
         // "Vec" and a Tracing question's output `*y*` read in italics.
         quiz_wasm::Key::Text { .. } => escape(&q.answer_text),
+        // A program's output as it is printed: its line breaks and spaces count.
+        quiz_wasm::Key::Tracing { output: None } => escape(strings.get("quiz", "tracing_no")),
+        quiz_wasm::Key::Tracing {
+            output: Some(output),
+        } => format!(
+            "{} <code class=\"output\">{}</code>",
+            escape(strings.get("quiz", "tracing_prints")),
+            escape(output)
+        ),
         _ => render_inline(&q.answer_text),
     }
 }
@@ -160,6 +169,7 @@ fn question(
         QuestionKind::Multiple => ("choice", "checkbox"),
         QuestionKind::Numeric | QuestionKind::Text => ("input", ""),
         QuestionKind::Order => ("order", ""),
+        QuestionKind::Tracing => ("tracing", "radio"),
     };
     let choices = if q.kind == QuestionKind::TrueFalse {
         ["true", "false"]
@@ -167,6 +177,15 @@ fn question(
             .map(|value| ChoiceView {
                 value: value.to_string(),
                 label_html: escape(strings.get("quiz", value)),
+            })
+            .collect()
+    } else if q.kind == QuestionKind::Tracing {
+        // The response's own words: `yes` (then the output typed) or `no` (quiz-wasm grade.rs).
+        [("yes", "tracing_yes"), ("no", "tracing_no")]
+            .into_iter()
+            .map(|(value, key)| ChoiceView {
+                value: value.to_string(),
+                label_html: escape(strings.get("quiz", key)),
             })
             .collect()
     } else {
@@ -225,10 +244,7 @@ fn asked<'p>(prompt: &'p str, strings: &Strings) -> std::borrow::Cow<'p, str> {
         return std::borrow::Cow::Borrowed(prompt);
     }
     let mut out = prompt.to_string();
-    for (mark, key) in [
-        (ASK_COMPILES, "tracing_compiles"),
-        (ASK_RESULT, "tracing_result"),
-    ] {
+    for (mark, key) in [(ASK_COMPILES, "tracing_compiles")] {
         if out.contains(mark) {
             let words: String = strings
                 .get("quiz", key)

@@ -24,6 +24,7 @@ const FILES = {
   'src/SUMMARY.md': `
     - [Variables](variables.md)
     - [Programs](programs.md)
+    - [Tracing](tracing.md)
   `,
   'src/variables.md': `
     # Variables
@@ -36,6 +37,11 @@ const FILES = {
     # Programs
 
     {{#quiz ../quizzes/programs.toml}}
+  `,
+  'src/tracing.md': `
+    # Tracing
+
+    {{#quiz ../quizzes/tracing.toml}}
   `,
   // Choices that are whole programs, as the Rust Book's quizzes have.
   'quizzes/programs.toml': [
@@ -58,6 +64,34 @@ const FILES = {
     '"None of these",',
     ']',
     'prompt.answerIndex = 0',
+    '',
+  ].join('\n'),
+  // mdbook-quiz's Tracing, as the Rust Book writes it (audit of 2026-12-05: 36 of its programs
+  // that do not compile were two questions, the second asking for a line mdbook-quiz never
+  // asks; 13 outputs were graded ignoring case and line breaks).
+  'quizzes/tracing.toml': [
+    '[[questions]]',
+    'type = "Tracing"',
+    'prompt.program = """',
+    'fn main() {',
+    '    println!("A");',
+    '    println!("B");',
+    '}',
+    '"""',
+    'answer.doesCompile = true',
+    'answer.stdout = "A\\nB"',
+    '',
+    '[[questions]]',
+    'type = "Tracing"',
+    'prompt.program = """',
+    'fn main() {',
+    '    let s = String::from("hi");',
+    '    let t = s;',
+    '    println!("{s}");',
+    '}',
+    '"""',
+    'answer.doesCompile = false',
+    'answer.lineNumber = 4',
     '',
   ].join('\n'),
   // A question of each type, shared with tests/mdbook.rs.
@@ -86,17 +120,18 @@ describe('an mdbook-quiz quiz', () => {
     const q = (id) => page.locator(`[data-question="${id}"]`);
     await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('label:has-text("2")').click();
     await q('q2').locator('input').fill('var');
-    await q('q3-compiles').locator('label:has-text("False")').click();
-    await q('q3-result').locator('input').fill('3');
+    // One question, as mdbook-quiz asks it: the error's line is not asked (nor graded there).
+    await q('q3').locator('label:has-text("It does not compile")').click();
+    assert.equal(await q('q3').locator('textarea').count(), 1);
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
-    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct']);
+    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct']);
     assert.match(await q('b230bed3-d6ba-4048-8b06-aa655d837b04').locator('.explanation').textContent(), /Arithmetic/);
     // A legend holds phrasing content only: the Tracing question's program follows it.
     assert.equal(await page.locator('legend pre, legend p, legend div').count(), 0, 'blocks in a legend');
     assert.ok(await page.locator('fieldset > .q-prompt pre').count() >= 1, 'the program after the legend');
-    // Numbered, as the second question asks for a line: each number beside its own line.
-    const program = q('q3-result').locator('pre.numbered');
+    // Numbered, as mdbook-quiz shows it: each number beside its own line.
+    const program = q('q3').locator('pre.numbered');
     const lines = (await program.locator('code').textContent()).trimEnd().split('\n').length;
     assert.equal(await program.locator('.line-numbers').textContent(), Array.from({ length: lines }, (_, i) => i + 1).join('\n'));
     const [numbersBox, codeBox] = [await program.locator('.line-numbers').boundingBox(), await program.locator('code').boundingBox()];
@@ -104,16 +139,43 @@ describe('an mdbook-quiz quiz', () => {
 
     await page.reload();
     await waitInPage(page, ready, null, 'the quiz after a reload');
-    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct', 'correct'], 'saved across the reload');
+    assert.deepEqual(await states(page), ['correct', 'incorrect', 'correct'], 'saved across the reload');
     assert.equal(await q('q2').locator('input').inputValue(), 'var');
 
     await page.locator('[data-retry]').click();
     await q('q2').locator('input').fill('let');
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => document.querySelector('[data-question="q2"] [data-result]').dataset.state === 'correct', null, 'the retried answer');
-    assert.deepEqual(await states(page), ['correct', 'correct', 'correct', 'correct']);
-    assert.match(await page.locator('[data-score]').textContent(), /Score: 4 of 4/);
+    assert.deepEqual(await states(page), ['correct', 'correct', 'correct']);
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 3 of 3/);
     await expectNoAxeViolations(page, 'an mdbook-quiz quiz');
+    expectNoProblems(problems);
+  });
+
+  test('a Tracing question: "it does not compile" is the whole answer, an output is compared as mdbook-quiz compares it', async (t) => {
+    const context = await site.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, `${site.server.url}tracing.html`);
+    await waitInPage(page, ready, null, 'the quiz');
+    const q = (id) => page.locator(`[data-question="${id}"]`);
+    // Typing the output picks "It compiles"; case and line breaks count.
+    await q('q1').locator('textarea').fill('a b');
+    assert.equal(await q('q1').locator('input[value=yes]').isChecked(), true);
+    await q('q2').locator('label:has-text("It does not compile")').click();
+    await page.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
+    assert.deepEqual(await states(page), ['incorrect', 'correct']);
+    await page.locator('[data-retry]').click();
+    await q('q1').locator('textarea').fill('A\nB\n');
+    await page.locator('form[data-quiz] button[type=submit]').click();
+    await waitInPage(page, () => document.querySelector('[data-question="q1"] [data-result]').dataset.state === 'correct', null, 'the retried answer');
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 2 of 2/);
+    await page.reload();
+    await waitInPage(page, ready, null, 'the quiz after a reload');
+    assert.deepEqual(await states(page), ['correct', 'correct'], 'saved across the reload');
+    assert.equal(await q('q1').locator('textarea').inputValue(), 'A\nB\n');
+    assert.equal(await q('q2').locator('input[value=no]').isChecked(), true);
+    await expectNoAxeViolations(page, 'a Tracing question');
     expectNoProblems(problems);
   });
 

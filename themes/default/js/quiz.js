@@ -153,7 +153,7 @@ function choiceInputs(question) {
 }
 
 function textInput(question) {
-  return question.querySelector('.answer input, input[type="text"], input:not([type])');
+  return question.querySelector('.answer input, .answer textarea, input[type="text"], input:not([type])');
 }
 
 function orderItems(question) {
@@ -177,6 +177,12 @@ function responseOf(question) {
     // An order is always an answer: the learner may agree with the order shown.
     return orderItems(question).map((li) => li.dataset.item).join(",");
   }
+  if (type === "tracing") {
+    // "no" (it does not compile), or "yes:" and the output as typed, line breaks and all.
+    const picked = choiceInputs(question).find((i) => i.checked);
+    if (!picked) return null;
+    return picked.value === "no" ? "no" : `yes:${textInput(question)?.value ?? ""}`;
+  }
   return null;
 }
 
@@ -194,6 +200,15 @@ function applyResponse(question, response) {
     const input = textInput(question);
     if (!input) return false;
     input.value = response;
+    return true;
+  }
+  if (type === "tracing") {
+    const compiles = response.startsWith("yes");
+    const inputs = choiceInputs(question);
+    if (!compiles && response !== "no") return false;
+    inputs.forEach((i) => (i.checked = i.value === (compiles ? "yes" : "no")));
+    const output = textInput(question);
+    if (output) output.value = compiles ? response.replace(/^yes:?/, "") : "";
     return true;
   }
   if (type === "order") {
@@ -659,7 +674,13 @@ function setUpQuiz(form, onChecked) {
   });
   form.addEventListener("input", (event) => {
     const q = event.target.closest?.("[data-question]");
-    if (q && form.contains(q)) answerChanged(form, q);
+    if (!q || !form.contains(q)) return;
+    // Typing a program's output says it compiles.
+    if (q.dataset.type === "tracing" && event.target.tagName === "TEXTAREA") {
+      const yes = choiceInputs(q).find((i) => i.value === "yes");
+      if (yes && !choiceInputs(q).some((i) => i.checked)) yes.checked = true;
+    }
+    answerChanged(form, q);
   });
   form.querySelector("[data-retry]")?.addEventListener("click", () => retryWrong(form));
   wireReset(form);
