@@ -259,10 +259,27 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
         }
         lines.resize(questions.len(), toml_line);
     }
-    // Drop the explanations that are absent (null is not a string to the quiz schema).
+    // Drop the explanations that are absent (null is not a string to the quiz schema). Code
+    // written without a language is Rust, as mdbook-quiz reads it (snippet.tsx): 126 blocks of
+    // the Rust Book's quizzes were shown plain.
     for q in &mut questions {
         if let Some(map) = q.as_object_mut() {
             map.retain(|_, v| !v.is_null());
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("prompt" | "explanation", serde_json::Value::String(text)) => {
+                        *text = rust_by_default(text);
+                    }
+                    ("choices", serde_json::Value::Array(choices)) => {
+                        for choice in choices {
+                            if let Some(serde_json::Value::String(text)) = choice.get_mut("text") {
+                                *text = rust_by_default(text);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
     // YAML is a superset of JSON: the block is JSON, so every string is quoted safely.
@@ -284,6 +301,40 @@ fn with_lead(lead: Option<String>, prompt: &str) -> String {
         Some(context) => format!("{}\n\n{prompt}", context.trim_end()),
         None => prompt.to_string(),
     }
+}
+
+/// `markdown` with each fenced code block that names no language named `rust`.
+fn rust_by_default(markdown: &str) -> String {
+    if !markdown.contains("```") && !markdown.contains("~~~") {
+        return markdown.to_string();
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    // The open fence's character and length.
+    let mut open: Option<(char, usize)> = None;
+    for line in markdown.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        let indent = text.len() - text.trim_start_matches(' ').len();
+        let rest = &text[indent..];
+        let fence = rest.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = fence.map_or(0, |c| rest.chars().take_while(|&x| x == c).count());
+        match (open, fence) {
+            (None, Some(c)) if indent <= 3 && run >= 3 => {
+                open = Some((c, run));
+                if rest[run..].trim().is_empty() {
+                    out.push_str(&text[..indent + run]);
+                    out.push_str("rust");
+                    out.push_str(&line[text.len()..]);
+                    continue;
+                }
+            }
+            (Some((c, n)), Some(f)) if f == c && run >= n && rest[run..].trim().is_empty() => {
+                open = None;
+            }
+            _ => {}
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// A question's id: mdbook-quiz's own when it has one (a UUID), else its place in the file.
@@ -363,6 +414,20 @@ answer.stdout = "hi"
         assert_eq!(qs[3]["type"], "tracing");
         assert_eq!(qs[3]["compiles"], true);
         assert_eq!(qs[3]["output"], "hi");
+    }
+
+    #[test]
+    fn code_without_a_language_is_rust_as_mdbook_quiz_reads_it() {
+        assert_eq!(
+            rust_by_default("Which?\n\n```\nlet x = 1;\n```\n\n~~~python\nx = 1\n~~~\n"),
+            "Which?\n\n```rust\nlet x = 1;\n```\n\n~~~python\nx = 1\n~~~\n"
+        );
+        // A fence inside a longer one is code, and the closing fence stays as it is.
+        assert_eq!(
+            rust_by_default("````\n```\nx\n```\n````"),
+            "````rust\n```\nx\n```\n````"
+        );
+        assert_eq!(rust_by_default("`inline` only"), "`inline` only");
     }
 
     #[test]
