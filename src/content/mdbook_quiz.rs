@@ -91,10 +91,10 @@ struct TracingPrompt {
     program: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 /// Its `lineNumber` is read by nothing, as in mdbook-quiz (tracing.tsx leaves it out of the
 /// question and of the grading).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct TracingAnswer {
     does_compile: bool,
     stdout: Option<String>,
@@ -149,6 +149,37 @@ fn question_lines(text: &str, count: usize) -> Vec<usize> {
     } else {
         vec![1; count]
     }
+}
+
+/// Where the questions of `text` are whose code marks changes as mdbook-quiz does
+/// (`` `[&*name]` ``, drawn highlighted there): coursebook shows those marks as written.
+pub fn change_markers(text: &str) -> Vec<Pos> {
+    let Ok(quiz) = toml::from_str::<Quiz>(text) else {
+        return Vec::new();
+    };
+    let marked = |t: &str| t.find("`[").is_some_and(|at| t[at..].contains("]`"));
+    let lines = question_lines(text, quiz.questions.len());
+    quiz.questions
+        .iter()
+        .zip(lines)
+        .filter(|(q, _)| match q {
+            Question::MultipleChoice(f) => {
+                let answers = match &f.answer.answer {
+                    OneOrMany::One(a) => std::slice::from_ref(a),
+                    OneOrMany::Many(list) => list.as_slice(),
+                };
+                marked(&f.prompt.prompt)
+                    || f.prompt
+                        .distractors
+                        .iter()
+                        .chain(answers)
+                        .any(|t| marked(t))
+            }
+            Question::ShortAnswer(f) => marked(&f.prompt.prompt),
+            Question::Tracing(f) => marked(&f.prompt.program),
+        })
+        .map(|(_, line)| Pos::new(line, 1))
+        .collect()
 }
 
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
