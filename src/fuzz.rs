@@ -1426,7 +1426,7 @@ fn front_matter() -> S {
 const QUIZ_KEYS: &[&str] = &[
     "id", "type", "prompt", "choices", "answer", "answers", "tolerance", "items", "explanation",
     "hint", "text", "correct", "feedback", "questions", "title", "pass", "answr", "compiles",
-    "output",
+    "output", "partial",
 ];
 
 #[rustfmt::skip]
@@ -2126,6 +2126,8 @@ fn key() -> BoxedStrategy<quiz_wasm::Key> {
         index().prop_map(|correct| Key::Single { correct }),
         (vec(index(), 0..8), index())
             .prop_map(|(correct, choices)| Key::Multiple { correct, choices }),
+        (vec(index(), 0..8), index())
+            .prop_map(|(correct, choices)| Key::AllOf { correct, choices }),
         any::<bool>().prop_map(|answer| Key::TrueFalse { answer }),
         (float(), tolerance).prop_map(|(answer, tolerance)| Key::Numeric { answer, tolerance }),
         vec(text, 0..4).prop_map(|answers| Key::Text { answers }),
@@ -2156,7 +2158,8 @@ fn response() -> BoxedStrategy<quiz_wasm::Response> {
 
 #[rustfmt::skip]
 const GRADE_TOKENS: &[&str] = &[
-    "single:", "multiple:", "true-false:", "numeric:", "text:", "order:", "tracing:", "yes:", "no",
+    "single:", "multiple:", "all-of:", "true-false:", "numeric:", "text:", "order:", "tracing:",
+    "yes:", "no",
     "0", "1", "9", ",", ":",
     "%", "|", "%7C", "%25", "%", "%2", "-", "+", ".", "e", "E", "inf", "NaN", "true", "false", " ",
     "18446744073709551616", "10000", "10001", "1e308", "1e309", "0x1", "١",

@@ -18,6 +18,7 @@
 //! | numeric | 1 when the distance from the answer is within the tolerance, else 0 |
 //! | text | 1 when the normalized response equals any normalized accepted answer, else 0 |
 //! | multiple | `max(0, (right picks − wrong picks) / number of correct choices)` |
+//! | multiple, all or nothing | 1 for exactly the correct set, else 0 (mdbook-quiz's rule) |
 //! | order | concordant pairs / all pairs (see below) |
 //! | tracing | 1 when "does not compile" is right, or when it compiles and the output typed is the output, else 0 |
 //!
@@ -84,6 +85,12 @@ pub enum Key {
     },
     /// Any number of choices are correct, out of `choices`.
     Multiple {
+        correct: Vec<usize>,
+        choices: usize,
+    },
+    /// As [`Key::Multiple`], scored 1 for exactly the correct set and 0 for anything else, as
+    /// mdbook-quiz scores its questions (`partial: false`).
+    AllOf {
         correct: Vec<usize>,
         choices: usize,
     },
@@ -171,6 +178,9 @@ pub fn grade(key: &Key, response: &Response) -> Grade {
         }
         (Key::Multiple { correct, choices }, Response::Choices(given)) => {
             grade_multiple(correct, *choices, given)
+        }
+        (Key::AllOf { correct, choices }, Response::Choices(given)) => {
+            Grade::all_or_nothing(grade_multiple(correct, *choices, given).correct)
         }
         (Key::TrueFalse { answer }, Response::Bool(given)) => {
             Grade::all_or_nothing(given == answer)
@@ -301,7 +311,9 @@ fn same_output(output: &str, given: &str) -> bool {
 pub fn answer_key_response(key: &Key) -> Response {
     match key {
         Key::Single { correct } => Response::Choice(*correct),
-        Key::Multiple { correct, .. } => Response::Choices(correct.clone()),
+        Key::Multiple { correct, .. } | Key::AllOf { correct, .. } => {
+            Response::Choices(correct.clone())
+        }
         Key::TrueFalse { answer } => Response::Bool(*answer),
         Key::Numeric { answer, .. } => Response::Number(*answer),
         Key::Text { answers } => Response::Text(answers.first().cloned().unwrap_or_default()),
@@ -326,6 +338,7 @@ pub fn grade_encoded(key: &str, response: &str) -> Result<Grade, String> {
 /// key reads like the source.
 const SINGLE: &str = "single";
 const MULTIPLE: &str = "multiple";
+const ALL_OF: &str = "all-of";
 const TRUE_FALSE: &str = "true-false";
 const NUMERIC: &str = "numeric";
 const TEXT: &str = "text";
@@ -343,6 +356,7 @@ impl Key {
         match self {
             Key::Single { .. } => SINGLE,
             Key::Multiple { .. } => MULTIPLE,
+            Key::AllOf { .. } => ALL_OF,
             Key::TrueFalse { .. } => TRUE_FALSE,
             Key::Numeric { .. } => NUMERIC,
             Key::Text { .. } => TEXT,
@@ -360,7 +374,7 @@ impl Key {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Key::Single { .. } | Key::TrueFalse { .. } | Key::Tracing { .. } => Ok(()),
-            Key::Multiple { correct, choices } => {
+            Key::Multiple { correct, choices } | Key::AllOf { correct, choices } => {
                 if correct.is_empty() {
                     return Err("multiple: no correct choice".into());
                 }
@@ -420,6 +434,7 @@ impl Key {
     /// ```text
     /// single:<correct>                  single:0
     /// multiple:<choices>:<i>,<j>,…      multiple:4:0,2
+    /// all-of:<choices>:<i>,<j>,…        all-of:4:0,2
     /// true-false:<true|false>           true-false:false
     /// numeric:<answer>:<tolerance>      numeric:350000:0   numeric:200:1%
     /// text:<answer>|<answer>|…          text:inference|prediction
@@ -436,7 +451,7 @@ impl Key {
         out.push(':');
         match self {
             Key::Single { correct } => out.push_str(&correct.to_string()),
-            Key::Multiple { correct, choices } => {
+            Key::Multiple { correct, choices } | Key::AllOf { correct, choices } => {
                 out.push_str(&choices.to_string());
                 out.push(':');
                 out.push_str(&join_indices(correct));
@@ -488,13 +503,15 @@ impl Key {
             SINGLE => Key::Single {
                 correct: parse_index(rest, "single: correct choice")?,
             },
-            MULTIPLE => {
+            MULTIPLE | ALL_OF => {
                 let (choices, correct) = rest
                     .split_once(':')
                     .ok_or("multiple: expected <choices>:<correct indices>")?;
-                Key::Multiple {
-                    choices: parse_index(choices, "multiple: number of choices")?,
-                    correct: parse_indices(correct, "multiple: correct choice")?,
+                let choices = parse_index(choices, "multiple: number of choices")?;
+                let correct = parse_indices(correct, "multiple: correct choice")?;
+                match kind {
+                    MULTIPLE => Key::Multiple { correct, choices },
+                    _ => Key::AllOf { correct, choices },
                 }
             }
             TRUE_FALSE => Key::TrueFalse {
@@ -562,7 +579,9 @@ impl Response {
     pub fn decode(key: &Key, s: &str) -> Result<Response, String> {
         Ok(match key {
             Key::Single { .. } => Response::Choice(parse_index(s, "response: choice")?),
-            Key::Multiple { .. } => Response::Choices(parse_indices(s, "response: choice")?),
+            Key::Multiple { .. } | Key::AllOf { .. } => {
+                Response::Choices(parse_indices(s, "response: choice")?)
+            }
             Key::TrueFalse { .. } => {
                 Response::Bool(parse_bool(s).ok_or_else(|| {
                     format!("response: expected true or false, not {}", preview(s))
@@ -1053,6 +1072,20 @@ mod tests {
     /// mdbook-quiz's Tracing (tracing.tsx `compareAnswers`): "does not compile" is the whole
     /// answer when the program does not compile (its line number is not asked); an output is
     /// compared exactly but for white space at either end.
+    #[test]
+    fn all_of_is_multiple_without_partial_credit() {
+        let k = Key::AllOf {
+            correct: vec![0, 2],
+            choices: 4,
+        };
+        assert_eq!(score(&k, Response::Choices(vec![2, 0])), 1.0);
+        assert_eq!(score(&k, Response::Choices(vec![0])), 0.0);
+        assert_eq!(score(&k, Response::Choices(vec![0, 2, 3])), 0.0);
+        assert_eq!(Key::decode(&k.encode()), Ok(k.clone()));
+        assert_eq!(k.encode(), "all-of:4:0,2");
+        assert!(Key::decode("all-of:2:5").is_err());
+    }
+
     #[test]
     fn tracing_as_mdbook_quiz_grades_it() {
         let fails = Key::Tracing { output: None };

@@ -2,7 +2,8 @@
 //! `mdbook-quiz-schema` becomes a ```` ```quiz ```` block, so the build checks its answer key,
 //! quiz-wasm grades it in the browser and learners' answers are saved like any other quiz.
 //!
-//! - `MultipleChoice`: one answer → `single`, several → `multiple`; the answer goes at
+//! - `MultipleChoice`: one answer → `single`, several → `multiple` scored all or nothing
+//!   (`partial: false`), as mdbook-quiz scores it; the answer goes at
 //!   `answerIndex`, or all choices are sorted with `sortAnswers`, else the choices are shuffled
 //!   per learner (`shuffle: true`), as mdbook-quiz does.
 //! - `ShortAnswer` → `text` with the answer and its `alternatives` (`long` and `code` responses
@@ -244,6 +245,10 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
                     // mdbook-quiz shuffles unless the author fixed the order.
                     "shuffle": f.prompt.answer_index.is_none() && f.prompt.sort_answers != Some(true),
                 }));
+                // And scores only the whole set (multiple-choice.tsx: `_.isEqual`).
+                if multiple && let Some(q) = questions.last_mut() {
+                    q["partial"] = false.into();
+                }
             }
             Question::ShortAnswer(f) => {
                 let lead = group_context(&f.multipart, &mut opened);
@@ -439,6 +444,9 @@ answer.stdout = "hi"
             .map(|c| c.iter().filter_map(|c| c["text"].as_str()).collect())
             .unwrap_or_default();
         assert_eq!(texts, ["2", "3", "4"]);
+        // Scored as mdbook-quiz scores it: the whole set or nothing.
+        assert_eq!(qs[1]["partial"], false);
+        assert!(qs[0].get("partial").is_none());
         assert_eq!(qs[2]["type"], "text");
         assert_eq!(qs[2]["answers"][1], "let mut");
         // One question, as mdbook-quiz asks it: whether it compiles, and then its output.

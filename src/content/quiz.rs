@@ -46,6 +46,8 @@ struct RawQuestion {
     hint: Option<String>,
     /// `single` and `multiple`: each learner sees the choices in an order of their own.
     shuffle: Option<Spanned<bool>>,
+    /// `multiple`: `false` scores only the whole correct set (mdbook-quiz's rule), no part of it.
+    partial: Option<Spanned<bool>>,
     /// `tracing`: whether the prompt's program compiles, and if so what it prints.
     compiles: Option<Spanned<bool>>,
     output: Option<Spanned<String>>,
@@ -151,7 +153,7 @@ pub struct Choice {
 
 const TYPES: &str = "single, multiple, true-false, numeric, text, order, tracing";
 const QUIZ_KEYS: &str = "id, title, pass, questions";
-const QUESTION_KEYS: &str = "id, type, prompt, choices, answer, answers, tolerance, items, compiles, output, explanation, hint";
+const QUESTION_KEYS: &str = "id, type, prompt, choices, answer, answers, tolerance, items, compiles, output, partial, shuffle, explanation, hint";
 
 /// Parse and check a quiz. `line_offset` is the number of lines before the YAML in its file;
 /// `default_id` names the quiz when it has no `id` or `title`. Warnings (a quiz that builds)
@@ -529,6 +531,10 @@ fn question(
                         correct: correct[0],
                     }
                 }
+                _ if q.partial.as_ref().is_some_and(|p| !p.value) => Key::AllOf {
+                    correct,
+                    choices: choices.len(),
+                },
                 _ => Key::Multiple {
                     correct,
                     choices: choices.len(),
@@ -704,6 +710,14 @@ fn question(
         && diags.is_empty()
     {
         diags.push(err(pos, format!("{name}: {message}")));
+    }
+    if let Some(p) = &q.partial
+        && kind != QuestionKind::Multiple
+    {
+        diags.push(err(
+            pos_of(p, off),
+            format!("{name}: `partial` is for multiple questions"),
+        ));
     }
     let shuffle = match &q.shuffle {
         Some(s) if s.value && !matches!(kind, QuestionKind::Single | QuestionKind::Multiple) => {

@@ -93,6 +93,12 @@ const FILES = {
     'answer.doesCompile = false',
     'answer.lineNumber = 4',
     '',
+    '[[questions]]',
+    'type = "MultipleChoice"',
+    'prompt.prompt = "Which are even?"',
+    'prompt.distractors = ["3"]',
+    'answer.answer = ["2", "4"]',
+    '',
   ].join('\n'),
   // A question of each type, shared with tests/mdbook.rs.
   'quizzes/variables.toml': readFileSync(new URL('../fixtures/mdbook-quiz.toml', import.meta.url), 'utf8'),
@@ -152,7 +158,7 @@ describe('an mdbook-quiz quiz', () => {
     expectNoProblems(problems);
   });
 
-  test('a Tracing question: "it does not compile" is the whole answer, an output is compared as mdbook-quiz compares it', async (t) => {
+  test('a Tracing question: "it does not compile" is the whole answer, an output is compared as mdbook-quiz compares it; several answers score all or nothing', async (t) => {
     const context = await site.browser.newContext({ viewport: DESKTOP });
     t.after(() => context.close());
     const { page, problems } = await openPage(context, `${site.server.url}tracing.html`);
@@ -162,17 +168,24 @@ describe('an mdbook-quiz quiz', () => {
     await q('q1').locator('textarea').fill('a b');
     assert.equal(await q('q1').locator('input[value=yes]').isChecked(), true);
     await q('q2').locator('label:has-text("It does not compile")').click();
+    // Half the even numbers: no part of a point, as in mdbook-quiz.
+    await q('q3').locator('label:has-text("2")').click();
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => /Score/.test(document.querySelector('[data-score]').textContent), null, 'the score');
-    assert.deepEqual(await states(page), ['incorrect', 'correct']);
+    assert.deepEqual(await states(page), ['incorrect', 'correct', 'incorrect']);
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 1 of 3/);
     await page.locator('[data-retry]').click();
     await q('q1').locator('textarea').fill('A\nB\n');
+    for (const n of ['2', '4']) {
+      const box = q('q3').locator(`label:has-text("${n}")`);
+      if (!(await q('q3').locator(`input[id="${await box.getAttribute('for')}"]`).isChecked())) await box.click();
+    }
     await page.locator('form[data-quiz] button[type=submit]').click();
     await waitInPage(page, () => document.querySelector('[data-question="q1"] [data-result]').dataset.state === 'correct', null, 'the retried answer');
-    assert.match(await page.locator('[data-score]').textContent(), /Score: 2 of 2/);
+    assert.match(await page.locator('[data-score]').textContent(), /Score: 3 of 3/);
     await page.reload();
     await waitInPage(page, ready, null, 'the quiz after a reload');
-    assert.deepEqual(await states(page), ['correct', 'correct'], 'saved across the reload');
+    assert.deepEqual(await states(page), ['correct', 'correct', 'correct'], 'saved across the reload');
     assert.equal(await q('q1').locator('textarea').inputValue(), 'A\nB\n');
     assert.equal(await q('q2').locator('input[value=no]').isChecked(), true);
     await expectNoAxeViolations(page, 'a Tracing question');
