@@ -538,16 +538,6 @@ impl Expander<'_> {
                         .with_help("a quiz file holds `[[questions]]` (and `multipart`); mdbook-quiz ignores other keys too"),
                     );
                 }
-                for pos in super::mdbook_quiz::change_markers(&text) {
-                    self.out.diags.push(
-                        Diagnostic::warning(
-                            &toml_shown,
-                            pos,
-                            "this question's code marks a change with `[…]`, which mdbook-quiz draws highlighted; coursebook shows the marks as written",
-                        )
-                        .with_help("say in the prompt which part changed, or drop the marks"),
-                    );
-                }
                 let note = format!(
                     "in the quiz converted from `{{{{#quiz}}}}` at {}:{}",
                     shown.display().to_string().replace('\\', "/"),

@@ -152,37 +152,6 @@ fn question_lines(text: &str, count: usize) -> Vec<usize> {
     }
 }
 
-/// Where the questions of `text` are whose code marks changes as mdbook-quiz does
-/// (`` `[&*name]` ``, drawn highlighted there): coursebook shows those marks as written.
-pub fn change_markers(text: &str) -> Vec<Pos> {
-    let Ok(quiz) = toml::from_str::<Quiz>(text) else {
-        return Vec::new();
-    };
-    let marked = |t: &str| t.find("`[").is_some_and(|at| t[at..].contains("]`"));
-    let lines = question_lines(text, quiz.questions.len());
-    quiz.questions
-        .iter()
-        .zip(lines)
-        .filter(|(q, _)| match q {
-            Question::MultipleChoice(f) => {
-                let answers = match &f.answer.answer {
-                    OneOrMany::One(a) => std::slice::from_ref(a),
-                    OneOrMany::Many(list) => list.as_slice(),
-                };
-                marked(&f.prompt.prompt)
-                    || f.prompt
-                        .distractors
-                        .iter()
-                        .chain(answers)
-                        .any(|t| marked(t))
-            }
-            Question::ShortAnswer(f) => marked(&f.prompt.prompt),
-            Question::Tracing(f) => marked(&f.prompt.program),
-        })
-        .map(|(_, line)| Pos::new(line, 1))
-        .collect()
-}
-
 /// A coursebook quiz block for the mdbook-quiz TOML `text` (quiz id `id`), with the TOML line
 /// each of its questions comes from (one a line from [`FIRST_QUESTION_LINE`]), or why it cannot
 /// be read: the TOML parser's message and where in `text` it points, when it does.
@@ -339,11 +308,18 @@ fn with_lead(lead: Option<String>, prompt: &str) -> String {
     }
 }
 
-/// `markdown` with each fenced code block that names no language named `rust`.
+/// `markdown` with its code read as mdbook-quiz reads it (snippet.tsx): each fenced code block
+/// that names no language named `rust`, and its `` `[ `` and `` ]` `` (a change the prompt
+/// points at) made [`crate::markdown::MARK_START`] and [`crate::markdown::MARK_END`], drawn
+/// `<mark>` when the code is highlighted.
 fn rust_by_default(markdown: &str) -> String {
     if !markdown.contains("```") && !markdown.contains("~~~") {
         return markdown.to_string();
     }
+    let marked = |line: &str| {
+        line.replace("`[", &crate::markdown::MARK_START.to_string())
+            .replace("]`", &crate::markdown::MARK_END.to_string())
+    };
     let mut out = String::with_capacity(markdown.len() + 16);
     // The open fence's character and length.
     let mut open: Option<(char, usize)> = None;
@@ -365,6 +341,10 @@ fn rust_by_default(markdown: &str) -> String {
             }
             (Some((c, n)), Some(f)) if f == c && run >= n && rest[run..].trim().is_empty() => {
                 open = None;
+            }
+            (Some(_), _) => {
+                out.push_str(&marked(line));
+                continue;
             }
             _ => {}
         }
@@ -467,6 +447,11 @@ answer.stdout = "hi"
             "````rust\n```\nx\n```\n````"
         );
         assert_eq!(rust_by_default("`inline` only"), "`inline` only");
+        // A change mdbook-quiz draws highlighted, in code only.
+        assert_eq!(
+            rust_by_default("Not `[this]`:\n```\nlet n = `[&*name]`;\n```\n"),
+            "Not `[this]`:\n```rust\nlet n = \u{E010}&*name\u{E011};\n```\n"
+        );
     }
 
     #[test]

@@ -51,6 +51,21 @@ fn classify<'l>(line: &'l str, prefix: &str) -> (bool, std::borrow::Cow<'l, str>
     }
 }
 
+/// The text of `code` as the block shows it, hidden lines included (without their prefix): what
+/// the characters of [`highlight`]'s HTML are.
+pub fn shown(code: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&classify(body, prefix).1);
+        out.push_str(end);
+    }
+    out
+}
+
 /// The inner HTML of the block's `<code>`: runs of shown and hidden lines highlighted each on
 /// their own (so every span closes within its run), hidden runs inside `<span class="boring">`.
 pub fn highlight(code: &str, lang: &str, prefix: &str) -> String {

@@ -620,6 +620,73 @@ pub fn render_phrasing_with(text: &str, hidelines: &BTreeMap<String, String>) ->
 /// a lesson's are, with the same `<pre class="code">` markup: a learner reads the program they
 /// are asked about in the colours of the lesson above it. In `phrasing` text (a label) the
 /// block is a `<span class="code-lines">` instead.
+/// Where a change in quiz code starts and ends, as mdbook-quiz marks it (`` `[…]` ``, turned
+/// into these by content/mdbook_quiz.rs): drawn `<mark>` around the highlighted code.
+pub const MARK_START: char = '\u{E010}';
+/// See [`MARK_START`].
+pub const MARK_END: char = '\u{E011}';
+
+/// `code` without [`MARK_START`] and [`MARK_END`], and the ranges they marked, in characters.
+fn marked_ranges(code: &str) -> (String, Vec<(usize, usize)>) {
+    let mut plain = String::with_capacity(code.len());
+    let mut ranges = Vec::new();
+    let (mut chars, mut start) = (0, None);
+    for c in code.chars() {
+        match c {
+            MARK_START => start = Some(chars),
+            MARK_END => {
+                if let Some(from) = start.take() {
+                    ranges.push((from, chars));
+                }
+            }
+            _ => {
+                plain.push(c);
+                chars += 1;
+            }
+        }
+    }
+    (plain, ranges)
+}
+
+/// Highlighted `html` with `<mark>` around the text at `ranges` (characters of its text, an
+/// entity one character). A mark is closed before each tag and opened again after it, so marks
+/// hold text only and nest inside the highlighter's spans.
+fn with_marks(html: &str, ranges: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(html.len() + ranges.len() * 13);
+    let (mut at, mut inside) = (0usize, false);
+    let in_range = |at: usize| ranges.iter().any(|&(a, b)| a <= at && at < b);
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            if inside {
+                out.push_str("</mark>");
+                inside = false;
+            }
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let len = if c == '&' {
+            rest.find(';').map_or(1, |i| i + 1)
+        } else {
+            c.len_utf8()
+        };
+        let wanted = in_range(at);
+        if wanted != inside {
+            out.push_str(if wanted { "<mark>" } else { "</mark>" });
+            inside = wanted;
+        }
+        out.push_str(&rest[..len]);
+        rest = &rest[len..];
+        at += 1;
+    }
+    if inside {
+        out.push_str("</mark>");
+    }
+    out
+}
+
 fn highlighted_blocks<'a, 'h>(
     events: impl Iterator<Item = Event<'a>> + 'h,
     phrasing: bool,
@@ -650,10 +717,23 @@ fn highlighted_blocks<'a, 'h>(
         let lang = fence_language(&info);
         // Rust's `# ` lines are hidden as in a lesson (shown by no button here: a quiz's program
         // is what the question is about), but for a numbered program, whose lines a question
-        // counts.
+        // counts. Marks are counted in the text as shown, without the hidden lines' `# `.
+        let hide = hidden::prefix(&info, lang, hidelines).filter(|_| !numbered(&info));
+        let (code, marks) = match code.contains(MARK_START) {
+            true => {
+                let shown = hide.as_ref().map(|p| hidden::shown(&code, p));
+                let marks = marked_ranges(shown.as_deref().unwrap_or(&code)).1;
+                (marked_ranges(&code).0, marks)
+            }
+            false => (code, Vec::new()),
+        };
         let inner = match hidden::prefix(&info, lang, hidelines) {
             Some(prefix) if !numbered(&info) => hidden::highlight(&code, lang, &prefix),
             _ => highlight::highlight(&code, lang).0,
+        };
+        let inner = match marks.is_empty() {
+            true => inner,
+            false => with_marks(&inner, &marks),
         };
         let class = code_class(&info, lang);
         Some(Event::Html(CowStr::from(match phrasing {
@@ -1409,5 +1489,22 @@ mod leading_title_tests {
         assert_eq!(comments_len("<!--->x"), 6);
         assert_eq!(comments_len("<!-- never closed"), 17);
         assert_eq!(comments_len("x<!-- a -->"), 0);
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::{marked_ranges, with_marks};
+
+    #[test]
+    fn marks_hold_text_only_inside_the_highlighter_s_spans() {
+        let html = "<span class=\"hl-k\">let</span> n = <span class=\"hl-o\">&amp;*</span>name;";
+        // "let n = &*name;": the change is "&*name", characters 8 to 14.
+        assert_eq!(
+            with_marks(html, &[(8, 14)]),
+            "<span class=\"hl-k\">let</span> n = <span class=\"hl-o\"><mark>&amp;*</mark></span><mark>name</mark>;"
+        );
+        let (plain, ranges) = marked_ranges("a \u{E010}bc\u{E011} d\u{E011}");
+        assert_eq!((plain.as_str(), ranges), ("a bc d", vec![(2, 4)]));
     }
 }

@@ -77,6 +77,7 @@ impl PageWidgets<'_> {
         let place = quiz::QuizPlace {
             store_prefix: &self.store_prefix,
             hidelines: self.hidelines,
+            number: out.quizzes.len(),
         };
         let html = quiz::render(&q, &place, None, self.renderer).unwrap_or_else(|d| {
             out.diags.push(d);

@@ -18,6 +18,9 @@ pub struct QuizPlace<'a> {
     pub store_prefix: &'a str,
     /// The book's `[output.html.code.hidelines]`, for the quiz's code as for the lesson's.
     pub hidelines: &'a std::collections::BTreeMap<String, String>,
+    /// Which quiz of its page it is, from 1: a quiz without a title after the first is named
+    /// "Quiz 2", "Quiz 3"…, so that each form (a landmark) has a name of its own.
+    pub number: usize,
 }
 
 pub fn fnv(text: &str) -> u64 {
@@ -113,11 +116,11 @@ pub fn view(
         id: quiz.id.clone(),
         store: format!("{}:{}", place.store_prefix, quiz.id),
         pass: quiz.pass.map(|p| p.to_string()),
-        title_html: render_inline(
-            quiz.title
-                .as_deref()
-                .unwrap_or(strings.get("quiz", "default_title")),
-        ),
+        title_html: render_inline(&match (&quiz.title, place.number) {
+            (Some(title), _) => title.clone(),
+            (None, 0 | 1) => strings.get("quiz", "default_title").to_string(),
+            (None, n) => format!("{} {n}", strings.get("quiz", "default_title")),
+        }),
         description_html: description.map(render_inline),
         questions: quiz
             .questions
@@ -302,6 +305,7 @@ mod tests {
         let place = QuizPlace {
             store_prefix: "coursebook:/:c:l.html",
             hidelines: &std::collections::BTreeMap::new(),
+            number: 1,
         };
         // The view is the reviewable part: what the template gets, concealed fields elided.
         let mut view = view(&quiz, &place, None, &Strings::english());
