@@ -1420,7 +1420,7 @@ fn an_mdbook_quiz_change_mark_is_drawn_as_mdbook_quiz_draws_it() {
     assert_eq!(said(b.path(), &out), "");
     let html = page(b.path(), "intro.html");
     // Code that names no language is Rust, as mdbook-quiz reads it; the change is marked.
-    let code = &html[html.find("<code class=\"language-rust").expect("rust code")..];
+    let code = &html[html.find("<code class=\"language-rust").unwrap()..];
     let code = &code[..code.find("</code>").unwrap()];
     assert!(code.contains("<mark>"), "{code}");
     assert!(!code.contains("`[") && !code.contains("]`"), "{code}");
