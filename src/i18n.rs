@@ -97,6 +97,12 @@ pub fn plural_form(lang: &str, n: u64) -> &'static str {
         "ja" | "zh" | "ko" | "th" | "vi" | "id" | "ms" => "other",
         "fr" | "pt" if n <= 1 => "one",
         "fr" | "pt" => "other",
+        // One: 1, 21, 31…; few: 2–4, 22–24…; many: 0, 5–20, 25–30… (whole numbers).
+        "ru" | "uk" | "be" => match (n % 10, n % 100) {
+            (1, r) if r != 11 => "one",
+            (2..=4, r) if !(12..=14).contains(&r) => "few",
+            _ => "many",
+        },
         "ar" => match (n, n % 100) {
             (0, _) => "zero",
             (1, _) => "one",
@@ -428,7 +434,7 @@ mod tests {
         let english = builtin("en").unwrap_or_default();
         assert!(english.get("quiz").is_some_and(|q| q.contains_key("check")));
         let languages: Vec<&str> = shipped().collect();
-        for lang in ["en", "fr", "de", "es", "pt", "ja", "zh", "ar"] {
+        for lang in ["en", "fr", "de", "es", "pt", "ja", "zh", "ar", "ru"] {
             assert!(languages.contains(&lang), "no {lang}.toml embedded");
         }
         for lang in languages {
@@ -481,6 +487,16 @@ mod tests {
         assert_eq!(plural_form("en-GB", 0), "other");
         assert_eq!(plural_form("fr", 0), "one");
         assert_eq!(plural_form("ja", 1), "other");
+        // Russian, as Intl.PluralRules("ru") says for whole numbers.
+        let forms: Vec<&str> = [0, 1, 2, 5, 11, 12, 21, 22, 25, 111, 101]
+            .map(|n| plural_form("ru", n))
+            .to_vec();
+        assert_eq!(
+            forms,
+            [
+                "many", "one", "few", "many", "many", "many", "one", "few", "many", "many", "one"
+            ]
+        );
         let forms: Vec<&str> = [0, 1, 2, 3, 11, 100].map(|n| plural_form("ar", n)).to_vec();
         assert_eq!(forms, ["zero", "one", "two", "few", "many", "other"]);
         let s = Strings::english();

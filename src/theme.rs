@@ -47,6 +47,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "i18n/ja.toml",
     "i18n/zh.toml",
     "i18n/ar.toml",
+    "i18n/ru.toml",
 );
 
 /// The wasm module and its wasm-bindgen glue, built from quiz-wasm by build.rs.

@@ -55,6 +55,39 @@ fn french_pages_speak_french_everywhere_a_learner_reads() {
     assert!(!page(c.path(), "toc.html").contains("(coming soon)"));
 }
 
+/// Russian (2026-12-05: a Russian book's search said "5 results" in English): its strings, and
+/// the three plural forms its numbers take.
+#[test]
+fn russian_pages_speak_russian_with_its_plural_forms() {
+    let c = course(&[
+        ("book.toml", book("language = \"ru\"\n")),
+        ("content/a.md", LESSON.to_string()),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    let html = page(c.path(), "a.html");
+    assert!(html.contains("<html lang=\"ru\" dir=\"ltr\">"), "{html}");
+    for russian in [
+        ">Совет<",
+        "Проверить ответы",
+        "Оглавление",
+        "Верно",
+        "Перейти к содержимому",
+    ] {
+        assert!(html.contains(russian), "no {russian:?} in:\n{html}");
+    }
+    assert!(!html.contains("Skip to content"), "{html}");
+    let strings = page(c.path(), "theme/strings.json");
+    for form in [
+        "{count} результат\"",
+        "{count} результата\"",
+        "{count} результатов\"",
+    ] {
+        assert!(strings.contains(form), "no {form:?} in {strings}");
+    }
+}
+
 #[test]
 fn arabic_and_hebrew_pages_run_right_to_left_unless_book_toml_says_otherwise() {
     let c = course(&[
