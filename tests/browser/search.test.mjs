@@ -423,6 +423,13 @@ describe('search in other languages finds what their readers type', () => {
     'content/03-c.md': '# Francés\n\n## Palabras {#palabras}\n\nLe cœur de l\'œuvre.\n',
   }));
 
+  const ru = servedCourse('ru', '/ru/', () => {
+    const files = { 'book.toml': '[book]\ntitle = "Языки"\nlanguage = "ru"\n[output.html]\nsite-url = "/ru/"\n' };
+    for (let i = 1; i <= 5; i++) files[`content/0${i}-m${i}.md`] = `# Модель ${i}\n\nМодель номер ${i}.\n`;
+    files['content/06-verb.md'] = '# Глагол\n\nФункция создаёт вектор.\n';
+    return files;
+  });
+
   async function ask(page, q) {
     const before = Number((await page.getAttribute('form[role=search]', 'data-search-answered')) || 0);
     await page.fill('input[type=search]', q);
@@ -454,6 +461,16 @@ describe('search in other languages finds what their readers type', () => {
     const structures = await ask(page, 'データ構造');
     assert.equal(structures[0]?.href, 'g.html#structures', JSON.stringify(structures));
     assert.ok(structures.every((r) => r.excerpt.trim() !== ''), JSON.stringify(structures));
+    assert.equal(formatProblems(problems), "", "problems on the page");
+  });
+
+  test('Russian: ё is е to the stemmer, and the count is said in Russian with its plural form', { timeout: 60_000 }, async (t) => {
+    const context = await ru.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, ru.server.url);
+    assert.equal((await ask(page, 'создать'))[0]?.href, 'verb.html');
+    assert.equal((await ask(page, 'модель')).length, 5);
+    assert.match(await page.textContent('[data-search-status]'), /5 результатов/);
     assert.equal(formatProblems(problems), "", "problems on the page");
   });
 
