@@ -273,12 +273,12 @@ pub fn to_quiz_block(text: &str, id: &str) -> Result<(String, Vec<usize>), (Opti
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
                     ("prompt" | "explanation", serde_json::Value::String(text)) => {
-                        *text = rust_by_default(text);
+                        *text = code_as_mdbook_quiz_reads_it(text);
                     }
                     ("choices", serde_json::Value::Array(choices)) => {
                         for choice in choices {
                             if let Some(serde_json::Value::String(text)) = choice.get_mut("text") {
-                                *text = rust_by_default(text);
+                                *text = code_as_mdbook_quiz_reads_it(text);
                             }
                         }
                     }
@@ -312,43 +312,38 @@ fn with_lead(lead: Option<String>, prompt: &str) -> String {
 /// that names no language named `rust`, and its `` `[ `` and `` ]` `` (a change the prompt
 /// points at) made [`crate::markdown::MARK_START`] and [`crate::markdown::MARK_END`], drawn
 /// `<mark>` when the code is highlighted.
-fn rust_by_default(markdown: &str) -> String {
+fn code_as_mdbook_quiz_reads_it(markdown: &str) -> String {
     if !markdown.contains("```") && !markdown.contains("~~~") {
         return markdown.to_string();
     }
-    let marked = |line: &str| {
-        line.replace("`[", &crate::markdown::MARK_START.to_string())
-            .replace("]`", &crate::markdown::MARK_END.to_string())
-    };
     let mut out = String::with_capacity(markdown.len() + 16);
-    // The open fence's character and length.
-    let mut open: Option<(char, usize)> = None;
+    let mut fences = crate::markdown::fences::Fences::default();
     for line in markdown.split_inclusive('\n') {
+        let was_inside = fences.inside();
+        let edge = fences.line(line);
         let text = line.trim_end_matches(['\n', '\r']);
-        let indent = text.len() - text.trim_start_matches(' ').len();
-        let rest = &text[indent..];
-        let fence = rest.chars().next().filter(|c| *c == '`' || *c == '~');
-        let run = fence.map_or(0, |c| rest.chars().take_while(|&x| x == c).count());
-        match (open, fence) {
-            (None, Some(c)) if indent <= 3 && run >= 3 => {
-                open = Some((c, run));
-                if rest[run..].trim().is_empty() {
-                    out.push_str(&text[..indent + run]);
+        match (was_inside, edge) {
+            // An opening fence that names no language.
+            (false, true) => {
+                let indent = text.len() - text.trim_start().len();
+                let run = text[indent..]
+                    .chars()
+                    .take_while(|&c| c == '`' || c == '~')
+                    .count();
+                out.push_str(text);
+                if text[indent + run..].trim().is_empty() {
+                    out.truncate(out.len() - (text.len() - indent - run));
                     out.push_str("rust");
-                    out.push_str(&line[text.len()..]);
-                    continue;
                 }
+                out.push_str(&line[text.len()..]);
             }
-            (Some((c, n)), Some(f)) if f == c && run >= n && rest[run..].trim().is_empty() => {
-                open = None;
-            }
-            (Some(_), _) => {
-                out.push_str(&marked(line));
-                continue;
-            }
-            _ => {}
+            (true, false) => out.push_str(
+                &line
+                    .replace("`[", &crate::markdown::MARK_START.to_string())
+                    .replace("]`", &crate::markdown::MARK_END.to_string()),
+            ),
+            _ => out.push_str(line),
         }
-        out.push_str(line);
     }
     out
 }
@@ -438,18 +433,23 @@ answer.stdout = "hi"
     #[test]
     fn code_without_a_language_is_rust_as_mdbook_quiz_reads_it() {
         assert_eq!(
-            rust_by_default("Which?\n\n```\nlet x = 1;\n```\n\n~~~python\nx = 1\n~~~\n"),
+            code_as_mdbook_quiz_reads_it(
+                "Which?\n\n```\nlet x = 1;\n```\n\n~~~python\nx = 1\n~~~\n"
+            ),
             "Which?\n\n```rust\nlet x = 1;\n```\n\n~~~python\nx = 1\n~~~\n"
         );
         // A fence inside a longer one is code, and the closing fence stays as it is.
         assert_eq!(
-            rust_by_default("````\n```\nx\n```\n````"),
+            code_as_mdbook_quiz_reads_it("````\n```\nx\n```\n````"),
             "````rust\n```\nx\n```\n````"
         );
-        assert_eq!(rust_by_default("`inline` only"), "`inline` only");
+        assert_eq!(
+            code_as_mdbook_quiz_reads_it("`inline` only"),
+            "`inline` only"
+        );
         // A change mdbook-quiz draws highlighted, in code only.
         assert_eq!(
-            rust_by_default("Not `[this]`:\n```\nlet n = `[&*name]`;\n```\n"),
+            code_as_mdbook_quiz_reads_it("Not `[this]`:\n```\nlet n = `[&*name]`;\n```\n"),
             "Not `[this]`:\n```rust\nlet n = \u{E010}&*name\u{E011};\n```\n"
         );
     }

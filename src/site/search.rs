@@ -1226,7 +1226,9 @@ fn split_sections<'a>(
             // SUMMARY.md gives) has no text of its own before it: its title goes with the first
             // section, which is where the page starts. Indexed alone, the title outranked that
             // section, an empty excerpt first (36 to 94 such on each of five real books).
-            let empty_head = std::mem::take(&mut at_head) && !holds_text(&doc.parts);
+            // No text: nothing of it shows, as far as one character.
+            let empty_head =
+                std::mem::take(&mut at_head) && squeezed_text(&doc.parts, 0).is_empty();
             let before = std::mem::replace(&mut doc, next);
             if empty_head {
                 doc.with_title = true;
@@ -1239,25 +1241,6 @@ fn split_sections<'a>(
     }
     docs.push(doc);
     cut
-}
-
-/// Whether HTML `parts` show any text (not only tags and white space).
-fn holds_text(parts: &[&str]) -> bool {
-    let mut found = false;
-    for part in parts {
-        each_bit(part, |bit| {
-            found = match bit {
-                Bit::Text(run) => !run.trim().is_empty(),
-                Bit::Entity(c) => !c.is_whitespace(),
-                Bit::Tag(_) => false,
-            };
-            found
-        });
-        if found {
-            break;
-        }
-    }
-    found
 }
 
 /// The text of a section's parts (HTML or plain), as [`text_of`] makes it, pieces joined by a

@@ -246,20 +246,15 @@ fn asked<'p>(prompt: &'p str, strings: &Strings) -> std::borrow::Cow<'p, str> {
     if !prompt.contains('\u{E000}') {
         return std::borrow::Cow::Borrowed(prompt);
     }
-    let mut out = prompt.to_string();
-    for (mark, key) in [(ASK_COMPILES, "tracing_compiles")] {
-        if out.contains(mark) {
-            let words: String = strings
-                .get("quiz", key)
-                .chars()
-                .flat_map(|c| {
-                    let escape = c.is_ascii_punctuation().then_some('\\');
-                    escape.into_iter().chain(std::iter::once(c))
-                })
-                .collect();
-            out = out.replace(mark, &words);
-        }
-    }
+    let words: String = strings
+        .get("quiz", "tracing_compiles")
+        .chars()
+        .flat_map(|c| {
+            let escape = c.is_ascii_punctuation().then_some('\\');
+            escape.into_iter().chain(std::iter::once(c))
+        })
+        .collect();
+    let out = prompt.replace(ASK_COMPILES, &words);
     std::borrow::Cow::Owned(out)
 }
 
