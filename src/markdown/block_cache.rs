@@ -44,9 +44,11 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_SEGMENTS: usize = 16;
 /// A hit on an entry older than this is written again, so that it counts as recently used.
 const REFRESH_SECS: u64 = 24 * 60 * 60;
-const MAGIC: &[u8; 8] = b"CBHL\x002\n\x00";
-/// The first format's magic (no table): its segments are another version's, ignored.
+const MAGIC: &[u8; 8] = b"CBHL\x003\n\x00";
+/// The earlier formats' magic (the first had no table, the second summed entries with
+/// SipHash): their segments are another version's, ignored.
 const MAGIC_1: &[u8; 8] = b"CBHL\x001\n\x00";
+const MAGIC_2: &[u8; 8] = b"CBHL\x002\n\x00";
 /// The end of a segment, after its table, its seed and its entries' count.
 const END: &[u8; 8] = b"CBHLEND\n";
 /// A table's row: the entry's hash, where it starts, its length.
@@ -132,8 +134,12 @@ fn key(grammar: &str, code: &str) -> u64 {
     STATE.hash_one((grammar, code))
 }
 
+/// An entry's checksum, against damage (not a forgery: a cached block is checked for what it
+/// holds, [`highlighted_from`]). foldhash, fixed seed: SipHash over a clean build's 24 MB of
+/// new blocks was a third of writing them, at the end of the build.
 fn checksum(parts: &[&[u8]]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::BuildHasher;
+    let mut h = foldhash::quality::FixedState::with_seed(0x636f_7572_7365_626b).build_hasher();
     for part in parts {
         part.hash(&mut h);
     }
@@ -322,7 +328,7 @@ impl Segment {
         if len < 8 || read_at(&file, &mut magic, 0).is_err() {
             return Err(Damage::Foreign);
         }
-        if magic == *MAGIC_1 {
+        if magic == *MAGIC_1 || magic == *MAGIC_2 {
             return Err(Damage::OtherVersion);
         }
         if magic != *MAGIC {
@@ -690,7 +696,17 @@ impl BlockCache {
             use std::hash::BuildHasher;
             std::collections::hash_map::RandomState::new().hash_one(nanos)
         };
-        let mut out = Vec::new();
+        // Made at its size: grown by doubling, a clean build's 24 MB segment was copied and
+        // faulted in twice over.
+        let size = 8
+            + 8
+            + identity().len()
+            + entries.iter().map(|e| e.size() as usize).sum::<usize>()
+            + entries.len() * ROW as usize
+            + 8
+            + 8
+            + END.len();
+        let mut out = Vec::with_capacity(size);
         out.extend_from_slice(MAGIC);
         chunk(&mut out, identity());
         let mut rows = Vec::with_capacity(entries.len() * ROW as usize);
@@ -1005,14 +1021,17 @@ mod tests {
                 .any(|p| p.contains("a table that points outside its entries")),
             "{problems:?}"
         );
-        // A segment of the first format.
+        // Segments of the earlier formats (their checksums are another function's: read as
+        // this one's, every entry would be damaged) are another version's, said nothing of.
         std::fs::remove_file(&segment).unwrap();
-        let mut old = MAGIC_1.to_vec();
-        chunk(&mut old, identity());
-        std::fs::write(dir.path().join("blocks-old.cbhl"), &old).unwrap();
-        let cache = BlockCache::open(dir.path()).unwrap();
-        assert!(cache.get("Rust", "let x = 1;").is_none());
-        assert!(cache.take_problems().is_empty());
+        for magic in [MAGIC_1, MAGIC_2] {
+            let mut old = magic.to_vec();
+            chunk(&mut old, identity());
+            std::fs::write(dir.path().join("blocks-old.cbhl"), &old).unwrap();
+            let cache = BlockCache::open(dir.path()).unwrap();
+            assert!(cache.get("Rust", "let x = 1;").is_none());
+            assert!(cache.take_problems().is_empty());
+        }
     }
 
     /// Highlighting audit: one snippet in 50 lessons was 50 entries in the segment.
