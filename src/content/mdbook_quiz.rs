@@ -313,6 +313,14 @@ fn with_lead(lead: Option<String>, prompt: &str) -> String {
 /// points at) made [`crate::markdown::MARK_START`] and [`crate::markdown::MARK_END`], drawn
 /// `<mark>` when the code is highlighted.
 fn code_as_mdbook_quiz_reads_it(markdown: &str) -> String {
+    let indented = crate::markdown::top_level_indented_code(markdown);
+    let fenced;
+    let markdown = if indented.is_empty() {
+        markdown
+    } else {
+        fenced = indented_as_fenced(markdown, &indented);
+        &fenced
+    };
     if !markdown.contains("```") && !markdown.contains("~~~") {
         return markdown.to_string();
     }
@@ -345,6 +353,62 @@ fn code_as_mdbook_quiz_reads_it(markdown: &str) -> String {
             _ => out.push_str(line),
         }
     }
+    out
+}
+
+/// `markdown` with each of its indented code blocks (`blocks`, their lines' ranges, in order)
+/// written as a fenced block naming no language, which [`code_as_mdbook_quiz_reads_it`] then
+/// names `rust` and marks: the Rust Book's `worldly` question showed its program plain. The
+/// fence is longer than any run of backticks opening a line of the code.
+fn indented_as_fenced(markdown: &str, blocks: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(markdown.len() + 16 * blocks.len());
+    let mut at = 0;
+    for block in blocks {
+        let (start, end) = (
+            block.start.min(markdown.len()),
+            block.end.min(markdown.len()),
+        );
+        // The range starts at the block's first line (pulldown-cmark's offsets may start past
+        // its indentation).
+        let start = markdown[..start].rfind('\n').map_or(0, |i| i + 1).max(at);
+        out.push_str(&markdown[at..start]);
+        let mut lines = Vec::new();
+        for line in markdown[start..end].split_inclusive('\n') {
+            // Four columns of indentation off, a tab reaching the fourth.
+            let mut column = 0;
+            let mut cut = 0;
+            for b in line.bytes() {
+                match b {
+                    b' ' if column < 4 => column += 1,
+                    b'\t' if column < 4 => column = 4,
+                    _ => break,
+                }
+                cut += 1;
+                if column >= 4 {
+                    break;
+                }
+            }
+            lines.push(&line[cut..]);
+        }
+        let longest = lines
+            .iter()
+            .map(|l| l.bytes().take_while(|&b| b == b'`').count())
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        out.push_str(&fence);
+        out.push('\n');
+        for line in &lines {
+            out.push_str(line);
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&fence);
+        out.push('\n');
+        at = end;
+    }
+    out.push_str(&markdown[at..]);
     out
 }
 
@@ -447,6 +511,25 @@ answer.stdout = "hi"
             code_as_mdbook_quiz_reads_it("`inline` only"),
             "`inline` only"
         );
+        // An indented block is code too, but not an indented line inside a list item or a
+        // quote, nor a paragraph's continuation.
+        assert_eq!(
+            code_as_mdbook_quiz_reads_it(
+                "Say:\n\n    /// ```\n    fn f() {\n\n        `[g]`();\n    }\n\nWill it?\n"
+            ),
+            "Say:\n\n```rust\n/// ```\nfn f() {\n\n    \u{E010}g\u{E011}();\n}\n```\n\nWill it?\n"
+        );
+        assert_eq!(
+            code_as_mdbook_quiz_reads_it("\tx = 1\n```\nkept\n```"),
+            "```rust\nx = 1\n```\n```rust\nkept\n```"
+        );
+        for unchanged in [
+            "- item\n\n      indented in the item\n",
+            "> quoted\n>\n>     code in a quote\n",
+            "a paragraph\n    goes on\n",
+        ] {
+            assert_eq!(code_as_mdbook_quiz_reads_it(unchanged), unchanged);
+        }
         // A change mdbook-quiz draws highlighted, in code only.
         assert_eq!(
             code_as_mdbook_quiz_reads_it("Not `[this]`:\n```\nlet n = `[&*name]`;\n```\n"),

@@ -534,6 +534,31 @@ pub fn unhighlighted_languages(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The indented code blocks of a snippet of Markdown that are not inside a list or a quote,
+/// each as the byte range of its lines (indentation included): mdbook-quiz highlights every
+/// `pre > code` as Rust, an indented block as much as a fenced one, and its importer makes them
+/// fenced blocks. Only when some line is indented: it parses the snippet.
+pub fn top_level_indented_code(text: &str) -> Vec<Range<usize>> {
+    if !text.contains("\n    ") && !text.contains("\n\t") && !text.starts_with([' ', '\t']) {
+        return Vec::new();
+    }
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 && tag == Tag::CodeBlock(CodeBlockKind::Indented) {
+                    out.push(range);
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Render block Markdown (a quiz explanation) with code highlighted and math rendered, but no
 /// links rewritten: such snippets live outside a page's link table.
 /// `hidelines`: the book's `[output.html.code.hidelines]`, as for a lesson's code.
