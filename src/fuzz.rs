@@ -474,6 +474,9 @@ struct Seeds {
     quiz: Vec<String>,
     glossary: Vec<String>,
     widget: Vec<String>,
+    /// mdbook-quiz TOML files: the fixture shared with the browser test, and string literals
+    /// of the importer's tests.
+    mdbook_quiz: Vec<String>,
 }
 
 fn seeds() -> &'static Seeds {
@@ -512,6 +515,7 @@ fn load_seeds() -> Seeds {
         "src/markdown/math.rs",
         "src/markdown/mentions.rs",
         "src/markdown/slug.rs",
+        "src/content/mdbook_quiz.rs",
     ] {
         if let Ok(code) = std::fs::read_to_string(root.join(file)) {
             for s in string_literals(&code) {
@@ -520,6 +524,9 @@ fn load_seeds() -> Seeds {
                 }
             }
         }
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join("tests/fixtures/mdbook-quiz.toml")) {
+        texts.push(("mdbook-quiz.toml".to_string(), text));
     }
     for (name, text) in texts {
         if name.ends_with(".toml") || text.contains("[book]") || text.contains("title = ") {
@@ -530,6 +537,9 @@ fn load_seeds() -> Seeds {
         }
         if name.ends_with(".quiz.yaml") || text.contains("questions:") {
             seeds.quiz.push(text.clone());
+        }
+        if text.contains("[[questions]]") {
+            seeds.mdbook_quiz.push(text.clone());
         }
         if name == "glossary.yaml" || text.contains("term:") {
             seeds.glossary.push(text.clone());
@@ -556,6 +566,10 @@ fn load_seeds() -> Seeds {
         ),
         (&mut seeds.widget, "w: 200\nb: 50000\nsize: 1000\n"),
         (&mut seeds.markdown, "# A\n\nText $x$.\n"),
+        (
+            &mut seeds.mdbook_quiz,
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"P\"\nanswer.answer = \"a\"\n",
+        ),
     ] {
         if list.is_empty() {
             list.push(fallback.to_string());
@@ -1958,6 +1972,89 @@ fn run_quiz(input: &(String, usize)) {
     show(&out.diags);
 }
 
+/// An mdbook-quiz TOML file: questions of each type whose prompts, answers and contexts are
+/// Markdown from the page grammar (indented and fenced code, lists, quotes, `` `[marks]` ``).
+fn mdbook_quiz_inputs() -> S {
+    let text = prop_oneof![
+        3 => markdown_grammar(),
+        2 => (code_body(), lit(&["", "`[", "]`", "`[x]`", "\t", "    ", "```", "- "]))
+            .prop_map(|(b, extra)| format!("Say:\n\n{}\n{extra}", b.lines().map(|l| format!("    {l}\n")).collect::<String>())),
+        1 => lit(&["", "`[`", "    `[a]`\n", "\t```\n", "- x\n\n      y\n", "> q\n>\n>     c\n"]),
+    ]
+    .boxed();
+    // A TOML basic string: its control characters (DEL too, which JSON leaves) escaped.
+    let quoted = text.prop_map(|t| {
+        let mut out = String::from("\"");
+        for c in t.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    });
+    // Each type with the keys it needs, now and then one missing or of another type.
+    let question = (
+        0..4usize,
+        quoted.clone(),
+        quoted.clone(),
+        quoted.clone(),
+        quoted,
+        lit(&["", "", "", "answer.answer = 3\n", "context = 1\n", "id = \"x\"\n"]),
+    )
+        .prop_map(|(kind, a, b, c, d, odd)| {
+            let body = match kind {
+                0 => format!("type = \"MultipleChoice\"\nprompt.prompt = {a}\nprompt.distractors = [{b}, {c}]\nanswer.answer = {d}\n"),
+                1 => format!("type = \"MultipleChoice\"\nprompt.prompt = {a}\nprompt.distractors = [{b}]\nanswer.answer = [{c}, {d}]\n"),
+                2 => format!("type = \"ShortAnswer\"\nprompt.prompt = {a}\nanswer.answer = {b}\ncontext = {c}\n"),
+                _ => format!("type = \"Tracing\"\nprompt.program = {a}\nanswer.doesCompile = true\nanswer.stdout = {b}\ncontext = {d}\n"),
+            };
+            format!("[[questions]]\n{body}{odd}\n")
+        });
+    let grammar = vec(question, 0..6).prop_map(|qs| qs.concat());
+    inputs(
+        grammar.boxed(),
+        mutated(
+            |s| &s.mdbook_quiz,
+            &[
+                "`[",
+                "]`",
+                "    ",
+                "\t",
+                "```",
+                "\n",
+                "\"\"\"",
+                "[[questions]]\n",
+            ],
+        ),
+        lit(&[
+            "[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"\"\"\n    a\n\"\"\"\nanswer.answer = \"a\"\n",
+        ]),
+    )
+}
+
+/// An mdbook-quiz file made a coursebook quiz block, which is then read and drawn as a quiz.
+fn run_mdbook_quiz(text: &String) {
+    let Ok((block, _)) = crate::content::mdbook_quiz::to_quiz_block(text, "q") else {
+        return;
+    };
+    // The block is a fenced quiz: its inside is the quiz.
+    let inside: String = block
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut out = Output::default();
+    let html = page_widgets("en").quiz_html(&inside, Path::new("src/a.md"), 3, "a", &mut out);
+    let _ = markdown::plain_text(&html);
+    show(&out.diags);
+}
+
 /// The mention matcher for a glossary, as the build makes it.
 fn matcher(g: &glossary::Glossary, all: bool) -> Matcher {
     crate::site::pages::matcher(g, all)
@@ -2397,6 +2494,11 @@ proptest! {
     #[test]
     fn fuzz_quiz(input in (quiz_inputs(), prop_oneof![Just(0usize), 0..10_000usize])) {
         check(&input, run_quiz)?;
+    }
+
+    #[test]
+    fn fuzz_mdbook_quiz(text in mdbook_quiz_inputs()) {
+        check(&text, run_mdbook_quiz)?;
     }
 
     #[test]
