@@ -434,7 +434,7 @@ mod tests {
         let english = builtin("en").unwrap_or_default();
         assert!(english.get("quiz").is_some_and(|q| q.contains_key("check")));
         let languages: Vec<&str> = shipped().collect();
-        for lang in ["en", "fr", "de", "es", "pt", "ja", "zh", "ar", "ru"] {
+        for lang in ["en", "fr", "de", "es", "pt", "ja", "zh", "ar", "ru", "uk"] {
             assert!(languages.contains(&lang), "no {lang}.toml embedded");
         }
         for lang in languages {

@@ -48,6 +48,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "i18n/zh.toml",
     "i18n/ar.toml",
     "i18n/ru.toml",
+    "i18n/uk.toml",
 );
 
 /// The wasm module and its wasm-bindgen glue, built from quiz-wasm by build.rs.

@@ -88,6 +88,38 @@ fn russian_pages_speak_russian_with_its_plural_forms() {
     }
 }
 
+/// Ukrainian, with Russian's plural rule (CLDR's for `uk`): its strings, not Russian's.
+#[test]
+fn ukrainian_pages_speak_ukrainian_with_its_plural_forms() {
+    let c = course(&[
+        ("book.toml", book("language = \"uk\"\n")),
+        ("content/a.md", LESSON.to_string()),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    let html = page(c.path(), "a.html");
+    assert!(html.contains("<html lang=\"uk\" dir=\"ltr\">"), "{html}");
+    for ukrainian in [
+        ">Порада<",
+        "Перевірити відповіді",
+        "Перейти до вмісту",
+        "Правда",
+    ] {
+        assert!(html.contains(ukrainian), "no {ukrainian:?} in:\n{html}");
+    }
+    assert!(!html.contains("Skip to content"), "{html}");
+    assert!(!html.contains("Проверить ответы"), "{html}");
+    let strings = page(c.path(), "theme/strings.json");
+    for form in [
+        "{count} результат\"",
+        "{count} результати\"",
+        "{count} результатів\"",
+    ] {
+        assert!(strings.contains(form), "no {form:?} in {strings}");
+    }
+}
+
 #[test]
 fn arabic_and_hebrew_pages_run_right_to_left_unless_book_toml_says_otherwise() {
     let c = course(&[
