@@ -2038,7 +2038,7 @@ fn mdbook_quiz_inputs() -> S {
 }
 
 /// An mdbook-quiz file made a coursebook quiz block, which is then read and drawn as a quiz.
-fn run_mdbook_quiz(text: &String) {
+fn run_mdbook_quiz(text: &str) {
     let Ok((block, _)) = crate::content::mdbook_quiz::to_quiz_block(text, "q") else {
         return;
     };
@@ -2498,7 +2498,7 @@ proptest! {
 
     #[test]
     fn fuzz_mdbook_quiz(text in mdbook_quiz_inputs()) {
-        check(&text, run_mdbook_quiz)?;
+        check(&text, |t: &String| run_mdbook_quiz(t))?;
     }
 
     #[test]

@@ -444,3 +444,36 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
         }
     }
 }
+
+/// Words are counted as a reader sees them: the highlighter's spans inside a word (`5u8`, a
+/// shell block's `<string>`) and inline markup (`**Rust**aceans`) do not cut it (the code
+/// audit of 2026-12-05: `5u8`, `3i32` and `2f64` found nothing on Rust by Example), while a
+/// block, a line break or a footnote's number still ends it.
+#[test]
+fn words_are_whole_across_inline_tags_and_the_highlighter_s_spans() {
+    let lesson = "# Literals\n\n**Rust**aceans write `let` and suffixes.[^n]\n\n```rust\nlet elem = 5u8;\nlet big = 2f64;\n```\n\nA line<br>break and x<sub>zebrasub</sub>.\n\n[^n]: A note.\n";
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Words\"\n"),
+        ("content/01-literals.md", lesson),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let (words, _) = index(c.path());
+    for whole in [
+        "5u8",
+        "2f64",
+        "rustacean",
+        "suffix",
+        "line",
+        "break",
+        "zebrasub",
+    ] {
+        assert!(
+            words.iter().any(|w| w == whole),
+            "no {whole:?} in {words:?}"
+        );
+    }
+    for cut in ["u8", "f64", "suffixes1", "linebreak", "xzebrasub"] {
+        assert!(!words.iter().any(|w| w == cut), "{cut:?} in {words:?}");
+    }
+}

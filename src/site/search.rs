@@ -821,6 +821,8 @@ struct Words<'d> {
     page_no: u32,
     /// The page's written forms and their stems ([`Counted::stems`]).
     stems: Vec<(u32, u32)>,
+    /// A section's text between two tags that break it, gathered to be counted.
+    text: String,
 }
 
 impl<'d> Words<'d> {
@@ -840,6 +842,7 @@ impl<'d> Words<'d> {
             stamp: Vec::new(),
             page_no: 0,
             stems: Vec::new(),
+            text: String::new(),
         }
     }
 
@@ -934,48 +937,34 @@ impl<'d> Words<'d> {
         for alias in &s.aliases {
             self.words(alias, 2.0, &mut None, &mut len);
         }
-        // The text straight from the HTML, run by run between tags and entities (which words
-        // never span): it is never built as a string, but for the excerpt's first words.
+        // The text of the HTML as a reader sees it: runs between inline tags joined (the
+        // highlighter's spans cut `5u8` into `5` and `u8`, and bold text inside a Chinese
+        // sentence cut its pairs), entities decoded, and counted at each tag that breaks the
+        // text as white space would (a block, a line break, a footnote's number).
         let mut previous = None;
+        let mut text = std::mem::take(&mut self.text);
         for part in &s.parts {
             if s.html {
-                // The last character of the text before, when it is of a script written without
-                // spaces and only inline tags came since: `它**确实**匹配` is one run to a reader,
-                // and the pairs across each tag (`它确`, `实匹`) were never indexed.
-                let mut carry: Option<char> = None;
                 each_bit(part, |bit| {
                     match bit {
-                        Bit::Text(run) => {
-                            if let Some(c) = carry
-                                && let Some(d) = run.chars().next()
-                                && search_wasm::unspaced(d)
-                            {
-                                let mut pair = [0u8; 8];
-                                let n = c.encode_utf8(&mut pair).len();
-                                let m = d.encode_utf8(&mut pair[n..]).len();
-                                if let Ok(pair) = std::str::from_utf8(&pair[..n + m]) {
-                                    self.words(pair, 1.0, &mut previous, &mut len);
-                                }
-                            }
-                            self.words(run, 1.0, &mut previous, &mut len);
-                            carry = run
-                                .chars()
-                                .next_back()
-                                .filter(|&c| search_wasm::unspaced(c));
-                        }
+                        Bit::Text(run) => text.push_str(run),
+                        Bit::Entity(c) => text.push(c),
                         Bit::Tag(tag) => {
-                            if carry.is_some() && breaks_text(tag) {
-                                carry = None;
+                            if !text.is_empty() && breaks_word(tag) {
+                                self.words(&text, 1.0, &mut previous, &mut len);
+                                text.clear();
                             }
                         }
-                        Bit::Entity(_) => carry = None,
                     }
                     false
                 });
+                self.words(&text, 1.0, &mut previous, &mut len);
+                text.clear();
             } else {
                 self.words(part, 1.0, &mut previous, &mut len);
             }
         }
+        self.text = text;
         let name = if s.heading.is_empty() {
             &s.title
         } else {
@@ -1478,6 +1467,18 @@ fn breaks_text(tag: &str) -> bool {
     lower.make_ascii_lowercase();
     BREAKS.iter().any(|b| b.as_bytes() == lower)
         || (name == "math" && tag.contains("display=\"block\""))
+}
+
+/// Whether `tag` ends a word for counting: where [`breaks_text`], and at a superscript or
+/// subscript (a footnote's number, `x<sup>2</sup>`), which no reader takes as the word's end.
+/// Other inline tags join the text on either side: a highlighter's span, a link, emphasis.
+fn breaks_word(tag: &str) -> bool {
+    let name = tag_name(tag).as_bytes();
+    // Most tags in counted text are a code block's spans: answered without the list.
+    if name.eq_ignore_ascii_case(b"span") {
+        return false;
+    }
+    name.eq_ignore_ascii_case(b"sup") || name.eq_ignore_ascii_case(b"sub") || breaks_text(tag)
 }
 
 /// The longest name in [`BREAKS`].
