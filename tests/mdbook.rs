@@ -1962,3 +1962,36 @@ fn an_unexpanded_directive_in_a_link_is_said_once() {
     assert!(!said.contains("broken link"), "{said}");
     assert_eq!(said.matches("warning:").count(), 1, "{said}");
 }
+
+/// `git-repository-url` is a link on every page, as mdBook's menu bar has one (the book audit of
+/// 2026-12-05: all six books set it, and it was accepted but drawn nowhere).
+#[test]
+fn the_git_repository_is_linked_from_every_page() {
+    let b = book(
+        "[book]\ntitle = \"T\"\n\n[output.html]\ngit-repository-url = \"https://github.com/org/book\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n  - [Two](two/two.md)\n"),
+            ("src/one.md", "# One\n"),
+            ("src/two/two.md", "# Two\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    for p in ["one.html", "two/two.html", "toc.html", "index.html"] {
+        assert!(
+            page(b.path(), p).contains(
+                "<a href=\"https://github.com/org/book\" rel=\"external\">Repository</a>"
+            ),
+            "{p}"
+        );
+    }
+    let b = book(
+        "[book]\ntitle = \"T\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n"),
+            ("src/one.md", "# One\n"),
+        ],
+    );
+    assert!(coursebook(&["build"], b.path()).status.success());
+    assert!(!page(b.path(), "one.html").contains("rel=\"external\""));
+}

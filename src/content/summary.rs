@@ -69,8 +69,10 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
                 continue;
             }
             entries.extend(nest(&mut list));
+            // Its Markdown read as a chapter's title is (mdBook shows `# Building `rustc``
+            // as "Building rustc"; the backticks were in every page's sidebar).
             entries.push(Entry::Part {
-                title: title.trim().to_string(),
+                title: crate::markdown::inline_text(title.trim()),
             });
             continue;
         }
@@ -401,7 +403,7 @@ mod tests {
 
     #[test]
     fn parts_at_any_level_comments_and_ordered_lists() {
-        let text = "# Summary\n\n<!-- a comment\nover lines -->\n[Intro](README.md)\n\n## Part one\n\n1. [A](a.md)\n   + [A1]()\n\n---\n\n### Part two ###\n\n- [B](b.md) <!-- inline -->\n";
+        let text = "# Summary\n\n<!-- a comment\nover lines -->\n[Intro](README.md)\n\n## Part `one`\n\n1. [A](a.md)\n   + [A1]()\n\n---\n\n### Part two ###\n\n- [B](b.md) <!-- inline -->\n";
         let (entries, diags) = parse(text, Path::new("SUMMARY.md"));
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(

@@ -15,6 +15,20 @@
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
 
+  // mdBook's theme classes on <html>, for a book's own stylesheet written for them (the
+  // Rustonomicon draws its "incomplete" box with `.light main .warning p`): `light`, and for
+  // dark its default dark theme, `navy`.
+  function mdbookClass() {
+    var dark = current() === "dark";
+    root.classList.toggle("light", !dark);
+    root.classList.toggle("navy", dark);
+  }
+  mdbookClass();
+  if (window.matchMedia) {
+    var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+    if (scheme.addEventListener) { scheme.addEventListener("change", mdbookClass); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
@@ -28,6 +42,7 @@
       var next = current() === "dark" ? "light" : "dark";
       root.setAttribute("data-theme", next);
       try { window.localStorage.setItem(KEY, next); } catch (e) { /* private mode: not saved */ }
+      mdbookClass();
       label();
     });
   });
