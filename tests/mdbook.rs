@@ -338,6 +338,48 @@ fn redirects_send_readers_from_old_paths_without_a_script() {
     }
 }
 
+/// A section's old address (`"/ref/manifest.html#patch" = "overriding.html#patch"`, 52 in
+/// Cargo's book, 66 in the Reference): the page sends it on with book.js, as mdBook's script
+/// does (a file named `manifest.html#patch` was written instead); one on a page the course does
+/// not have, or to a script address, is a warning. `tests/browser/mdbook-book.test.mjs` follows
+/// one in Chromium.
+#[test]
+fn a_section_s_old_address_is_sent_on_by_its_page() {
+    let b = book(
+        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"/ref/manifest.html#the-patch\" = \"overriding.html#the-patch\"\n\"/ref/manifest.html#old\" = \"../one.html\"\n\"/gone.html#x\" = \"one.html\"\n\"/one.html#y\" = \"javascript:alert(1)\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [One](one.md)\n- [Manifest](ref/manifest.md)\n- [Overriding](ref/overriding.md)\n",
+            ),
+            ("src/one.md", "# One\n"),
+            ("src/ref/manifest.md", "# Manifest\n"),
+            ("src/ref/overriding.md", "# Overriding\n\n## The patch\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let manifest = page(b.path(), "ref/manifest.html");
+    assert!(
+        manifest.contains(
+            "data-redirects=\"{&quot;old&quot;:&quot;../one.html&quot;,&quot;the-patch&quot;:&quot;overriding.html#the-patch&quot;}\""
+        ),
+        "{manifest}"
+    );
+    assert!(!page(b.path(), "one.html").contains("data-redirects"));
+    assert!(!b.path().join("site/ref/manifest.html#the-patch").exists());
+    assert!(!b.path().join("site/gone.html#x").exists());
+    let said = text(&out);
+    assert!(
+        said.contains("warning: book.toml:7:1: redirect: `/gone.html#x` is a section of `/gone.html`, which is not a page of the course"),
+        "{said}"
+    );
+    assert!(
+        said.contains("redirect: `/one.html#y` leads to `javascript:alert(1)`"),
+        "{said}"
+    );
+}
+
 #[test]
 fn with_summary_md_pages_keep_mdbooks_urls() {
     let b = book(

@@ -154,6 +154,9 @@ pub struct PageView<'a> {
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
     pub edit_url: Option<String>,
+    /// `[output.html.redirect]`'s keys with a fragment on this page, as JSON: `{"old-id":
+    /// "new.html#id"}`, which book.js follows (mdBook writes a script with the same map).
+    pub redirects: Option<String>,
     pub lessons: Vec<LessonCardView>,
     pub glossary: Vec<GlossaryLetterView>,
     pub has_glossary: bool,

@@ -206,6 +206,32 @@ fn additional_files(config: &Config, site: &mut SiteFiles, diags: &mut Diagnosti
 fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut Diagnostics) {
     let book = std::path::Path::new("book.toml");
     for (old, (new, pos)) in &config.redirect {
+        // An old address of a section (`/a.html#old`): the page's script follows it
+        // (views.rs), as mdBook's does; a file named `a.html#old` was written instead.
+        if let Some((page, _)) = old.split_once('#') {
+            let url = additional_url(page.trim_start_matches('/'));
+            let problem = if !redirect_target_ok(new) {
+                Some(format!(
+                    "redirect: `{old}` leads to `{new}`, which is not a page address"
+                ))
+            } else if url
+                .as_ref()
+                .is_none_or(|url| !course.pages.iter().any(|p| &p.url == url))
+            {
+                Some(format!(
+                    "redirect: `{old}` is a section of `{page}`, which is not a page of the course; only a page can send its old sections on"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diagnostic::warning(book, *pos, problem)
+                        .with_help("redirect the whole page without `#…`, or name a section of one of the course's pages"),
+                );
+            }
+            continue;
+        }
         // Keys are paths from the site's root, usually written with a leading `/`.
         let Some(url) = additional_url(old.trim_start_matches('/')) else {
             diags.push(Diagnostic::error(
@@ -215,8 +241,7 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
             ));
             continue;
         };
-        let scheme = new.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-        if scheme.is_some_and(|s| !matches!(s.as_str(), "http" | "https") && !s.contains('/')) {
+        if !redirect_target_ok(new) {
             diags.push(
                 Diagnostic::error(
                     book,
@@ -271,6 +296,13 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
             ),
         );
     }
+}
+
+/// Whether a redirect may lead to `new`: a path of the site or an http(s) address, not a
+/// `javascript:` one.
+pub(crate) fn redirect_target_ok(new: &str) -> bool {
+    let scheme = new.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    !scheme.is_some_and(|s| !matches!(s.as_str(), "http" | "https") && !s.contains('/'))
 }
 
 /// `theme/x.css` → itself; `./a/../b.css` → `b.css`; `None` for absolute paths and paths that

@@ -52,6 +52,22 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
     }
 }
 
+/// The fragment redirects of the page at `url` (`"/a.html#old" = "b.html#new"`): old fragment →
+/// address, as JSON, if it has any. Their keys and addresses are checked in `files.rs`.
+fn fragment_redirects(config: &Config, url: &str) -> Option<String> {
+    let map: serde_json::Map<String, serde_json::Value> = config
+        .redirect
+        .iter()
+        .filter_map(|(old, (new, _))| {
+            let (page, fragment) = old.split_once('#')?;
+            let page = super::files::additional_url(page.trim_start_matches('/'))?;
+            (page == url && super::files::redirect_target_ok(new))
+                .then(|| (fragment.to_string(), serde_json::Value::from(new.as_str())))
+        })
+        .collect();
+    (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
+}
+
 fn additional(paths: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     paths
@@ -117,6 +133,7 @@ impl Shared<'_> {
             prev: None,
             next: None,
             edit_url: None,
+            redirects: None,
             lessons: Vec::new(),
             glossary: Vec::new(),
             has_glossary: self.has_glossary,
@@ -220,6 +237,7 @@ impl Shared<'_> {
             view.edit_url =
                 Some(template.replace("{path}", &crate::markdown::links::encode_path(&path)));
         }
+        view.redirects = fragment_redirects(self.config, &page.url);
         if page.kind == PageKind::Home {
             view.lessons = self.lessons(&page.url);
         }

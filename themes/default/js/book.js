@@ -48,6 +48,24 @@
   });
 })();
 
+(function sectionRedirects() {
+  "use strict";
+  // `[output.html.redirect]`'s old addresses of this page's sections (`"/a.html#old" =
+  // "b.html#new"`): an old deep link lands where the section went, as mdBook's script sends it.
+  function follow() {
+    var map;
+    try { map = JSON.parse(document.body.getAttribute("data-redirects") || "{}"); } catch (e) { return; }
+    var id = window.location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* as written */ }
+    if (id && Object.prototype.hasOwnProperty.call(map, id)) { window.location.replace(map[id]); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.body.hasAttribute("data-redirects")) { return; }
+    follow();
+    window.addEventListener("hashchange", follow);
+  });
+})();
+
 (function sidebar() {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
