@@ -2037,3 +2037,28 @@ fn the_git_repository_is_linked_from_every_page() {
     assert!(coursebook(&["build"], b.path()).status.success());
     assert!(!page(b.path(), "one.html").contains("rel=\"external\""));
 }
+
+/// A link to a page book.toml moved away (`old.md`, with `"/old.html" = "new.html"`) leads to
+/// its redirect page, as mdBook writes every `.md` link `.html` (the edition guide has one):
+/// it was kept `.md`, a 404, with a warning that it led nowhere.
+#[test]
+fn a_link_to_a_redirected_page_leads_to_its_redirect() {
+    let b = book(
+        "[book]\ntitle = \"Moved\"\n\n[output.html.redirect]\n\"/old/params.html\" = \"../new.html\"\n",
+        &[
+            ("src/SUMMARY.md", "- [One](one.md)\n- [New](new.md)\n"),
+            (
+                "src/one.md",
+                "# One\n\nSee [the old page](old/params.md#why) and [this](old/params.html).\n",
+            ),
+            ("src/new.md", "# New\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    let one = page(b.path(), "one.html");
+    assert!(one.contains("href=\"old/params.html#why\""), "{one}");
+    assert!(one.contains("href=\"old/params.html\""), "{one}");
+    assert!(page(b.path(), "old/params.html").contains("URL=../new.html"));
+}

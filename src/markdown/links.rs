@@ -17,6 +17,9 @@ pub struct LinkTable {
     /// The course is an mdBook book (SUMMARY.md), whose links mdBook never checks: a broken
     /// one is a warning, so a book with a stale link still builds unchanged.
     pub lenient: bool,
+    /// The addresses `[output.html.redirect]` writes a page at (from the site's root): a
+    /// link to one, or to the `.md` it was, leads there as mdBook writes it.
+    pub redirected: std::collections::HashSet<String>,
 }
 
 /// A link whose `#fragment` must exist on its target page.
@@ -313,6 +316,16 @@ pub(super) fn rewrite_one(
         return None;
     };
     let found = find(ctx.links, target.trim_end_matches('/'));
+    // A page book.toml moved away, its old address now a redirect page (the edition guide's
+    // `../rust-2018/trait-system/no-anon-params.md`): the link leads there, as mdBook writes
+    // every `.md` link `.html` unchecked; it was kept `.md`, a 404, said to lead nowhere.
+    let found = found.or_else(|| {
+        let html = md_as_html(&target).unwrap_or_else(|| target.clone());
+        ctx.links
+            .redirected
+            .contains(&html)
+            .then_some((html, false))
+    });
     let Some((url, is_page)) = found else {
         let what = if is_link { "link" } else { "image" };
         let message = format!("broken {what}: `{dest}` is not a page or file of the course");

@@ -168,7 +168,7 @@ pub fn build_cached(
     };
     timings.mark("glossary");
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
-    let links = link_table(&course);
+    let links = link_table(&course, &config);
     let ctx = pages::Ctx {
         config: &config,
         course: &course,
@@ -598,11 +598,18 @@ fn load_glossary(
 }
 
 /// Every page and asset by its source path, for resolving links.
-fn link_table(course: &Course) -> LinkTable {
+fn link_table(course: &Course, config: &Config) -> LinkTable {
     let mut table = LinkTable {
         lenient: course.from_summary,
         ..LinkTable::default()
     };
+    // Whole pages only (`a.html#old` is a section of a page that stays).
+    table.redirected = config
+        .redirect
+        .keys()
+        .filter(|old| !old.contains('#'))
+        .filter_map(|old| pages::additional_url(old.trim_start_matches('/')))
+        .collect();
     for page in &course.pages {
         if let Some(src) = &page.src_rel {
             table

@@ -17,6 +17,7 @@ mod rebase;
 mod views;
 
 pub use assemble::{Assembled, assemble, whole_course};
+pub(crate) use files::additional_url;
 pub use files::static_files;
 pub use markdown::{matcher, render_all};
 
