@@ -140,7 +140,11 @@ fn the_links_preprocessors_directives_are_expanded() {
     );
     let out = coursebook(&["build"], b.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(said(b.path(), &out), "");
+    // Only that mdBook's Run button is not there, once, at the first Rust block.
+    assert_eq!(
+        said(b.path(), &out),
+        "warning: src/includes.md:6:1: Rust code is shown without mdBook's Run button: it would send the code to play.rust-lang.org, and coursebook's pages make no request outside the site\n  help: said once for the book, at its first runnable block (mark a block `ignore` or `noplayground` as mdBook reads them); copying and hidden lines work as in mdBook"
+    );
     let html = page(b.path(), "includes.html");
     assert!(
         html.contains("<title>A better title · Links</title>"),
@@ -2061,4 +2065,49 @@ fn a_link_to_a_redirected_page_leads_to_its_redirect() {
     assert!(one.contains("href=\"old/params.html#why\""), "{one}");
     assert!(one.contains("href=\"old/params.html\""), "{one}");
     assert!(page(b.path(), "old/params.html").contains("URL=../new.html"));
+}
+
+/// mdBook gives each Rust block (but `ignore` and `noplayground` ones) a Run button that sends
+/// the code to play.rust-lang.org; coursebook's pages make no request outside the site. Said
+/// once for the book, at its first runnable block (the book audit of 2026-12-05: 357 blocks in
+/// four books, said nowhere), and not again when book.toml's `[rust]` or
+/// `[output.html.playground]` already has its warning.
+#[test]
+fn a_book_s_runnable_rust_is_said_once_to_have_no_run_button() {
+    let files: &[(&str, &str)] = &[
+        ("src/SUMMARY.md", "- [One](one.md)\n- [Two](two.md)\n"),
+        (
+            "src/one.md",
+            "# One\n\n```rust,ignore\nlet a = 1;\n```\n\n```text\nx\n```\n\n```rust,noplayground\nlet b = 2;\n```\n",
+        ),
+        (
+            "src/two.md",
+            "# Two\n\n```rust,editable\nlet c = 3;\n```\n\n```rust\nlet d = 4;\n```\n",
+        ),
+    ];
+    let b = book("[book]\ntitle = \"Run\"\n", files);
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = said(b.path(), &out);
+    assert_eq!(said.matches("Run button").count(), 1, "{said}");
+    assert!(
+        said.starts_with("warning: src/two.md:3:1: Rust code is shown without mdBook's Run button"),
+        "{said}"
+    );
+    for toml in [
+        "[rust]\nedition = \"2021\"\n",
+        "[output.html.playground]\nrunnable = false\n",
+    ] {
+        let b = book(&format!("[book]\ntitle = \"Run\"\n\n{toml}"), files);
+        let out = coursebook(&["build"], b.path());
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(!text(&out).contains("Run button"), "{}", text(&out));
+    }
+    // Only ignored blocks: nothing to say.
+    let b = book(
+        "[book]\ntitle = \"Run\"\n",
+        &[("src/SUMMARY.md", "- [One](one.md)\n"), files[1]],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(!text(&out).contains("Run button"), "{}", text(&out));
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default, Deserialize)]
 struct RawConfig {
     book: Option<RawBook>,
+    /// mdBook's `[rust]`: only whether it is there (keys.rs warns that code is not run).
+    rust: Option<toml::Value>,
     build: Option<RawBuild>,
     output: Option<RawOutput>,
     course: Option<RawCourse>,
@@ -90,6 +92,9 @@ struct RawHtml {
     print: Option<RawPrint>,
     input_404: Option<String>,
     search: Option<RawSearch>,
+    /// mdBook's Playground settings: only whether they are there (keys.rs warns about them).
+    playground: Option<toml::Value>,
+    playpen: Option<toml::Value>,
 }
 
 /// `[output.html.search]`: only `enable` is read (config/keys.rs warns about the others).
@@ -209,6 +214,9 @@ pub struct Config {
     pub input_404_pos: Option<Pos>,
     /// `[output.html.search] enable` (default true): the search box and its index.
     pub search: bool,
+    /// book.toml has `[rust]` or `[output.html.playground]`, whose warning already says that
+    /// code is not run (so the build need not say it again at a Rust block).
+    pub says_code_is_not_run: bool,
 }
 
 const BOOK_KEYS: &str = "title, authors, description, language, src, multilingual, text-direction";
@@ -571,6 +579,7 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         }
     };
     let book = raw.book.unwrap_or_default();
+    let says_code_is_not_run = raw.rust.is_some();
     let build = raw.build.unwrap_or_default();
     let mut html = raw.output.and_then(|o| o.html).unwrap_or_default();
     let course = raw.course.unwrap_or_default();
@@ -1020,6 +1029,9 @@ pub fn parse(root: &Path, text: &str, diags: &mut Diagnostics) -> Option<Config>
         input_404_pos: html.input_404.as_ref().map(|_| key_pos(text, "input-404")),
         input_404: html.input_404.unwrap_or_else(|| "404.md".to_string()),
         search: html.search.as_ref().is_none_or(|s| s.enable),
+        says_code_is_not_run: says_code_is_not_run
+            || html.playground.is_some()
+            || html.playpen.is_some(),
     })
 }
 
