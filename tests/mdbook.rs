@@ -2111,3 +2111,58 @@ fn a_book_s_runnable_rust_is_said_once_to_have_no_run_button() {
     let out = coursebook(&["build"], b.path());
     assert!(!text(&out).contains("Run button"), "{}", text(&out));
 }
+
+/// An mdBook book's root is its first chapter written again (mdBook's `index.html`), when that
+/// chapter is not `README.md` or `index.md`: five of six real books (the Rustonomicon, the
+/// Reference, …) opened on coursebook's lesson list, and their `index.html#…` links led
+/// nowhere. From a chapter in a folder, its links still lead where they led. A course in
+/// coursebook's own `content/` keeps its generated home page.
+#[test]
+fn an_mdbook_book_s_root_is_its_first_chapter() {
+    let b = book(
+        "[book]\ntitle = \"Nomicon\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "# Summary\n\n[Introduction](intro/index.md)\n\n- [Data](data.md)\n",
+            ),
+            (
+                "src/intro/index.md",
+                "# Introduction\n\nThe unique opening sentence.\n\n## Scope {#scope}\n\nSee [data](../data.md) and ![a figure](fig.png).\n",
+            ),
+            ("src/intro/fig.png", "not really a png"),
+            (
+                "src/data.md",
+                "# Data\n\nBack to [the scope](index.html#scope) and [this](intro/index.md#scope).\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    let root = page(b.path(), "index.html");
+    let main = main_of(&root);
+    assert!(main.contains("The unique opening sentence."), "{main}");
+    assert!(main.contains("id=\"scope\""), "{main}");
+    assert!(main.contains("href=\"data.html\""), "{main}");
+    assert!(main.contains("src=\"intro/fig.png\""), "{main}");
+    assert!(
+        root.contains("<title>Introduction · Nomicon</title>"),
+        "{root}"
+    );
+    assert!(
+        root.contains("rel=\"next\"") || root.contains("href=\"data.html\""),
+        "{root}"
+    );
+    // The chapter's own page is still there, as in mdBook.
+    assert!(page(b.path(), "intro/index.html").contains("The unique opening sentence."));
+
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Course\"\n"),
+        ("content/SUMMARY.md", "# Summary\n\n- [One](one.md)\n"),
+        ("content/one.md", "# One\n\nThe first lesson.\n"),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!main_of(&page(c.path(), "index.html")).contains("The first lesson."));
+}

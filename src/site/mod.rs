@@ -646,6 +646,13 @@ fn link_table(course: &Course, config: &Config) -> LinkTable {
         lenient: course.from_summary,
         ..LinkTable::default()
     };
+    // An mdBook book's root, its first chapter again: `index.md` and `index.html` lead there
+    // (with its anchors), as in mdBook.
+    if pages::first_chapter_as_root(config, course).is_some() {
+        table
+            .pages
+            .insert("index.md".to_string(), "index.html".to_string());
+    }
     // Whole pages only (`a.html#old` is a section of a page that stays).
     table.redirected = config
         .redirect

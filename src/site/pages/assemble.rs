@@ -199,16 +199,23 @@ pub fn assemble(
         out.push((key, "404.html", page));
         out
     };
+    // An mdBook book's root is its first chapter again (views.rs).
+    let root_copy = super::views::first_chapter_as_root(config, course);
     let (results, other_pages) = rayon::join(
         || {
             (0..course.pages.len())
                 .into_par_iter()
                 .map(|i| {
-                    let key = key_of(&|h| (rendered[i].key, i).hash(h));
+                    let copy = root_copy.filter(|_| i == course.home);
+                    let key =
+                        key_of(&|h| (rendered[i].key, i, copy.map(|f| rendered[f].key)).hash(h));
                     if let Some(hit) = previous.and_then(|c| c.get(&key)) {
                         return (course.pages[i].url.clone(), key, Ok(hit.clone()));
                     }
-                    let view = shared.page_view(i, &rendered[i].out);
+                    let view = match copy {
+                        Some(first) => shared.root_copy_view(first, &rendered[first].out),
+                        None => shared.page_view(i, &rendered[i].out),
+                    };
                     let url = &course.pages[i].url;
                     let mut page = renderer.render(&view, root).map(|html| {
                         Assembled::new(html, previous.is_some(), targets.contains(url))

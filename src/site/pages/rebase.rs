@@ -65,6 +65,25 @@ pub(super) fn absolute(html: &str, page_url: &str, site_url: &str) -> String {
     })
 }
 
+/// A page's HTML as written at `to` instead of `from`: its relative addresses made to lead
+/// where they led (the site's root written again as mdBook writes its first chapter, from a
+/// chapter in a folder: `intro/index.md`).
+pub(super) fn moved(html: &str, from: &str, to: &str) -> String {
+    if from.matches('/').count() == 0 && to.matches('/').count() == 0 {
+        return html.to_string();
+    }
+    rewrite_attributes(html, |name, value, out| {
+        if URL_ATTRS.contains(&name) && !is_absolute(value) && !value.starts_with('#') {
+            // From the root, then down to `to`'s folder; the value is already an address
+            // (percent-encoded), so it is not encoded again.
+            out.push_str(&"../".repeat(to.matches('/').count()));
+            out.push_str(&resolve(from, value));
+        } else {
+            out.push_str(value);
+        }
+    })
+}
+
 /// `rel` (relative to the page at `page_url`) as a path from the site's root; one that climbs
 /// above the root keeps its `../`.
 pub(super) fn resolve(page_url: &str, rel: &str) -> String {
@@ -94,6 +113,16 @@ pub(super) fn resolve(page_url: &str, rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_moved_to_the_root_keeps_its_links_leading_where_they_led() {
+        let html = "<a href=\"../b.html#x\">b</a><img src=\"img.png\"><a href=\"#top\">t</a><a href=\"c.html\">c</a>";
+        assert_eq!(
+            moved(html, "intro/index.html", "index.html"),
+            "<a href=\"b.html#x\">b</a><img src=\"intro/img.png\"><a href=\"#top\">t</a><a href=\"intro/c.html\">c</a>"
+        );
+        assert_eq!(moved(html, "intro.html", "index.html"), html);
+    }
 
     #[test]
     fn paths_resolve_from_the_page() {

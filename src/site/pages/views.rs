@@ -52,6 +52,28 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
     }
 }
 
+/// The page an mdBook book's root (`index.html`) is a second copy of, as mdBook writes its first
+/// chapter there: a book ordered by SUMMARY.md whose first chapter is not `README.md` or
+/// `index.md` (which are the root themselves), in mdBook's layout (sources in a folder other
+/// than coursebook's `content/`, where a course's root is its generated home page with the
+/// lessons and the learner's progress). The Rustonomicon, the Reference, the edition guide,
+/// the Embedded book and the rustc dev guide all open on their introduction.
+pub(crate) fn first_chapter_as_root(config: &Config, course: &Course) -> Option<usize> {
+    // A course whose SUMMARY.md could not be read has no pages, not even a home.
+    let home = course.pages.get(course.home)?;
+    if !course.from_summary
+        || home.source.is_some()
+        || config.src.file_name().is_some_and(|n| n == "content")
+    {
+        return None;
+    }
+    course
+        .order
+        .iter()
+        .copied()
+        .find(|&i| i != course.home && course.pages[i].source.is_some())
+}
+
 /// The fragment redirects of the page at `url` (`"/a.html#old" = "b.html#new"`): old fragment →
 /// address, as JSON, if it has any. Their keys and addresses are checked in `files.rs`.
 fn fragment_redirects(config: &Config, url: &str) -> Option<String> {
@@ -166,6 +188,27 @@ impl Shared<'_> {
             title: page.title.clone(),
             href: relative_url(from, &page.url),
         }
+    }
+
+    /// The site's root written as the book's first chapter (`first`, see
+    /// [`first_chapter_as_root`]), as mdBook writes it: its content, its links leading where
+    /// they lead from the chapter, and the next page after it.
+    pub(super) fn root_copy_view(&self, first: usize, out: &Output) -> PageView<'_> {
+        let page = &self.course.pages[first];
+        let mut view = self.page_view(first, out);
+        let url = "index.html";
+        view.root = root_of(url);
+        view.content = super::rebase::moved(&view.content, &page.url, url);
+        view.appendix = super::rebase::moved(&view.appendix, &page.url, url);
+        for term in &mut view.key_terms {
+            term.href = format!("{}#term-{}", relative_url(url, GLOSSARY_URL), term.id);
+        }
+        view.toc = toc::sidebar(self.course, Some(first), url);
+        view.prev = None;
+        view.next = self.position[first]
+            .and_then(|pos| self.course.order.get(pos + 1))
+            .map(|&p| self.link(url, p));
+        view
     }
 
     pub(super) fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
