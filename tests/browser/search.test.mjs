@@ -12,7 +12,7 @@ import { launchBrowser, openPage, formatProblems, DESKTOP } from './lib/browser.
 const PHONE_390 = { width: 390, height: 844 };
 import { serve } from './lib/server.mjs';
 import { REPO, buildOrThrow, tempDir, removeDir, makeCourse } from './lib/coursebook.mjs';
-import { waitInPage, expectNoAxeViolations } from './lib/expect.mjs';
+import { waitInPage, expectNoAxeViolations, expectNoProblems } from './lib/expect.mjs';
 
 const PREFIX = '/academy/';
 
@@ -397,6 +397,41 @@ describe('the word being typed finds the words it begins, not the words inside i
     const clos = await ask('clos');
     assert.match(clos[0], /^closures/, JSON.stringify(clos));
     assert.equal(clos.length, 7, JSON.stringify(clos));
+  });
+});
+
+describe('code is found as programmers type it', () => {
+  const s = servedCourse('code', '/x/', () => ({
+    // Code search audit on the Rust Book and Rust by Example (2026-12-05): `read_to_string`
+    // listed every section saying "to" ("10 of 524 results"), `to_str` on the way to
+    // `to_string` put prose first, and `5u8` found nothing (the highlighter's spans cut it).
+    'book.toml': '[book]\ntitle = "Code"\n[output.html]\nsite-url = "/x/"\n',
+    'content/01-files.md': '# Files\n\n```rust\nlet text = fs::read_to_string("a.txt")?;\nlet s = n.to_string();\nlet elem = 5u8;\n```\n',
+    'content/02-prose.md': `# Prose\n\n${Array.from({ length: 12 }, (_, i) => `Go to page ${i}, read it, and string the words together: str ${i}.`).join('\n\n')}\n`,
+    'content/03-more.md': '# More\n\nTo read a string, ask. A str is a slice.\n',
+  }));
+
+  test('an identifier\'s words side by side, the one being typed among the pairs it begins, a literal whole', { timeout: 60_000 }, async (t) => {
+    const context = await s.browser.newContext({ viewport: DESKTOP });
+    t.after(() => context.close());
+    const { page, problems } = await openPage(context, s.server.url);
+    const ask = async (q) => {
+      const before = Number((await page.getAttribute('form[role=search]', 'data-search-answered')) || 0);
+      await page.fill('input[type=search]', q);
+      await waitInPage(page, (n) => Number(document.querySelector('form[role=search]').dataset.searchAnswered || 0) > n, before, `results for "${q}"`);
+      return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href').replace(/^.*\//, '')));
+    };
+    assert.deepEqual(await ask('read_to_string'), ['files.html']);
+    assert.deepEqual(await ask('fs::read_to_string'), ['files.html']);
+    // Typed partly: still found first, its last word not yet required whole.
+    const partial = await ask('to_str');
+    assert.equal(partial[0], 'files.html', JSON.stringify(partial));
+    const one = await ask('read_to_s');
+    assert.equal(one[0], 'files.html', JSON.stringify(one));
+    assert.deepEqual(await ask('5u8'), ['files.html']);
+    // Words apart are words apart: any section with them.
+    assert.ok((await ask('read string')).length >= 2);
+    expectNoProblems(problems);
   });
 });
 

@@ -66,7 +66,9 @@ function fileOf(term, firsts) {
  * folded (what pairs are made of, and what the word being typed is matched against as the
  * beginning of terms); `term`: its stem, the index's key, known for a character of an unspaced
  * script and found in the index for a word (`stemsOf`; `others`: its other stems, where spellings that fold alike stem apart); `quoted`: inside "…", where each word
- * must follow the one before (a phrase). The last word is also matched as a prefix.
+ * must follow the one before (a phrase), or a word of an identifier written whole
+ * (`read_to_string`, `HashMap::new`, `Vec<i32>`: words with no space between), which must
+ * follow the word before it as in the code. The last word is also matched as a prefix.
  */
 function queryWords(text) {
   const out = [];
@@ -76,12 +78,24 @@ function queryWords(text) {
     // required beside the one before ("gradient desc" found nothing before "descent").
     const open = i % 2 === 1 && i === segments.length - 1;
     const inQuotes = i % 2 === 1;
-    const found = pieces(segment);
-    found.forEach((p, j) => {
-      const isWord = p.word !== undefined;
-      const prefix = isWord ? fold(p.word) : p.unspaced;
-      const quoted = inQuotes && j > 0 && !(open && j === found.length - 1);
-      out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted });
+    const runs = segment.split(/\s+/).filter((r) => r !== "");
+    const count = runs.reduce((n, run) => n + pieces(run).length, 0);
+    let j = 0;
+    runs.forEach((run, r) => {
+      // The run being typed: its last word is not whole yet (`to_str` on the way to
+      // `to_string`), so it is not required beside the one before.
+      const typing = i === segments.length - 1 && r === runs.length - 1 && !/\s$/.test(segment);
+      const found = pieces(run);
+      found.forEach((p, k) => {
+        const isWord = p.word !== undefined;
+        const prefix = isWord ? fold(p.word) : p.unspaced;
+        const phrase = inQuotes && j > 0 && !(open && j === count - 1);
+        // Words of one identifier, not an unspaced script's pairs (a Japanese query without
+        // spaces is not a phrase).
+        const joined = k > 0 && isWord && found[k - 1].word !== undefined && !(typing && k === found.length - 1);
+        out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted: phrase || joined });
+        j++;
+      });
     });
   });
   return out;
@@ -230,23 +244,36 @@ async function search(text, limit) {
     // Also for the word being typed: its pair exists once the word is whole.
     const pair = `${qs[i - 1].prefix} ${qs[i].prefix}`;
     const table = (await fetchJson(`t/${fileOf(pair, m.terms)}.json`)) || {};
-    const entry = table[pair];
-    const found = new Set();
-    if (entry) {
+    const entries = Array.isArray(table[pair]) ? [table[pair]] : [];
+    // The word being typed, after a word: the pairs it begins too, in the same file ("to str"
+    // on the way to `to_string` found prose about "to" and "str…" apart), from one letter.
+    if (i === qs.length - 1 && !qs[i].unspaced && !qs[i - 1].unspaced) {
+      for (const [key, entry] of Object.entries(table)) {
+        if (entries.length > MAX_EXPANSIONS) break;
+        if (key !== pair && Array.isArray(entry) && key.startsWith(pair) && !/[ \u001e\u001f]/.test(key.slice(pair.length))) entries.push(entry);
+      }
+    }
+    // Each document once, by its best pair.
+    const best = new Map();
+    for (const entry of entries) {
       const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
-        found.add(doc);
-        // The pair holds both words, even where a common word's list was cut to its best
-        // documents (site/search.rs MAX_POSTINGS).
-        const e = scores.get(doc) || { words: new Set(), matched: 0, score: 0, pairs: 0 };
-        e.words.add(i - 1).add(i);
-        e.matched = e.words.size;
-        e.pairs += 1;
-        e.score += (entry[j + 1] / 100) * idf;
-        scores.set(doc, e);
+        const s = (entry[j + 1] / 100) * idf;
+        if (s > (best.get(doc) || 0)) best.set(doc, s);
       }
+    }
+    const found = new Set(best.keys());
+    for (const [doc, s] of best) {
+      // The pair holds both words, even where a common word's list was cut to its best
+      // documents (site/search.rs MAX_POSTINGS).
+      const e = scores.get(doc) || { words: new Set(), matched: 0, score: 0, pairs: 0 };
+      e.words.add(i - 1).add(i);
+      e.matched = e.words.size;
+      e.pairs += 1;
+      e.score += s;
+      scores.set(doc, e);
     }
     if (qs[i].quoted) required.push(found);
   }
