@@ -9,6 +9,7 @@ mod callouts;
 pub mod containers;
 mod density;
 pub mod fences;
+mod footnotes;
 pub mod hidden;
 pub mod highlight;
 pub mod links;
@@ -268,6 +269,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     let events = unbalanced_math(events, body, &env);
     let events = links::rewrite(events, &env);
     let events = task_list_labels(events, ctx.strings);
+    let events = footnotes::apply(events, &env);
     // Where the writer is, for the message if the page's HTML passes its bound.
     let last = std::cell::Cell::new(0);
     let events = events.map(|(e, range)| {
