@@ -945,20 +945,39 @@ impl<'d> Words<'d> {
         let mut text = std::mem::take(&mut self.text);
         for part in &s.parts {
             if s.html {
+                // A run alone between two breaks (most prose) is counted where it stands:
+                // only runs that join are copied.
+                let mut alone: &str = "";
                 each_bit(part, |bit| {
                     match bit {
-                        Bit::Text(run) => text.push_str(run),
-                        Bit::Entity(c) => text.push(c),
+                        Bit::Text(run) if text.is_empty() && alone.is_empty() => alone = run,
+                        Bit::Text(run) => {
+                            text.push_str(std::mem::take(&mut alone));
+                            text.push_str(run);
+                        }
+                        Bit::Entity(c) => {
+                            text.push_str(std::mem::take(&mut alone));
+                            text.push(c);
+                        }
                         Bit::Tag(tag) => {
-                            if !text.is_empty() && breaks_word(tag) {
-                                self.words(&text, 1.0, &mut previous, &mut len);
-                                text.clear();
+                            if (!text.is_empty() || !alone.is_empty()) && breaks_word(tag) {
+                                if text.is_empty() {
+                                    self.words(alone, 1.0, &mut previous, &mut len);
+                                    alone = "";
+                                } else {
+                                    self.words(&text, 1.0, &mut previous, &mut len);
+                                    text.clear();
+                                }
                             }
                         }
                     }
                     false
                 });
-                self.words(&text, 1.0, &mut previous, &mut len);
+                if text.is_empty() {
+                    self.words(alone, 1.0, &mut previous, &mut len);
+                } else {
+                    self.words(&text, 1.0, &mut previous, &mut len);
+                }
                 text.clear();
             } else {
                 self.words(part, 1.0, &mut previous, &mut len);
@@ -1373,7 +1392,7 @@ enum Bit<'h> {
 /// The text of an HTML fragment bit by bit (what [`text_of`] keeps: tags, comments, and what
 /// [`left_out`] names left out; entities the build writes decoded), until `f` returns true: for counting words,
 /// which never span a tag or an entity, and for excerpts, without building the text.
-fn each_bit(html: &str, mut f: impl FnMut(Bit<'_>) -> bool) {
+fn each_bit<'h>(html: &'h str, mut f: impl FnMut(Bit<'h>) -> bool) {
     let bytes = html.as_bytes();
     let mut skip: Option<(&str, usize)> = None;
     let mut at = 0;
@@ -1473,11 +1492,17 @@ fn breaks_text(tag: &str) -> bool {
 /// subscript (a footnote's number, `x<sup>2</sup>`), which no reader takes as the word's end.
 /// Other inline tags join the text on either side: a highlighter's span, a link, emphasis.
 fn breaks_word(tag: &str) -> bool {
-    let name = tag_name(tag).as_bytes();
-    // Most tags in counted text are a code block's spans: answered without the list.
-    if name.eq_ignore_ascii_case(b"span") {
+    // Most tags in counted text are a code block's spans (`<span class="hl-…">`, `</span>`):
+    // answered from their first bytes, without taking the name out (every tag is asked).
+    let bytes = tag.as_bytes();
+    let start = if bytes.get(1) == Some(&b'/') { 2 } else { 1 };
+    if bytes
+        .get(start..start + 5)
+        .is_some_and(|b| b[..4].eq_ignore_ascii_case(b"span") && matches!(b[4], b' ' | b'>'))
+    {
         return false;
     }
+    let name = tag_name(tag).as_bytes();
     name.eq_ignore_ascii_case(b"sup") || name.eq_ignore_ascii_case(b"sub") || breaks_text(tag)
 }
 
