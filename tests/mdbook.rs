@@ -2212,3 +2212,35 @@ fn footnotes_are_gathered_at_the_end_as_mdbook_writes_them() {
     assert_eq!(html.matches("id=\"example\"").count(), 1, "{html}");
     assert!(!html.contains("Nobody refers to this"), "{html}");
 }
+
+/// A page whose own `# Title` comes after something else (the Reference's rule marker
+/// `r[shebang]` before `# Shebang`, 110 pages; a banner image) shows that title once, where it
+/// stands, as mdBook shows it: the template's title is not added above it.
+#[test]
+fn a_title_after_other_content_is_shown_once() {
+    let b = book(
+        "[book]\ntitle = \"Ref\"\n",
+        &[
+            (
+                "src/SUMMARY.md",
+                "- [Shebang](shebang.md)\n- [Plain](plain.md)\n",
+            ),
+            (
+                "src/shebang.md",
+                "r[shebang]\n\n# Shebang\n\nText.\n\n## Later\n",
+            ),
+            ("src/plain.md", "Text first.\n\n## A section\n"),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let shebang = page(b.path(), "shebang.html");
+    assert_eq!(shebang.matches("<h1").count(), 1, "{shebang}");
+    assert!(
+        shebang.contains("<h1 id=\"shebang\">Shebang</h1>"),
+        "{shebang}"
+    );
+    // A page whose first heading is not a `#` still gets its title from SUMMARY.md.
+    let plain = page(b.path(), "plain.html");
+    assert!(plain.contains(">Plain</h1>"), "{plain}");
+}

@@ -136,6 +136,10 @@ pub struct Output {
     /// A leading `# Heading` moved into the template's `h1` (see `Ctx::own_heading`): its inner
     /// HTML.
     pub title_html: Option<String>,
+    /// The page's first heading is a `# Heading` that does not open it (the Reference's rule
+    /// marker `r[shebang]` comes before `# Shebang` on 110 pages): it is the page's title, and
+    /// the template shows no title of its own above it (it was shown twice).
+    pub own_h1: bool,
     /// The page's `##` headings, id and text, for "On this page".
     pub sections: Vec<(String, String)>,
     /// Where each quiz block made from `{{#quiz}}` starts in the body, once rendered as a quiz.
@@ -814,7 +818,17 @@ fn leading_title<'a: 'p, 'p>(
     env: &'p Env<'p>,
 ) -> impl Events<'a> + 'p {
     let mut first = true;
+    let mut headed = false;
     pass(events, move |(event, range), upstream, queue| {
+        if !first
+            && !headed
+            && let Event::Start(Tag::Heading { level, .. }) = &event
+        {
+            headed = true;
+            if *level == pulldown_cmark::HeadingLevel::H1 {
+                env.out.borrow_mut().own_h1 = true;
+            }
+        }
         if first && matches!(event, Event::Start(Tag::HtmlBlock)) {
             // A comment before the title (a licence header, book-ja's English original) is not
             // content the reader sees: the heading after it still opens the page (553 of 562
@@ -839,6 +853,9 @@ fn leading_title<'a: 'p, 'p>(
             return;
         }
         let is_first = std::mem::replace(&mut first, false);
+        if matches!(event, Event::Start(Tag::Heading { .. })) {
+            headed = true;
+        }
         let (true, Some(title), Event::Start(Tag::Heading { level, id, .. })) =
             (is_first, env.ctx.title, &event)
         else {

@@ -141,6 +141,9 @@ pub struct PageView<'a> {
     pub title_id: Option<String>,
     /// The page's own leading heading, as HTML, shown instead of `title` (mdBook's pages).
     pub title_html: Option<String>,
+    /// The page's own `# Heading` is its title, further down (see `markdown::Output::own_h1`):
+    /// the template shows no title above it.
+    pub own_h1: bool,
     pub number: Option<String>,
     pub description: Option<String>,
     /// Relative path from this page to the site root ("", "../", or the site-url for 404).

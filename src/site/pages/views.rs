@@ -150,6 +150,7 @@ impl Shared<'_> {
             appendix: String::new(),
             title_id: None,
             title_html: None,
+            own_h1: false,
             key_terms: Vec::new(),
             toc: toc::sidebar(self.course, None, url),
             prev: None,
@@ -227,6 +228,7 @@ impl Shared<'_> {
         view.appendix = out.appendix.clone();
         view.title_id = out.title_id.clone();
         view.title_html = out.title_html.clone();
+        view.own_h1 = out.own_h1;
         view.has_quiz = !out.quizzes.is_empty();
         if matches!(page.kind, PageKind::Lesson | PageKind::Chapter) {
             view.lesson = Some(progress::lesson_key(page));
