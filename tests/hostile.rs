@@ -4241,3 +4241,35 @@ fn deeply_nesting_code_is_highlighted_in_bounded_memory() {
     );
     assert_eq!(block.matches("(*").count(), 49 * 80, "every byte written");
 }
+
+/// Footnotes are gathered at the page's end (markdown/footnotes.rs): 40,000 of them, each
+/// defined twice (as many as the page's markup bound lets through), are written once each,
+/// their first definition, without a search of the list for each one (which was quadratic).
+#[test]
+fn a_page_of_forty_thousand_footnotes_defined_twice_builds() {
+    let mut page = String::from("# Notes\n\n");
+    for i in 0..40_000 {
+        page.push_str(&format!("x[^{i}] "));
+    }
+    page.push_str("\n\n");
+    for i in 0..40_000 {
+        page.push_str(&format!("[^{i}]: Note {i}.\n\n[^{i}]: Again {i}.\n\n"));
+    }
+    let c = course(&[("book.toml", BOOK), ("content/notes.md", page.as_str())]);
+    let started = Instant::now();
+    let out = coursebook(&["build", "-q"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = support::page(c.path(), "notes.html");
+    assert_eq!(html.matches("<li id=\"footnote-").count(), 40_000);
+    assert!(
+        html.contains(
+            "<li id=\"footnote-39999\">\n<p>Note 39999. <a href=\"#fr-39999-1\">↩</a></p>"
+        )
+    );
+    assert!(!html.contains("Again 5."));
+}

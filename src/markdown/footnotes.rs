@@ -90,11 +90,12 @@ impl<'a, I: Iterator<Item = Ev<'a>>> Footnotes<'a, '_, I> {
     fn gather(&mut self) {
         let mut defs = std::mem::take(&mut self.defs);
         let mut referred: Vec<(usize, String, Vec<Ev<'a>>)> = Vec::new();
+        // A footnote defined twice is written once, its first definition (looked up in a set:
+        // a page of 50,000 footnotes made the list's search quadratic).
+        let mut taken = std::collections::HashSet::new();
         for (name, body, offset) in defs.drain(..) {
             match self.numbers.get(&name) {
-                Some(&n) if !referred.iter().any(|(m, _, _)| *m == n) => {
-                    referred.push((n, name, body));
-                }
+                Some(&n) if taken.insert(n) => referred.push((n, name, body)),
                 Some(_) => {}
                 None => self.env.out.borrow_mut().diags.push(
                     Diagnostic::warning(
