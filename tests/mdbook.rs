@@ -2104,6 +2104,15 @@ fn a_book_s_runnable_rust_is_said_once_to_have_no_run_button() {
         assert!(out.status.success(), "{}", text(&out));
         assert!(!text(&out).contains("Run button"), "{}", text(&out));
     }
+    // A course in coursebook's own `content/` folder never had a Run button to lose.
+    let c = course(&[
+        ("book.toml", "[book]\ntitle = \"Course\"\n"),
+        ("content/SUMMARY.md", "- [Two](two.md)\n"),
+        ("content/two.md", files[2].1),
+    ]);
+    let out = coursebook(&["build"], c.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("Run button"), "{}", text(&out));
     // Only ignored blocks: nothing to say.
     let b = book(
         "[book]\ntitle = \"Run\"\n",

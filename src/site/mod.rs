@@ -118,7 +118,7 @@ pub fn build_cached(
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
     let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
-    if course.from_summary && !config.says_code_is_not_run {
+    if pages::is_mdbook_book(&config, &course) && !config.says_code_is_not_run {
         diags.extend(first_runnable_rust(&course));
     }
     timings.mark("content");

@@ -20,7 +20,7 @@ pub use assemble::{Assembled, assemble, whole_course};
 pub(crate) use files::additional_url;
 pub use files::static_files;
 pub use markdown::{matcher, render_all};
-pub(crate) use views::first_chapter_as_root;
+pub(crate) use views::{first_chapter_as_root, is_mdbook_book};
 
 use crate::config::Config;
 use crate::content::Course;

@@ -52,6 +52,14 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
     }
 }
 
+/// Whether the course is an mdBook book, laid out as mdBook lays one out: ordered by
+/// SUMMARY.md, its sources in a folder other than coursebook's `content/`. Such a book is
+/// built as mdBook shows it (its root, its Rust blocks' Run button said missing); a course
+/// keeps coursebook's own home page.
+pub(crate) fn is_mdbook_book(config: &Config, course: &Course) -> bool {
+    course.from_summary && !config.src.file_name().is_some_and(|n| n == "content")
+}
+
 /// The page an mdBook book's root (`index.html`) is a second copy of, as mdBook writes its first
 /// chapter there: a book ordered by SUMMARY.md whose first chapter is not `README.md` or
 /// `index.md` (which are the root themselves), in mdBook's layout (sources in a folder other
@@ -61,10 +69,7 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
 pub(crate) fn first_chapter_as_root(config: &Config, course: &Course) -> Option<usize> {
     // A course whose SUMMARY.md could not be read has no pages, not even a home.
     let home = course.pages.get(course.home)?;
-    if !course.from_summary
-        || home.source.is_some()
-        || config.src.file_name().is_some_and(|n| n == "content")
-    {
+    if !is_mdbook_book(config, course) || home.source.is_some() {
         return None;
     }
     course
