@@ -406,7 +406,7 @@ describe('code is found as programmers type it', () => {
     // listed every section saying "to" ("10 of 524 results"), `to_str` on the way to
     // `to_string` put prose first, and `5u8` found nothing (the highlighter's spans cut it).
     'book.toml': '[book]\ntitle = "Code"\n[output.html]\nsite-url = "/x/"\n',
-    'content/01-files.md': '# Files\n\n```rust\nlet text = fs::read_to_string("a.txt")?;\nlet s = n.to_string();\nlet elem = 5u8;\n```\n',
+    'content/01-files.md': '# Files\n\nRead it to a string: call read_to_string.\n\n```rust\nlet text = fs::read_to_string("a.txt")?;\nlet s = n.to_string();\nlet elem = 5u8;\n```\n',
     'content/02-prose.md': `# Prose\n\n${Array.from({ length: 12 }, (_, i) => `Go to page ${i}, read it, and string the words together: str ${i}.`).join('\n\n')}\n`,
     'content/03-more.md': '# More\n\nTo read a string, ask. A str is a slice.\n',
   }));
@@ -422,6 +422,9 @@ describe('code is found as programmers type it', () => {
       return page.$$eval('[data-search-results] a[role=option]', (as) => as.map((a) => a.getAttribute('href').replace(/^.*\//, '')));
     };
     assert.deepEqual(await ask('read_to_string'), ['files.html']);
+    // Its words are marked where they stand together, not "Read it to a string".
+    const marks = await page.$$eval('[data-search-results] mark', (ms) => ms.map((m) => m.textContent));
+    assert.deepEqual(marks, ['read', 'to', 'string', 'read', 'to', 'string'], JSON.stringify(marks));
     assert.deepEqual(await ask('fs::read_to_string'), ['files.html']);
     // Typed partly: still found first, its last word not yet required whole.
     const partial = await ask('to_str');

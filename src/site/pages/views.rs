@@ -57,7 +57,7 @@ pub(super) fn book_view(config: &Config, course: &Course, strings: &Strings) -> 
 /// built as mdBook shows it (its root, its Rust blocks' Run button said missing); a course
 /// keeps coursebook's own home page.
 pub(crate) fn is_mdbook_book(config: &Config, course: &Course) -> bool {
-    course.from_summary && !config.src.file_name().is_some_and(|n| n == "content")
+    course.from_summary && config.src.file_name().is_none_or(|n| n != "content")
 }
 
 /// The page an mdBook book's root (`index.html`) is a second copy of, as mdBook writes its first

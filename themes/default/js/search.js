@@ -93,7 +93,9 @@ function queryWords(text) {
         // Words of one identifier, not an unspaced script's pairs (a Japanese query without
         // spaces is not a phrase).
         const joined = k > 0 && isWord && found[k - 1].word !== undefined && !(typing && k === found.length - 1);
-        out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted: phrase || joined });
+        // Marked in excerpts only where it stands beside the word before, as in the query.
+        const together = (inQuotes && j > 0) || (k > 0 && isWord && found[k - 1].word !== undefined);
+        out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted: phrase || joined, together });
         j++;
       });
     });
@@ -339,6 +341,16 @@ function marked(text, words) {
   const plain = (part) => frag.appendChild(document.createTextNode(part));
   const pairs = words.filter((q) => q.unspaced).map((q) => q.prefix);
   const spaced = words.filter((q) => !q.unspaced);
+  // The query's words that stand together (an identifier's, a quoted phrase's), as runs of
+  // indices into `spaced`: such a word is marked only beside the others, as in the query
+  // (`as_slice` marked "as" in "declared as unsafe").
+  const chains = [];
+  spaced.forEach((q, i) => {
+    const last = chains[chains.length - 1];
+    if (q.together && last && last[last.length - 1] === i - 1) last.push(i);
+    else chains.push([i]);
+  });
+  const chainOf = spaced.map((_, i) => chains.find((c) => c.includes(i)));
   // Runs of letters, and within them runs of an unspaced script apart from the rest, as
   // `pieces` splits them: `Rust` is a word of `所有権はRustの` (it was never marked there).
   const parts = text.split(/([\p{L}\p{N}]+)/u).flatMap((part) => {
@@ -352,8 +364,19 @@ function marked(text, words) {
     }
     return runs;
   });
+  // Which of the query's words each run of letters matches, and each run's place among them.
+  const isWord = (part) => part && /^[\p{L}\p{N}]/u.test(part) && !(pairs.length && [...part].some(unspaced));
+  const wordParts = parts.filter(isWord);
+  const hits = wordParts.map((part) => new Set(spaced.flatMap((q, i) => (matches(part, q) ? [i] : []))));
+  const standsWithItsChain = (n, i) => {
+    const chain = chainOf[i];
+    const at = n - chain.indexOf(i);
+    return chain.every((w, u) => hits[at + u] && hits[at + u].has(w));
+  };
+  let n = -1;
   for (const part of parts) {
     if (!part) continue;
+    if (isWord(part)) n++;
     if (pairs.length && [...part].some(unspaced)) {
       // Marked where a query's pair (or lone character) occurs in the run, not the whole run.
       const on = new Array(part.length).fill(false);
@@ -367,7 +390,7 @@ function marked(text, words) {
           start = i;
         }
       }
-    } else if (spaced.some((q) => matches(part, q))) {
+    } else if (isWord(part) && [...hits[n]].some((i) => standsWithItsChain(n, i))) {
       mark(part);
     } else {
       plain(part);
