@@ -657,8 +657,10 @@ fn link_table(course: &Course, config: &Config) -> LinkTable {
     table.redirected = config
         .redirect
         .keys()
-        .filter(|old| !old.contains('#'))
-        .filter_map(|old| pages::additional_url(old.trim_start_matches('/')))
+        .filter_map(|old| match pages::redirect_key(old) {
+            (page, None) => page,
+            (_, Some(_)) => None,
+        })
         .collect();
     for page in &course.pages {
         if let Some(src) = &page.src_rel {

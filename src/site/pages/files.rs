@@ -208,8 +208,9 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
     for (old, (new, pos)) in &config.redirect {
         // An old address of a section (`/a.html#old`): the page's script follows it
         // (views.rs), as mdBook's does; a file named `a.html#old` was written instead.
-        if let Some((page, _)) = old.split_once('#') {
-            let url = additional_url(page.trim_start_matches('/'));
+        let (url, fragment) = redirect_key(old);
+        if fragment.is_some() {
+            let page = old.split('#').next().unwrap_or(old);
             let problem = if !redirect_target_ok(new) {
                 Some(format!(
                     "redirect: `{old}` leads to `{new}`, which is not a page address"
@@ -232,8 +233,7 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
             }
             continue;
         }
-        // Keys are paths from the site's root, usually written with a leading `/`.
-        let Some(url) = additional_url(old.trim_start_matches('/')) else {
+        let Some(url) = url else {
             diags.push(Diagnostic::error(
                 book,
                 *pos,
@@ -296,6 +296,17 @@ fn redirects(config: &Config, course: &Course, site: &mut SiteFiles, diags: &mut
             ),
         );
     }
+}
+
+/// A key of `[output.html.redirect]` (a path from the site's root, usually written with a
+/// leading `/`: `/a/b.html`, `a.html#old`) as its page's path in the site, if it is one, and
+/// its fragment, if it has one.
+pub(crate) fn redirect_key(old: &str) -> (Option<String>, Option<&str>) {
+    let (page, fragment) = match old.split_once('#') {
+        Some((page, fragment)) => (page, Some(fragment)),
+        None => (old, None),
+    };
+    (additional_url(page.trim_start_matches('/')), fragment)
 }
 
 /// Whether a redirect may lead to `new`: a path of the site or an http(s) address, not a

@@ -247,9 +247,8 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         math: markdown::MathRules {
             // mdBook never reads `$`: in a book only a math preprocessor (mdbook-katex) does.
             // A course ordered by a SUMMARY.md in coursebook's `content/` is still a course.
-            dollars: !links.lenient
-                || config.math_preprocessor.is_some()
-                || config.src.file_name().is_some_and(|n| n == "content"),
+            dollars: !super::views::is_mdbook_book(config, ctx.course)
+                || config.math_preprocessor.is_some(),
             mathjax: config.mathjax_support,
             lenient: links.lenient,
         },

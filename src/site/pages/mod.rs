@@ -17,7 +17,7 @@ mod rebase;
 mod views;
 
 pub use assemble::{Assembled, assemble, whole_course};
-pub(crate) use files::additional_url;
+pub(crate) use files::redirect_key;
 pub use files::static_files;
 pub use markdown::{matcher, render_all};
 pub(crate) use views::{first_chapter_as_root, is_mdbook_book};

@@ -86,8 +86,9 @@ fn fragment_redirects(config: &Config, url: &str) -> Option<String> {
         .redirect
         .iter()
         .filter_map(|(old, (new, _))| {
-            let (page, fragment) = old.split_once('#')?;
-            let page = super::files::additional_url(page.trim_start_matches('/'))?;
+            let (Some(page), Some(fragment)) = super::files::redirect_key(old) else {
+                return None;
+            };
             (page == url && super::files::redirect_target_ok(new))
                 .then(|| (fragment.to_string(), serde_json::Value::from(new.as_str())))
         })

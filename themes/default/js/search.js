@@ -78,23 +78,23 @@ function queryWords(text) {
     // required beside the one before ("gradient desc" found nothing before "descent").
     const open = i % 2 === 1 && i === segments.length - 1;
     const inQuotes = i % 2 === 1;
-    const runs = segment.split(/\s+/).filter((r) => r !== "");
-    const count = runs.reduce((n, run) => n + pieces(run).length, 0);
+    const runs = segment.split(/\s+/).filter((r) => r !== "").map(pieces);
+    const count = runs.reduce((n, found) => n + found.length, 0);
     let j = 0;
-    runs.forEach((run, r) => {
+    runs.forEach((found, r) => {
       // The run being typed: its last word is not whole yet (`to_str` on the way to
       // `to_string`), so it is not required beside the one before.
       const typing = i === segments.length - 1 && r === runs.length - 1 && !/\s$/.test(segment);
-      const found = pieces(run);
       found.forEach((p, k) => {
         const isWord = p.word !== undefined;
         const prefix = isWord ? fold(p.word) : p.unspaced;
         const phrase = inQuotes && j > 0 && !(open && j === count - 1);
         // Words of one identifier, not an unspaced script's pairs (a Japanese query without
         // spaces is not a phrase).
-        const joined = k > 0 && isWord && found[k - 1].word !== undefined && !(typing && k === found.length - 1);
+        const afterWord = k > 0 && isWord && found[k - 1].word !== undefined;
+        const joined = afterWord && !(typing && k === found.length - 1);
         // Marked in excerpts only where it stands beside the word before, as in the query.
-        const together = (inQuotes && j > 0) || (k > 0 && isWord && found[k - 1].word !== undefined);
+        const together = (inQuotes && j > 0) || afterWord;
         out.push({ prefix, term: isWord ? null : prefix, others: [], unspaced: !isWord, quoted: phrase || joined, together });
         j++;
       });
