@@ -352,7 +352,12 @@ describe('the learner\'s journey', () => {
     const wide = await browser.newContext({ viewport: DESKTOP });
     for (const url of ['index.html', 'toc.html', 'progress.html', 'first.html']) {
       const { page } = await openPainted(wide, `${server.url}${url}`);
-      assert.equal(await layoutShift(page), 0, `${url} moved on a wide screen`);
+      // Below 0.001: a fresh CI run on a loaded machine once measured 0.00003 on index.html,
+      // a sub-pixel move of a large box that no one sees (a line moved by a whole pixel at
+      // this size scores about 0.001), and no local run reproduces it; a real shift from
+      // painting is ten times that and more.
+      const shift = await layoutShift(page);
+      assert.ok(shift < 0.001, `${url} moved on a wide screen: ${shift}`);
       await expectNoAxeViolations(page, `${url} (wide)`);
     }
     await wide.close();
