@@ -409,6 +409,10 @@ describe('code is found as programmers type it', () => {
     'content/01-files.md': '# Files\n\nRead it to a string: call read_to_string.\n\n```rust\nlet text = fs::read_to_string("a.txt")?;\nlet s = n.to_string();\nlet elem = 5u8;\n```\n',
     'content/02-prose.md': `# Prose\n\n${Array.from({ length: 12 }, (_, i) => `Go to page ${i}, read it, and string the words together: str ${i}.`).join('\n\n')}\n`,
     'content/03-more.md': '# More\n\nTo read a string, ask. A str is a slice.\n',
+    // The section teaching an API names it in its sentences; short sections only call it.
+    'content/04-strings.md': '# Strings\n\nA `String` grows: `push_str` appends a slice to it, and `push` appends one character. Growing a text this way keeps its buffer, which doubles in size whenever the text outgrows it, so appending many pieces costs little.\n\n```rust\nlet mut s = String::from("foo");\ns.push_str("bar");\n```\n',
+    'content/05-greeting.md': '# Greeting\n\n```rust\ngreeting.push_str("!");\n```\n',
+    'content/06-logging.md': '# Logging\n\n```rust\nline.push_str(msg);\n```\n',
   }));
 
   test('an identifier\'s words side by side, the one being typed among the pairs it begins, a literal whole', { timeout: 60_000 }, async (t) => {
@@ -434,6 +438,10 @@ describe('code is found as programmers type it', () => {
     assert.deepEqual(await ask('5u8'), ['files.html']);
     // Words apart are words apart: any section with them.
     assert.ok((await ask('read string')).length >= 2);
+    // Inline code counts as a heading does: the section teaching `push_str` comes before the
+    // short ones calling it (BM25's length norm put them first).
+    const taught = await ask('push_str');
+    assert.deepEqual(taught.slice(0, 3), ['strings.html', 'greeting.html', 'logging.html'], JSON.stringify(taught));
     expectNoProblems(problems);
   });
 });
