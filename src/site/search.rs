@@ -1104,57 +1104,61 @@ impl<'d> Words<'d> {
         *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
     }
 
+    /// A word's numbers (lowercase, as [`search_wasm::each_piece`] gives it): its term's
+    /// (stemmed, for finding it in any form) and its written form's (folded, for pairs: words
+    /// side by side as written), the stem noted for search.js when they differ.
+    fn word(&mut self, lower: &str) -> (u32, u32) {
+        let short = short_key(lower);
+        let known = match short {
+            Some(key) => self.seen_short.get(&key),
+            None => self.seen.get(lower),
+        };
+        let (id, written) = match known {
+            Some(&ids) => ids,
+            None => {
+                let term = search_wasm::term(lower, self.stemmer.as_ref());
+                let id = self.id(&term);
+                let written = if PAIRS {
+                    self.id(&search_wasm::fold(lower))
+                } else {
+                    id
+                };
+                match short {
+                    Some(key) => self.seen_short.insert(key, (id, written)),
+                    None => self.seen.insert(lower.to_string(), (id, written)),
+                };
+                (id, written)
+            }
+        };
+        if written != id {
+            // Noted once a page: the page's list stands alone in serve's cache.
+            let at = written as usize;
+            if at >= self.stamp.len() {
+                self.stamp.resize(at + 1024, 0);
+            }
+            if self.stamp[at] != self.page_no {
+                self.stamp[at] = self.page_no;
+                self.stems.push((written, id));
+            }
+        }
+        (id, written)
+    }
+
     /// The words of `text` counted with `weight`; `previous` is the written form of the word
     /// before (for pairs), `len` the section's length in words.
     fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
-        search_wasm::each_piece(text, |piece| {
+        search_wasm::each_piece_cased(text, |piece, camel| {
             if self.page_words >= PAGE_WORDS {
                 self.cut = true;
                 return;
             }
-            // The word's term (stemmed, for finding it in any form) and its written form
-            // (folded, for pairs: words side by side as written).
             let (id, written) = match piece {
-                search_wasm::Piece::Word(lower) => {
-                    let short = short_key(lower);
-                    let known = match short {
-                        Some(key) => self.seen_short.get(&key),
-                        None => self.seen.get(lower),
-                    };
-                    match known {
-                        Some(&ids) => ids,
-                        None => {
-                            let term = search_wasm::term(lower, self.stemmer.as_ref());
-                            let id = self.id(&term);
-                            let written = if PAIRS {
-                                self.id(&search_wasm::fold(lower))
-                            } else {
-                                id
-                            };
-                            match short {
-                                Some(key) => self.seen_short.insert(key, (id, written)),
-                                None => self.seen.insert(lower.to_string(), (id, written)),
-                            };
-                            (id, written)
-                        }
-                    }
-                }
+                search_wasm::Piece::Word(lower) => self.word(lower),
                 search_wasm::Piece::Unspaced(pair) => {
                     let id = self.id(pair);
                     (id, id)
                 }
             };
-            if written != id {
-                // Noted once a page: the page's list stands alone in serve's cache.
-                let at = written as usize;
-                if at >= self.stamp.len() {
-                    self.stamp.resize(at + 1024, 0);
-                }
-                if self.stamp[at] != self.page_no {
-                    self.stamp[at] = self.page_no;
-                    self.stems.push((written, id));
-                }
-            }
             self.add(id, weight);
             self.page_words += 1;
             if let (true, Some(before)) = (PAIRS && self.page_words <= PAIR_WORDS, *previous) {
@@ -1164,7 +1168,35 @@ impl<'d> Words<'d> {
             // (quoted, it found nothing) and ranks where its characters stand together.
             *previous = Some(written);
             *len += 1.0;
+            if let Some(camel) = camel {
+                self.camel_parts(camel, weight);
+            }
         });
+    }
+
+    /// A CamelCase word's parts counted too, beside the whole word, and each two in a row as a
+    /// pair: `us state` finds `UsState`, `pending review post` a section whose code alone
+    /// names `PendingReviewPost`. They are not the section's words for its length, nor pairs
+    /// with the words around.
+    fn camel_parts(&mut self, word: &str, weight: f32) {
+        let mut lower = String::new();
+        let mut before: Option<u32> = None;
+        for part in search_wasm::camel_parts(word) {
+            if self.page_words >= PAGE_WORDS {
+                self.cut = true;
+                return;
+            }
+            lower.clear();
+            lower.push_str(part);
+            lower.make_ascii_lowercase();
+            let (id, written) = self.word(&lower);
+            self.add(id, weight);
+            self.page_words += 1;
+            if let (true, Some(b)) = (PAIRS && self.page_words <= PAIR_WORDS, before) {
+                *self.pairs.entry((b, written)).or_insert(0.0) += weight;
+            }
+            before = Some(written);
+        }
     }
 }
 
@@ -1975,6 +2007,35 @@ mod tests {
         assert_eq!(weight(1, "here"), Some(1.0));
         assert_eq!(weight(2, "push"), Some(1.0));
         assert_eq!(counted.lens, [5.0, 4.0, 5.0]);
+    }
+
+    #[test]
+    fn a_camel_case_word_counts_its_parts_and_their_pairs_beside_itself() {
+        let dict = Dict::default();
+        let mut words = Words::new("en", &dict);
+        let counted = words.count_page(vec![Section {
+            href: String::new(),
+            title: String::new(),
+            heading: String::new(),
+            parts: vec!["<pre><code>enum UsState { Alabama }</code></pre>"],
+            html: true,
+            with_title: false,
+            aliases: Vec::new(),
+        }]);
+        let has = |a: &str, b: Option<&str>| {
+            let (a, b) = (dict.id(a), b.map_or(NO_WORD, |b| dict.id(b)));
+            counted.postings.iter().any(|p| p.a == a && p.b == b)
+        };
+        assert!(has("usstat", None), "the whole word, stemmed");
+        assert!(has("us", None) && has("state", None));
+        assert!(has("us", Some("state")), "its parts side by side");
+        assert!(
+            has("enum", Some("usstate")),
+            "the whole word beside the one before"
+        );
+        assert!(!has("enum", Some("us")) && !has("state", Some("alabama")));
+        // Its parts are not more words of the section.
+        assert_eq!(counted.lens, [3.0]);
     }
 
     #[test]

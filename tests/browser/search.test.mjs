@@ -413,6 +413,9 @@ describe('code is found as programmers type it', () => {
     'content/04-strings.md': '# Strings\n\nA `String` grows: `push_str` appends a slice to it, and `push` appends one character. Growing a text this way keeps its buffer, which doubles in size whenever the text outgrows it, so appending many pieces costs little.\n\n```rust\nlet mut s = String::from("foo");\ns.push_str("bar");\n```\n',
     'content/05-greeting.md': '# Greeting\n\n```rust\ngreeting.push_str("!");\n```\n',
     'content/06-logging.md': '# Logging\n\n```rust\nline.push_str(msg);\n```\n',
+    // A name only code says, in CamelCase; and prose saying its words apart.
+    'content/07-coins.md': '# Coins\n\n```rust\nenum Coin { Quarter(UsState) }\n```\n',
+    'content/08-travel.md': '# Travel\n\nEach state has its rules; the US is large, and a state is not a country.\n',
   }));
 
   test('an identifier\'s words side by side, the one being typed among the pairs it begins, a literal whole', { timeout: 60_000 }, async (t) => {
@@ -442,6 +445,10 @@ describe('code is found as programmers type it', () => {
     // short ones calling it (BM25's length norm put them first).
     const taught = await ask('push_str');
     assert.deepEqual(taught.slice(0, 3), ['strings.html', 'greeting.html', 'logging.html'], JSON.stringify(taught));
+    // A CamelCase name typed as its words: found first (it was not found at all), and whole.
+    const typed = await ask('us state');
+    assert.equal(typed[0], 'coins.html', JSON.stringify(typed));
+    assert.deepEqual(await ask('UsState'), ['coins.html']);
     expectNoProblems(problems);
   });
 });

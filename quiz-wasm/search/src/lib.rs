@@ -161,20 +161,55 @@ pub enum Piece<'a> {
 
 /// Each piece of `text`, in order, to `f`: words of letters and digits, and runs of unspaced
 /// scripts as overlapping pairs of characters (a lone character as itself).
-pub fn each_piece(text: &str, f: impl FnMut(Piece<'_>)) {
+pub fn each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
+    each_piece_cased(text, |piece, _| f(piece))
+}
+
+/// [`each_piece`], with each word written in CamelCase or camelCase (ASCII, at least two parts:
+/// `UsState`, `pushStr`, `IOError`) also given as written, for the index to count its parts
+/// ([`camel_parts`]): a learner types `us state` for `UsState`. The query side splits as
+/// [`each_piece`] does.
+pub fn each_piece_cased(text: &str, f: impl FnMut(Piece<'_>, Option<&str>)) {
     if has_width_forms(text) {
         return pieces_of(&width_folded(text), f);
     }
     pieces_of(text, f)
 }
 
-fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>)) {
+/// Where `word` (ASCII) is cut into the words its capitals begin: before a capital after a
+/// small letter or a digit (`Us|State`, `vec3|Add`), and before the last capital of a run of
+/// them followed by a small letter (`IO|Error`). Empty when it is one word.
+fn camel_cuts(word: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (1..word.len()).filter(move |&i| {
+        word[i].is_ascii_uppercase()
+            && (word[i - 1].is_ascii_lowercase()
+                || word[i - 1].is_ascii_digit()
+                || (word[i - 1].is_ascii_uppercase()
+                    && word.get(i + 1).is_some_and(u8::is_ascii_lowercase)))
+    })
+}
+
+/// The parts of a CamelCase word as written (`PendingReviewPost`: `Pending`, `Review`, `Post`).
+pub fn camel_parts(word: &str) -> impl Iterator<Item = &str> + '_ {
+    let cuts: Vec<usize> = camel_cuts(word.as_bytes()).collect();
+    let starts = std::iter::once(0).chain(cuts.clone());
+    let ends = cuts.into_iter().chain(std::iter::once(word.len()));
+    starts.zip(ends).map(move |(a, b)| &word[a..b])
+}
+
+fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>, Option<&str>)) {
     let mut word = String::new();
     let mut run = String::new();
     let mut run_chars = 0;
-    let flush_word = |word: &mut String, f: &mut dyn FnMut(Piece<'_>)| {
+    let mut cased = String::new();
+    let mut flush_word = |word: &mut String, f: &mut dyn FnMut(Piece<'_>, Option<&str>)| {
         if word.is_empty() {
             return;
+        }
+        let camel = word.is_ascii() && camel_cuts(word.as_bytes()).next().is_some();
+        if camel {
+            cased.clear();
+            cased.push_str(word);
         }
         let mut lower = if word.is_ascii() {
             word.make_ascii_lowercase();
@@ -189,24 +224,25 @@ fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>)) {
             }
             lower.truncate(end);
         }
-        f(Piece::Word(&lower));
+        f(Piece::Word(&lower), camel.then_some(cased.as_str()));
         // Keep the buffer for the next word.
         lower.clear();
         *word = lower;
     };
-    let flush_run = |run: &mut String, run_chars: &mut usize, f: &mut dyn FnMut(Piece<'_>)| {
-        if *run_chars == 1 {
-            f(Piece::Unspaced(run));
-        } else if *run_chars > 1 {
-            let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
-            for pair in starts.windows(2).enumerate() {
-                let end = starts.get(pair.0 + 2).copied().unwrap_or(run.len());
-                f(Piece::Unspaced(&run[pair.1[0]..end]));
+    let flush_run =
+        |run: &mut String, run_chars: &mut usize, f: &mut dyn FnMut(Piece<'_>, Option<&str>)| {
+            if *run_chars == 1 {
+                f(Piece::Unspaced(run), None);
+            } else if *run_chars > 1 {
+                let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+                for pair in starts.windows(2).enumerate() {
+                    let end = starts.get(pair.0 + 2).copied().unwrap_or(run.len());
+                    f(Piece::Unspaced(&run[pair.1[0]..end]), None);
+                }
             }
-        }
-        run.clear();
-        *run_chars = 0;
-    };
+            run.clear();
+            *run_chars = 0;
+        };
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -245,7 +281,7 @@ fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>)) {
             // so it is handed over as it is, not copied.
             let whole = word.is_empty() && bytes.get(i).is_none_or(u8::is_ascii);
             if whole && i - start <= MAX_WORD && !upper {
-                f(Piece::Word(&text[start..i]));
+                f(Piece::Word(&text[start..i]), None);
             } else {
                 word.push_str(&text[start..i]);
             }
@@ -348,6 +384,47 @@ mod tests {
         }
         flush(&mut word, &mut run, &mut out);
         out
+    }
+
+    #[test]
+    fn camel_case_words_are_given_as_written_and_cut_at_their_capitals() {
+        let mut got = Vec::new();
+        each_piece_cased(
+            "UsState pushStr IOError vec3Add HTML Word word x_y Ünïcode PendingReviewPost",
+            |piece, camel| {
+                let Piece::Word(w) = piece else { return };
+                let parts = camel.map(|c| camel_parts(c).map(str::to_string).collect::<Vec<_>>());
+                got.push((w.to_string(), parts));
+            },
+        );
+        let parts = |p: &[&str]| Some(p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            [
+                ("usstate".to_string(), parts(&["Us", "State"])),
+                ("pushstr".to_string(), parts(&["push", "Str"])),
+                ("ioerror".to_string(), parts(&["IO", "Error"])),
+                ("vec3add".to_string(), parts(&["vec3", "Add"])),
+                ("html".to_string(), None),
+                ("word".to_string(), None),
+                ("word".to_string(), None),
+                ("x".to_string(), None),
+                ("y".to_string(), None),
+                ("ünïcode".to_string(), None),
+                (
+                    "pendingreviewpost".to_string(),
+                    parts(&["Pending", "Review", "Post"])
+                ),
+            ]
+        );
+        // The pieces themselves are each_piece's.
+        let mut plain = Vec::new();
+        each_piece("UsState pushStr", |p| {
+            if let Piece::Word(w) = p {
+                plain.push(w.to_string());
+            }
+        });
+        assert_eq!(plain, ["usstate", "pushstr"]);
     }
 
     #[test]
