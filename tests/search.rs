@@ -374,6 +374,12 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
     .map(|s| s.to_string())
     .collect();
     texts.push(format!("{} {}", "y".repeat(40), "Z".repeat(41)));
+    // Operators, alone and among others (a query of symbols alone looks them up).
+    texts.push(
+        "a?.b => c -> d ..= e :: f && g || h != i == j <= k >= l += m -= n << o >> p #[q] #![r] \
+         ::<> s)?; t..u `?` \"=>\" '->' ... ?? =>= x_y"
+            .to_string(),
+    );
     texts.push("é".repeat(25));
     // Width forms (an IME's full-width Latin, half-width katakana with their voicing marks),
     // iteration marks and ligatures, in runs and one at a time.
@@ -403,6 +409,7 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
                     search_wasm::Piece::Unspaced(u) => format!("u:{u}"),
                 });
             });
+            search_wasm::operators(t, false, |op| out.push(format!("o:{op}")));
             out
         })
         .collect();
@@ -410,7 +417,7 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/js/search-words.js");
     let script = format!(
         "import({:?}).then((w) => {{ const texts = JSON.parse(require('fs').readFileSync(0, 'utf8')); \
-         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced)))); }})",
+         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced).concat(w.operators(t).map((o) => 'o:' + o))))); }})",
         format!("file://{}", module.display())
     );
     let mut child = std::process::Command::new("node")

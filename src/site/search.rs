@@ -937,8 +937,10 @@ impl<'d> Words<'d> {
             self.seen_short.clear();
         }
         if s.with_title {
+            self.operators(&s.title, 3.0, true);
             self.words(&s.title, 3.0, &mut None, &mut len);
         }
+        self.operators(&s.heading, 2.0, true);
         self.words(&s.heading, 2.0, &mut None, &mut len);
         for alias in &s.aliases {
             self.words(alias, 2.0, &mut None, &mut len);
@@ -986,10 +988,10 @@ impl<'d> Words<'d> {
                                 && (changed || breaks_word(tag))
                             {
                                 if text.is_empty() {
-                                    self.words(alone, weight, &mut previous, &mut len);
+                                    self.text_run(alone, weight, &mut previous, &mut len);
                                     alone = "";
                                 } else {
-                                    self.words(&text, weight, &mut previous, &mut len);
+                                    self.text_run(&text, weight, &mut previous, &mut len);
                                     text.clear();
                                 }
                             }
@@ -1002,9 +1004,9 @@ impl<'d> Words<'d> {
                     false
                 });
                 if text.is_empty() {
-                    self.words(alone, weight, &mut previous, &mut len);
+                    self.text_run(alone, weight, &mut previous, &mut len);
                 } else {
-                    self.words(&text, weight, &mut previous, &mut len);
+                    self.text_run(&text, weight, &mut previous, &mut len);
                 }
                 text.clear();
             } else {
@@ -1171,6 +1173,31 @@ impl<'d> Words<'d> {
             if let Some(camel) = camel {
                 self.camel_parts(camel, weight);
             }
+        });
+    }
+
+    /// A run of a section's text counted: its words, and in inline code its operators.
+    fn text_run(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
+        // Only inline code weighs this in a section's text.
+        if weight == INLINE_CODE_WEIGHT {
+            self.operators(text, weight, false);
+        }
+        self.words(text, weight, previous, len);
+    }
+
+    /// The operators `text` names ([`search_wasm::operators`]), each a term of its own: a query
+    /// of symbols alone (`?`, `=>`) looks them up. Only in text that names things (titles,
+    /// headings, inline code), not in code blocks, where `::` and `=>` are in every other line;
+    /// in titles and headings only `alone`, between spaces ("The ? Operator", not "Why?").
+    fn operators(&mut self, text: &str, weight: f32, alone: bool) {
+        search_wasm::operators(text, alone, |op| {
+            if self.page_words >= PAGE_WORDS {
+                self.cut = true;
+                return;
+            }
+            let id = self.id(op);
+            self.add(id, weight);
+            self.page_words += 1;
         });
     }
 

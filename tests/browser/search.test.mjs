@@ -411,11 +411,14 @@ describe('code is found as programmers type it', () => {
     'content/03-more.md': '# More\n\nTo read a string, ask. A str is a slice.\n',
     // The section teaching an API names it in its sentences; short sections only call it.
     'content/04-strings.md': '# Strings\n\nA `String` grows: `push_str` appends a slice to it, and `push` appends one character. Growing a text this way keeps its buffer, which doubles in size whenever the text outgrows it, so appending many pieces costs little.\n\n```rust\nlet mut s = String::from("foo");\ns.push_str("bar");\n```\n',
-    'content/05-greeting.md': '# Greeting\n\n```rust\ngreeting.push_str("!");\n```\n',
-    'content/06-logging.md': '# Logging\n\n```rust\nline.push_str(msg);\n```\n',
+    'content/05-greeting.md': '# Greeting\n\nSay hello to the reader.\n\n```rust\ngreeting.push_str("!");\n```\n',
+    'content/06-logging.md': '# Logging\n\nKeep a log of each message.\n\n```rust\nline.push_str(msg);\n```\n',
     // A name only code says, in CamelCase; and prose saying its words apart.
     'content/07-coins.md': '# Coins\n\n```rust\nenum Coin { Quarter(UsState) }\n```\n',
     'content/08-travel.md': '# Travel\n\nEach state has its rules; the US is large, and a state is not a country.\n',
+    // An operator named by a heading and by inline code; a question mark ending a title.
+    'content/09-errors.md': '# Errors\n\n## The ? Operator {#question-mark}\n\nEnd a call with `?` to return its error early.\n',
+    'content/10-why.md': '# Why?\n\nBecause a call can fail.\n',
   }));
 
   test('an identifier\'s words side by side, the one being typed among the pairs it begins, a literal whole', { timeout: 60_000 }, async (t) => {
@@ -449,6 +452,10 @@ describe('code is found as programmers type it', () => {
     const typed = await ask('us state');
     assert.equal(typed[0], 'coins.html', JSON.stringify(typed));
     assert.deepEqual(await ask('UsState'), ['coins.html']);
+    // Symbols alone: the operator a heading and inline code name ("No results" before), not
+    // a title's question mark.
+    assert.deepEqual(await ask('?'), ['errors.html#question-mark']);
+    assert.deepEqual(await ask('=>'), []);
     expectNoProblems(problems);
   });
 });

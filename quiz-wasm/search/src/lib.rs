@@ -176,6 +176,44 @@ pub fn each_piece_cased(text: &str, f: impl FnMut(Piece<'_>, Option<&str>)) {
     pieces_of(text, f)
 }
 
+/// The operators search finds when a query is made of symbols alone: what a learner of code
+/// types (`?` for the question-mark operator). search-words.js keeps the same list.
+pub const OPERATORS: [&str; 19] = [
+    "?", "=>", "->", "..", "..=", "::", "&&", "||", "!=", "==", "<=", ">=", "+=", "-=", "<<", ">>",
+    "#[", "#![", "::<>",
+];
+
+/// Whether `b` can be part of an operator: ASCII punctuation but for what delimits (quotes,
+/// brackets but `[`, commas, semicolons, backticks).
+fn operator_byte(b: u8) -> bool {
+    b.is_ascii_punctuation() && !b"\"'`,;(){}]".contains(&b)
+}
+
+/// Each run of operator characters in `text` that is one of [`OPERATORS`] (a run such as
+/// `)?` is cut at the delimiter: `?`); with `alone`, only those between white space or the
+/// text's ends (a heading's "The ? Operator", not the question mark ending "Why?").
+pub fn operators(text: &str, alone: bool, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !operator_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && operator_byte(bytes[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let spaced = |at: Option<&u8>| at.is_none_or(u8::is_ascii_whitespace);
+        let stands =
+            !alone || (spaced(start.checked_sub(1).map(|b| &bytes[b])) && spaced(bytes.get(i)));
+        if stands && OPERATORS.contains(&run) {
+            f(run);
+        }
+    }
+}
+
 /// Where `word` (ASCII) is cut into the words its capitals begin: before a capital after a
 /// small letter or a digit (`Us|State`, `vec3|Add`), and before the last capital of a run of
 /// them followed by a small letter (`IO|Error`). Empty when it is one word.
@@ -384,6 +422,22 @@ mod tests {
         }
         flush(&mut word, &mut run, &mut out);
         out
+    }
+
+    #[test]
+    fn operators_are_runs_of_symbols_and_in_titles_only_between_spaces() {
+        let found = |text: &str, alone: bool| {
+            let mut out = Vec::new();
+            operators(text, alone, |op| out.push(op.to_string()));
+            out
+        };
+        assert_eq!(
+            found("x)?; a => b ..= c::d ?? ...", false),
+            ["?", "=>", "..=", "::"]
+        );
+        assert_eq!(found("Why? The ? Operator and -> too", true), ["?", "->"]);
+        assert_eq!(found("? at the start, at the end ?", true), ["?", "?"]);
+        assert!(found("a_b 'a' \"=>\" `?`", true).is_empty());
     }
 
     #[test]

@@ -98,3 +98,14 @@ export function pieces(text) {
   flushRun();
   return out;
 }
+
+/** The operators a query of symbols alone looks up (quiz-wasm/search's `OPERATORS`). */
+export const OPERATORS = ["?", "=>", "->", "..", "..=", "::", "&&", "||", "!=", "==", "<=", ">=", "+=", "-=", "<<", ">>", "#[", "#![", "::<>"];
+
+/**
+ * The runs of operator characters in `text` that are `OPERATORS` (ASCII punctuation but what
+ * delimits: quotes, backticks, commas, semicolons, brackets but `[`), as the index reads them.
+ */
+export function operators(text) {
+  return (text.match(/[!#$%&*+\-./:<=>?@[\\^_|~]+/g) || []).filter((run) => OPERATORS.includes(run));
+}

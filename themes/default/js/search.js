@@ -14,6 +14,7 @@ const wordsModule = import(`./search-words.js${version}`);
 let fold = null;
 let pieces = null;
 let unspaced = null;
+let operators = null;
 const base = new URL("../../search/", import.meta.url);
 const MAX_RESULTS = 10;
 const MAX_EXPANSIONS = 30;
@@ -33,7 +34,7 @@ let loading = null;
 /** The words module and meta.json, fetched side by side the first time search is used. */
 function ready() {
   loading ??= Promise.all([
-    wordsModule.then((w) => ({ fold, pieces, unspaced } = w)),
+    wordsModule.then((w) => ({ fold, pieces, unspaced, operators } = w)),
     fetchJson("meta.json").then((m) => { meta = m; }),
   ]).then(() => meta);
   return loading;
@@ -151,7 +152,8 @@ async function search(text, limit) {
   const m = await ready();
   if (!m) return [];
   const qs = queryWords(text);
-  if (qs.length === 0) return [];
+  // Symbols alone (`?`, `=>`): the operators that titles, headings and inline code name.
+  if (qs.length === 0) return symbols(m, text, limit);
   // Every terms file the query needs, asked for at once: one round trip, not one a word (on a
   // phone's network each is tens of milliseconds). First the files of the words as written
   // (each notes the word's stem, and holds its pairs), then those of the stems, most often
@@ -299,14 +301,43 @@ async function search(text, limit) {
   const ranked = [...scores.entries()]
     .sort((a, b) => first(b[0]) - first(a[0]) || b[1].matched - a[1].matched || b[1].pairs - a[1].pairs || b[1].score - a[1].score || a[0] - b[0])
     .slice(0, limit);
-  // The results' documents, their files asked for at once (ten results were ten round trips).
+  return { results: await documents(m, ranked), words: qs.map((q, i) => ({ ...q, last: i === qs.length - 1 })), total };
+}
+
+/** The ranked documents as results, their files asked for at once (ten results were ten round trips). */
+async function documents(m, ranked) {
   const chunks = await Promise.all(ranked.map(([doc]) => fetchJson(`d/${Math.floor(doc / m.chunk)}.json`)));
   const out = [];
   ranked.forEach(([doc], i) => {
     const row = (chunks[i] || [])[doc % m.chunk];
     if (row) out.push({ href: row[0], title: row[1], heading: row[2], excerpt: row[3] });
   });
-  return { results: out, words: qs.map((q, i) => ({ ...q, last: i === qs.length - 1 })), total };
+  return out;
+}
+
+/**
+ * A query of symbols alone: each operator it names is a term (site/search.rs counts those that
+ * titles, headings and inline code name), ranked as words are, all of them before some.
+ */
+async function symbols(m, text, limit) {
+  const ops = [...new Set(operators(text))];
+  const tables = await Promise.all(ops.map((op) => fetchJson(`t/${fileOf(op, m.terms)}.json`)));
+  const scores = new Map();
+  ops.forEach((op, i) => {
+    const entry = (tables[i] || {})[op];
+    if (!Array.isArray(entry)) return;
+    const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+    let doc = 0;
+    for (let j = 1; j < entry.length; j += 2) {
+      doc += entry[j];
+      const e = scores.get(doc) || { matched: 0, score: 0 };
+      e.matched += 1;
+      e.score += (entry[j + 1] / 100) * idf;
+      scores.set(doc, e);
+    }
+  });
+  const ranked = [...scores.entries()].sort((a, b) => b[1].matched - a[1].matched || b[1].score - a[1].score || a[0] - b[0]).slice(0, limit);
+  return { results: await documents(m, ranked), words: [], total: scores.size };
 }
 
 /** The documents of a name term's entry (`[count, doc − previous, weight, …]`). */
