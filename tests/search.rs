@@ -380,6 +380,12 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
          ::<> s)?; t..u `?` \"=>\" '->' ... ?? =>= x_y"
             .to_string(),
     );
+    // Identifiers joined by `_`, and runs that are not.
+    texts.push(format!(
+        "is_empty s.unwrap_or_else(|| 0) MAX_WORD _private __init__ x_ a__b é_x x_é ok_or,ok_or {} {}",
+        "a_".repeat(31) + "b",
+        "a_".repeat(32) + "b"
+    ));
     texts.push("é".repeat(25));
     // Width forms (an IME's full-width Latin, half-width katakana with their voicing marks),
     // iteration marks and ligatures, in runs and one at a time.
@@ -410,6 +416,7 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
                 });
             });
             search_wasm::operators(t, false, |op| out.push(format!("o:{op}")));
+            search_wasm::identifiers(t, |id| out.push(format!("i:{id}")));
             out
         })
         .collect();
@@ -417,7 +424,7 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/js/search-words.js");
     let script = format!(
         "import({:?}).then((w) => {{ const texts = JSON.parse(require('fs').readFileSync(0, 'utf8')); \
-         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced).concat(w.operators(t).map((o) => 'o:' + o))))); }})",
+         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced).concat(w.operators(t).map((o) => 'o:' + o), w.identifiers(t).map((i) => 'i:' + i))))); }})",
         format!("file://{}", module.display())
     );
     let mut child = std::process::Command::new("node")

@@ -1149,6 +1149,15 @@ impl<'d> Words<'d> {
     /// The words of `text` counted with `weight`; `previous` is the written form of the word
     /// before (for pairs), `len` the section's length in words.
     fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
+        // An identifier whose words `_` joins is a term too, whole (`unwrap_or` is not
+        // `unwrap_or_else`, `is_empty` not the prose "is empty").
+        search_wasm::identifiers(text, |name| {
+            if self.page_words < PAGE_WORDS {
+                let id = self.id(name);
+                self.add(id, weight);
+                self.page_words += 1;
+            }
+        });
         search_wasm::each_piece_cased(text, |piece, camel| {
             if self.page_words >= PAGE_WORDS {
                 self.cut = true;

@@ -419,6 +419,9 @@ describe('code is found as programmers type it', () => {
     // An operator named by a heading and by inline code; a question mark ending a title.
     'content/09-errors.md': '# Errors\n\n## The ? Operator {#question-mark}\n\nEnd a call with `?` to return its error early.\n',
     'content/10-why.md': '# Why?\n\nBecause a call can fail.\n',
+    // An identifier joined by `_`, and prose saying its words side by side.
+    'content/11-queues.md': '# Queues\n\nThe queue is empty when nothing waits, and a list is empty too.\n',
+    'content/12-vectors.md': '# Vectors\n\n```rust\nif v.is_empty() { return; }\n```\n',
   }));
 
   test('an identifier\'s words side by side, the one being typed among the pairs it begins, a literal whole', { timeout: 60_000 }, async (t) => {
@@ -452,6 +455,12 @@ describe('code is found as programmers type it', () => {
     const typed = await ask('us state');
     assert.equal(typed[0], 'coins.html', JSON.stringify(typed));
     assert.deepEqual(await ask('UsState'), ['coins.html']);
+    // An identifier whole: the code saying it before the prose saying its words; and while
+    // it is being typed.
+    const exact = await ask('is_empty');
+    assert.deepEqual(exact.slice(0, 2), ['vectors.html', 'queues.html'], JSON.stringify(exact));
+    const typing = await ask('is_em');
+    assert.equal(typing[0], 'vectors.html', JSON.stringify(typing));
     // Symbols alone: the operator a heading and inline code name ("No results" before), not
     // a title's question mark.
     assert.deepEqual(await ask('?'), ['errors.html#question-mark']);

@@ -214,6 +214,51 @@ pub fn operators(text: &str, alone: bool, mut f: impl FnMut(&str)) {
     }
 }
 
+/// The longest identifier [`identifiers`] gives, in bytes: longer ones are left out.
+pub const MAX_IDENTIFIER: usize = 64;
+
+/// Each identifier of `text` whose words `_` joins (`is_empty`, `unwrap_or_else`,
+/// `MAX_WORD`: ASCII letters and digits, one `_` between each two words), lowercased: its words
+/// are pieces as any, and the whole tells `unwrap_or` from `unwrap_or_else` and `is_empty`
+/// from the prose "is empty". search-words.js finds the same.
+pub fn identifiers(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric();
+    let mut lower = String::new();
+    let mut from = 0;
+    // Found from its underscores: most text has none.
+    while let Some(at) = bytes[from..]
+        .iter()
+        .position(|&b| b == b'_')
+        .map(|i| from + i)
+    {
+        // The run of letters, digits and underscores around it.
+        let mut start = at;
+        while start > 0 && (word(bytes[start - 1]) || bytes[start - 1] == b'_') {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < bytes.len() && (word(bytes[end]) || bytes[end] == b'_') {
+            end += 1;
+        }
+        from = end.max(at + 1);
+        // Part of a longer word of another script (`é_x`): not an identifier of ours.
+        let glued = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii());
+        if glued(start.checked_sub(1).map(|i| &bytes[i])) || glued(bytes.get(end)) {
+            continue;
+        }
+        let run = &text[start..end];
+        let parts = run.split('_');
+        if run.len() > MAX_IDENTIFIER || run.split('_').any(str::is_empty) || parts.count() < 2 {
+            continue;
+        }
+        lower.clear();
+        lower.push_str(run);
+        lower.make_ascii_lowercase();
+        f(&lower);
+    }
+}
+
 /// Where `word` (ASCII) is cut into the words its capitals begin: before a capital after a
 /// small letter or a digit (`Us|State`, `vec3|Add`), and before the last capital of a run of
 /// them followed by a small letter (`IO|Error`). Empty when it is one word.
@@ -422,6 +467,20 @@ mod tests {
         }
         flush(&mut word, &mut run, &mut out);
         out
+    }
+
+    #[test]
+    fn identifiers_joined_by_underscores_are_found_whole_and_lowercased() {
+        let mut found = Vec::new();
+        identifiers(
+            "if v.is_empty() { x.unwrap_or_else(|| MAX_WORD) } _private __init__ x_ a__b é_x ok_or",
+            |id| found.push(id.to_string()),
+        );
+        assert_eq!(found, ["is_empty", "unwrap_or_else", "max_word", "ok_or"]);
+        let long = format!("{}b", "a_".repeat(MAX_IDENTIFIER));
+        let mut longer = 0;
+        identifiers(&long, |_| longer += 1);
+        assert_eq!(longer, 0, "longer than MAX_IDENTIFIER");
     }
 
     #[test]

@@ -109,3 +109,25 @@ export const OPERATORS = ["?", "=>", "->", "..", "..=", "::", "&&", "||", "!=", 
 export function operators(text) {
   return (text.match(/[!#$%&*+\-./:<=>?@[\\^_|~]+/g) || []).filter((run) => OPERATORS.includes(run));
 }
+
+/** The longest identifier `identifiers` gives, in bytes (quiz-wasm/search's `MAX_IDENTIFIER`). */
+const MAX_IDENTIFIER = 64;
+
+/**
+ * Each identifier of `text` whose words `_` joins (`is_empty`), lowercased, as the index finds
+ * them (quiz-wasm/search's `identifiers`).
+ */
+export function identifiers(text) {
+  const out = [];
+  for (const found of text.matchAll(/[A-Za-z0-9_]*_[A-Za-z0-9_]*/g)) {
+    const run = found[0];
+    const before = text.codePointAt(found.index - 1);
+    const after = text.codePointAt(found.index + run.length);
+    // Part of a longer word of another script (`é_x`): not an identifier of ours.
+    if ((found.index > 0 && before > 0x7f) || (after !== undefined && after > 0x7f)) continue;
+    const parts = run.split("_");
+    if (run.length > MAX_IDENTIFIER || parts.some((p) => p === "") || parts.length < 2) continue;
+    out.push(run.toLowerCase());
+  }
+  return out;
+}

@@ -15,6 +15,7 @@ let fold = null;
 let pieces = null;
 let unspaced = null;
 let operators = null;
+let identifiers = null;
 const base = new URL("../../search/", import.meta.url);
 const MAX_RESULTS = 10;
 const MAX_EXPANSIONS = 30;
@@ -34,7 +35,7 @@ let loading = null;
 /** The words module and meta.json, fetched side by side the first time search is used. */
 function ready() {
   loading ??= Promise.all([
-    wordsModule.then((w) => ({ fold, pieces, unspaced, operators } = w)),
+    wordsModule.then((w) => ({ fold, pieces, unspaced, operators, identifiers } = w)),
     fetchJson("meta.json").then((m) => { meta = m; }),
   ]).then(() => meta);
   return loading;
@@ -168,6 +169,8 @@ async function search(text, limit) {
     if (m.pairs && i > 0) needed.add(fileOf(`${qs[i - 1].prefix} ${q.prefix}`, m.terms));
   });
   if (qs.length > 1) needed.add(fileOf(nameOf(qs), m.terms));
+  const whole = [...new Set(identifiers(text))];
+  for (const id of whole) needed.add(fileOf(id, m.terms));
   await fetchAll();
   for (const q of qs) {
     if (q.term === null) {
@@ -216,7 +219,7 @@ async function search(text, limit) {
       // The words it begins count as one word, as rare as all of them together: each by its
       // own rarity, a word said once ("closing") outranked the sections about "closures".
       const longer = Object.entries(ptable)
-        .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ \u001e\u001f]/.test(key))
+        .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ _\u001e\u001f]/.test(key))
         .slice(0, MAX_EXPANSIONS);
       const together = rarity(Math.min(m.docs, longer.reduce((sum, [, entry]) => sum + entry[0], 0)));
       for (const [, entry] of longer) add(entry, 0.8, together);
@@ -280,6 +283,31 @@ async function search(text, limit) {
       scores.set(doc, e);
     }
     if (qs[i].quoted) required.push(found);
+  }
+  // An identifier written whole (`is_empty`): a section holding it, not only its words side
+  // by side (the prose "is empty", `unwrap_or` in `unwrap_or_else`), ranks above.
+  // The one being typed (`is_em`) also matches the identifiers it begins, in its file.
+  const typing = !/\s$/.test(text) ? identifiers(text.split(/\s+/).pop()).pop() : undefined;
+  for (const id of whole) {
+    const table = (await fetchJson(`t/${fileOf(id, m.terms)}.json`)) || {};
+    const entries = Object.entries(table)
+      .filter(([key, entry]) => Array.isArray(entry) && (key === id || (id === typing && key.startsWith(id) && !/[ \u001e\u001f]/.test(key))))
+      .slice(0, MAX_EXPANSIONS);
+    const best = new Map();
+    for (const [, entry] of entries) {
+      const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+      let doc = 0;
+      for (let j = 1; j < entry.length; j += 2) {
+        doc += entry[j];
+        best.set(doc, Math.max(best.get(doc) || 0, (entry[j + 1] / 100) * idf));
+      }
+    }
+    for (const [doc, s] of best) {
+      const e = scores.get(doc);
+      if (!e) continue;
+      e.pairs += 1;
+      e.score += s;
+    }
   }
   // Without pairs in the index, a phrase in quotes needs each of the query's words.
   if (!m.pairs && qs.some((q) => q.quoted)) {
