@@ -2253,3 +2253,30 @@ fn a_title_after_other_content_is_shown_once() {
     let plain = page(b.path(), "plain.html");
     assert!(plain.contains(">Plain</h1>"), "{plain}");
 }
+
+/// mdBook's highlight.js colours a code block written as raw HTML (cargo's book has one, in a
+/// list): it was left plain here. Highlighted at build time, its tags and text as written.
+#[test]
+fn a_code_block_written_as_raw_html_is_highlighted() {
+    let b = book(
+        "[book]\ntitle = \"Raw\"\n",
+        &[
+            ("src/SUMMARY.md", "- [A](a.md)\n"),
+            (
+                "src/a.md",
+                "# A\n\n<ul>\n<li>JSON:\n<pre><code class=\"language-javascript\">{\n  \"id\": 1 &lt; 2\n}\n</code></pre></li>\n</ul>\n\n<pre><code class=\"language-rust\">fn <b>bold</b>() {}</code></pre>\n",
+            ),
+        ],
+    );
+    let out = coursebook(&["build"], b.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let html = std::fs::read_to_string(b.path().join("site/a.html")).unwrap();
+    let start = html.find("<code class=\"language-javascript\">").unwrap();
+    let block = &html[start..start + html[start..].find("</code>").unwrap()];
+    assert!(block.contains("<span class=\"hl-"), "{block}");
+    assert!(block.contains("&lt;"), "{block}");
+    // Tags inside the code: as written.
+    assert!(html.contains("<pre><code class=\"language-rust\">fn <b>bold</b>() {}</code></pre>"));
+    // The page loads the highlighting's stylesheet.
+    assert!(html.contains("highlight.css"), "no highlight.css");
+}

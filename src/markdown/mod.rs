@@ -16,6 +16,7 @@ pub mod links;
 pub mod math;
 mod mathjax;
 pub mod mentions;
+mod raw_code;
 pub mod raw_html;
 mod raw_links;
 pub mod scope_spans;
@@ -235,6 +236,7 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     });
     let events = raw_html::apply(events, &env);
     let events = raw_links::apply(events, &env);
+    let events = raw_code::apply(events, &env);
     let events = callouts::apply(events, body, &env);
     let events = slug::heading_ids(
         events,

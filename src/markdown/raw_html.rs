@@ -183,7 +183,7 @@ fn svg_activity(text: &str) -> Option<&'static str> {
 
 /// `text` with numeric character references (`&#106;`, `&#x6A;`) and `&colon;`/`&tab;`/
 /// `&newline;` decoded; anything else left as it is.
-fn decode_references(text: &str) -> String {
+pub(super) fn decode_references(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('&') {
