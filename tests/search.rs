@@ -243,6 +243,11 @@ fn terms_are_in_text_order_across_files_so_every_name_is_found() {
                 body.push_str(&format!(
                     "The hidden {other} word{i}x{m} and the {other} after hidden {noun}.\n\n## Hidden {other} {noun} {i}\n\nText {i} {m}.\n\n"
                 ));
+                // Code's terms too: identifiers whole (`hidden_layer_3`), CamelCase parts,
+                // operators in inline code.
+                body.push_str(&format!(
+                    "Call `{noun}_{other}_{i}` and `hidden_{other}` with `Hidden{other}` `?` `=>`.\n\n"
+                ));
             }
             files.push((format!("content/lesson-{n}-{i}.md"), body));
         }
@@ -416,7 +421,9 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
                 });
             });
             search_wasm::operators(t, false, |op| out.push(format!("o:{op}")));
-            search_wasm::identifiers(t, |id| out.push(format!("i:{id}")));
+            search_wasm::identifiers(t, |id| {
+                out.push(format!("i:{id}:{}", search_wasm::identifier_key(id)))
+            });
             out
         })
         .collect();
@@ -424,7 +431,7 @@ fn the_query_s_words_in_javascript_are_the_index_s() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/js/search-words.js");
     let script = format!(
         "import({:?}).then((w) => {{ const texts = JSON.parse(require('fs').readFileSync(0, 'utf8')); \
-         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced).concat(w.operators(t).map((o) => 'o:' + o), w.identifiers(t).map((i) => 'i:' + i))))); }})",
+         process.stdout.write(JSON.stringify(texts.map((t) => w.pieces(t).map((p) => p.word !== undefined ? 'w:' + w.fold(p.word) : 'u:' + p.unspaced).concat(w.operators(t).map((o) => 'o:' + o), w.identifiers(t).map((i) => 'i:' + i + ':' + w.identifierKey(i)))))); }})",
         format!("file://{}", module.display())
     );
     let mut child = std::process::Command::new("node")

@@ -1151,10 +1151,17 @@ impl<'d> Words<'d> {
     fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
         // An identifier whose words `_` joins is a term too, whole (`unwrap_or` is not
         // `unwrap_or_else`, `is_empty` not the prose "is empty").
+        // Counted as a pair is ([`Words::name`] says why): its first word, then the rest as a
+        // term of its own (`is`, `empty\u{1}`), so it is ordered with the pairs of its first
+        // word, right after the pair of its first two (as a term of its own, `is empty\u{1}`
+        // sorted after all of `is`'s pairs, where its text does not sort, and search.js looked
+        // for it, and for the words beside it, in the wrong file).
         search_wasm::identifiers(text, |name| {
             if self.page_words < PAGE_WORDS {
-                let id = self.id(name);
-                self.add(id, weight);
+                let key = search_wasm::identifier_key(name);
+                let (first, rest) = key.split_once(' ').unwrap_or((&key, ""));
+                let (a, b) = (self.id(first), self.id(rest));
+                *self.pairs.entry((a, b)).or_insert(0.0) += weight;
                 self.page_words += 1;
             }
         });

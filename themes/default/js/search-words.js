@@ -131,3 +131,15 @@ export function identifiers(text) {
   }
   return out;
 }
+
+/** An identifier's term in the index (quiz-wasm/search's `identifier_key`): `is empty\u0001`. */
+export function identifierKey(identifier) {
+  const [first, second, ...rest] = identifier.split("_");
+  return `${first} ${second}\u0001${rest.join("_")}`;
+}
+
+/** The identifier an index key stands for: `is empty\u0001` is `is_empty`. */
+export function identifierOf(key) {
+  const [pair, rest] = key.split("\u0001");
+  return pair.replace(" ", "_") + (rest ? `_${rest}` : "");
+}

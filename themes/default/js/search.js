@@ -16,6 +16,8 @@ let pieces = null;
 let unspaced = null;
 let operators = null;
 let identifiers = null;
+let identifierKey = null;
+let identifierOf = null;
 const base = new URL("../../search/", import.meta.url);
 const MAX_RESULTS = 10;
 const MAX_EXPANSIONS = 30;
@@ -35,7 +37,7 @@ let loading = null;
 /** The words module and meta.json, fetched side by side the first time search is used. */
 function ready() {
   loading ??= Promise.all([
-    wordsModule.then((w) => ({ fold, pieces, unspaced, operators, identifiers } = w)),
+    wordsModule.then((w) => ({ fold, pieces, unspaced, operators, identifiers, identifierKey, identifierOf } = w)),
     fetchJson("meta.json").then((m) => { meta = m; }),
   ]).then(() => meta);
   return loading;
@@ -170,7 +172,7 @@ async function search(text, limit) {
   });
   if (qs.length > 1) needed.add(fileOf(nameOf(qs), m.terms));
   const whole = [...new Set(identifiers(text))];
-  for (const id of whole) needed.add(fileOf(id, m.terms));
+  for (const id of whole) needed.add(fileOf(identifierKey(id), m.terms));
   await fetchAll();
   for (const q of qs) {
     if (q.term === null) {
@@ -219,7 +221,7 @@ async function search(text, limit) {
       // The words it begins count as one word, as rare as all of them together: each by its
       // own rarity, a word said once ("closing") outranked the sections about "closures".
       const longer = Object.entries(ptable)
-        .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ _\u001e\u001f]/.test(key))
+        .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ \u001e\u001f]/.test(key))
         .slice(0, MAX_EXPANSIONS);
       const together = rarity(Math.min(m.docs, longer.reduce((sum, [, entry]) => sum + entry[0], 0)));
       for (const [, entry] of longer) add(entry, 0.8, together);
@@ -257,7 +259,7 @@ async function search(text, limit) {
     if (i === qs.length - 1 && !qs[i].unspaced && !qs[i - 1].unspaced) {
       for (const [key, entry] of Object.entries(table)) {
         if (entries.length > MAX_EXPANSIONS) break;
-        if (key !== pair && Array.isArray(entry) && key.startsWith(pair) && !/[ \u001e\u001f]/.test(key.slice(pair.length))) entries.push(entry);
+        if (key !== pair && Array.isArray(entry) && key.startsWith(pair) && !/[ \u0001\u001e\u001f]/.test(key.slice(pair.length))) entries.push(entry);
       }
     }
     // Each document once, by its best pair.
@@ -289,9 +291,11 @@ async function search(text, limit) {
   // The one being typed (`is_em`) also matches the identifiers it begins, in its file.
   const typing = !/\s$/.test(text) ? identifiers(text.split(/\s+/).pop()).pop() : undefined;
   for (const id of whole) {
-    const table = (await fetchJson(`t/${fileOf(id, m.terms)}.json`)) || {};
+    // Its term sorts right after the pair of its first two words, in that pair's file.
+    const own = identifierKey(id);
+    const table = (await fetchJson(`t/${fileOf(own, m.terms)}.json`)) || {};
     const entries = Object.entries(table)
-      .filter(([key, entry]) => Array.isArray(entry) && (key === id || (id === typing && key.startsWith(id) && !/[ \u001e\u001f]/.test(key))))
+      .filter(([key, entry]) => Array.isArray(entry) && (key === own || (id === typing && key.includes("\u0001") && identifierOf(key).startsWith(id))))
       .slice(0, MAX_EXPANSIONS);
     const best = new Map();
     for (const [, entry] of entries) {
