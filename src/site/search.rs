@@ -974,10 +974,10 @@ impl<'d> Words<'d> {
                             // Inline code is a `code` outside a `pre` (a code block's
                             // `code` is not).
                             let (was_pre, was_code) = (in_pre, in_code);
-                            match pre_tag(tag) {
+                            match tag_of(tag, "pre") {
                                 Some(open) => in_pre = open,
                                 None if !in_pre => {
-                                    if let Some(open) = code_tag(tag) {
+                                    if let Some(open) = tag_of(tag, "code") {
                                         in_code = open;
                                     }
                                 }
@@ -1591,28 +1591,18 @@ fn breaks_text(tag: &str) -> bool {
         || (name == "math" && tag.contains("display=\"block\""))
 }
 
-/// A code block's opening (`Some(true)`) or closing (`Some(false)`) `pre` tag.
-fn pre_tag(tag: &str) -> Option<bool> {
+/// Whether `tag` opens (`Some(true)`) or closes (`Some(false)`) an element named `name`
+/// (lowercase ASCII): `pre` for a code block, `code` for inline code.
+fn tag_of(tag: &str, name: &str) -> Option<bool> {
     let bytes = tag.as_bytes();
     let (open, start) = match bytes.get(1) {
         Some(b'/') => (false, 2),
         _ => (true, 1),
     };
-    let name = bytes.get(start..start + 4)?;
-    (name[..3].eq_ignore_ascii_case(b"pre") && matches!(name[3], b' ' | b'>' | b'\t' | b'\n'))
-        .then_some(open)
-}
-
-/// An opening (`Some(true)`) or closing (`Some(false)`) `code` tag.
-fn code_tag(tag: &str) -> Option<bool> {
-    let bytes = tag.as_bytes();
-    let (open, start) = match bytes.get(1) {
-        Some(b'/') => (false, 2),
-        _ => (true, 1),
-    };
-    let name = bytes.get(start..start + 5)?;
-    (name[..4].eq_ignore_ascii_case(b"code") && matches!(name[4], b' ' | b'>' | b'\t' | b'\n'))
-        .then_some(open)
+    let found = bytes.get(start..start + name.len() + 1)?;
+    (found[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        && matches!(found[name.len()], b' ' | b'>' | b'\t' | b'\n'))
+    .then_some(open)
 }
 
 /// Whether `tag` ends a word for counting: where [`breaks_text`], and at a superscript or
