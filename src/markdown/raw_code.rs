@@ -24,9 +24,12 @@ pub fn apply<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> impl
         let mut text = html.to_string();
         let mut end = range.end;
         let mut after = None;
-        while !text.contains("</code>") {
+        // Each event looked at once for the closing tag, not the text gathered so far again.
+        let mut closed = html.contains("</code>");
+        while !closed {
             match upstream.next() {
                 Some((Event::Html(more), r)) => {
+                    closed = more.contains("</code>");
                     text.push_str(&more);
                     end = r.end;
                 }
