@@ -978,6 +978,9 @@ const HTML: &[&str] = &[
     "<style>", "<!-- x -->", "<!--", "<br>", "<img src=x onerror=y>", "<a href=\"a.md\">x</a>",
     "<span id=\"x\">", "<h2 id=\"dup\">x</h2>", "<math>", "<svg>", "<pre>", "</pre>", "<?x?>",
     "<![CDATA[x]]>", "<x-y>", "&nbsp;", "&#x0;", "&bogus;",
+    // Code blocks written as raw HTML (markdown/raw_code.rs).
+    "<pre><code class=\"language-rust\">", "<pre>\n<code class='language-js x'>", "</code></pre>",
+    "<code class=\"language-\">", "<pre><code class=language-python>", "&lt;&amp;lt;&#x41;",
 ];
 
 /// A token for every grammar in syntect's default set (the highlighter coursebook had before
