@@ -1066,6 +1066,14 @@ impl<'d> Words<'d> {
     /// With a leading `=` every name sat in the first files, and a query's names doubled what
     /// each further word downloads (39 → 79 KB gzip on the 1,000-lesson bench course).
     fn name(&mut self, name: &str) {
+        // A name that is an operator alone (*Rust by Example*'s page "?"): "? \u{1f}", right
+        // after the operator's term, for a query of symbols alone.
+        let trimmed = name.trim();
+        if search_wasm::OPERATORS.contains(&trimmed) {
+            let (a, b) = (self.id(trimmed), self.id("\u{1f}"));
+            *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
+            return;
+        }
         // Its pieces, no further than one past the longest name indexed; only a one-word
         // name is stemmed (stemming every heading's words was 5 % of the index's work).
         let mut first: Option<(String, bool)> = None;

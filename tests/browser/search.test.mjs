@@ -419,6 +419,8 @@ describe('code is found as programmers type it', () => {
     // An operator named by a heading and by inline code; a question mark ending a title.
     'content/09-errors.md': '# Errors\n\n## The ? Operator {#question-mark}\n\nEnd a call with `?` to return its error early.\n',
     'content/10-why.md': '# Why?\n\nBecause a call can fail.\n',
+    // A page named by the operator alone, long: its score alone put it after the short section.
+    'content/13-question.md': `# ?\n\n${'It propagates an error to the caller of the function. '.repeat(40)}\n`,
     // An identifier joined by `_`, and prose saying its words side by side.
     'content/11-queues.md': '# Queues\n\nThe queue is empty when nothing waits, and a list is empty too.\n',
     'content/12-vectors.md': '# Vectors\n\n```rust\nif v.is_empty() { return; }\n```\n',
@@ -463,7 +465,8 @@ describe('code is found as programmers type it', () => {
     assert.equal(typing[0], 'vectors.html', JSON.stringify(typing));
     // Symbols alone: the operator a heading and inline code name ("No results" before), not
     // a title's question mark.
-    assert.deepEqual(await ask('?'), ['errors.html#question-mark']);
+    // A page named by the operator alone first, as a name is.
+    assert.deepEqual(await ask('?'), ['question.html', 'errors.html#question-mark']);
     assert.deepEqual(await ask('=>'), []);
     expectNoProblems(problems);
   });

@@ -368,7 +368,16 @@ async function symbols(m, text, limit) {
       scores.set(doc, e);
     }
   });
-  const ranked = [...scores.entries()].sort((a, b) => b[1].matched - a[1].matched || b[1].score - a[1].score || a[0] - b[0]).slice(0, limit);
+  // A section named by the operator alone (a page titled "?") comes first, as a name does.
+  const named = new Set();
+  ops.forEach((op, i) => {
+    for (const doc of namedDocs(tables[i] || {}, `${op} \u001f`)) named.add(doc);
+  });
+  for (const doc of named) if (!scores.has(doc)) scores.set(doc, { matched: ops.length, score: 0 });
+  const first = (doc) => (named.has(doc) ? 1 : 0);
+  const ranked = [...scores.entries()]
+    .sort((a, b) => first(b[0]) - first(a[0]) || b[1].matched - a[1].matched || b[1].score - a[1].score || a[0] - b[0])
+    .slice(0, limit);
   return { results: await documents(m, ranked), words: [], total: scores.size };
 }
 
