@@ -253,34 +253,40 @@ async function search(text, limit) {
     // Also for the word being typed: its pair exists once the word is whole.
     const pair = `${qs[i - 1].prefix} ${qs[i].prefix}`;
     const table = (await fetchJson(`t/${fileOf(pair, m.terms)}.json`)) || {};
-    const entries = Array.isArray(table[pair]) ? [table[pair]] : [];
+    // [entry, whether it is the pair as typed].
+    const entries = Array.isArray(table[pair]) ? [[table[pair], true]] : [];
     // The word being typed, after a word: the pairs it begins too, in the same file ("to str"
     // on the way to `to_string` found prose about "to" and "str…" apart), from one letter.
     if (i === qs.length - 1 && !qs[i].unspaced && !qs[i - 1].unspaced) {
       for (const [key, entry] of Object.entries(table)) {
         if (entries.length > MAX_EXPANSIONS) break;
-        if (key !== pair && Array.isArray(entry) && key.startsWith(pair) && !/[ \u0001\u001e\u001f]/.test(key.slice(pair.length))) entries.push(entry);
+        if (key !== pair && Array.isArray(entry) && key.startsWith(pair) && !/[ \u0001\u001e\u001f]/.test(key.slice(pair.length))) entries.push([entry, false]);
       }
     }
-    // Each document once, by its best pair.
+    // Each document once, by its best pair; the pair as typed counts whole, one it begins half:
+    // the query is the same typed or whole (its end is trimmed), and at 10,000 lessons the
+    // pairs a whole last word begins ("schedulers list" → "schedulers listed") put sections
+    // with both pairs only by such a one level with the right one, and above it by their
+    // titles' weight (right section first 93.5 % → 89.5 %).
     const best = new Map();
-    for (const entry of entries) {
+    for (const [entry, exact] of entries) {
       const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
         const s = (entry[j + 1] / 100) * idf;
-        if (s > (best.get(doc) || 0)) best.set(doc, s);
+        const [was, wasExact] = best.get(doc) || [0, false];
+        if (exact > wasExact || (exact === wasExact && s > was)) best.set(doc, [s, exact]);
       }
     }
     const found = new Set(best.keys());
-    for (const [doc, s] of best) {
+    for (const [doc, [s, exact]] of best) {
       // The pair holds both words, even where a common word's list was cut to its best
       // documents (site/search.rs MAX_POSTINGS).
       const e = scores.get(doc) || { words: new Set(), matched: 0, score: 0, pairs: 0 };
       e.words.add(i - 1).add(i);
       e.matched = e.words.size;
-      e.pairs += 1;
+      e.pairs += exact ? 1 : 0.5;
       e.score += s;
       scores.set(doc, e);
     }
