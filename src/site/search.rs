@@ -1070,8 +1070,7 @@ impl<'d> Words<'d> {
         // after the operator's term, for a query of symbols alone.
         let trimmed = name.trim();
         if search_wasm::OPERATORS.contains(&trimmed) {
-            let (a, b) = (self.id(trimmed), self.id("\u{1f}"));
-            *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
+            self.pair_term(trimmed, "\u{1f}", 1.0);
             return;
         }
         // Its pieces, no further than one past the longest name indexed; only a one-word
@@ -1110,8 +1109,15 @@ impl<'d> Words<'d> {
             (true, 1) => search_wasm::term(&first, self.stemmer.as_ref()),
             (true, _) => search_wasm::fold(&first),
         };
-        let (a, b) = (self.id(&first), self.id(&rest));
-        *self.pairs.entry((a, b)).or_insert(0.0) += 1.0;
+        self.pair_term(&first, &rest, 1.0);
+    }
+
+    /// A term counted as a pair is, `weight` more: `first` (a word's written form, or an
+    /// operator), then `rest` as a term of its own. It is ordered with `first`'s pairs, where
+    /// its text (`first`, a space, `rest`) sorts: a section's name, an identifier whole.
+    fn pair_term(&mut self, first: &str, rest: &str, weight: f32) {
+        let (a, b) = (self.id(first), self.id(rest));
+        *self.pairs.entry((a, b)).or_insert(0.0) += weight;
     }
 
     /// A word's numbers (lowercase, as [`search_wasm::each_piece`] gives it): its term's
@@ -1159,17 +1165,15 @@ impl<'d> Words<'d> {
     fn words(&mut self, text: &str, weight: f32, previous: &mut Option<u32>, len: &mut f32) {
         // An identifier whose words `_` joins is a term too, whole (`unwrap_or` is not
         // `unwrap_or_else`, `is_empty` not the prose "is empty").
-        // Counted as a pair is ([`Words::name`] says why): its first word, then the rest as a
-        // term of its own (`is`, `empty\u{1}`), so it is ordered with the pairs of its first
-        // word, right after the pair of its first two (as a term of its own, `is empty\u{1}`
-        // sorted after all of `is`'s pairs, where its text does not sort, and search.js looked
-        // for it, and for the words beside it, in the wrong file).
+        // Counted as a pair is ([`Words::pair_term`]; [`Words::name`] says why): `is`, then
+        // `empty\u{1}`, right after the pair of its first two words (as a term of its own,
+        // `is empty\u{1}` sorted after all of `is`'s pairs, where its text does not sort, and
+        // search.js looked for it, and for the words beside it, in the wrong file).
         search_wasm::identifiers(text, |name| {
             if self.page_words < PAGE_WORDS {
                 let key = search_wasm::identifier_key(name);
                 let (first, rest) = key.split_once(' ').unwrap_or((&key, ""));
-                let (a, b) = (self.id(first), self.id(rest));
-                *self.pairs.entry((a, b)).or_insert(0.0) += weight;
+                self.pair_term(first, rest, weight);
                 self.page_words += 1;
             }
         });

@@ -247,9 +247,9 @@ pub fn identifiers(text: &str, mut f: impl FnMut(&str)) {
         if glued(start.checked_sub(1).map(|i| &bytes[i])) || glued(bytes.get(end)) {
             continue;
         }
+        // The run holds the `_` it was found by: two words at least, unless one is empty.
         let run = &text[start..end];
-        let parts = run.split('_');
-        if run.len() > MAX_IDENTIFIER || run.split('_').any(str::is_empty) || parts.count() < 2 {
+        if run.len() > MAX_IDENTIFIER || run.split('_').any(str::is_empty) {
             continue;
         }
         lower.clear();
@@ -286,10 +286,14 @@ fn camel_cuts(word: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// The parts of a CamelCase word as written (`PendingReviewPost`: `Pending`, `Review`, `Post`).
 pub fn camel_parts(word: &str) -> impl Iterator<Item = &str> + '_ {
-    let cuts: Vec<usize> = camel_cuts(word.as_bytes()).collect();
-    let starts = std::iter::once(0).chain(cuts.clone());
-    let ends = cuts.into_iter().chain(std::iter::once(word.len()));
-    starts.zip(ends).map(move |(a, b)| &word[a..b])
+    let mut start = 0;
+    camel_cuts(word.as_bytes())
+        .chain(std::iter::once(word.len()))
+        .map(move |end| {
+            let part = &word[start..end];
+            start = end;
+            part
+        })
 }
 
 fn pieces_of(text: &str, mut f: impl FnMut(Piece<'_>, Option<&str>)) {

@@ -125,8 +125,8 @@ export function identifiers(text) {
     const after = text.codePointAt(found.index + run.length);
     // Part of a longer word of another script (`é_x`): not an identifier of ours.
     if ((found.index > 0 && before > 0x7f) || (after !== undefined && after > 0x7f)) continue;
-    const parts = run.split("_");
-    if (run.length > MAX_IDENTIFIER || parts.some((p) => p === "") || parts.length < 2) continue;
+    // The run holds a `_`: two words at least, unless one is empty.
+    if (run.length > MAX_IDENTIFIER || run.split("_").some((p) => p === "")) continue;
     out.push(run.toLowerCase());
   }
   return out;

@@ -150,6 +150,11 @@ function nameOf(qs) {
   return `${qs.map((q) => `${q.prefix} `).join("")}\u001f`;
 }
 
+/** A term's rarity (BM25's idf) among the index's `m.docs` documents, `df` of them holding it. */
+function rarity(m, df) {
+  return Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+}
+
 /** The first `limit` ranked documents for `text`: BM25 weights × rarity, all words before some. */
 async function search(text, limit) {
   const m = await ready();
@@ -192,8 +197,7 @@ async function search(text, limit) {
     const table = (await fetchJson(`t/${n}.json`)) || {};
     const hits = new Map();
     // A word's entry: how many documents have it, then (document − previous, weight) pairs.
-    const rarity = (df) => Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
-    const add = (entry, factor, idf = rarity(entry[0])) => {
+    const add = (entry, factor, idf = rarity(m, entry[0])) => {
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
@@ -223,7 +227,7 @@ async function search(text, limit) {
       const longer = Object.entries(ptable)
         .filter(([key, entry]) => key !== term && Array.isArray(entry) && key.startsWith(prefix) && !/[ \u001e\u001f]/.test(key))
         .slice(0, MAX_EXPANSIONS);
-      const together = rarity(Math.min(m.docs, longer.reduce((sum, [, entry]) => sum + entry[0], 0)));
+      const together = rarity(m, Math.min(m.docs, longer.reduce((sum, [, entry]) => sum + entry[0], 0)));
       for (const [, entry] of longer) add(entry, 0.8, together);
     }
     // Stems the word runs past ("infer" in "inferenc" being typed, "train" in "trains" that
@@ -270,7 +274,7 @@ async function search(text, limit) {
     // titles' weight (right section first 93.5 % → 89.5 %).
     const best = new Map();
     for (const [entry, exact] of entries) {
-      const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+      const idf = rarity(m, entry[0]);
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
@@ -294,8 +298,9 @@ async function search(text, limit) {
   }
   // An identifier written whole (`is_empty`): a section holding it, not only its words side
   // by side (the prose "is empty", `unwrap_or` in `unwrap_or_else`), ranks above.
-  // The one being typed (`is_em`) also matches the identifiers it begins, in its file.
-  const typing = !/\s$/.test(text) ? identifiers(text.split(/\s+/).pop()).pop() : undefined;
+  // The last one (`is_em`, maybe being typed: the query's end is trimmed) also matches the
+  // identifiers it begins, in its file.
+  const typing = identifiers(text.split(/\s+/).pop()).pop();
   for (const id of whole) {
     // Its term sorts right after the pair of its first two words, in that pair's file.
     const own = identifierKey(id);
@@ -305,7 +310,7 @@ async function search(text, limit) {
       .slice(0, MAX_EXPANSIONS);
     const best = new Map();
     for (const [, entry] of entries) {
-      const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+      const idf = rarity(m, entry[0]);
       let doc = 0;
       for (let j = 1; j < entry.length; j += 2) {
         doc += entry[j];
@@ -364,7 +369,7 @@ async function symbols(m, text, limit) {
   ops.forEach((op, i) => {
     const entry = (tables[i] || {})[op];
     if (!Array.isArray(entry)) return;
-    const idf = Math.log(1 + (m.docs - entry[0] + 0.5) / (entry[0] + 0.5));
+    const idf = rarity(m, entry[0]);
     let doc = 0;
     for (let j = 1; j < entry.length; j += 2) {
       doc += entry[j];
