@@ -1034,7 +1034,7 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
     // course's jail, which refuses a path outside before looking (whether /etc/passwd exists
     // was the difference between two messages).
     let missing = matches!(
-        crate::confine::Jail::new(&config.root).resolve(&full),
+        config.jail.resolve(&full),
         Err(crate::confine::Denied::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
     );
     if missing {
