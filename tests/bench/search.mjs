@@ -166,7 +166,9 @@ async function pagefind(page, q) {
       const subs = [...(d.sub_results || [])].sort((a, b) => (b.locations?.length ?? 0) - (a.locations?.length ?? 0)).slice(0, 3);
       return [d, ...subs].map((x) => x.url.replace(/^\//, ''));
     });
-    return { ms, hrefs };
+    // The first result's excerpt as its UI shows it: the page's, or its best section's.
+    const top = shown[0] && ([...(shown[0].sub_results || [])][0] ?? shown[0]);
+    return { ms, hrefs, marked: !!top && /<mark>/.test(top.excerpt ?? ''), named: false };
   }, q);
 }
 
@@ -189,7 +191,11 @@ async function type(page, q) {
     await done;
     const ms = performance.now() - t0;
     const root = new URL(input.form.dataset.root, document.baseURI).href;
-    return { ms, hrefs: [...list.querySelectorAll('a[role=option]')].map((a) => a.href.slice(root.length)) };
+    const options = [...list.querySelectorAll('a[role=option]')];
+    // Whether the first result's excerpt shows a word of the query, marked.
+    const marked = !!options[0]?.querySelector('.search-excerpt mark');
+    const named = !!options[0]?.querySelector('.search-title mark');
+    return { ms, hrefs: options.map((a) => a.href.slice(root.length)), marked, named };
   }, q);
 }
 
@@ -255,12 +261,16 @@ const ctx = await fresh();
 if (!PAGEFIND) await ctx.page.focus('form[data-search] input[type=search]');
 let top1 = 0;
 let top5 = 0;
+let marked = 0;
+let markedAnywhere = 0;
 const times = [];
 const missed = [];
 for (const { q, href } of queries) {
   await type(ctx.page, q); // loads the files this query needs
-  const { ms, hrefs } = await type(ctx.page, `${q} `); // the same results, everything cached
+  const { ms, hrefs, marked: shown, named } = await type(ctx.page, `${q} `); // the same results, everything cached
   times.push(ms);
+  if (shown) marked++;
+  if (shown || named) markedAnywhere++;
   const at = (r) => (Array.isArray(r) ? r.includes(href) : r === href);
   if (hrefs[0] && at(hrefs[0])) top1++;
   else if (process.env.SHOW_MISSES) console.error(`miss@1: ${q} → want ${href}, got ${hrefs.slice(0, 3).join(' ')}`);
@@ -287,5 +297,8 @@ console.log(JSON.stringify({
   keystroke_to_results_ms_median: +median.toFixed(1),
   top1: +(top1 / queries.length * 100).toFixed(1),
   top5: +(top5 / queries.length * 100).toFixed(1),
+  // The first result shows a word of the query marked: in its excerpt; in it or its title.
+  first_excerpt_marked: +(marked / queries.length * 100).toFixed(1),
+  first_result_marked: +(markedAnywhere / queries.length * 100).toFixed(1),
   missed_examples: missed,
 }, null, 2));

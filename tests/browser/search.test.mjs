@@ -70,7 +70,7 @@ describe('search in the browser', () => {
     const found = await results(page);
     assert.ok(found.length > 0, 'no results for "hous pric"');
     assert.match(found[0].text, /price/i);
-    assert.ok(await page.$('[data-search-results] mark'), 'no word is marked in the excerpt');
+    assert.ok(await page.$('[data-search-results] .search-excerpt mark'), 'no word is marked in the excerpt');
     const status = await page.textContent('[data-search-status]');
     assert.match(status, /\d+ results?/);
     await page.keyboard.press('ArrowDown');
@@ -442,8 +442,12 @@ describe('code is found as programmers type it', () => {
     };
     assert.deepEqual(await ask('read_to_string'), ['files.html']);
     // Its words are marked where they stand together, not "Read it to a string".
-    const marks = await page.$$eval('[data-search-results] mark', (ms) => ms.map((m) => m.textContent));
+    const marks = await page.$$eval('[data-search-results] .search-excerpt mark', (ms) => ms.map((m) => m.textContent));
     assert.deepEqual(marks, ['read', 'to', 'string', 'read', 'to', 'string'], JSON.stringify(marks));
+    // A result's title and heading show the query's words marked too, as written there.
+    assert.equal((await ask('latent schedulers'))[0], 'latent.html');
+    const named = await page.$eval('[data-search-results] a[role=option] .search-title', (t) => [...t.querySelectorAll('mark')].map((m) => m.textContent));
+    assert.deepEqual(named, ['Latent', 'schedulers'], JSON.stringify(named));
     assert.deepEqual(await ask('fs::read_to_string'), ['files.html']);
     // Typed partly: still found first, its last word not yet required whole.
     const partial = await ask('to_str');
@@ -606,7 +610,7 @@ describe('search asks for what a query needs at once', () => {
       const first = await page.$eval('[data-search-results] a[role=option]', (a) => a.getAttribute('href'));
       assert.match(first, /l(0|8|16|24|32|40|48|56|64|72)\.html/, `"${query}" first found ${first}`);
     }
-    assert.ok(await page.$('[data-search-results] mark'), 'no word is marked');
+    assert.ok(await page.$('[data-search-results] .search-excerpt mark'), 'no word is marked');
     assert.deepEqual(requests.filter((u) => /\.wasm/.test(u)), []);
     assert.deepEqual(errors, []);
     assert.equal(formatProblems(problems), '');

@@ -554,7 +554,9 @@ export function attach(form) {
         title.className = "search-title";
         // A heading that repeats its page's title (a book whose pages open with `## Title`) is not
         // said twice.
-        title.textContent = r.heading && r.heading !== r.title ? `${r.title} › ${r.heading}` : r.title;
+        // The query's words are marked there too: a result found by its heading shows why.
+        const named = r.heading && r.heading !== r.title ? `${r.title} › ${r.heading}` : r.title;
+        title.appendChild(marked(named, words));
         const excerpt = document.createElement("span");
         excerpt.className = "search-excerpt";
         excerpt.appendChild(marked(r.excerpt, words));
