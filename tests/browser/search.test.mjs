@@ -423,6 +423,8 @@ describe('code is found as programmers type it', () => {
     // pair the last word only begins ("schedulers listed").
     'content/14-plan.md': '# Plan\n\nKeep the latent schedulers list short.\n',
     'content/15-latent.md': '# Latent schedulers\n\nThe schedulers listed here run latent jobs; each list is short.\n',
+    // A word past the 220 characters an excerpt shows, within the 600 the index keeps.
+    'content/16-flowers.md': `# Flowers\n\n${'Plain words fill this opening sentence. '.repeat(8)}Then zygomorphic petals appear.\n`,
     // A page named by the operator alone, long: its score alone put it after the short section.
     'content/13-question.md': `# ?\n\n${'It propagates an error to the caller of the function. '.repeat(40)}\n`,
     // An identifier joined by `_`, and prose saying its words side by side.
@@ -448,6 +450,15 @@ describe('code is found as programmers type it', () => {
     assert.equal((await ask('latent schedulers'))[0], 'latent.html');
     const named = await page.$eval('[data-search-results] a[role=option] .search-title', (t) => [...t.querySelectorAll('mark')].map((m) => m.textContent));
     assert.deepEqual(named, ['Latent', 'schedulers'], JSON.stringify(named));
+    // The excerpt shown is the passage where the query's word stands, not the section's opening.
+    assert.deepEqual(await ask('zygomorphic'), ['flowers.html']);
+    const shown = await page.$eval('[data-search-results] .search-excerpt', (e) => ({
+      text: e.textContent,
+      marks: [...e.querySelectorAll('mark')].map((m) => m.textContent),
+    }));
+    assert.match(shown.text, /^….*opening sentence\. Then zygomorphic petals appear\.$/, JSON.stringify(shown));
+    assert.ok(shown.text.length <= 230, JSON.stringify(shown));
+    assert.deepEqual(shown.marks, ['zygomorphic']);
     assert.deepEqual(await ask('fs::read_to_string'), ['files.html']);
     // Typed partly: still found first, its last word not yet required whole.
     const partial = await ask('to_str');
