@@ -35,11 +35,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// Documents per file of `search/d/`: each of the ten results a query shows fetches its file,
-/// so a file's other documents are bytes for nothing. With 16 a file, each further word
-/// fetched 32.1 KB gzip on the 1,000-lesson bench course with 220-character excerpts; with 4,
-/// 25.9 KB with the 600-character excerpts below (1,354 more files there).
-pub const CHUNK: usize = 4;
+/// Documents per file of `search/d/`: the ten results a query shows fetch a few small files.
+/// Each result fetches its document's file, so fewer a file would cost fewer bytes, but each
+/// file costs the build: with 4 a file (1,354 more files at 1,000 lessons) the step writing
+/// the index took 360 → 1,300 ms on this machine's disk, where ext4 looks past every
+/// recently deleted inode for each new file (tests/bench/HISTORY.md, 2026-12-05).
+pub const CHUNK: usize = 16;
 /// About how many bytes of postings a file of `search/t/` holds (a third of that gzipped). A
 /// further word fetches its own file and its pair's, often two: at 60,000 two files and the
 /// results' documents came to 64 KB gzip on the 1,000-lesson bench course, over the 50 KB
@@ -65,9 +66,10 @@ pub const PAGE_SECTIONS: usize = 1000;
 const MAX_NAME_WORDS: usize = 8;
 /// The excerpt kept for each document, in characters: search.js shows 220 of them, around
 /// the first of the query's words it finds. The first result showed one of the query's words
-/// in its excerpt for 37.5 % of the bench course's 200 queries with 220 characters kept, 64.5 %
-/// with 400, 78.5 % with 600 (87.5 % at 10,000 lessons).
-const EXCERPT: usize = 600;
+/// in its excerpt for 37.5 % of the bench course's 200 queries with 220 characters kept and
+/// 51.5 % with 320, each further word then fetching 32.1 and 37.1 KB (the budget is 50 KB at
+/// 10,000 lessons, where this is 43 KB).
+const EXCERPT: usize = 320;
 /// What a word of inline code outside a code block counts for, against 1 in prose and in code
 /// blocks: as much as a heading's. The section that teaches an API names it in its sentences
 /// (`String::from`) and is long, and BM25's length norm put short sections that only call it

@@ -423,8 +423,8 @@ describe('code is found as programmers type it', () => {
     // pair the last word only begins ("schedulers listed").
     'content/14-plan.md': '# Plan\n\nKeep the latent schedulers list short.\n',
     'content/15-latent.md': '# Latent schedulers\n\nThe schedulers listed here run latent jobs; each list is short.\n',
-    // A word past the 220 characters an excerpt shows, within the 600 the index keeps.
-    'content/16-flowers.md': `# Flowers\n\n${'Plain words fill this opening sentence. '.repeat(8)}Then zygomorphic petals appear.\n`,
+    // A word past the 220 characters an excerpt shows, within the 320 the index keeps.
+    'content/16-flowers.md': `# Flowers\n\n${'Plain words fill this opening sentence. '.repeat(6)}Then zygomorphic petals appear.\n`,
     // A page named by the operator alone, long: its score alone put it after the short section.
     'content/13-question.md': `# ?\n\n${'It propagates an error to the caller of the function. '.repeat(40)}\n`,
     // An identifier joined by `_`, and prose saying its words side by side.

@@ -442,7 +442,7 @@ const SHOWN = 220;
  * stands further on, the passage around it, "…" where it is cut. The index keeps the start of
  * each section, longer than is shown, so that the words a learner typed are more often there
  * (the first result showed one in 37.5 % of the benchmark's queries with 220 characters kept,
- * 78.5 % with 600).
+ * 51.5 % with 320: `EXCERPT` in site/search.rs says why not more).
  */
 function excerptShown(text, words) {
   const runs = markedRuns(text, words);
