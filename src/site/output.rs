@@ -202,6 +202,9 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     old: PathBuf,
+    /// The site this one replaces, when there is one: a file with the same bytes there is
+    /// linked into the new site, not written again ([`Staging::place`]).
+    previous: Option<PathBuf>,
     finished: bool,
     _lock: DestLock,
 }
@@ -219,11 +222,16 @@ impl Staging {
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.coursebook-new-{pid}"));
         let old = parent.join(format!(".{name}.coursebook-old-{pid}"));
+        // `check_destination` found it a folder coursebook made (or empty), not a link.
+        let previous = fs::symlink_metadata(&target)
+            .is_ok_and(|m| m.is_dir())
+            .then(|| target.clone());
         let staging = Staging {
             dest: dest.to_path_buf(),
             target,
             dir,
             old,
+            previous,
             finished: false,
             _lock: lock,
         };
@@ -259,7 +267,23 @@ impl Staging {
 
     /// Write one file; its folder must exist ([`Staging::make_dirs`]).
     pub fn put(&self, url: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let target = self.dir.join(checked(url)?);
+        let rel = checked(url)?;
+        self.place(&rel, bytes)
+    }
+
+    /// `bytes` at `rel` in the new site: a link to the previous site's file when that holds
+    /// the same bytes, else written. A rebuild then writes only what changed, and the previous
+    /// site's files live on as the new one's instead of being deleted while as many are made:
+    /// on ext4, each new file after many deleted looks past every recently deleted inode, and
+    /// that was most of a rebuild's time on this project's machine (tests/bench/HISTORY.md).
+    fn place(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.dir.join(rel);
+        if let Some(previous) = &self.previous {
+            let old = previous.join(rel);
+            if holds_only(&old, bytes) && fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+        }
         fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
     }
 
@@ -283,9 +307,14 @@ impl Staging {
     pub fn put_all(&self, site: &SiteFiles) -> Result<(), Diagnostic> {
         self.make_dirs(site.files.keys().map(String::as_str))?;
         let files: Vec<(&String, &FileData)> = site.files.iter().collect();
-        files
-            .par_iter()
-            .try_for_each(|(url, data)| put(&self.dir.join(checked(url)?), data))
+        files.par_iter().try_for_each(|(url, data)| {
+            let rel = checked(url)?;
+            match data {
+                FileData::Bytes(bytes) => self.place(&rel, bytes),
+                FileData::Shared(bytes, _) => self.place(&rel, bytes),
+                FileData::Copy(_) => put(&self.dir.join(rel), data),
+            }
+        })
     }
 
     /// Swap the new site in for `dest`, then remove the previous one.
@@ -601,6 +630,41 @@ fn put(target: &Path, data: &FileData) -> Result<(), Diagnostic> {
     }
 }
 
+/// Whether `path` is a regular file holding exactly `bytes`, and no other name leads to it
+/// (a file of the previous site linked from elsewhere would tie the new site to it). Read in
+/// pieces, stopping at the first difference.
+#[cfg(unix)]
+fn holds_only(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.nlink() != 1 || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buffer = vec![0u8; bytes.len().min(1 << 16)];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let want = rest.len().min(buffer.len());
+        if file.read_exact(&mut buffer[..want]).is_err() || buffer[..want] != rest[..want] {
+            return false;
+        }
+        rest = &rest[want..];
+    }
+    // Nothing more: the file did not grow since it was looked at.
+    file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
+}
+
+/// Elsewhere every file is written: a link count is not in the standard library there.
+#[cfg(not(unix))]
+fn holds_only(_path: &Path, _bytes: &[u8]) -> bool {
+    false
+}
+
 fn hash_of(data: &FileData) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -770,6 +834,53 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// A rebuild links the previous site's files that hold the same bytes (the same inode
+    /// carries on) and writes the rest: a changed file, one whose bytes someone changed in the
+    /// site (same length), and one another name also leads to.
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_the_rest() {
+        use std::os::unix::fs::MetadataExt;
+        let (tmp, course, dest) = setup();
+        let build = |files: &[(&str, &str)]| {
+            let staging = Staging::begin(&dest, &course).unwrap();
+            staging.make_dirs(files.iter().map(|(u, _)| *u)).unwrap();
+            for (url, text) in files {
+                staging.put(url, text.as_bytes()).unwrap();
+            }
+            staging.finish().unwrap();
+        };
+        let inode = |url: &str| fs::metadata(dest.join(url)).unwrap().ino();
+        let first = [
+            ("index.html", "home"),
+            ("a/same.html", "same"),
+            ("a/changed.html", "before"),
+            ("tampered.html", "honest"),
+            ("shared.html", "shared"),
+        ];
+        build(&first);
+        let before: Vec<u64> = first.iter().map(|(u, _)| inode(u)).collect();
+        fs::write(dest.join("tampered.html"), "forged").unwrap();
+        let elsewhere = tmp.path().join("elsewhere.html");
+        fs::hard_link(dest.join("shared.html"), &elsewhere).unwrap();
+        let second = [
+            ("index.html", "home"),
+            ("a/same.html", "same"),
+            ("a/changed.html", "after!"),
+            ("tampered.html", "honest"),
+            ("shared.html", "shared"),
+        ];
+        build(&second);
+        for (i, (url, text)) in second.iter().enumerate() {
+            assert_eq!(fs::read_to_string(dest.join(url)).unwrap(), *text, "{url}");
+            let linked = inode(url) == before[i];
+            assert_eq!(linked, i < 2, "{url}: linked {linked}");
+        }
+        // The other name still leads to the previous file, untouched, alone.
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "shared");
+        assert_eq!(fs::metadata(&elsewhere).unwrap().nlink(), 1);
     }
 
     #[test]

@@ -880,6 +880,8 @@ class Tool:
     env: dict = field(default_factory=dict)
     # Folders removed before each run (coursebook's cache, for a clean build).
     fresh: list = field(default_factory=list)
+    # The output is kept from run to run (a rebuild into the previous site), not removed.
+    keep: bool = False
 
 
 def contains_all(pages: list[Path], needles: dict[str, str]) -> list[str]:
@@ -1031,6 +1033,18 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
             tools.append(Tool("coursebook, warm cache", versions["coursebook"], work / "coursebook",
                               work / "out-coursebook", cmd, n + chapters + 6, coursebook_check(course),
                               env={"COURSEBOOK_CACHE_DIR": str(warm)}))
+        if "rebuild" in args.tools:
+            # The same command again, as an author runs it: the warm cache, and the previous
+            # site still there (its unchanged files are linked into the new one, not written).
+            again = work / "out-coursebook-rebuild"
+            shutil.rmtree(again, ignore_errors=True)
+            rebuild = cmd[:-2] + [str(again), "-q"]
+            rebuild_cache = work / "cache-rebuild"
+            shutil.rmtree(rebuild_cache, ignore_errors=True)
+            measure(rebuild, work / "coursebook", work / "rebuild-up.log", {"COURSEBOOK_CACHE_DIR": str(rebuild_cache)})
+            tools.append(Tool("coursebook, rebuild", versions["coursebook"], work / "coursebook",
+                              again, rebuild, n + chapters + 6, coursebook_check(course),
+                              env={"COURSEBOOK_CACHE_DIR": str(rebuild_cache)}, keep=True))
     if "mdbook" in args.tools and bins.get("mdbook"):
         # lessons + chapter pages + index.html (the introduction) + glossary + print.html + 404 + toc.html
         tools.append(Tool("mdBook", versions["mdbook"], work / "mdbook", work / "out-mdbook",
@@ -1057,7 +1071,8 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     for run in range(runs):
         wait_for_quiet(args.quiet_load, args.max_wait)
         for tool in tools:
-            shutil.rmtree(tool.output, ignore_errors=True)
+            if not tool.keep:
+                shutil.rmtree(tool.output, ignore_errors=True)
             # Hugo keeps a lock file and resources/ in the source: start from clean each time.
             shutil.rmtree(tool.source / "resources", ignore_errors=True)
             for folder in tool.fresh:
@@ -1125,9 +1140,10 @@ def main() -> None:
                         help=f"builds per tool for sizes of {LARGE:,} lessons or more (default: --runs)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--json", type=Path, help="also write every sample as JSON here")
-    parser.add_argument("--tools", default="coursebook,warm,mdbook,hugo,floor",
-                        help="which to run (default coursebook,warm,mdbook,hugo,floor; warm: "
-                             "coursebook again with its cache of highlighted blocks filled)")
+    parser.add_argument("--tools", default="coursebook,warm,rebuild,mdbook,hugo,floor",
+                        help="which to run (default coursebook,warm,rebuild,mdbook,hugo,floor; warm: "
+                             "coursebook again with its cache of highlighted blocks filled; rebuild: "
+                             "the same, into the site it built before, kept from run to run)")
     parser.add_argument("--code-heavy", action="store_true",
                         help="the code-heavy variant: about three times the code a lesson, in "
                              "seven languages (work folder n<N>-code)")
