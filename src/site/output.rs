@@ -278,13 +278,32 @@ impl Staging {
     /// that was most of a rebuild's time on this project's machine (tests/bench/HISTORY.md).
     fn place(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.dir.join(rel);
-        if let Some(previous) = &self.previous {
-            let old = previous.join(rel);
-            if holds_only(&old, bytes) && fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
+        if self.linked(rel, bytes.len() as u64, bytes) {
+            return Ok(());
         }
         fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+    }
+
+    /// A course's file copied into the site ([`Staging::place`]'s way: an image unchanged
+    /// since the previous site is linked from it).
+    fn place_copy(&self, rel: &Path, from: &Path) -> Result<(), Diagnostic> {
+        if let Ok(file) = fs::File::open(from)
+            && let Ok(meta) = file.metadata()
+            && meta.is_file()
+            && self.linked(rel, meta.len(), file)
+        {
+            return Ok(());
+        }
+        put(&self.dir.join(rel), &FileData::Copy(from.to_path_buf()))
+    }
+
+    /// Whether the previous site's file at `rel` holds what `content` reads (`len` bytes) and
+    /// is now linked into the new site.
+    fn linked(&self, rel: &Path, len: u64, content: impl io::Read) -> bool {
+        self.previous.as_ref().is_some_and(|previous| {
+            let old = previous.join(rel);
+            holds_only(&old, len, content) && fs::hard_link(&old, self.dir.join(rel)).is_ok()
+        })
     }
 
     /// Write one file piece by piece, as `fill` writes it (a file too large to hold whole:
@@ -312,7 +331,7 @@ impl Staging {
             match data {
                 FileData::Bytes(bytes) => self.place(&rel, bytes),
                 FileData::Shared(bytes, _) => self.place(&rel, bytes),
-                FileData::Copy(_) => put(&self.dir.join(rel), data),
+                FileData::Copy(from) => self.place_copy(&rel, from),
             }
         })
     }
@@ -630,38 +649,43 @@ fn put(target: &Path, data: &FileData) -> Result<(), Diagnostic> {
     }
 }
 
-/// Whether `path` is a regular file holding exactly `bytes`, and no other name leads to it
-/// (a file of the previous site linked from elsewhere would tie the new site to it). Read in
-/// pieces, stopping at the first difference.
+/// Whether `path` is a regular file holding exactly what `content` reads (`len` bytes), and
+/// no other name leads to it (a file of the previous site linked from elsewhere would tie the
+/// new site to it). Read in pieces, stopping at the first difference.
 #[cfg(unix)]
-fn holds_only(path: &Path, bytes: &[u8]) -> bool {
+fn holds_only(path: &Path, len: u64, mut content: impl io::Read) -> bool {
     use std::io::Read;
     use std::os::unix::fs::MetadataExt;
     let Ok(meta) = fs::symlink_metadata(path) else {
         return false;
     };
-    if !meta.is_file() || meta.nlink() != 1 || meta.len() != bytes.len() as u64 {
+    if !meta.is_file() || meta.nlink() != 1 || meta.len() != len {
         return false;
     }
     let Ok(mut file) = fs::File::open(path) else {
         return false;
     };
-    let mut buffer = vec![0u8; bytes.len().min(1 << 16)];
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let want = rest.len().min(buffer.len());
-        if file.read_exact(&mut buffer[..want]).is_err() || buffer[..want] != rest[..want] {
+    let piece = len.min(1 << 16) as usize;
+    let (mut mine, mut theirs) = (vec![0u8; piece], vec![0u8; piece]);
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(piece as u64) as usize;
+        if file.read_exact(&mut mine[..want]).is_err()
+            || content.read_exact(&mut theirs[..want]).is_err()
+            || mine[..want] != theirs[..want]
+        {
             return false;
         }
-        rest = &rest[want..];
+        left -= want as u64;
     }
-    // Nothing more: the file did not grow since it was looked at.
+    // Nothing more: neither file grew since it was looked at.
     file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
+        && content.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
 }
 
 /// Elsewhere every file is written: a link count is not in the standard library there.
 #[cfg(not(unix))]
-fn holds_only(_path: &Path, _bytes: &[u8]) -> bool {
+fn holds_only(_path: &Path, _len: u64, _content: impl io::Read) -> bool {
     false
 }
 
@@ -881,6 +905,43 @@ mod tests {
         // The other name still leads to the previous file, untouched, alone.
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "shared");
         assert_eq!(fs::metadata(&elsewhere).unwrap().nlink(), 1);
+    }
+
+    /// A course's file copied into the site (an image) is linked from the previous site when
+    /// the two hold the same bytes, and copied again when the course's file changed.
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_copies_and_copies_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let (_tmp, course, dest) = setup();
+        let (kept, changed) = (course.join("kept.png"), course.join("changed.png"));
+        fs::write(&kept, "kept image").unwrap();
+        fs::write(&changed, "first image").unwrap();
+        let build = || {
+            let mut site = SiteFiles::default();
+            site.copy("img/kept.png", kept.clone());
+            site.copy("img/changed.png", changed.clone());
+            let staging = Staging::begin(&dest, &course).unwrap();
+            staging.put_all(&site).unwrap();
+            staging.finish().unwrap();
+        };
+        let inode = |url: &str| fs::metadata(dest.join(url)).unwrap().ino();
+        build();
+        let before = (inode("img/kept.png"), inode("img/changed.png"));
+        fs::write(&changed, "other image").unwrap();
+        build();
+        assert_eq!(inode("img/kept.png"), before.0);
+        assert_ne!(inode("img/changed.png"), before.1);
+        assert_eq!(
+            fs::read_to_string(dest.join("img/changed.png")).unwrap(),
+            "other image"
+        );
+        assert_eq!(
+            fs::read_to_string(dest.join("img/kept.png")).unwrap(),
+            "kept image"
+        );
+        // The course's own file is never linked into the site: only the previous site's.
+        assert_eq!(fs::metadata(&kept).unwrap().nlink(), 1);
     }
 
     #[test]
