@@ -1068,15 +1068,27 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     problems: list[str] = []
+    # A tool's previous output (and a clean cache) is moved aside, not deleted, until every run
+    # is over: on ext4, files made just after as many were deleted look past each recently
+    # deleted inode, and the run after a deletion took up to twice as long (a warm build came
+    # out slower than a clean one). Each run now makes its files as on a fresh machine.
+    aside = work / "aside"
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir()
+
+    def move_aside(path: Path) -> None:
+        if path.exists():
+            path.rename(aside / f"{len(list(aside.iterdir()))}-{path.name}")
+
     for run in range(runs):
         wait_for_quiet(args.quiet_load, args.max_wait)
         for tool in tools:
             if not tool.keep:
-                shutil.rmtree(tool.output, ignore_errors=True)
+                move_aside(tool.output)
             # Hugo keeps a lock file and resources/ in the source: start from clean each time.
-            shutil.rmtree(tool.source / "resources", ignore_errors=True)
+            move_aside(tool.source / "resources")
             for folder in tool.fresh:
-                shutil.rmtree(folder, ignore_errors=True)
+                move_aside(folder)
             sample = measure(tool.cmd, tool.source, logs / f"{slugify(tool.name)}.log", tool.env)
             tool.samples.append(sample)
             log(f"   run {run + 1}/{runs} {tool.name:34} wall {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  rss {sample.rss_mb:7.1f} MB")
@@ -1089,6 +1101,7 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
                     problems += [f"{n} lessons, {tool.name}: {p}" for p in tool.check(tool.output, pages)]
                 except RuntimeError as e:
                     problems.append(f"{n} lessons, {tool.name}: {e}")
+    shutil.rmtree(aside, ignore_errors=True)
     if problems:
         raise SystemExit("honesty checks failed:\n  " + "\n  ".join(problems))
     log("   checks passed: page counts, and hl-/<math/data-term=/data-quiz= in every coursebook lesson")
