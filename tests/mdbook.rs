@@ -2270,7 +2270,7 @@ fn a_code_block_written_as_raw_html_is_highlighted() {
     );
     let out = coursebook(&["build"], b.path());
     assert!(out.status.success(), "{}", text(&out));
-    let html = std::fs::read_to_string(b.path().join("site/a.html")).unwrap();
+    let html = page(b.path(), "a.html");
     let start = html.find("<code class=\"language-javascript\">").unwrap();
     let block = &html[start..start + html[start..].find("</code>").unwrap()];
     assert!(block.contains("<span class=\"hl-"), "{block}");

@@ -284,17 +284,13 @@ impl Staging {
         fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
     }
 
-    /// A course's file copied into the site ([`Staging::place`]'s way: an image unchanged
-    /// since the previous site is linked from it).
-    fn place_copy(&self, rel: &Path, from: &Path) -> Result<(), Diagnostic> {
-        if let Ok(file) = fs::File::open(from)
-            && let Ok(meta) = file.metadata()
-            && meta.is_file()
-            && self.linked(rel, meta.len(), file)
-        {
-            return Ok(());
-        }
-        put(&self.dir.join(rel), &FileData::Copy(from.to_path_buf()))
+    /// [`Staging::linked`] for a course's file copied into the site: an image unchanged since
+    /// the previous site is linked from it.
+    fn linked_copy(&self, rel: &Path, from: &Path) -> bool {
+        fs::File::open(from).is_ok_and(|file| {
+            file.metadata()
+                .is_ok_and(|meta| meta.is_file() && self.linked(rel, meta.len(), file))
+        })
     }
 
     /// Whether the previous site's file at `rel` holds what `content` reads (`len` bytes) and
@@ -328,10 +324,17 @@ impl Staging {
         let files: Vec<(&String, &FileData)> = site.files.iter().collect();
         files.par_iter().try_for_each(|(url, data)| {
             let rel = checked(url)?;
-            match data {
-                FileData::Bytes(bytes) => self.place(&rel, bytes),
-                FileData::Shared(bytes, _) => self.place(&rel, bytes),
-                FileData::Copy(from) => self.place_copy(&rel, from),
+            // As in [`Staging::place`]: the previous site's file when it holds the same bytes.
+            let linked = match data {
+                FileData::Bytes(bytes) => self.linked(&rel, bytes.len() as u64, bytes.as_slice()),
+                FileData::Shared(bytes, _) => {
+                    self.linked(&rel, bytes.len() as u64, bytes.as_slice())
+                }
+                FileData::Copy(from) => self.linked_copy(&rel, from),
+            };
+            match linked {
+                true => Ok(()),
+                false => put(&self.dir.join(rel), data),
             }
         })
     }
