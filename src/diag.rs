@@ -9,13 +9,15 @@ use std::cell::Cell;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Error,
     Warning,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub path: PathBuf,
     pub line: usize,
@@ -271,6 +273,17 @@ impl Diagnostics {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// The diagnostics pushed since there were `n`.
+    pub fn since(&self, n: usize) -> &[Diagnostic] {
+        self.items.get(n..).unwrap_or_default()
+    }
+
+    /// Whether any of `more` would fail the build (an error, or a warning under
+    /// `--deny-warnings`).
+    pub fn would_fail(&self, more: &[Diagnostic]) -> bool {
+        more.iter().any(|d| self.fails(d))
     }
 
     /// Make every warning fail the build (`--deny-warnings`).

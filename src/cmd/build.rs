@@ -19,6 +19,11 @@ pub fn run(
     super::print(&diags, quiet);
     let Some(summary) = summary else { return false };
     if verbose {
+        if summary.from_store {
+            outln!(
+                "the course is as an earlier build left it: its pages, print page and search index are that build's, linked from the site store"
+            );
+        }
         outln!("{} files written", summary.files);
         outln!("{}", site::wasm_size_note());
     }

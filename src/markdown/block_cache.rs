@@ -152,13 +152,24 @@ pub fn folder(configured: Option<&Path>) -> Option<PathBuf> {
     if let Some(dir) = configured {
         return Some(dir.to_path_buf());
     }
+    user_folder("blocks")
+}
+
+/// A folder of coursebook's in the user's cache folder: `$COURSEBOOK_CACHE_DIR` itself for the
+/// blocks (as it always was) and `$COURSEBOOK_CACHE_DIR/<name>` for the rest, else
+/// `coursebook/<name>` in the user's cache folder. Never a course's folder: the site store
+/// (site/store.rs) keeps pages, which a course must not be able to plant.
+pub fn user_folder(name: &str) -> Option<PathBuf> {
     let env = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
     if let Some(dir) = env("COURSEBOOK_CACHE_DIR") {
-        return Some(dir);
+        return Some(match name {
+            "blocks" => dir,
+            _ => dir.join(name),
+        });
     }
     let base = if cfg!(windows) {
         env("LOCALAPPDATA")
@@ -167,7 +178,7 @@ pub fn folder(configured: Option<&Path>) -> Option<PathBuf> {
     } else {
         env("XDG_CACHE_HOME").or_else(|| env("HOME").map(|h| h.join(".cache")))
     };
-    base.map(|b| b.join("coursebook").join("blocks"))
+    base.map(|b| b.join("coursebook").join(name))
 }
 
 impl BlockCache {

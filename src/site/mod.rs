@@ -4,6 +4,7 @@
 pub mod output;
 pub(crate) mod pages;
 mod search;
+mod store;
 mod toc;
 
 use crate::config::{self, Config};
@@ -30,6 +31,8 @@ pub struct Summary {
     pub files: usize,
     pub dest: PathBuf,
     pub millis: u128,
+    /// The course was as an earlier build left it: its files came from the site store.
+    pub from_store: bool,
 }
 
 /// Whether the site is written or only checked.
@@ -184,6 +187,38 @@ pub fn build_cached(
         strings: &strings,
         renderer: &renderer,
     };
+    // The theme's files and the course's own (images), which every build copies.
+    let mut statics = SiteFiles::default();
+    pages::static_files(&config, &course, &theme, &strings, &mut statics, diags);
+    // The site store (site/store.rs): a plain build of a course as an earlier build left it
+    // links that build's files instead of making them again.
+    let store = (mode == Mode::Write && cache.is_none() && !diags.has_errors())
+        .then(store::Store::open)
+        .flatten()
+        .map(Arc::new);
+    let key = store
+        .as_deref()
+        .and_then(|s| store::site_key(s, &ctx, &links, &pages::version(&theme, &strings)));
+    if let (Some(s), Some(key)) = (store.as_deref(), key) {
+        let mut problems = Vec::new();
+        let hit = s.find(key, &mut problems);
+        diags.extend(problems);
+        if let Some(hit) = hit {
+            timings.mark("store");
+            if let Some(done) = from_store(hit, &config, root, &statics, diags) {
+                timings.report();
+                return done.map(|files| Summary {
+                    pages: course.pages.len(),
+                    files,
+                    dest: config.build_dir.clone(),
+                    millis: started.elapsed().as_millis(),
+                    from_store: true,
+                });
+            }
+        }
+    }
+    // What the build says from here on is about the files it makes (kept with them).
+    let said_before = diags.len();
     let data = cache.as_deref_mut().map(|c| {
         let data = c.sources.data_hashes(&config.src, &course.data_files);
         // Every entry of this build is kept by now: note where links lead, for the watcher.
@@ -199,7 +234,9 @@ pub fn build_cached(
             .zip(data.as_ref()),
         diags,
     );
-    blocks.report(diags);
+    // The block cache's own problems are about this machine, not the course: not kept.
+    let block_problems = blocks.problems();
+    diags.extend(block_problems.iter().cloned());
     blocks.flush_soon();
     timings.mark("markdown");
     // 6. Pages through templates, plus the site's other files. A plain build streams each page
@@ -210,6 +247,7 @@ pub fn build_cached(
     let staging = (mode == Mode::Write && cache.is_none() && !diags.has_errors())
         .then(|| {
             output::Staging::begin(&dest, root)
+                .map(|s| s.with_store(store.clone().filter(|_| key.is_some())))
                 .and_then(|s| {
                     s.make_dirs(course.pages.iter().map(|p| p.url.as_str()))?;
                     Ok(s)
@@ -231,7 +269,6 @@ pub fn build_cached(
         &mut site,
         diags,
     );
-    pages::static_files(&config, &course, &theme, &strings, &mut site, diags);
     timings.mark("pages");
     let whole_course =
         |cache: Option<&mut Cache>, staging: Option<&output::Staging>, diags: &mut Diagnostics| {
@@ -303,22 +340,38 @@ pub fn build_cached(
         return None;
     }
     // 7. Write the rest, swapping the new site in whole.
+    let own_files = site.files.len();
+    let files_count = own_files + statics.files.len();
     if mode == Mode::Write {
         let written = match (staging, cache.as_deref_mut()) {
             (_, Some(c)) => {
+                site.append(statics);
                 let part = match later {
                     true => output::Part::AllBut(&c.later),
                     false => output::Part::All,
                 };
                 output::write_changed(&site, &dest, root, &mut c.written, part).map(drop)
             }
-            (Some(staging), None) => staging.put_all(&site).and_then(|()| staging.finish()),
+            (Some(staging), None) => staging
+                .put_all(&site, true)
+                .and_then(|()| staging.put_all(&statics, false))
+                .and_then(|()| staging.finish()),
             // A plain build without a staging folder failed to make one: already an error.
             (None, None) => Ok(()),
         };
         if let Err(d) = written {
             diags.push(d);
             return None;
+        }
+        // The site is in place: its files and what the build said about them are kept.
+        if let (Some(store), Some(key), None) = (&store, key, &cache) {
+            let said = diags
+                .since(said_before)
+                .iter()
+                .filter(|d| !block_problems.contains(d))
+                .cloned()
+                .collect();
+            store.write_manifest(key, own_files, said);
         }
     }
     timings.mark("write");
@@ -349,10 +402,53 @@ pub fn build_cached(
     timings.report();
     Some(Summary {
         pages: rendered.len(),
-        files: site.files.len(),
+        files: files_count,
         dest,
         millis: started.elapsed().as_millis(),
+        from_store: false,
     })
+}
+
+/// Write the site from the store's files (`hit`) and the theme's and course's own (`statics`),
+/// saying what the build that made them said. `None` when that failed (a file gone meanwhile):
+/// the build goes on to make them; `Some(None)` when what it says fails the build
+/// (`--deny-warnings`) or the site could not be put in place; else the number of files.
+fn from_store(
+    hit: store::Hit,
+    config: &Config,
+    root: &Path,
+    statics: &SiteFiles,
+    diags: &mut Diagnostics,
+) -> Option<Option<usize>> {
+    use rayon::prelude::*;
+    if diags.would_fail(&hit.diags) {
+        diags.extend(hit.diags);
+        return Some(None);
+    }
+    let staging = match output::Staging::begin(&config.build_dir, root) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return Some(None);
+        }
+    };
+    staging
+        .make_dirs(hit.files.iter().map(|(url, ..)| url.as_str()))
+        .ok()?;
+    // Dropped here on failure, the staging folder is removed: nothing was written.
+    hit.files
+        .par_iter()
+        .try_for_each(|(url, kept, id)| staging.put_kept(url, kept, *id))
+        .ok()?;
+    diags.extend(hit.diags);
+    if let Err(d) = staging
+        .put_all(statics, false)
+        .and_then(|()| staging.finish())
+    {
+        diags.push(d);
+        return Some(None);
+    }
+    Some(Some(hit.counted + statics.files.len()))
 }
 
 /// The block cache in use for one build: installed for the highlighter, flushed and taken
@@ -399,9 +495,10 @@ impl UsingBlocks {
     }
 
     /// What the cache found wrong so far (a damaged or foreign segment), as warnings.
-    fn report(&self, diags: &mut Diagnostics) {
-        if let Some(cache) = &self.0 {
-            diags.extend(cache.take_problems());
+    fn problems(&self) -> Vec<Diagnostic> {
+        match &self.0 {
+            Some(cache) => cache.take_problems(),
+            None => Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! destination and swapped in whole, so a failed build leaves the previous site untouched; a
 //! folder that coursebook did not make is never deleted.
 
+use super::store;
 use crate::diag::{Diagnostic, Pos};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -205,6 +206,12 @@ pub struct Staging {
     /// The site this one replaces, when there is one: a file with the same bytes there is
     /// linked into the new site, not written again ([`Staging::place`]).
     previous: Option<PathBuf>,
+    /// The site store (site/store.rs): the build's own files are linked from it when it holds
+    /// their bytes, else written and kept there.
+    store: Option<std::sync::Arc<super::store::Store>>,
+    /// The store's files linked into this site so far: a second file with the same bytes is
+    /// written (two files of one site never share their bytes on disk, see [`Staging::may_link`]).
+    linked_ids: std::sync::Mutex<std::collections::HashSet<super::store::Id>>,
     finished: bool,
     _lock: DestLock,
 }
@@ -232,6 +239,8 @@ impl Staging {
             dir,
             old,
             previous,
+            store: None,
+            linked_ids: std::sync::Mutex::default(),
             finished: false,
             _lock: lock,
         };
@@ -246,12 +255,66 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Make the folders that files at `urls` go into (before writing them from many threads).
     /// The staging folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// Keep the build's own files in `store` ([`Staging::put`], [`Staging::put_with`], and
+    /// [`Staging::put_all`] of the build's files).
+    pub fn with_store(mut self, store: Option<std::sync::Arc<super::store::Store>>) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// Put the store's file `kept` (holding `id`) into the new site at `url` (a build whose
+    /// course is as the store's manifest says): linked where [`Staging::may_link`] allows it,
+    /// else copied.
+    pub fn put_kept(&self, url: &str, kept: &Path, id: super::store::Id) -> Result<(), Diagnostic> {
+        let rel = checked(url)?;
+        let target = self.dir.join(&rel);
+        if self.may_link(&rel, kept, id) && fs::hard_link(kept, &target).is_ok() {
+            return Ok(());
+        }
+        fs::copy(kept, &target)
+            .map(drop)
+            .map_err(|e| io_error(&target, "write", &e))
+    }
+
+    /// Whether the store's file `kept` may become the new site's file at `rel`: a site's file
+    /// shares its bytes on disk with the store's and nothing else, so that a file edited in
+    /// place in one site (a script that rewrites pages) never changes another site, nor another
+    /// page of its own. So it is linked when no site holds it, or only the site this one
+    /// replaces, at the same place; and once in a site.
+    #[cfg(unix)]
+    fn may_link(&self, rel: &Path, kept: &Path, id: super::store::Id) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = fs::symlink_metadata(kept) else {
+            return false;
+        };
+        let alone = match meta.nlink() {
+            1 => true,
+            2 => self.previous.as_ref().is_some_and(|previous| {
+                fs::symlink_metadata(previous.join(rel))
+                    .is_ok_and(|old| (old.dev(), old.ino()) == (meta.dev(), meta.ino()))
+            }),
+            _ => false,
+        };
+        alone
+            && self
+                .linked_ids
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(id)
+    }
+
+    /// Elsewhere the store's files are copied: a link count is not in the standard library.
+    #[cfg(not(unix))]
+    fn may_link(&self, _rel: &Path, _kept: &Path, _id: super::store::Id) -> bool {
+        false
+    }
+
+    /// Make the folders that files at `urls` go into (before writing them from many threads).
     pub fn make_dirs<'a>(&self, urls: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
         let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         for url in urls {
@@ -265,10 +328,32 @@ impl Staging {
         Ok(())
     }
 
-    /// Write one file; its folder must exist ([`Staging::make_dirs`]).
+    /// Write one of the build's own files (a page); its folder must exist
+    /// ([`Staging::make_dirs`]).
     pub fn put(&self, url: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let rel = checked(url)?;
-        self.place(&rel, bytes)
+        self.put_own(url, &rel, bytes)
+    }
+
+    /// `bytes` at `rel`, one of the build's own files: with a store, linked from it when it
+    /// holds them, else written and kept there; without, as [`Staging::place`] does.
+    fn put_own(&self, url: &str, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let Some(store) = self.store.as_ref().filter(|s| s.keeping()) else {
+            return self.place(rel, bytes);
+        };
+        let target = self.dir.join(rel);
+        let id = store.id(bytes);
+        let kept = store.path(id);
+        let holds = store::holds(&kept, bytes);
+        let linked =
+            holds && self.may_link(rel, &kept, id) && fs::hard_link(&kept, &target).is_ok();
+        if !linked {
+            fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))?;
+            // A kept file with this id that does not hold these bytes is damaged: replaced.
+            store.keep(&target, id, !holds && kept.exists());
+        }
+        store.made(url, id);
+        Ok(())
     }
 
     /// `bytes` at `rel` in the new site: a link to the previous site's file when that holds
@@ -310,20 +395,37 @@ impl Staging {
         fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let target = self.dir.join(checked(url)?);
+        let store = self.store.as_deref().filter(|s| s.keeping());
+        let mut ids = store.map(super::store::IdWriter::new);
         let written = fs::File::create(&target).and_then(|file| {
-            let mut out = io::BufWriter::with_capacity(1 << 16, file);
+            let out = io::BufWriter::with_capacity(1 << 16, file);
+            let mut out = Tee(out, ids.as_mut());
             fill(&mut out)?;
             io::Write::flush(&mut out)
         });
-        written.map_err(|e| io_error(&target, "write", &e))
+        written.map_err(|e| io_error(&target, "write", &e))?;
+        if let (Some(store), Some(ids)) = (store, ids) {
+            let id = ids.finish();
+            store.keep(&target, id, false);
+            store.made(url, id);
+        }
+        Ok(())
     }
 
-    /// Write every file of `site`, in parallel.
-    pub fn put_all(&self, site: &SiteFiles) -> Result<(), Diagnostic> {
+    /// Write every file of `site`, in parallel; `own`: the build's own files (pages, print,
+    /// search), kept in the store, as [`Staging::put`] does.
+    pub fn put_all(&self, site: &SiteFiles, own: bool) -> Result<(), Diagnostic> {
         self.make_dirs(site.files.keys().map(String::as_str))?;
         let files: Vec<(&String, &FileData)> = site.files.iter().collect();
         files.par_iter().try_for_each(|(url, data)| {
             let rel = checked(url)?;
+            if own && self.store.is_some() {
+                match data {
+                    FileData::Bytes(bytes) => return self.put_own(url, &rel, bytes),
+                    FileData::Shared(bytes, _) => return self.put_own(url, &rel, bytes),
+                    FileData::Copy(_) => {}
+                }
+            }
             // As in [`Staging::place`]: the previous site's file when it holds the same bytes.
             let linked = match data {
                 FileData::Bytes(bytes) => self.linked(&rel, bytes.len() as u64, bytes.as_slice()),
@@ -633,8 +735,25 @@ fn checked(url: &str) -> Result<PathBuf, Diagnostic> {
 /// Write `site` to a staging folder, then swap it in for `dest`.
 pub fn write(site: &SiteFiles, dest: &Path, course_root: &Path) -> Result<(), Diagnostic> {
     let staging = Staging::begin(dest, course_root)?;
-    staging.put_all(site)?;
+    staging.put_all(site, false)?;
     staging.finish()
+}
+
+/// A writer that also feeds a file's id, as the file is written.
+struct Tee<'i, 's, W>(W, Option<&'i mut super::store::IdWriter<'s>>);
+
+impl<W: io::Write> io::Write for Tee<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if let Some(ids) = self.1.as_deref_mut() {
+            ids.feed(&buf[..n]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Write one file of the site at `target`.
@@ -854,6 +973,50 @@ mod tests {
         (tmp, course, dest)
     }
 
+    /// With the site store: a file is linked from the store when it holds the same bytes, and
+    /// never twice into one site; a store's file found damaged is replaced by the new one.
+    #[cfg(unix)]
+    #[test]
+    fn the_store_s_files_are_linked_once_a_site_and_damaged_ones_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let (tmp, course, dest) = setup();
+        let build = |files: &[(&str, &str)]| {
+            let store =
+                super::store::Store::open_in(&tmp.path().join("store")).map(std::sync::Arc::new);
+            let staging = Staging::begin(&dest, &course).unwrap().with_store(store);
+            staging.make_dirs(files.iter().map(|(u, _)| *u)).unwrap();
+            for (url, text) in files {
+                staging.put(url, text.as_bytes()).unwrap();
+            }
+            staging.finish().unwrap();
+        };
+        let meta = |url: &str| fs::metadata(dest.join(url)).unwrap();
+        let files = [("a.html", "same"), ("b.html", "same"), ("c.html", "other")];
+        build(&files);
+        assert_ne!(
+            meta("a.html").ino(),
+            meta("b.html").ino(),
+            "one site, two files"
+        );
+        assert_eq!(meta("a.html").nlink(), 2, "the site's and the store's");
+        assert_eq!(meta("b.html").nlink(), 1, "a copy");
+        let before = meta("c.html").ino();
+        build(&files);
+        assert_eq!(meta("c.html").ino(), before, "linked again, not written");
+        assert_ne!(meta("a.html").ino(), meta("b.html").ino());
+        // Edited in place through the site: the store's file changes with it; the next build
+        // writes the page afresh and keeps that instead.
+        fs::write(dest.join("c.html"), "OTHER").unwrap();
+        build(&files);
+        assert_eq!(fs::read_to_string(dest.join("c.html")).unwrap(), "other");
+        assert_ne!(meta("c.html").ino(), before);
+        assert_eq!(
+            meta("c.html").nlink(),
+            2,
+            "kept in the store in place of the damaged one"
+        );
+    }
+
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -925,7 +1088,7 @@ mod tests {
             site.copy("img/kept.png", kept.clone());
             site.copy("img/changed.png", changed.clone());
             let staging = Staging::begin(&dest, &course).unwrap();
-            staging.put_all(&site).unwrap();
+            staging.put_all(&site, false).unwrap();
             staging.finish().unwrap();
         };
         let inode = |url: &str| fs::metadata(dest.join(url)).unwrap().ino();

@@ -20,7 +20,7 @@ pub use assemble::{Assembled, assemble, whole_course};
 pub(crate) use files::redirect_key;
 pub use files::static_files;
 pub use markdown::{matcher, render_all};
-pub(crate) use views::{first_chapter_as_root, is_mdbook_book};
+pub(crate) use views::{first_chapter_as_root, is_mdbook_book, version};
 
 use crate::config::Config;
 use crate::content::Course;

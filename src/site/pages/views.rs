@@ -110,7 +110,7 @@ fn additional(paths: &[String]) -> Vec<String> {
 }
 
 /// A content hash of the theme files, appended to their URLs so browsers never mix builds.
-pub(super) fn version(theme: &Theme, strings: &Strings) -> String {
+pub(crate) fn version(theme: &Theme, strings: &Strings) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let script_strings = strings.script_json().into_bytes();
     for bytes in theme
