@@ -14,7 +14,8 @@ pub struct Cli {
     /// Print more about what the build does.
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    /// Neither read nor write the cache of highlighted code blocks (`[build] cache-dir`).
+    /// Neither read nor write the caches kept between builds: highlighted code blocks
+    /// (`[build] cache-dir`) and the site store.
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// Let `{{#include}}` read files from this folder around the course too (such as the

@@ -16,22 +16,10 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use support::{course, page, text};
+use std::process::{Command, Stdio};
+use support::{build_cached as build, course, page, text};
 
 const LESSON: &str = "# Code\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n```python\ndef f(x):\n    return x * 2 if x < 3 and x != 'a' else \"b\" & 1\n```\n\n```c++\nstd::vector<int> v{1, 2};\n```\n\n```js\nconst s = `a ${b}` && '<x>';\n```\n\n```json\n{\"a\": [1, \"<b>\"]}\n```\n\n```bash\necho \"$HOME\" > /dev/null 2>&1\n```\n";
-
-/// Build `dir` with the cache in `cache` (through `COURSEBOOK_CACHE_DIR`).
-fn build(dir: &Path, cache: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coursebook"))
-        .args(extra)
-        .args(["build", dir.to_str().unwrap()])
-        .env("COURSEBOOK_CACHE_DIR", cache)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 /// The lesson with one more blank line at its end: the same page, but not the course the site
 /// store kept (site/store.rs), so the build renders it and asks the block cache.

@@ -16,42 +16,37 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use support::{course, page, text};
+use std::process::Output;
+use support::{build_cached, course, page, text};
 
 const LESSON: &str = "---\ntitle: Code\ncolour: blue\n---\n\n# Code\n\nSee [the other](other.md).\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n";
 const OTHER: &str = "# Other\n\nA second lesson about models.\n";
 /// What the verbose build says when the site came from the store.
 const FROM_STORE: &str = "the course is as an earlier build left it";
 
-/// Build `dir` with its caches in `cache`.
-fn build(dir: &Path, cache: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coursebook"))
-        .args(["build", "-v", dir.to_str().unwrap()])
-        .args(extra)
-        .env("COURSEBOOK_CACHE_DIR", cache)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+/// Build `dir` with its caches in `cache`, saying whether the site came from the store.
+fn build(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    args.push("-v");
+    build_cached(dir, cache, &args)
 }
 
-/// Every file of a site: path → bytes.
-fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file under `dir`: its path there → what `of` says of it.
+fn each_file<T>(dir: &Path, of: impl Fn(&walkdir::DirEntry) -> T) -> BTreeMap<String, T> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (rel.to_string_lossy().into_owned(), of(&e))
         })
         .collect()
+}
+
+/// Every file of a site: path → bytes.
+fn site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    each_file(dir, |e| fs::read(e.path()).unwrap())
 }
 
 fn lesson_course() -> tempfile::TempDir {
@@ -202,21 +197,10 @@ fn a_course_folder_never_holds_the_store_and_no_cache_leaves_it_alone() {
 /// Every file of a site by its inode: path → (device, inode).
 fn inodes(dir: &Path) -> BTreeMap<String, (u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let meta = e.metadata().unwrap();
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, (meta.dev(), meta.ino()))
-        })
-        .collect()
+    each_file(dir, |e| {
+        let meta = e.metadata().unwrap();
+        (meta.dev(), meta.ino())
+    })
 }
 
 #[test]

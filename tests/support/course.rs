@@ -31,6 +31,20 @@ pub fn coursebook(args: &[&str], cwd: &Path) -> Output {
         .unwrap_or_else(|e| panic!("cannot run coursebook: {e}"))
 }
 
+/// `coursebook build DIR ARGS…` with coursebook's caches (highlighted blocks, the site store)
+/// in `cache` rather than the user's cache folder.
+pub fn build_cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .arg("build")
+        .arg(dir)
+        .args(args)
+        .env("COURSEBOOK_CACHE_DIR", cache)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run coursebook: {e}"))
+}
+
 /// stdout then stderr, as text.
 pub fn text(out: &Output) -> String {
     format!(
