@@ -36,6 +36,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The most bytes of files the store keeps for older manifests (the newest is always kept).
 pub const MAX_BYTES: u64 = 1 << 30;
+/// The file that makes a folder a store, and what it says.
+const MARKER: &str = ".coursebook-sites";
+const MARKER_TEXT: &str =
+    "This folder is coursebook's site store: files of built sites, kept between builds.\n";
 /// What a manifest starts with; another format's manifests are not read.
 const FORMAT: &str = "coursebook-sites 1";
 /// Files are hashed in blocks of this size, so that a file hashed as it is written in pieces
@@ -108,7 +112,21 @@ impl Store {
         Store::open_in(&crate::markdown::block_cache::user_folder("sites")?)
     }
 
+    /// The store at `dir`: made there if there is nothing there yet (or an empty folder);
+    /// `None` when `dir` holds something that is not a store (`$COURSEBOOK_CACHE_DIR` naming a
+    /// folder of the user's own, say): coursebook removes files in its store, and never a
+    /// folder's it did not make.
     pub fn open_in(dir: &Path) -> Option<Store> {
+        let marker = dir.join(MARKER);
+        let ours = std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file())
+            && read_bounded(&marker, 1024).is_some_and(|text| text == MARKER_TEXT);
+        if !ours {
+            std::fs::create_dir_all(dir).ok()?;
+            if std::fs::read_dir(dir).ok()?.next().is_some() {
+                return None;
+            }
+            std::fs::write(&marker, MARKER_TEXT).ok()?;
+        }
         std::fs::create_dir_all(dir.join("files")).ok()?;
         let secret = secret(dir)?;
         Some(Store {
@@ -772,6 +790,22 @@ mod tests {
             store.find(7, &mut Vec::new()).is_none(),
             "the manifest went too"
         );
+    }
+
+    #[test]
+    fn a_folder_that_is_not_a_store_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.json"), "mine").unwrap();
+        assert!(Store::open_in(dir.path()).is_none());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notes.json")).unwrap(),
+            "mine"
+        );
+        // Missing or empty: made a store, and one from then on.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(Store::open_in(empty.path()).is_some());
+        assert!(Store::open_in(empty.path()).is_some());
+        assert!(Store::open_in(&empty.path().join("new/sites")).is_some());
     }
 
     #[test]
