@@ -74,6 +74,11 @@ fn a_course_built_again_as_it_was_is_the_same_site_and_says_the_same() {
     assert!(again.status.success(), "{}", text(&again));
     assert!(text(&again).contains(FROM_STORE), "{}", text(&again));
     assert!(
+        text(&again).contains(" ms (the course as last built"),
+        "said without -v too: {}",
+        text(&again)
+    );
+    assert!(
         text(&again).contains(warning),
         "said again: {}",
         text(&again)

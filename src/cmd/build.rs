@@ -29,11 +29,17 @@ pub fn run(
     }
     if !quiet {
         outln!(
-            "Built {} page{} into {}/ in {} ms",
+            "Built {} page{} into {}/ in {} ms{}",
             summary.pages,
             if summary.pages == 1 { "" } else { "s" },
             summary.dest.display(),
-            summary.millis
+            summary.millis,
+            // Said, so that a build that made nothing anew is never taken for one that did.
+            if summary.from_store {
+                " (the course as last built: its pages from the site store; --no-cache builds them anew)"
+            } else {
+                ""
+            }
         );
     }
     true

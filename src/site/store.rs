@@ -615,6 +615,9 @@ pub fn site_key(
         exe.modified().ok()?,
     )
         .hash(&mut h);
+    // A file system that keeps times to the second: a build of coursebook is a new file.
+    #[cfg(unix)]
+    std::os::unix::fs::MetadataExt::ino(&exe).hash(&mut h);
     let crate::content::Course {
         from_summary,
         pages,
