@@ -450,8 +450,11 @@ pub fn load(
     }
     diags.extend(found);
     progress::check_ids(&course, diags);
-    let quizzes = cache.map(|c| &mut c.quizzes).filter(|_| watched);
-    quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
+    // A plain build attaches the quizzes itself, after asking the site store (site/mod.rs).
+    if let Some(c) = cache {
+        let quizzes = Some(&mut c.quizzes).filter(|_| watched);
+        quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
+    }
     course
 }
 

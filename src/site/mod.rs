@@ -120,7 +120,9 @@ pub fn build_cached(
     );
     let mut timings = Timings::new();
     // 2. The course: pages, order, assets.
-    let course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
+    // Without serve's cache the lessons' quiz files are attached below, once the site store has
+    // been asked: a course built again as it was never parses them.
+    let mut course = content::load(&config, cache.as_deref_mut().map(|c| &mut c.sources), diags);
     if pages::is_mdbook_book(&config, &course) && !config.says_code_is_not_run {
         diags.extend(first_runnable_rust(&course));
     }
@@ -175,18 +177,9 @@ pub fn build_cached(
     timings.mark("glossary");
     // 5. Markdown → HTML for every page, in parallel; then links and anchors across pages.
     let links = link_table(&course, &config);
-    let ctx = pages::Ctx {
-        config: &config,
-        course: &course,
-        glossary: glossary.as_deref(),
-        matcher: matcher.as_deref(),
-        // Widgets are drawn from templates with the Markdown: a template edit in serve
-        // renders the pages again.
-        shared_key: shared_key(&config, &links, glossary.as_deref(), &strings)
-            ^ renderer.fingerprint,
-        strings: &strings,
-        renderer: &renderer,
-    };
+    // Widgets are drawn from templates with the Markdown: a template edit in serve renders the
+    // pages again.
+    let shared = shared_key(&config, &links, glossary.as_deref(), &strings) ^ renderer.fingerprint;
     // The theme's files and the course's own (images), which every build copies.
     let mut statics = SiteFiles::default();
     pages::static_files(&config, &course, &theme, &strings, &mut statics, diags);
@@ -196,9 +189,19 @@ pub fn build_cached(
         .then(store::Store::open)
         .flatten()
         .map(Arc::new);
-    let key = store
-        .as_deref()
-        .and_then(|s| store::site_key(s, &ctx, &links, &pages::version(&theme, &strings)));
+    let key = store.as_deref().and_then(|s| {
+        let parts = store::Parts {
+            config: &config,
+            course: &course,
+            glossary: glossary.as_deref(),
+            strings: &strings,
+            templates: renderer.fingerprint,
+            shared,
+            links: &links,
+            version: &pages::version(&theme, &strings),
+        };
+        store::site_key(s, &parts)
+    });
     if let (Some(s), Some(key)) = (store.as_deref(), key) {
         let mut problems = Vec::new();
         let hit = s.find(key, &mut problems);
@@ -219,6 +222,18 @@ pub fn build_cached(
     }
     // What the build says from here on is about the files it makes (kept with them).
     let said_before = diags.len();
+    if cache.is_none() {
+        content::quiz::attach_lesson_quizzes(&config, &mut course, None, diags);
+    }
+    let ctx = pages::Ctx {
+        config: &config,
+        course: &course,
+        glossary: glossary.as_deref(),
+        matcher: matcher.as_deref(),
+        shared_key: shared,
+        strings: &strings,
+        renderer: &renderer,
+    };
     let data = cache.as_deref_mut().map(|c| {
         let data = c.sources.data_hashes(&config.src, &course.data_files);
         // Every entry of this build is kept by now: note where links lead, for the watcher.

@@ -590,6 +590,23 @@ pub fn holds(path: &Path, bytes: &[u8]) -> bool {
     file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
 }
 
+/// What [`site_key`] hashes besides the course's files: what the build made of them so far.
+pub struct Parts<'a> {
+    pub config: &'a crate::config::Config,
+    /// Loaded, its lessons' quiz files not yet attached (their bytes are hashed instead: a
+    /// course built again as it was is never parsed for its quizzes).
+    pub course: &'a crate::content::Course,
+    pub glossary: Option<&'a crate::content::glossary::Glossary>,
+    pub strings: &'a crate::i18n::Strings,
+    /// The templates' fingerprint.
+    pub templates: u64,
+    /// The link table, the glossary and the configuration, hashed (`site::shared_key`).
+    pub shared: u64,
+    pub links: &'a crate::markdown::LinkTable,
+    /// The theme's files and the script strings, hashed (`pages::version`).
+    pub version: &'a str,
+}
+
 /// The key of everything a build reads to make its pages, print.html and search index: the
 /// program itself, the configuration, every page as loaded (front matter, Markdown with its
 /// includes, quiz), the course's structure, the glossary, the interface's strings, the theme's
@@ -598,12 +615,7 @@ pub fn holds(path: &Path, bytes: &[u8]) -> bool {
 /// compile here until it is hashed or said not to matter; values are hashed as they show in
 /// Debug output, which shows every field. `None` when the program's own file cannot be looked
 /// at, or the theme folder holds more files than a theme does.
-pub fn site_key(
-    store: &Store,
-    ctx: &super::pages::Ctx<'_>,
-    links: &crate::markdown::LinkTable,
-    version: &str,
-) -> Option<u128> {
+pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
     use rayon::prelude::*;
     let mut h = store.key_hasher();
     // The program: a new build of coursebook renders differently without a new version.
@@ -627,7 +639,7 @@ pub fn site_key(
         assets,
         toc_paths,
         data_files,
-    } = ctx.course;
+    } = parts.course;
     let pages: Vec<u128> = pages
         .par_iter()
         .map(|page| {
@@ -644,14 +656,23 @@ pub fn site_key(
                 origins,
                 // A hash of `body` for serve, 0 in a plain build.
                 hash: _,
-                quiz,
+                // Not attached yet: the quiz file's bytes are hashed below.
+                quiz: _,
             } = page;
             let mut h = store.key_hasher();
             body.hash(&mut h);
             let _ = write!(
                 h,
-                "{kind:?}{source:?}{src_rel:?}{url:?}{title:?}{number:?}{front:?}{body_line}{origins:?}{quiz:?}"
+                "{kind:?}{source:?}{src_rel:?}{url:?}{title:?}{number:?}{front:?}{body_line}{origins:?}"
             );
+            // The lesson's quiz file as `quiz::attach_lesson_quizzes` will read it: through
+            // the course's jail (a refused or missing file hashes as none; a build it fails
+            // keeps nothing).
+            if let Some(src_rel) = src_rel {
+                let file = crate::content::quiz::lesson_quiz_path(src_rel, front.quiz.as_ref());
+                let config = parts.config;
+                config.jail.read(&config.src.join(file)).ok().hash(&mut h);
+            }
             h.finish128()
         })
         .collect();
@@ -660,23 +681,17 @@ pub fn site_key(
         h,
         "{from_summary:?}{toc:?}{order:?}{home:?}{assets:?}{toc_paths:?}{data_files:?}"
     );
-    let _ = write!(h, "{:?}", ctx.config);
-    let _ = write!(h, "{:?}", ctx.glossary.map(|g| &g.entries));
-    let _ = write!(h, "{:?}", ctx.strings);
+    let _ = write!(h, "{:?}", parts.config);
+    let _ = write!(h, "{:?}", parts.glossary.map(|g| &g.entries));
+    let _ = write!(h, "{:?}", parts.strings);
     // The link table is the pages' and assets' paths, hashed in order by the shared key.
-    let mut redirected: Vec<&String> = links.redirected.iter().collect();
+    let mut redirected: Vec<&String> = parts.links.redirected.iter().collect();
     redirected.sort();
-    (
-        ctx.shared_key,
-        ctx.renderer.fingerprint,
-        version,
-        redirected,
-    )
-        .hash(&mut h);
+    (parts.shared, parts.templates, parts.version, redirected).hash(&mut h);
     // Every file of the theme folder, by name and bytes (the fingerprint hashes the templates
     // coursebook names; a partial they include need not be one). Links are not followed: a
     // link is hashed as what it is, and the build refuses it if it leads outside the course.
-    if let Some(dir) = &ctx.config.theme_dir {
+    if let Some(dir) = &parts.config.theme_dir {
         let (mut files, mut bytes) = (0usize, 0u64);
         for entry in walkdir::WalkDir::new(dir)
             .follow_links(false)
