@@ -1020,8 +1020,9 @@ def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict
     tools: list[Tool] = []
     if "coursebook" in args.tools:
         # lessons + chapter pages + home + glossary + contents (toc.html) + progress + print + 404.
-        # Clean: the cache of highlighted blocks starts empty each run (and is written, as a first
-        # build's is); warm: it holds every block, from a build before the runs.
+        # Clean: the caches (highlighted blocks, and the site store in COURSEBOOK_CACHE_DIR/sites)
+        # start empty each run (and are written, as a first build's are); warm: they hold what a
+        # build of the same course before the runs made, so the site comes from the store.
         cmd = [str(bins["coursebook"]), "build", ".", "-d", str(work / "out-coursebook"), "-q"]
         cold, warm = work / "cache-clean", work / "cache-warm"
         tools.append(Tool("coursebook", versions["coursebook"], work / "coursebook", work / "out-coursebook",
@@ -1155,8 +1156,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every sample as JSON here")
     parser.add_argument("--tools", default="coursebook,warm,rebuild,mdbook,hugo,floor",
                         help="which to run (default coursebook,warm,rebuild,mdbook,hugo,floor; warm: "
-                             "coursebook again with its cache of highlighted blocks filled; rebuild: "
-                             "the same, into the site it built before, kept from run to run)")
+                             "coursebook again with its caches (highlighted blocks, site store) filled "
+                             "and its site removed; rebuild: the same, into the site it built before, "
+                             "kept from run to run)")
     parser.add_argument("--code-heavy", action="store_true",
                         help="the code-heavy variant: about three times the code a lesson, in "
                              "seven languages (work folder n<N>-code)")
