@@ -36,6 +36,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The most bytes of files the store keeps for older manifests (the newest is always kept).
 pub const MAX_BYTES: u64 = 1 << 30;
+/// The most manifests kept: each build of a new state of a course writes one, and every such
+/// build reads them all to trim the store (an author's day of edits made hundreds, of files
+/// shared with each other, well within [`MAX_BYTES`]).
+pub const MAX_MANIFESTS: usize = 16;
 /// The file that makes a folder a store, and what it says.
 const MARKER: &str = ".coursebook-sites";
 const MARKER_TEXT: &str =
@@ -96,9 +100,9 @@ pub struct Store {
     broken: AtomicBool,
     /// The files this build made, as they were placed.
     made: Mutex<Vec<Made>>,
-    /// [`MAX_BYTES`] and [`GRACE`];
-    /// smaller in tests.
+    /// [`MAX_BYTES`], [`MAX_MANIFESTS`] and [`GRACE`]; smaller in tests.
     max_bytes: u64,
+    max_manifests: usize,
     grace: std::time::Duration,
 }
 
@@ -136,6 +140,7 @@ impl Store {
             broken: AtomicBool::new(false),
             made: Mutex::new(Vec::new()),
             max_bytes: MAX_BYTES,
+            max_manifests: MAX_MANIFESTS,
             grace: GRACE,
         })
     }
@@ -353,6 +358,11 @@ impl Store {
             }
         }
         manifests.sort_by_key(|m| std::cmp::Reverse(m.0));
+        // Past the count, not even read.
+        for (_, path) in manifests.iter().skip(self.max_manifests) {
+            let _ = std::fs::remove_file(path);
+        }
+        manifests.truncate(self.max_manifests);
         let mut named: std::collections::HashSet<Id> = std::collections::HashSet::new();
         let mut bytes = 0u64;
         for (n, (_, path)) in manifests.iter().enumerate() {
@@ -840,6 +850,27 @@ mod tests {
         assert!(store.find(7, &mut problems).is_none());
         assert!(problems[0].message.contains("damaged"), "{problems:?}");
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn the_store_keeps_at_most_its_count_of_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let mut store = store(dir.path());
+        store.max_manifests = 2;
+        for key in 1..=4u128 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            built(
+                &store,
+                &site.path().join(key.to_string()),
+                key,
+                &[("a.html", "same")],
+            );
+        }
+        let found: Vec<u128> = (1..=4)
+            .filter(|&k| store.find(k, &mut Vec::new()).is_some())
+            .collect();
+        assert_eq!(found, [3, 4], "the two most recent");
     }
 
     #[test]
