@@ -25,12 +25,23 @@ impl Drop for Server {
     }
 }
 
+/// A port no other test of this run was given, free now, below the system's range for the
+/// ports connections go out from. A port taken with `bind(0)` and let go was handed to two
+/// tests at once (on a busy CI runner): one test's server came up on it first, and the other
+/// test read that server's news ("ok") instead of its own course's problems.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::Mutex;
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // From a place of this process's own, so that runs at once rarely meet.
+    let from = std::process::id() as usize % 10_000;
+    (0..12_000)
+        .map(|i| 20_000 + ((from + i) % 12_000) as u16)
+        .find(|port| !given.contains(port) && TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .inspect(|port| given.push(*port))
+        .expect("a free port between 20000 and 31999")
 }
 
 /// One HTTP/1.1 request, the whole answer as text.
