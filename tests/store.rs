@@ -97,6 +97,15 @@ fn a_course_built_again_as_it_was_is_the_same_site_and_says_the_same() {
     assert!(text(&rebuilt).contains(FROM_STORE), "{}", text(&rebuilt));
     assert_eq!(site(&dir.path().join("site")), made);
 
+    // The store's folder removed: the site is as it was, and the next build makes it anew.
+    fs::remove_dir_all(cache.path().join("sites")).unwrap();
+    assert_eq!(site(&dir.path().join("site")), made);
+    let anew = build(dir.path(), cache.path(), &[]);
+    assert!(anew.status.success(), "{}", text(&anew));
+    assert!(!text(&anew).contains(FROM_STORE), "{}", text(&anew));
+    assert_eq!(site(&dir.path().join("site")), made);
+    assert!(text(&build(dir.path(), cache.path(), &[])).contains(FROM_STORE));
+
     // Under --deny-warnings the warning fails the build, from the store as it would without.
     let denied = build(dir.path(), cache.path(), &["--deny-warnings"]);
     assert_eq!(denied.status.code(), Some(1), "{}", text(&denied));
