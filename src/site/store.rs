@@ -574,32 +574,6 @@ fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-/// Whether the regular file at `path` holds exactly `bytes`, read in pieces and stopping at
-/// the first difference (a kept file's bytes, compared in full, not trusted to its name).
-pub fn holds(path: &Path, bytes: &[u8]) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return false;
-    }
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut piece = vec![0u8; BLOCK.min(bytes.len().max(1))];
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let want = rest.len().min(piece.len());
-        if read_full(&mut file, &mut piece[..want]).ok() != Some(want)
-            || piece[..want] != rest[..want]
-        {
-            return false;
-        }
-        rest = &rest[want..];
-    }
-    file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
-}
-
 /// What [`site_key`] hashes besides the course's files: what the build made of them so far.
 pub struct Parts<'a> {
     pub config: &'a crate::config::Config,
@@ -681,7 +655,9 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
             if let Some(src_rel) = src_rel {
                 let file = crate::content::quiz::lesson_quiz_path(src_rel, front.quiz.as_ref());
                 let config = parts.config;
-                config.jail.read(&config.src.join(file)).ok().hash(&mut h);
+                // Refused past the same bound as when it is parsed, before it is read.
+                let limit = crate::content::quiz::MAX_QUIZ_FILE;
+                config.jail.read_within(&config.src.join(file), limit).ok().hash(&mut h);
             }
             h.finish128()
         })
@@ -705,6 +681,7 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
         let (mut files, mut bytes) = (0usize, 0u64);
         for entry in walkdir::WalkDir::new(dir)
             .follow_links(false)
+            .follow_root_links(false)
             .sort_by_file_name()
         {
             let entry = entry.ok()?;
@@ -721,7 +698,8 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
             )
                 .hash(&mut h);
             if meta.is_file() {
-                std::fs::read(entry.path()).ok()?.hash(&mut h);
+                // Through the course's jail, as the theme's files are read for the build.
+                parts.config.jail.read(entry.path()).ok().hash(&mut h);
             } else if meta.is_symlink() {
                 std::fs::read_link(entry.path()).ok()?.hash(&mut h);
             }
