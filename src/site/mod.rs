@@ -18,7 +18,7 @@ use output::SiteFiles;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const CONTENTS_URL: &str = "toc.html";
 pub const GLOSSARY_URL: &str = "glossary.html";
@@ -183,6 +183,7 @@ pub fn build_cached(
     // The theme's files and the course's own (images), which every build copies.
     let mut statics = SiteFiles::default();
     pages::static_files(&config, &course, &theme, &strings, &mut statics, diags);
+    timings.mark("static files");
     // The site store (site/store.rs): a plain build of a course as an earlier build left it
     // links that build's files instead of making them again.
     let store = (mode == Mode::Write && cache.is_none() && !diags.has_errors())
@@ -202,6 +203,7 @@ pub fn build_cached(
         };
         store::site_key(s, &parts)
     });
+    timings.mark("site key");
     if let (Some(s), Some(key)) = (store.as_deref(), key) {
         let mut problems = Vec::new();
         let hit = s.find(key, &mut problems);
@@ -225,6 +227,7 @@ pub fn build_cached(
     if cache.is_none() {
         content::quiz::attach_lesson_quizzes(&config, &mut course, None, diags);
     }
+    timings.mark("quizzes");
     let ctx = pages::Ctx {
         config: &config,
         course: &course,
@@ -530,10 +533,13 @@ impl Drop for UsingBlocks {
     }
 }
 
-/// Per-step durations, printed to stderr when `COURSEBOOK_TIMINGS` is set (for profiling).
+/// Per-step durations, printed to stderr when `COURSEBOOK_TIMINGS` is set (for profiling):
+/// wall time, and on Linux the CPU time of every thread, so a step that leaves a core idle
+/// shows (its CPU time near its wall time, on a machine of two cores or more).
 struct Timings {
     last: Instant,
-    steps: Vec<(&'static str, u128)>,
+    last_cpu: Option<Duration>,
+    steps: Vec<(&'static str, Duration, Option<Duration>)>,
     on: bool,
 }
 
@@ -541,6 +547,7 @@ impl Timings {
     fn new() -> Self {
         Timings {
             last: Instant::now(),
+            last_cpu: cpu_time(),
             steps: Vec::new(),
             on: std::env::var_os("COURSEBOOK_TIMINGS").is_some(),
         }
@@ -548,20 +555,42 @@ impl Timings {
 
     fn mark(&mut self, step: &'static str) {
         if self.on {
-            self.steps.push((step, self.last.elapsed().as_micros()));
+            let cpu = cpu_time();
+            let spent = cpu.zip(self.last_cpu).map(|(now, then)| now.saturating_sub(then));
+            self.steps.push((step, self.last.elapsed(), spent));
             self.last = Instant::now();
+            self.last_cpu = cpu;
         }
     }
 
     fn report(&self) {
         if self.on {
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             let parts: Vec<String> = self
                 .steps
                 .iter()
-                .map(|(s, us)| format!("{s} {:.1} ms", *us as f64 / 1000.0))
+                .map(|(s, wall, cpu)| match cpu {
+                    Some(cpu) => format!("{s} {:.1} ms (CPU {:.1})", ms(*wall), ms(*cpu)),
+                    None => format!("{s} {:.1} ms", ms(*wall)),
+                })
                 .collect();
             errln!("timings: {}", parts.join(", "));
         }
+    }
+}
+
+/// The CPU time of the whole process so far (every thread's), where the system tells it.
+fn cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::time::{ClockId, clock_gettime};
+        clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID)
+            .ok()
+            .map(Duration::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
     }
 }
 
