@@ -464,15 +464,22 @@ pub struct Walk {
     pub again: Vec<(PathBuf, PathBuf)>,
 }
 
-/// What tells a file or folder from every other: its device and inode where there are such.
+/// What tells a file or folder from every other ([`identity`]).
 #[cfg(unix)]
-fn identity(path: &Path) -> Option<(u64, u64)> {
+pub type Identity = (u64, u64);
+#[cfg(not(unix))]
+pub type Identity = PathBuf;
+
+/// What tells a file or folder from every other, links followed: its device and inode where
+/// there are such (one `stat`, where resolving its path reads every folder above it).
+#[cfg(unix)]
+pub fn identity(path: &Path) -> Option<Identity> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn identity(path: &Path) -> Option<PathBuf> {
+pub fn identity(path: &Path) -> Option<Identity> {
     std::fs::canonicalize(path).ok()
 }
 

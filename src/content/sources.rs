@@ -268,6 +268,9 @@ pub fn read_all(
     let previous = cache.as_deref();
     // What includes bring into these pages, in all (directives.rs `MAX_COURSE_INCLUDED`).
     let included = std::sync::atomic::AtomicUsize::new(0);
+    // Made once: its course folder resolved for each file was three system calls a folder
+    // above it, every build.
+    let jail = crate::confine::Jail::for_includes(root);
     let results: Vec<ReadResult> = files
         .into_par_iter()
         .map(|(file, src_rel)| {
@@ -286,6 +289,7 @@ pub fn read_all(
             let mut errors = Diagnostics::default();
             let source = read_one(
                 root,
+                &jail,
                 &file,
                 src_rel,
                 previous.is_some(),
@@ -324,6 +328,7 @@ pub fn read_all(
 /// no use for them).
 fn read_one(
     root: &Path,
+    jail: &crate::confine::Jail,
     file: &Path,
     src_rel: PathBuf,
     keyed: bool,
@@ -347,7 +352,7 @@ fn read_one(
     }
     // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
     let expanded = super::directives::expand(
-        &crate::confine::Jail::for_includes(root),
+        jail,
         file,
         &root_rel,
         split.body,

@@ -552,15 +552,22 @@ impl BlockCache {
         Some((entry.html.to_string(), entry.found))
     }
 
-    /// Keep the highlighter's output for `code` in `grammar`.
+    /// Keep the highlighter's output for `code` in `grammar`: written when the build ends, and
+    /// found from now on by this build's other lessons (a snippet repeated across a course is
+    /// highlighted once: a tenth of the code-heavy benchmark's blocks).
     pub fn put(&self, grammar: &str, code: &str, html: &str, found: bool) {
-        self.put_entry(Entry {
+        let entry = Entry {
             grammar: grammar.into(),
             code: code.into(),
             html: html.into(),
             found,
             used: now(),
-        });
+        };
+        remember(
+            &mut self.known.write().unwrap_or_else(PoisonError::into_inner),
+            vec![Entry::clone_of(&entry)],
+        );
+        self.put_entry(entry);
     }
 
     fn put_entry(&self, entry: Entry) {
@@ -603,7 +610,12 @@ impl BlockCache {
         }
         // A block written in many lessons is highlighted, and put, once per lesson (in
         // parallel, before any is kept): it is written once.
-        let mut seen = std::collections::HashSet::new();
+        // foldhash (seeded per process), as `key`: SipHash over a clean build's code was a
+        // tenth of the flush.
+        let mut seen = std::collections::HashSet::with_capacity_and_hasher(
+            fresh.len(),
+            foldhash::fast::RandomState::default(),
+        );
         fresh.retain(|e| seen.insert((Arc::clone(&e.grammar), Arc::clone(&e.code))));
         drop(seen);
         let total: u64 =
@@ -707,56 +719,51 @@ impl BlockCache {
             use std::hash::BuildHasher;
             std::collections::hash_map::RandomState::new().hash_one(nanos)
         };
-        // Made at its size: grown by doubling, a clean build's 24 MB segment was copied and
-        // faulted in twice over.
-        let size = 8
-            + 8
-            + identity().len()
-            + entries.iter().map(|e| e.size() as usize).sum::<usize>()
-            + entries.len() * ROW as usize
-            + 8
-            + 8
-            + END.len();
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(MAGIC);
-        chunk(&mut out, identity());
-        let mut rows = Vec::with_capacity(entries.len() * ROW as usize);
-        for e in entries {
-            let at = out.len() as u64;
-            chunk(&mut out, e.grammar.as_bytes());
-            chunk(&mut out, e.code.as_bytes());
-            chunk(&mut out, e.html.as_bytes());
-            let mut rest = [0u8; 9];
-            rest[0] = u8::from(e.found);
-            rest[1..9].copy_from_slice(&e.used.to_le_bytes());
-            let sum = checksum(&[
-                e.grammar.as_bytes(),
-                e.code.as_bytes(),
-                e.html.as_bytes(),
-                &rest,
-            ]);
-            out.extend_from_slice(&rest);
-            out.extend_from_slice(&sum.to_le_bytes());
-            for word in [
-                table_hash(seed, &e.grammar, &e.code),
-                at,
-                out.len() as u64 - at,
-            ] {
-                rows.extend_from_slice(&word.to_le_bytes());
+        // Streamed to the file through a buffer: made whole in memory first, a clean build's
+        // 23 MB segment was as many fresh pages to fault in and copy (a third of the flush).
+        let written = std::fs::File::create_new(&aside).and_then(|file| {
+            let mut out = Segmented {
+                out: std::io::BufWriter::with_capacity(1 << 20, file),
+                at: 0,
+            };
+            out.put(MAGIC)?;
+            out.chunk(identity())?;
+            let mut rows = Vec::with_capacity(entries.len() * ROW as usize);
+            for e in entries {
+                let at = out.at;
+                out.chunk(e.grammar.as_bytes())?;
+                out.chunk(e.code.as_bytes())?;
+                out.chunk(e.html.as_bytes())?;
+                let mut rest = [0u8; 9];
+                rest[0] = u8::from(e.found);
+                rest[1..9].copy_from_slice(&e.used.to_le_bytes());
+                let sum = checksum(&[
+                    e.grammar.as_bytes(),
+                    e.code.as_bytes(),
+                    e.html.as_bytes(),
+                    &rest,
+                ]);
+                out.put(&rest)?;
+                out.put(&sum.to_le_bytes())?;
+                for word in [table_hash(seed, &e.grammar, &e.code), at, out.at - at] {
+                    rows.extend_from_slice(&word.to_le_bytes());
+                }
+            }
+            out.put(&rows)?;
+            out.put(&seed.to_le_bytes())?;
+            out.put(&(entries.len() as u64).to_le_bytes())?;
+            out.put(END)?;
+            out.out.flush()?;
+            std::fs::rename(&aside, &path)?;
+            Ok(out.at)
+        });
+        match written {
+            Ok(size) => Some((path, size)),
+            Err(_) => {
+                let _ = std::fs::remove_file(&aside);
+                None
             }
         }
-        out.extend_from_slice(&rows);
-        out.extend_from_slice(&seed.to_le_bytes());
-        out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-        out.extend_from_slice(END);
-        let written = std::fs::File::create_new(&aside)
-            .and_then(|mut f| f.write_all(&out))
-            .and_then(|()| std::fs::rename(&aside, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&aside);
-            return None;
-        }
-        Some((path, out.len() as u64))
     }
 }
 
@@ -861,9 +868,23 @@ enum Damage {
     Broken(&'static str),
 }
 
-fn chunk(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
+/// A segment being written, and how many bytes so far (where the next entry starts).
+struct Segmented<W: Write> {
+    out: W,
+    at: u64,
+}
+
+impl<W: Write> Segmented<W> {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.at += bytes.len() as u64;
+        self.out.write_all(bytes)
+    }
+
+    /// `bytes` after their length.
+    fn chunk(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.put(&(bytes.len() as u64).to_le_bytes())?;
+        self.put(bytes)
+    }
 }
 
 struct Reader<'a> {
@@ -1036,9 +1057,12 @@ mod tests {
         // this one's, every entry would be damaged) are another version's, said nothing of.
         std::fs::remove_file(&segment).unwrap();
         for magic in [MAGIC_1, MAGIC_2] {
-            let mut old = magic.to_vec();
-            chunk(&mut old, identity());
-            std::fs::write(dir.path().join("blocks-old.cbhl"), &old).unwrap();
+            let mut old = Segmented {
+                out: magic.to_vec(),
+                at: 0,
+            };
+            old.chunk(identity()).unwrap();
+            std::fs::write(dir.path().join("blocks-old.cbhl"), &old.out).unwrap();
             let cache = BlockCache::open(dir.path()).unwrap();
             assert!(cache.get("Rust", "let x = 1;").is_none());
             assert!(cache.take_problems().is_empty());
@@ -1054,6 +1078,12 @@ mod tests {
             cache.put("Rust", "let x = 1;", "let x = 1;", true);
         }
         cache.put("Rust", "let y = 2;", "let y = 2;", true);
+        // Found by the same build before it is written: a repeated block is highlighted once.
+        assert_eq!(
+            cache.get("Rust", "let y = 2;"),
+            Some(("let y = 2;".to_string(), true))
+        );
+        assert!(cache.get("Python", "let y = 2;").is_none());
         cache.flush();
         let (segment, size) = cache.read.lock().unwrap().last().unwrap().clone();
         let bytes = std::fs::read(&segment).unwrap();
