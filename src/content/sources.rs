@@ -351,14 +351,8 @@ fn read_one(
         key_problems.extend(frontmatter::clean(front, yaml, &root_rel, split.front_line));
     }
     // mdBook's `{{#include}}` and friends, expanded before anything reads the Markdown.
-    let expanded = super::directives::expand(
-        jail,
-        file,
-        &root_rel,
-        split.body,
-        split.body_line,
-        included,
-    );
+    let expanded =
+        super::directives::expand(jail, file, &root_rel, split.body, split.body_line, included);
     if let (Some(title), Ok(front)) = (expanded.as_ref().and_then(|e| e.title.clone()), &mut front)
     {
         // `<title>` text, cleaned as front matter's title is.

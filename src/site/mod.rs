@@ -556,7 +556,9 @@ impl Timings {
     fn mark(&mut self, step: &'static str) {
         if self.on {
             let cpu = cpu_time();
-            let spent = cpu.zip(self.last_cpu).map(|(now, then)| now.saturating_sub(then));
+            let spent = cpu
+                .zip(self.last_cpu)
+                .map(|(now, then)| now.saturating_sub(then));
             self.steps.push((step, self.last.elapsed(), spent));
             self.last = Instant::now();
             self.last_cpu = cpu;
