@@ -10,7 +10,11 @@ use super::MentionView;
 use super::links::relative_url as relative;
 use super::stream::{Env, Events, pass};
 use crate::diag::Diagnostic;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// The most bytes of term names (and aliases) matched with a DFA: its table is about a state a
+/// byte, each a row of the byte classes the names use (a few hundred KB at this bound).
+const DFA_PATTERN_BYTES: usize = 16 * 1024;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -44,8 +48,15 @@ impl Matcher {
                 }
             }
         }
+        // A DFA (every transition a table lookup) for a glossary of usual size: the search runs
+        // over every word of every lesson, and the contiguous NFA the crate picks past 100
+        // patterns was 3 % of a build. Past DFA_PATTERN_BYTES of names its table would grow
+        // to tens of MB, and the crate's own choice stands.
+        let bytes: usize = patterns.iter().map(String::len).sum();
+        let kind = (bytes <= DFA_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
             .build(&patterns)
             .ok();
         Matcher {

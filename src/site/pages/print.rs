@@ -5,7 +5,7 @@
 //! page is. The build's own HTML escapes `"` in text, so an ` href="` is always an attribute.
 
 use super::markdown::Rendered;
-use super::rebase::{URL_ATTRS, is_absolute, resolve, rewrite_attributes};
+use super::rebase::{is_absolute, resolve, rewrite_attributes};
 use super::views::Shared;
 use crate::content::{Course, PageKind};
 use crate::markdown;
@@ -28,6 +28,24 @@ const ID_ATTRS: &[&str] = &[
     "headers",
     "list",
     "form",
+];
+
+/// The attributes [`rebase`] rewrites: [`ID_ATTRS`] and `rebase::URL_ATTRS`.
+const REBASED: &[&str] = &[
+    "id",
+    "for",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-details",
+    "aria-errormessage",
+    "headers",
+    "list",
+    "form",
+    "href",
+    "src",
+    "poster",
 ];
 
 /// Stands for a chapter's content in the template's output, which [`write`] fills in: the
@@ -129,7 +147,7 @@ pub(super) fn write(
                 let page_out = &rendered[i].out;
                 let mut content = rebase(&page_out.html, &page.url, id, &by_url);
                 content.push_str(&rebase(&page_out.appendix, &page.url, id, &by_url));
-                deeper_headings(&content)
+                deeper_headings(content)
             })
             .collect();
         for content in &filled {
@@ -152,12 +170,14 @@ pub(super) fn write(
 /// A chapter's HTML with its headings one level down (`h2` → `h3`, …, `h6` stays): the chapter's
 /// title is an `h2` here, so its sections and its quiz's title, `h2` on their own page, read as
 /// the title's equals to a screen reader's list of headings.
-fn deeper_headings(html: &str) -> String {
-    let bytes = html.as_bytes();
+fn deeper_headings(html: String) -> String {
     // Where each heading tag's level digit is: `<h`/`</h` (and `<H`, `</H`) found with vector
-    // searches; reading every `<` of a chapter, most of them spans, cost 1 % of a build.
-    let mut out = bytes.to_vec();
+    // searches; reading every `<` of a chapter, most of them spans, cost 1 % of a build. The
+    // digits are changed in place (a copy of each chapter was a copy of the whole print page).
+    let mut out = html.into_bytes();
+    let mut digits = Vec::new();
     for tag in ["<h", "</h", "<H", "</H"] {
+        let bytes = &out;
         for at in memchr::memmem::find_iter(bytes, tag) {
             let digit = at + tag.len();
             let (Some(&level), Some(&after)) = (bytes.get(digit), bytes.get(digit + 1)) else {
@@ -166,9 +186,12 @@ fn deeper_headings(html: &str) -> String {
             if (b'1'..=b'5').contains(&level)
                 && matches!(after, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
             {
-                out[digit] = level + 1;
+                digits.push(digit);
             }
         }
+    }
+    for digit in digits {
+        out[digit] += 1;
     }
     // Only ASCII digits were changed.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -228,11 +251,8 @@ fn bounded(slug: &str, url: &str) -> String {
 
 /// One page's HTML as it reads inside the print page: see the module's comment.
 fn rebase(html: &str, page_url: &str, chapter: &str, by_url: &HashMap<&str, &str>) -> String {
-    rewrite_attributes(html, |name, value, out| {
-        // Most attributes are a code token's class.
-        if name == "class" {
-            out.push_str(value);
-        } else if ID_ATTRS.contains(&name) {
+    rewrite_attributes(html, REBASED, |name, value, out| {
+        if ID_ATTRS.contains(&name) {
             for (n, id) in value.split_ascii_whitespace().enumerate() {
                 if n > 0 {
                     out.push(' ');
@@ -241,10 +261,8 @@ fn rebase(html: &str, page_url: &str, chapter: &str, by_url: &HashMap<&str, &str
                 out.push_str("--");
                 out.push_str(id);
             }
-        } else if URL_ATTRS.contains(&name) {
-            out.push_str(&address(value, name == "href", page_url, chapter, by_url));
         } else {
-            out.push_str(value);
+            out.push_str(&address(value, name == "href", page_url, chapter, by_url));
         }
     })
 }
@@ -298,10 +316,21 @@ mod tests {
         assert_eq!(
             deeper_headings(
                 "<h2 id=\"a\">A</h2><p>x<h1>y</h1></p><H5>z</H5><h6>w</h6><hr><h2\nclass=q>q</h2><header>"
+                    .to_string()
             ),
             "<h3 id=\"a\">A</h3><p>x<h2>y</h2></p><H6>z</H6><h6>w</h6><hr><h3\nclass=q>q</h3><header>"
         );
-        assert_eq!(deeper_headings("a < b <h"), "a < b <h");
+        assert_eq!(deeper_headings("a < b <h".to_string()), "a < b <h");
+    }
+
+    #[test]
+    fn rebased_attributes_are_the_ids_and_the_addresses() {
+        let urls = super::super::rebase::URL_ATTRS;
+        let mut both: Vec<&str> = ID_ATTRS.iter().chain(urls).copied().collect();
+        let mut rebased = REBASED.to_vec();
+        both.sort_unstable();
+        rebased.sort_unstable();
+        assert_eq!(rebased, both);
     }
 
     #[test]

@@ -6,15 +6,23 @@
 /// Attributes holding an address.
 pub(super) const URL_ATTRS: &[&str] = &["href", "src", "poster"];
 
-/// `html` with every double-quoted attribute's value written by `f(name, value, out)`.
-pub(super) fn rewrite_attributes(html: &str, mut f: impl FnMut(&str, &str, &mut String)) -> String {
+/// `html` with the value of every double-quoted attribute named in `touched` written by
+/// `f(name, value, out)`; the rest copied as it is, a run at a time (most attributes are a code
+/// token's class: copied piece by piece they were most of the print page's rebasing).
+pub(super) fn rewrite_attributes(
+    html: &str,
+    touched: &[&str],
+    mut f: impl FnMut(&str, &str, &mut String),
+) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
+    let bytes = html.as_bytes();
     // memchr's search: str::find's two-way searcher was most of this function's time on a
     // code-heavy page (a span's class on every token).
     let finder = memchr::memmem::Finder::new("=\"");
-    while let Some(at) = finder.find(rest.as_bytes()) {
-        let (before, after) = rest.split_at(at);
+    // `html[..copied]` is in `out`; the search goes on from `from`, after the last value.
+    let (mut copied, mut from) = (0, 0);
+    while let Some(at) = finder.find(&bytes[from..]).map(|i| from + i) {
+        let before = &html[from..at];
         // After the last character that cannot be in a name (which may take several bytes:
         // raw HTML can put `é="` anywhere).
         let name_start = before
@@ -24,22 +32,19 @@ pub(super) fn rewrite_attributes(html: &str, mut f: impl FnMut(&str, &str, &mut 
             .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &before[name_start..];
         let is_attr = before[..name_start].ends_with([' ', '\n', '\t']);
-        let after = &after[2..];
-        let Some(end) = memchr::memchr(b'"', after.as_bytes()) else {
+        let value_start = at + 2;
+        let Some(end) = memchr::memchr(b'"', &bytes[value_start..]) else {
             break;
         };
-        out.push_str(before);
-        out.push_str("=\"");
-        let value = &after[..end];
-        if is_attr {
-            f(name, value, &mut out);
-        } else {
-            out.push_str(value);
+        let value_end = value_start + end;
+        if is_attr && touched.contains(&name) {
+            out.push_str(&html[copied..value_start]);
+            f(name, &html[value_start..value_end], &mut out);
+            copied = value_end;
         }
-        out.push('"');
-        rest = &after[end + 1..];
+        from = value_end + 1;
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -55,8 +60,8 @@ pub(super) fn is_absolute(value: &str) -> bool {
 
 /// A page's relative addresses made absolute under `site_url` (404.html, served at any depth).
 pub(super) fn absolute(html: &str, page_url: &str, site_url: &str) -> String {
-    rewrite_attributes(html, |name, value, out| {
-        if URL_ATTRS.contains(&name) && !is_absolute(value) && !value.starts_with('#') {
+    rewrite_attributes(html, URL_ATTRS, |_, value, out| {
+        if !is_absolute(value) && !value.starts_with('#') {
             out.push_str(site_url);
             out.push_str(&resolve(page_url, value));
         } else {
@@ -72,8 +77,8 @@ pub(super) fn moved(html: &str, from: &str, to: &str) -> String {
     if from.matches('/').count() == 0 && to.matches('/').count() == 0 {
         return html.to_string();
     }
-    rewrite_attributes(html, |name, value, out| {
-        if URL_ATTRS.contains(&name) && !is_absolute(value) && !value.starts_with('#') {
+    rewrite_attributes(html, URL_ATTRS, |_, value, out| {
+        if !is_absolute(value) && !value.starts_with('#') {
             // From the root, then down to `to`'s folder; the value is already an address
             // (percent-encoded), so it is not encoded again.
             out.push_str(&"../".repeat(to.matches('/').count()));
