@@ -478,6 +478,14 @@ pub fn split_prompt(text: &str) -> (&str, &str) {
 
 /// Render inline Markdown (a glossary definition, a quiz choice) without the surrounding `<p>`.
 pub fn render_inline(text: &str) -> String {
+    if is_plain(text) {
+        return text.trim_end().to_string();
+    }
+    render_inline_parsed(text)
+}
+
+/// [`render_inline`] through the parser.
+fn render_inline_parsed(text: &str) -> String {
     let mut html = String::new();
     let events = Parser::new_ext(text, options()).filter(|e| {
         !matches!(
@@ -493,6 +501,27 @@ pub fn render_inline(text: &str) -> String {
     });
     pulldown_cmark::html::push_html(&mut html, events);
     html.trim_end().to_string()
+}
+
+/// Whether `text` is one line that Markdown, with [`options`], renders as itself in a paragraph:
+/// it starts with a letter (no list, heading, quote or indented code), and holds only letters,
+/// digits, spaces, non-ASCII characters that are no white space, and punctuation that marks
+/// nothing up and that smart punctuation leaves alone (no quotes, no `--` nor `...`). Such text
+/// needs no parser: a quiz's choices, feedback and prompts are mostly this, and parsing each
+/// (twice for a label) was most of drawing a quiz. `plain_text_renders_as_itself` holds the
+/// two to the same output.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && !text.contains("..")
+        && !text.contains("--")
+        && text.chars().all(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+            ' ' | ',' | ';' | ':' | '?' | '!' | '.' | '-' | '(' | ')' | '/' | '%' | '+' | '=' => {
+                true
+            }
+            c => !c.is_ascii() && !c.is_whitespace(),
+        })
 }
 
 /// The first formula in a snippet of Markdown (quiz text, a glossary definition) that does not
@@ -571,6 +600,14 @@ pub fn top_level_indented_code(text: &str) -> Vec<Range<usize>> {
 /// links rewritten: such snippets live outside a page's link table.
 /// `hidelines`: the book's `[output.html.code.hidelines]`, as for a lesson's code.
 pub fn render_block(text: &str, hidelines: &BTreeMap<String, String>) -> String {
+    if is_plain(text) {
+        return format!("<p>{}</p>", text.trim_end());
+    }
+    render_block_parsed(text, hidelines)
+}
+
+/// [`render_block`] through the parser.
+fn render_block_parsed(text: &str, hidelines: &BTreeMap<String, String>) -> String {
     let mut html = String::new();
     let events = highlighted_blocks(snippet_events(text), false, hidelines);
     pulldown_cmark::html::push_html(&mut html, events);
@@ -610,6 +647,14 @@ pub fn render_phrasing(text: &str) -> String {
 
 /// [`render_phrasing`] with the book's `[output.html.code.hidelines]`, as a quiz is drawn.
 pub fn render_phrasing_with(text: &str, hidelines: &BTreeMap<String, String>) -> String {
+    if is_plain(text) {
+        return text.trim_end().to_string();
+    }
+    render_phrasing_parsed(text, hidelines)
+}
+
+/// [`render_phrasing_with`] through the parser.
+fn render_phrasing_parsed(text: &str, hidelines: &BTreeMap<String, String>) -> String {
     let blocks = Parser::new_ext(text, options())
         .filter(|e| {
             matches!(
@@ -1324,6 +1369,74 @@ fn shorten(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the fast path is held to: for any text it takes, the parser's output.
+    fn same_as_parsed(text: &str) {
+        let none = BTreeMap::new();
+        assert!(is_plain(text), "{text:?}");
+        assert_eq!(render_inline(text), render_inline_parsed(text), "{text:?}");
+        assert_eq!(
+            render_block(text, &none),
+            render_block_parsed(text, &none),
+            "{text:?}"
+        );
+        assert_eq!(
+            render_phrasing_with(text, &none),
+            render_phrasing_parsed(text, &none),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn plain_text_renders_as_itself() {
+        for text in [
+            "The batch optimizer",
+            "Short fast quite old follow first but they.",
+            "Which of these is true? Choose one: a, b (or c); 50% + 1 = more!",
+            "Lesson 47: Tuning batch optimizers, e.g. 3.5/4 and x-y",
+            "Déjà vu — “quoted” ünïcödé 中文 and text  with  spaces   ",
+            "a\u{e000}b",
+        ] {
+            same_as_parsed(text);
+        }
+        // What the parser would change is not plain.
+        for text in [
+            "", " lead", "1. list", "it's", "a \"q\"", "wait...", "a -- b", "a *b*", "a_b_", "`c`",
+            "<b>", "a & b", "$x$", "[l](u)", "a\nb", "~~s~~", "a | b", "a\tb", "a\u{a0}",
+        ] {
+            assert!(!is_plain(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+        /// Random text that starts with a letter, mostly of what the fast path takes and now
+        /// and then of what it must not (so the boundary is tried both ways).
+        #[test]
+        fn any_plain_text_renders_as_the_parser_renders_it(
+            text in proptest::collection::vec(prop_oneof![
+                20 => proptest::sample::select(vec![
+                    'a', 'Z', '7', ' ', ' ', ',', ';', ':', '?', '!', '.', '-', '(', ')', '/',
+                    '%', '+', '=', 'é', '—', '“', '中', '\u{e000}', '\u{85}',
+                ]),
+                1 => proptest::sample::select(vec![
+                    '\u{a0}', '\u{3000}', '*', '_', '`', '<', '&', '\'', '"', '#', '[', ']',
+                    '~', '|', '$', '\\', '\n', '\t', '{', '>',
+                ]),
+            ], 0..24).prop_map(|cs| std::iter::once('w').chain(cs).collect::<String>())
+        ) {
+            if is_plain(&text) {
+                same_as_parsed(&text);
+            }
+        }
     }
 }
 
