@@ -154,11 +154,13 @@ impl Store {
         KeyHasher([self.hasher(self.seeds[0]), self.hasher(self.seeds[1])])
     }
 
-    /// The id of `bytes`.
+    /// The id of `bytes`: its whole blocks fed, its last one hashed where it is (copied to be
+    /// fed, each page was copied once more).
     pub fn id(&self, bytes: &[u8]) -> Id {
         let mut ids = IdWriter::new(self);
-        ids.feed(bytes);
-        ids.finish()
+        let whole = bytes.len() / BLOCK * BLOCK;
+        ids.feed(&bytes[..whole]);
+        ids.finish_with(&bytes[whole..])
     }
 
     /// Where the store keeps the file `id`.
@@ -493,6 +495,9 @@ impl<'s> IdWriter<'s> {
             }
             let block = std::mem::take(&mut self.pending);
             self.block(&block);
+            // The same room for the next block.
+            self.pending = block;
+            self.pending.clear();
         }
         let mut blocks = bytes.chunks_exact(BLOCK);
         for block in &mut blocks {
@@ -503,7 +508,15 @@ impl<'s> IdWriter<'s> {
 
     pub fn finish(mut self) -> Id {
         let pending = std::mem::take(&mut self.pending);
-        self.block(&pending);
+        self.len -= pending.len() as u64;
+        self.finish_with(&pending)
+    }
+
+    /// The id, with `tail` as the last block (less than a block), after whole blocks only.
+    fn finish_with(mut self, tail: &[u8]) -> Id {
+        debug_assert!(self.pending.is_empty() && tail.len() < BLOCK);
+        self.len += tail.len() as u64;
+        self.block(tail);
         let mut h = self.store.hasher(self.state);
         h.write_u64(self.len);
         Id {
@@ -731,6 +744,14 @@ mod tests {
                 ids.feed(part);
             }
             assert_eq!(ids.finish(), whole, "pieces of {piece}");
+        }
+        // Whole blocks and nothing after them, or less than a block, as with the pieces.
+        for len in [0, 5, BLOCK, 2 * BLOCK, 2 * BLOCK + 1] {
+            let mut ids = IdWriter::new(&store);
+            for part in bytes[..len].chunks(1000) {
+                ids.feed(part);
+            }
+            assert_eq!(store.id(&bytes[..len]), ids.finish(), "{len} bytes");
         }
         let path = dir.path().join("f");
         std::fs::write(&path, &bytes).unwrap();
