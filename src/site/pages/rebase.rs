@@ -6,12 +6,12 @@
 /// Attributes holding an address.
 pub(super) const URL_ATTRS: &[&str] = &["href", "src", "poster"];
 
-/// `html` with the value of every double-quoted attribute named in `touched` written by
-/// `f(name, value, out)`; the rest copied as it is, a run at a time (most attributes are a code
+/// `html` with the value of every double-quoted attribute whose name `touched` takes written
+/// by `f(name, value, out)`; the rest copied as it is, a run at a time (most attributes are a code
 /// token's class: copied piece by piece they were most of the print page's rebasing).
 pub(super) fn rewrite_attributes(
     html: &str,
-    touched: &[&str],
+    touched: impl Fn(&str) -> bool,
     mut f: impl FnMut(&str, &str, &mut String),
 ) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
@@ -37,7 +37,7 @@ pub(super) fn rewrite_attributes(
             break;
         };
         let value_end = value_start + end;
-        if is_attr && touched.contains(&name) {
+        if is_attr && touched(name) {
             out.push_str(&html[copied..value_start]);
             f(name, &html[value_start..value_end], &mut out);
             copied = value_end;
@@ -46,6 +46,11 @@ pub(super) fn rewrite_attributes(
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// Whether an attribute holds an address ([`URL_ATTRS`]).
+pub(super) fn is_url_attr(name: &str) -> bool {
+    URL_ATTRS.contains(&name)
 }
 
 /// Addresses that mean the same from any page: a scheme (`https:`, `mailto:`), `//host`,
@@ -60,7 +65,7 @@ pub(super) fn is_absolute(value: &str) -> bool {
 
 /// A page's relative addresses made absolute under `site_url` (404.html, served at any depth).
 pub(super) fn absolute(html: &str, page_url: &str, site_url: &str) -> String {
-    rewrite_attributes(html, URL_ATTRS, |_, value, out| {
+    rewrite_attributes(html, is_url_attr, |_, value, out| {
         if !is_absolute(value) && !value.starts_with('#') {
             out.push_str(site_url);
             out.push_str(&resolve(page_url, value));
@@ -77,7 +82,7 @@ pub(super) fn moved(html: &str, from: &str, to: &str) -> String {
     if from.matches('/').count() == 0 && to.matches('/').count() == 0 {
         return html.to_string();
     }
-    rewrite_attributes(html, URL_ATTRS, |_, value, out| {
+    rewrite_attributes(html, is_url_attr, |_, value, out| {
         if !is_absolute(value) && !value.starts_with('#') {
             // From the root, then down to `to`'s folder; the value is already an address
             // (percent-encoded), so it is not encoded again.
