@@ -626,3 +626,105 @@ fn quiz_element_names_are_unique_on_a_page() {
     assert!(twice.is_empty(), "ids on the page twice: {twice:?}");
     assert_eq!(html.matches("data-question=").count(), 4);
 }
+
+/// The sidebar as the default theme's `base.html` wrote it before it took `toc_html`: a loop
+/// over the page's `toc` entries.
+const SIDEBAR_LOOP: &str = r#"<ol>
+{%- for e in toc recursive %}
+{%- if e.kind == "part" %}
+<li class="toc-part">{{ e.title }}</li>
+{%- elif e.kind == "separator" %}
+<li class="toc-separator"><hr></li>
+{%- elif e.kind == "draft" %}
+<li class="toc-draft"><span>{% if e.number %}<span class="toc-number">{{ e.number }}</span> {% endif %}{{ e.title }}</span>{% if e.title|lower|trim != t.page.coming_soon|replace("(", "")|replace(")", "")|lower|trim %} <small>{{ t.page.coming_soon }}</small>{% endif %}
+{%- if e.children %}<ol>{{ loop(e.children) }}</ol>{% endif %}</li>
+{%- elif e.kind == "more" %}
+<li class="toc-more"><a href="{{ e.href }}">{{ t.page.toc_more|fill(count=e.title) }}</a></li>
+{%- else %}
+<li{% if e.open %} class="toc-open"{% endif %}><a href="{{ e.href }}"{% if e.lesson %} data-lesson="{{ e.lesson }}"{% endif %}{% if e.current %} aria-current="page"{% endif %}>{% if e.number %}<span class="toc-number">{{ e.number }}</span> {% endif %}{{ e.title }}</a>
+{%- if e.children %}<ol>{{ loop(e.children) }}</ol>{% endif %}</li>
+{%- endif %}
+{%- endfor %}
+</ol>"#;
+
+/// A theme with templates of its own still gets each page's sidebar entries (`toc`), and the
+/// markup the default theme now shows (`toc_html`, written by site/toc.rs) is, byte for byte,
+/// what its template's loop over them wrote: on every page (lessons, contents, print, 404), with
+/// parts, separators, drafts, a long list cut short, and the strings of another language.
+#[test]
+fn the_sidebar_markup_is_what_the_template_loop_over_its_entries_wrote() {
+    let mut summary = String::from(
+        "# Summary\n\n[Intro](intro.md)\n\n# Part \"One\" & <two>\n\n- [First 'quoted' <b>](a.md)\n  - [Nested](sub/n.md)\n    - [Deep draft]()\n  - [Bientôt disponible]()\n- [Draft with kids]()\n  - [Kid](sub/kid.md)\n\n---\n\n# Many\n\n",
+    );
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 1..=40 {
+        summary.push_str(&format!("- [Item {i} & co](m{i}.md)\n"));
+        files.push((format!("src/m{i}.md"), format!("# Item {i}\n\nText.\n")));
+    }
+    summary.push_str("\n---\n\n[Outro](outro.md)\n");
+    for page in ["intro", "a", "sub/n", "sub/kid", "outro"] {
+        files.push((format!("src/{page}.md"), format!("# {page}\n\nText.\n")));
+    }
+    files.push(("src/SUMMARY.md".into(), summary));
+    let book = "[book]\ntitle = \"Drafts\"\nlanguage = \"fr\"\n";
+    let base =
+        read(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"));
+    assert!(base.contains("{{ toc_html|safe }}"));
+    let looped = base.replace("{{ toc_html|safe }}", SIDEBAR_LOOP);
+    let with = |extra: &[(String, String)]| {
+        let all: Vec<(&str, &[u8])> = files
+            .iter()
+            .chain(extra)
+            .map(|(p, t)| (p.as_str(), t.as_bytes()))
+            .collect();
+        let dir = course(&all);
+        let out = build(dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        dir
+    };
+    let default = with(&[("book.toml".into(), book.into())]);
+    let own = with(&[
+        (
+            "book.toml".into(),
+            format!("{book}[output.html]\ntheme = \"theme\"\n"),
+        ),
+        ("theme/templates/base.html".into(), looped),
+    ]);
+    let sidebar = |html: &str| -> String {
+        let start = html.find("<nav class=\"toc\"").expect("a sidebar");
+        let end = start + html[start..].find("</nav>").expect("its end");
+        html[start..end].to_string()
+    };
+    let mut pages = 0;
+    let mut seen = String::new();
+    for entry in walkdir::WalkDir::new(default.path().join("site")) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let rel = path.strip_prefix(default.path().join("site")).unwrap();
+        let mine = sidebar(&read(path));
+        assert_eq!(
+            mine,
+            sidebar(&read(own.path().join("site").join(rel))),
+            "{}",
+            rel.display()
+        );
+        seen.push_str(&mine);
+        pages += 1;
+    }
+    assert!(pages > 45, "{pages} pages");
+    for part in [
+        "<li class=\"toc-part\">Part “One” &amp;</li>",
+        "<li class=\"toc-separator\"><hr></li>",
+        "<span class=\"toc-number\">2.</span> Draft with kids</span> <small>(bientôt disponible)</small>",
+        "Bientôt disponible</span></li>",
+        "class=\"toc-more\"><a href=\"toc.html\">",
+        "aria-current=\"page\"",
+        "class=\"toc-open\"",
+        "Item 12 &amp; co",
+    ] {
+        assert!(seen.contains(part), "no {part} in the sidebars");
+    }
+}

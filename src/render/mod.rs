@@ -44,6 +44,8 @@ pub struct Renderer {
     pub fingerprint: u64,
     /// What a course's own templates may still write in this build (see [`SITE_OUTPUT_BASE`]).
     site_left: AtomicU64,
+    /// The course's theme has templates of its own (which may loop over a page's `toc`).
+    own_templates: bool,
 }
 
 #[derive(Serialize)]
@@ -153,7 +155,11 @@ pub struct PageView<'a> {
     /// Shown after the key terms: the lesson's quiz.
     pub appendix: String,
     pub key_terms: Vec<KeyTermView>,
+    /// The sidebar's entries: given only to a theme with templates of its own, which may loop
+    /// over them (and on the contents page, whose list is the whole tree); empty otherwise.
     pub toc: Vec<TocEntryView>,
+    /// The sidebar as markup (site/toc.rs `html`), which the default `base.html` shows.
+    pub toc_html: String,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
     pub edit_url: Option<String>,
@@ -261,8 +267,11 @@ impl Renderer {
         let mut diags = Vec::new();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&format!("{:?}", strings.sections), &mut h);
+        let mut own_templates = false;
         for name in TEMPLATES {
-            std::hash::Hash::hash(&theme.file(&theme.template_path(name)), &mut h);
+            let file = theme.file(&theme.template_path(name));
+            own_templates |= matches!(file, Some((_, Some(_))));
+            std::hash::Hash::hash(&file, &mut h);
             if let Err(e) = env.get_template(name) {
                 diags.push(template_error(&theme, root, &e));
             }
@@ -276,6 +285,7 @@ impl Renderer {
                 strings: strings.clone(),
                 fingerprint,
                 site_left: AtomicU64::new(u64::MAX),
+                own_templates,
             },
             diags,
         )
@@ -285,6 +295,12 @@ impl Renderer {
     #[cfg(test)]
     pub fn english_default() -> Renderer {
         Renderer::new(Theme::default(), Path::new("."), &Strings::english()).0
+    }
+
+    /// Whether pages need their sidebar as entries (`toc`) besides its markup: only a theme's
+    /// own templates may loop over them; the default ones show `toc_html`.
+    pub fn wants_toc_entries(&self) -> bool {
+        self.own_templates
     }
 
     /// The strings the templates see as `t`.
@@ -461,7 +477,7 @@ fn shown_bytes(bytes: u64) -> String {
 }
 
 /// `&`, `<`, `>`, `"` and `'` as entities: what HTML text and quoted attributes need.
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let _ = write_escaped(&mut out, text);
     out
@@ -469,7 +485,7 @@ fn escape_html(text: &str) -> String {
 
 /// [`escape_html`] written as runs of plain text between the characters it replaces: a
 /// character at a time cost 2 % of a build's instructions (every value of every page).
-fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+pub(crate) fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut plain = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -495,28 +511,35 @@ fn fill(
     text: &str,
     values: minijinja::value::Kwargs,
 ) -> Result<minijinja::Value, minijinja::Error> {
-    let escape = escape_html;
     // Take every value, used or not: a translation may leave a placeholder out.
     let mut given = std::collections::HashMap::new();
     for name in values.args() {
         given.insert(name, values.get::<minijinja::Value>(name)?);
     }
+    let out = fill_markup(text, |name| {
+        given.get(name).map(|value| match value.is_safe() {
+            true => value.to_string(),
+            false => escape_html(&value.to_string()),
+        })
+    });
+    Ok(minijinja::Value::from_safe_string(out))
+}
+
+/// An interface string as markup: its `{name}` placeholders replaced by `value(name)` (markup
+/// already), its own text escaped; a placeholder without a value is left as written.
+pub(crate) fn fill_markup(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let (before, from) = rest.split_at(open);
-        out.push_str(&escape(before));
+        let _ = write_escaped(&mut out, before);
         let name = from[1..]
             .split('}')
             .next()
             .filter(|_| from[1..].contains('}'));
-        match name.and_then(|n| given.get(n).map(|v| (n, v))) {
-            Some((name, value)) => {
-                if value.is_safe() {
-                    out.push_str(&value.to_string());
-                } else {
-                    out.push_str(&escape(&value.to_string()));
-                }
+        match name.and_then(|n| value(n).map(|v| (n, v))) {
+            Some((name, markup)) => {
+                out.push_str(&markup);
                 rest = &from[name.len() + 2..];
             }
             None => {
@@ -525,8 +548,8 @@ fn fill(
             }
         }
     }
-    out.push_str(&escape(rest));
-    Ok(minijinja::Value::from_safe_string(out))
+    let _ = write_escaped(&mut out, rest);
+    out
 }
 
 fn template_error(theme: &Theme, root: &Path, e: &minijinja::Error) -> Diagnostic {

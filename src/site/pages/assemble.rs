@@ -96,6 +96,8 @@ fn shared<'a>(ctx: &Ctx<'a>) -> Shared<'a> {
             }
             position
         },
+        toc_words: toc::TocWords::new(ctx.strings),
+        toc_entries: ctx.renderer.wants_toc_entries(),
     }
 }
 
@@ -147,7 +149,10 @@ pub fn assemble(
                 CONTENTS_URL,
                 ctx.strings.get("page", "contents").to_string(),
             );
-            contents.toc = toc::full(course, CONTENTS_URL);
+            // Its list is the whole tree, and so is its sidebar.
+            let full = toc::full(course, CONTENTS_URL);
+            contents.toc_html = toc::html(&full, &shared.toc_words);
+            contents.toc = full;
             contents.template = "contents.html";
             contents.lessons = shared.lessons(CONTENTS_URL);
             contents

@@ -8,7 +8,7 @@ use crate::content::{Course, PageKind, progress};
 use crate::i18n::Strings;
 use crate::markdown::links::relative_url;
 use crate::markdown::{self, Output};
-use crate::render::{BookView, LessonCardView, LinkView, PageView};
+use crate::render::{BookView, LessonCardView, LinkView, PageView, TocEntryView};
 use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
 use crate::site::{GLOSSARY_URL, toc};
 use crate::theme::Theme;
@@ -139,10 +139,32 @@ pub(super) struct Shared<'a> {
     pub(super) has_glossary: bool,
     /// Each page's place in the reading order, for its previous and next links.
     pub(super) position: Vec<Option<usize>>,
+    /// The words of the sidebar's markup.
+    pub(super) toc_words: toc::TocWords,
+    /// Pages carry their sidebar's entries too ([`Renderer::wants_toc_entries`]).
+    pub(super) toc_entries: bool,
 }
 
 impl Shared<'_> {
+    /// A page's view with its sidebar (no current page).
     pub(super) fn view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
+        let mut view = self.bare_view(kind, url, title);
+        self.set_toc(&mut view, toc::sidebar(self.course, None, url));
+        view
+    }
+
+    /// The page's sidebar: its markup, and its entries for a theme whose own templates may loop
+    /// over them (the default templates show the markup).
+    pub(super) fn set_toc(&self, view: &mut PageView<'_>, entries: Vec<TocEntryView>) {
+        view.toc_html = toc::html(&entries, &self.toc_words);
+        view.toc = match self.toc_entries {
+            true => entries,
+            false => Vec::new(),
+        };
+    }
+
+    /// A page's view without its sidebar.
+    fn bare_view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
         PageView {
             book: &self.book,
             kind: kind_name(kind),
@@ -158,7 +180,8 @@ impl Shared<'_> {
             title_html: None,
             own_h1: false,
             key_terms: Vec::new(),
-            toc: toc::sidebar(self.course, None, url),
+            toc: Vec::new(),
+            toc_html: String::new(),
             prev: None,
             next: None,
             edit_url: None,
@@ -210,7 +233,7 @@ impl Shared<'_> {
         for term in &mut view.key_terms {
             term.href = format!("{}#term-{}", relative_url(url, GLOSSARY_URL), term.id);
         }
-        view.toc = toc::sidebar(self.course, Some(first), url);
+        self.set_toc(&mut view, toc::sidebar(self.course, Some(first), url));
         view.prev = None;
         view.next = self.position[first]
             .and_then(|pos| self.course.order.get(pos + 1))
@@ -220,7 +243,7 @@ impl Shared<'_> {
 
     pub(super) fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
         let page = &self.course.pages[index];
-        let mut view = self.view(page.kind, &page.url, page.title.clone());
+        let mut view = self.bare_view(page.kind, &page.url, page.title.clone());
         view.number = page.number.clone();
         view.html_title = page.front.html_title.clone();
         view.description = page.front.description.clone();
@@ -270,7 +293,7 @@ impl Shared<'_> {
         }
         view.has_widgets = out.has_widgets;
         view.has_code = out.has_code;
-        view.toc = toc::sidebar(self.course, Some(index), &page.url);
+        self.set_toc(&mut view, toc::sidebar(self.course, Some(index), &page.url));
         if let Some(pos) = self.position[index] {
             view.prev = pos
                 .checked_sub(1)
@@ -306,13 +329,14 @@ impl Shared<'_> {
     pub(super) fn served_anywhere(&self, view: &mut PageView<'_>) {
         let site_url = &self.config.site_url;
         view.root = site_url.clone();
-        view.toc = toc::sidebar(self.course, None, "index.html")
+        let entries = toc::sidebar(self.course, None, "index.html")
             .into_iter()
             .map(|mut e| {
                 absolutize(&mut e, site_url);
                 e
             })
             .collect();
+        self.set_toc(view, entries);
         view.template = "404.html";
     }
 
