@@ -539,7 +539,10 @@ impl Drop for UsingBlocks {
 struct Timings {
     last: Instant,
     last_cpu: Option<Duration>,
-    steps: Vec<(&'static str, Duration, Option<Duration>)>,
+    last_faults: Option<u64>,
+    /// Each step: its name, wall time, CPU time, and the memory pages the kernel handed over
+    /// in it (minor faults) with the process's resident memory after it, in MB.
+    steps: Vec<(&'static str, Duration, Option<Duration>, Option<(u64, u64)>)>,
     on: bool,
 }
 
@@ -548,6 +551,7 @@ impl Timings {
         Timings {
             last: Instant::now(),
             last_cpu: cpu_time(),
+            last_faults: memory().map(|m| m.0),
             steps: Vec::new(),
             on: std::env::var_os("COURSEBOOK_TIMINGS").is_some(),
         }
@@ -559,9 +563,14 @@ impl Timings {
             let spent = cpu
                 .zip(self.last_cpu)
                 .map(|(now, then)| now.saturating_sub(then));
-            self.steps.push((step, self.last.elapsed(), spent));
+            let memory = memory();
+            let faults = memory
+                .zip(self.last_faults)
+                .map(|((now, rss), then)| (now.saturating_sub(then), rss));
+            self.steps.push((step, self.last.elapsed(), spent, faults));
             self.last = Instant::now();
             self.last_cpu = cpu;
+            self.last_faults = memory.map(|m| m.0);
         }
     }
 
@@ -571,14 +580,32 @@ impl Timings {
             let parts: Vec<String> = self
                 .steps
                 .iter()
-                .map(|(s, wall, cpu)| match cpu {
-                    Some(cpu) => format!("{s} {:.1} ms (CPU {:.1})", ms(*wall), ms(*cpu)),
-                    None => format!("{s} {:.1} ms", ms(*wall)),
+                .map(|(s, wall, cpu, memory)| {
+                    let mut part = match cpu {
+                        Some(cpu) => format!("{s} {:.1} ms (CPU {:.1})", ms(*wall), ms(*cpu)),
+                        None => format!("{s} {:.1} ms", ms(*wall)),
+                    };
+                    if let Some((faults, rss)) = memory {
+                        part.push_str(&format!(" [{faults} faults {rss} MB]"));
+                    }
+                    part
                 })
                 .collect();
             errln!("timings: {}", parts.join(", "));
         }
     }
+}
+
+/// The process's minor page faults so far and its resident memory in MB, on Linux
+/// (`/proc/self/stat`): memory the kernel hands over costs a build much of its system time.
+fn memory() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's name, which is in brackets and may hold spaces.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    // minflt is field 10 of the line, rss (in pages) field 24; fields[0] is field 3.
+    let faults = fields.get(7)?.parse().ok()?;
+    let pages: u64 = fields.get(21)?.parse().ok()?;
+    Some((faults, pages * 4096 >> 20))
 }
 
 /// The CPU time of the whole process so far (every thread's), where the system tells it.
