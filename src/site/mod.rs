@@ -533,6 +533,10 @@ impl Drop for UsingBlocks {
     }
 }
 
+/// A step's name, wall time, CPU time, and the memory pages the kernel handed over in it
+/// (minor faults) with the process's resident memory after it, in MB.
+type Step = (&'static str, Duration, Option<Duration>, Option<(u64, u64)>);
+
 /// Per-step durations, printed to stderr when `COURSEBOOK_TIMINGS` is set (for profiling):
 /// wall time, and on Linux the CPU time of every thread, so a step that leaves a core idle
 /// shows (its CPU time near its wall time, on a machine of two cores or more).
@@ -540,9 +544,7 @@ struct Timings {
     last: Instant,
     last_cpu: Option<Duration>,
     last_faults: Option<u64>,
-    /// Each step: its name, wall time, CPU time, and the memory pages the kernel handed over
-    /// in it (minor faults) with the process's resident memory after it, in MB.
-    steps: Vec<(&'static str, Duration, Option<Duration>, Option<(u64, u64)>)>,
+    steps: Vec<Step>,
     on: bool,
 }
 
@@ -605,7 +607,7 @@ fn memory() -> Option<(u64, u64)> {
     // minflt is field 10 of the line, rss (in pages) field 24; fields[0] is field 3.
     let faults = fields.get(7)?.parse().ok()?;
     let pages: u64 = fields.get(21)?.parse().ok()?;
-    Some((faults, pages * 4096 >> 20))
+    Some((faults, (pages * 4096) >> 20))
 }
 
 /// The CPU time of the whole process so far (every thread's), where the system tells it.
