@@ -144,7 +144,7 @@ pub fn assemble(
         let mut out = Vec::new();
         let key = key_of(&|h| CONTENTS_URL.hash(h));
         let page = render_uncached(renderer, root, previous, key, &|| {
-            let mut contents = shared.view(
+            let mut contents = shared.bare_view(
                 PageKind::Contents,
                 CONTENTS_URL,
                 ctx.strings.get("page", "contents").to_string(),
@@ -193,7 +193,8 @@ pub fn assemble(
         }
         let key = key_of(&|h| "404.html".hash(h));
         let page = render_uncached(renderer, root, previous, key, &|| {
-            let mut not_found = shared.view(
+            // Its sidebar is set by `served_anywhere`.
+            let mut not_found = shared.bare_view(
                 PageKind::NotFound,
                 "404.html",
                 ctx.strings.get("page", "not_found_title").to_string(),

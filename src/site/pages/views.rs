@@ -163,8 +163,8 @@ impl Shared<'_> {
         };
     }
 
-    /// A page's view without its sidebar.
-    fn bare_view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
+    /// A page's view without its sidebar, for a page that sets its own ([`Shared::set_toc`]).
+    pub(super) fn bare_view(&self, kind: PageKind, url: &str, title: String) -> PageView<'_> {
         PageView {
             book: &self.book,
             kind: kind_name(kind),
