@@ -17,6 +17,12 @@ the course as last built) is emptied before each. `--caches empty` (the default)
 build with no caches at all, as the benchmark's `coursebook` row does; `--caches blocks` keeps
 the highlighted blocks' cache warm, so highlighting code costs nothing and search's share is
 larger.
+
+`--floor` also times the least work any index that meets issue #16's quality budget must do
+(tests/bench/floor, `bench-floor words`: each section's words and pairs of words in a row
+counted once, ASCII words, from the lessons' Markdown, nothing written) and sets it beside the
+budget: 10 % of the build without search, in CPU time, and in wall time as if the floor were
+spread over every core without loss.
 """
 
 import argparse
@@ -32,6 +38,20 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+FLOOR = Path(__file__).resolve().parent / "floor"
+
+
+def floor_ms(course: Path) -> dict:
+    """bench-floor words over the course's lessons: {label: milliseconds on one thread}."""
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(FLOOR / "Cargo.toml"),
+                    "--target-dir", str(FLOOR / "target")], check=True)
+    book = (course / "book.toml").read_text(encoding="utf-8")
+    src = re.search(r'^src\s*=\s*"([^"]+)"', book, re.M)
+    out = subprocess.run([str(FLOOR / "target" / "release" / "bench-floor"), "words",
+                          str(course / (src.group(1) if src else "src"))],
+                         capture_output=True, text=True, check=True).stdout
+    print(out.strip())
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^([a-z ]+): ([0-9.]+) ms", out, re.M)}
 
 
 def copy_course(src: Path, dest: Path, search: bool) -> None:
@@ -83,6 +103,8 @@ def main() -> None:
                         help="empty: every build with no caches, as the benchmark's clean build (default); "
                              "blocks: the highlighted blocks' cache kept warm")
     parser.add_argument("--work", type=Path, default=default_work / "coursebook-search-cost")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the least work an index must do (tests/bench/floor) against the budget")
     args = parser.parse_args()
     binaries = args.coursebook or [REPO / "target" / "release" / "coursebook"]
     if not Path("/usr/bin/time").is_file():
@@ -121,6 +143,16 @@ def main() -> None:
         wall = median(on, "wall") / median(off, "wall") - 1
         cpu = median(on, "cpu") / median(off, "cpu") - 1
         print(f"{b}: search adds {wall * 100:+.1f} % wall time, {cpu * 100:+.1f} % CPU time (budget: +10 %)")
+    if args.floor:
+        floor = floor_ms(args.course)
+        off = samples[(0, "off")]
+        budget, budget_wall = 0.10 * median(off, "cpu"), 0.10 * median(off, "wall")
+        cores = os.cpu_count() or 1
+        for label, ms in floor.items():
+            print(f"floor, {label}: {ms:.1f} ms of CPU, {ms / budget * 100:.0f} % of the budget in CPU time "
+                  f"(10 % of the build without search: {budget:.0f} ms); spread over {cores} cores without "
+                  f"loss, {ms / cores:.1f} ms, {ms / cores / budget_wall * 100:.0f} % of it in wall time "
+                  f"({budget_wall:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@
 //! MODE `md`: pulldown-cmark alone. MODE `md+hl`: fenced code is highlighted by syntaxmate as
 //! coursebook's src/markdown/highlight.rs does (its tokens written by coursebook's own
 //! src/markdown/scope_spans.rs, included here; the bundled grammars, each prepared once).
+//!
+//! bench-floor words SRC_DIR
+//!
+//! Times counting the lessons' words and pairs of words, as a search index must (`words.rs`).
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
@@ -13,6 +17,7 @@ use syntaxmate::Highlighter;
 
 #[path = "../../../../src/markdown/scope_spans.rs"]
 mod scope_spans;
+mod words;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -40,10 +45,10 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn strip_front_matter(text: &str) -> &str {
-    if let Some(rest) = text.strip_prefix("---\n") {
-        if let Some(end) = rest.find("\n---\n") {
-            return &rest[end + 5..];
-        }
+    if let Some(rest) = text.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---\n")
+    {
+        return &rest[end + 5..];
     }
     text
 }
@@ -131,11 +136,15 @@ fn run(mode: &str, src: &Path, out: &Path) -> std::io::Result<usize> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 4 {
-        eprintln!("usage: bench-floor md|md+hl SRC_DIR OUT_DIR");
-        return ExitCode::from(2);
-    }
-    match run(&args[1], Path::new(&args[2]), Path::new(&args[3])) {
+    let ran = match (args.get(1).map(String::as_str), args.len()) {
+        (Some("words"), 3) => words::run(Path::new(&args[2])),
+        (Some(mode), 4) if mode != "words" => run(mode, Path::new(&args[2]), Path::new(&args[3])),
+        _ => {
+            eprintln!("usage: bench-floor md|md+hl SRC_DIR OUT_DIR, or bench-floor words SRC_DIR");
+            return ExitCode::from(2);
+        }
+    };
+    match ran {
         Ok(n) => {
             println!("{n} pages");
             ExitCode::SUCCESS
