@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod markup;
 pub mod quiz;
 pub mod widgets;
 
@@ -44,8 +45,9 @@ pub struct Renderer {
     pub fingerprint: u64,
     /// What a course's own templates may still write in this build (see [`SITE_OUTPUT_BASE`]).
     site_left: AtomicU64,
-    /// The course's theme has templates of its own (which may loop over a page's `toc`).
-    own_templates: bool,
+    /// The templates the course's theme has its own version of (which may loop over a page's
+    /// `toc`, or draw a widget its own way).
+    own_templates: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -267,10 +269,12 @@ impl Renderer {
         let mut diags = Vec::new();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&format!("{:?}", strings.sections), &mut h);
-        let mut own_templates = false;
-        for name in TEMPLATES {
+        let mut own_templates = Vec::new();
+        for &name in TEMPLATES {
             let file = theme.file(&theme.template_path(name));
-            own_templates |= matches!(file, Some((_, Some(_))));
+            if matches!(file, Some((_, Some(_)))) {
+                own_templates.push(name);
+            }
             std::hash::Hash::hash(&file, &mut h);
             if let Err(e) = env.get_template(name) {
                 diags.push(template_error(&theme, root, &e));
@@ -300,7 +304,23 @@ impl Renderer {
     /// Whether pages need their sidebar as entries (`toc`) besides its markup: only a theme's
     /// own templates may loop over them; the default ones show `toc_html`.
     pub fn wants_toc_entries(&self) -> bool {
-        self.own_templates
+        !self.own_templates.is_empty()
+    }
+
+    /// A widget's markup: `default` (the default theme's templates written in Rust,
+    /// [`markup`]) when the theme keeps every one of `templates` (the widget's template, then
+    /// those it includes), else the theme's `templates[0]` given `view` as `name`.
+    pub fn widget<T: Serialize>(
+        &self,
+        templates: &[&str],
+        name: &str,
+        view: &T,
+        default: impl FnOnce(&T, &Strings) -> String,
+    ) -> Result<String, Diagnostic> {
+        match templates.iter().any(|t| self.own_templates.contains(t)) {
+            false => Ok(default(view, &self.strings)),
+            true => self.render_widget(templates.first().copied().unwrap_or_default(), name, view),
+        }
     }
 
     /// The strings the templates see as `t`.

@@ -27,7 +27,7 @@ pub struct QuestionView {
     pub number: usize,
     /// single, multiple, true-false, numeric, text or order.
     pub kind: &'static str,
-    /// Which question template draws it: "choice", "input" or "order".
+    /// Which question template draws it: "choice", "input", "order" or "tracing".
     pub template: &'static str,
     /// For choices: "radio" or "checkbox".
     pub input: &'static str,
@@ -50,7 +50,7 @@ pub struct QuestionView {
     pub hint_html: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ChoiceView {
     pub value: String,
     pub label_html: String,

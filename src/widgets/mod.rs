@@ -93,7 +93,9 @@ impl PageWidgets<'_> {
 impl Widgets for PageWidgets<'_> {
     fn callout(&self, view: &CalloutView<'_>, diags: &mut Vec<Diagnostic>) -> String {
         self.renderer
-            .render_widget("callout.html", "c", view)
+            .widget(&["callout.html"], "c", view, |c, _| {
+                crate::render::markup::callout(c)
+            })
             .unwrap_or_else(|d| {
                 diags.push(d);
                 String::new()
@@ -102,7 +104,9 @@ impl Widgets for PageWidgets<'_> {
 
     fn mention(&self, view: &MentionView<'_>, diags: &mut Vec<Diagnostic>) -> String {
         self.renderer
-            .render_widget("term.html", "m", view)
+            .widget(&["term.html"], "m", view, |m, _| {
+                crate::render::markup::mention(m)
+            })
             .unwrap_or_else(|d| {
                 diags.push(d);
                 String::new()

@@ -64,17 +64,27 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The quiz's markup, from the theme's `quiz.html`.
+/// The templates a quiz is drawn with: `quiz.html`, and the question templates it includes.
+pub const TEMPLATES: [&str; 5] = [
+    "quiz.html",
+    "question-choice.html",
+    "question-input.html",
+    "question-order.html",
+    "question-tracing.html",
+];
+
+/// The quiz's markup, from the theme's `quiz.html` (or the default's, written in Rust).
 pub fn render(
     quiz: &Quiz,
     place: &QuizPlace<'_>,
     description: Option<&str>,
     renderer: &Renderer,
 ) -> Result<String, Diagnostic> {
-    renderer.render_widget(
-        "quiz.html",
+    renderer.widget(
+        &TEMPLATES,
         "quiz",
         &view(quiz, place, description, renderer.strings()),
+        crate::render::markup::quiz,
     )
 }
 
