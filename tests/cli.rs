@@ -647,6 +647,70 @@ const SIDEBAR_LOOP: &str = r#"<ol>
 {%- endfor %}
 </ol>"#;
 
+/// The default theme's quiz, callout and mention markup, written in Rust (src/render/markup.rs),
+/// is byte for byte what its templates write: the example course (a quiz of every kind it uses,
+/// callouts, glossary mentions) built with the default theme and with a theme holding copies of
+/// those templates, which then draw them, gives the same pages.
+#[test]
+fn the_widget_markup_is_what_the_default_widget_templates_write() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = |own: bool| {
+        let t = tempfile::tempdir().unwrap();
+        let mut book = read(root.join("book.toml"));
+        for f in walk(&root.join("content")) {
+            let rel = f.strip_prefix(root).unwrap();
+            fs::create_dir_all(t.path().join(rel).parent().unwrap()).unwrap();
+            fs::copy(&f, t.path().join(rel)).unwrap();
+        }
+        if own {
+            book = book.replace("[output.html]\n", "[output.html]\ntheme = \"theme\"\n");
+            for name in [
+                "quiz.html",
+                "question-choice.html",
+                "question-input.html",
+                "question-order.html",
+                "question-tracing.html",
+                "callout.html",
+                "term.html",
+            ] {
+                let to = t.path().join("theme/templates").join(name);
+                fs::create_dir_all(to.parent().unwrap()).unwrap();
+                fs::copy(root.join("themes/default/templates").join(name), to).unwrap();
+            }
+        }
+        fs::write(t.path().join("book.toml"), book).unwrap();
+        let out = build(t.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        t
+    };
+    let (default, own) = (copy(false), copy(true));
+    let (a, b) = (
+        tree(&default.path().join("site")),
+        tree(&own.path().join("site")),
+    );
+    assert_eq!(a.len(), b.len());
+    let mut widgets = [0; 3];
+    for ((pa, ca), (pb, cb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        assert!(ca == cb, "{} differs", pa.display());
+        if pa.extension().is_some_and(|e| e == "html") {
+            let html = String::from_utf8_lossy(ca);
+            for (n, mark) in [
+                "<form class=\"quiz\"",
+                "<aside class=\"callout",
+                "<span class=\"term\">",
+            ]
+            .iter()
+            .enumerate()
+            {
+                widgets[n] += html.matches(mark).count();
+            }
+        }
+    }
+    // The course has all three, so both paths drew them.
+    assert!(widgets.iter().all(|&n| n > 0), "{widgets:?}");
+}
+
 /// A theme with templates of its own still gets each page's sidebar entries (`toc`), and the
 /// markup the default theme now shows (`toc_html`, written by site/toc.rs) is, byte for byte,
 /// what its template's loop over them wrote: on every page (lessons, contents, print, 404), with
