@@ -38,16 +38,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-FLOOR = Path(__file__).resolve().parent / "floor"
 
 
 def floor_ms(course: Path) -> dict:
     """bench-floor words over the course's lessons: {label: milliseconds on one thread}."""
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(FLOOR / "Cargo.toml"),
-                    "--target-dir", str(FLOOR / "target")], check=True)
+    # The benchmark's own build of the floor program (tests/bench/bench.py, beside this file).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench import ensure_floor
+    floor = ensure_floor()
     book = (course / "book.toml").read_text(encoding="utf-8")
     src = re.search(r'^src\s*=\s*"([^"]+)"', book, re.M)
-    out = subprocess.run([str(FLOOR / "target" / "release" / "bench-floor"), "words",
+    out = subprocess.run([str(floor), "words",
                           str(course / (src.group(1) if src else "src"))],
                          capture_output=True, text=True, check=True).stdout
     print(out.strip())
