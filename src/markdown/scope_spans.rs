@@ -148,11 +148,12 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
                 continue;
             };
             escape_into(gap, out);
-            let scopes = stacks.kept(token, styled);
+            let kept = stacks.kept(token, styled);
+            let scopes = &stacks.lists[kept];
             let depth = shared(&open, scopes);
             close_to(depth, &mut open, out);
             for scope in &scopes[depth..] {
-                out.push_str(&scope.tag);
+                out.push_str(&stacks.tags[scope.tag]);
                 open.push(scope.name);
             }
             escape_into(piece, out);
@@ -163,7 +164,10 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
         // The line's end goes outside the spans the next line does not continue (a keyword's
         // span holds `then`, not `then` and a newline), as syntect wrote it.
         let keep = match tokenized.peek().and_then(|l| l.tokens().first()) {
-            Some(t) => shared(&open, stacks.kept(t, styled)),
+            Some(t) => {
+                let kept = stacks.kept(t, styled);
+                shared(&open, &stacks.lists[kept])
+            }
             None => 0,
         };
         close_to(keep, &mut open, out);
@@ -183,12 +187,19 @@ pub fn render(code: &str, doc: &TokenizedDocument, styled: &Styled, out: &mut St
 struct Stacks<'a> {
     index: HashMap<ScopeStackId, usize, BuildHasherDefault<FastHasher>>,
     lists: Vec<Vec<Kept<'a>>>,
+    /// Each scope name's span, asked of [`Styled`] once per document: by where the document
+    /// holds the name (it holds each once, and a stack lists it by reference), an index into
+    /// `tags`. Its stacks repeat a few dozen names: asking [`Styled`] for each scope of each
+    /// stack (a shared lock, a hash of the name, a count taken on the shared tag) was half
+    /// of this renderer's time.
+    names: HashMap<(usize, usize), Option<usize>, BuildHasherDefault<FastHasher>>,
+    tags: Vec<Arc<str>>,
 }
 
-/// A scope that gets a span, and the span's opening tag.
+/// A scope that gets a span, and its opening tag (in [`Stacks::tags`]).
 struct Kept<'a> {
     name: &'a str,
-    tag: Arc<str>,
+    tag: usize,
 }
 
 /// The most scopes of a stack looked at, and the most spans open at once. Real code nests a few
@@ -200,31 +211,45 @@ const MAX_SCOPES: usize = 64;
 const MAX_SPANS: usize = 32;
 
 impl<'a> Stacks<'a> {
-    fn kept(&mut self, token: &'a Token, styled: &Styled) -> &[Kept<'a>] {
-        let list = |token: &'a Token| {
-            token
-                .scopes()
-                .take(MAX_SCOPES)
-                .filter_map(|name| styled.tag(name).map(|tag| Kept { name, tag }))
-                .take(MAX_SPANS)
-                .collect()
-        };
-        let i = match token.scope_stack() {
-            Some(id) => *self.index.entry(id).or_insert_with(|| {
-                self.lists.push(list(token));
-                self.lists.len() - 1
-            }),
-            None => {
-                self.lists.push(list(token));
-                self.lists.len() - 1
+    /// The index in `lists` of `token`'s kept scopes.
+    fn kept(&mut self, token: &'a Token, styled: &Styled) -> usize {
+        if let Some(id) = token.scope_stack()
+            && let Some(&i) = self.index.get(&id)
+        {
+            return i;
+        }
+        let mut list = Vec::new();
+        for name in token.scopes().take(MAX_SCOPES) {
+            // The same place means the same name while the document lives; a name held twice
+            // is asked twice, with the same answer.
+            let tag = *self
+                .names
+                .entry((name.as_ptr() as usize, name.len()))
+                .or_insert_with(|| {
+                    styled.tag(name).map(|tag| {
+                        self.tags.push(tag);
+                        self.tags.len() - 1
+                    })
+                });
+            if let Some(tag) = tag {
+                list.push(Kept { name, tag });
+                if list.len() == MAX_SPANS {
+                    break;
+                }
             }
-        };
-        &self.lists[i]
+        }
+        self.lists.push(list);
+        let i = self.lists.len() - 1;
+        if let Some(id) = token.scope_stack() {
+            self.index.insert(id, i);
+        }
+        i
     }
 }
 
-/// FNV-1a for scope names, and a stack id (a small number already) as it is: SipHash for
-/// every token's stack and every stack's scopes was most of this renderer's time.
+/// FNV-1a for scope names, a stack id (a small number already) as it is, a name's place mixed
+/// in: SipHash for every token's stack and every stack's scopes was most of this renderer's
+/// time.
 #[derive(Default)]
 struct FastHasher(u64);
 
@@ -240,6 +265,10 @@ impl Hasher for FastHasher {
     fn write_u32(&mut self, n: u32) {
         self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+    /// A name's place and length, mixed into what came before.
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(26) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
     fn finish(&self) -> u64 {
         self.0
     }
@@ -249,7 +278,8 @@ impl Hasher for FastHasher {
 fn shared(open: &[&str], scopes: &[Kept<'_>]) -> usize {
     open.iter()
         .zip(scopes)
-        .take_while(|(a, b)| **a == b.name)
+        // A document's stacks share its one copy of each name: mostly the same place.
+        .take_while(|(a, b)| std::ptr::eq(**a, b.name) || **a == b.name)
         .count()
 }
 
