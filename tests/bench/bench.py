@@ -13,6 +13,10 @@ thread: pulldown-cmark alone, and pulldown-cmark + syntaxmate highlighting (test
 Every build is checked: the expected number of HTML pages, and in coursebook's lesson pages
 highlighted code (hl-), MathML (<math), glossary links (data-term=) and quizzes (data-quiz=).
 
+coursebook is built as the Linux x86-64 releases are: the `dist` profile with profile-guided
+optimisation (tests/bench/pgo.py, trained on the example course and the default 1,000-lesson
+course); `--no-pgo` measures the plain `dist` build, `--coursebook` a binary of your own.
+
 Python 3.11, standard library only. Work folders go to tests/bench/work/ (gitignored).
 Missing peers are installed: `cargo install mdbook --locked`, `apt-get install -y hugo`.
 """
@@ -787,13 +791,18 @@ def output_of(cmd: list[str], **kw) -> str:
         return ""
 
 
-def ensure_coursebook(path: Path | None, work: Path) -> Path:
-    # The published binaries' profile (fat LTO, one codegen unit), always brought up to date: the
-    # benchmark measures what users download, not the everyday `--release` build.
-    src = path or ROOT / "target" / "dist" / "coursebook"
+def ensure_coursebook(path: Path | None, work: Path, pgo: bool = True) -> Path:
+    # The published binaries' build, always brought up to date: the benchmark measures what users
+    # download, not the everyday `--release` build. That is the `dist` profile (fat LTO, one
+    # codegen unit) with profile-guided optimisation (tests/bench/pgo.py, as the Linux x86-64
+    # releases are built; a few minutes more), or without it (--no-pgo, as the other platforms').
+    src = path or ROOT / "target" / ("pgo" if pgo else "") / "dist" / "coursebook"
     if path and not src.exists():
         sys.exit(f"no coursebook binary at {path}")
-    if not path:
+    if not path and pgo:
+        log("building coursebook with PGO: python3 tests/bench/pgo.py (several minutes)")
+        subprocess.run([sys.executable, str(BENCH / "pgo.py")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    elif not path:
         log("building coursebook: cargo build --profile dist")
         subprocess.run(["cargo", "build", "--profile", "dist"], cwd=ROOT, check=True)
     # Pin a copy: target/dist may be rebuilt by someone else while the benchmark runs.
@@ -1162,7 +1171,10 @@ def main() -> None:
     parser.add_argument("--code-heavy", action="store_true",
                         help="the code-heavy variant: about three times the code a lesson, in "
                              "seven languages (work folder n<N>-code)")
-    parser.add_argument("--coursebook", type=Path, help="the binary (default target/dist/coursebook, built with cargo build --profile dist)")
+    parser.add_argument("--coursebook", type=Path, help="the binary (default target/pgo/dist/coursebook, built with "
+                                                          "profile-guided optimisation by tests/bench/pgo.py)")
+    parser.add_argument("--no-pgo", action="store_true", help="without --coursebook: build and measure the plain "
+                                                              "dist build (target/dist/coursebook) instead")
     parser.add_argument("--work", type=Path, default=BENCH / "work", help="work folder (default tests/bench/work)")
     parser.add_argument("--seed", type=int, default=1, help="course generator seed (default 1)")
     parser.add_argument("--no-install", action="store_true", help="skip tools that are missing instead of installing")
@@ -1192,9 +1204,11 @@ def main() -> None:
     bins: dict = {}
     versions = {"coursebook": "—", "mdbook": "—", "hugo": "—", "floor": "—", "rustc": output_of(["rustc", "--version"])}
     if "coursebook" in args.tools:
-        bins["coursebook"] = ensure_coursebook(args.coursebook, args.work)
+        bins["coursebook"] = ensure_coursebook(args.coursebook, args.work, not args.no_pgo)
         rev = output_of(["git", "describe", "--always", "--dirty"], cwd=ROOT)
-        versions["coursebook"] = output_of([str(bins["coursebook"]), "--version"]).replace("coursebook ", "") + (f" ({rev})" if rev else "")
+        build = "given binary" if args.coursebook else ("dist, no PGO" if args.no_pgo else "dist with PGO")
+        versions["coursebook"] = (output_of([str(bins["coursebook"]), "--version"]).replace("coursebook ", "")
+                                  + (f" ({rev}, {build})" if rev else f" ({build})"))
     if "mdbook" in args.tools:
         bins["mdbook"] = ensure_mdbook(not args.no_install)
         if bins["mdbook"]:
