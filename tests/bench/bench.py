@@ -796,12 +796,14 @@ def ensure_coursebook(path: Path | None, work: Path, pgo: bool = True) -> Path:
     # download, not the everyday `--release` build. That is the `dist` profile (fat LTO, one
     # codegen unit) with profile-guided optimisation (tests/bench/pgo.py, as the Linux x86-64
     # releases are built; a few minutes more), or without it (--no-pgo, as the other platforms').
-    src = path or ROOT / "target" / ("pgo" if pgo else "") / "dist" / "coursebook"
+    src = path or ROOT / "target" / "dist" / "coursebook"
     if path and not src.exists():
         sys.exit(f"no coursebook binary at {path}")
     if not path and pgo:
         log("building coursebook with PGO: python3 tests/bench/pgo.py (several minutes)")
-        subprocess.run([sys.executable, str(BENCH / "pgo.py")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        # pgo.py prints the binary it built.
+        src = Path(subprocess.run([sys.executable, str(BENCH / "pgo.py")], cwd=ROOT, check=True,
+                                  stdout=subprocess.PIPE, text=True).stdout.strip())
     elif not path:
         log("building coursebook: cargo build --profile dist")
         subprocess.run(["cargo", "build", "--profile", "dist"], cwd=ROOT, check=True)

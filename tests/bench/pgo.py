@@ -37,12 +37,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent.parent
 sys.path.insert(0, str(BENCH))
 import bench  # noqa: E402  (the course generator)
+from bench import log  # noqa: E402
 
 TRAINING_LESSONS = 1000
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 def llvm_profdata() -> Path:
@@ -91,13 +88,17 @@ def train(binary: Path, courses: list[Path], work: Path) -> None:
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "COURSEBOOK_CACHE_DIR": str(cache)}
+
+    def build(course: Path, run: str) -> None:
+        log(f"training: {course.name}, {run}")
+        subprocess.run([str(binary), "build", "-q"], cwd=course, env=env, check=True)
+
+    # The courses are written afresh (training_courses): no site yet.
     for course in courses:
-        shutil.rmtree(course / "site", ignore_errors=True)
-        for run in ("clean", "warm, site removed", "into the previous site"):
-            if run == "warm, site removed":
-                shutil.rmtree(course / "site", ignore_errors=True)
-            log(f"training: {course.name}, {run}")
-            subprocess.run([str(binary), "build", "-q"], cwd=course, env=env, check=True)
+        build(course, "clean")
+        shutil.rmtree(course / "site")
+        build(course, "warm, site removed")
+        build(course, "into the previous site")
 
 
 def main() -> None:
