@@ -227,11 +227,7 @@ pub fn identifiers(text: &str, mut f: impl FnMut(&str)) {
     let mut lower = String::new();
     let mut from = 0;
     // Found from its underscores: most text has none.
-    while let Some(at) = bytes[from..]
-        .iter()
-        .position(|&b| b == b'_')
-        .map(|i| from + i)
-    {
+    while let Some(at) = memchr::memchr(b'_', &bytes[from..]).map(|i| from + i) {
         // The run of letters, digits and underscores around it.
         let mut start = at;
         while start > 0 && (word(bytes[start - 1]) || bytes[start - 1] == b'_') {
@@ -268,7 +264,14 @@ pub fn identifier_key(identifier: &str) -> String {
     let first = parts.next().unwrap_or_default();
     let second = parts.next().unwrap_or_default();
     let rest = parts.next().unwrap_or_default();
-    format!("{first} {second}\u{1}{rest}")
+    // Pushed, not `format!`ted: a third of the cost of an identifier (callgrind).
+    let mut key = String::with_capacity(identifier.len() + 1);
+    key.push_str(first);
+    key.push(' ');
+    key.push_str(second);
+    key.push('\u{1}');
+    key.push_str(rest);
+    key
 }
 
 /// Where `word` (ASCII) is cut into the words its capitals begin: before a capital after a
