@@ -7,6 +7,7 @@ use crate::i18n::Strings;
 use crate::theme::{TEMPLATES, Theme};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -153,9 +154,11 @@ pub struct PageView<'a> {
     /// Relative path from this page to the site root ("", "../", or the site-url for 404).
     pub root: String,
     pub objectives: Vec<String>,
-    pub content: String,
+    /// Borrowed from the page's rendered Markdown: a copy of every page's HTML (a whole site's
+    /// worth) was made only to be serialized.
+    pub content: Cow<'a, str>,
     /// Shown after the key terms: the lesson's quiz.
-    pub appendix: String,
+    pub appendix: Cow<'a, str>,
     pub key_terms: Vec<KeyTermView>,
     /// The sidebar's entries: given only to a theme with templates of its own, which may loop
     /// over them (and on the contents page, whose list is the whole tree); empty otherwise.
