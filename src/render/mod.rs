@@ -7,7 +7,6 @@ use crate::i18n::Strings;
 use crate::theme::{TEMPLATES, Theme};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -154,11 +153,12 @@ pub struct PageView<'a> {
     /// Relative path from this page to the site root ("", "../", or the site-url for 404).
     pub root: String,
     pub objectives: Vec<String>,
-    /// Borrowed from the page's rendered Markdown: a copy of every page's HTML (a whole site's
-    /// worth) was made only to be serialized.
-    pub content: Cow<'a, str>,
+    /// The page's rendered Markdown, a string already marked safe ([`safe_html`]): passed to
+    /// the template as it is, where a `String` was copied into the context and twice more by
+    /// `|safe` (a whole site's worth of HTML each time).
+    pub content: minijinja::Value,
     /// Shown after the key terms: the lesson's quiz.
-    pub appendix: Cow<'a, str>,
+    pub appendix: minijinja::Value,
     pub key_terms: Vec<KeyTermView>,
     /// The sidebar's entries: given only to a theme with templates of its own, which may loop
     /// over them (and on the contents page, whose list is the whole tree); empty otherwise.
@@ -221,6 +221,13 @@ impl Renderer {
         // The interface's strings, as `t.<section>.<key>` in every template: strict undefined
         // makes a misspelt key an error at its template line.
         env.add_filter("fill", fill);
+        // minijinja's `safe` copies its string twice (into a `String`, then a new one): one
+        // already safe (a page's HTML, [`safe_html`]) is passed on as it is.
+        env.add_filter("safe", |value: minijinja::Value| match value.is_safe() {
+            true => Ok(value),
+            false => <String as minijinja::value::ArgType>::from_value(Some(&value))
+                .map(minijinja::filters::safe),
+        });
         // minijinja's HTML escaping also writes `/` as `&#x2f;` (every relative link became
         // `..&#x2f;page.html`): `&`, `<`, `>` and both quotes are what HTML needs escaped, in
         // text and in quoted attributes. 16 KB of the 100-lesson bench's pages were slashes.
@@ -504,6 +511,11 @@ pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let _ = write_escaped(&mut out, text);
     out
+}
+
+/// HTML the build made (a page's rendered Markdown), for a template as a string marked safe.
+pub fn safe_html(html: &str) -> minijinja::Value {
+    minijinja::Value::from_safe_string(html.to_string())
 }
 
 /// [`escape_html`] written as runs of plain text between the characters it replaces: a

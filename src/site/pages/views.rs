@@ -8,11 +8,11 @@ use crate::content::{Course, PageKind, progress};
 use crate::i18n::Strings;
 use crate::markdown::links::relative_url;
 use crate::markdown::{self, Output};
+use crate::render::safe_html;
 use crate::render::{BookView, LessonCardView, LinkView, PageView, TocEntryView};
 use crate::render::{GlossaryEntryView, GlossaryLetterView, KeyTermView};
 use crate::site::{GLOSSARY_URL, toc};
 use crate::theme::Theme;
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(super) fn kind_name(kind: PageKind) -> &'static str {
@@ -175,8 +175,8 @@ impl Shared<'_> {
             description: None,
             root: root_of(url),
             objectives: Vec::new(),
-            content: Cow::Borrowed(""),
-            appendix: Cow::Borrowed(""),
+            content: safe_html(""),
+            appendix: safe_html(""),
             title_id: None,
             title_html: None,
             own_h1: false,
@@ -224,13 +224,13 @@ impl Shared<'_> {
     /// The site's root written as the book's first chapter (`first`, see
     /// [`first_chapter_as_root`]), as mdBook writes it: its content, its links leading where
     /// they lead from the chapter, and the next page after it.
-    pub(super) fn root_copy_view<'s>(&'s self, first: usize, out: &'s Output) -> PageView<'s> {
+    pub(super) fn root_copy_view(&self, first: usize, out: &Output) -> PageView<'_> {
         let page = &self.course.pages[first];
         let mut view = self.page_view(first, out);
         let url = "index.html";
         view.root = root_of(url);
-        view.content = super::rebase::moved(&view.content, &page.url, url).into();
-        view.appendix = super::rebase::moved(&view.appendix, &page.url, url).into();
+        view.content = safe_html(&super::rebase::moved(&out.html, &page.url, url));
+        view.appendix = safe_html(&super::rebase::moved(&out.appendix, &page.url, url));
         for term in &mut view.key_terms {
             term.href = format!("{}#term-{}", relative_url(url, GLOSSARY_URL), term.id);
         }
@@ -242,7 +242,7 @@ impl Shared<'_> {
         view
     }
 
-    pub(super) fn page_view<'s>(&'s self, index: usize, out: &'s Output) -> PageView<'s> {
+    pub(super) fn page_view(&self, index: usize, out: &Output) -> PageView<'_> {
         let page = &self.course.pages[index];
         let mut view = self.bare_view(page.kind, &page.url, page.title.clone());
         view.number = page.number.clone();
@@ -254,8 +254,8 @@ impl Shared<'_> {
             .iter()
             .map(|o| markdown::render_inline(o))
             .collect();
-        view.content = Cow::Borrowed(&out.html);
-        view.appendix = Cow::Borrowed(&out.appendix);
+        view.content = safe_html(&out.html);
+        view.appendix = safe_html(&out.appendix);
         view.title_id = out.title_id.clone();
         view.title_html = out.title_html.clone();
         view.own_h1 = out.own_h1;
@@ -320,8 +320,11 @@ impl Shared<'_> {
             // mdBook's `input-404` page: served at any depth, so every address starts from
             // the site's own path, as in coursebook's own 404 page.
             self.served_anywhere(&mut view);
-            view.content =
-                super::rebase::absolute(&view.content, &page.url, &self.config.site_url).into();
+            view.content = safe_html(&super::rebase::absolute(
+                &out.html,
+                &page.url,
+                &self.config.site_url,
+            ));
         }
         view
     }
