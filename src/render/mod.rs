@@ -692,6 +692,39 @@ mod tests {
         );
     }
 
+    /// A page's HTML goes to templates marked safe (`content`, `appendix`): written as it is with
+    /// or without `|safe`, which still marks any other value safe as minijinja's does.
+    #[test]
+    fn html_marked_safe_is_written_as_it_is_and_safe_marks_the_rest() {
+        #[derive(Serialize)]
+        struct View {
+            html: minijinja::Value,
+            text: &'static str,
+        }
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap_or_else(|e| unreachable!("{e}"));
+        std::fs::write(
+            templates.join("term.html"),
+            "{{ m.html }}|{{ m.html|safe }}|{{ m.text }}|{{ m.text|safe }}|{{ 5|safe }}",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let theme = Theme {
+            dir: Some(dir.path().to_path_buf()),
+        };
+        let (renderer, diags) = Renderer::new(theme, dir.path(), &Strings::english());
+        assert!(diags.is_empty(), "{diags:?}");
+        let view = View {
+            html: safe_html("<b>x</b>"),
+            text: "<i>",
+        };
+        let written = renderer.render_widget("term.html", "m", &view);
+        assert_eq!(
+            written.ok().as_deref(),
+            Some("<b>x</b>|<b>x</b>|&lt;i&gt;|<i>|5")
+        );
+    }
+
     #[test]
     fn templates_escape_what_html_needs_and_leave_slashes() {
         assert_eq!(
