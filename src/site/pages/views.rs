@@ -254,7 +254,16 @@ impl Shared<'_> {
             .iter()
             .map(|o| markdown::render_inline(o))
             .collect();
-        view.content = safe_html(&out.html);
+        view.content = match page.kind {
+            // mdBook's `input-404` page: served at any depth, so every address starts from
+            // the site's own path, as in coursebook's own 404 page (`served_anywhere` below).
+            PageKind::NotFound => safe_html(&super::rebase::absolute(
+                &out.html,
+                &page.url,
+                &self.config.site_url,
+            )),
+            _ => safe_html(&out.html),
+        };
         view.appendix = safe_html(&out.appendix);
         view.title_id = out.title_id.clone();
         view.title_html = out.title_html.clone();
@@ -317,14 +326,7 @@ impl Shared<'_> {
             view.lessons = self.lessons(&page.url);
         }
         if page.kind == PageKind::NotFound {
-            // mdBook's `input-404` page: served at any depth, so every address starts from
-            // the site's own path, as in coursebook's own 404 page.
             self.served_anywhere(&mut view);
-            view.content = safe_html(&super::rebase::absolute(
-                &out.html,
-                &page.url,
-                &self.config.site_url,
-            ));
         }
         view
     }
