@@ -900,6 +900,7 @@ pub fn attach_lesson_quizzes(
     let found: Vec<Read> = course
         .pages
         .par_iter_mut()
+        .with_max_len(1)
         .map(|page| {
             // Only a quiz file named inside the sources, without `..` once normalised, is kept:
             // the watcher names changed files that way.

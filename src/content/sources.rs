@@ -273,6 +273,7 @@ pub fn read_all(
     let jail = crate::confine::Jail::for_includes(root);
     let results: Vec<ReadResult> = files
         .into_par_iter()
+        .with_max_len(1)
         .map(|(file, src_rel)| {
             let kept = previous.and_then(|c| c.files.get(&src_rel));
             // Watched: an entry still here is unchanged (the watcher would have removed it).

@@ -3,6 +3,7 @@
 
 pub mod output;
 pub(crate) mod pages;
+mod per_thread;
 mod search;
 mod store;
 mod toc;

@@ -417,28 +417,33 @@ impl Staging {
     pub fn put_all(&self, site: &SiteFiles, own: bool) -> Result<(), Diagnostic> {
         self.make_dirs(site.files.keys().map(String::as_str))?;
         let files: Vec<(&String, &FileData)> = site.files.iter().collect();
-        files.par_iter().try_for_each(|(url, data)| {
-            let rel = checked(url)?;
-            if own && self.store.is_some() {
-                match data {
-                    FileData::Bytes(bytes) => return self.put_own(url, &rel, bytes),
-                    FileData::Shared(bytes, _) => return self.put_own(url, &rel, bytes),
-                    FileData::Copy(_) => {}
+        files
+            .par_iter()
+            .with_max_len(1)
+            .try_for_each(|(url, data)| {
+                let rel = checked(url)?;
+                if own && self.store.is_some() {
+                    match data {
+                        FileData::Bytes(bytes) => return self.put_own(url, &rel, bytes),
+                        FileData::Shared(bytes, _) => return self.put_own(url, &rel, bytes),
+                        FileData::Copy(_) => {}
+                    }
                 }
-            }
-            // As in [`Staging::place`]: the previous site's file when it holds the same bytes.
-            let linked = match data {
-                FileData::Bytes(bytes) => self.linked(&rel, bytes.len() as u64, bytes.as_slice()),
-                FileData::Shared(bytes, _) => {
-                    self.linked(&rel, bytes.len() as u64, bytes.as_slice())
+                // As in [`Staging::place`]: the previous site's file when it holds the same bytes.
+                let linked = match data {
+                    FileData::Bytes(bytes) => {
+                        self.linked(&rel, bytes.len() as u64, bytes.as_slice())
+                    }
+                    FileData::Shared(bytes, _) => {
+                        self.linked(&rel, bytes.len() as u64, bytes.as_slice())
+                    }
+                    FileData::Copy(from) => self.linked_copy(&rel, from),
+                };
+                match linked {
+                    true => Ok(()),
+                    false => put(&self.dir.join(rel), data),
                 }
-                FileData::Copy(from) => self.linked_copy(&rel, from),
-            };
-            match linked {
-                true => Ok(()),
-                false => put(&self.dir.join(rel), data),
-            }
-        })
+            })
     }
 
     /// Swap the new site in for `dest`, then remove the previous one.

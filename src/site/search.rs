@@ -28,6 +28,7 @@
 //!   word, found by binary search) and `search/d/<n>.json` (documents, [`CHUNK`] a file:
 //!   address, page title, heading, excerpt).
 
+use super::per_thread::PerThread;
 use crate::content::glossary::Glossary;
 use crate::content::{Course, PageKind};
 use crate::markdown::mentions::Matcher;
@@ -254,24 +255,27 @@ pub fn build(
     // Pages counted in parallel, each thread with its own stemmer and cache of stemmed words;
     // with serve's cache, only pages whose Markdown changed.
     let (previous, dict) = (&cache.pages, &cache.dict);
+    let counters = PerThread::new();
     let mut parts: Vec<Arc<Counted>> = pages
         .par_iter()
-        .map_init(
-            || Words::new(language, dict),
-            |words, &i| {
-                if let Some(hit) = previous.get(&pages_html[i].0) {
-                    return Arc::clone(hit);
-                }
-                let page = &course.pages[i];
-                let mut sections = Vec::new();
-                let sections_cut =
-                    split_sections(&page.url, &page.title, pages_html[i].1, &mut sections);
-                let mut counted = words.count_page(sections);
-                counted.sections_cut = sections_cut;
-                Arc::new(counted)
-            },
-        )
+        .with_max_len(1)
+        .map(|&i| {
+            if let Some(hit) = previous.get(&pages_html[i].0) {
+                return Arc::clone(hit);
+            }
+            let page = &course.pages[i];
+            let mut sections = Vec::new();
+            let sections_cut =
+                split_sections(&page.url, &page.title, pages_html[i].1, &mut sections);
+            let mut counted = counters.with(
+                || Words::new(language, dict),
+                |words| words.count_page(sections),
+            );
+            counted.sections_cut = sections_cut;
+            Arc::new(counted)
+        })
         .collect();
+    drop(counters);
     cache.pages = pages
         .iter()
         .zip(&parts)
@@ -399,84 +403,88 @@ pub fn build(
             (norm, bm25_weight(1.0, norm))
         })
         .collect();
+    let scratches = PerThread::new();
     let shards: Vec<(String, Vec<u32>)> = (0..=u8::MAX)
         .into_par_iter()
-        .map_init(Scratch::default, |scratch, s| {
-            // Gathered straight into the order of their first word (a counting sort: the
-            // shard's first words are the ranks `runs[s]`), pages in order, so each first
-            // word's postings are in document order.
-            let (lo, hi) = runs[usize::from(s)];
-            let starts = &mut scratch.starts;
-            starts.clear();
-            starts.resize((hi.saturating_sub(lo)) as usize + 2, 0);
-            for part in &parts {
-                for p in part.shard(s) {
-                    starts[(rank[p.a as usize] - lo) as usize + 1] += 1;
+        .with_max_len(1)
+        .map(|s| {
+            scratches.with(Scratch::default, |scratch| {
+                // Gathered straight into the order of their first word (a counting sort: the
+                // shard's first words are the ranks `runs[s]`), pages in order, so each first
+                // word's postings are in document order.
+                let (lo, hi) = runs[usize::from(s)];
+                let starts = &mut scratch.starts;
+                starts.clear();
+                starts.resize((hi.saturating_sub(lo)) as usize + 2, 0);
+                for part in &parts {
+                    for p in part.shard(s) {
+                        starts[(rank[p.a as usize] - lo) as usize + 1] += 1;
+                    }
                 }
-            }
-            for i in 1..starts.len() {
-                starts[i] += starts[i - 1];
-            }
-            let total = starts.last().copied().unwrap_or(0) as usize;
-            let by_first = &mut scratch.by_first;
-            by_first.clear();
-            by_first.resize(total, (0, 0, 0.0));
-            let next = &mut scratch.next;
-            next.clone_from(starts);
-            for (part, &first) in parts.iter().zip(&firsts) {
-                for p in part.shard(s) {
-                    let a = rank[p.a as usize];
-                    let b = if p.b == NO_WORD {
-                        0
-                    } else {
-                        rank[p.b as usize] + 1
-                    };
-                    let slot = &mut next[(a - lo) as usize];
-                    by_first[*slot as usize] =
-                        (u64::from(a) << 32 | u64::from(b), first + p.doc, p.count);
-                    *slot += 1;
+                for i in 1..starts.len() {
+                    starts[i] += starts[i - 1];
                 }
-            }
-            by_second_word(by_first, starts, &mut scratch.counts, &mut scratch.bucket);
-            let postings = &scratch.by_first;
-            // Bytes, made a string once: the entries are ASCII digits and commas but for the
-            // terms, copied from strings.
-            let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
-            let mut ends = Vec::new();
-            // A written form's stem sits right after its word's own entry, before its pairs:
-            // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
-            // A form's stems are neighbours: one entry for them all.
-            let mut stems = stems_by_shard[usize::from(s)]
-                .chunk_by(|x, y| x.0 == y.0)
-                .peekable();
-            let write_stems = |out: &mut Vec<u8>, ends: &mut Vec<u32>, run: &[(u32, u32)]| {
-                let written = names[order[run[0].0 as usize] as usize];
-                stem_entry(
-                    out,
-                    written,
-                    run.iter().map(|&(_, stem)| names[stem as usize]),
-                );
-                ends.push(out.len() as u32);
-            };
-            for run in postings.chunk_by(|x, y| x.0 == y.0) {
-                let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
-                while let Some(&forms) = stems.peek()
-                    && let r = forms[0].0 as usize
-                    && (r < a || (r == a && b != 0))
-                {
+                let total = starts.last().copied().unwrap_or(0) as usize;
+                let by_first = &mut scratch.by_first;
+                by_first.clear();
+                by_first.resize(total, (0, 0, 0.0));
+                let next = &mut scratch.next;
+                next.clone_from(starts);
+                for (part, &first) in parts.iter().zip(&firsts) {
+                    for p in part.shard(s) {
+                        let a = rank[p.a as usize];
+                        let b = if p.b == NO_WORD {
+                            0
+                        } else {
+                            rank[p.b as usize] + 1
+                        };
+                        let slot = &mut next[(a - lo) as usize];
+                        by_first[*slot as usize] =
+                            (u64::from(a) << 32 | u64::from(b), first + p.doc, p.count);
+                        *slot += 1;
+                    }
+                }
+                by_second_word(by_first, starts, &mut scratch.counts, &mut scratch.bucket);
+                let postings = &scratch.by_first;
+                // Bytes, made a string once: the entries are ASCII digits and commas but for the
+                // terms, copied from strings.
+                let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
+                let mut ends = Vec::new();
+                // A written form's stem sits right after its word's own entry, before its pairs:
+                // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
+                // A form's stems are neighbours: one entry for them all.
+                let mut stems = stems_by_shard[usize::from(s)]
+                    .chunk_by(|x, y| x.0 == y.0)
+                    .peekable();
+                let write_stems = |out: &mut Vec<u8>, ends: &mut Vec<u32>, run: &[(u32, u32)]| {
+                    let written = names[order[run[0].0 as usize] as usize];
+                    stem_entry(
+                        out,
+                        written,
+                        run.iter().map(|&(_, stem)| names[stem as usize]),
+                    );
+                    ends.push(out.len() as u32);
+                };
+                for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                    let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
+                    while let Some(&forms) = stems.peek()
+                        && let r = forms[0].0 as usize
+                        && (r < a || (r == a && b != 0))
+                    {
+                        write_stems(&mut out, &mut ends, forms);
+                        stems.next();
+                    }
+                    let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
+                    entry(&mut out, &names, term, run, &norms);
+                    ends.push(out.len() as u32);
+                }
+                for forms in stems {
                     write_stems(&mut out, &mut ends, forms);
-                    stems.next();
                 }
-                let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
-                entry(&mut out, &names, term, run, &norms);
-                ends.push(out.len() as u32);
-            }
-            for forms in stems {
-                write_stems(&mut out, &mut ends, forms);
-            }
-            let out = String::from_utf8(out)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            (out, ends)
+                let out = String::from_utf8(out)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (out, ends)
+            })
         })
         .collect();
     // Terms in order, cut into files of about TERMS_FILE bytes; meta.json names each file's

@@ -639,6 +639,7 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
     } = parts.course;
     let pages: Vec<u128> = pages
         .par_iter()
+        .with_max_len(1)
         .map(|page| {
             let crate::content::Page {
                 kind,

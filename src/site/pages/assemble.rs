@@ -211,6 +211,7 @@ pub fn assemble(
         || {
             (0..course.pages.len())
                 .into_par_iter()
+                .with_max_len(1)
                 .map(|i| {
                     let copy = root_copy.filter(|_| i == course.home);
                     let key =

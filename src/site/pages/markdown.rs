@@ -85,6 +85,10 @@ pub fn render_all(
         .course
         .pages
         .par_iter()
+        // One page a piece of work: rayon otherwise hands a thread a run of pages it can no
+        // longer split, and the other core waited for that run's end (20 ms of one core idle
+        // at the end of this step on the code-heavy bench course).
+        .with_max_len(1)
         .map(|page| {
             let key = data.map_or(0, |d| page_key(ctx, page, d));
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {

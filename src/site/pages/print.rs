@@ -124,6 +124,7 @@ pub(super) fn write(
         let batch: Vec<(&usize, &String)> = chapters.by_ref().take(BATCH).collect();
         let filled: Vec<String> = batch
             .par_iter()
+            .with_max_len(1)
             .map(|&(&i, id)| {
                 let page = &course.pages[i];
                 let page_out = &rendered[i].out;
