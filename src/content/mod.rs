@@ -210,6 +210,17 @@ pub fn read_named_text_within(
     }
 }
 
+/// Bytes read from `path` ahead of time (a lesson's quiz file, `quiz::LessonQuizFiles`) as
+/// [`read_named_text_within`] makes them text.
+pub fn decode_read(
+    root: &Path,
+    path: &Path,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    decode(rel(root, path), bytes, true, diags)
+}
+
 fn decode(
     shown: PathBuf,
     mut bytes: Vec<u8>,
@@ -400,7 +411,7 @@ pub fn load(
         let mut course = sources::refresh(kept, markdown, diags);
         progress::check_ids(&course, diags);
         let quizzes = cache.map(|c| &mut c.quizzes).filter(|_| watched);
-        quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
+        quiz::attach_lesson_quizzes(config, &mut course, quizzes, None, diags);
         return course;
     }
     // The sources' own problems (a broken include, a bad directive) are made into pages'
@@ -453,7 +464,7 @@ pub fn load(
     // A plain build attaches the quizzes itself, after asking the site store (site/mod.rs).
     if let Some(c) = cache {
         let quizzes = Some(&mut c.quizzes).filter(|_| watched);
-        quiz::attach_lesson_quizzes(config, &mut course, quizzes, diags);
+        quiz::attach_lesson_quizzes(config, &mut course, quizzes, None, diags);
     }
     course
 }

@@ -886,6 +886,7 @@ pub fn attach_lesson_quizzes(
     config: &Config,
     course: &mut Course,
     mut cache: Option<&mut QuizCache>,
+    read: Option<&LessonQuizFiles>,
     diags: &mut Diagnostics,
 ) {
     let setting = cache.as_ref().map_or(0, |_| {
@@ -901,7 +902,8 @@ pub fn attach_lesson_quizzes(
         .pages
         .par_iter_mut()
         .with_max_len(1)
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
             // Only a quiz file named inside the sources, without `..` once normalised, is kept:
             // the watcher names changed files that way.
             let key = previous.and(page.src_rel.as_ref()).and_then(|src_rel| {
@@ -917,7 +919,8 @@ pub fn attach_lesson_quizzes(
                 return (None, found.clone());
             }
             let mut diags = Vec::new();
-            page.quiz = lesson_quiz(config, page, &mut diags).map(Arc::new);
+            let bytes = read.and_then(|r| r.get(i));
+            page.quiz = lesson_quiz(config, page, bytes, &mut diags).map(Arc::new);
             (key.map(|k| (k, page.quiz.clone())), diags)
         })
         .collect();
@@ -1024,45 +1027,58 @@ pub(crate) fn normalized(path: &Path) -> Option<PathBuf> {
 /// print.html and took 2.27 GB. Refused before it is read, so before YAML parses it.
 pub const MAX_QUIZ_FILE: u64 = 1 << 20;
 
-fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Option<Quiz> {
+/// Each page's lesson quiz file as [`lesson_quiz`] reads it (through the course's jail, as a
+/// published file, refused past [`MAX_QUIZ_FILE`] before it is read), by page: read once in a
+/// plain build, hashed into the site key (site/store.rs) and then parsed. It was read there
+/// and here, three walks of its path through the jail between them: 13 % of the quizzes'
+/// step on the code-heavy bench course. `None` where there is none or it cannot be read:
+/// [`lesson_quiz`] then looks again, to say why.
+pub struct LessonQuizFiles(Vec<Option<Vec<u8>>>);
+
+impl LessonQuizFiles {
+    pub fn read(config: &Config, course: &Course) -> LessonQuizFiles {
+        LessonQuizFiles(
+            course
+                .pages
+                .par_iter()
+                .with_max_len(1)
+                .map(|page| {
+                    page.source.as_ref()?;
+                    let file = lesson_quiz_path(page.src_rel.as_ref()?, page.front.quiz.as_ref());
+                    let full = config.src.join(file);
+                    config.jail.read_published_within(&full, MAX_QUIZ_FILE).ok()
+                })
+                .collect(),
+        )
+    }
+
+    /// Page `i`'s quiz file's bytes, if they were read.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.0.get(i)?.as_deref()
+    }
+}
+
+fn lesson_quiz(
+    config: &Config,
+    page: &Page,
+    read: Option<&[u8]>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Quiz> {
     let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
         return None;
     };
     let named = page.front.quiz.as_ref();
     let file = lesson_quiz_path(src_rel, named);
     let full = config.src.join(&file);
-    // Something that is there but not a file (a folder named like a quiz): read it, so the
-    // refusal is reported rather than the quiz silently missing. Looked for through the
-    // course's jail, which refuses a path outside before looking (whether /etc/passwd exists
-    // was the difference between two messages).
-    let missing = matches!(
-        config.jail.resolve(&full),
-        Err(crate::confine::Denied::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
-    );
-    if missing {
-        if let Some(named) = named {
-            diags.push(
-                Diagnostic::error(
-                    source,
-                    pos_of(named, 1),
-                    format!("the quiz file {} does not exist", named.value),
-                )
-                .with_help("the path is relative to this lesson's folder"),
-            );
-        }
-        return None;
-    }
     let shown = crate::diag::rel(&config.root, &full);
-    let mut read = Diagnostics::default();
-    let named_at = named.map(|n| (source.as_path(), pos_of(n, 1)));
-    let limit = (
-        MAX_QUIZ_FILE,
-        "a lesson's quiz is a few KB: split it into the quizzes of several lessons",
-    );
-    let Some(text) = super::read_named_text_within(config, &full, named_at, limit, &mut read)
-    else {
-        diags.extend(read.into_vec());
-        return None;
+    let text = match read {
+        Some(bytes) => {
+            let mut decoded = Diagnostics::default();
+            let text = super::decode_read(&config.root, &full, bytes.to_vec(), &mut decoded);
+            diags.extend(decoded.into_vec());
+            text?
+        }
+        None => read_lesson_quiz(config, source, named, &full, diags)?,
     };
     let default_id = file
         .file_stem()
@@ -1084,6 +1100,47 @@ fn lesson_quiz(config: &Config, page: &Page, diags: &mut Vec<Diagnostic>) -> Opt
             None
         }
     }
+}
+
+/// A lesson's quiz file's text, read here: nothing (and no word) when there is none, unless
+/// the lesson names it.
+fn read_lesson_quiz(
+    config: &Config,
+    source: &Path,
+    named: Option<&Spanned<String>>,
+    full: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    // Something that is there but not a file (a folder named like a quiz): read it, so the
+    // refusal is reported rather than the quiz silently missing. Looked for through the
+    // course's jail, which refuses a path outside before looking (whether /etc/passwd exists
+    // was the difference between two messages).
+    let missing = matches!(
+        config.jail.resolve(full),
+        Err(crate::confine::Denied::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
+    );
+    if missing {
+        if let Some(named) = named {
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    pos_of(named, 1),
+                    format!("the quiz file {} does not exist", named.value),
+                )
+                .with_help("the path is relative to this lesson's folder"),
+            );
+        }
+        return None;
+    }
+    let mut read = Diagnostics::default();
+    let named_at = named.map(|n| (source, pos_of(n, 1)));
+    let limit = (
+        MAX_QUIZ_FILE,
+        "a lesson's quiz is a few KB: split it into the quizzes of several lessons",
+    );
+    let text = super::read_named_text_within(config, full, named_at, limit, &mut read);
+    diags.extend(read.into_vec());
+    text
 }
 
 #[cfg(test)]

@@ -191,19 +191,27 @@ pub fn build_cached(
         .then(store::Store::open)
         .flatten()
         .map(Arc::new);
-    let key = store.as_deref().and_then(|s| {
-        let parts = store::Parts {
-            config: &config,
-            course: &course,
-            glossary: glossary.as_deref(),
-            strings: &strings,
-            templates: renderer.fingerprint,
-            shared,
-            links: &links,
-            version: &pages::version(&theme, &strings),
-        };
-        store::site_key(s, &parts)
-    });
+    // A plain build reads its lessons' quiz files once, for the site key and then the quizzes.
+    let quiz_files = cache
+        .is_none()
+        .then(|| content::quiz::LessonQuizFiles::read(&config, &course));
+    let key = store
+        .as_deref()
+        .zip(quiz_files.as_ref())
+        .and_then(|(s, quiz_files)| {
+            let parts = store::Parts {
+                config: &config,
+                course: &course,
+                quiz_files,
+                glossary: glossary.as_deref(),
+                strings: &strings,
+                templates: renderer.fingerprint,
+                shared,
+                links: &links,
+                version: &pages::version(&theme, &strings),
+            };
+            store::site_key(s, &parts)
+        });
     timings.mark("site key");
     if let (Some(s), Some(key)) = (store.as_deref(), key) {
         let mut problems = Vec::new();
@@ -226,7 +234,13 @@ pub fn build_cached(
     // What the build says from here on is about the files it makes (kept with them).
     let said_before = diags.len();
     if cache.is_none() {
-        content::quiz::attach_lesson_quizzes(&config, &mut course, None, diags);
+        content::quiz::attach_lesson_quizzes(
+            &config,
+            &mut course,
+            None,
+            quiz_files.as_ref(),
+            diags,
+        );
     }
     timings.mark("quizzes");
     let ctx = pages::Ctx {

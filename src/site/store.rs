@@ -593,6 +593,8 @@ pub struct Parts<'a> {
     /// Loaded, its lessons' quiz files not yet attached (their bytes are hashed instead: a
     /// course built again as it was is never parsed for its quizzes).
     pub course: &'a crate::content::Course,
+    /// The lessons' quiz files as the build reads them, by page.
+    pub quiz_files: &'a crate::content::quiz::LessonQuizFiles,
     pub glossary: Option<&'a crate::content::glossary::Glossary>,
     pub strings: &'a crate::i18n::Strings,
     /// The templates' fingerprint.
@@ -640,7 +642,8 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
     let pages: Vec<u128> = pages
         .par_iter()
         .with_max_len(1)
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
             let crate::content::Page {
                 kind,
                 source,
@@ -663,16 +666,9 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
                 h,
                 "{kind:?}{source:?}{src_rel:?}{url:?}{title:?}{number:?}{front:?}{body_line}{origins:?}"
             );
-            // The lesson's quiz file as `quiz::attach_lesson_quizzes` will read it: through
-            // the course's jail (a refused or missing file hashes as none; a build it fails
-            // keeps nothing).
-            if let Some(src_rel) = src_rel {
-                let file = crate::content::quiz::lesson_quiz_path(src_rel, front.quiz.as_ref());
-                let config = parts.config;
-                // Refused past the same bound as when it is parsed, before it is read.
-                let limit = crate::content::quiz::MAX_QUIZ_FILE;
-                config.jail.read_within(&config.src.join(file), limit).ok().hash(&mut h);
-            }
+            // The lesson's quiz file as `quiz::attach_lesson_quizzes` parses it (a missing or
+            // refused one hashes as none; a build it fails keeps nothing).
+            parts.quiz_files.get(i).hash(&mut h);
             h.finish128()
         })
         .collect();
