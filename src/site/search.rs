@@ -403,122 +403,112 @@ pub fn build(
             (norm, bm25_weight(1.0, norm))
         })
         .collect();
+    // Shards largest first: each is one thread's work and the step ends with its last; in the
+    // order of their first byte, a large shard begun late kept one core busy while the other
+    // waited.
+    let mut sizes = [0usize; 256];
+    for part in &parts {
+        for (k, &(s, start)) in part.shards.iter().enumerate() {
+            let end = part
+                .shards
+                .get(k + 1)
+                .map_or(part.postings.len(), |&(_, e)| e as usize);
+            sizes[usize::from(s)] += end.saturating_sub(start as usize);
+        }
+    }
+    let mut largest_first: Vec<u8> = (0..=u8::MAX).collect();
+    largest_first.sort_by_key(|&s| std::cmp::Reverse(sizes[usize::from(s)]));
     let scratches = PerThread::new();
-    let shards: Vec<(String, Vec<u32>)> = (0..=u8::MAX)
+    let mut shards: Vec<(u8, (String, Vec<u32>))> = largest_first
         .into_par_iter()
         .with_max_len(1)
         .map(|s| {
-            scratches.with(Scratch::default, |scratch| {
-                // Gathered straight into the order of their first word (a counting sort: the
-                // shard's first words are the ranks `runs[s]`), pages in order, so each first
-                // word's postings are in document order.
-                let (lo, hi) = runs[usize::from(s)];
-                let starts = &mut scratch.starts;
-                starts.clear();
-                starts.resize((hi.saturating_sub(lo)) as usize + 2, 0);
-                for part in &parts {
-                    for p in part.shard(s) {
-                        starts[(rank[p.a as usize] - lo) as usize + 1] += 1;
+            (
+                s,
+                scratches.with(Scratch::default, |scratch| {
+                    // Gathered straight into the order of their first word (a counting sort: the
+                    // shard's first words are the ranks `runs[s]`), pages in order, so each first
+                    // word's postings are in document order.
+                    let (lo, hi) = runs[usize::from(s)];
+                    let starts = &mut scratch.starts;
+                    starts.clear();
+                    starts.resize((hi.saturating_sub(lo)) as usize + 2, 0);
+                    for part in &parts {
+                        for p in part.shard(s) {
+                            starts[(rank[p.a as usize] - lo) as usize + 1] += 1;
+                        }
                     }
-                }
-                for i in 1..starts.len() {
-                    starts[i] += starts[i - 1];
-                }
-                let total = starts.last().copied().unwrap_or(0) as usize;
-                let by_first = &mut scratch.by_first;
-                by_first.clear();
-                by_first.resize(total, (0, 0, 0.0));
-                let next = &mut scratch.next;
-                next.clone_from(starts);
-                for (part, &first) in parts.iter().zip(&firsts) {
-                    for p in part.shard(s) {
-                        let a = rank[p.a as usize];
-                        let b = if p.b == NO_WORD {
-                            0
-                        } else {
-                            rank[p.b as usize] + 1
+                    for i in 1..starts.len() {
+                        starts[i] += starts[i - 1];
+                    }
+                    let total = starts.last().copied().unwrap_or(0) as usize;
+                    let by_first = &mut scratch.by_first;
+                    by_first.clear();
+                    by_first.resize(total, (0, 0, 0.0));
+                    let next = &mut scratch.next;
+                    next.clone_from(starts);
+                    for (part, &first) in parts.iter().zip(&firsts) {
+                        for p in part.shard(s) {
+                            let a = rank[p.a as usize];
+                            let b = if p.b == NO_WORD {
+                                0
+                            } else {
+                                rank[p.b as usize] + 1
+                            };
+                            let slot = &mut next[(a - lo) as usize];
+                            by_first[*slot as usize] =
+                                (u64::from(a) << 32 | u64::from(b), first + p.doc, p.count);
+                            *slot += 1;
+                        }
+                    }
+                    by_second_word(by_first, starts, &mut scratch.counts, &mut scratch.bucket);
+                    let postings = &scratch.by_first;
+                    // Bytes, made a string once: the entries are ASCII digits and commas but for the
+                    // terms, copied from strings.
+                    let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
+                    let mut ends = Vec::new();
+                    // A written form's stem sits right after its word's own entry, before its pairs:
+                    // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
+                    // A form's stems are neighbours: one entry for them all.
+                    let mut stems = stems_by_shard[usize::from(s)]
+                        .chunk_by(|x, y| x.0 == y.0)
+                        .peekable();
+                    let write_stems =
+                        |out: &mut Vec<u8>, ends: &mut Vec<u32>, run: &[(u32, u32)]| {
+                            let written = names[order[run[0].0 as usize] as usize];
+                            stem_entry(
+                                out,
+                                written,
+                                run.iter().map(|&(_, stem)| names[stem as usize]),
+                            );
+                            ends.push(out.len() as u32);
                         };
-                        let slot = &mut next[(a - lo) as usize];
-                        by_first[*slot as usize] =
-                            (u64::from(a) << 32 | u64::from(b), first + p.doc, p.count);
-                        *slot += 1;
+                    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                        let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
+                        while let Some(&forms) = stems.peek()
+                            && let r = forms[0].0 as usize
+                            && (r < a || (r == a && b != 0))
+                        {
+                            write_stems(&mut out, &mut ends, forms);
+                            stems.next();
+                        }
+                        let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
+                        entry(&mut out, &names, term, run, &norms);
+                        ends.push(out.len() as u32);
                     }
-                }
-                by_second_word(by_first, starts, &mut scratch.counts, &mut scratch.bucket);
-                let postings = &scratch.by_first;
-                // Bytes, made a string once: the entries are ASCII digits and commas but for the
-                // terms, copied from strings.
-                let mut out: Vec<u8> = Vec::with_capacity(postings.len() * 6);
-                let mut ends = Vec::new();
-                // A written form's stem sits right after its word's own entry, before its pairs:
-                // "vectors" < "vectors\u{1e}" < "vectors are" (U+001E is below the space).
-                // A form's stems are neighbours: one entry for them all.
-                let mut stems = stems_by_shard[usize::from(s)]
-                    .chunk_by(|x, y| x.0 == y.0)
-                    .peekable();
-                let write_stems = |out: &mut Vec<u8>, ends: &mut Vec<u32>, run: &[(u32, u32)]| {
-                    let written = names[order[run[0].0 as usize] as usize];
-                    stem_entry(
-                        out,
-                        written,
-                        run.iter().map(|&(_, stem)| names[stem as usize]),
-                    );
-                    ends.push(out.len() as u32);
-                };
-                for run in postings.chunk_by(|x, y| x.0 == y.0) {
-                    let (a, b) = ((run[0].0 >> 32) as usize, run[0].0 as u32 as usize);
-                    while let Some(&forms) = stems.peek()
-                        && let r = forms[0].0 as usize
-                        && (r < a || (r == a && b != 0))
-                    {
+                    for forms in stems {
                         write_stems(&mut out, &mut ends, forms);
-                        stems.next();
                     }
-                    let term = (order[a], if b == 0 { NO_WORD } else { order[b - 1] });
-                    entry(&mut out, &names, term, run, &norms);
-                    ends.push(out.len() as u32);
-                }
-                for forms in stems {
-                    write_stems(&mut out, &mut ends, forms);
-                }
-                let out = String::from_utf8(out)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                (out, ends)
-            })
+                    let out = String::from_utf8(out)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    (out, ends)
+                }),
+            )
         })
         .collect();
-    // Terms in order, cut into files of about TERMS_FILE bytes; meta.json names each file's
-    // first term (the quoted string that starts its first entry), so a query finds a term's
-    // file by binary search.
-    let mut files: Vec<(String, String)> = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for (text, ends) in shards {
-        let mut start = 0;
-        for end in ends {
-            let entry = &text[start..end as usize];
-            start = end as usize;
-            if current.is_empty() {
-                firsts.push(quoted_prefix(entry).to_string());
-                current.reserve(TERMS_FILE + TERMS_FILE / 4);
-                current.push('{');
-            } else {
-                current.push(',');
-            }
-            current.push_str(entry);
-            if current.len() >= TERMS_FILE {
-                current.push('}');
-                files.push((
-                    format!("search/t/{}.json", files.len()),
-                    std::mem::take(&mut current),
-                ));
-            }
-        }
-    }
-    if !current.is_empty() {
-        current.push('}');
-        files.push((format!("search/t/{}.json", files.len()), current));
-    }
+    shards.sort_unstable_by_key(|&(s, _)| s);
+    // Terms in order, cut into files of about TERMS_FILE bytes.
+    let (mut files, firsts) = term_files(&shards);
     let chunks: Vec<(String, String)> = docs
         .par_chunks(CHUNK)
         .enumerate()
@@ -654,6 +644,73 @@ fn by_second_word(
             counts[b as usize] = 0;
         }
     }
+}
+
+/// The shards' entries (in order) cut into the files of `search/t/`, each of about
+/// [`TERMS_FILE`] bytes, and each file's first term (the quoted string that starts its first
+/// entry), which meta.json names so that a query finds a term's file by binary search.
+fn term_files(shards: &[(u8, (String, Vec<u32>))]) -> (Vec<(String, String)>, Vec<String>) {
+    // Where each file starts and ends, (shard, entry), found from the entries' lengths alone;
+    // then the files written in parallel (one after the other they were one core's work at the
+    // end of the index, the other core idle).
+    let mut cuts: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let (mut len, mut begun) = (0usize, None);
+    for (s, (_, (_, ends))) in shards.iter().enumerate() {
+        let mut start = 0;
+        for (e, &end) in ends.iter().enumerate() {
+            let first = *begun.get_or_insert((s, e));
+            // `{` or `,`, then the entry.
+            len += 1 + (end as usize - start);
+            start = end as usize;
+            if len >= TERMS_FILE {
+                cuts.push((first, (s, e + 1)));
+                (len, begun) = (0, None);
+            }
+        }
+    }
+    if let Some(first) = begun {
+        cuts.push((first, (shards.len(), 0)));
+    }
+    let written: Vec<(String, String)> = cuts
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(from, to)| {
+            let mut out = String::with_capacity(TERMS_FILE + TERMS_FILE / 4);
+            let mut first = None;
+            for entry in entries_between(shards, from, to) {
+                out.push(if first.is_none() { '{' } else { ',' });
+                first.get_or_insert_with(|| quoted_prefix(entry).to_string());
+                out.push_str(entry);
+            }
+            out.push('}');
+            (first.unwrap_or_default(), out)
+        })
+        .collect();
+    let mut files: Vec<(String, String)> = Vec::with_capacity(written.len());
+    let mut firsts: Vec<String> = Vec::with_capacity(written.len());
+    for (n, (first, text)) in written.into_iter().enumerate() {
+        firsts.push(first);
+        files.push((format!("search/t/{n}.json"), text));
+    }
+    (files, firsts)
+}
+
+/// The entries of `shards` (each a text and where its entries end) from `from` up to `to`, not
+/// included, each a (shard, entry) place.
+fn entries_between(
+    shards: &[(u8, (String, Vec<u32>))],
+    from: (usize, usize),
+    to: (usize, usize),
+) -> impl Iterator<Item = &str> {
+    (from.0..shards.len().min(to.0.saturating_add(1))).flat_map(move |s| {
+        let (text, ends) = &shards[s].1;
+        let lo = if s == from.0 { from.1 } else { 0 };
+        let hi = if s == to.0 { to.1 } else { ends.len() };
+        (lo..hi).map(move |e| {
+            let start = if e == 0 { 0 } else { ends[e - 1] as usize };
+            text.get(start..ends[e] as usize).unwrap_or("")
+        })
+    })
 }
 
 /// The JSON string that starts `entry` (its term), quotes included.
@@ -2072,6 +2129,72 @@ mod tests {
                 .zip(&expected)
                 .all(|(a, b)| a.0 == b.0 && a.1 == b.1 && a.2 == b.2)
         );
+    }
+
+    /// The term files as they were written before, one entry after the other.
+    fn term_files_in_turn(
+        shards: &[(u8, (String, Vec<u32>))],
+    ) -> (Vec<(String, String)>, Vec<String>) {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut firsts: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for (_, (text, ends)) in shards {
+            let mut start = 0;
+            for &end in ends {
+                let entry = &text[start..end as usize];
+                start = end as usize;
+                if current.is_empty() {
+                    firsts.push(quoted_prefix(entry).to_string());
+                    current.push('{');
+                } else {
+                    current.push(',');
+                }
+                current.push_str(entry);
+                if current.len() >= TERMS_FILE {
+                    current.push('}');
+                    files.push((
+                        format!("search/t/{}.json", files.len()),
+                        std::mem::take(&mut current),
+                    ));
+                }
+            }
+        }
+        if !current.is_empty() {
+            current.push('}');
+            files.push((format!("search/t/{}.json", files.len()), current));
+        }
+        (files, firsts)
+    }
+
+    #[test]
+    fn term_files_are_cut_where_writing_them_in_turn_cuts_them() {
+        // Shards of entries of many lengths (some empty shards), about 30 files' worth, and
+        // one entry alone longer than a file.
+        let mut shards = Vec::new();
+        let mut n = 0u32;
+        for s in 0..=u8::MAX {
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            let count = [0, 1, 7, 40, 300][usize::from(s) % 5];
+            for _ in 0..count {
+                n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let pad = if n.is_multiple_of(997) {
+                    TERMS_FILE + 5
+                } else {
+                    (n % 120) as usize
+                };
+                text.push_str(&format!("\"t{n}\\\"x\":[{}]", "1,".repeat(pad / 2)));
+                ends.push(text.len() as u32);
+            }
+            shards.push((s, (text, ends)));
+        }
+        let (files, firsts) = term_files(&shards);
+        assert!(files.len() > 20, "{} files", files.len());
+        assert_eq!((files, firsts), term_files_in_turn(&shards));
+        // Nothing at all, and one entry.
+        assert_eq!(term_files(&[]), term_files_in_turn(&[]));
+        let one = [(b'a', ("\"a\":[1]".to_string(), vec![7]))];
+        assert_eq!(term_files(&one), term_files_in_turn(&one));
+        assert_eq!(term_files(&one).1, ["\"a\""]);
     }
 
     #[test]
