@@ -1030,7 +1030,7 @@ pub const MAX_QUIZ_FILE: u64 = 1 << 20;
 /// Each page's lesson quiz file as [`lesson_quiz`] reads it (through the course's jail, as a
 /// published file, refused past [`MAX_QUIZ_FILE`] before it is read), by page: read once in a
 /// plain build, hashed into the site key (site/store.rs) and then parsed. It was read there
-/// and here, three walks of its path through the jail between them: 13 % of the quizzes'
+/// and here, three walks of its path through the jail between them: a sixth of the quizzes'
 /// step on the code-heavy bench course. `None` where there is none or it cannot be read:
 /// [`lesson_quiz`] then looks again, to say why.
 pub struct LessonQuizFiles(Vec<Option<Vec<u8>>>);
