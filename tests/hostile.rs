@@ -3344,6 +3344,49 @@ fn a_quiz_file_shared_by_many_lessons_is_drawn_within_a_budget() {
     assert!(page(c.path(), "l29.html").contains("data-quiz="));
 }
 
+/// A quiz file named by many one-line lessons is parsed once, not once per lesson: 300 lessons
+/// naming one 1 MB file (a 1.1 MB course) took 10 s and 1.5 GB before the bound on shared
+/// quizzes could refuse the 298th, and 3,000 would have taken 15 GB.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_quiz_file_named_by_hundreds_of_lessons_is_parsed_once() {
+    let mut quiz = String::from("questions:\n");
+    let mut i = 0;
+    while quiz.len() < 900_000 {
+        quiz.push_str(&format!(
+            "  - type: single\n    prompt: \"Question {i} about `code_{i}`, and words to fill the line\"\n    choices:\n      - text: \"a{i}\"\n        correct: true\n      - text: \"b{i}\"\n"
+        ));
+        i += 1;
+    }
+    let mut files = vec![
+        ("book.toml".to_string(), BOOK.to_string()),
+        ("content/shared.quiz.yaml".to_string(), quiz),
+    ];
+    for i in 0..400 {
+        files.push((
+            format!("content/l{i:03}.md"),
+            format!("---\ntitle: L{i}\nquiz: shared.quiz.yaml\n---\n# L{i}\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let c = course(&files);
+    let (status, peak) = build_peak_mb(c.path());
+    assert_eq!(status.code(), Some(1));
+    assert!(peak < 400, "the build took {peak} MB");
+    // The lessons past the budget are still told, each at its `quiz:` line.
+    let said = refused(
+        c.path(),
+        &[
+            "error: content/l399.md:3:7: the quiz content/shared.quiz.yaml is named by more lessons than its size allows",
+        ],
+    );
+    assert!(said.contains("content/l002.md:3:7"), "{said}");
+    assert!(!said.contains("content/l000.md:3:7"), "{said}");
+}
+
 /// The glossary is read whole, every definition rendered with its code highlighted: a 13 MB
 /// glossary made a 323 MB glossary.html and took 1.6 GB. Over 2 MB it is refused before it is
 /// read (and the lessons that list its terms are not each told the course has none); a

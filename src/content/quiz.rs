@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -896,6 +896,11 @@ pub fn attach_lesson_quizzes(
         h.finish()
     });
     let previous = cache.as_deref();
+    // A quiz file named by many lessons (a shared review) is parsed once, its quiz shared:
+    // parsed for each lesson, 300 one-line lessons naming one 1 MB file took 10 s and 1.5 GB
+    // before the bound on shared quizzes below could refuse the 298th.
+    type Parsed = Arc<OnceLock<(Option<Arc<Quiz>>, Vec<Diagnostic>)>>;
+    let parsed: Mutex<HashMap<PathBuf, Parsed>> = Mutex::default();
     // Each page's problems, and what it read afresh (to keep).
     type Read = (Option<(QuizKey, Option<Arc<Quiz>>)>, Vec<Diagnostic>);
     let found: Vec<Read> = course
@@ -920,7 +925,16 @@ pub fn attach_lesson_quizzes(
             }
             let mut diags = Vec::new();
             let bytes = read.and_then(|r| r.get(i));
-            page.quiz = lesson_quiz(config, page, bytes, &mut diags).map(Arc::new);
+            page.quiz = quiz_text(config, page, bytes, &mut diags).and_then(|text| {
+                let cell = {
+                    let mut parsed = parsed.lock().unwrap_or_else(PoisonError::into_inner);
+                    let file = normalized(&text.file).unwrap_or_else(|| text.shown.clone());
+                    Arc::clone(parsed.entry(file).or_default())
+                };
+                let (quiz, said) = cell.get_or_init(|| parse_lesson_quiz(&text));
+                diags.extend(said.iter().cloned());
+                quiz.clone()
+            });
             (key.map(|k| (k, page.quiz.clone())), diags)
         })
         .collect();
@@ -1027,50 +1041,99 @@ pub(crate) fn normalized(path: &Path) -> Option<PathBuf> {
 /// print.html and took 2.27 GB. Refused before it is read, so before YAML parses it.
 pub const MAX_QUIZ_FILE: u64 = 1 << 20;
 
-/// Each page's lesson quiz file as [`lesson_quiz`] reads it (through the course's jail, as a
+/// Each page's lesson quiz file as [`quiz_text`] reads it (through the course's jail, as a
 /// published file, refused past [`MAX_QUIZ_FILE`] before it is read), by page: read once in a
 /// plain build, hashed into the site key (site/store.rs) and then parsed. It was read there
 /// and here, three walks of its path through the jail between them: a sixth of the quizzes'
-/// step on the code-heavy bench course. `None` where there is none or it cannot be read:
-/// [`lesson_quiz`] then looks again, to say why.
-pub struct LessonQuizFiles(Vec<Option<Vec<u8>>>);
+/// step on the code-heavy bench course. Kept up to [`QUIZ_FILES_KEPT`] bytes in all: a quiz
+/// file named by every lesson (a shared review) is read for each, and 10,000 lessons naming
+/// one 1 MB file would have held 10 GB; past the budget, each is read again where needed, one
+/// at a time, as before.
+pub struct LessonQuizFiles(Vec<QuizFile>);
+
+/// What [`LessonQuizFiles`] holds of a page's quiz file.
+pub enum QuizFile {
+    /// Its bytes.
+    Read(Vec<u8>),
+    /// None: the page has none, or it could not be read ([`quiz_text`] looks again, to say
+    /// why).
+    Unread,
+    /// Read, and not kept: past [`QUIZ_FILES_KEPT`].
+    NotKept,
+}
+
+/// The most bytes of quiz files [`LessonQuizFiles`] keeps: 30,000 lessons' quizzes of 2 KB.
+pub const QUIZ_FILES_KEPT: usize = 64 << 20;
 
 impl LessonQuizFiles {
     pub fn read(config: &Config, course: &Course) -> LessonQuizFiles {
+        Self::read_keeping(config, course, QUIZ_FILES_KEPT)
+    }
+
+    fn read_keeping(config: &Config, course: &Course, budget: usize) -> LessonQuizFiles {
+        let left = std::sync::atomic::AtomicUsize::new(budget);
         LessonQuizFiles(
             course
                 .pages
                 .par_iter()
                 .with_max_len(1)
-                .map(|page| {
-                    page.source.as_ref()?;
-                    let file = lesson_quiz_path(page.src_rel.as_ref()?, page.front.quiz.as_ref());
-                    let full = config.src.join(file);
-                    config.jail.read_published_within(&full, MAX_QUIZ_FILE).ok()
+                .map(|page| match Self::read_one(config, page) {
+                    None => QuizFile::Unread,
+                    Some(bytes) => {
+                        use std::sync::atomic::Ordering::Relaxed;
+                        match left.fetch_update(Relaxed, Relaxed, |l| l.checked_sub(bytes.len())) {
+                            Ok(_) => QuizFile::Read(bytes),
+                            Err(_) => QuizFile::NotKept,
+                        }
+                    }
                 })
                 .collect(),
         )
     }
 
-    /// Page `i`'s quiz file's bytes, if they were read.
+    /// Page `page`'s quiz file's bytes, read now.
+    pub fn read_one(config: &Config, page: &Page) -> Option<Vec<u8>> {
+        page.source.as_ref()?;
+        let file = lesson_quiz_path(page.src_rel.as_ref()?, page.front.quiz.as_ref());
+        let full = config.src.join(file);
+        config.jail.read_published_within(&full, MAX_QUIZ_FILE).ok()
+    }
+
+    /// Page `i`'s quiz file, as this holds it.
+    pub fn file(&self, i: usize) -> &QuizFile {
+        self.0.get(i).unwrap_or(&QuizFile::Unread)
+    }
+
+    /// Page `i`'s quiz file's bytes, if they are kept.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        self.0.get(i)?.as_deref()
+        match self.file(i) {
+            QuizFile::Read(bytes) => Some(bytes),
+            QuizFile::Unread | QuizFile::NotKept => None,
+        }
     }
 }
 
-fn lesson_quiz(
+/// A lesson's quiz file's text, where it is (`file`, from the sources; `shown`, as messages
+/// name it).
+struct QuizText {
+    file: PathBuf,
+    shown: PathBuf,
+    text: String,
+}
+
+/// Page `page`'s quiz file's text: from `read` (its bytes, read ahead) or read now.
+fn quiz_text(
     config: &Config,
     page: &Page,
     read: Option<&[u8]>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Quiz> {
+) -> Option<QuizText> {
     let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
         return None;
     };
     let named = page.front.quiz.as_ref();
     let file = lesson_quiz_path(src_rel, named);
     let full = config.src.join(&file);
-    let shown = crate::diag::rel(&config.root, &full);
     let text = match read {
         Some(bytes) => {
             let mut decoded = Diagnostics::default();
@@ -1080,24 +1143,30 @@ fn lesson_quiz(
         }
         None => read_lesson_quiz(config, source, named, &full, diags)?,
     };
-    let default_id = file
+    let shown = crate::diag::rel(&config.root, &full);
+    Some(QuizText { file, shown, text })
+}
+
+/// A lesson's quiz file parsed and checked, and what that said.
+fn parse_lesson_quiz(found: &QuizText) -> (Option<Arc<Quiz>>, Vec<Diagnostic>) {
+    let default_id = found
+        .file
         .file_stem()
         .map(|s| s.to_string_lossy().trim_end_matches(".quiz").to_string())
         .unwrap_or_default();
-    let mut warnings = Vec::new();
+    let mut said = Vec::new();
     let parsed = parse(
-        &text,
-        &shown,
+        &found.text,
+        &found.shown,
         0,
         super::strip_number(&default_id),
-        &mut warnings,
+        &mut said,
     );
-    diags.extend(warnings);
     match parsed {
-        Ok(quiz) => Some(quiz),
-        Err(found) => {
-            diags.extend(found);
-            None
+        Ok(quiz) => (Some(Arc::new(quiz)), said),
+        Err(errors) => {
+            said.extend(errors);
+            (None, said)
         }
     }
 }
