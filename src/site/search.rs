@@ -660,7 +660,7 @@ fn term_files(shards: &[(u8, (String, Vec<u32>))]) -> (Vec<(String, String)>, Ve
         for (e, &end) in ends.iter().enumerate() {
             let first = *begun.get_or_insert((s, e));
             // `{` or `,`, then the entry.
-            len += 1 + (end as usize - start);
+            len += 1 + (end as usize).saturating_sub(start);
             start = end as usize;
             if len >= TERMS_FILE {
                 cuts.push((first, (s, e + 1)));
