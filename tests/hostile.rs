@@ -3303,6 +3303,27 @@ fn a_lesson_quiz_counts_toward_its_page_s_64_mb_of_html() {
     assert!(!said.contains("content/a.md:"), "{said}");
 }
 
+/// A course of one-line lessons `content/l{name}.md`, each naming `content/shared.quiz.yaml`,
+/// which holds `quiz`.
+#[cfg(target_os = "linux")]
+fn lessons_sharing_a_quiz(quiz: &str, names: impl Iterator<Item = String>) -> TempDir {
+    let mut files = vec![
+        ("book.toml".to_string(), BOOK.to_string()),
+        ("content/shared.quiz.yaml".to_string(), quiz.to_string()),
+    ];
+    for name in names {
+        files.push((
+            format!("content/l{name}.md"),
+            format!("---\ntitle: L{name}\nquiz: shared.quiz.yaml\n---\n# L{name}\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    course(&files)
+}
+
 /// A quiz file named by many lessons is drawn in each (and in print.html): 20 one-line lessons
 /// naming one 1 MB quiz made 1.14 GB of output and took 1.3 GB. Lessons may repeat shared quiz
 /// text up to 1 MB and four times their Markdown; past it, a lesson's `quiz:` is an error.
@@ -3310,22 +3331,7 @@ fn a_lesson_quiz_counts_toward_its_page_s_64_mb_of_html() {
 #[test]
 fn a_quiz_file_shared_by_many_lessons_is_drawn_within_a_budget() {
     // 0.6 MB: the first lesson to name it is free, the second takes 0.6 of the 1 MB.
-    let quiz = code_quiz(60, 170);
-    let mut files = vec![
-        ("book.toml".to_string(), BOOK.to_string()),
-        ("content/shared.quiz.yaml".to_string(), quiz),
-    ];
-    for i in 10..30 {
-        files.push((
-            format!("content/l{i}.md"),
-            format!("---\ntitle: L{i}\nquiz: shared.quiz.yaml\n---\n# L{i}\n"),
-        ));
-    }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let c = course(&files);
+    let c = lessons_sharing_a_quiz(&code_quiz(60, 170), (10..30).map(|i| i.to_string()));
     let (status, peak) = build_peak_mb(c.path());
     assert_eq!(status.code(), Some(1));
     assert!(peak < 400, "the build took {peak} MB");
@@ -3358,21 +3364,7 @@ fn a_quiz_file_named_by_hundreds_of_lessons_is_parsed_once() {
         ));
         i += 1;
     }
-    let mut files = vec![
-        ("book.toml".to_string(), BOOK.to_string()),
-        ("content/shared.quiz.yaml".to_string(), quiz),
-    ];
-    for i in 0..400 {
-        files.push((
-            format!("content/l{i:03}.md"),
-            format!("---\ntitle: L{i}\nquiz: shared.quiz.yaml\n---\n# L{i}\n"),
-        ));
-    }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let c = course(&files);
+    let c = lessons_sharing_a_quiz(&quiz, (0..400).map(|i| format!("{i:03}")));
     let (status, peak) = build_peak_mb(c.path());
     assert_eq!(status.code(), Some(1));
     assert!(peak < 400, "the build took {peak} MB");
