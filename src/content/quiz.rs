@@ -11,6 +11,7 @@ use crate::yaml::{self, Spanned, pos_of};
 use quiz_wasm::{Key, Tolerance, answer_key_response, grade};
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -1052,7 +1053,7 @@ pub const MAX_QUIZ_FILE: u64 = 1 << 20;
 pub struct LessonQuizFiles(Vec<QuizFile>);
 
 /// What [`LessonQuizFiles`] holds of a page's quiz file.
-pub enum QuizFile {
+enum QuizFile {
     /// Its bytes.
     Read(Vec<u8>),
     /// None: the page has none, or it could not be read ([`quiz_text`] looks again, to say
@@ -1067,20 +1068,16 @@ pub const QUIZ_FILES_KEPT: usize = 64 << 20;
 
 impl LessonQuizFiles {
     pub fn read(config: &Config, course: &Course) -> LessonQuizFiles {
-        Self::read_keeping(config, course, QUIZ_FILES_KEPT)
-    }
-
-    fn read_keeping(config: &Config, course: &Course, budget: usize) -> LessonQuizFiles {
-        let left = std::sync::atomic::AtomicUsize::new(budget);
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let left = AtomicUsize::new(QUIZ_FILES_KEPT);
         LessonQuizFiles(
             course
                 .pages
                 .par_iter()
                 .with_max_len(1)
-                .map(|page| match Self::read_one(config, page) {
+                .map(|page| match read_ahead(config, page) {
                     None => QuizFile::Unread,
                     Some(bytes) => {
-                        use std::sync::atomic::Ordering::Relaxed;
                         match left.fetch_update(Relaxed, Relaxed, |l| l.checked_sub(bytes.len())) {
                             Ok(_) => QuizFile::Read(bytes),
                             Err(_) => QuizFile::NotKept,
@@ -1091,26 +1088,31 @@ impl LessonQuizFiles {
         )
     }
 
-    /// Page `page`'s quiz file's bytes, read now.
-    pub fn read_one(config: &Config, page: &Page) -> Option<Vec<u8>> {
-        page.source.as_ref()?;
-        let file = lesson_quiz_path(page.src_rel.as_ref()?, page.front.quiz.as_ref());
-        let full = config.src.join(file);
-        config.jail.read_published_within(&full, MAX_QUIZ_FILE).ok()
-    }
-
-    /// Page `i`'s quiz file, as this holds it.
-    pub fn file(&self, i: usize) -> &QuizFile {
-        self.0.get(i).unwrap_or(&QuizFile::Unread)
-    }
-
     /// Page `i`'s quiz file's bytes, if they are kept.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        match self.file(i) {
+        match self.0.get(i)? {
             QuizFile::Read(bytes) => Some(bytes),
             QuizFile::Unread | QuizFile::NotKept => None,
         }
     }
+
+    /// Page `i` (`page`)'s quiz file's bytes: those kept, or read again if they were not;
+    /// `None` if it has none or it cannot be read.
+    pub fn bytes(&self, i: usize, config: &Config, page: &Page) -> Option<Cow<'_, [u8]>> {
+        match self.0.get(i)? {
+            QuizFile::Read(bytes) => Some(Cow::Borrowed(bytes)),
+            QuizFile::Unread => None,
+            QuizFile::NotKept => read_ahead(config, page).map(Cow::Owned),
+        }
+    }
+}
+
+/// Page `page`'s quiz file's bytes, as [`LessonQuizFiles`] reads them.
+fn read_ahead(config: &Config, page: &Page) -> Option<Vec<u8>> {
+    page.source.as_ref()?;
+    let file = lesson_quiz_path(page.src_rel.as_ref()?, page.front.quiz.as_ref());
+    let full = config.src.join(file);
+    config.jail.read_published_within(&full, MAX_QUIZ_FILE).ok()
 }
 
 /// A lesson's quiz file's text, where it is (`file`, from the sources; `shown`, as messages

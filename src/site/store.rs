@@ -26,7 +26,7 @@
 //! - A store on another file system than the site (no hard links) is not written; `--no-cache`
 //!   and `coursebook check` do not use it, nor `serve`, which keeps its own caches in memory.
 
-use crate::content::quiz::{LessonQuizFiles, QuizFile};
+use crate::content::quiz::LessonQuizFiles;
 use crate::diag::{Diagnostic, Pos};
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -595,7 +595,7 @@ pub struct Parts<'a> {
     /// course built again as it was is never parsed for its quizzes).
     pub course: &'a crate::content::Course,
     /// The lessons' quiz files as the build reads them, by page.
-    pub quiz_files: &'a crate::content::quiz::LessonQuizFiles,
+    pub quiz_files: &'a LessonQuizFiles,
     pub glossary: Option<&'a crate::content::glossary::Glossary>,
     pub strings: &'a crate::i18n::Strings,
     /// The templates' fingerprint.
@@ -669,14 +669,8 @@ pub fn site_key(store: &Store, parts: &Parts<'_>) -> Option<u128> {
             );
             // The lesson's quiz file as `quiz::attach_lesson_quizzes` parses it (a missing or
             // refused one hashes as none; a build it fails keeps nothing).
-            match parts.quiz_files.file(i) {
-                QuizFile::Read(bytes) => Some(bytes.as_slice()).hash(&mut h),
-                QuizFile::Unread => None::<&[u8]>.hash(&mut h),
-                QuizFile::NotKept => {
-                    let bytes = LessonQuizFiles::read_one(parts.config, page);
-                    bytes.as_deref().hash(&mut h);
-                }
-            }
+            let quiz = parts.quiz_files.bytes(i, parts.config, page);
+            quiz.as_deref().hash(&mut h);
             h.finish128()
         })
         .collect();
