@@ -135,19 +135,27 @@ pub struct Counted {
 }
 
 impl Counted {
+    /// The page's shards that have postings, in order, each with its postings.
+    fn shards(&self) -> impl Iterator<Item = (u8, &[Posting])> {
+        (0..self.shards.len()).map(|k| (self.shards[k].0, self.postings_of(k)))
+    }
+
     /// The page's postings of shard `s`.
     fn shard(&self, s: u8) -> &[Posting] {
         match self.shards.binary_search_by_key(&s, |&(shard, _)| shard) {
-            Ok(i) => {
-                let start = self.shards[i].1 as usize;
-                let end = self
-                    .shards
-                    .get(i + 1)
-                    .map_or(self.postings.len(), |&(_, e)| e as usize);
-                &self.postings[start..end]
-            }
+            Ok(k) => self.postings_of(k),
             Err(_) => &[],
         }
+    }
+
+    /// The postings of the page's `k`th shard that has any.
+    fn postings_of(&self, k: usize) -> &[Posting] {
+        let start = self.shards[k].1 as usize;
+        let end = self
+            .shards
+            .get(k + 1)
+            .map_or(self.postings.len(), |&(_, e)| e as usize);
+        &self.postings[start..end]
     }
 }
 
@@ -408,12 +416,8 @@ pub fn build(
     // waited.
     let mut sizes = [0usize; 256];
     for part in &parts {
-        for (k, &(s, start)) in part.shards.iter().enumerate() {
-            let end = part
-                .shards
-                .get(k + 1)
-                .map_or(part.postings.len(), |&(_, e)| e as usize);
-            sizes[usize::from(s)] += end.saturating_sub(start as usize);
+        for (s, postings) in part.shards() {
+            sizes[usize::from(s)] += postings.len();
         }
     }
     let mut largest_first: Vec<u8> = (0..=u8::MAX).collect();
