@@ -514,8 +514,8 @@ pub(crate) fn escape_html(text: &str) -> String {
 }
 
 /// HTML the build made (a page's rendered Markdown), for a template as a string marked safe.
-pub fn safe_html(html: &str) -> minijinja::Value {
-    minijinja::Value::from_safe_string(html.to_string())
+pub fn safe_html(html: impl Into<String>) -> minijinja::Value {
+    minijinja::Value::from_safe_string(html.into())
 }
 
 /// [`escape_html`] written as runs of plain text between the characters it replaces: a

@@ -229,8 +229,8 @@ impl Shared<'_> {
         let mut view = self.page_view(first, out);
         let url = "index.html";
         view.root = root_of(url);
-        view.content = safe_html(&super::rebase::moved(&out.html, &page.url, url));
-        view.appendix = safe_html(&super::rebase::moved(&out.appendix, &page.url, url));
+        view.content = safe_html(super::rebase::moved(&out.html, &page.url, url));
+        view.appendix = safe_html(super::rebase::moved(&out.appendix, &page.url, url));
         for term in &mut view.key_terms {
             term.href = format!("{}#term-{}", relative_url(url, GLOSSARY_URL), term.id);
         }
@@ -257,7 +257,7 @@ impl Shared<'_> {
         view.content = match page.kind {
             // mdBook's `input-404` page: served at any depth, so every address starts from
             // the site's own path, as in coursebook's own 404 page (`served_anywhere` below).
-            PageKind::NotFound => safe_html(&super::rebase::absolute(
+            PageKind::NotFound => safe_html(super::rebase::absolute(
                 &out.html,
                 &page.url,
                 &self.config.site_url,
