@@ -32,6 +32,7 @@ import random
 import re
 import shutil
 import statistics
+import sysconfig
 import struct
 import subprocess
 import sys
@@ -368,7 +369,7 @@ def make_quiz(rng: random.Random, lesson_title: str, terms: list[Term]) -> list[
     ]
 
 
-def make_course(n: int, seed: int, code_heavy: bool = False) -> Course:
+def make_course(n: int, seed: int, code_heavy: bool = False, real_code: "RealCode | None" = None) -> Course:
     rng = random.Random(f"coursebook-bench-{seed}")
     terms = make_glossary(rng)
     rng = random.Random(f"coursebook-bench-{seed}-{n}")
@@ -396,7 +397,11 @@ def make_course(n: int, seed: int, code_heavy: bool = False) -> Course:
         lesson.body = make_body(rng, lesson, lessons, terms)
         if code_heavy:
             add_code(rng, lesson)
-            vary_code(random.Random(f"coursebook-bench-{seed}-{n}-code-{lesson.index}"), lesson)
+            code_rng = random.Random(f"coursebook-bench-{seed}-{n}-code-{lesson.index}")
+            if real_code is None:
+                vary_code(code_rng, lesson)
+            else:
+                real_code.fill(code_rng, lesson)
     return Course(n=n, title=f"Synthetic course ({n} lessons)", terms=terms, chapters=chapters,
                   lessons=lessons)
 
@@ -497,6 +502,75 @@ def vary_code(rng: random.Random, lesson: Lesson) -> None:
             return str(rng.randrange(10 ** max(1, len(text))))
 
         lesson.body[k] = ("code", lang, NUMBER.sub(number, code))
+
+
+class RealCode:
+    """The code-heavy variant's blocks cut from real source files on this machine instead of
+    the generator's snippets: for each block, a window of as many lines as its snippet from a
+    file of its language, chosen by the seed. The generated blocks are a handful of snippets
+    with their names and numbers changed, so most of their lines repeat (14,216 distinct of
+    58,251 at 1,000 lessons, seed 1) and a highlighter's line cache finds them cheap; real code
+    repeats less (32,391 distinct of 56,532 on the machine this was written on) and its lines
+    are longer (1.74 MB of code against 1.46). Which files there are depends on the machine
+    (the cargo registry, Python's and Go's standard libraries, npm, C headers, bash
+    completions): a language with none keeps its generated snippets, said once."""
+
+    # Where each language's files are looked for, and their endings.
+    SOURCES = {
+        "rust": ([Path.home() / ".cargo" / "registry" / "src"], (".rs",)),
+        "python": ([Path(sysconfig.get_paths()["stdlib"])], (".py",)),
+        # Completion scripts are bash, and have no ending.
+        "bash": ([Path("/usr/share/bash-completion/completions"), Path("/usr/share/doc"), Path("/etc")],
+                 (".sh", ".bash")),
+        "javascript": ([Path("/usr/lib/node_modules"), Path("/usr/share/nodejs")], (".js",)),
+        "json": ([Path("/usr/lib/node_modules"), Path("/usr/share/nodejs")], (".json",)),
+        "go": ([Path("/usr/lib/go/src/"), Path("/usr/share/go")], (".go",)),
+        "c": ([Path.home() / ".cargo" / "registry" / "src", Path("/usr/include")], (".c", ".h")),
+    }
+    # Files looked at a language, at most (sorted paths, so the same machine gives the same course).
+    MAX_FILES = 4000
+
+    def __init__(self) -> None:
+        self.files: dict[str, list[Path]] = {}
+        self.lines: dict[Path, list[str]] = {}
+        for lang, (roots, endings) in self.SOURCES.items():
+            found: set[Path] = set()
+            # Symbolic links resolved at the roots only: followed below, a link cycle would not end.
+            for root in sorted({r.resolve() for r in roots if r.is_dir()}):
+                if root.is_dir():
+                    for dirpath, _, names in os.walk(root):
+                        found.update(Path(dirpath) / f for f in names if f.endswith(endings)
+                                     or (lang == "bash" and dirpath.endswith("completions") and "." not in f))
+            # Evenly through the sorted list (every k-th file), so no one folder fills it.
+            self.files[lang] = sorted(found)[:: max(1, len(found) // self.MAX_FILES)][: self.MAX_FILES]
+            log(f"   real code, {lang}: {len(found)} files" + ("" if found else " (none: generated snippets kept)"))
+
+    def usable(self, path: Path) -> list[str]:
+        """The file's lines that may stand in a fenced block of every tool's Markdown."""
+        if path not in self.lines:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            # A fence would end the block; `{{` is a directive to mdBook, coursebook and Hugo.
+            lines = [] if "```" in text or "~~~" in text or "{{" in text or "\r" in text else text.splitlines()
+            self.lines[path] = [l.rstrip() for l in lines if len(l) <= 160]
+        return self.lines[path]
+
+    def fill(self, rng: random.Random, lesson: Lesson) -> None:
+        for k, block in enumerate(lesson.body):
+            if block[0] != "code" or not self.files.get(block[1]):
+                continue
+            _, lang, code = block
+            want = max(3, code.count("\n") + 1)
+            for _ in range(20):
+                lines = self.usable(rng.choice(self.files[lang]))
+                if len(lines) >= want:
+                    at = rng.randrange(len(lines) - want + 1)
+                    window = "\n".join(lines[at: at + want]).strip("\n")
+                    if window.strip():
+                        lesson.body[k] = ("code", lang, window)
+                        break
 
 
 def rel_path(from_lesson_chapter: Chapter, to: Lesson, chapters: list[Chapter], ext: str = ".md") -> str:
@@ -1010,15 +1084,16 @@ def fmt(x: float, digits: int = 2) -> str:
 
 
 def work_name(n: int, args) -> str:
-    """The size's work folder: n1000, or n1000-code for the code-heavy variant."""
-    return f"n{n}-code" if args.code_heavy else f"n{n}"
+    """The size's work folder: n1000, n1000-code for the code-heavy variant, n1000-real with
+    real code."""
+    return f"n{n}-real" if args.real_code else f"n{n}-code" if args.code_heavy else f"n{n}"
 
 
 def bench_size(n: int, runs: int, args, bins: dict, versions: dict) -> list[dict]:
     work = args.work / work_name(n, args)
     log(f"\n== {n} lessons: generating in {work}")
     t0 = time.perf_counter()
-    course = make_course(n, args.seed, args.code_heavy)
+    course = make_course(n, args.seed, args.code_heavy, args.real_sources)
     for sub in ("coursebook", "mdbook", "hugo"):
         shutil.rmtree(work / sub, ignore_errors=True)
     write_coursebook(course, work / "coursebook")
@@ -1141,8 +1216,11 @@ def report(rows: list[dict], info: dict, versions: dict, args) -> str:
         "- " + "; ".join(f"{label} {versions[key]}" for key, label in
                          [("coursebook", "coursebook"), ("mdbook", "mdBook"), ("hugo", "Hugo"), ("floor", "floors:")]
                          if versions[key] != "—") + (f" ({versions['rustc']})" if versions["floor"] != "—" else ""),
-        f"- Course: {CHAPTER_SIZE} lessons a chapter, ~900 words, 2–3 code blocks, a table, an image, math, "
-        f"a callout, a 4-question quiz per lesson; a {GLOSSARY_TERMS}-term glossary",
+        f"- Course: {CHAPTER_SIZE} lessons a chapter, ~900 words, "
+        + ("2–3 code blocks" if not args.code_heavy else
+           "6–9 code blocks in seven languages (code-heavy" + (", cut from real source files)" if args.real_code
+                                                                else ", generated)"))
+        + f", a table, an image, math, a callout, a 4-question quiz per lesson; a {GLOSSARY_TERMS}-term glossary",
         "- Medians over the runs; \"÷\" columns are coursebook's figure divided by the tool's, run by run "
         "(below 1: coursebook is faster or smaller)",
         "",
@@ -1173,6 +1251,9 @@ def main() -> None:
     parser.add_argument("--code-heavy", action="store_true",
                         help="the code-heavy variant: about three times the code a lesson, in "
                              "seven languages (work folder n<N>-code)")
+    parser.add_argument("--real-code", action="store_true",
+                        help="the code-heavy variant with its blocks cut from real source files on this machine "
+                             "(work folder n<N>-real); implies --code-heavy")
     parser.add_argument("--coursebook", type=Path, help="the binary (default target/pgo/dist/coursebook, built with "
                                                           "profile-guided optimisation by tests/bench/pgo.py)")
     parser.add_argument("--no-pgo", action="store_true", help="without --coursebook: build and measure the plain "
@@ -1186,6 +1267,8 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true", help="write the courses, build nothing")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
+    args.code_heavy = args.code_heavy or args.real_code
+    args.real_sources = RealCode() if args.real_code else None
     args.tools = {t.strip().lower() for t in args.tools.split(",") if t.strip()}
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.work = args.work.resolve()
@@ -1193,7 +1276,7 @@ def main() -> None:
 
     if args.generate_only:
         for n in sizes:
-            course = make_course(n, args.seed, args.code_heavy)
+            course = make_course(n, args.seed, args.code_heavy, args.real_sources)
             work = args.work / work_name(n, args)
             for sub in ("coursebook", "mdbook", "hugo"):
                 shutil.rmtree(work / sub, ignore_errors=True)
