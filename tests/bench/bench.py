@@ -510,10 +510,12 @@ class RealCode:
     file of its language, chosen by the seed. The generated blocks are a handful of snippets
     with their names and numbers changed, so most of their lines repeat (14,216 distinct of
     58,251 at 1,000 lessons, seed 1) and a highlighter's line cache finds them cheap; real code
-    repeats less (32,391 distinct of 56,532 on the machine this was written on) and its lines
-    are longer (1.74 MB of code against 1.46). Which files there are depends on the machine
-    (the cargo registry, Python's and Go's standard libraries, npm, C headers, bash
-    completions): a language with none keeps its generated snippets, said once."""
+    repeats less (30,019 distinct of 57,243 on the machine this was written on) and its lines
+    are longer (1.88 MB of code against 1.46). A window starts where a definition or a
+    statement does, skips lines over 160 characters, and is not used twice unless no other is
+    found. Which files there are depends on the machine (the cargo registry, Python's and Go's
+    standard libraries, npm, C headers, bash completions): a language with none keeps its
+    generated snippets, said once."""
 
     # Where each language's files are looked for, and their endings.
     SOURCES = {
@@ -533,6 +535,7 @@ class RealCode:
     def __init__(self) -> None:
         self.files: dict[str, list[Path]] = {}
         self.lines: dict[Path, list[str]] = {}
+        self.used: set[str] = set()
         for lang, (roots, endings) in self.SOURCES.items():
             found: set[Path] = set()
             # Symbolic links resolved at the roots only: followed below, a link cycle would not end.
@@ -563,14 +566,30 @@ class RealCode:
                 continue
             _, lang, code = block
             want = max(3, code.count("\n") + 1)
-            for _ in range(20):
+            again = None
+            for _ in range(50):
                 lines = self.usable(rng.choice(self.files[lang]))
-                if len(lines) >= want:
-                    at = rng.randrange(len(lines) - want + 1)
-                    window = "\n".join(lines[at: at + want]).strip("\n")
-                    if window.strip():
-                        lesson.body[k] = ("code", lang, window)
-                        break
+                if len(lines) < want:
+                    continue
+                # A snippet starts where a definition or a statement does, as a course's do: at
+                # a line that is not indented and closes nothing (a window from anywhere often
+                # opened inside a comment or a string).
+                starts = [i for i in range(len(lines) - want + 1)
+                          if lines[i][:1] not in ("", " ", "\t", "}", ")", "]")]
+                if starts:
+                    at = rng.choice(starts)
+                    window = "\n".join(lines[at: at + want]).rstrip("\n")
+                    # Each block its own, as in a course: a window taken before is drawn again
+                    # (and used only if no other is found).
+                    if window in self.used:
+                        again = again or window
+                        continue
+                    self.used.add(window)
+                    lesson.body[k] = ("code", lang, window)
+                    break
+            else:
+                if again:
+                    lesson.body[k] = ("code", lang, again)
 
 
 def rel_path(from_lesson_chapter: Chapter, to: Lesson, chapters: list[Chapter], ext: str = ".md") -> str:
