@@ -228,6 +228,9 @@ fn grammar_of(lang: &str) -> Option<&'static str> {
 /// src/fuzz.rs). Listings longer than this are rare.
 const MAX_HIGHLIGHTED: usize = 8 * 1024;
 
+/// The room made for a highlighted byte's HTML ([`highlight_with`]).
+const HIGHLIGHTED_BYTES: usize = 16;
+
 /// [`highlight`] without the cache. syntaxmate bounds its own work (each line is matched under a
 /// step budget; past it the line is left less coloured, its text intact), so no deadline is
 /// needed here: the fuzz tests found none of syntect's endless loops in it.
@@ -236,7 +239,10 @@ fn highlight_with(highlighter: &Highlighter, grammar: &str, code: &str) -> (Stri
     let Ok(doc) = highlighter.tokenize(grammar, &code[..cut]) else {
         return (escape(code), false);
     };
-    let mut html = String::with_capacity(code.len() * 3);
+    // A highlighted byte of code is 10 (real code) to 17 (the code-heavy bench course) bytes of
+    // spans (medians): room for 16 saves a block's two or three copies as its HTML grows.
+    let mut html =
+        String::with_capacity(cut.saturating_mul(HIGHLIGHTED_BYTES) + (code.len() - cut));
     scope_spans::render(&code[..cut], &doc, scope_spans::themes(), &mut html);
     // The rest of a long block is plain text (see MAX_HIGHLIGHTED).
     scope_spans::escape_into(&code[cut..], &mut html);

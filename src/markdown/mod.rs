@@ -282,8 +282,10 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
         last.set(range.start);
         (e, range)
     });
+    // Room for the page's HTML up front: grown from nothing, it was copied as it doubled (a
+    // page with code is 3.5–5 times its Markdown, its spans and all).
     let mut html = Capped {
-        html: String::new(),
+        html: String::with_capacity(body.len().saturating_mul(HTML_PER_BYTE).min(PAGE_ROOM)),
         limit: MAX_PAGE_HTML,
     };
     let written = match ctx.mentions {
@@ -404,6 +406,12 @@ pub fn comment_end(html: &[u8], from: usize) -> usize {
 /// the Markdown bound twice, room for any page written by hand.
 /// A lesson's quiz file, drawn after the page (`site/pages/markdown.rs`), counts too.
 pub const MAX_PAGE_HTML: usize = 64 << 20;
+
+/// The room [`render`] makes for a page's HTML: this many bytes a byte of Markdown (code-heavy
+/// pages of the bench course are 4.0–5.4 times theirs, p10–p90), up to [`PAGE_ROOM`]; a longer
+/// page grows as it is written.
+const HTML_PER_BYTE: usize = 6;
+const PAGE_ROOM: usize = 4 << 20;
 
 /// A page's HTML that refuses the write that would take it past `limit`, so pulldown-cmark's
 /// writer stops pulling events (and rendering widgets) there instead of being measured after.
