@@ -517,17 +517,17 @@ class RealCode:
     standard libraries, npm, C headers, bash completions): a language with none keeps its
     generated snippets, said once."""
 
-    # Where each language's files are looked for, and their endings.
-    SOURCES = {
-        "rust": ([Path.home() / ".cargo" / "registry" / "src"], (".rs",)),
-        "python": ([Path(sysconfig.get_paths()["stdlib"])], (".py",)),
-        # Completion scripts are bash, and have no ending.
-        "bash": ([Path("/usr/share/bash-completion/completions"), Path("/usr/share/doc"), Path("/etc")],
-                 (".sh", ".bash")),
-        "javascript": ([Path("/usr/lib/node_modules"), Path("/usr/share/nodejs")], (".js",)),
-        "json": ([Path("/usr/lib/node_modules"), Path("/usr/share/nodejs")], (".json",)),
-        "go": ([Path("/usr/lib/go/src/"), Path("/usr/share/go")], (".go",)),
-        "c": ([Path.home() / ".cargo" / "registry" / "src", Path("/usr/include")], (".c", ".h")),
+    # Where each language's files are looked for, and their endings; `""` also takes a file whose
+    # name has no dot (bash completion scripts have no ending).
+    SOURCES: dict[str, list[tuple[Path, tuple[str, ...]]]] = {
+        "rust": [(Path.home() / ".cargo" / "registry" / "src", (".rs",))],
+        "python": [(Path(sysconfig.get_paths()["stdlib"]), (".py",))],
+        "bash": [(Path("/usr/share/bash-completion/completions"), (".sh", ".bash", "")),
+                 (Path("/usr/share/doc"), (".sh", ".bash")), (Path("/etc"), (".sh", ".bash"))],
+        "javascript": [(Path("/usr/lib/node_modules"), (".js",)), (Path("/usr/share/nodejs"), (".js",))],
+        "json": [(Path("/usr/lib/node_modules"), (".json",)), (Path("/usr/share/nodejs"), (".json",))],
+        "go": [(Path("/usr/lib/go/src"), (".go",)), (Path("/usr/share/go"), (".go",))],
+        "c": [(Path.home() / ".cargo" / "registry" / "src", (".c", ".h")), (Path("/usr/include"), (".c", ".h"))],
     }
     # Files looked at a language, at most (sorted paths, so the same machine gives the same course).
     MAX_FILES = 4000
@@ -536,17 +536,22 @@ class RealCode:
         self.files: dict[str, list[Path]] = {}
         self.lines: dict[Path, list[str]] = {}
         self.used: set[str] = set()
-        for lang, (roots, endings) in self.SOURCES.items():
+        for lang, roots in self.SOURCES.items():
             found: set[Path] = set()
-            # Symbolic links resolved at the roots only: followed below, a link cycle would not end.
-            for root in sorted({r.resolve() for r in roots if r.is_dir()}):
-                if root.is_dir():
-                    for dirpath, _, names in os.walk(root):
-                        found.update(Path(dirpath) / f for f in names if f.endswith(endings)
-                                     or (lang == "bash" and dirpath.endswith("completions") and "." not in f))
+            for root, endings in roots:
+                if not root.is_dir():
+                    continue
+                # Symbolic links resolved at the root only: followed below, a cycle would not end.
+                for dirpath, _, names in os.walk(root.resolve()):
+                    found.update(Path(dirpath) / f for f in names if self.ends(f, endings))
             # Evenly through the sorted list (every k-th file), so no one folder fills it.
             self.files[lang] = sorted(found)[:: max(1, len(found) // self.MAX_FILES)][: self.MAX_FILES]
             log(f"   real code, {lang}: {len(found)} files" + ("" if found else " (none: generated snippets kept)"))
+
+    @staticmethod
+    def ends(name: str, endings: tuple[str, ...]) -> bool:
+        """Whether a file of this name is one of `endings` (`""`: a name without a dot)."""
+        return any(name.endswith(e) if e else "." not in name for e in endings)
 
     def usable(self, path: Path) -> list[str]:
         """The file's lines that may stand in a fenced block of every tool's Markdown."""
