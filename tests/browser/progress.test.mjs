@@ -342,7 +342,12 @@ describe('the learner\'s journey', () => {
     await answerFirstQuiz(lesson, { colour: 'Seven', count: '4' });
     for (const url of ['index.html', 'toc.html', 'progress.html', 'first.html', 'second.html', 'third.html']) {
       const { page, problems } = await openPainted(context, `${server.url}${url}`);
-      assert.equal(await layoutShift(page), 0, `${url} moved while progress was painted`);
+      // Below 0.001, as on a wide screen below: a fresh CI run on a machine at half its usual
+      // speed once measured 0.00017 on second.html (a few pixels of one small box moving by
+      // one), which no other run showed; a card or a row growing as progress is painted scores
+      // far more.
+      const shift = await layoutShift(page);
+      assert.ok(shift < 0.001, `${url} moved while progress was painted: ${shift}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.equal(width, PHONE_390.width, `${url} is ${width}px wide`);
       await expectNoAxeViolations(page, url);
