@@ -1,19 +1,61 @@
 //! Build-time code highlighting: the only syntaxmate user. syntaxmate tokenizes with TextMate
 //! grammars (the ones VS Code uses, in pure Rust); scope_spans.rs writes the tokens as spans
 //! with CSS classes (`hl-…`) so the theme styles light and dark. The grammars are prepared once
-//! per process, each when a block first needs it.
+//! per process, each when a block first needs it, and each language's blocks go to one
+//! tokenizer whenever they can (`Engine`), which keeps the lines it has seen.
 //!
 //! Chosen over syntect by measurement (issue #17; README "Highlighting"; tests/bench/highlighters):
 //! 2.7× faster on real books' code and 8–10× on the benchmark course, one thread.
 
 use super::scope_spans;
+use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use syntaxmate::{Catalog, Highlighter, HighlighterOptions, TokenizerOptions};
 
-/// syntaxmate's catalog of grammars, and the one highlighter of the process over it.
+/// syntaxmate's catalog of grammars, and the process's highlighters over it.
+///
+/// A tokenizer keeps the lines it tokenized (`line_cache_entries`), and a course repeats its
+/// lines: a line another tokenizer saw is tokenized again. Each language's blocks therefore go
+/// to one tokenizer, `first`'s, whenever no other thread is using it, and to `others` only
+/// then. syntaxmate's own pool hands out its idle tokenizers in no set order, so with two
+/// threads each language's lines were spread over two caches: the Markdown step took 10 % more
+/// CPU on two threads than on one with the line cache, 3 % more without it (code-heavy bench
+/// course). Routed this way, the real-code bench course's Markdown step took 7 % less CPU
+/// (tests/bench/HISTORY.md, eleventh session); the HTML is the same byte for byte.
 struct Engine {
     catalog: Catalog,
-    highlighter: Highlighter,
+    /// One idle tokenizer a language: the one a language's blocks go to.
+    first: Highlighter,
+    /// For a block whose language's `first` tokenizer another thread is using.
+    others: Highlighter,
+    /// By canonical language name: whether a thread is highlighting with `first` now.
+    busy: HashMap<String, AtomicBool>,
+}
+
+impl Engine {
+    /// `code` in `grammar` (a canonical name), by `first` if no other thread is using its
+    /// tokenizer for the language, else by `others`.
+    fn highlight(&self, grammar: &str, code: &str) -> (String, bool) {
+        /// Frees a language's `first` tokenizer, however the highlighting ends.
+        struct Release<'a>(&'a AtomicBool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        match self.busy.get(grammar) {
+            Some(flag)
+                if flag
+                    .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok() =>
+            {
+                let _release = Release(flag);
+                highlight_with(&self.first, grammar, code)
+            }
+            _ => highlight_with(&self.others, grammar, code),
+        }
+    }
 }
 
 /// `None` only if syntaxmate's bundled catalog were empty (a broken build of it): then every
@@ -27,29 +69,34 @@ fn engine() -> Option<&'static Engine> {
                 return None;
             }
             let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let highlighter = Highlighter::with_catalog_options(
-                &catalog,
-                HighlighterOptions {
-                    // A course may use many languages: keep every one prepared (the default
-                    // keeps 16 and would prepare the 17th's grammar again and again).
-                    prepared_languages: 256,
-                    // One tokenizer a language for each thread that highlights at once.
-                    idle_tokenizers_per_language: threads.clamp(2, 64),
-                    tokenizer: TokenizerOptions {
-                        // Lines tokenized before, in the same state, are not tokenized again.
-                        // Books repeat their code (a listing grows from chapter to chapter):
-                        // the code-heavy bench course has 14,208 distinct lines of 58,251 in
-                        // seven languages. With 1,024 lines a tokenizer the Markdown step took
-                        // 861 ms of CPU, with 8,192 about 800 (16,384: no better), for 3 MB
-                        // more memory at most.
-                        line_cache_entries: 8192,
-                        ..TokenizerOptions::default()
-                    },
+            let options = |idle: usize| HighlighterOptions {
+                // A course may use many languages: keep every one prepared (the default keeps
+                // 16 and would prepare the 17th's grammar again and again).
+                prepared_languages: 256,
+                idle_tokenizers_per_language: idle,
+                tokenizer: TokenizerOptions {
+                    // Lines tokenized before, in the same state, are not tokenized again. Books
+                    // repeat their code (a listing grows from chapter to chapter): the
+                    // code-heavy bench course has 14,208 distinct lines of 58,251 in seven
+                    // languages. With 1,024 lines a tokenizer the Markdown step took 861 ms of
+                    // CPU, with 8,192 about 800 (16,384: no better), for 3 MB more memory at
+                    // most.
+                    line_cache_entries: 8192,
+                    ..TokenizerOptions::default()
                 },
-            );
+            };
+            let busy = catalog
+                .languages()
+                .into_iter()
+                .map(|name| (name.to_string(), AtomicBool::new(false)))
+                .collect();
             Some(Engine {
+                // One thread at a time uses a language's tokenizer here (`Engine::highlight`).
+                first: Highlighter::with_catalog_options(&catalog, options(1)),
+                // One for each other thread that may highlight the language at once.
+                others: Highlighter::with_catalog_options(&catalog, options(threads.clamp(2, 64))),
                 catalog,
-                highlighter,
+                busy,
             })
         })
         .as_ref()
@@ -206,7 +253,7 @@ pub fn highlight(code: &str, lang: &str) -> (String, bool) {
     if let Some(hit) = cache.as_ref().and_then(|c| c.get(grammar, code)) {
         return hit;
     }
-    let out = highlight_with(&engine.highlighter, grammar, code);
+    let out = engine.highlight(grammar, code);
     if let Some(cache) = cache {
         cache.put(grammar, code, &out.0, out.1);
     }
@@ -443,6 +490,34 @@ fn strip_comments(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each language's blocks go to its `first` tokenizer while no other thread holds it, and to
+    /// `others` while one does; either way the HTML is the same, and the language is free again
+    /// after. (Erlang: no other test highlights it, so no other test holds its tokenizer.)
+    #[test]
+    fn a_language_s_blocks_go_to_its_own_tokenizer_unless_another_thread_holds_it() {
+        let engine = engine().expect("the bundled catalog");
+        // Every name a block's language resolves to has its flag: none goes to `others` alone.
+        for lang in [
+            "rust", "py", "sh", "js", "json", "go", "c", "toml", "erlang",
+        ] {
+            let grammar = grammar_of(lang).expect(lang);
+            assert!(engine.busy.contains_key(grammar), "{lang}: {grammar}");
+        }
+        let grammar = grammar_of("erlang").unwrap();
+        let code = "-module(hello).\nmain() -> io:format(\"<hi>~n\").\n";
+        let flag = &engine.busy[grammar];
+        let alone = highlight_with(&engine.others, grammar, code);
+        assert!(alone.0.contains("<span class=\"hl-"), "{}", alone.0);
+        assert_eq!(engine.highlight(grammar, code), alone);
+        assert!(!flag.load(Ordering::Acquire), "free again after a block");
+        // Another thread highlighting Erlang now: the block goes to `others`, which leave the
+        // flag to its holder.
+        flag.store(true, Ordering::Release);
+        assert_eq!(engine.highlight(grammar, code), alone);
+        assert!(flag.load(Ordering::Acquire), "still the other thread's");
+        flag.store(false, Ordering::Release);
+    }
 
     /// `fuzz_highlight`: brackets nested thousands deep made the tokenizer's memory grow with
     /// the depth times the tokens. Highlighted up to the line they pass 256 levels, the rest
