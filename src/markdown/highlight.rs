@@ -495,16 +495,23 @@ mod tests {
     /// `others` while one does; either way the HTML is the same, and the language is free again
     /// after. (Erlang: no other test highlights it, so no other test holds its tokenizer.)
     #[test]
+    #[allow(clippy::panic, reason = "a test reports failure by panicking")]
     fn a_language_s_blocks_go_to_its_own_tokenizer_unless_another_thread_holds_it() {
-        let engine = engine().expect("the bundled catalog");
+        let Some(engine) = engine() else {
+            panic!("no bundled catalog");
+        };
         // Every name a block's language resolves to has its flag: none goes to `others` alone.
         for lang in [
             "rust", "py", "sh", "js", "json", "go", "c", "toml", "erlang",
         ] {
-            let grammar = grammar_of(lang).expect(lang);
+            let Some(grammar) = grammar_of(lang) else {
+                panic!("no grammar for {lang}");
+            };
             assert!(engine.busy.contains_key(grammar), "{lang}: {grammar}");
         }
-        let grammar = grammar_of("erlang").unwrap();
+        let Some(grammar) = grammar_of("erlang") else {
+            panic!("no grammar for Erlang");
+        };
         let code = "-module(hello).\nmain() -> io:format(\"<hi>~n\").\n";
         let flag = &engine.busy[grammar];
         let alone = highlight_with(&engine.others, grammar, code);
