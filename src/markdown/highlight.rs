@@ -21,8 +21,9 @@ use syntaxmate::{Catalog, Highlighter, HighlighterOptions, TokenizerOptions};
 /// then. syntaxmate's own pool hands out its idle tokenizers in no set order, so with two
 /// threads each language's lines were spread over two caches: the Markdown step took 10 % more
 /// CPU on two threads than on one with the line cache, 3 % more without it (code-heavy bench
-/// course). Routed this way, the real-code bench course's Markdown step took 7 % less CPU
-/// (tests/bench/HISTORY.md, eleventh session); the HTML is the same byte for byte.
+/// course). Routed this way, the real-code bench course's Markdown step took 4–7 % less CPU,
+/// the generated course's about the same (series of paired builds, tests/bench/HISTORY.md,
+/// eleventh session); the HTML is the same byte for byte.
 struct Engine {
     catalog: Catalog,
     /// One idle tokenizer a language: the one a language's blocks go to.
