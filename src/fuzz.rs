@@ -2139,6 +2139,7 @@ fn render_page(body: &str, lang: &str, mentions: Option<&Matcher>) -> Output {
         title: Some("Title"),
         own_heading: false,
         math: markdown::MathRules::COURSE,
+        later: None,
     };
     markdown::render(body, &ctx)
 }
@@ -2169,6 +2170,7 @@ fn run_markdown(input: &(String, String)) {
             mathjax: true,
             ..markdown::MathRules::COURSE
         },
+        later: None,
     };
     let out = markdown::render(split.body, &ctx);
     let _ = markdown::plain_text(&out.html);

@@ -2724,6 +2724,49 @@ fn a_page_whose_html_passes_64_mb_stops_rendering() {
     assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
 }
 
+/// The same bound when highlighted code passes it: a page's blocks are highlighted with the
+/// course's after the pages are rendered (src/markdown/later.rs), so a page that passes 64 MB
+/// only with its code's HTML in place is rendered again with it, and stops at the block that
+/// passes the bound, with the error at that block's fence.
+#[test]
+fn a_page_whose_highlighted_code_passes_64_mb_stops_at_that_block() {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nFine.\n")]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    // 60 MB of HTML from the text, then blocks of Rust, each some hundreds of KB highlighted.
+    let mut page = format!(
+        "# A\n\n{}\n",
+        format!("{}\n", "&".repeat(99)).repeat(120_000)
+    );
+    let code = "    let total: u64 = items.iter().map(|x| x.price * 2).sum(); // sum\n".repeat(120);
+    let mut fences = Vec::new();
+    for _ in 0..60 {
+        fences.push(page.lines().count() + 1);
+        page.push_str(&format!("```rust\n{code}```\n\n"));
+    }
+    fs::write(c.path().join("content/a.md"), &page).unwrap();
+    // Without the persistent cache, which would hold the blocks from an earlier run.
+    let out = coursebook(&["build", "--no-cache"], c.path());
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    let line: usize = all
+        .split("error: content/a.md:")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        fences[1..fences.len() - 1].contains(&line),
+        "the error is at a block's fence past the first: {all}"
+    );
+    assert!(
+        all.contains("the page's HTML grows past 64 MB here"),
+        "{all}"
+    );
+    assert_eq!(fs::read(c.path().join("site/a.html")).unwrap(), before);
+}
+
 /// Red team (rt2 case 26): a course's own template that prints a doubled string wrote 32 MB a
 /// page, 3.2 GB for 100 one-line lessons, exit 0. What one render may write is bounded (4 MB
 /// plus 8 bytes a byte of its view, render/mod.rs): past it the build fails naming the template

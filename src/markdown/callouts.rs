@@ -174,6 +174,7 @@ mod tests {
             title: None,
             own_heading: false,
             math: crate::markdown::MathRules::COURSE,
+            later: None,
         };
         crate::markdown::render(md, &ctx).html
     }

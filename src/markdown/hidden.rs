@@ -69,6 +69,19 @@ pub fn shown(code: &str, prefix: &str) -> String {
 /// The inner HTML of the block's `<code>`: runs of shown and hidden lines highlighted each on
 /// their own (so every span closes within its run), hidden runs inside `<span class="boring">`.
 pub fn highlight(code: &str, lang: &str, prefix: &str) -> String {
+    highlight_by(code, lang, prefix, &|run, lang| {
+        highlight::highlight(run, lang).0
+    })
+}
+
+/// [`highlight`], each run's inner HTML made by `highlighter` (a page's, which may put it off
+/// to the end of the Markdown step: later.rs).
+pub fn highlight_by(
+    code: &str,
+    lang: &str,
+    prefix: &str,
+    highlighter: &dyn Fn(&str, &str) -> String,
+) -> String {
     let mut runs: Vec<(bool, String)> = Vec::new();
     for line in code.split_inclusive('\n') {
         let (body, end) = match line.strip_suffix('\n') {
@@ -86,7 +99,7 @@ pub fn highlight(code: &str, lang: &str, prefix: &str) -> String {
     }
     let mut html = String::with_capacity(code.len() * 2);
     for (hidden, text) in runs {
-        let (inner, _) = highlight::highlight(&text, lang);
+        let inner = highlighter(&text, lang);
         if hidden {
             html.push_str("<span class=\"boring\">");
             html.push_str(&inner);

@@ -12,6 +12,7 @@ pub mod fences;
 mod footnotes;
 pub mod hidden;
 pub mod highlight;
+pub mod later;
 pub mod links;
 pub mod math;
 mod mathjax;
@@ -81,6 +82,9 @@ pub struct PageContext<'a> {
     pub origins: Option<&'a crate::diag::Origins>,
     /// Which text is math, and what a formula that cannot be rendered is.
     pub math: MathRules,
+    /// Where the page's code blocks are put off to, to be highlighted with the course's
+    /// (later.rs); none: highlighted in place.
+    pub later: Option<&'a later::Later>,
 }
 
 /// Which text is math on a page, and what a formula that cannot be rendered is.
@@ -297,6 +301,9 @@ pub fn render(body: &str, ctx: &PageContext<'_>) -> Output {
     };
     // The only error Capped returns: the page stopped rendering at the event that passed it.
     if written.is_err() {
+        if let Some(later) = ctx.later {
+            later.set_capped();
+        }
         out.borrow_mut().diags.push(
             Diagnostic::error(
                 ctx.source,
@@ -1001,9 +1008,13 @@ fn code_blocks<'a: 'p, 'p>(events: impl Events<'a> + 'p, env: &'p Env<'p>) -> im
                     .with_help("name a language coursebook highlights, or `text` for plain text on purpose"),
                 );
             }
+            let highlighter = |code: &str, lang: &str| match ctx.later {
+                Some(later) => later.highlight(code, lang),
+                None => highlight::highlight(code, lang).0,
+            };
             let inner = match hidden::prefix(&info, &lang, ctx.hidelines) {
-                Some(prefix) => hidden::highlight(&code, &lang, &prefix),
-                None => highlight::highlight(&code, &lang).0,
+                Some(prefix) => hidden::highlight_by(&code, &lang, &prefix, &highlighter),
+                None => highlighter(&code, &lang),
             };
             let class = code_class(&info, &lang);
             // A block with hidden lines has its button from the first paint (shown only with
@@ -1622,6 +1633,7 @@ mod leading_title_tests {
             title: Some("Title"),
             own_heading,
             math: MathRules::COURSE,
+            later: None,
         };
         render(md, &ctx)
     }

@@ -262,6 +262,7 @@ mod tests {
             title: None,
             own_heading: false,
             math: crate::markdown::MathRules::COURSE,
+            later: None,
         };
         render(md, &ctx).html
     }

@@ -7,6 +7,7 @@ use crate::config::LinkTerms;
 use crate::content::glossary::Glossary;
 use crate::content::{Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::later::{self, Later};
 use crate::markdown::mentions::{Matcher, Term};
 use crate::markdown::{self, LinkTable, Output, PageContext};
 use crate::site::GLOSSARY_URL;
@@ -69,7 +70,8 @@ pub(super) fn page_key(ctx: &Ctx<'_>, page: &Page, data: &HashMap<PathBuf, u64>)
 
 /// Markdown → HTML for every page, in parallel. With a cache (`coursebook serve`: outputs by
 /// key, and the hashes of the course's other files), pages whose inputs did not change are not
-/// rendered again.
+/// rendered again. The code blocks of the pages rendered are highlighted after them, all
+/// together (markdown/later.rs); the quiz files' markup follows, once the pages are whole.
 pub fn render_all(
     ctx: &Ctx<'_>,
     links: &LinkTable,
@@ -81,7 +83,9 @@ pub fn render_all(
         None => (None, None),
     };
     let previous = cache.as_deref();
-    let results: Vec<Rendered> = ctx
+    // The pages rendered with their code blocks put off (markdown/later.rs), then the course's
+    // blocks highlighted together, then each page's put back in its place.
+    let (drawn, put_off): (Vec<Drawn>, Vec<later::Blocks>) = ctx
         .course
         .pages
         .par_iter()
@@ -92,12 +96,50 @@ pub fn render_all(
         .map(|page| {
             let key = data.map_or(0, |d| page_key(ctx, page, d));
             if let Some(hit) = previous.and_then(|c| c.get(&key)) {
-                return Rendered {
+                let kept = Rendered {
                     key,
                     out: Arc::clone(hit),
                 };
+                return (Drawn::Kept(kept), Vec::new());
             }
-            let mut out = render_page(ctx, page, links);
+            let later = Later::default();
+            let out = render_body(ctx, page, links, Some(&later));
+            let (capped, blocks) = later.into_parts();
+            (
+                Drawn::Body {
+                    key,
+                    out: Box::new(out),
+                    capped,
+                },
+                blocks,
+            )
+        })
+        .unzip();
+    let (blocks_html, numbers) = later::highlight_pages(&put_off);
+    drop(put_off);
+    let results: Vec<Rendered> = drawn
+        .into_par_iter()
+        .zip(numbers)
+        .zip(&ctx.course.pages)
+        .with_max_len(1)
+        .map(|((drawn, numbers), page)| {
+            let (key, mut out, capped) = match drawn {
+                Drawn::Kept(kept) => return kept,
+                Drawn::Body { key, out, capped } => (key, *out, capped),
+            };
+            if !numbers.is_empty() {
+                let block = |n: usize| numbers.get(n).map(|&i| blocks_html[i].as_str());
+                out.html = later::fill(&out.html, block);
+                if let Some(title) = out.title_html.as_mut().filter(|t| t.contains('\u{1}')) {
+                    *title = later::fill(title, block);
+                }
+                // Where a page stops at its bound depends on its blocks' HTML: one that reached
+                // it is rendered again with its code in place, for the same page and message.
+                if capped || out.html.len() > markdown::MAX_PAGE_HTML {
+                    out = render_body(ctx, page, links, None);
+                }
+            }
+            finish_page(ctx, page, &mut out);
             resolve_terms(ctx, page, &mut out);
             Rendered {
                 key,
@@ -115,6 +157,17 @@ pub fn render_all(
         diags.extend(r.out.diags.iter().cloned());
     }
     results
+}
+
+/// A page after the Markdown step's first part: kept from serve's cache, or its body rendered
+/// with its code blocks put off.
+enum Drawn {
+    Kept(Rendered),
+    Body {
+        key: u64,
+        out: Box<Output>,
+        capped: bool,
+    },
 }
 
 /// A page's rendered Markdown and the key of everything it was made from.
@@ -216,16 +269,11 @@ pub(super) fn resolve_terms(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
     }
 }
 
-pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Output {
+/// The widgets' settings for a page's own file.
+fn page_widgets<'c>(ctx: &Ctx<'c>, page: &Page, source: &std::path::Path) -> PageWidgets<'c> {
     let config = ctx.config;
-    let link_terms = ctx.config.link_terms != LinkTerms::None
-        && page.front.link_terms != Some(false)
-        && matches!(page.kind, PageKind::Lesson | PageKind::Chapter);
-    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
-        return Output::default();
-    };
-    let widgets = PageWidgets {
-        source: source.clone(),
+    PageWidgets {
+        source: source.to_path_buf(),
         lang: config.language.clone(),
         store_prefix: format!(
             "{}:{}",
@@ -234,7 +282,19 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
         ),
         renderer: ctx.renderer,
         hidelines: &config.hidelines,
+    }
+}
+
+/// A page's Markdown to HTML, its code highlighted in place or put off to `later`.
+fn render_body(ctx: &Ctx<'_>, page: &Page, links: &LinkTable, later: Option<&Later>) -> Output {
+    let config = ctx.config;
+    let link_terms = ctx.config.link_terms != LinkTerms::None
+        && page.front.link_terms != Some(false)
+        && matches!(page.kind, PageKind::Lesson | PageKind::Chapter);
+    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
+        return Output::default();
     };
+    let widgets = page_widgets(ctx, page, source);
     let ctx = PageContext {
         hidelines: &config.hidelines,
         origins: page.origins.as_deref(),
@@ -256,6 +316,7 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
             mathjax: config.mathjax_support,
             lenient: links.lenient,
         },
+        later,
     };
     let mut out = markdown::render(&page.body, &ctx);
     // The Markdown step counts the expanded page's lines; text an include brought in is
@@ -268,12 +329,21 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
             origins.locate(source, &mut link.source, &mut link.pos);
         }
     }
+    out
+}
+
+/// What follows a page's HTML once it is whole: the lesson's quiz file.
+fn finish_page(ctx: &Ctx<'_>, page: &Page, out: &mut Output) {
+    let config = ctx.config;
+    let (Some(source), Some(src_rel)) = (&page.source, &page.src_rel) else {
+        return;
+    };
     // The lesson's quiz file, parsed with the course (content::quiz), drawn after the page.
     // Its markup counts toward the page's HTML bound (`markdown::MAX_PAGE_HTML`), as a quiz
     // written in the page does: the file itself is at most `MAX_QUIZ_FILE` (1 MB), but its
     // code is highlighted, and it is drawn again in print.html.
     if let Some(quiz) = &page.quiz {
-        let appendix = widgets.quiz_markup(quiz, &mut out);
+        let appendix = page_widgets(ctx, page, source).quiz_markup(quiz, out);
         if out.html.len().saturating_add(appendix.len()) > markdown::MAX_PAGE_HTML {
             let file = crate::content::quiz::lesson_quiz_path(src_rel, page.front.quiz.as_ref());
             let (at, pos) = match &page.front.quiz {
@@ -298,5 +368,4 @@ pub(super) fn render_page(ctx: &Ctx<'_>, page: &Page, links: &LinkTable) -> Outp
             out.appendix = appendix;
         }
     }
-    out
 }
