@@ -2696,15 +2696,21 @@ fn a_problem_in_an_mdbook_quiz_names_its_toml_file_and_line() {
     assert!(!all.contains("content/a.md:6:"), "{all}");
 }
 
+/// A course of one short page, built: the course, and its page as the build wrote it.
+fn built_with_one_page() -> (TempDir, Vec<u8>) {
+    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nFine.\n")]);
+    let first = coursebook(&["build", "-q"], c.path());
+    assert!(first.status.success(), "{}", text(&first));
+    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    (c, before)
+}
+
 /// A page's Markdown is at most 32 MB after includes, but its HTML can be many times that (510
 /// quizzes of 2,000 choices made a 175 MB page): rendering stops past 64 MB of HTML with an
 /// error at the page's line, and the previous site stays. `&` is 5 bytes of HTML a byte.
 #[test]
 fn a_page_whose_html_passes_64_mb_stops_rendering() {
-    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nFine.\n")]);
-    let first = coursebook(&["build", "-q"], c.path());
-    assert!(first.status.success(), "{}", text(&first));
-    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    let (c, before) = built_with_one_page();
     let line = format!("{}\n", "&".repeat(99));
     fs::write(
         c.path().join("content/a.md"),
@@ -2730,10 +2736,7 @@ fn a_page_whose_html_passes_64_mb_stops_rendering() {
 /// passes the bound, with the error at that block's fence.
 #[test]
 fn a_page_whose_highlighted_code_passes_64_mb_stops_at_that_block() {
-    let c = course(&[("book.toml", BOOK), ("content/a.md", "# A\n\nFine.\n")]);
-    let first = coursebook(&["build", "-q"], c.path());
-    assert!(first.status.success(), "{}", text(&first));
-    let before = fs::read(c.path().join("site/a.html")).unwrap();
+    let (c, before) = built_with_one_page();
     // 60 MB of HTML from the text, then blocks of Rust, each some hundreds of KB highlighted.
     let mut page = format!(
         "# A\n\n{}\n",
