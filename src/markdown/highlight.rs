@@ -598,6 +598,44 @@ fn strip_comments(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Many blocks of several languages, mixed as pages mix them, in takes on several threads:
+    /// each block's HTML is the one it gets alone, in the order given, empty blocks and
+    /// languages with a single block included.
+    #[test]
+    fn highlighting_many_blocks_together_gives_each_its_own_html_in_order() {
+        let snippets: [(&str, &str); 4] = [
+            ("rust", "fn main() { let x = 1; }\n"),
+            ("python", "def f(x):\n    return x  # done\n"),
+            ("bash", "echo \"$HOME\" | wc -l\n"),
+            ("json", "{\"a\": [1, 2]}"),
+        ];
+        let mut blocks: Vec<(&'static str, String)> = Vec::new();
+        for i in 0..150 {
+            let (lang, code) = snippets[i % 3];
+            let code = match i % 7 {
+                0 => String::new(),
+                _ => format!("{code}{}\n", "x".repeat(i)),
+            };
+            blocks.push((grammar_of(lang).unwrap_or("text"), code));
+        }
+        blocks.push((
+            grammar_of(snippets[3].0).unwrap_or("text"),
+            snippets[3].1.to_string(),
+        ));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build();
+        let given: Vec<(&'static str, &str)> =
+            blocks.iter().map(|(g, c)| (*g, c.as_str())).collect();
+        let together = match pool {
+            Ok(pool) => pool.install(|| highlight_all(&given)),
+            Err(_) => highlight_all(&given),
+        };
+        assert_eq!(together.len(), blocks.len());
+        for ((grammar, code), html) in blocks.iter().zip(&together) {
+            assert_eq!(html, &tokenized(grammar, code).0, "{grammar}: {code}");
+        }
+        assert!(together[1].contains("hl-"), "{}", together[1]);
+    }
+
     /// Each language's blocks go to its `first` tokenizer while no other thread holds it, and to
     /// `others` while one does; either way the HTML is the same, and the language is free again
     /// after. (Erlang: no other test highlights it, so no other test holds its tokenizer.)
