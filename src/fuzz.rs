@@ -2454,12 +2454,14 @@ fn run_build(c: &Course) {
         std::fs::create_dir_all(p.parent().expect("a parent")).expect("a folder");
         std::fs::write(p, text).expect("a file");
     };
-    // `raw-html` is a switch of the whole process (markdown/raw_html.rs: a process builds one
-    // course at a time), and this build runs beside the other unit tests: a case from a seed
-    // saying `raw-html = false` turned raw HTML into text in the Markdown tests running at the
-    // same moment. The key is renamed here (an unknown key, a warning); config::parse's fuzz
-    // test still reads it, and tests/hostile.rs builds with it.
-    write("book.toml", &c.book.replace("raw-html", "raw-html-in-fuzz"));
+    // `raw-html` and mdbook-katex's `macros` are switches of the whole process
+    // (markdown/raw_html.rs, markdown/math.rs: a process builds one course at a time), and this
+    // build runs beside the other unit tests: a case from a seed saying `raw-html = false`
+    // turned raw HTML into text in the Markdown tests running at the same moment. The keys are
+    // renamed here (unknown keys, warnings); config::parse's fuzz test still reads them, and
+    // tests/hostile.rs builds with them.
+    let book = c.book.replace("raw-html", "raw-html-in-fuzz");
+    write("book.toml", &book.replace("macros", "macros-in-fuzz"));
     write("content/glossary.yaml", &c.glossary);
     if let Some(s) = &c.summary {
         write("content/SUMMARY.md", s);
