@@ -127,16 +127,14 @@ pub fn render_all(
                 Drawn::Kept(kept) => return kept,
                 Drawn::Body { key, out, capped } => (key, *out, capped),
             };
+            // Markers are only in the body: a lifted title is a heading's inline content.
             if !numbers.is_empty() {
                 let block = |n: usize| numbers.get(n).map(|&i| blocks_html[i].as_str());
-                out.html = later::fill(&out.html, block);
-                if let Some(title) = out.title_html.as_mut().filter(|t| t.contains('\u{1}')) {
-                    *title = later::fill(title, block);
-                }
                 // Where a page stops at its bound depends on its blocks' HTML: one that reached
                 // it is rendered again with its code in place, for the same page and message.
-                if capped || out.html.len() > markdown::MAX_PAGE_HTML {
-                    out = render_body(ctx, page, links, None);
+                match (!capped).then(|| later::fill(&out.html, block)) {
+                    Some(html) if html.len() <= markdown::MAX_PAGE_HTML => out.html = html,
+                    _ => out = render_body(ctx, page, links, None),
                 }
             }
             finish_page(ctx, page, &mut out);
